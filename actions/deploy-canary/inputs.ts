@@ -1,0 +1,21 @@
+import type { ActionIO } from '../../shared/action/io.js'
+import { readEnvironment, readGitHubToken, readPolicyPath, readRequired } from '../../shared/action/inputs.js'
+
+/** Every input this action reads; the contract test holds action.yml to this list. */
+export const INPUT_NAMES = ['policy', 'environment', 'version', 'github-token'] as const
+
+export interface DeployCanaryInputs {
+  policy: string
+  environment: string
+  version: string
+  token: string
+}
+
+export function readDeployCanaryInputs(io: ActionIO): DeployCanaryInputs {
+  return {
+    policy: readPolicyPath(io),
+    environment: readEnvironment(io),
+    version: readRequired(io, 'version', 'the version to ship: an image, tag or ref'),
+    token: readGitHubToken(io),
+  }
+}

@@ -1,0 +1,156 @@
+import { policySchema, type JsonSchema } from './schema.js'
+import { DURATION_HELP } from './units.js'
+import type { PathSegment } from './problems.js'
+import { oneOf } from './problems.js'
+
+const definitions = policySchema.definitions ?? {}
+
+/** Names of definitions whose values the loader converts (see schema.ts). */
+export function refName(schema: JsonSchema): string | undefined {
+  return schema.$ref?.replace('#/definitions/', '')
+}
+
+/** Follows `$ref`s to the schema that constrains the value. */
+export function deref(schema: JsonSchema): JsonSchema {
+  let current = schema
+  for (let depth = 0; current.$ref !== undefined && depth < 20; depth++) {
+    const target = definitions[refName(current) as string]
+    if (target === undefined) throw new Error(`unresolvable ${current.$ref}`)
+    current = target
+  }
+  return current
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The branch of a discriminated union that `value` selects, or undefined when its tag selects none. */
+export function branchFor(schema: JsonSchema, value: unknown): JsonSchema | undefined {
+  const tag = schema.discriminator?.propertyName
+  if (tag === undefined || !isRecord(value)) return undefined
+  return (schema.oneOf ?? []).map(deref).find((branch) => branch.properties?.[tag]?.const === value[tag])
+}
+
+export function tagValues(schema: JsonSchema): string[] {
+  const tag = schema.discriminator?.propertyName
+  if (tag === undefined) return []
+  return (schema.oneOf ?? []).map((b) => String(deref(b).properties?.[tag]?.const))
+}
+
+/**
+ * The schema for the value at `path` in `data`, not dereferenced (so a `duration` stays recognisable).
+ * Walks through discriminated unions by the data's tag; stops (undefined) where the data cannot say.
+ */
+export function schemaAt(path: readonly PathSegment[], data: unknown): JsonSchema | undefined {
+  let schema: JsonSchema = policySchema
+  let value = data
+  for (const seg of path) {
+    let node = deref(schema)
+    if (node.discriminator !== undefined) {
+      const branch = branchFor(node, value)
+      if (branch === undefined) return undefined
+      node = branch
+    }
+    if (typeof seg === 'number') {
+      if (node.items === undefined || !Array.isArray(value)) return undefined
+      schema = node.items
+      value = value[seg]
+    } else {
+      const next = node.properties?.[seg] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined)
+      if (next === undefined) return undefined
+      schema = next
+      value = isRecord(value) ? value[seg] : undefined
+    }
+  }
+  return schema
+}
+
+/** The value at `path` in `data`. */
+export function valueAt(path: readonly PathSegment[], data: unknown): unknown {
+  let value = data
+  for (const seg of path) {
+    if (Array.isArray(value) && typeof seg === 'number') value = value[seg]
+    else if (isRecord(value)) value = value[String(seg)]
+    else return undefined
+  }
+  return value
+}
+
+/** Object schema (after refs and the data's union branch) for the mapping at `path`. */
+export function objectSchemaAt(path: readonly PathSegment[], data: unknown): JsonSchema | undefined {
+  const schema = schemaAt(path, data)
+  if (schema === undefined) return undefined
+  const node = deref(schema)
+  return node.discriminator !== undefined ? branchFor(node, valueAt(path, data)) : node
+}
+
+const NAMED_HELP: Record<string, string> = {
+  duration: DURATION_HELP,
+  percentage: 'a percentage from 0% to 100%, such as 5%',
+  url: 'an http:// or https:// URL',
+  name: 'a name of letters, digits, -, _ and ., starting with a letter or digit',
+  variableName: 'a placeholder name of letters, digits, _, . and -, starting with a letter or _',
+  environmentName: 'an environment name of letters, digits, spaces and - _ . /',
+  argv: 'a list of command arguments, such as [./set-weight.sh, "{{weight}}"]',
+  headers: 'a mapping of header names to text',
+  role: 'a role: read, triage, write, maintain, admin or a custom role name',
+}
+
+function range(schema: JsonSchema, whole: boolean): string {
+  const noun = whole ? 'a whole number' : 'a number'
+  const low = schema.minimum ?? schema.exclusiveMinimum
+  const high = schema.maximum ?? schema.exclusiveMaximum
+  const lowWord = schema.exclusiveMinimum !== undefined ? 'greater than' : 'at least'
+  const highWord = schema.exclusiveMaximum !== undefined ? 'less than' : 'at most'
+  if (low !== undefined && high !== undefined) {
+    if (schema.minimum !== undefined && schema.maximum !== undefined) return `${noun} from ${low} to ${high}`
+    return `${noun} ${lowWord} ${low} and ${highWord} ${high}`
+  }
+  if (low !== undefined) return `${noun} ${lowWord} ${low}`
+  if (high !== undefined) return `${noun} ${highWord} ${high}`
+  return noun
+}
+
+/** What a schema accepts, in words a user reads in an error message. */
+export function describeExpected(schema: JsonSchema): string {
+  const name = refName(schema)
+  if (name !== undefined) {
+    const help = NAMED_HELP[name]
+    if (help !== undefined) return help
+    return describeExpected(deref(schema))
+  }
+  if (schema.const !== undefined) return String(schema.const)
+  if (schema.enum !== undefined) return oneOf(schema.enum)
+  if (schema.discriminator !== undefined) return `a mapping with ${schema.discriminator.propertyName}: ${oneOf(tagValues(schema))}`
+  if (schema.oneOf !== undefined) return schema.oneOf.map(describeExpected).join(' or ')
+  const types = Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type]
+  const words = types.map((type) => {
+    switch (type) {
+      case 'integer':
+        return range(schema, true)
+      case 'number':
+        return range(schema, false)
+      case 'boolean':
+        return 'true or false'
+      case 'string':
+        return schema.pattern !== undefined ? `text matching ${schema.pattern}` : 'text'
+      case 'array': {
+        const item = schema.items ? describeExpected(schema.items) : 'anything'
+        const atLeast = schema.minItems !== undefined && schema.minItems > 0 ? `at least ${schema.minItems} ` : ''
+        return `a list of ${atLeast}items, each ${item}`
+      }
+      case 'object':
+        return 'a mapping'
+    }
+  })
+  return words.join(' or ') || 'a value'
+}
+
+/** The first sentence of a description, for "missing key" messages. */
+export function shortDescription(schema: JsonSchema | undefined): string | undefined {
+  const text = schema?.description
+  if (text === undefined) return undefined
+  const first = /^(.*?[.:])(\s|$)/.exec(text)?.[1] ?? text
+  return first.replace(/[.:]$/, '').replace(/^./, (c) => c.toLowerCase())
+}

@@ -1,0 +1,179 @@
+/**
+ * The benchmark's scenarios. Every run lasts at most 60 one-minute intervals; the canary takes 5% of
+ * the traffic and is compared with the other 95% (the stable fleet). Baseline errors 0.5% of
+ * requests; latency lognormal with median 100 ms and log-sd 0.5 (p99 ≈ 320 ms).
+ *
+ * Latency reaches the judges as raw values of at most 300 requests per arm per interval (a sample);
+ * `--latency buckets` switches to a Prometheus histogram of every request (fine native-histogram
+ * buckets), closer to production but several times slower through the judge.
+ *
+ * Healthy canaries are judged with tolerance 0 on every metric, the hardest setting for false fails
+ * (a healthy canary sits exactly on the boundary of "regression"); the early-pass scenario uses the
+ * tolerances of the issue's target (20% on errors, 5% on median latency).
+ */
+
+import type { MetricProcess, NoiseSpec, PolicyMetric, Scenario, ScenarioMetric, TrafficSpec } from './sim/model.js'
+import { NO_NOISE } from './sim/model.js'
+
+export const BASE_ERROR_RATE = 0.005
+export const MEDIAN_MS = 100
+export const LATENCY_SIGMA = 0.5
+export const WEIGHT = 0.05
+export const INTERVALS = 60
+export const ALPHA = 0.05
+export const SAMPLES_CAP = 300
+
+/** Noise regimes of the healthy grid (see model.ts for what each field means). */
+export const REGIMES = {
+  independent: {
+    label: 'independent',
+    load: { loadRho: 0, loadSd: 0 },
+    errors: NO_NOISE,
+    latency: NO_NOISE,
+  },
+  ar1: {
+    label: 'AR(1) ρ=0.8',
+    load: { loadRho: 0.8, loadSd: 0.3 },
+    // Shared: ±50% swings of the error rate hitting both arms; own: ±10% per arm, slowly drifting.
+    errors: { rho: 0.8, sharedSd: 0.5, armSd: 0.1 },
+    // Shared: ±10% on the median for both arms; own: ±2% per arm.
+    latency: { rho: 0.8, sharedSd: 0.1, armSd: 0.02 },
+  },
+  bursty: {
+    label: 'bursty',
+    load: { loadRho: 0.5, loadSd: 0.5 },
+    // Gamma-Poisson errors: shared bursts (CV 71%) and each arm's own (CV 32%) every interval.
+    errors: { rho: 0, sharedSd: 0, armSd: 0, sharedShape: 2, armShape: 10 },
+    latency: { rho: 0, sharedSd: 0.15, armSd: 0.02 },
+  },
+} as const satisfies Record<string, { label: string; load: Pick<TrafficSpec, 'loadRho' | 'loadSd'>; errors: NoiseSpec; latency: NoiseSpec }>
+
+export type RegimeName = keyof typeof REGIMES
+
+export const RATES = [0.1, 1, 10, 100, 1000] as const
+
+function errors(name: string, tolerance: number, noise: NoiseSpec, factor = 1, extra: Partial<MetricProcess> = {}): ScenarioMetric {
+  const policy: PolicyMetric = { name, type: 'ratio', direction: 'increase', tolerance, critical: true }
+  return { policy, process: { type: 'ratio', baseRate: BASE_ERROR_RATE, canaryFactor: factor, noise, ...extra } as MetricProcess }
+}
+
+function latency(name: string, tolerance: number, noise: NoiseSpec, factor = 1): ScenarioMetric {
+  const policy: PolicyMetric = { name, type: 'samples', direction: 'increase', tolerance, critical: false, quantile: 'p50' }
+  return { policy, process: { type: 'samples', medianMs: MEDIAN_MS, sigma: LATENCY_SIGMA, canaryFactor: factor, noise } }
+}
+
+function traffic(rps: number, load: Pick<TrafficSpec, 'loadRho' | 'loadSd'> = REGIMES.independent.load, stopAfter?: number): TrafficSpec {
+  return { rps, weight: WEIGHT, ...load, ...(stopAfter === undefined ? {} : { stopAfter }) }
+}
+
+function scenario(s: Omit<Scenario, 'intervals' | 'alpha' | 'latencyForm' | 'samplesCap' | 'runs'> & { runs?: Scenario['runs'] }): Scenario {
+  const runs = s.runs ?? (s.kind === 'healthy' ? { quick: 200, full: 2000 } : { quick: 100, full: 500 })
+  return { intervals: INTERVALS, alpha: ALPHA, latencyForm: 'values', samplesCap: SAMPLES_CAP, ...s, runs }
+}
+
+function rateLabel(rps: number): string {
+  return `${rps} req/s`
+}
+
+export function healthyGrid(): Scenario[] {
+  const out: Scenario[] = []
+  for (const regime of Object.keys(REGIMES) as RegimeName[]) {
+    const r = REGIMES[regime]
+    for (const rps of RATES) {
+      out.push(
+        scenario({
+          id: `healthy-${regime}-${rps}`,
+          title: `healthy, ${r.label}, ${rateLabel(rps)}`,
+          kind: 'healthy',
+          traffic: traffic(rps, r.load),
+          metrics: [errors('errors', 0, r.errors), latency('latency', 0, r.latency)],
+        }),
+      )
+    }
+  }
+  return out
+}
+
+export function specialHealthy(): Scenario[] {
+  const ten: ScenarioMetric[] = []
+  for (let i = 1; i <= 5; i++) {
+    ten.push(errors(`errors-${i}`, 0, NO_NOISE))
+    ten.push(latency(`latency-${i}`, 0, NO_NOISE))
+  }
+  return [
+    scenario({
+      id: 'healthy-ten-metrics',
+      title: 'ten healthy metrics (5 ratio + 5 samples), 100 req/s',
+      kind: 'healthy',
+      traffic: traffic(100),
+      metrics: ten,
+    }),
+    scenario({
+      id: 'traffic-stops',
+      title: 'traffic stops after 30 min, 100 req/s',
+      kind: 'healthy',
+      traffic: traffic(100, REGIMES.independent.load, 30),
+      metrics: [errors('errors', 0, NO_NOISE), latency('latency', 0, NO_NOISE)],
+    }),
+    scenario({
+      id: 'zero-traffic',
+      title: 'zero traffic throughout',
+      kind: 'healthy',
+      traffic: traffic(0),
+      metrics: [errors('errors', 0, NO_NOISE), latency('latency', 0, NO_NOISE)],
+    }),
+    scenario({
+      id: 'early-pass-1000',
+      title: 'healthy, 1000 req/s, tolerances 20% errors / 5% p50',
+      kind: 'healthy',
+      traffic: traffic(1000),
+      metrics: [errors('errors', 0.2, NO_NOISE), latency('latency', 0.05, NO_NOISE)],
+    }),
+  ]
+}
+
+export function regressions(): Scenario[] {
+  const out: Scenario[] = []
+  for (const factor of [1.2, 1.5, 2, 5]) {
+    out.push(
+      scenario({
+        id: `errors-x${factor}`,
+        title: `error rate ×${factor}, 100 req/s`,
+        kind: 'regression',
+        traffic: traffic(100),
+        metrics: [errors('errors', 0, NO_NOISE, factor), latency('latency', 0, NO_NOISE)],
+      }),
+    )
+  }
+  // 0.3 errors per minute on a canary receiving 5% of 100 req/s = 300 requests per minute.
+  const newClassRate = 0.3 / (100 * 60 * WEIGHT)
+  out.push(
+    scenario({
+      id: 'new-error-class',
+      title: 'new error class, 0.3/min on the canary only, 100 req/s',
+      kind: 'regression',
+      traffic: traffic(100),
+      metrics: [
+        errors('errors', 0, NO_NOISE),
+        errors('new-errors', 0, NO_NOISE, 0, { baseRate: 0, canaryOnlyRate: newClassRate }),
+        latency('latency', 0, NO_NOISE),
+      ],
+    }),
+  )
+  for (const pct of [5, 10, 50]) {
+    out.push(
+      scenario({
+        id: `latency-p50+${pct}`,
+        title: `latency median +${pct}%, 100 req/s`,
+        kind: 'regression',
+        traffic: traffic(100),
+        metrics: [errors('errors', 0, NO_NOISE), latency('latency', 0, NO_NOISE, 1 + pct / 100)],
+      }),
+    )
+  }
+  return out
+}
+
+export function allScenarios(): Scenario[] {
+  return [...healthyGrid(), ...specialHealthy(), ...regressions()]
+}

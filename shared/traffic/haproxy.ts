@@ -1,0 +1,122 @@
+import { createConnection } from 'node:net'
+import { ConfigError, ProviderError } from '../action/errors.js'
+import type { TrafficDeps, TrafficProvider } from './provider.js'
+import { assertWeight, canaryPercent, moveWeight, requireString } from './transaction.js'
+
+/**
+ * `provider: haproxy`: the weights of two servers of one backend, through HAProxy's runtime API
+ * (`set server <backend>/<server> weight N`). The stats socket needs `level admin`, and the
+ * backend a dynamic algorithm (roundrobin, leastconn, random) for weights to change at run time.
+ */
+export interface HaproxyOptions {
+  /** The runtime API: a unix socket path (`/run/haproxy/admin.sock`) or `host:port` of a TCP stats socket. */
+  socket: string
+  backend: string
+  stableServer: string
+  canaryServer: string
+}
+
+type RuntimeAddress = { path: string } | { host: string; port: number }
+
+const TIMEOUT_MS = 5_000
+
+export function createHaproxyProvider(options: HaproxyOptions, deps: TrafficDeps): TrafficProvider {
+  const address = parseAddress(requireString(options, 'socket', 'haproxy'))
+  const backend = requireString(options, 'backend', 'haproxy')
+  const stable = requireString(options, 'stableServer', 'haproxy')
+  const canary = requireString(options, 'canaryServer', 'haproxy')
+  const where = 'path' in address ? address.path : `${address.host}:${address.port}`
+  const describe = (): string => `HAProxy backend ${backend} (servers ${stable} / ${canary}) via ${where}`
+
+  const getWeight = async (server: string): Promise<number> => {
+    const command = `get weight ${backend}/${server}`
+    const reply = await runtimeCommand(address, command)
+    const match = /^(\d+) \(initial \d+\)/.exec(reply.trim())
+    if (!match?.[1]) throw new ProviderError('haproxy', command, explainReply(reply))
+    return Number(match[1])
+  }
+  const setWeight = async (server: string, weight: number): Promise<void> => {
+    const command = `set server ${backend}/${server} weight ${weight}`
+    const reply = await runtimeCommand(address, command)
+    if (reply.trim() !== '') throw new ProviderError('haproxy', command, explainReply(reply))
+  }
+  const read = async (): Promise<{ stable: number; canary: number }> => ({ stable: await getWeight(stable), canary: await getWeight(canary) })
+
+  return {
+    name: 'haproxy',
+    describe,
+    async readWeight() {
+      const weights = await read()
+      return canaryPercent(weights.stable, weights.canary)
+    },
+    async setWeight(weight) {
+      assertWeight(weight, 'haproxy')
+      const before = await read()
+      return moveWeight({
+        provider: 'haproxy',
+        target: describe(),
+        weight,
+        previous: canaryPercent(before.stable, before.canary),
+        logger: deps.logger,
+        steps: [
+          {
+            description: `${backend}/${canary} weight ${before.canary}→${weight}`,
+            apply: () => setWeight(canary, weight),
+            undo: () => setWeight(canary, before.canary),
+          },
+          {
+            description: `${backend}/${stable} weight ${before.stable}→${100 - weight}`,
+            apply: () => setWeight(stable, 100 - weight),
+            undo: () => setWeight(stable, before.stable),
+          },
+        ],
+        verify: async () => {
+          const after = await read()
+          return canaryPercent(after.stable, after.canary)
+        },
+      })
+    },
+  }
+}
+
+function explainReply(reply: string): string {
+  const text = reply.trim() || '(empty reply)'
+  if (/permission denied/i.test(text)) return `${text}: the stats socket needs "level admin"`
+  return text
+}
+
+export function parseAddress(socket: string): RuntimeAddress {
+  if (socket.startsWith('/') || socket.startsWith('./') || socket.startsWith('unix@')) return { path: socket.replace(/^unix@/, '') }
+  const match = /^(?:ipv4@|ipv6@)?(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(socket)
+  const host = match?.[1] ?? match?.[2]
+  const port = Number(match?.[3])
+  if (!host || !Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new ConfigError(`traffic.socket: "${socket}" is neither a unix socket path (/run/haproxy/admin.sock) nor host:port of a TCP stats socket`)
+  }
+  return { host, port }
+}
+
+/** One runtime API command per connection: HAProxy answers and closes (non-interactive mode). */
+export function runtimeCommand(address: RuntimeAddress, command: string, timeoutMs = TIMEOUT_MS): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const where = 'path' in address ? address.path : `${address.host}:${address.port}`
+    const socket = createConnection('path' in address ? { path: address.path } : { host: address.host, port: address.port })
+    const chunks: Buffer[] = []
+    let settled = false
+    const fail = (detail: string): void => {
+      if (settled) return
+      settled = true
+      socket.destroy()
+      reject(new ProviderError('haproxy', command, `runtime API at ${where}: ${detail}`))
+    }
+    socket.setTimeout(timeoutMs, () => fail(`no complete answer within ${timeoutMs} ms`))
+    socket.on('connect', () => socket.write(`${command}\n`))
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    socket.on('error', (error) => fail(error.message))
+    socket.on('close', () => {
+      if (settled) return
+      settled = true
+      resolve(Buffer.concat(chunks).toString('utf8'))
+    })
+  })
+}

@@ -1,0 +1,171 @@
+/**
+ * Runs one command against a store: read, decide, and for a traffic move the two writes around it.
+ *
+ *   load ─▶ (repair an interrupted move) ─▶ decide ─▶ write { lease, pendingMove } ─▶ move traffic
+ *        ─▶ write { next state, no pendingMove, lease released }
+ *
+ * The first write is the lease claim (a compare-and-swap on the version just read), so two
+ * commands racing for the environment cannot both move traffic. Commands that move nothing
+ * (analyze, pause, resume) are one compare-and-swap write; no-ops and replays write nothing.
+ *
+ * A pending move left by a run that stopped between the two writes is repaired from the traffic
+ * provider's read-back when there is one (`readWeight`), and otherwise refused with what to do:
+ * rollback and abort still work, since they set the weight outright.
+ */
+import { ConfigError, errorMessage } from '../action/errors.js'
+import {
+  beginMove,
+  decide,
+  failedMove,
+  interruptedMoveProblem,
+  type Command,
+  type CommandContext,
+  type RolloutPolicy,
+  type TrafficMove,
+  type Transition,
+} from './machine.js'
+import { idleRecord, leaseIsLive, sameRun, type RolloutRecord, type RunRef } from './record.js'
+import { StateConflictError, assertLeaseAvailable, withLease, withoutLease, type Snapshot, type StateStore } from './store.js'
+
+export interface TransitionRequest {
+  store: StateStore
+  environment: string
+  command: Command
+  policy: RolloutPolicy
+  context: CommandContext
+  /** How long the command may hold the environment's lease; released when it ends. */
+  leaseTtlMs: number
+  /**
+   * Sets the traffic (running the step's hooks around it), once the pending move is recorded.
+   * Must leave the previous weights in place when it throws. Required for commands that move traffic.
+   */
+  moveTraffic?: (move: TrafficMove, current: RolloutRecord) => Promise<void>
+  /** The canary weight as the traffic provider reads it back; lets an interrupted move be repaired. */
+  readWeight?: () => Promise<number>
+  /** Keep the lease after the command (the caller releases it later). */
+  keepLease?: boolean
+  /**
+   * Last changes to an applied command's record before its final write (e.g. the ids of the
+   * reports just published), so they cost no write of their own.
+   */
+  amend?: (record: RolloutRecord, transition: Transition) => Promise<RolloutRecord>
+}
+
+export interface TransitionOutcome extends Transition {
+  /** The record as stored after the command (undefined only when nothing was ever stored). */
+  snapshot: Snapshot | undefined
+  /** The repair applied first, when an interrupted move was found and read back. */
+  repair?: Transition
+}
+
+/** A pending move of a run that is gone, and no way to read where traffic is. */
+export class InterruptedMoveError extends ConfigError {}
+
+export function runRef(context: CommandContext): RunRef {
+  return { runId: context.runId, runAttempt: context.runAttempt, job: context.job }
+}
+
+export async function runTransition(request: TransitionRequest): Promise<TransitionOutcome> {
+  const { store, environment, context, policy } = request
+  const owner = runRef(context)
+  const loaded = await store.load(environment)
+  assertLeaseAvailable(loaded?.record, owner, context.now)
+  let record = loaded?.record ?? idleRecord(environment, context.now)
+
+  let repair: Transition | undefined
+  const pending = record.pendingMove
+  const settlesTraffic = request.command.type === 'repair' || request.command.type === 'rollback' || request.command.type === 'abort'
+  if (pending && !settlesTraffic) {
+    if (!request.readWeight) {
+      throw new InterruptedMoveError(
+        `${environment}: ${interruptedMoveProblem(pending)}. The traffic provider cannot read weights back, so Rollgate cannot ` +
+          `tell which: run repair with the weight you observe (${pending.from} or ${pending.to}), or roll back`,
+      )
+    }
+    const observed = await request.readWeight()
+    repair = decide(record, { type: 'repair', observedWeight: observed }, policy, context)
+    record = repair.record
+  }
+
+  const transition = decide(record, request.command, policy, context)
+  const outcome = (snapshot: Snapshot | undefined, t: Transition = transition): TransitionOutcome => ({
+    ...t,
+    snapshot,
+    ...(repair ? { repair } : {}),
+  })
+  const settle = (r: RolloutRecord): RolloutRecord => settleLease(r, owner, context.now, request.keepLease ?? false)
+
+  const amend = async (r: RolloutRecord): Promise<RolloutRecord> => (request.amend ? request.amend(r, transition) : r)
+  if (transition.effect !== 'applied') {
+    if (!repair) return outcome(loaded)
+    return outcome(await store.save(settle(transition.record), loaded?.version ?? null))
+  }
+  if (!transition.move) return outcome(await store.save(settle(await amend(transition.record)), loaded?.version ?? null))
+
+  if (!request.moveTraffic) throw new Error(`${transition.command} moves traffic, but no traffic provider was given`)
+  // The claim: lease and pending move in one compare-and-swap on the version read above.
+  const begun = await store.save(
+    withLease(beginMove(record, transition, context), owner, request.leaseTtlMs, context.now),
+    loaded?.version ?? null,
+  )
+
+  try {
+    await request.moveTraffic(transition.move, record)
+  } catch (error) {
+    await recordFailure(request, begun, transition, error)
+    throw error
+  }
+
+  let final = settle(transition.record)
+  // The store may have filled in what the first write created (the rollout's deployment).
+  if (final.deploymentId === undefined && begun.record.deploymentId !== undefined) {
+    final = { ...final, deploymentId: begun.record.deploymentId }
+  }
+  final = await amend(final)
+  try {
+    return outcome(await store.save(final, begun.version))
+  } catch (error) {
+    const why = error instanceof StateConflictError ? 'another command took the environment over (its lease had expired)' : errorMessage(error)
+    throw new ConfigError(
+      `${environment}: traffic moved to ${transition.move.to}% but the record could not be written (${why}). The record keeps the ` +
+        `pending move, so the next command repairs it from the traffic provider's read-back, or says how to`,
+      { cause: error },
+    )
+  }
+}
+
+/**
+ * After a failed move: when the provider put the previous weights back (read back, or trusted
+ * when it cannot be read), the record returns to the state before the command and says what
+ * failed; when traffic is elsewhere, the pending move stays for the next command to repair, and
+ * only the lease is released.
+ */
+async function recordFailure(request: TransitionRequest, begun: Snapshot, transition: Transition, error: unknown): Promise<void> {
+  const move = transition.move as TrafficMove
+  let observed: number | undefined = move.from
+  if (request.readWeight) {
+    try {
+      observed = await request.readWeight()
+    } catch {
+      observed = undefined
+    }
+  }
+  const owner = runRef(request.context)
+  const record =
+    observed === move.from
+      ? settleLease(failedMove(begun.record, transition, request.context, errorMessage(error)), owner, request.context.now, false)
+      : withoutLease(begun.record)
+  try {
+    await request.store.save(record, begun.version)
+  } catch {
+    // The command's own error is the one to report; the pending move (and the lease's expiry)
+    // lets the next command sort the record out.
+  }
+}
+
+/** Drops the lease unless it is ours and the caller keeps it; an expired lease of anyone is dropped. */
+function settleLease(record: RolloutRecord, owner: RunRef, now: Date, keep: boolean): RolloutRecord {
+  const lease = record.lease
+  if (keep && lease && sameRun(lease.owner, owner) && leaseIsLive(lease, now)) return record
+  return withoutLease(record)
+}

@@ -1,0 +1,322 @@
+/**
+ * The analysis report: a verdict banner, the per-metric table at the latest look, a chart per metric
+ * over the looks, the look history and links. Built as blocks (fit.ts) so every target can shorten
+ * it to its own limit, keeping the banner, the table's worst rows and the links first.
+ */
+import { fitBlocks, fixed, omissionNote, type Block, type ListBlock } from './fit.js'
+import {
+  NONE,
+  armValue,
+  formatArm,
+  formatChange,
+  formatEstimate,
+  formatEvidence,
+  formatNumber,
+  formatTime,
+  metricType,
+  quantileLabel,
+} from './format.js'
+import { CHECK_OUTPUT_LIMIT } from './limits.js'
+import { CHART_LEGEND, DEFAULT_MAX_POINTS, renderLineChart } from './mermaid.js'
+import type { AnalysisDecision, AnalysisReport, MetricLook, MetricState, ReportLinks } from './model.js'
+import { clip, codeSpan, escapeInline, link, sanitize } from './text.js'
+
+export interface AnalysisRenderOptions {
+  /** Byte budget of the whole Markdown (default: a check run summary's 65,535). */
+  limitBytes?: number
+  /** Mermaid charts per metric (default true). */
+  charts?: boolean
+  /** Looks plotted per chart before thinning (default 60). */
+  maxChartPoints?: number
+  /** Where the reader finds what was cut, ending every omission note. */
+  hint?: string
+  /** Heading level of the report's title (default 3); 0 for none. */
+  headingLevel?: number
+}
+
+export const DEFAULT_HINT = 'full data in the `result` output'
+
+/** Bytes of user text kept in a banner, a table cell, a full-reason section. */
+const BANNER_REASON_BYTES = 600
+const CELL_BYTES = 200
+/** Environment, version and template names, wherever they appear. */
+const NAME_BYTES = 128
+const FULL_REASON_BYTES = 16_000
+/** Names listed per look-history cell before "and N more". */
+const NAMES_PER_CELL = 5
+
+/** Priorities: lower fills first when space is short. */
+const PRIORITY = { table: 0, reason: 1, charts: 2, looks: 3 } as const
+
+export function renderAnalysisMarkdown(report: AnalysisReport, options: AnalysisRenderOptions = {}): string {
+  const hint = options.hint ?? DEFAULT_HINT
+  return fitBlocks(analysisBlocks(report, options), options.limitBytes ?? CHECK_OUTPUT_LIMIT, `report truncated; ${hint}`)
+}
+
+/** The whole report as blocks, in reading order. */
+export function analysisBlocks(report: AnalysisReport, options: AnalysisRenderOptions = {}): Block[] {
+  return [...analysisSummaryBlocks(report, options), ...analysisDetailBlocks(report, options), fixed(renderLinks(report.links))]
+}
+
+/** Heading, banner, context line, metric table and the full reason: what a check summary holds. */
+export function analysisSummaryBlocks(report: AnalysisReport, options: AnalysisRenderOptions = {}): Block[] {
+  const hint = options.hint ?? DEFAULT_HINT
+  const level = options.headingLevel ?? 3
+  const blocks: Block[] = []
+  if (level > 0) blocks.push(fixed(`${'#'.repeat(Math.min(6, level))} Canary analysis · ${escapeInline(clip(report.environment, NAME_BYTES))}\n\n`))
+  blocks.push(fixed(renderBanner(report)), fixed(renderContext(report)), metricTable(report, hint))
+  const reason = report.reason ? sanitize(report.reason).trim() : ''
+  if (Buffer.byteLength(reason) > BANNER_REASON_BYTES) {
+    blocks.push({
+      kind: 'list',
+      open: '<details><summary>Full reason</summary>\n\n',
+      items: [`${escapeInline(clip(reason, FULL_REASON_BYTES))}\n`],
+      close: '\n</details>\n\n',
+      omitted: () => omissionNote(1, 'reasons', hint),
+      priority: PRIORITY.reason,
+    })
+  }
+  return blocks
+}
+
+/** Charts and the look history: the long part (a check run's `text`). */
+export function analysisDetailBlocks(report: AnalysisReport, options: AnalysisRenderOptions = {}): Block[] {
+  const hint = options.hint ?? DEFAULT_HINT
+  const blocks: Block[] = []
+  if (options.charts !== false) {
+    const charts = chartBlock(report, options.maxChartPoints ?? DEFAULT_MAX_POINTS, hint)
+    if (charts) blocks.push(charts)
+  }
+  if (report.looks.length > 0) blocks.push(lookHistory(report, hint))
+  return blocks
+}
+
+const ALERT: Record<AnalysisDecision, { kind: string; headline: string }> = {
+  fail: { kind: 'CAUTION', headline: 'Canary failed' },
+  pass: { kind: 'TIP', headline: 'Canary passed' },
+  inconclusive: { kind: 'WARNING', headline: 'Canary inconclusive' },
+  'in-progress': { kind: 'NOTE', headline: 'Analysis in progress' },
+}
+
+/** A GitHub alert: `> [!CAUTION]` and one sentence saying what was decided, on what evidence. */
+export function renderBanner(report: AnalysisReport): string {
+  const { kind, headline } = ALERT[report.decision]
+  const lines = [`> [!${kind}]`, `> **${headline}**: ${bannerDetail(report)}`]
+  if (report.reason?.trim()) lines.push('>', `> ${escapeInline(clip(report.reason, BANNER_REASON_BYTES))}`)
+  return `${lines.join('\n')}\n\n`
+}
+
+function bannerDetail(report: AnalysisReport): string {
+  const latest = latestMetrics(report)
+  const deciding = report.decidingMetric ? latest.find((m) => m.name === report.decidingMetric) : undefined
+  const looks = report.looks.length
+  const at = report.decidedAtLook ?? looks
+  const evidence = evidencePhrase(report, deciding, at)
+  switch (report.decision) {
+    case 'fail': {
+      if (!deciding) return `regression proven at look ${at}.`
+      return `${codeSpan(clip(deciding.name, NAME_BYTES))} ${formatEstimate(deciding)}, ${evidence}.`
+    }
+    case 'pass': {
+      const settled = deciding ? ` (last to settle: ${codeSpan(clip(deciding.name, NAME_BYTES))} ${formatEstimate(deciding)})` : ''
+      return `no metric worse than its tolerance, proven at look ${at} of ${looks}${settled}.`
+    }
+    case 'inconclusive':
+      return `no decision after ${plural(looks, 'look')}; ${stateCounts(latest)}.`
+    case 'in-progress':
+      return `look ${looks}${whereCanary(report)}; ${stateCounts(latest)}.`
+  }
+}
+
+function evidencePhrase(report: AnalysisReport, metric: MetricLook | undefined, at: number): string {
+  const threshold = report.alpha !== undefined && report.alpha > 0 ? ` = ${formatNumber(1 / report.alpha)}` : ''
+  const e = metric?.evidence
+  const value = e !== null && e !== undefined ? ` (e = ${formatEvidence(e)})` : ''
+  return `evidence 1/α${threshold} reached at look ${at}${value}`
+}
+
+function whereCanary(report: AnalysisReport): string {
+  const parts: string[] = []
+  if (report.weight !== undefined) parts.push(`canary at ${formatNumber(report.weight)}%`)
+  if (report.step) parts.push(`step ${report.step.index} of ${report.step.count}`)
+  return parts.length ? `, ${parts.join(', ')}` : ''
+}
+
+const STATE_ORDER: Record<MetricState, number> = { fail: 0, nodata: 1, continue: 2, pass: 3 }
+const STATE_WORD: Record<MetricState, string> = { fail: 'failing', nodata: 'without data', continue: 'undecided', pass: 'passing' }
+
+function stateCounts(metrics: MetricLook[]): string {
+  if (metrics.length === 0) return 'no metric has data yet'
+  const counts = new Map<MetricState, number>()
+  for (const m of metrics) counts.set(m.state, (counts.get(m.state) ?? 0) + 1)
+  return (Object.keys(STATE_ORDER) as MetricState[])
+    .filter((s) => counts.has(s))
+    .map((s) => `${counts.get(s)} ${STATE_WORD[s]}`)
+    .join(', ')
+}
+
+function renderContext(report: AnalysisReport): string {
+  const parts: string[] = []
+  const { canary, stable } = report.versions
+  if (canary || stable) parts.push(`Canary ${canary ? codeSpan(clip(canary, NAME_BYTES)) : NONE} against stable ${stable ? codeSpan(clip(stable, NAME_BYTES)) : NONE}`)
+  if (report.weight !== undefined) parts.push(`${formatNumber(report.weight)}% of traffic`)
+  if (report.step) parts.push(`step ${report.step.index} of ${report.step.count}`)
+  parts.push(plural(report.looks.length, 'look'))
+  if (report.analysis) parts.push(`analysis ${codeSpan(clip(report.analysis, NAME_BYTES))}`)
+  if (report.alpha !== undefined) parts.push(`α = ${formatNumber(report.alpha)}`)
+  return `${parts.join(' · ')}\n\n`
+}
+
+function latestMetrics(report: AnalysisReport): MetricLook[] {
+  return report.looks.at(-1)?.metrics ?? []
+}
+
+/** Worst first, so a shortened table keeps what matters; the deciding metric leads its state. */
+function ordered(report: AnalysisReport): MetricLook[] {
+  return latestMetrics(report)
+    .map((m, i) => ({ m, i }))
+    .sort((a, b) => {
+      const byState = STATE_ORDER[a.m.state] - STATE_ORDER[b.m.state]
+      if (byState !== 0) return byState
+      const aLead = a.m.name === report.decidingMetric ? 0 : 1
+      const bLead = b.m.name === report.decidingMetric ? 0 : 1
+      return aLead - bLead || a.i - b.i
+    })
+    .map(({ m }) => m)
+}
+
+function metricTable(report: AnalysisReport, hint: string): ListBlock {
+  const evidenceHeader = report.alpha !== undefined && report.alpha > 0 ? `Evidence (decides at ${formatNumber(1 / report.alpha)})` : 'Evidence'
+  return {
+    kind: 'list',
+    open: `| Metric | State | Estimate (interval) | ${evidenceHeader} | Canary | Baseline | Note |\n|---|---|---|---|---|---|---|\n`,
+    items: ordered(report).map((m) => metricRow(m, report.alpha)),
+    close: '\n',
+    omitted: (n) => omissionNote(n, 'metrics', hint),
+    priority: PRIORITY.table,
+  }
+}
+
+function metricRow(m: MetricLook, alpha: number | undefined): string {
+  const name = `${escapeInline(clip(m.name, CELL_BYTES))}${m.critical ? ' (critical)' : ''}`
+  const state = m.state === 'fail' ? '**fail**' : m.state
+  const note = m.reason ? escapeInline(clip(m.reason, CELL_BYTES)) : ''
+  const unit = m.unit ? clip(m.unit, 32) : undefined
+  const cells = [name, state, formatEstimate(m), formatEvidence(m.evidence, alpha), formatArm(m.canary, unit), formatArm(m.baseline, unit), note]
+  return `| ${cells.join(' | ')} |\n`
+}
+
+function chartBlock(report: AnalysisReport, maxPoints: number, hint: string): ListBlock | null {
+  const byName = report.looks.map((look) => new Map(look.metrics.map((m) => [m.name, m])))
+  const items: string[] = []
+  for (const latest of ordered(report)) {
+    const name = latest.name
+    const points = byName.map((metrics, i) => {
+      const m = metrics.get(name)
+      return { look: i + 1, canary: armValue(m?.canary), baseline: armValue(m?.baseline) }
+    })
+    const chart = renderLineChart(points, { title: clip(name, 80), yTitle: yAxisTitle(latest), maxPoints })
+    if (chart) items.push(`**${escapeInline(clip(name, CELL_BYTES))}**\n\n${chart}\n${trendLine(points, latest)}\n\n`)
+  }
+  if (items.length === 0) return null
+  const open = items.length <= 4 ? '<details open>' : '<details>'
+  return {
+    kind: 'list',
+    open: `${open}<summary>Charts: each metric over ${plural(report.looks.length, 'look')}</summary>\n\n${CHART_LEGEND}\n\n`,
+    items,
+    close: '</details>\n\n',
+    omitted: (n) => omissionNote(n, 'charts', hint),
+    priority: PRIORITY.charts,
+  }
+}
+
+/**
+ * The chart in one line of text (`canary 0.9% → 1.2% · baseline 0.3% → 0.3%, looks 1–4`): readable
+ * where Mermaid is not rendered (mail notifications, the mobile app, an older GitHub Enterprise).
+ */
+function trendLine(points: { look: number; canary: number | null; baseline: number | null }[], metric: MetricLook): string {
+  const unit = metricType(metric) === 'ratio' ? '%' : metric.unit ? ` ${escapeInline(clip(metric.unit, 32))}` : ''
+  const arm = (label: string, values: (number | null)[]) => {
+    const seen = values.filter((v): v is number => v !== null && Number.isFinite(v))
+    if (seen.length === 0) return null
+    return `${label} ${formatNumber(seen[0])}${unit} → ${formatNumber(seen.at(-1))}${unit}`
+  }
+  const parts = [arm('canary', points.map((p) => p.canary)), arm('baseline', points.map((p) => p.baseline))].filter((p) => p !== null)
+  return `<sub>${parts.join(' · ')}, looks 1–${points.length}</sub>`
+}
+
+function yAxisTitle(metric: MetricLook): string {
+  const unit = metric.unit ? ` (${metric.unit})` : ''
+  switch (metricType(metric)) {
+    case 'ratio':
+      return 'rate (percent)'
+    case 'samples': {
+      const arm = metric.canary ?? metric.baseline
+      return `${quantileLabel(arm && 'n' in arm ? arm.level : undefined)}${unit}`
+    }
+    case 'value':
+      return `value${unit}`
+  }
+}
+
+function lookHistory(report: AnalysisReport, hint: string): ListBlock {
+  const items = report.looks.map((look, i) => {
+    const failing = look.metrics.filter((m) => m.state === 'fail').map((m) => m.name)
+    const nodata = look.metrics.filter((m) => m.state === 'nodata').map((m) => m.name)
+    const decision = look.decision ?? (failing.length > 0 ? 'fail' : NONE)
+    const deciding = report.decidedAtLook === i + 1 ? ' (decided)' : ''
+    return `| ${i + 1}${deciding} | ${formatTime(look.at)} | ${decision} | ${nameList(failing)} | ${nameList(nodata)} |\n`
+  })
+  return {
+    kind: 'list',
+    open: `<details><summary>Looks (${report.looks.length})</summary>\n\n| Look | Time | Decision | Failing | No data |\n|---|---|---|---|---|\n`,
+    items,
+    close: '\n</details>\n\n',
+    omitted: (n) => omissionNote(n, 'looks', hint),
+    priority: PRIORITY.looks,
+    keep: 'tail',
+  }
+}
+
+function nameList(names: string[]): string {
+  if (names.length === 0) return NONE
+  const shown = names.slice(0, NAMES_PER_CELL).map((n) => escapeInline(clip(n, 80)))
+  const more = names.length - shown.length
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ')
+}
+
+export function renderLinks(links: ReportLinks | undefined): string {
+  if (!links) return ''
+  const parts = [
+    links.run ? link('Workflow run', links.run) : '',
+    links.deployment ? link('Deployment', links.deployment) : '',
+    links.policy ? link('Policy file', links.policy) : '',
+  ].filter((p) => p !== '')
+  return parts.length ? `${parts.join(' · ')}\n` : ''
+}
+
+/** A one-line verdict in plain text: check run titles, deployment status descriptions. */
+export function verdictLine(report: AnalysisReport): string {
+  const latest = latestMetrics(report)
+  const deciding = report.decidingMetric ? latest.find((m) => m.name === report.decidingMetric) : undefined
+  const looks = report.looks.length
+  const name = (m: MetricLook) => sanitize(m.name).replace(/\s+/g, ' ').trim()
+  switch (report.decision) {
+    case 'fail':
+      return deciding
+        ? `Canary failed: ${name(deciding)} ${formatChange(deciding.estimate)} at look ${report.decidedAtLook ?? looks}`
+        : `Canary failed at look ${report.decidedAtLook ?? looks}`
+    case 'pass':
+      return `Canary passed at look ${report.decidedAtLook ?? looks}`
+    case 'inconclusive':
+      return `Canary inconclusive after ${plural(looks, 'look')}`
+    case 'in-progress': {
+      const where = report.weight !== undefined ? ` at ${formatNumber(report.weight)}%` : ''
+      return `Canary${where}: analysing, look ${looks}`
+    }
+  }
+}
+
+function plural(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`
+}

@@ -1,13 +1,14 @@
 import type { ActionIO } from '../../shared/action/io.js'
-import { readEnvironment, readGitHubToken, readPolicyPath, readRequired } from '../../shared/action/inputs.js'
+import { readEnvironment, readGitHubToken, readOptional, readPolicyPath, readRequired } from '../../shared/action/inputs.js'
 
 /** Every input this action reads; the contract test holds action.yml to this list. */
-export const INPUT_NAMES = ['policy', 'environment', 'version', 'github-token'] as const
+export const INPUT_NAMES = ['policy', 'environment', 'version', 'stable-version', 'github-token'] as const
 
 export interface DeployCanaryInputs {
   policy: string
   environment: string
   version: string
+  stableVersion: string | undefined
   token: string
 }
 
@@ -16,6 +17,7 @@ export function readDeployCanaryInputs(io: ActionIO): DeployCanaryInputs {
     policy: readPolicyPath(io),
     environment: readEnvironment(io),
     version: readRequired(io, 'version', 'the version to ship: an image, tag or ref'),
+    stableVersion: readOptional(io, 'stable-version'),
     token: readGitHubToken(io),
   }
 }

@@ -20,9 +20,17 @@ export class ProviderError extends Error {
   }
 }
 
+/**
+ * Not a malfunction: the action did its job and the outcome is one the workflow asked to fail on
+ * (an analysis decided `fail`). One line, no stack, exit code 1 so `needs:` gates later jobs.
+ */
+export class GateError extends Error {
+  override readonly name = 'GateError'
+}
+
 /** User-facing failures: printed as one line, without a stack. */
-export function isUserError(error: unknown): error is ConfigError | ProviderError {
-  return error instanceof ConfigError || error instanceof ProviderError
+export function isUserError(error: unknown): error is ConfigError | ProviderError | GateError {
+  return error instanceof ConfigError || error instanceof ProviderError || error instanceof GateError
 }
 
 export function errorMessage(error: unknown): string {

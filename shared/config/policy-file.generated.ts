@@ -63,8 +63,8 @@ export interface RawStep {
   /** Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration. */
   pause?: 'manual' | string
   /**
-   * Whether `/rollgate promote` may move past this step before its analysis has decided.
-   * @default true
+   * Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.
+   * @default false
    */
   skippable?: boolean
   /**

@@ -53,7 +53,7 @@ export interface Step {
    * In milliseconds.
    */
   pause?: 'manual' | number
-  /** Whether `/rollgate promote` may move past this step before its analysis has decided. */
+  /** Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first. */
   skippable: boolean
   /** Hooks run before the weight is set; a failing hook stops the rollout. */
   before: Hook[]

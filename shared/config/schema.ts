@@ -295,7 +295,7 @@ export const policySchema: JsonSchema = {
           description: 'Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration.',
           oneOf: [{ const: 'manual', description: 'Wait for a `/rollgate resume` or `promote` command.' }, { $ref: '#/definitions/duration' }],
         },
-        skippable: bool('Whether `/rollgate promote` may move past this step before its analysis has decided.', true),
+        skippable: bool('Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.', false),
         before: list('Hooks run before the weight is set; a failing hook stops the rollout.', { $ref: '#/definitions/hook' }, { default: [] }),
         after: list('Hooks run after the step has passed, before the next step.', { $ref: '#/definitions/hook' }, { default: [] }),
       },

@@ -33,6 +33,8 @@ export type PublishCheckRunParams = RepoRef &
     externalId?: string
     /** A run created earlier in this job: updated without a lookup. */
     checkRunId?: number
+    /** Known to have no run yet (a new rollout): created without a lookup. */
+    createNew?: boolean
     completedAt?: string
   }
 
@@ -56,7 +58,7 @@ export async function publishCheckRun(port: ChecksPort, params: PublishCheckRunP
   let id = params.checkRunId
   let htmlUrl: string | null = null
 
-  if (id === undefined) {
+  if (id === undefined && params.createNew !== true) {
     requests += 1
     const { data } = await port.checks.listForRef({
       owner,

@@ -83,7 +83,7 @@ describe('defaults', () => {
       protect: { canary: 'write', promote: 'write', rollback: 'write', analyze: 'triage', pause: 'write', resume: 'write' },
       traffic: { provider: 'command', setWeight: ['./set-weight.sh', '{{weight}}'] },
     })
-    expect(env?.steps[0]).toEqual({ weight: 50, analysis: 'default', skippable: true, before: [], after: [] })
+    expect(env?.steps[0]).toEqual({ weight: 50, analysis: 'default', skippable: false, before: [], after: [] })
     expect(template).toMatchObject({
       interval: 60_000,
       maxDuration: 1_800_000,

@@ -1,0 +1,169 @@
+/**
+ * From the policy to what an analysis runs: the judge's configuration, the metrics provider's
+ * configuration and the checks to query. Pure: the policy in, plain data out.
+ */
+import { ConfigError } from '../action/errors.js'
+import type { JudgeConfig, MetricConfig } from '../analysis/types.js'
+import type { AnalysisTemplate, Check, Environment, MetricsProvider as PolicyProvider, Policy } from '../config/policy.generated.js'
+import { formatDuration } from '../config/units.js'
+import type { MetricCheck, MetricsProviderConfig } from '../metrics/provider.js'
+
+export interface AnalysisPlan {
+  environment: string
+  templateName: string
+  template: AnalysisTemplate
+  judge: JudgeConfig
+  provider: MetricsProviderConfig
+  checks: MetricCheck[]
+  intervalMs: number
+  /** Looks after which the analysis is inconclusive (the step's or template's maxDuration). */
+  maxIntervals: number
+  /** Looks before which a pass is held back (the step's or template's minDuration). */
+  minIntervals: number
+  onInconclusive: 'hold' | 'promote' | 'rollback'
+}
+
+const QUANTILES: Record<string, number | 'distribution'> = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99, distribution: 'distribution' }
+
+export function environmentOf(policy: Policy, name: string): Environment {
+  const env = policy.environments[name]
+  if (!env) {
+    const known = Object.keys(policy.environments)
+    throw new ConfigError(`Environment '${name}' is not defined in the policy file; defined: ${known.length > 0 ? known.join(', ') : 'none'}.`)
+  }
+  return env
+}
+
+/** The template to use: the one asked for, else the one of the step in force (or the first step with one). */
+export function templateFor(policy: Policy, environment: string, requested: string | undefined, step: number | undefined): string {
+  const env = environmentOf(policy, environment)
+  if (requested !== undefined) {
+    if (!policy.analysis[requested]) {
+      throw new ConfigError(`Analysis template '${requested}' is not defined in the policy file; defined: ${Object.keys(policy.analysis).join(', ') || 'none'}.`)
+    }
+    return requested
+  }
+  const current = step === undefined ? undefined : env.steps[step]
+  const name = current?.analysis ?? (step === undefined ? env.steps.find((s) => s.analysis !== undefined)?.analysis : undefined)
+  if (name === undefined) {
+    throw new ConfigError(
+      step === undefined
+        ? `Environment '${environment}' has no step with an analysis; set \`analysis:\` on a step or pass the input 'template'.`
+        : `Step ${step + 1} of environment '${environment}' (weight ${current?.weight ?? '?'}%) has no analysis; pass the input 'template' to judge it anyway.`,
+    )
+  }
+  return name
+}
+
+export function planAnalysis(policy: Policy, environment: string, templateName: string, step: number | undefined): AnalysisPlan {
+  const env = environmentOf(policy, environment)
+  const template = policy.analysis[templateName]
+  if (!template) throw new ConfigError(`Analysis template '${templateName}' is not defined in the policy file.`)
+  const current = step === undefined ? undefined : env.steps[step]
+  const maxDuration = current?.maxDuration ?? template.maxDuration
+  const minDuration = current?.minDuration ?? template.minDuration ?? 0
+  const maxIntervals = Math.max(1, Math.floor(maxDuration / template.interval))
+  const onInconclusive = template.onInconclusive ?? env.onInconclusive
+  const judge: JudgeConfig = {
+    alpha: template.alpha,
+    metrics: template.checks.map(toMetricConfig),
+    maxIntervals,
+    onInconclusive,
+    ...(template.test.type === 'mann-whitney'
+      ? {
+          test: 'mann-whitney' as const,
+          kayenta: {
+            confidence: template.test.confidence,
+            groupWeights: template.test.groupWeights,
+            pass: template.test.passScore,
+            marginal: template.test.marginalScore,
+          },
+        }
+      : { test: 'sequential' as const }),
+  }
+  return {
+    environment,
+    templateName,
+    template,
+    judge,
+    provider: toProviderConfig(template.provider),
+    checks: template.checks.map(toMetricCheck),
+    intervalMs: template.interval,
+    maxIntervals,
+    minIntervals: Math.ceil(minDuration / template.interval),
+    onInconclusive,
+  }
+}
+
+function toMetricConfig(check: Check): MetricConfig {
+  const common = { name: check.name, critical: check.critical, weight: check.weight, ...(check.group !== undefined ? { group: check.group } : {}) }
+  switch (check.type) {
+    case 'ratio':
+      return { ...common, type: 'ratio', direction: check.direction, tolerance: check.tolerance, ...kayentaEffect(check.direction, check.tolerance) }
+    case 'samples':
+      return { ...common, type: 'samples', direction: check.direction, tolerance: check.tolerance, quantile: QUANTILES[check.quantile] ?? 0.5, ...kayentaEffect(check.direction, check.tolerance) }
+    case 'value':
+      return {
+        ...common,
+        type: 'value',
+        failureLimit: check.failureLimit,
+        ...(check.max !== undefined ? { max: check.max } : {}),
+        ...(check.min !== undefined ? { min: check.min } : {}),
+      }
+  }
+}
+
+/** In the Kayenta mode a check's tolerance is its allowed increase (or decrease) of the mean ratio. */
+function kayentaEffect(direction: string, tolerance: number): Partial<MetricConfig> {
+  return direction === 'decrease' ? { allowedDecrease: 1 - tolerance } : { allowedIncrease: 1 + tolerance }
+}
+
+function toMetricCheck(check: Check): MetricCheck {
+  switch (check.type) {
+    case 'ratio':
+      return { name: check.name, type: 'ratio', events: check.events, total: check.total }
+    case 'samples':
+      if (check.buckets !== undefined) return { name: check.name, type: 'samples', buckets: check.buckets }
+      if (check.values !== undefined) return { name: check.name, type: 'samples', values: check.values }
+      throw new ConfigError(`Check '${check.name}': a samples check needs \`buckets\` or \`values\`.`)
+    case 'value':
+      return { name: check.name, type: 'value', query: check.query, reduce: check.reduce }
+  }
+}
+
+function toProviderConfig(p: PolicyProvider): MetricsProviderConfig {
+  const request = { timeoutMs: p.timeout, retries: p.retries }
+  switch (p.type) {
+    case 'prometheus': {
+      const headers = { ...p.headers, ...(p.auth?.type === 'header' ? { [p.auth.name]: p.auth.value } : {}) }
+      return {
+        type: 'prometheus',
+        ...request,
+        address: p.address,
+        ...(Object.keys(headers).length > 0 ? { headers } : {}),
+        ...(p.auth?.type === 'bearer' ? { bearerToken: p.auth.token } : {}),
+        ...(p.auth?.type === 'basic' ? { basicAuth: { username: p.auth.username, password: p.auth.password } } : {}),
+        api: p.queryRange ? 'query_range' : 'query',
+        ...(p.step !== undefined ? { step: formatDuration(p.step) } : {}),
+      }
+    }
+    case 'datadog':
+      return { type: 'datadog', ...request, site: p.site, apiKey: p.apiKey, appKey: p.appKey, ...(p.endpoint ? { endpoint: p.endpoint } : {}) }
+    case 'cloudwatch':
+      return { type: 'cloudwatch', ...request, region: p.region, ...(p.endpoint ? { endpoint: p.endpoint } : {}) }
+    case 'newrelic':
+      return { type: 'newrelic', ...request, accountId: p.accountId, apiKey: p.apiKey, region: p.region, ...(p.endpoint ? { endpoint: p.endpoint } : {}) }
+    case 'http':
+      return {
+        type: 'http',
+        ...request,
+        url: p.url,
+        method: p.method,
+        ...(p.headers ? { headers: p.headers } : {}),
+        ...(p.body !== undefined ? { body: p.body as never } : {}),
+        jsonPath: p.jsonPath,
+      }
+    case 'scrape':
+      return { type: 'scrape', ...request, canary: p.canary, baseline: p.baseline, ...(p.headers ? { headers: p.headers } : {}) }
+  }
+}

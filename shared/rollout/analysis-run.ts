@@ -1,0 +1,186 @@
+/**
+ * Runs an analysis: per interval, query every check for both arms, feed the judge, log one compact
+ * line per metric, report, and stop at the first decision or the maximum duration. Time and the
+ * metrics backend are injected, so tests run it against a fake clock and local servers.
+ */
+import type { Logger } from '../action/logger.js'
+import { createJudge } from '../analysis/judge.js'
+import type { IntervalData, Observation } from '../analysis/observations.js'
+import type { Action, LookResult, MetricLook } from '../analysis/types.js'
+import { formatE, formatInterval, formatRelative } from '../analysis/evidence.js'
+import type { Arm, MetricsProvider, TimeWindow } from '../metrics/provider.js'
+import type { AnalysisPlan } from './analysis-plan.js'
+
+export interface Clock {
+  now(): Date
+  sleep(ms: number): Promise<void>
+}
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms))),
+}
+
+/** A query that returned no observation, and why (which provider, which query, what came back). */
+export interface DataProblem {
+  interval: number
+  metric: string
+  arm: Arm
+  reason: string
+}
+
+export interface AnalysisOutcome {
+  decision: 'pass' | 'fail' | 'inconclusive'
+  /** 0-based index of the look that decided; null when none did. */
+  decidedAt: number | null
+  action: Action
+  decidingMetric: string | null
+  reason: string
+  looks: LookResult[]
+  intervals: IntervalData[]
+  windows: TimeWindow[]
+  problems: DataProblem[]
+  startedAt: string
+  endedAt: string
+}
+
+export interface AnalysisRunDeps {
+  metrics: MetricsProvider
+  clock: Clock
+  logger: Logger
+  /** Called after every look (reports update here); errors are the caller's to handle. */
+  onLook?: (look: LookResult, progress: { looks: LookResult[]; intervals: IntervalData[]; windows: TimeWindow[]; problems: DataProblem[] }) => Promise<void>
+}
+
+export interface Arms {
+  canaryVersion: string
+  stableVersion: string
+}
+
+/** Template variables for one arm, besides the per-query ones the provider adds. */
+export function armVariables(plan: AnalysisPlan, arms: Arms, arm: Arm): Record<string, string> {
+  return {
+    ...plan.template.variables,
+    version: arm === 'canary' ? arms.canaryVersion : arms.stableVersion,
+    canaryVersion: arms.canaryVersion,
+    stableVersion: arms.stableVersion,
+    environment: plan.environment,
+  }
+}
+
+/** Fails before the first look when a check cannot be served (unknown variable, bad selector...). */
+export function validatePlan(plan: AnalysisPlan, arms: Arms, metrics: MetricsProvider): void {
+  for (const check of plan.checks) for (const arm of ['canary', 'baseline'] as const) metrics.validate(check, armVariables(plan, arms, arm))
+}
+
+/** Queries every check for both arms over one window. Value checks are read for the canary only. */
+export async function collectInterval(plan: AnalysisPlan, arms: Arms, metrics: MetricsProvider, window: TimeWindow, index: number): Promise<{ data: IntervalData; problems: DataProblem[] }> {
+  const data: IntervalData = { canary: {}, baseline: {} }
+  const problems: DataProblem[] = []
+  const jobs: Promise<void>[] = []
+  for (const check of plan.checks) {
+    for (const arm of ['canary', 'baseline'] as const) {
+      if (check.type === 'value' && arm === 'baseline') continue
+      jobs.push(
+        metrics.query({ check, arm, vars: armVariables(plan, arms, arm), window }).then((result) => {
+          if (result.ok) data[arm][check.name] = result.observation as Observation
+          else problems.push({ interval: index, metric: check.name, arm, reason: result.reason })
+        }),
+      )
+    }
+  }
+  await Promise.all(jobs)
+  return { data, problems }
+}
+
+/** `http-errors  +12.0% [-30.0%, +80.0%]  e=1.3 (needs 40)  continue` */
+export function lookLine(metric: MetricLook): string {
+  const estimate = metric.type === 'value' ? (metric.estimate === null ? 'no reading' : String(metric.estimate)) : formatRelative(metric.estimate)
+  const interval = metric.type === 'value' ? '' : ` ${formatInterval(metric.lower, metric.upper)}`
+  return `${metric.name}: ${estimate}${interval}  e=${formatE(metric.eValue)} (fails at ${formatE(metric.threshold)})  ${metric.state}`
+}
+
+/** Watches the canary: a look after every interval until a decision or the maximum duration. */
+export async function watchAnalysis(plan: AnalysisPlan, arms: Arms, deps: AnalysisRunDeps): Promise<AnalysisOutcome> {
+  validatePlan(plan, arms, deps.metrics)
+  const judge = createJudge(plan.judge)
+  const start = deps.clock.now()
+  await deps.metrics.begin?.(start)
+  const looks: LookResult[] = []
+  const intervals: IntervalData[] = []
+  const windows: TimeWindow[] = []
+  const problems: DataProblem[] = []
+  let final: LookResult | undefined
+  for (let i = 0; i < plan.maxIntervals; i++) {
+    const window = { start: new Date(start.getTime() + i * plan.intervalMs), end: new Date(start.getTime() + (i + 1) * plan.intervalMs) }
+    await deps.clock.sleep(window.end.getTime() - deps.clock.now().getTime())
+    const { data, problems: found } = await collectInterval(plan, arms, deps.metrics, window, i)
+    const look = judge.look(data)
+    looks.push(look)
+    intervals.push(data)
+    windows.push(window)
+    problems.push(...found)
+    await deps.logger.group(`look ${i + 1}/${plan.maxIntervals}: ${look.decision}`, async () => {
+      for (const metric of look.metrics) deps.logger.info(lookLine(metric))
+      for (const problem of found) deps.logger.info(`no data: ${problem.metric} (${problem.arm}): ${problem.reason}`)
+    })
+    await deps.onLook?.(look, { looks, intervals, windows, problems })
+    // A pass waits for the minimum duration; a fail or inconclusive ends the analysis at once.
+    if (look.decision === 'fail' || look.decision === 'inconclusive' || (look.decision === 'pass' && i + 1 >= plan.minIntervals)) {
+      final = look
+      break
+    }
+  }
+  return conclude(plan, looks, intervals, windows, problems, start, deps.clock.now(), final)
+}
+
+/** Judges recorded intervals (a `mode: once` analysis keeps them in the rollout record between runs). */
+export function judgeRecorded(plan: AnalysisPlan, intervals: IntervalData[], windows: TimeWindow[], problems: DataProblem[], startedAt: Date, now: Date): AnalysisOutcome {
+  const judge = createJudge(plan.judge)
+  const looks: LookResult[] = []
+  let final: LookResult | undefined
+  for (const [i, data] of intervals.entries()) {
+    const look = judge.look(data)
+    looks.push(look)
+    if (look.decision === 'fail' || look.decision === 'inconclusive' || (look.decision === 'pass' && i + 1 >= plan.minIntervals)) {
+      final = look
+      break
+    }
+  }
+  return conclude(plan, looks, intervals, windows, problems, startedAt, now, final)
+}
+
+function conclude(
+  plan: AnalysisPlan,
+  looks: LookResult[],
+  intervals: IntervalData[],
+  windows: TimeWindow[],
+  problems: DataProblem[],
+  start: Date,
+  end: Date,
+  final: LookResult | undefined,
+): AnalysisOutcome {
+  const last = looks[looks.length - 1]
+  const base = { looks, intervals, windows, problems, startedAt: start.toISOString(), endedAt: end.toISOString() }
+  if (final && final.decision !== 'continue') {
+    return {
+      ...base,
+      decision: final.decision,
+      decidedAt: final.decision === 'inconclusive' ? null : final.interval,
+      action: final.action,
+      decidingMetric: final.decidingMetric,
+      reason: final.reason,
+    }
+  }
+  const complete = looks.length >= plan.maxIntervals
+  return {
+    ...base,
+    decision: 'inconclusive',
+    decidedAt: null,
+    action: complete ? plan.onInconclusive : 'continue',
+    decidingMetric: last?.decidingMetric ?? null,
+    reason: complete
+      ? `no decision after ${looks.length} looks (the maximum duration): ${last?.reason ?? 'no data'}`
+      : `no decision yet after ${looks.length} of ${plan.maxIntervals} looks: ${last?.reason ?? 'no data'}`,
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * The rollout commands the actions, the CLI and the demo share: deploy-canary, promote, rollback,
+ * and recording an analysis verdict. Each runs one state-machine transition against the store
+ * (lease, pending move, traffic, final write), runs the step hooks around the traffic move, and
+ * publishes the reports. Everything outside is injected.
+ */
+import { ProviderError } from '../action/errors.js'
+import type { Logger } from '../action/logger.js'
+import type { Environment, Policy } from '../config/policy.generated.js'
+import type { AnalysisReport } from '../report/model.js'
+import type { Command, CommandContext, PromoteTarget, TrafficMove } from '../state/machine.js'
+import type { JsonValue, RolloutRecord, VersionRef } from '../state/record.js'
+import type { StateStore } from '../state/store.js'
+import { runTransition, type TransitionOutcome } from '../state/transition.js'
+import type { TrafficProvider } from '../traffic/provider.js'
+import { environmentOf } from './analysis-plan.js'
+import type { HookRunner } from './hooks.js'
+import { toRolloutReport, type RolloutReporter } from './reporter.js'
+
+export interface LifecycleDeps {
+  store: StateStore
+  traffic: TrafficProvider
+  hooks: HookRunner
+  reporter: RolloutReporter
+  logger: Logger
+  context: CommandContext
+  /** How long one command may hold the environment's lease (default 15 minutes). */
+  leaseTtlMs?: number
+}
+
+export interface LifecycleOutcome {
+  effect: TransitionOutcome['effect']
+  message: string
+  record: RolloutRecord
+  /** What happened to the traffic, when this command moved it. */
+  move?: TrafficMove
+}
+
+const DEFAULT_LEASE_MS = 15 * 60_000
+
+/** The stable version a baseline query and a traffic provider see: the record's, else a placeholder. */
+function stableVersionOf(record: RolloutRecord | undefined, move?: TrafficMove): string {
+  return move?.stable?.version ?? record?.stable?.version ?? 'stable'
+}
+
+/** Which step a move lands on, for its hooks: deploy the first, finalize the last, a shift the one at that weight. */
+function targetStep(environment: Environment, record: RolloutRecord, move: TrafficMove): number | undefined {
+  if (move.kind === 'deploy') return 0
+  if (move.kind === 'finalize') return environment.steps.length - 1
+  if (move.kind === 'shift') {
+    const index = environment.steps.findIndex((s, i) => i > record.step && s.weight === move.to)
+    return index < 0 ? undefined : index
+  }
+  return undefined
+}
+
+async function execute(
+  policy: Policy,
+  environmentName: string,
+  command: Command,
+  deps: LifecycleDeps,
+  report: (record: RolloutRecord) => { status: 'in_progress' | { conclusion: 'success' | 'failure' | 'neutral' }; analysis?: AnalysisReport },
+): Promise<LifecycleOutcome> {
+  const environment = environmentOf(policy, environmentName)
+  const { traffic, hooks, logger } = deps
+  const outcome = await runTransition({
+    store: deps.store,
+    environment: environmentName,
+    command,
+    policy: environment,
+    context: deps.context,
+    leaseTtlMs: deps.leaseTtlMs ?? DEFAULT_LEASE_MS,
+    readWeight: async () => {
+      const weight = await traffic.readWeight()
+      if (weight === undefined) throw new ProviderError(traffic.name, 'read weight', 'this provider cannot read the weight back')
+      return weight
+    },
+    moveTraffic: async (move, record) => {
+      const step = targetStep(environment, record, move)
+      const hookContext = (phase: 'before' | 'after', index: number) => ({
+        environment: environmentName,
+        step: index + 1,
+        phase,
+        canaryVersion: move.canary.version,
+        stableVersion: stableVersionOf(record, move),
+        weight: move.to,
+      })
+      // Leaving a step runs its `after` hooks; entering one runs its `before` hooks.
+      if (move.kind === 'shift' && record.step >= 0) {
+        const leaving = environment.steps[record.step]
+        if (leaving && leaving.after.length > 0) await hooks.run(leaving.after, hookContext('after', record.step))
+      }
+      if (step !== undefined) {
+        const entering = environment.steps[step]
+        if (entering && entering.before.length > 0) await hooks.run(entering.before, hookContext('before', step))
+      }
+      await logger.group(`traffic: ${traffic.describe()} ${move.from}% → ${move.to}% (${move.kind})`, async () => {
+        const ctx = { environment: environmentName, canaryVersion: move.canary.version, stableVersion: stableVersionOf(record, move), recordedWeight: move.from }
+        if (move.kind === 'finalize' && traffic.promote) await traffic.promote()
+        else if ((move.kind === 'rollback' || move.kind === 'abort') && traffic.abort) await traffic.abort()
+        else {
+          const change = await traffic.setWeight(move.to, ctx)
+          for (const line of change.changes) logger.info(line)
+          if (change.readBack !== undefined && change.readBack !== move.to) {
+            throw new ProviderError(traffic.name, 'set weight', `asked for ${move.to}% but ${change.target} reads back ${change.readBack}%`)
+          }
+          logger.info(change.readBack === undefined ? `set ${move.to}% (this provider cannot read weights back)` : `set and read back ${change.readBack}%`)
+        }
+      })
+      // The contract half of a migration runs only once no old version serves traffic.
+      if (move.kind === 'finalize') {
+        const last = environment.steps.length - 1
+        const final = environment.steps[last]
+        if (final && final.after.length > 0) await hooks.run(final.after, hookContext('after', last))
+      }
+    },
+    amend: async (record) => {
+      const shown = report(record)
+      const links = await deps.reporter.publish({
+        record,
+        rollout: toRolloutReport(record, environment),
+        status: shown.status,
+        ...(shown.analysis ? { analysis: shown.analysis } : {}),
+      })
+      return links && Object.keys(links).length > 0 ? { ...record, report: links } : record
+    },
+  })
+  if (outcome.repair) logger.info(`repaired an interrupted move first: ${outcome.repair.message}`)
+  logger.info(outcome.message)
+  const record = outcome.snapshot?.record ?? outcome.record
+  return { effect: outcome.effect, message: outcome.message, record, ...(outcome.move ? { move: outcome.move } : {}) }
+}
+
+const progress = (record: RolloutRecord) => ({
+  status:
+    record.phase === 'promoted'
+      ? { conclusion: 'success' as const }
+      : record.phase === 'rolled-back' || record.phase === 'aborted'
+        ? { conclusion: 'failure' as const }
+        : ('in_progress' as const),
+})
+
+export interface DeployRequest {
+  policy: Policy
+  environment: string
+  version: string
+  ref: string
+  sha: string
+  /** The version serving the rest of the traffic, when the record does not know it yet. */
+  stableVersion?: string
+}
+
+export async function deployCanary(request: DeployRequest, deps: LifecycleDeps): Promise<LifecycleOutcome> {
+  const stable: VersionRef | undefined = request.stableVersion !== undefined ? { version: request.stableVersion } : undefined
+  return execute(
+    request.policy,
+    request.environment,
+    { type: 'deploy-canary', canary: { version: request.version, ref: request.ref, sha: request.sha }, ...(stable ? { stable } : {}) },
+    deps,
+    progress,
+  )
+}
+
+export async function promote(request: { policy: Policy; environment: string; target: PromoteTarget }, deps: LifecycleDeps): Promise<LifecycleOutcome> {
+  return execute(request.policy, request.environment, { type: 'promote', target: request.target }, deps, progress)
+}
+
+export async function rollback(request: { policy: Policy; environment: string; reason: string }, deps: LifecycleDeps): Promise<LifecycleOutcome> {
+  return execute(request.policy, request.environment, { type: 'rollback', reason: request.reason }, deps, progress)
+}
+
+export interface VerdictRequest {
+  policy: Policy
+  environment: string
+  decision: 'pass' | 'fail' | 'inconclusive' | 'continue'
+  template: string
+  summary: string
+  step: number
+  evidence?: JsonValue
+  analysis: AnalysisReport
+}
+
+/** Records an analysis verdict (and the evidence a `mode: once` analysis carries) and reports it. */
+export async function recordVerdict(request: VerdictRequest, deps: LifecycleDeps): Promise<LifecycleOutcome> {
+  return execute(
+    request.policy,
+    request.environment,
+    {
+      type: 'analyze',
+      decision: request.decision,
+      template: request.template,
+      summary: request.summary,
+      step: request.step,
+      ...(request.evidence !== undefined ? { evidence: request.evidence } : {}),
+    },
+    deps,
+    (record) => ({ ...progress(record), analysis: request.analysis }),
+  )
+}

@@ -129,9 +129,10 @@ function bannerDetail(report: AnalysisReport): string {
 }
 
 function evidencePhrase(report: AnalysisReport, metric: MetricLook | undefined, at: number): string {
-  const threshold = report.alpha !== undefined && report.alpha > 0 ? ` = ${formatNumber(1 / report.alpha)}` : ''
   const e = metric?.evidence
   const value = e !== null && e !== undefined ? ` (e = ${formatEvidence(e)})` : ''
+  if (metric?.threshold !== undefined) return `evidence reached its threshold ${formatNumber(metric.threshold)} at look ${at}${value}`
+  const threshold = report.alpha !== undefined && report.alpha > 0 ? ` = ${formatNumber(1 / report.alpha)}` : ''
   return `evidence 1/α${threshold} reached at look ${at}${value}`
 }
 
@@ -186,7 +187,12 @@ function ordered(report: AnalysisReport): MetricLook[] {
 }
 
 function metricTable(report: AnalysisReport, hint: string): ListBlock {
-  const evidenceHeader = report.alpha !== undefined && report.alpha > 0 ? `Evidence (decides at ${formatNumber(1 / report.alpha)})` : 'Evidence'
+  const perMetric = report.looks.at(-1)?.metrics.some((m) => m.threshold !== undefined) ?? false
+  const evidenceHeader = perMetric
+    ? 'Evidence (e-value / fails at)'
+    : report.alpha !== undefined && report.alpha > 0
+      ? `Evidence (decides at ${formatNumber(1 / report.alpha)})`
+      : 'Evidence'
   return {
     kind: 'list',
     open: `| Metric | State | Estimate (interval) | ${evidenceHeader} | Canary | Baseline | Note |\n|---|---|---|---|---|---|---|\n`,
@@ -202,7 +208,11 @@ function metricRow(m: MetricLook, alpha: number | undefined): string {
   const state = m.state === 'fail' ? '**fail**' : m.state
   const note = m.reason ? escapeInline(clip(m.reason, CELL_BYTES)) : ''
   const unit = m.unit ? clip(m.unit, 32) : undefined
-  const cells = [name, state, formatEstimate(m), formatEvidence(m.evidence, alpha), formatArm(m.canary, unit), formatArm(m.baseline, unit), note]
+  const evidence =
+    m.threshold !== undefined
+      ? `${formatEvidence(m.evidence)} / ${formatNumber(m.threshold)}${m.evidence !== null && m.evidence >= m.threshold ? ' (reached)' : ''}`
+      : formatEvidence(m.evidence, alpha)
+  const cells = [name, state, formatEstimate(m), evidence, formatArm(m.canary, unit), formatArm(m.baseline, unit), note]
   return `| ${cells.join(' | ')} |\n`
 }
 

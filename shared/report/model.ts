@@ -50,6 +50,8 @@ export interface MetricLook {
   upper: number | null
   /** The e-value against "no regression" (an always-valid p-value p is 1/e). null: none yet. */
   evidence: number | null
+  /** The e-value at which this metric fails: 1/(its share of α). Absent: 1/α. */
+  threshold?: number
   canary?: ArmFigures
   baseline?: ArmFigures
   /** Why the state is what it is (which query came back empty, how much more traffic is needed). */

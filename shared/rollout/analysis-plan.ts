@@ -66,7 +66,7 @@ export function planAnalysis(policy: Policy, environment: string, templateName: 
   const onInconclusive = template.onInconclusive ?? env.onInconclusive
   const judge: JudgeConfig = {
     alpha: template.alpha,
-    metrics: template.checks.map(toMetricConfig),
+    metrics: template.checks.map((c) => toMetricConfig(c, template.test.type === 'mann-whitney')),
     maxIntervals,
     onInconclusive,
     ...(template.test.type === 'mann-whitney'
@@ -95,8 +95,10 @@ export function planAnalysis(policy: Policy, environment: string, templateName: 
   }
 }
 
-function toMetricConfig(check: Check): MetricConfig {
-  const common = { name: check.name, critical: check.critical, weight: check.weight, ...(check.group !== undefined ? { group: check.group } : {}) }
+function toMetricConfig(check: Check, kayenta: boolean): MetricConfig {
+  // `weight` scores checks in the Kayenta mode; the sequential test splits alpha by its own rule
+  // (a critical check gets a double share).
+  const common = { name: check.name, critical: check.critical, ...(kayenta ? { weight: check.weight } : {}), ...(check.group !== undefined ? { group: check.group } : {}) }
   switch (check.type) {
     case 'ratio':
       return { ...common, type: 'ratio', direction: check.direction, tolerance: check.tolerance, ...kayentaEffect(check.direction, check.tolerance) }

@@ -53,6 +53,7 @@ function toMetricLook(m: JudgeMetric, interval: IntervalData | undefined, level:
     lower: m.lower,
     upper: m.upper,
     evidence: Number.isFinite(m.eValue) ? m.eValue : null,
+    ...(m.type !== 'value' && Number.isFinite(m.threshold) ? { threshold: m.threshold } : {}),
     reason: m.reason,
     critical,
   }

@@ -12,7 +12,7 @@ import { describeState } from '../state/machine.js'
 import type { JsonValue, RolloutRecord } from '../state/record.js'
 import { environmentOf, planAnalysis, templateFor, type AnalysisPlan } from './analysis-plan.js'
 import { toAnalysisReport } from './analysis-report.js'
-import { collectInterval, judgeRecorded, watchAnalysis, type AnalysisOutcome, type Clock, type DataProblem } from './analysis-run.js'
+import { collectInterval, judgeRecorded, watchAnalysis, type AnalysisOutcome, type AnalysisRunDeps, type Clock, type DataProblem } from './analysis-run.js'
 import { recordVerdict, type LifecycleDeps } from './lifecycle.js'
 import { toRolloutReport } from './reporter.js'
 
@@ -26,6 +26,8 @@ export interface AnalyzeRequest {
 export interface AnalyzeDeps extends LifecycleDeps {
   metrics: (plan: AnalysisPlan) => MetricsProvider
   clock: Clock
+  /** Called after every look of a `watch` analysis, before the reports update (the demo's live display). */
+  onLook?: AnalysisRunDeps['onLook']
 }
 
 export interface AnalyzeResult {
@@ -91,6 +93,7 @@ export async function analyzeRollout(request: AnalyzeRequest, deps: AnalyzeDeps)
       clock: deps.clock,
       logger: deps.logger,
       onLook: async (look, progress) => {
+        await deps.onLook?.(look, progress)
         if (look.decision !== 'continue') return // the verdict is published with the record below
         // Progress goes to the check run only, at most every PROGRESS_UPDATE_MS: an hour at one
         // look a minute costs 60 calls, not 180, of the token's 1,000 an hour.

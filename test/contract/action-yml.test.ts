@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { FakeActionIO } from '../fakes/action-io.js'
 import type { ActionIO } from '../../shared/action/io.js'
-import { readActionYml, renderActionReadme, type ActionMetadata } from '../../scripts/readme-tables.js'
+import { readActionYml, renderActionReadme, renderPolicyReference, replaceSection, type ActionMetadata } from '../../scripts/readme-tables.js'
 import { ROLLGATE_VERSION } from '../../shared/version.js'
 
 const root = resolve(import.meta.dirname, '..', '..')
@@ -101,5 +101,24 @@ describe('inputs across actions', () => {
   it('package.json version equals the version the code reports', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }
     expect(ROLLGATE_VERSION).toBe(pkg.version)
+  })
+})
+
+describe('README', () => {
+  it('carries the policy file reference generated from the published schema (run npm run docs)', () => {
+    const readme = join(root, 'README.md')
+    const text = readFileSync(readme, 'utf8')
+    const schema = JSON.parse(readFileSync(join(root, 'schema', 'rollgate.schema.json'), 'utf8')) as Parameters<typeof renderPolicyReference>[0]
+    expect(text).toBe(replaceSection(text, 'policy-reference', renderPolicyReference(schema), readme))
+    expect(text).toContain('#### analysisTemplate')
+  })
+
+  it('quick start is the two commands a newcomer runs', () => {
+    const text = readFileSync(join(root, 'README.md'), 'utf8')
+    expect(text).toContain('npm ci && npm run demo')
+    expect(text).toMatch(/^npm test\s/m)
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    expect(pkg.scripts['demo']).toBeDefined()
+    expect(pkg.scripts['test']).toBe('vitest run')
   })
 })

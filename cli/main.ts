@@ -2,8 +2,9 @@ import type { CliIO, Command } from './command.js'
 import { ROLLGATE_VERSION } from '../shared/version.js'
 import { validateCommand } from './validate.js'
 import { replayCommand } from './replay.js'
+import { demoCommand } from './demo.js'
 
-const COMMANDS: readonly Command[] = [validateCommand, replayCommand]
+const COMMANDS: readonly Command[] = [validateCommand, replayCommand, demoCommand]
 
 export function processIO(): CliIO {
   return {

@@ -11,6 +11,8 @@ export interface WeightedRouter {
   port: number
   weight(): number
   setWeight(weight: number): void
+  /** Points the canary side at another version (a new canary is deployed behind the same router). */
+  setCanary(url: string): void
   /** Requests routed so far to each arm. */
   readonly routed: { stable: number; canary: number }
   close(): Promise<void>
@@ -18,12 +20,13 @@ export interface WeightedRouter {
 
 export async function startRouter(stableUrl: string, canaryUrl: string, port = 0, random: () => number = Math.random): Promise<WeightedRouter> {
   let weight = 0
+  let canary = canaryUrl
   const routed = { stable: 0, canary: 0 }
   const agent = new Agent({ keepAlive: true, maxSockets: 64 })
   const server: Server = createServer((req, res) => {
     const toCanary = random() * 100 < weight
     routed[toCanary ? 'canary' : 'stable']++
-    const target = new URL(req.url ?? '/', toCanary ? canaryUrl : stableUrl)
+    const target = new URL(req.url ?? '/', toCanary ? canary : stableUrl)
     const upstream = request(target, { method: req.method, headers: req.headers, agent }, (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers)
       up.pipe(res)
@@ -46,6 +49,9 @@ export async function startRouter(stableUrl: string, canaryUrl: string, port = 0
     setWeight(next) {
       if (!Number.isFinite(next) || next < 0 || next > 100) throw new RangeError(`weight must be 0..100, got ${next}`)
       weight = next
+    },
+    setCanary(url) {
+      canary = url
     },
     routed,
     close: () =>

@@ -19,6 +19,8 @@ export interface RunningService {
   url: string
   port: number
   behaviour: ServiceBehaviour
+  /** Requests answered so far, and how many of them were errors. */
+  served(): { requests: number; errors: number }
   close(): Promise<void>
 }
 
@@ -42,9 +44,11 @@ export async function startService(version: string, behaviour: ServiceBehaviour,
       res.writeHead(200).end('ok')
       return
     }
+    // Both draws happen on arrival, so a seeded source gives the n-th request the same fate
+    // however requests overlap.
     const latency = behaviour.latencyMs * Math.exp(sigma * gaussian(random))
+    const failed = random() < behaviour.errorRate
     setTimeout(() => {
-      const failed = random() < behaviour.errorRate
       const code = failed ? '500' : '200'
       requests.set(code, (requests.get(code) ?? 0) + 1)
       const seconds = latency / 1000
@@ -66,6 +70,7 @@ export async function startService(version: string, behaviour: ServiceBehaviour,
     url: `http://127.0.0.1:${actual}`,
     port: actual,
     behaviour,
+    served: () => ({ requests: count, errors: requests.get('500') ?? 0 }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()

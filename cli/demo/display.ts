@@ -1,0 +1,259 @@
+/**
+ * What a person watching the demo sees: every traffic move and decision as a line that stays, and
+ * the analysis in progress (weight, each metric's estimate and interval, the evidence against its
+ * threshold). On a terminal the analysis is a small panel redrawn in place (ANSI, no dependency);
+ * anywhere else every look is printed as plain lines.
+ */
+import { formatE, formatInterval, formatRelative } from '../../shared/analysis/evidence.js'
+import type { LookResult, MetricLook } from '../../shared/analysis/types.js'
+import type { AnalysisStart, PipelineObserver, StepAnalysis, TrafficMoveEvent } from './pipeline.js'
+
+export interface DemoDisplay extends PipelineObserver {
+  /** A line that stays (setup, the summary). */
+  line(text: string): void
+  /** A line that stays, with the time since the start in front. */
+  note(text: string): void
+  /** Stops redrawing and gives the cursor back; safe to call twice. */
+  close(): void
+}
+
+export interface DisplayOptions {
+  write: (text: string) => void
+  /** Redraw a live panel (a terminal) or print plain lines. */
+  live: boolean
+  color: boolean
+  /** Terminal width, for the live panel (lines longer than this would break the redraw). */
+  columns?: () => number | undefined
+  /** The demo's start, for the elapsed time in front of every line. */
+  startedAt: number
+}
+
+type Paint = (text: string) => string
+interface Palette {
+  green: Paint
+  red: Paint
+  yellow: Paint
+  dim: Paint
+  bold: Paint
+}
+
+function palette(color: boolean): Palette {
+  const wrap = (open: number, close: number): Paint => (color ? (t) => `\x1b[${open}m${t}\x1b[${close}m` : (t) => t)
+  return { green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) }
+}
+
+/** `▕████░░░░▏` on a log scale: how far the evidence is from 1 (nothing) to its threshold (decides). */
+export function evidenceBar(e: number, threshold: number, width = 8): string {
+  const full = !Number.isFinite(threshold) || threshold <= 1 ? 0 : Math.log(Math.max(e, 1)) / Math.log(threshold)
+  const filled = Math.max(0, Math.min(width, Math.round(Math.min(1, full) * width)))
+  return `▕${'█'.repeat(filled)}${'░'.repeat(width - filled)}▏`
+}
+
+function stateText(state: string, p: Palette): string {
+  switch (state) {
+    case 'fail':
+      return p.red('fail')
+    case 'pass':
+      return p.green('pass')
+    case 'nodata':
+      return p.yellow('no data')
+    default:
+      return p.dim('continue')
+  }
+}
+
+/** `errors   +420% [+50.0%, +1.6k%]  regression ▕██░░▏ 8.20/40  no regression ▕░░░░▏ 0.01/40  continue` */
+export function metricLine(m: MetricLook, p: Palette, bars: boolean): string {
+  const name = m.name.padEnd(8)
+  if (m.type === 'value') return `${name} ${m.estimate ?? 'no reading'}  ${stateText(m.state, p)}`
+  const estimate = `${formatRelative(m.estimate)} ${formatInterval(m.lower, m.upper)}`.padEnd(26)
+  const fail = `${bars ? `${evidenceBar(m.eValue, m.threshold)} ` : 'e='}${formatE(m.eValue)}/${formatE(m.threshold)}`
+  const pass = `${bars ? `${evidenceBar(m.passEValue, m.passThreshold)} ` : 'e='}${formatE(m.passEValue)}/${formatE(m.passThreshold)}`
+  return `${name} ${estimate} regression ${fail.padEnd(bars ? 20 : 12)} no regression ${pass.padEnd(bars ? 20 : 12)} ${stateText(m.state, p)}`
+}
+
+function armCounts(look: LookResult): string {
+  const ratio = look.metrics.find((m) => m.type === 'ratio')
+  if (!ratio) return ''
+  const c = ratio.canary
+  const b = ratio.baseline
+  return `canary ${c.total} requests, ${c.events ?? 0} errors · baseline ${b.total} requests, ${b.events ?? 0} errors`
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`
+}
+
+export function decisionLine(a: StepAnalysis, p: Palette): string {
+  const { result } = a
+  const looks = result.outcome.looks.length
+  const took = seconds(a.endedAt - a.startedAt)
+  const deciding = result.outcome.looks.at(-1)?.metrics.find((m) => m.name === result.outcome.decidingMetric)
+  const figure = deciding ? `${deciding.name} ${formatRelative(deciding.estimate)} ${formatInterval(deciding.lower, deciding.upper)}` : ''
+  const where = `${a.version} at ${a.weight}%`
+  switch (result.decision) {
+    case 'fail':
+      return `${p.red('✗ FAIL')} ${where} after ${looks} looks (${took}): ${figure}, regression evidence ${formatE(deciding?.eValue ?? 0)} ≥ ${formatE(deciding?.threshold ?? 0)}`
+    case 'pass':
+      return `${p.green('✓ PASS')} ${where} after ${looks} looks (${took}): every metric proven within its tolerance`
+    default:
+      return `${p.yellow('? NO DECISION')} ${where} after ${looks} looks (${took}): ${result.outcome.reason}`
+  }
+}
+
+function moveLine(e: TrafficMoveEvent, p: Palette): string {
+  switch (e.kind) {
+    case 'deploy':
+      return `${p.bold('→')} deploy-canary ${e.version}: ${e.from}% → ${e.to}% of traffic`
+    case 'promote':
+      return `${p.bold('↑')} promote ${e.version}: ${e.from}% → ${e.to}%${e.to === 100 ? ` · ${e.message}` : ''}`
+    case 'rollback':
+      return `${p.bold('↩')} rollback ${e.version}: ${e.from}% → ${e.to}% · ${e.message}`
+  }
+}
+
+export function createDisplay(options: DisplayOptions): DemoDisplay {
+  const p = palette(options.color)
+  const stamp = (): string => p.dim(`[${((Date.now() - options.startedAt) / 1000).toFixed(1).padStart(6)}s]`)
+  return options.live ? liveDisplay(options, p, stamp) : plainDisplay(options, p, stamp)
+}
+
+function plainDisplay(options: DisplayOptions, p: Palette, stamp: () => string): DemoDisplay {
+  const out = (text: string): void => options.write(`${text}\n`)
+  return {
+    line: (text) => out(text),
+    note: (text) => out(`${stamp()} ${text}`),
+    move: (e) => out(`${stamp()} ${moveLine(e, p)}`),
+    analysisStarted: (a) =>
+      out(`${stamp()} analyze ${a.version} at ${a.weight}% (step ${a.step + 1} of ${a.steps}) against ${a.stable}: a look every ${seconds(a.plan.intervalMs)}, at most ${a.plan.maxIntervals}`),
+    look: (a, look) => {
+      out(`${stamp()}   look ${look.interval + 1}: ${look.decision}${look.decision === 'continue' ? '' : ` (${look.decidingMetric ?? 'all metrics'})`} · ${armCounts(look)}`)
+      for (const m of look.metrics) out(`             ${metricLine(m, p, false)}`)
+    },
+    decided: (a) => {
+      out(`${stamp()} ${decisionLine(a, p)}`)
+      if (a.result.decision !== 'pass') out(`           why: ${a.result.outcome.reason}`)
+    },
+    close: () => undefined,
+  }
+}
+
+function liveDisplay(options: DisplayOptions, p: Palette, stamp: () => string): DemoDisplay {
+  let panel: string[] = []
+  let drawn = 0
+  let current: { start: AnalysisStart; look?: LookResult } | undefined
+  let closed = false
+  const width = (): number => {
+    const columns = options.columns?.()
+    return columns !== undefined && columns >= 40 ? columns - 1 : 119
+  }
+
+  const clear = (): string => (drawn > 0 ? `\x1b[${drawn}F\x1b[J` : '')
+  const render = (): string => {
+    const lines = panel.map((l) => fitWidth(l, width()))
+    drawn = lines.length
+    return lines.map((l) => `${l}\n`).join('')
+  }
+  const redraw = (): void => {
+    if (closed) return
+    options.write(`${clear()}${render()}`)
+  }
+  const print = (text: string): void => {
+    if (closed) {
+      options.write(`${text}\n`)
+      return
+    }
+    // Lines that stay may wrap; only the panel must fit, to be redrawn in place.
+    options.write(`${clear()}${text}\n${render()}`)
+  }
+
+  const panelFor = (): string[] => {
+    if (!current) return []
+    const { start, look } = current
+    const done = look ? look.interval + 1 : 0
+    const nextAt = start.startedAt + (done + 1) * start.plan.intervalMs
+    const wait = Math.max(0, nextAt - Date.now())
+    const bar = weightBar(start.weight, 30)
+    const lines = [
+      `${p.bold(`${start.version} at ${start.weight}%`)} (step ${start.step + 1} of ${start.steps}) · look ${done} of at most ${start.plan.maxIntervals} · next look in ${(wait / 1000).toFixed(1)}s`,
+      `  traffic  ${start.stable} ${p.dim(bar.stable)}${p.yellow(bar.canary)} ${start.version}  ${100 - start.weight}% / ${start.weight}%`,
+    ]
+    if (look) {
+      for (const m of look.metrics) lines.push(`  ${metricLine(m, p, true)}`)
+      lines.push(p.dim(`  ${armCounts(look)}`))
+    } else {
+      lines.push(p.dim('  waiting for the first interval of data...'))
+    }
+    return lines
+  }
+
+  const ticker = setInterval(() => {
+    if (current) {
+      panel = panelFor()
+      redraw()
+    }
+  }, 250)
+  ticker.unref()
+  options.write('\x1b[?25l')
+
+  return {
+    line: (text) => print(text),
+    note: (text) => print(`${stamp()} ${text}`),
+    move: (e) => print(`${stamp()} ${moveLine(e, p)}`),
+    analysisStarted: (start) => {
+      current = { start }
+      print(`${stamp()} analyze ${start.version} at ${start.weight}% against ${start.stable}: a look every ${seconds(start.plan.intervalMs)}`)
+      panel = panelFor()
+      redraw()
+    },
+    look: (start, look) => {
+      current = { start, look }
+      panel = panelFor()
+      redraw()
+    },
+    decided: (a) => {
+      // The final look stays on screen as plain lines: the evidence that decided.
+      const last = a.result.outcome.looks.at(-1)
+      current = undefined
+      panel = []
+      if (last) for (const m of last.metrics) print(`           ${metricLine(m, p, true)}`)
+      print(`${stamp()} ${decisionLine(a, p)}`)
+      if (a.result.decision !== 'pass') print(`           why: ${a.result.outcome.reason}`)
+    },
+    close: () => {
+      if (closed) return
+      clearInterval(ticker)
+      current = undefined
+      panel = []
+      redraw()
+      closed = true
+      options.write('\x1b[?25h')
+    },
+  }
+}
+
+function weightBar(weight: number, width: number): { stable: string; canary: string } {
+  const canary = Math.round((weight / 100) * width)
+  const c = weight > 0 ? Math.max(1, canary) : 0
+  return { stable: '█'.repeat(width - c), canary: '█'.repeat(c) }
+}
+
+/** Cuts a line to `width` visible characters, keeping ANSI escapes whole. */
+export function fitWidth(text: string, width: number): string {
+  let visible = 0
+  let out = ''
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\x1b') {
+      const end = text.slice(i).search(/[A-Za-z]/)
+      if (end >= 0) {
+        out += text.slice(i, i + end + 1)
+        i += end
+        continue
+      }
+    }
+    if (visible >= width) continue
+    out += text[i]
+    visible++
+  }
+  return out
+}

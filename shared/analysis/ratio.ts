@@ -78,6 +78,8 @@ export class RatioMetric {
   }
 
   add(canary: Observation | undefined, baseline: Observation | undefined): void {
+    // The baseline's own interval-to-interval variation bounds the drift of the ratio (sequential.ts).
+    if (isRatio(baseline)) for (const check of this.checks) check.engine.baseline.add(baseline.events, baseline.total)
     if (!isRatio(canary) || !isRatio(baseline)) {
       // One arm missing: the interval cannot be compared, but its traffic still shows in the counts.
       if (isRatio(canary)) {

@@ -37,6 +37,11 @@ interface Probe {
   /** `upper`: counts above thresholds (regression = increase); `lower`: below. */
   tail: 'upper' | 'lower'
   engine: RateRatioSequence
+  /**
+   * A fixed threshold (the first interval's pooled quantile) at which the baseline's own exceedances
+   * are counted every interval: their excess variation bounds the drift of the comparison.
+   */
+  reference?: number
 }
 
 function toDistribution(o: Observation | undefined): { dist: IntervalDistribution; raw: Float64Array | null; buckets: BucketDistribution | null; input: Observation } | null {
@@ -113,7 +118,7 @@ export class SamplesMetric {
 
   private accumulate(all: CumulativeDistribution, d: NonNullable<ReturnType<typeof toDistribution>>): void {
     if (d.raw) all.addValues(d.raw)
-    else if (d.buckets && 'buckets' in d.input) all.addBuckets(d.buckets, d.input.buckets)
+    else if (d.buckets) all.addBuckets(d.buckets)
   }
 
   private probeInterval(p: Probe, c: IntervalDistribution, b: IntervalDistribution): void {
@@ -129,6 +134,9 @@ export class SamplesMetric {
     const x = upper ? n - c.countBelow(k * v, false) : c.countBelow(k * v, true)
     const y = upper ? m - b.countBelow(v, false) : b.countBelow(v, true)
     p.engine.add(x, y, n / (n + m))
+    p.reference ??= v
+    const ref = p.reference
+    p.engine.baseline.add(upper ? m - b.countBelow(ref, false) : b.countBelow(ref, true), m)
   }
 
   look(index: number, shares: LookShares): MetricLook {

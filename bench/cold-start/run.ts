@@ -79,6 +79,7 @@ const baseEnv = (url: string, inputs: Record<string, string>): NodeJS.ProcessEnv
     GITHUB_STATE: join(scratch, 'state'),
     GITHUB_WORKSPACE: REPO_ROOT,
     RUNNER_TEMP: scratch,
+    PROMETHEUS_URL: 'http://127.0.0.1:9', // the example policy's analysis reads it
   }
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v
   return env

@@ -226,7 +226,9 @@ export class SamplesMetric {
       case 'pass':
         return `no worse than ${tol} proven: ${what}, pass e-value ${formatE(look.passEValue)} ≥ ${formatE(look.passThreshold)} (${counts})`
       default:
-        return `not decided: ${what}, e-value ${formatE(look.eValue)} of ${formatE(look.threshold)} (${counts}); needs ~${formatCount(look.needed ?? 0)} more canary samples`
+        return `not decided: ${what}, e-value ${formatE(look.eValue)} of ${formatE(look.threshold)} (${counts}); ${
+          (look.needed ?? 0) > 0 ? `needs ~${formatCount(look.needed ?? 0)} more canary samples` : 'enough samples, needs a few more looks'
+        }`
     }
   }
 }

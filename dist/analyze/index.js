@@ -61440,7 +61440,8 @@ class RatioMetric {
             case 'pass':
                 return `no worse than ${formatRelative(tol)} proven: ${what}, pass e-value ${formatE(look.passEValue)} ≥ ${formatE(look.passThreshold)} (${counts})`;
             default: {
-                const need = look.needed !== undefined ? `; needs ~${formatCount(look.needed)} more canary requests` : '';
+                // Enough traffic by the rough plan, yet undecided: each interval's evidence is capped, so it takes looks, not requests.
+                const need = look.needed === undefined ? '' : look.needed > 0 ? `; needs ~${formatCount(look.needed)} more canary requests` : '; enough traffic, needs a few more looks';
                 if (this.canaryEvents + this.baselineEvents === 0)
                     return `no events in either arm yet (${counts})${need}`;
                 return `not decided: ${what}, e-value ${formatE(look.eValue)} of ${formatE(look.threshold)} (${counts})${need}`;
@@ -61918,7 +61919,7 @@ class SamplesMetric {
             case 'pass':
                 return `no worse than ${tol} proven: ${what}, pass e-value ${formatE(look.passEValue)} ≥ ${formatE(look.passThreshold)} (${counts})`;
             default:
-                return `not decided: ${what}, e-value ${formatE(look.eValue)} of ${formatE(look.threshold)} (${counts}); needs ~${formatCount(look.needed ?? 0)} more canary samples`;
+                return `not decided: ${what}, e-value ${formatE(look.eValue)} of ${formatE(look.threshold)} (${counts}); ${(look.needed ?? 0) > 0 ? `needs ~${formatCount(look.needed ?? 0)} more canary samples` : 'enough samples, needs a few more looks'}`;
         }
     }
 }

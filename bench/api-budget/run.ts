@@ -36,7 +36,7 @@ try {
     const pull = github.state.seedPull({ head: `feature-${rows.length}` })
     const sha = pull.head.sha
     const steps: [string, Record<string, string>][] = [
-      ['deploy-canary', { version: `v${rows.length}` }],
+      ['deploy-canary', { version: `v${rows.length}`, 'stable-version': 'v0' }],
       ['analyze', { template: 'smoke', mode: 'once', 'fail-on': 'fail' }],
       ['promote', {}],
       ['promote', {}],

@@ -4,7 +4,7 @@
  * (lease, pending move, traffic, final write), runs the step hooks around the traffic move, and
  * publishes the reports. Everything outside is injected.
  */
-import { ProviderError, tagged } from '../errors.js'
+import { ConfigError, ProviderError, tagged } from '../errors.js'
 import type { Logger } from '../action/logger.js'
 import type { ReasonCode } from '../reason-codes.js'
 import type { Environment, Policy } from '../config/policy.generated.js'
@@ -42,9 +42,19 @@ export interface LifecycleOutcome {
 
 const DEFAULT_LEASE_MS = 15 * 60_000
 
-/** The stable version a baseline query and a traffic provider see: the record's, else a placeholder. */
-function stableVersionOf(record: RolloutRecord | undefined, move?: TrafficMove): string {
-  return move?.stable?.version ?? record?.stable?.version ?? 'stable'
+/**
+ * The stable version a traffic provider and hooks see: the move's, else the record's, else the
+ * policy's. Never a placeholder: a first rollout without one is refused by deploy-canary.
+ */
+export function stableVersionOf(environment: Pick<Environment, 'stableVersion'>, record: RolloutRecord | undefined, move?: TrafficMove): string {
+  const version = move?.stable?.version ?? record?.stable?.version ?? environment.stableVersion
+  if (version === undefined) {
+    throw new ConfigError(
+      `${record?.environment ?? 'this environment'} has no known stable version; run deploy-canary with the input 'stable-version', or set stableVersion for the environment in the policy`,
+      { reasonCode: 'stable-version-unknown' },
+    )
+  }
+  return version
 }
 
 /** Which step a move lands on, for its hooks: deploy the first, finalize the last, a shift the one at that weight. */
@@ -86,7 +96,7 @@ async function execute(
         step: index + 1,
         phase,
         canaryVersion: move.canary.version,
-        stableVersion: stableVersionOf(record, move),
+        stableVersion: stableVersionOf(environment, record, move),
         weight: move.to,
       })
       // Leaving a step runs its `after` hooks; entering one runs its `before` hooks.
@@ -99,7 +109,7 @@ async function execute(
         if (entering && entering.before.length > 0) await runHooks(hooks, entering.before, hookContext('before', step))
       }
       await logger.group(`traffic: ${traffic.describe()} ${move.from}% → ${move.to}% (${move.kind})`, () => inStage('traffic-failed', async () => {
-        const ctx = { environment: environmentName, canaryVersion: move.canary.version, stableVersion: stableVersionOf(record, move), recordedWeight: move.from }
+        const ctx = { environment: environmentName, canaryVersion: move.canary.version, stableVersion: stableVersionOf(environment, record, move), recordedWeight: move.from }
         if (move.kind === 'finalize' && traffic.promote) await traffic.promote()
         else if ((move.kind === 'rollback' || move.kind === 'abort') && traffic.abort) await traffic.abort()
         else {
@@ -180,10 +190,16 @@ export interface DeployRequest {
 
 export async function deployCanary(request: DeployRequest, deps: LifecycleDeps): Promise<LifecycleOutcome> {
   const stable: VersionRef | undefined = request.stableVersion !== undefined ? { version: request.stableVersion } : undefined
+  const fallback = environmentOf(request.policy, request.environment).stableVersion
   return execute(
     request.policy,
     request.environment,
-    { type: 'deploy-canary', canary: { version: request.version, ref: request.ref, sha: request.sha }, ...(stable ? { stable } : {}) },
+    {
+      type: 'deploy-canary',
+      canary: { version: request.version, ref: request.ref, sha: request.sha },
+      ...(stable ? { stable } : {}),
+      ...(fallback !== undefined ? { defaultStable: { version: fallback } } : {}),
+    },
     deps,
     progress,
   )

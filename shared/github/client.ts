@@ -92,6 +92,7 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
   const throttle: ThrottlingOptions = {
     onRateLimit: onLimit('primary'),
     onSecondaryRateLimit: onLimit('secondary'),
+    ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}),
     ...(options.paceWrites === false ? { write: unpacedGroup(), notifications: unpacedGroup() } : {}),
   }
 

@@ -387,7 +387,11 @@ function deployCanary(b: Builder, command: Extract<Command, { type: 'deploy-cana
   delete next.reason
   delete next.paused
   delete next.deploymentId
-  delete next.report
+  // A new rollout has a new check run, but the pull request keeps its one sticky comment per
+  // environment: the comment's id stays as a cache (the marker search finds it on a miss).
+  const { checkRunId: _checkRun, ...comment } = current.report ?? {}
+  if (Object.keys(comment).length > 0) next.report = comment
+  else delete next.report
   const move: TrafficMove = { kind: 'deploy', from: 0, to: first.weight, canary: next.canary }
   if (stable) move.stable = stable
   return b.applied(

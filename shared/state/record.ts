@@ -161,6 +161,8 @@ export interface ReportLinks {
   commentId?: number
   /** The pull request `commentId` belongs to. */
   pullRequest?: number
+  /** Who wrote the comment (the token's identity): only its comments are searched for the marker. */
+  commentAuthor?: string
 }
 
 export interface RolloutRecord {

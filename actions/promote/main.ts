@@ -1,5 +1,5 @@
 import type { ActionIO } from '../../shared/action/io.js'
-import { promote } from '../../shared/rollout/lifecycle.js'
+import { promote, repair } from '../../shared/rollout/lifecycle.js'
 import { loadPolicyFor, resolveEnvironment } from '../../shared/rollout/policy.js'
 import { lifecycleResult } from '../../shared/rollout/result.js'
 import { createActionRuntime, lifecycleDeps, productionDeps, type ActionDeps } from '../../shared/rollout/runtime.js'
@@ -11,7 +11,10 @@ export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)):
   const environment = resolveEnvironment(policy, inputs.environment)
   const runtime = createActionRuntime(io, deps, inputs.token, policy)
   const target = inputs.full ? { kind: 'full' as const } : inputs.to !== undefined ? { kind: 'to' as const, weight: inputs.to } : { kind: 'next' as const }
-  const outcome = await promote({ policy, environment, target }, lifecycleDeps(runtime, policy, environment))
+  const outcome =
+    inputs.repairWeight !== undefined
+      ? await repair({ policy, environment, observedWeight: inputs.repairWeight }, lifecycleDeps(runtime, policy, environment))
+      : await promote({ policy, environment, target }, lifecycleDeps(runtime, policy, environment))
   io.setOutput('weight', String(outcome.record.weight))
   io.setOutput('step', String(outcome.record.step))
   io.setOutput('result', lifecycleResult('promote', outcome))

@@ -40,7 +40,7 @@ export type PublishCheckRunParams = RepoRef &
     completedAt?: string
     /** Says what happened after an ambiguous create (a lost answer). */
     logger?: Logger
-    retryBackoffMs?: number
+    sleep?: (ms: number) => Promise<void>
   }
 
 export interface PublishedCheckRun {
@@ -110,7 +110,7 @@ export async function publishCheckRun(port: ChecksPort, params: PublishCheckRunP
       const run = data.check_runs.find((r) => r.name === params.name && (params.externalId === undefined || r.external_id === params.externalId))
       return run ? { id: run.id, htmlUrl: run.html_url, slug: run.app?.slug } : undefined
     }
-    const made = await writeOnce({ call: `checks.create (${params.name})`, logger: params.logger, write: create, landed, backoffMs: params.retryBackoffMs ?? 1000 })
+    const made = await writeOnce({ call: `checks.create (${params.name})`, logger: params.logger, write: create, landed, ...(params.sleep ? { sleep: params.sleep } : {}) })
     id = made.id
     htmlUrl = made.htmlUrl
     appSlug = made.slug ?? undefined
@@ -160,7 +160,7 @@ export interface UpsertCommentParams extends RepoRef {
   /** Pages of 100 comments searched before creating a new one (default 30). */
   maxPages?: number
   logger?: Logger
-  retryBackoffMs?: number
+  sleep?: (ms: number) => Promise<void>
 }
 
 export interface UpsertedComment {
@@ -216,7 +216,7 @@ export async function upsertStickyComment(port: Pick<CommentsPort, 'issues'>, pa
     const again = await listAll(list, { owner, repo, issue_number: params.issueNumber }, { until: isOurs, maxPages: params.maxPages ?? 30 })
     return again.find(isOurs)
   }
-  const data = await writeOnce({ call: `issues.createComment (#${params.issueNumber})`, logger: params.logger, write: create, landed, backoffMs: params.retryBackoffMs ?? 1000 })
+  const data = await writeOnce({ call: `issues.createComment (#${params.issueNumber})`, logger: params.logger, write: create, landed, ...(params.sleep ? { sleep: params.sleep } : {}) })
   return { id: data.id, htmlUrl: data.html_url, created: true, changed: true, requests, ...(data.user?.login ? { author: data.user.login } : {}) }
 }
 

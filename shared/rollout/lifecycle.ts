@@ -46,7 +46,7 @@ const DEFAULT_LEASE_MS = 15 * 60_000
  * The stable version a traffic provider and hooks see: the move's, else the record's, else the
  * policy's. Never a placeholder: a first rollout without one is refused by deploy-canary.
  */
-export function stableVersionOf(environment: Pick<Environment, 'stableVersion'>, record: RolloutRecord | undefined, move?: TrafficMove): string {
+export function stableVersionOf(environment: Pick<Environment, 'stableVersion'>, record: RolloutRecord | undefined, move?: Pick<TrafficMove, 'stable'>): string {
   const version = move?.stable?.version ?? record?.stable?.version ?? environment.stableVersion
   if (version === undefined) {
     throw new ConfigError(
@@ -84,11 +84,19 @@ async function execute(
     policy: environment,
     context: deps.context,
     leaseTtlMs: deps.leaseTtlMs ?? DEFAULT_LEASE_MS,
-    readWeight: async () => {
-      const weight = await traffic.readWeight()
-      if (weight === undefined) throw new ProviderError(traffic.name, 'read weight', 'this provider cannot read the weight back')
-      return weight
-    },
+    // The read-back of an interrupted move sees the same template context as the move had.
+    readWeight: (record) =>
+      inStage('traffic-failed', () =>
+        traffic.readWeight({
+          environment: environmentName,
+          canaryVersion: record.canary?.version ?? '',
+          stableVersion: stableVersionOf(environment, record, record.pendingMove?.stable ? { stable: record.pendingMove.stable } : undefined),
+          recordedWeight: record.weight,
+        }),
+      ),
+    repairHint: (pending) =>
+      `if traffic is at ${pending.to}%, run the promote action with \`repair-weight: ${pending.to}\`; if it is at ${pending.from}%, ` +
+      `with \`repair-weight: ${pending.from}\` (it records the weight you state and moves nothing); or run rollback, which sets the weight outright`,
     moveTraffic: async (move, record) => {
       const step = targetStep(environment, record, move)
       const hookContext = (phase: 'before' | 'after', index: number) => ({
@@ -211,6 +219,15 @@ export async function promote(request: { policy: Policy; environment: string; ta
 
 export async function rollback(request: { policy: Policy; environment: string; reason: string }, deps: LifecycleDeps): Promise<LifecycleOutcome> {
   return execute(request.policy, request.environment, { type: 'rollback', reason: request.reason }, deps, progress)
+}
+
+/**
+ * Settles an interrupted move by the weight the operator observed (the promote action's
+ * `repair-weight`): for traffic providers that cannot read weights back. Moves nothing.
+ */
+export async function repair(request: { policy: Policy; environment: string; observedWeight: number }, deps: LifecycleDeps): Promise<LifecycleOutcome> {
+  const outcome = await execute(request.policy, request.environment, { type: 'repair', observedWeight: request.observedWeight }, deps, progress)
+  return outcome.effect === 'applied' ? { ...outcome, reasonCode: 'repaired' } : outcome
 }
 
 export interface VerdictRequest {

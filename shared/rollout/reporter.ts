@@ -39,8 +39,8 @@ export interface GitHubReporterOptions {
   logger: Logger
   /** Counts REST calls (the API budget the tests and bench hold us to). */
   onRequest?: (count: number) => void
-  /** Wait before re-sending a create whose answer was lost (tests pass a fast one). */
-  retryBackoffMs?: number
+  /** Waits before a create whose answer was lost is sent again (the action's clock). */
+  sleep?: (ms: number) => Promise<void>
 }
 
 /** The author of comments made with the workflow's GITHUB_TOKEN. */
@@ -90,7 +90,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): RolloutRep
             ...(options.detailsUrl ? { detailsUrl: options.detailsUrl } : {}),
             externalId: `rollgate:${record.environment}`,
             logger,
-            ...(options.retryBackoffMs !== undefined ? { retryBackoffMs: options.retryBackoffMs } : {}),
+            ...(options.sleep ? { sleep: options.sleep } : {}),
           })
           count(run.requests)
           links.checkRunId = run.id
@@ -108,7 +108,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): RolloutRep
         // Whose comments are ours: learnt from the check run (the token's app) or the cached comment.
         const author = (links.pullRequest === pr ? links.commentAuthor : undefined) ?? (appSlug ? `${appSlug}[bot]` : undefined) ?? links.commentAuthor ?? DEFAULT_COMMENT_AUTHOR
         try {
-          const comment = await upsertComment(options.github, repo, pr, record.environment, body, known, author, logger, options.retryBackoffMs)
+          const comment = await upsertComment(options.github, repo, pr, record.environment, body, known, author, logger, options.sleep)
           count(comment.requests)
           links.commentId = comment.id
           links.pullRequest = pr
@@ -137,9 +137,9 @@ async function upsertComment(
   known: number | undefined,
   author: string,
   logger: Logger,
-  retryBackoffMs: number | undefined,
+  sleep: ((ms: number) => Promise<void>) | undefined,
 ) {
-  const params = { ...repo, issueNumber: pr, marker: stickyMarker(environment), body, authorLogin: author, logger, ...(retryBackoffMs !== undefined ? { retryBackoffMs } : {}) }
+  const params = { ...repo, issueNumber: pr, marker: stickyMarker(environment), body, authorLogin: author, logger, ...(sleep ? { sleep } : {}) }
   if (known !== undefined) {
     try {
       return await upsertStickyComment(github, { ...params, commentId: known })

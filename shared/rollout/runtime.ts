@@ -93,6 +93,7 @@ export function createActionRuntime(io: ActionIO, deps: ActionDeps, token: strin
     logUrl: runUrl(run),
     logger,
     clock: () => clock.now(),
+    sleep: (ms) => clock.sleep(ms),
   })
   const pr = pullRequestNumber(run)
   const reporter = createGitHubReporter({
@@ -102,6 +103,7 @@ export function createActionRuntime(io: ActionIO, deps: ActionDeps, token: strin
     detailsUrl: runUrl(run),
     summary: stepSummaryWriter(io),
     logger,
+    sleep: (ms) => clock.sleep(ms),
   })
   const hooks = createHookRunner({ logger, env: io.env, fetch: deps.fetch, ...(io.env['GITHUB_WORKSPACE'] ? { cwd: io.env['GITHUB_WORKSPACE'] } : {}) })
   const trafficClock = { now: () => clock.now().getTime(), sleep: (ms: number) => clock.sleep(ms) }

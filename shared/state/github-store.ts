@@ -69,8 +69,8 @@ export interface GitHubStateStoreOptions {
   environmentUrl?: (environment: string) => string | undefined
   logger?: Logger
   clock?: () => Date
-  /** Wait before sending a write again after an ambiguous failure (tests pass a fast one). */
-  retryBackoffMs?: number
+  /** Waits before a write is sent again after an ambiguous failure (the action's clock). */
+  sleep?: (ms: number) => Promise<void>
 }
 
 type DeploymentState = 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success'
@@ -214,7 +214,7 @@ export class GitHubStateStore extends BaseStateStore {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        return await writeOnce({ call, logger: this.options.logger, write: send, landed, backoffMs: this.options.retryBackoffMs ?? 1000 })
+        return await writeOnce({ call, logger: this.options.logger, write: send, landed, ...(this.options.sleep ? { sleep: this.options.sleep } : {}) })
       } catch (error) {
         if (error instanceof ProviderError || error instanceof StateConflictError) throw error
         const status = statusOf(error)
@@ -299,7 +299,7 @@ export class GitHubStateStore extends BaseStateStore {
         logger: this.options.logger,
         write: create,
         landed,
-        backoffMs: this.options.retryBackoffMs ?? 1000,
+        ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
       })
     } catch (error) {
       if (error instanceof ProviderError) throw error

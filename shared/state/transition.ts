@@ -25,6 +25,7 @@ import {
   type TrafficMove,
   type Transition,
 } from './machine.js'
+import type { PendingMove } from './record.js'
 import { idleRecord, leaseIsLive, sameRun, type RolloutRecord, type RunRef } from './record.js'
 import { StateConflictError, assertLeaseAvailable, withLease, withoutLease, type Snapshot, type StateStore } from './store.js'
 
@@ -41,8 +42,14 @@ export interface TransitionRequest {
    * Must leave the previous weights in place when it throws. Required for commands that move traffic.
    */
   moveTraffic?: (move: TrafficMove, current: RolloutRecord) => Promise<void>
-  /** The canary weight as the traffic provider reads it back; lets an interrupted move be repaired. */
-  readWeight?: () => Promise<number>
+  /**
+   * The canary weight as the traffic provider reads it back, with the template context of the move
+   * recorded in `record` (its canary and stable versions); undefined when the provider cannot read
+   * weights back. Lets an interrupted move be repaired.
+   */
+  readWeight?: (record: RolloutRecord) => Promise<number | undefined>
+  /** What the refusal of an unreadable interrupted move tells the operator to run. */
+  repairHint?: (pending: PendingMove) => string
   /** Keep the lease after the command (the caller releases it later). */
   keepLease?: boolean
   /**
@@ -81,13 +88,15 @@ export async function runTransition(request: TransitionRequest): Promise<Transit
   const pending = record.pendingMove
   const settlesTraffic = request.command.type === 'repair' || request.command.type === 'rollback' || request.command.type === 'abort'
   if (pending && !settlesTraffic) {
-    if (!request.readWeight) {
+    const observed = request.readWeight ? await request.readWeight(record) : undefined
+    if (observed === undefined) {
+      const hint =
+        request.repairHint?.(pending) ??
+        `settle it with a repair command giving the weight you observe (${pending.from} or ${pending.to}), or roll back`
       throw new InterruptedMoveError(
-        `${environment}: ${interruptedMoveProblem(pending)}. The traffic provider cannot read weights back, so Rollgate cannot ` +
-          `tell which: run repair with the weight you observe (${pending.from} or ${pending.to}), or roll back`,
+        `${environment}: ${interruptedMoveProblem(pending)}. The traffic provider cannot read weights back, so Rollgate cannot tell which: ${hint}`,
       )
     }
-    const observed = await request.readWeight()
     repair = decide(record, { type: 'repair', observedWeight: observed }, policy, context)
     record = repair.record
   }
@@ -150,7 +159,7 @@ async function recordFailure(request: TransitionRequest, begun: Snapshot, transi
   let observed: number | undefined = move.from
   if (request.readWeight) {
     try {
-      observed = await request.readWeight()
+      observed = (await request.readWeight(begun.record)) ?? move.from
     } catch {
       observed = undefined
     }

@@ -38,6 +38,7 @@ const VALID: Record<string, string> = {
   full: 'false',
   reason: 'error rate doubled',
   'dry-run': 'true',
+  'repair-weight': '',
 }
 
 class RecordingIO extends FakeActionIO {

@@ -185,7 +185,7 @@ describe.each([fileHarness(), gitHubHarness(github)])('$name', (harness: StoreHa
       await expect(runTransition(withoutRead)).rejects.toThrow(
         'production: run 1001/1 (job promote) stopped during a promote that was moving traffic 5% → 25% (started 2025-03-01T10:00:00.000Z), ' +
           'so traffic may be at either weight. The traffic provider cannot read weights back, so Rollgate cannot tell which: ' +
-          'run repair with the weight you observe (5 or 25), or roll back',
+          'settle it with a repair command giving the weight you observe (5 or 25), or roll back',
       )
       const { readWeight: _r2, ...rollbackBlind } = request(harness.store(clock), rollback, context(1003))
       const outcome = await runTransition(rollbackBlind)

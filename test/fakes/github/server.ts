@@ -18,13 +18,15 @@ import { GitHubHttpError, handlers, type HandlerResult } from './handlers.js'
 import { matchOperation, pathExists, preloadOpenApi, validateRequest, validateResponse } from './openapi.js'
 import { FakeGitHubState, type FakeGitHubStateOptions } from './state.js'
 
-export type FaultStatus = 500 | 502 | 503 | 504 | 429 | 'secondary-rate-limit' | 'rate-limit'
+export type FaultStatus = 500 | 502 | 503 | 504 | 429 | 422 | 'secondary-rate-limit' | 'rate-limit'
 
 export interface Fault {
   /** Which requests it applies to; all fields optional, all given ones must match. */
   match?: { method?: string; path?: RegExp; operationId?: string }
   /** How many matching requests it answers (default 1); counts down, removed at 0. */
   times?: number
+  /** Let this many matching requests through first (to fail the second write of a kind). */
+  skip?: number
   /**
    * 5xx: a server error. 'secondary-rate-limit': 403 with retry-after and GitHub's documented
    * message. 429: the same limit answered as 429. 'rate-limit': a primary limit, 403 with
@@ -150,6 +152,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     )
     const fault = faults[index]
     if (!fault) return undefined
+    if ((fault.skip ?? 0) > 0) {
+      fault.skip = (fault.skip ?? 0) - 1
+      return undefined
+    }
     const left = (fault.times ?? 1) - 1
     if (left <= 0) faults.splice(index, 1)
     else fault.times = left
@@ -175,7 +181,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
           body: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: PRIMARY_DOCS },
         }
       default:
-        return { status: fault.status, headers: {}, body: { message: fault.status === 502 ? 'Server Error' : 'Service Unavailable' } }
+        return { status: fault.status, headers: {}, body: { message: fault.status === 422 ? 'Validation Failed' : fault.status === 502 ? 'Server Error' : 'Service Unavailable' } }
     }
   }
 

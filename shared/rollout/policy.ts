@@ -5,6 +5,7 @@
 import type { Policy } from '../config/policy.generated.js'
 import { checkPolicy, readPolicyText, nodeFiles, type Env, type PolicyFiles } from '../config/load.js'
 import { PolicyError } from '../config/problems.js'
+import { expandedValues, rememberSecrets } from '../http/redact.js'
 
 /** The parts of the policy a command reads: an environment, and the analysis templates it uses. */
 export interface PolicyUse {
@@ -27,8 +28,15 @@ export function usedPaths(policy: Policy, use: PolicyUse): string[] {
   return paths
 }
 
+/** The loaded policy; the values its `${NAME}`s expanded are kept beside it (secretsOf) for the runtime to mask. */
 export async function loadPolicyFor(path: string, use: PolicyUse, env: Env, files: PolicyFiles = nodeFiles): Promise<Policy> {
   const text = await readPolicyText(path, files)
+  const policy = checkUsed(text, path, use, env)
+  rememberSecrets(policy, expandedValues(text, env))
+  return policy
+}
+
+function checkUsed(text: string, path: string, use: PolicyUse, env: Env): Policy {
   const strict = checkPolicy(text, path, env)
   if (strict.ok) return strict.policy
   const lenient = checkPolicy(text, path, env, { allowUnsetEnv: true })

@@ -7,6 +7,7 @@ import type { ActionIO } from '../action/io.js'
 import { actionLogger, type Logger } from '../action/logger.js'
 import type { Policy } from '../config/policy.generated.js'
 import { createGitHubClient, type Octokit } from '../github/client.js'
+import { secretsOf } from '../http/redact.js'
 import { pullRequestNumber, readRunContext, runUrl, type RunContext } from '../github/context.js'
 import { stepSummaryWriter } from '../report/publish.js'
 import type { CommandContext } from '../state/machine.js'
@@ -34,6 +35,8 @@ export interface ActionRuntime {
 
 export function createActionRuntime(io: ActionIO, token: string, policy: Policy): ActionRuntime {
   const logger = actionLogger(io)
+  // Before the first request: every value the policy's ${NAME}s expanded is a secret.
+  for (const secret of secretsOf(policy)) logger.mask(secret)
   const run = readRunContext(io.env)
   // GitHub asks for a second between writes; tests against the local fake turn the pacing off.
   const paceWrites = io.env['ROLLGATE_GITHUB_PACING'] !== 'off'

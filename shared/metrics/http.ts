@@ -10,7 +10,7 @@ import {
   parseJson,
   type RequestOptions,
 } from '../http/client.js'
-import type { MetricsProvider, MetricsProviderDeps, TemplateVars } from './provider.js'
+import type { MetricsProvider, MetricsProviderDeps, TemplateVars } from './types.js'
 import { SecretSet } from '../http/redact.js'
 import { parseBound, seriesProvider, type QueryContext, type Series, type SeriesResult } from './series.js'
 import { renderTemplate } from './template.js'

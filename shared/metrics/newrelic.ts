@@ -9,7 +9,7 @@ import {
   parseJson,
   type RequestOptions,
 } from '../http/client.js'
-import type { MetricsProvider, MetricsProviderDeps } from './provider.js'
+import type { MetricsProvider, MetricsProviderDeps } from './types.js'
 import { SecretSet } from '../http/redact.js'
 import { seriesProvider, type QueryContext, type Series, type SeriesResult } from './series.js'
 

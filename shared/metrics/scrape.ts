@@ -24,7 +24,7 @@ import type {
   ObservationFor,
   ObservationResult,
   TemplateVars,
-} from './provider.js'
+} from './types.js'
 import { redactUrl, SecretSet } from '../http/redact.js'
 import { checkQueries, fieldLabel, parseBound } from './series.js'
 import { queryVars, renderTemplate, VALIDATION_WINDOW } from './template.js'

@@ -10,7 +10,7 @@ import type {
   TemplateVars,
   TimeWindow,
   ValueReduce,
-} from './provider.js'
+} from './types.js'
 import type { SecretSet } from '../http/redact.js'
 import { queryVars, renderTemplate, VALIDATION_WINDOW } from './template.js'
 

@@ -1,6 +1,6 @@
 import { ConfigError, ProviderError } from '../action/errors.js'
 import { asArray, isRecord, Kubectl, KubectlError, type KubeObject, type KubernetesTarget } from './kubectl.js'
-import type { TrafficDeps, TrafficProvider } from './provider.js'
+import type { TrafficDeps, TrafficProvider } from './types.js'
 import { assertWeight, moveWeight, requireString } from './transaction.js'
 
 /**

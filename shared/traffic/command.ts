@@ -1,6 +1,6 @@
 import { ConfigError, ProviderError } from '../action/errors.js'
 import { lastLines, runOrThrow } from './exec.js'
-import type { TrafficDeps, TrafficProvider, WeightContext } from './provider.js'
+import type { TrafficDeps, TrafficProvider, WeightContext } from './types.js'
 import { assertWeight, moveWeight } from './transaction.js'
 
 /**

@@ -2,7 +2,7 @@ import { ConfigError, ProviderError } from '../action/errors.js'
 import { createHttpClient, describeFailure, describeResponseFailure, excerpt, httpClientDeps, parseJson } from '../http/client.js'
 import { SecretSet } from '../http/redact.js'
 import { isRecord } from './kubectl.js'
-import type { TrafficDeps, TrafficProvider } from './provider.js'
+import type { TrafficDeps, TrafficProvider } from './types.js'
 import { assertWeight, moveWeight, optionalString, requireString } from './transaction.js'
 
 /**

@@ -1,5 +1,6 @@
 import tseslint from 'typescript-eslint'
 import noCycle from './scripts/eslint/no-cycle.js'
+import { boundaryBlocks } from './scripts/eslint/boundaries.js'
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'rollgate-demo/**', '**/*.generated.ts'] },
@@ -13,39 +14,10 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  {
-    // The core library never reaches into an action: actions depend on shared/, not the reverse.
-    files: ['shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['**/actions/**', '**/root/**', '**/cli/**'], message: 'shared/ must not import from actions/, root/ or cli/.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // Only the IO adapter and the GitHub client touch the runner toolkit.
-    files: ['shared/**/*.ts'],
-    ignores: ['shared/action/io.ts', 'shared/github/client.ts', 'shared/github/context.ts', 'shared/traffic/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: '@actions/core', message: 'Use the ActionIO port (shared/action/io.ts).' },
-            { name: '@actions/github', message: 'Use shared/github/client.ts and a narrow port.' },
-          ],
-          patterns: [
-            { group: ['**/actions/**', '**/root/**', '**/cli/**'], message: 'shared/ must not import from actions/, root/ or cli/.' },
-          ],
-        },
-      ],
-    },
-  },
+  // The core library never reaches into an action, and each room of shared/ imports only the rooms
+  // its row of scripts/eslint/boundaries.js allows; only the IO adapter and the GitHub client touch
+  // the runner toolkit.
+  ...boundaryBlocks(),
   {
     files: ['**/*.js', '**/*.mjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },

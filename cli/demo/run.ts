@@ -5,7 +5,7 @@
  */
 import type { HistogramBucket, IntervalData, Observation } from '../../shared/analysis/observations.js'
 import type { MetricLook } from '../../shared/analysis/types.js'
-import { quantileOf } from '../../shared/rollout/analysis-report.js'
+import { quantileOf } from '../../shared/report/analysis.js'
 import type { RolloutOutcome, StepAnalysis } from './pipeline.js'
 import type { DemoCanary, DemoPace, DemoVersion } from './scenario.js'
 

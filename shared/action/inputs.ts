@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js'
+import { firstControl } from './escape.js'
 import type { ActionIO } from './io.js'
 import { DURATION_HELP, PERCENT_HELP, parseDuration, parsePercent } from '../config/units.js'
 
@@ -8,17 +9,33 @@ import { DURATION_HELP, PERCENT_HELP, parseDuration, parsePercent } from '../con
  */
 
 function bad(name: string, value: string, expected: string): InputError {
-  return new InputError(`Input '${name}' is ${JSON.stringify(value)}; expected ${expected}.`)
+  // JSON.stringify shows controls as escapes; a long value is cut so the error stays one readable line.
+  const shown = value.length > 120 ? `${JSON.stringify(value.slice(0, 120))}… (${value.length} characters)` : JSON.stringify(value)
+  return new InputError(`Input '${name}' is ${shown}; expected ${expected}.`)
+}
+
+/**
+ * A one-line input (a version, an environment, a reason, a path): control characters are refused
+ * before anything moves, since the value is printed in logs and reports and sent to providers.
+ * Multi-line inputs (lists) are read with readList.
+ */
+function readLine(io: ActionIO, name: string): string {
+  const value = io.getInput(name).trim()
+  const control = firstControl(value)
+  if (control !== undefined) {
+    throw new InputError(`Input '${name}' contains ${control}; expected one line of text without control characters.`)
+  }
+  return value
 }
 
 export function readRequired(io: ActionIO, name: string, what = 'a non-empty value'): string {
-  const value = io.getInput(name).trim()
+  const value = readLine(io, name)
   if (value === '') throw new InputError(`Input '${name}' is required; expected ${what}.`)
   return value
 }
 
 export function readOptional(io: ActionIO, name: string): string | undefined {
-  const value = io.getInput(name).trim()
+  const value = readLine(io, name)
   return value === '' ? undefined : value
 }
 

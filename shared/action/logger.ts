@@ -1,3 +1,4 @@
+import { maskSecrets, safeLogText } from './escape.js'
 import type { ActionIO } from './io.js'
 
 /** Logging port used by shared code; secrets registered here never reach a log line. */
@@ -8,6 +9,11 @@ export interface Logger {
   group<T>(name: string, fn: () => Promise<T>): Promise<T>
   /** Registers a secret: masked by the runner and by this logger's own output. */
   mask(secret: string | undefined): void
+  /**
+   * `text` with every secret registered so far replaced by `***`: for what leaves other than through
+   * the log (reasons in reports and outputs, records), which the runner does not mask.
+   */
+  redact?(text: string): string
 }
 
 export function actionLogger(io: ActionIO): Logger {
@@ -23,6 +29,7 @@ export function actionLogger(io: ActionIO): Logger {
       secrets.add(secret)
       io.setSecret(secret)
     },
+    redact: scrub,
   }
 }
 
@@ -30,7 +37,8 @@ export function actionLogger(io: ActionIO): Logger {
 export function streamLogger(write: (line: string) => void = (l) => process.stderr.write(`${l}\n`), verbose = false): Logger {
   const secrets = new Set<string>()
   let depth = 0
-  const out = (m: string): void => write(`${'  '.repeat(depth)}${maskSecrets(m, secrets)}`)
+  // The CLI may run inside a workflow step too: its lines pass the same escaping layer as the actions'.
+  const out = (m: string): void => write(safeLogText(`${'  '.repeat(depth)}${maskSecrets(m, secrets)}`))
   return {
     info: out,
     warn: (m) => out(`warning: ${m}`),
@@ -49,11 +57,6 @@ export function streamLogger(write: (line: string) => void = (l) => process.stde
     mask: (secret) => {
       if (secret) secrets.add(secret)
     },
+    redact: (text) => maskSecrets(text, secrets),
   }
-}
-
-export function maskSecrets(message: string, secrets: Iterable<string>): string {
-  let result = message
-  for (const secret of secrets) if (secret.length > 0) result = result.split(secret).join('***')
-  return result
 }

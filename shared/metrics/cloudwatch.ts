@@ -11,9 +11,9 @@ import {
   parseJson,
   type HttpResponse,
   type RequestOptions,
-} from './http-client.js'
-import type { MetricsProvider, MetricsProviderDeps } from './provider.js'
-import { SecretSet } from './secrets.js'
+} from '../http/client.js'
+import type { MetricsProvider, MetricsProviderDeps } from './types.js'
+import { SecretSet } from '../http/redact.js'
 import { pointsInWindow, seriesProvider, type QueryContext, type Series } from './series.js'
 
 /**
@@ -52,6 +52,7 @@ export function createCloudWatchProvider(options: CloudWatchOptions, deps: Metri
   secrets.add(credentials.secretAccessKey)
   secrets.add(credentials.sessionToken)
   const endpoint = cloudWatchEndpoint(options)
+  secrets.addUrl(String(endpoint))
   // No x-amz-content-sha256: that header is S3's; CloudWatch signs the payload hash without it.
   const signer = new SignatureV4({ credentials, region: options.region, service: 'monitoring', sha256: Sha256, applyChecksum: false })
   const httpDeps = httpClientDeps(deps)

@@ -10,9 +10,9 @@ import {
   parseRetryAfter,
   type HttpResponse,
   type RequestOptions,
-} from './http-client.js'
-import type { MetricsProvider, MetricsProviderDeps } from './provider.js'
-import { SecretSet } from './secrets.js'
+} from '../http/client.js'
+import type { MetricsProvider, MetricsProviderDeps } from './types.js'
+import { SecretSet } from '../http/redact.js'
 import { pointsInWindow, seriesProvider, type QueryContext, type Series, type SeriesResult } from './series.js'
 
 /**
@@ -38,6 +38,7 @@ export function createDatadogProvider(options: DatadogOptions, deps: MetricsProv
   secrets.add(options.apiKey)
   secrets.add(options.appKey)
   const base = datadogBaseUrl(options)
+  secrets.addUrl(String(base))
   const headers = {
     Accept: 'application/json',
     'DD-API-KEY': options.apiKey,

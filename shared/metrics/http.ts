@@ -9,9 +9,9 @@ import {
   isRecord,
   parseJson,
   type RequestOptions,
-} from './http-client.js'
-import type { MetricsProvider, MetricsProviderDeps, TemplateVars } from './provider.js'
-import { SecretSet } from './secrets.js'
+} from '../http/client.js'
+import type { MetricsProvider, MetricsProviderDeps, TemplateVars } from './types.js'
+import { SecretSet } from '../http/redact.js'
 import { parseBound, seriesProvider, type QueryContext, type Series, type SeriesResult } from './series.js'
 import { renderTemplate } from './template.js'
 
@@ -52,6 +52,7 @@ export function createHttpProvider(options: HttpProviderOptions, deps: MetricsPr
   const paths = { ...DEFAULT_PATHS, ...options.jsonPath }
   const secrets = new SecretSet(deps.logger)
   secrets.addHeaders(options.headers)
+  secrets.addUrl(options.url)
   const client = createHttpClient(options, httpClientDeps(deps), {}, (t) => secrets.scrub(t))
 
   const render = (vars: TemplateVars): { url: string; headers: Record<string, string>; body?: string } => {

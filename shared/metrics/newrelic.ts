@@ -8,9 +8,9 @@ import {
   isRecord,
   parseJson,
   type RequestOptions,
-} from './http-client.js'
-import type { MetricsProvider, MetricsProviderDeps } from './provider.js'
-import { SecretSet } from './secrets.js'
+} from '../http/client.js'
+import type { MetricsProvider, MetricsProviderDeps } from './types.js'
+import { SecretSet } from '../http/redact.js'
 import { seriesProvider, type QueryContext, type Series, type SeriesResult } from './series.js'
 
 /**
@@ -48,6 +48,7 @@ export function createNewRelicProvider(options: NewRelicOptions, deps: MetricsPr
   const secrets = new SecretSet(deps.logger)
   secrets.add(options.apiKey)
   const url = options.endpoint ?? NERDGRAPH[region]
+  secrets.addUrl(url)
   const headers = { 'Content-Type': 'application/json', Accept: 'application/json', 'API-Key': options.apiKey }
   const client = createHttpClient(options, httpClientDeps(deps), {}, (t) => secrets.scrub(t))
 

@@ -9,9 +9,9 @@ import {
   isRecord,
   parseJson,
   type RequestOptions,
-} from './http-client.js'
-import type { MetricsProvider, MetricsProviderDeps } from './provider.js'
-import { SecretSet } from './secrets.js'
+} from '../http/client.js'
+import type { MetricsProvider, MetricsProviderDeps } from './types.js'
+import { SecretSet } from '../http/redact.js'
 import { pointsInWindow, seriesProvider, type QueryContext, type Series, type SeriesResult } from './series.js'
 
 /**
@@ -42,6 +42,7 @@ export function createPrometheusProvider(options: PrometheusOptions, deps: Metri
   const secrets = new SecretSet(deps.logger)
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers }
   secrets.addHeaders(options.headers)
+  secrets.addUrl(options.address)
   if (options.bearerToken !== undefined && options.basicAuth !== undefined) {
     throw new ConfigError('prometheus: set either `bearerToken` or `basicAuth`, not both')
   }

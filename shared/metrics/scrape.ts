@@ -12,10 +12,9 @@ import {
   describeFailure,
   describeResponseFailure,
   httpClientDeps,
-  redactUrl,
   type HttpClient,
   type RequestOptions,
-} from './http-client.js'
+} from '../http/client.js'
 import type {
   Arm,
   MetricCheck,
@@ -25,8 +24,8 @@ import type {
   ObservationFor,
   ObservationResult,
   TemplateVars,
-} from './provider.js'
-import { SecretSet } from './secrets.js'
+} from './types.js'
+import { redactUrl, SecretSet } from '../http/redact.js'
 import { checkQueries, fieldLabel, parseBound } from './series.js'
 import { queryVars, renderTemplate, VALIDATION_WINDOW } from './template.js'
 
@@ -70,6 +69,7 @@ export function createScrapeProvider(options: ScrapeOptions, deps: MetricsProvid
   secrets.addHeaders(options.headers)
   const urls: Record<Arm, string[]> = { canary: checkUrls(options.canary, 'canary'), baseline: checkUrls(options.baseline, 'baseline') }
   for (const url of [...urls.canary, ...urls.baseline]) {
+    secrets.addUrl(url)
     const parsed = safeUrl(url)
     if (!parsed?.password) continue
     secrets.add(decodeURIComponent(parsed.password))

@@ -10,8 +10,8 @@ import type {
   TemplateVars,
   TimeWindow,
   ValueReduce,
-} from './provider.js'
-import type { SecretSet } from './secrets.js'
+} from './types.js'
+import type { SecretSet } from '../http/redact.js'
 import { queryVars, renderTemplate, VALIDATION_WINDOW } from './template.js'
 
 /** One time series as a backend answered it: labels and (timestamp ms, value) points. */

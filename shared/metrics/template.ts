@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js'
 import { formatDuration } from '../config/units.js'
-import type { Arm, TemplateVars, TimeWindow } from './provider.js'
+import type { Arm, TemplateVars, TimeWindow } from './types.js'
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g
 

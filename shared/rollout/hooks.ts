@@ -1,12 +1,15 @@
 /**
- * A step's `before` and `after` hooks: commands (run without a shell, with a timeout) and webhooks
- * (the rollout as a JSON body, retried). A failing hook stops the command unless it says
+ * A step's `before` and `after` hooks: commands (shared/process: no shell, a timeout that kills the
+ * process group, output limits) and webhooks (shared/http: the rollout as a JSON body, retried with
+ * backoff and `retry-after`, credentials redacted). A failing hook stops the command unless it says
  * `continueOnError`; the error names the hook, the step and what came back.
  */
-import { spawn } from 'node:child_process'
 import { ProviderError } from '../errors.js'
 import type { Logger } from '../action/logger.js'
 import type { Hook } from '../config/policy.generated.js'
+import { createHttpClient, describeFailure, describeResponseFailure, httpClientDeps, type PartialHttpDeps } from '../http/client.js'
+import { redactUrl, SecretSet } from '../http/redact.js'
+import { runProcess } from '../process/run.js'
 
 export interface HookContext {
   environment: string
@@ -27,6 +30,9 @@ export interface HookDeps {
   fetch?: typeof fetch
   cwd?: string
   env?: Readonly<Record<string, string | undefined>>
+  /** Test seams for webhook retries (shared/http). */
+  sleep?: PartialHttpDeps['sleep']
+  random?: PartialHttpDeps['random']
 }
 
 /** `{{weight}}`, `{{version}}`, `{{stableVersion}}`, `{{environment}}`, `{{step}}` inside one argument. */
@@ -46,7 +52,7 @@ export function createHookRunner(deps: HookDeps): HookRunner {
   return {
     async run(hooks, context) {
       for (const [i, hook] of hooks.entries()) {
-        const label = `${context.phase} hook ${i + 1} of step ${context.step} (${hook.type === 'command' ? hook.run[0] : hook.url})`
+        const label = `${context.phase} hook ${i + 1} of step ${context.step} (${hook.type === 'command' ? hook.run[0] : redactUrl(hook.url)})`
         try {
           await deps.logger.group(`${label}`, async () => {
             if (hook.type === 'command') await runCommandHook(hook.run.map((a) => fill(a, context)), hook.timeout, deps)
@@ -68,45 +74,40 @@ export function createHookRunner(deps: HookDeps): HookRunner {
 async function runCommandHook(argv: string[], timeoutMs: number, deps: HookDeps): Promise<void> {
   const [command, ...args] = argv
   if (!command) throw new Error('empty command')
-  await new Promise<void>((resolve, reject) => {
-    const env = { ...(deps.env ?? process.env) } as NodeJS.ProcessEnv
-    const child = spawn(command, args, { cwd: deps.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' })
-    let tail = ''
-    const keep = (d: Buffer): void => {
-      const text = d.toString()
-      for (const line of text.split('\n')) if (line.trim()) deps.logger.info(line)
-      tail = (tail + text).slice(-2000)
-    }
-    child.stdout.on('data', keep)
-    child.stderr.on('data', keep)
-    child.on('error', (e) => reject(new Error(`could not run ${command}: ${e.message}`)))
-    child.on('close', (code, signal) => {
-      if (code === 0) resolve()
-      else if (signal) reject(new Error(`${command} was stopped after ${timeoutMs} ms (${signal})`))
-      else reject(new Error(`${command} exited with ${code}: ${tail.trim().split('\n').slice(-3).join(' | ') || '(no output)'}`))
-    })
+  const result = await runProcess(command, args, {
+    ...(deps.cwd !== undefined ? { cwd: deps.cwd } : {}),
+    env: deps.env ?? process.env,
+    timeoutMs,
+    onLine: (line) => {
+      if (line.trim()) deps.logger.info(line)
+    },
+  }).catch((error: unknown) => {
+    throw new Error(`could not run ${command}: ${error instanceof Error ? error.message : String(error)}`)
   })
+  if (result.exitCode === 0 && !result.timedOut) return
+  if (result.timedOut || result.signal) throw new Error(`${command} was stopped after ${timeoutMs} ms (${result.signal ?? 'SIGKILL'})`)
+  const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').filter((l) => l.trim() !== '').slice(-3).join(' | ')
+  throw new Error(`${command} exited with ${result.exitCode}: ${tail || '(no output)'}`)
 }
 
 async function runWebhook(hook: Extract<Hook, { type: 'webhook' }>, context: HookContext, deps: HookDeps): Promise<void> {
-  const doFetch = deps.fetch ?? fetch
   const body = JSON.stringify({ environment: context.environment, step: context.step, phase: context.phase, weight: context.weight, canaryVersion: context.canaryVersion, stableVersion: context.stableVersion })
-  let last = ''
-  for (let attempt = 0; attempt <= hook.retries; attempt++) {
-    try {
-      const response = await doFetch(hook.url, {
-        method: hook.method,
-        headers: { 'content-type': 'application/json', ...hook.headers },
-        ...(hook.method === 'GET' ? {} : { body }),
-        signal: AbortSignal.timeout(hook.timeout),
-      })
-      if (response.ok) return
-      last = `HTTP ${response.status}`
-      if (response.status < 500 && response.status !== 429) break
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error)
-    }
-    if (attempt < hook.retries) await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)))
-  }
-  throw new Error(`${hook.method} ${hook.url} failed${hook.retries > 0 ? ` after ${hook.retries + 1} attempts` : ''}: ${last}`)
+  const secrets = new SecretSet(deps.logger)
+  secrets.addUrl(hook.url)
+  secrets.addHeaders(hook.headers)
+  const client = createHttpClient(
+    { timeoutMs: hook.timeout, retries: hook.retries },
+    httpClientDeps({ logger: deps.logger, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}), ...(deps.random ? { random: deps.random } : {}) }),
+    {},
+    (t) => secrets.scrub(t),
+  )
+  const outcome = await client.send({
+    method: hook.method,
+    url: hook.url,
+    headers: { 'content-type': 'application/json', ...hook.headers },
+    ...(hook.method === 'GET' ? {} : { body }),
+  })
+  if (outcome.kind === 'response' && outcome.response.status >= 200 && outcome.response.status < 300) return
+  const detail = outcome.kind === 'response' ? describeResponseFailure(outcome) : describeFailure(outcome)
+  throw new Error(secrets.scrub(`${hook.method} ${redactUrl(hook.url)} failed: ${detail}`))
 }

@@ -6,6 +6,7 @@ import type { Policy } from '../config/policy.generated.js'
 import { checkPolicy, readPolicyText, nodeFiles, type Env, type PolicyFiles } from '../config/load.js'
 import { PolicyError, didYouMean } from '../config/problems.js'
 import { ConfigError } from '../errors.js'
+import { expandedValues, rememberSecrets } from '../http/redact.js'
 
 /** The parts of the policy a command reads: an environment, and the analysis templates it uses. */
 export interface PolicyUse {
@@ -45,8 +46,15 @@ export function resolveEnvironment(policy: Pick<Policy, 'environments'>, name: s
   )
 }
 
+/** The loaded policy; the values its `${NAME}`s expanded are kept beside it (secretsOf) for the runtime to mask. */
 export async function loadPolicyFor(path: string, use: PolicyUse, env: Env, files: PolicyFiles = nodeFiles): Promise<Policy> {
   const text = await readPolicyText(path, files)
+  const policy = checkUsed(text, path, use, env)
+  rememberSecrets(policy, expandedValues(text, env))
+  return policy
+}
+
+function checkUsed(text: string, path: string, use: PolicyUse, env: Env): Policy {
   const strict = checkPolicy(text, path, env)
   if (strict.ok) {
     if (use.environment !== undefined) resolveEnvironment(strict.policy, use.environment)

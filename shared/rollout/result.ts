@@ -5,7 +5,6 @@
  */
 import { RESULT_SCHEMA_VERSION, type ReasonCode, type ResultAction } from '../reason-codes.js'
 import type { RolloutRecord } from '../state/record.js'
-import type { LifecycleOutcome } from './lifecycle.js'
 
 export { RESULT_SCHEMA_VERSION }
 
@@ -60,7 +59,16 @@ export function actionResult(
   return JSON.stringify(result)
 }
 
-export function lifecycleResult(action: ResultAction, outcome: LifecycleOutcome): string {
+/** What a lifecycle command returns, as far as its result needs it (structural: lifecycle.ts imports this file). */
+export interface OutcomeForResult {
+  effect: ReasonCode
+  reasonCode?: ReasonCode
+  message: string
+  record: RolloutRecord
+  move?: { from: number; to: number; kind: string }
+}
+
+export function lifecycleResult(action: ResultAction, outcome: OutcomeForResult): string {
   return actionResult(
     action,
     outcome.reasonCode ?? outcome.effect,

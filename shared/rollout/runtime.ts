@@ -10,6 +10,7 @@ import { actionLogger, type Logger } from '../action/logger.js'
 import type { Policy, Traffic } from '../config/policy.generated.js'
 import { nodeFiles, type PolicyFiles } from '../config/load.js'
 import { createGitHubClient, type Octokit } from '../github/client.js'
+import { secretsOf } from '../http/redact.js'
 import { pullRequestNumber, readRunContext, resolveApiUrl, runUrl, type RunContext } from '../github/context.js'
 import { createMetricsProvider, type MetricsProvider, type MetricsProviderConfig, type MetricsProviderDeps } from '../metrics/provider.js'
 import { stepSummaryWriter } from '../report/publish.js'
@@ -82,6 +83,8 @@ export interface ActionRuntime {
 }
 
 export function createActionRuntime(io: ActionIO, deps: ActionDeps, token: string, policy: Policy, logger: Logger = actionLogger(io)): ActionRuntime {
+  // Before the first request: every value the policy's ${NAME}s expanded is a secret.
+  for (const secret of secretsOf(policy)) logger.mask(secret)
   const run = readRunContext(io.env)
   const octokit = deps.github({ token, logger })
   const repo = { owner: run.owner, repo: run.repo }

@@ -1,6 +1,6 @@
 import { ConfigError, ProviderError } from '../errors.js'
 import { asArray, isRecord, Kubectl, KubectlError, type KubeObject, type KubernetesTarget } from './kubectl.js'
-import type { TrafficDeps, TrafficProvider } from './provider.js'
+import type { TrafficDeps, TrafficProvider } from './types.js'
 import { assertWeight, moveWeight, requireString } from './transaction.js'
 
 /**

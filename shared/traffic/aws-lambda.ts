@@ -1,7 +1,7 @@
 import { ConfigError, ProviderError } from '../errors.js'
 import { runOrThrow } from './exec.js'
 import { isRecord } from './kubectl.js'
-import type { TrafficDeps, TrafficProvider, WeightContext } from './provider.js'
+import type { TrafficDeps, TrafficProvider, WeightContext } from './types.js'
 import { assertWeight, moveWeight, optionalString, requireString } from './transaction.js'
 
 /**

@@ -1,12 +1,12 @@
 import { ConfigError, ProviderError } from '../errors.js'
 import { lastLines, runOrThrow } from './exec.js'
-import type { TrafficDeps, TrafficProvider, WeightContext } from './provider.js'
+import type { TrafficDeps, TrafficProvider, WeightContext } from './types.js'
 import { assertWeight, moveWeight } from './transaction.js'
 
 /**
  * `provider: command`: the user's own executables. Each argument may hold `{{weight}}`,
  * `{{version}}` (the canary version), `{{stableVersion}}` and `{{environment}}`; they are
- * substituted inside that one argument and run through @actions/exec with an argument array, so
+ * substituted inside that one argument and run through shared/process with an argument array, so
  * no shell ever parses a version or an environment name.
  */
 export interface CommandOptions {

@@ -1,5 +1,5 @@
-import { getExecOutput } from '@actions/exec'
 import { ProviderError } from '../errors.js'
+import { runProcess } from '../process/run.js'
 
 export interface ExecResult {
   exitCode: number
@@ -10,6 +10,8 @@ export interface ExecResult {
 export interface ExecOptions {
   /** Added to the process environment (never replaces it). */
   env?: Record<string, string>
+  /** Kills the command (and what it started) after this many ms; no limit when unset. */
+  timeoutMs?: number
 }
 
 /**
@@ -20,12 +22,18 @@ export interface Exec {
   run(command: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult>
 }
 
-/** The Exec port over @actions/exec; `env` is added to every command's environment (tests point caches at temp dirs). */
+/**
+ * The Exec port over shared/process (argv only, no shell, output limits, process-group kill);
+ * `env` is added to every command's environment (tests point caches at temp dirs).
+ */
 export function actionsExec(defaults: ExecOptions = {}): Exec {
   return {
     async run(command, args, options = {}) {
-      const env = { ...stringEnv(process.env), ...defaults.env, ...options.env }
-      return getExecOutput(quoteTool(command), [...args], { env, silent: true, ignoreReturnCode: true })
+      const env = { ...process.env, ...defaults.env, ...options.env }
+      const timeoutMs = options.timeoutMs ?? defaults.timeoutMs
+      const result = await runProcess(command, args, { env, ...(timeoutMs !== undefined ? { timeoutMs } : {}) })
+      const stopped = result.timedOut ? `\n(stopped after ${timeoutMs} ms)` : ''
+      return { exitCode: result.exitCode, stdout: result.stdout, stderr: `${result.stderr}${stopped}` }
     },
   }
 }
@@ -47,19 +55,4 @@ export async function runOrThrow(exec: Exec, service: string, call: string, comm
 export function lastLines(text: string, count = 5): string {
   const lines = text.trim().split('\n').filter((l) => l.trim() !== '')
   return lines.length === 0 ? '(no output)' : lines.slice(-count).join(' | ')
-}
-
-/**
- * @actions/exec splits its first argument on spaces (the remaining arguments are passed as they
- * are): quote the tool so a path with spaces stays one executable.
- */
-function quoteTool(command: string): string {
-  if (!/\s/.test(command)) return command
-  return `"${command.replace(/"/g, '\\"')}"`
-}
-
-function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v
-  return out
 }

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js'
 import { asArray, isRecord, Kubectl, type KubeObject, type KubernetesTarget } from './kubectl.js'
-import type { TrafficDeps, TrafficProvider } from './provider.js'
+import type { TrafficDeps, TrafficProvider } from './types.js'
 import { assertWeight, moveWeight, requireString } from './transaction.js'
 import { describePairs, pairsPercent, restoreWeightOps, setWeightOps, type WeightedPair } from './weighted-pairs.js'
 

@@ -1,6 +1,6 @@
 import { createConnection } from 'node:net'
 import { ConfigError, ProviderError } from '../errors.js'
-import type { TrafficDeps, TrafficProvider } from './provider.js'
+import type { TrafficDeps, TrafficProvider } from './types.js'
 import { assertWeight, canaryPercent, moveWeight, requireString } from './transaction.js'
 
 /**

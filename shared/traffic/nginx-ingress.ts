@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js'
 import { isRecord, Kubectl, pointerToken, type JsonPatchOperation, type KubeObject, type KubernetesTarget } from './kubectl.js'
-import type { TrafficDeps, TrafficProvider } from './provider.js'
+import type { TrafficDeps, TrafficProvider } from './types.js'
 import { assertWeight, moveWeight, requireString } from './transaction.js'
 
 /** `provider: nginx-ingress`: the canary annotations of the canary Ingress (ingress-nginx). */

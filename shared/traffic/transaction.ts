@@ -1,6 +1,6 @@
 import { ConfigError, ProviderError } from '../errors.js'
 import type { Logger } from '../action/logger.js'
-import type { TrafficProviderName, WeightChange } from './provider.js'
+import type { TrafficProviderName, WeightChange } from './types.js'
 
 /** One change to a backend object or setting, with the change that undoes it. */
 export interface WeightStep {

@@ -1,6 +1,8 @@
 import { ConfigError, ProviderError } from '../errors.js'
+import { createHttpClient, describeFailure, describeResponseFailure, excerpt, httpClientDeps, parseJson } from '../http/client.js'
+import { SecretSet } from '../http/redact.js'
 import { isRecord } from './kubectl.js'
-import type { TrafficDeps, TrafficProvider } from './provider.js'
+import type { TrafficDeps, TrafficProvider } from './types.js'
 import { assertWeight, moveWeight, optionalString, requireString } from './transaction.js'
 
 /**
@@ -28,7 +30,6 @@ interface Strategy extends Record<string, unknown> {
 export function createUnleashProvider(options: UnleashOptions, deps: TrafficDeps): TrafficProvider {
   const base = requireString(options, 'url', 'unleash').replace(/\/+$/, '').replace(/\/api$/, '')
   const token = requireString(options, 'token', 'unleash')
-  deps.logger.mask(token)
   const project = requireString(options, 'project', 'unleash')
   const feature = requireString(options, 'feature', 'unleash')
   const environment = requireString(options, 'environment', 'unleash')
@@ -36,29 +37,30 @@ export function createUnleashProvider(options: UnleashOptions, deps: TrafficDeps
   const strategiesPath = `/api/admin/projects/${encodeURIComponent(project)}/features/${encodeURIComponent(feature)}/environments/${encodeURIComponent(environment)}/strategies`
   const describe = (): string => `Unleash feature ${feature} in ${project}/${environment} (flexibleRollout)`
 
+  // The shared HTTP client: timeout, retries of 5xx/429/network errors with backoff and retry-after
+  // (a PUT of the same percentage is idempotent), the token scrubbed from every reason.
+  const secrets = new SecretSet(deps.logger)
+  secrets.addHeaderValue(token)
+  secrets.addUrl(base)
+  const client = createHttpClient({ timeoutMs: 30_000, retries: 2 }, httpClientDeps({ logger: deps.logger, fetch: deps.fetch, sleep: deps.clock.sleep }), {}, (t) => secrets.scrub(t))
+
   const call = async (method: 'GET' | 'PUT', path: string, body?: unknown): Promise<unknown> => {
     const what = `${method} ${path}`
-    let response: Response
-    try {
-      response = await deps.fetch(`${base}${path}`, {
-        method,
-        headers: { authorization: token, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(30_000),
-      })
-    } catch (error) {
-      throw new ProviderError('unleash', what, error instanceof Error ? error.message : String(error), false, { cause: error })
-    }
-    const text = await response.text()
-    if (!response.ok) {
+    const outcome = await client.send({
+      method,
+      url: `${base}${path}`,
+      headers: { authorization: token, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+    if (outcome.kind === 'failed') throw new ProviderError('unleash', what, secrets.scrub(describeFailure(outcome)), outcome.attempts > 1)
+    const response = outcome.response
+    if (response.status < 200 || response.status >= 300) {
       const hint = response.status === 401 || response.status === 403 ? ' (check traffic.token: it needs update rights on the project)' : ''
-      throw new ProviderError('unleash', what, `HTTP ${response.status}${hint}: ${text.slice(0, 300)}`)
+      throw new ProviderError('unleash', what, secrets.scrub(`${describeResponseFailure(outcome).replace(/^HTTP \d+/, (m) => `${m}${hint}`)}`), outcome.attempts > 1)
     }
-    try {
-      return text === '' ? undefined : (JSON.parse(text) as unknown)
-    } catch {
-      throw new ProviderError('unleash', what, `expected JSON, got: ${text.slice(0, 200)}`)
-    }
+    const parsed = response.text === '' ? ({ ok: true, value: undefined } as const) : parseJson(response.text)
+    if (!parsed.ok) throw new ProviderError('unleash', what, secrets.scrub(`expected JSON, got: ${excerpt(response.text)}`))
+    return parsed.value
   }
 
   const getStrategy = async (): Promise<Strategy> => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../shared/errors.js'
-import { moveUrlCredentials } from '../../shared/metrics/http-client.js'
+import { moveUrlCredentials } from '../../shared/http/client.js'
 import {
   createMetricsProvider,
   METRICS_PROVIDER_TYPES,

@@ -154,3 +154,30 @@ describe('unleash provider', () => {
     expect([...logs, (error as Error).message].join('\n')).not.toContain('wrong-token')
   })
 })
+
+describe('unleash through the shared HTTP client', () => {
+  it('retries a 503 and an echoed token never reaches the error', async () => {
+    let calls = 0
+    const flaky = createServer((req, res) => {
+      calls++
+      if (calls === 1) return void res.writeHead(503).end('busy')
+      res.writeHead(401, { 'content-type': 'text/plain' }).end(`bad token ${String(req.headers['authorization'])}`)
+    })
+    await new Promise<void>((r) => flaky.listen(0, '127.0.0.1', r))
+    try {
+      const { deps } = testDeps()
+      const provider = createTrafficProvider(
+        { provider: 'unleash', url: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`, token: TOKEN, project: 'shop', feature: 'new-checkout', environment: 'production' },
+        deps,
+      )
+      const failure = provider.readWeight().catch((e: unknown) => e as ProviderError)
+      const error = await failure
+      expect(error).toBeInstanceOf(ProviderError)
+      expect(calls).toBe(2)
+      expect(String((error as Error).message)).toMatch(/HTTP 401 \(check traffic\.token.*\) after 2 attempts|HTTP 401 after 2 attempts/)
+      expect(String((error as Error).message)).not.toContain('unleash-admin-token-for-tests')
+    } finally {
+      flaky.close()
+    }
+  })
+})

@@ -6,9 +6,9 @@ import {
   httpClientDeps,
   MAX_BACKOFF_MS,
   parseRetryAfter,
-  redactUrl,
-} from '../../shared/metrics/http-client.js'
-import { fakeDeps, serverPool } from './support/server.js'
+} from '../../shared/http/client.js'
+import { redactUrl } from '../../shared/http/redact.js'
+import { fakeDeps, serverPool } from '../metrics/support/server.js'
 
 const pool = serverPool()
 afterEach(() => pool.closeAll())
@@ -106,9 +106,29 @@ describe('helpers', () => {
   it('redacts credentials in URLs', () => {
     expect(redactUrl('https://user:hunter2@example.com/metrics')).toBe('https://***@example.com/metrics')
   })
-  it('flattens and shortens bodies for reasons', () => {
+  it('flattens and shortens bodies for reasons, saying how long they were', () => {
     expect(excerpt('a\n  b')).toBe('a b')
     expect(excerpt('')).toBe('(empty body)')
-    expect(excerpt('x'.repeat(300))).toHaveLength(201)
+    expect(excerpt('x'.repeat(300))).toBe(`${'x'.repeat(200)}… (300 characters)`)
+  })
+  it('never quotes a body raw: controls that would act on a log or terminal are shown as escapes', () => {
+    expect(excerpt('ok\u0000\u001b[31mred\u2028::error::x')).toBe('ok\\u0000\\u001b[31mred ::error::x')
+  })
+})
+
+describe('size limits', () => {
+  it.each([
+    ['declared by content-length', { 'content-length': String(2048) }],
+    ['streamed without a length', { 'transfer-encoding': 'chunked' }],
+  ])('a body larger than maxBodyBytes fails the attempt (%s) instead of filling memory', async (_what, headers) => {
+    const server = await pool.start([{ status: 200, body: 'y'.repeat(2048), headers }])
+    const client = createHttpClient({ retries: 0, maxBodyBytes: 1024 }, httpClientDeps(fakeDeps()))
+    const outcome = await client.send({ method: 'GET', url: `${server.url}/x`, headers: {} })
+    expect(outcome).toEqual({ kind: 'failed', attempts: 1, reason: 'the response body is larger than 1024 bytes' })
+  })
+  it('a body within the limit is read whole', async () => {
+    const server = await pool.start([{ status: 200, body: 'y'.repeat(1024) }])
+    const client = createHttpClient({ retries: 0, maxBodyBytes: 1024 }, httpClientDeps(fakeDeps()))
+    expect(await client.send({ method: 'GET', url: `${server.url}/x`, headers: {} })).toMatchObject({ kind: 'response', response: { text: 'y'.repeat(1024) } })
   })
 })

@@ -1,6 +1,17 @@
+/**
+ * The one HTTP client: every metrics provider, the Unleash traffic provider and future flag sources
+ * send through it. A timeout per attempt (body included), retries with exponential backoff, full
+ * jitter and the server's `retry-after`, a cap on the body size, and request descriptions with their
+ * credentials redacted. Clock, sleep, jitter and fetch are injected, so tests run without waiting.
+ *
+ * Retries are a loop here rather than p-retry: the wait before an attempt depends on the answer
+ * (`retry-after`, a rate limit too long to wait for ends the request), the sleep must be injectable,
+ * and a retryable *answer* is returned as the outcome when attempts run out, not thrown.
+ */
 import { errorMessage } from '../errors.js'
+import { showControls } from '../action/escape.js'
 import type { Logger } from '../action/logger.js'
-import type { MetricsProviderDeps } from './provider.js'
+import { redactUrl } from './redact.js'
 
 /** Options every HTTP-backed provider accepts in the policy file. */
 export interface RequestOptions {
@@ -8,10 +19,13 @@ export interface RequestOptions {
   timeoutMs?: number
   /** Further attempts after the first on timeouts, network errors, 5xx and 429. Default 2. */
   retries?: number
+  /** Largest response body read; a larger one fails the attempt. Default 16 MiB. */
+  maxBodyBytes?: number
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000
 export const DEFAULT_RETRIES = 2
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
 /** First backoff ceiling; doubles per attempt up to MAX_BACKOFF_MS ("full jitter": uniform below it). */
 export const BASE_BACKOFF_MS = 500
 export const MAX_BACKOFF_MS = 10_000
@@ -19,7 +33,7 @@ export const MAX_BACKOFF_MS = 10_000
 export const MAX_RATE_LIMIT_WAIT_MS = 60_000
 
 export interface HttpRequest {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'PUT'
   url: string
   headers: Record<string, string>
   body?: string
@@ -62,7 +76,16 @@ export interface HttpClientDeps {
   logger: Logger
 }
 
-export function httpClientDeps(deps: MetricsProviderDeps): HttpClientDeps {
+/** What callers usually hold: a logger and, in tests, fakes for the rest. */
+export interface PartialHttpDeps {
+  logger: Logger
+  fetch?: typeof fetch
+  now?: () => Date
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+}
+
+export function httpClientDeps(deps: PartialHttpDeps): HttpClientDeps {
   return {
     fetch: deps.fetch ?? globalThis.fetch,
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
@@ -102,6 +125,7 @@ export function createHttpClient(
 ): HttpClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const retries = options.retries ?? DEFAULT_RETRIES
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   const retryable = hooks.retryable ?? defaultRetryable
   const retryAfterMs = hooks.retryAfterMs ?? ((r, now) => parseRetryAfter(r.headers.get('retry-after'), now))
 
@@ -112,7 +136,7 @@ export function createHttpClient(
         attempt++
         const label = scrub(`${request.method} ${redactUrl(request.url)}`)
         deps.logger.debug(`${label} (attempt ${attempt} of ${retries + 1})`)
-        const result = await sendOnce(deps.fetch, request, timeoutMs, signal)
+        const result = await sendOnce(deps.fetch, request, timeoutMs, maxBodyBytes, signal)
         const last = attempt > retries
         if (!result.ok) {
           if (signal?.aborted) return { kind: 'failed', reason: `cancelled (${result.reason})`, attempts: attempt }
@@ -152,6 +176,7 @@ async function sendOnce(
   fetchFn: typeof fetch,
   request: HttpRequest,
   timeoutMs: number,
+  maxBodyBytes: number,
   outer: AbortSignal | undefined,
 ): Promise<Once> {
   const timeout = AbortSignal.timeout(timeoutMs)
@@ -161,12 +186,37 @@ async function sendOnce(
     const init: RequestInit = { method: request.method, headers, signal, redirect: 'follow' }
     if (request.body !== undefined) init.body = request.body
     const res = await fetchFn(url, init)
-    const text = await res.text()
+    const text = await readLimited(res, maxBodyBytes)
+    if (text === undefined) return { ok: false, reason: `the response body is larger than ${maxBodyBytes} bytes` }
     return { ok: true, response: { status: res.status, headers: res.headers, text } }
   } catch (error) {
     if (timeout.aborted) return { ok: false, reason: `timed out after ${timeoutMs}ms` }
     return { ok: false, reason: `request failed: ${describeFetchError(error)}` }
   }
+}
+
+/** The body as text, or undefined once it passes `max` bytes (the rest is not read). */
+async function readLimited(res: Response, max: number): Promise<string | undefined> {
+  const declared = Number(res.headers.get('content-length') ?? Number.NaN)
+  if (declared > max) {
+    await res.body?.cancel().catch(() => undefined)
+    return undefined
+  }
+  if (!res.body) return res.text()
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > max) {
+      await reader.cancel().catch(() => undefined)
+      return undefined
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
 }
 
 function describeFetchError(error: unknown): string {
@@ -195,25 +245,15 @@ export function moveUrlCredentials(url: string, headers: Record<string, string>)
   return { url: parsed.toString(), headers: hasAuth ? headers : { ...headers, Authorization: `Basic ${basic}` } }
 }
 
-/** user:password@ in a URL never reaches a log line. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.username || parsed.password) {
-      parsed.username = '***'
-      parsed.password = ''
-    }
-    return parsed.toString()
-  } catch {
-    return url
-  }
-}
-
-/** A short, single-line excerpt of a body for a reason. */
+/**
+ * A body as a reason may quote it: one line, controls shown as escapes, at most `max` characters,
+ * with its size when cut. Never the raw body: it may echo the request (and its credentials, which the
+ * caller's SecretSet scrubs from the reason) or carry text meant for the log.
+ */
 export function excerpt(text: string, max = 200): string {
-  const flat = text.replace(/\s+/g, ' ').trim()
+  const flat = showControls(text.replace(/\s+/g, ' ').trim())
   if (flat === '') return '(empty body)'
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat
+  return flat.length > max ? `${flat.slice(0, max)}… (${text.length} characters)` : flat
 }
 
 /** "HTTP 503 after 3 attempts: <body>" and the like. */

@@ -1,0 +1,103 @@
+/**
+ * The metrics provider interface, the checks it serves and what every backend shares. Imports no
+ * backend, so backends can import it without a cycle; shared/metrics/provider.ts is the registry.
+ */
+import type { Logger } from '../action/logger.js'
+import type { Observation, RatioObservation, SamplesObservation, ValueObservation } from '../analysis/observations.js'
+
+/** The `type:` of every backend; the registry's type checks that it lists exactly these. */
+export type MetricsProviderType = 'prometheus' | 'datadog' | 'cloudwatch' | 'newrelic' | 'http' | 'scrape'
+
+/**
+ * A metrics backend as the judge sees it: for one check, one arm and one interval, an observation or
+ * a reason why there is none. Upstream failures (timeouts, 5xx after retries, 429, malformed or empty
+ * bodies) resolve to `{ ok: false, reason }`; they never become a zero. `query` rejects only with a
+ * ConfigError (something the user can fix: an unknown template variable, a check shape the backend
+ * cannot serve) or on a bug.
+ */
+export interface MetricsProvider {
+  readonly type: MetricsProviderType
+  /**
+   * Throws a ConfigError when this provider cannot serve the check with these variables (unknown
+   * `{{variable}}`, unsupported samples form, bad selector), so an analysis fails before its first look.
+   */
+  validate(check: MetricCheck, vars: TemplateVars): void
+  query<C extends MetricCheck>(request: MetricQuery<C>): Promise<ObservationResult<ObservationFor<C>>>
+  /**
+   * Called once when the analysis starts, at the start of its first interval. Providers that compute
+   * per-interval deltas themselves (scrape) take their first reading here; others do nothing.
+   */
+  begin?(at: Date): Promise<void>
+}
+
+export type Arm = 'canary' | 'baseline'
+
+/** `{{name}}` → value. Built-ins added per query: arm, interval, start, end, ... (see template.ts). */
+export type TemplateVars = Readonly<Record<string, string>>
+
+/** The half-open interval [start, end) one look covers. */
+export interface TimeWindow {
+  start: Date
+  end: Date
+}
+
+/** Events out of a total: two queries, both counted over the interval. */
+export interface RatioCheck {
+  name: string
+  type: 'ratio'
+  events: string
+  total: string
+}
+
+/** A distribution: either a histogram-buckets query (series labelled `le`) or a raw-values query. */
+export type SamplesCheck =
+  | { name: string; type: 'samples'; buckets: string; values?: never }
+  | { name: string; type: 'samples'; values: string; buckets?: never }
+
+/** How several points of one series within the interval become one reading. */
+export type ValueReduce = 'mean' | 'last' | 'max' | 'min' | 'sum'
+
+/** One reading for the interval, compared with an absolute bound. */
+export interface ValueCheck {
+  name: string
+  type: 'value'
+  query: string
+  /** Default `mean`; instant queries return one point, where every reduction agrees. */
+  reduce?: ValueReduce
+}
+
+export type MetricCheck = RatioCheck | SamplesCheck | ValueCheck
+
+export interface MetricQuery<C extends MetricCheck = MetricCheck> {
+  check: C
+  arm: Arm
+  /** version, environment and the user's variables; window and arm variables are added per query. */
+  vars: TemplateVars
+  window: TimeWindow
+  signal?: AbortSignal
+}
+
+export type ObservationFor<C extends MetricCheck> = C extends RatioCheck
+  ? RatioObservation
+  : C extends SamplesCheck
+    ? SamplesObservation
+    : C extends ValueCheck
+      ? ValueObservation
+      : Observation
+
+export type ObservationResult<O extends Observation = Observation> =
+  | { ok: true; observation: O }
+  | { ok: false; reason: string }
+
+/** Everything a provider touches outside itself, injected so tests pass fakes or local servers. */
+export interface MetricsProviderDeps {
+  logger: Logger
+  /** Where credentials come from (cloudwatch reads AWS_* here). */
+  env: Readonly<Record<string, string | undefined>>
+  fetch?: typeof fetch
+  now?: () => Date
+  sleep?: (ms: number) => Promise<void>
+  /** In [0, 1): the jitter source for retry backoff. */
+  random?: () => number
+}
+

@@ -66,7 +66,7 @@ const FAULTS: { name: string; fault: (op: string, skip: number) => Fault }[] = [
   { name: '502 after the write landed', fault: (operationId, skip) => ({ match: { operationId }, skip, status: 502, after: true }) },
   { name: '403 secondary rate limit', fault: (operationId, skip) => ({ match: { operationId }, skip, status: 'secondary-rate-limit', retryAfter: 1 }) },
   { name: '429', fault: (operationId, skip) => ({ match: { operationId }, skip, status: 429, retryAfter: 1 }) },
-  { name: 'timeout', fault: (operationId, skip) => ({ match: { operationId }, skip, delayMs: 300 }) },
+  { name: 'timeout', fault: (operationId, skip) => ({ match: { operationId }, skip, delayMs: 600 }) },
   { name: 'reset connection', fault: (operationId, skip) => ({ match: { operationId }, skip, reset: true }) },
 ]
 
@@ -75,7 +75,8 @@ afterEach(() => {
   for (const w of spaces.splice(0)) w.cleanup()
 })
 
-function harness() {
+/** `timeoutMs`: the client's attempt timeout; short only where a cell injects a timeout (a loaded machine must not change the call list). */
+function harness(timeoutMs = 10_000) {
   const ws = workspace(POLICY)
   spaces.push(ws)
   const traffic = new MemoryTraffic()
@@ -84,7 +85,7 @@ function harness() {
   let step = 0
   const run = (s: Step): Promise<ActionRun> => {
     clock.advance(120_000)
-    return runMain(s.action, ws, (io) => ({ ...testDeps(io, { github, traffic, clock, timeoutMs: 150 }), metrics: () => steadyMetrics }), {
+    return runMain(s.action, ws, (io) => ({ ...testDeps(io, { github, traffic, clock, timeoutMs }), metrics: () => steadyMetrics }), {
       sha: pull.head.sha,
       pullRequest: pull.number,
       inputs: { environment: 'production', ...s.inputs },
@@ -134,7 +135,7 @@ describe('the fault matrix: every GitHub call of every action × every fault', (
         const cells: string[] = []
         for (const { name, fault } of FAULTS) {
           github.reset()
-          const h = harness()
+          const h = harness(name === 'timeout' ? 150 : 10_000)
           for (const s of scenario.before) expect(ok(await h.run(s)), `${scenario.name}: setup`).toBe(true)
           github.faults.push(fault(call, skip))
           const where = `${scenario.name}, call ${index + 1} (${call}), ${name}`

@@ -2,7 +2,7 @@ import tseslint from 'typescript-eslint'
 import noCycle from './scripts/eslint/no-cycle.js'
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'rollgate-demo/**', '**/*.generated.ts'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'rollgate-demo/**', '**/*.generated.ts', 'test/fixtures/flags/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { rollgate: { rules: { 'no-cycle': noCycle } } },

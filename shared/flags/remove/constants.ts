@@ -5,7 +5,7 @@ import ts from 'typescript'
 import type { ModuleGraph } from '../scan-modules.js'
 import { unwrapExpression } from '../scan-modules.js'
 import type { TextEdit } from './text-edits.js'
-import { applyEdits, wholeLineRange } from './text-edits.js'
+import { applyEdits, statementRange, wholeLineRange } from './text-edits.js'
 
 export function removeFlagDefinitions(graph: ModuleGraph, file: string, text: string, flag: string): { text: string; removed: number } {
   graph.forget(file)
@@ -19,8 +19,9 @@ export function removeFlagDefinitions(graph: ModuleGraph, file: string, text: st
     // The item, its trailing comma, and its line when it has one to itself.
     let end = node.end
     const after = text.slice(end)
-    const comma = /^\s*,/.exec(after)
+    const comma = /^\s*,[ \t]*/.exec(after)
     if (comma) end += comma[0].length
+    if (comma && text[end] === '\n') end -= comma[0].length - comma[0].trimEnd().length
     const i = list.indexOf(node)
     if (!comma && i > 0) {
       // The last item without a trailing comma: take the comma before it instead.
@@ -44,7 +45,7 @@ export function removeFlagDefinitions(graph: ModuleGraph, file: string, text: st
       const decls = st.declarationList.declarations
       const dead = decls.filter((d) => ts.isIdentifier(d.name) && d.initializer && isFlag(d.initializer))
       for (const d of dead) removedNames.add((d.name as ts.Identifier).text)
-      if (dead.length > 0 && dead.length === decls.length) edits.push({ ...wholeLineRange(text, st.getStart(sf), st.end), text: '' })
+      if (dead.length > 0 && dead.length === decls.length) edits.push({ ...statementRange(text, st.getStart(sf), st.end), text: '' })
       else for (const d of dead) removeListItem(d, decls)
       for (const d of decls) {
         if (dead.includes(d) || !d.initializer) continue
@@ -59,7 +60,7 @@ export function removeFlagDefinitions(graph: ModuleGraph, file: string, text: st
         if (st.moduleSpecifier) return resolvesTo(graph, m.file, el.name.text, flag)
         return removedNames.has((el.propertyName ?? el.name).text)
       })
-      if (dead.length > 0 && dead.length === els.length) edits.push({ ...wholeLineRange(text, st.getStart(sf), st.end), text: '' })
+      if (dead.length > 0 && dead.length === els.length) edits.push({ ...statementRange(text, st.getStart(sf), st.end), text: '' })
       else for (const el of dead) removeListItem(el, els)
     }
   }

@@ -8,7 +8,7 @@ import type { KeptValue } from '../types.js'
 import type { ModuleGraph, ParsedModule } from '../scan-modules.js'
 import { unwrapExpression } from '../scan-modules.js'
 import type { TextEdit } from './text-edits.js'
-import { applyEdits, dedent, indentOf, lineStartOf, onlyWhitespace, wholeLineRange } from './text-edits.js'
+import { applyEdits, dedent, indentOf, lineStartOf, onlyWhitespace, statementRange, wholeLineRange } from './text-edits.js'
 
 export class UnsafeReference extends Error {
   constructor(
@@ -21,7 +21,7 @@ export class UnsafeReference extends Error {
 
 type Lit = boolean | string | number | null | undefined
 /** A folded expression: a constant (with no side effects left), or residual source text. */
-type Simp = { c: true; value: Lit } | { c: false; text: string; node?: ts.Node | undefined } | undefined
+type Simp = { c: true; value: Lit; selected?: true } | { c: false; text: string; node?: ts.Node | undefined } | undefined
 
 const truthy = (v: Lit) => Boolean(v)
 
@@ -137,7 +137,7 @@ class ModuleRewriter {
         (n.parent.flags & ts.NodeFlags.Const) !== 0
       ) {
         const s = this.simp(n.initializer, false, true)
-        if (s?.c) this.derived.set(n, s.value)
+        if (s?.c && !s.selected) this.derived.set(n, s.value)
       }
       ts.forEachChild(n, visit)
     }
@@ -193,6 +193,8 @@ class ModuleRewriter {
     if (ts.isParenthesizedExpression(e)) {
       const s = this.simp(e.expression, boolCtx, dry)
       if (!s || s.c) return s
+      // Edited inside but still the same expression: keep the parentheses as they were written.
+      if (s.node === e.expression) return { c: false, text: this.text.slice(e.getStart(this.sf), e.expression.getStart(this.sf)) + s.text + this.text.slice(e.expression.end, e.end), node: e }
       const n = s.node && unwrapParens(s.node)
       const simple = n && (ts.isIdentifier(n) || ts.isCallExpression(n) || ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n) || ts.isLiteralExpression(n) || isJsx(n) || ts.isPrefixUnaryExpression(n))
       return simple ? s : { c: false, text: `(${s.text})`, node: undefined }
@@ -232,8 +234,7 @@ class ModuleRewriter {
       const sc = this.simp(e.condition, true, dry)
       if (sc?.c) {
         const chosen = truthy(sc.value) ? e.whenTrue : e.whenFalse
-        const s = this.simp(chosen, boolCtx, dry)
-        return s ?? { c: false, text: this.render(chosen), node: chosen }
+        return this.simp(chosen, boolCtx, dry) ?? this.kept(chosen)
       }
       return this.generic(e, dry)
     }
@@ -242,7 +243,7 @@ class ModuleRewriter {
       if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) {
         const sl = this.simp(e.left, boolCtx, dry)
         const sr = this.simp(e.right, boolCtx, dry)
-        const right = () => sr ?? { c: false as const, text: this.render(e.right), node: e.right }
+        const right = () => sr ?? this.kept(e.right)
         if (sl?.c) {
           if (op === ts.SyntaxKind.AmpersandAmpersandToken) return truthy(sl.value) ? right() : sl
           if (op === ts.SyntaxKind.BarBarToken) return truthy(sl.value) ? sl : right()
@@ -285,6 +286,16 @@ class ModuleRewriter {
       }
     }
     return this.generic(e, dry)
+  }
+
+  /**
+   * The operand a fold selected, unchanged: a literal stays a constant (so `{on ? <A/> : null}` off
+   * disappears) but is marked `selected`, so `const t = on ? 5000 : 1000` keeps its name.
+   */
+  private kept(e: ts.Expression): Simp {
+    const lit = this.staticLiteral(e)
+    if (lit) return { c: true, value: lit.value, selected: true }
+    return { c: false, text: this.render(e), node: e }
   }
 
   /** An expression that is not folded itself but may contain folded parts. */
@@ -394,7 +405,7 @@ class ModuleRewriter {
       else if (r === 'remove') edits.push(this.removal(st))
       else if ('text' in r) edits.push({ start: st.getStart(this.sf), end: st.end, text: r.text })
       else {
-        edits.push(this.inline(st, r.statements, r.block, container))
+        edits.push(this.inline(st, r.groups, r.block))
         terminated = r.terminates
       }
     }
@@ -413,14 +424,14 @@ class ModuleRewriter {
       if (/\n[ \t]*\r?\n/.test(between)) break
       start = c.pos
     }
-    const r = wholeLineRange(this.text, start, st.end)
+    const r = statementRange(this.text, start, st.end)
     return { start: r.start, end: r.end, text: '' }
   }
 
   private statement(
     st: ts.Statement,
     container: ts.Node,
-  ): undefined | 'remove' | { text: string } | { statements: readonly ts.Statement[]; block: ts.Block | undefined; terminates: boolean } {
+  ): undefined | 'remove' | { text: string } | { groups: readonly (readonly ts.Statement[])[]; block: ts.Block | undefined; terminates: boolean } {
     if (ts.isIfStatement(st)) {
       const s = this.simp(st.expression, true)
       if (!s?.c) return undefined
@@ -428,10 +439,10 @@ class ModuleRewriter {
       if (!branch) return 'remove'
       if (ts.isBlock(branch)) {
         if (collides(branch.statements, container, st)) return { text: this.render(branch) }
-        return { statements: branch.statements, block: branch, terminates: endsAbruptly(branch.statements) }
+        return { groups: [branch.statements], block: branch, terminates: endsAbruptly(branch.statements) }
       }
       if (ts.isIfStatement(branch)) return { text: this.render(branch).trimStart() }
-      return { statements: [branch], block: undefined, terminates: endsAbruptly([branch]) }
+      return { groups: [[branch]], block: undefined, terminates: endsAbruptly([branch]) }
     }
     if (ts.isVariableStatement(st)) {
       const decls = st.declarationList.declarations
@@ -475,6 +486,7 @@ class ModuleRewriter {
     if (index === -1) index = clauses.findIndex((c) => ts.isDefaultClause(c))
     if (index === -1) return 'remove'
     const picked: ts.Statement[] = []
+    const groups: ts.Statement[][] = []
     let terminates = false
     for (let i = index; i < clauses.length; i++) {
       let body: readonly ts.Statement[] = clauses[i]!.statements
@@ -484,6 +496,7 @@ class ModuleRewriter {
       const own = endsWithBreak ? body.slice(0, -1) : body
       for (const x of own) if (containsSwitchBreak(x)) throw new UnsafeReference(x, 'a `break` inside the kept case leaves the switch early')
       picked.push(...own)
+      groups.push([...own])
       if (endsWithBreak) break
       if (last && endsAbruptly([last])) {
         terminates = true
@@ -492,31 +505,37 @@ class ModuleRewriter {
     }
     if (picked.length === 0) return 'remove'
     if (collides(picked, container, st)) throw new UnsafeReference(st, 'the kept case declares a name the enclosing block already uses')
-    return { statements: picked, block: undefined, terminates }
+    return { groups, block: undefined, terminates }
   }
 
-  /** Replaces statement `st` by `statements` (a branch's contents), re-indented to st's level. */
-  private inline(st: ts.Statement, statements: readonly ts.Statement[], block: ts.Block | undefined, _container: ts.Node): TextEdit {
-    if (statements.length === 0) return this.removal(st)
-    const first = statements[0]!
-    const last = statements[statements.length - 1]!
+  /**
+   * Replaces statement `st` by `groups` of statements (a branch's contents, or the kept cases of a
+   * switch: one group per case, since cases are not contiguous text), re-indented to st's level.
+   */
+  private inline(st: ts.Statement, groups: readonly (readonly ts.Statement[])[], block: ts.Block | undefined): TextEdit {
     const stStart = st.getStart(this.sf)
-    const ownLine = onlyWhitespace(this.text, lineStartOf(this.text, stStart), stStart)
-    // Comments inside the block before its first statement stay with it.
-    const from = block ? Math.min(first.getStart(this.sf), (ts.getLeadingCommentRanges(this.text, first.getFullStart()) ?? [])[0]?.pos ?? Infinity) : first.getStart(this.sf)
-    const innerStart = onlyWhitespace(this.text, lineStartOf(this.text, from), from) ? lineStartOf(this.text, from) : from
-    const edits = this.statementList(statements, block ?? st)
-    let body = applyEdits(this.text, innerStart, last.end, edits)
-    const innerIndent = indentOf(this.text, from)
     const outerIndent = indentOf(this.text, stStart)
-    if (innerIndent.startsWith(outerIndent) && innerIndent.length > outerIndent.length) {
-      const by = innerIndent.slice(outerIndent.length)
-      body = dedent(body, by)
-      if (body.startsWith(innerIndent)) body = outerIndent + body.slice(innerIndent.length)
+    const bodies: string[] = []
+    for (const statements of groups) {
+      if (statements.length === 0) continue
+      const first = statements[0]!
+      const last = statements[statements.length - 1]!
+      // Comments inside the block before its first statement stay with it.
+      const leading = block ? ((ts.getLeadingCommentRanges(this.text, first.getFullStart()) ?? [])[0]?.pos ?? Infinity) : Infinity
+      const from = Math.min(first.getStart(this.sf), leading)
+      const atLineStart = onlyWhitespace(this.text, lineStartOf(this.text, from), from)
+      const innerStart = atLineStart ? lineStartOf(this.text, from) : from
+      let body = applyEdits(this.text, innerStart, last.end, this.statementList(statements, block ?? st))
+      const innerIndent = indentOf(this.text, from)
+      if (innerIndent.startsWith(outerIndent) && innerIndent.length > outerIndent.length) body = dedent(body, innerIndent.slice(outerIndent.length))
+      if (atLineStart && body.startsWith(innerIndent)) body = outerIndent + body.slice(innerIndent.length)
+      else if (!atLineStart) body = outerIndent + body
+      if (body.trim() !== '') bodies.push(body)
     }
-    if (body.trim() === '') return this.removal(st)
-    if (ownLine) return { start: lineStartOf(this.text, stStart), end: st.end, text: innerStart === lineStartOf(this.text, from) ? body : outerIndent + body }
-    return { start: stStart, end: st.end, text: body.trimStart() }
+    if (bodies.length === 0) return this.removal(st)
+    const text = bodies.join('\n')
+    if (onlyWhitespace(this.text, lineStartOf(this.text, stStart), stStart)) return { start: lineStartOf(this.text, stStart), end: st.end, text }
+    return { start: stStart, end: st.end, text: text.trimStart() }
   }
 
   // ---- JSX -----------------------------------------------------------------------------------

@@ -58,3 +58,25 @@ export function dedent(block: string, by: string): string {
     .map((l, i) => (i > 0 && l.startsWith(by) ? l.slice(by.length) : l))
     .join('\n')
 }
+
+/**
+ * The range that removes a whole statement: its lines, plus one blank line before it when the
+ * statement was separated from both neighbours by blank lines (or ends the file), so removing a
+ * function between two others does not leave two blank lines.
+ */
+export function statementRange(text: string, start: number, end: number): { start: number; end: number } {
+  const r = wholeLineRange(text, start, end)
+  if (r.start === start && r.end === end) return r
+  const blankBefore = r.start >= 2 && text[r.start - 1] === '\n' && /\n[ \t]*$/.test(text.slice(0, r.start - 1))
+  const rest = text.slice(r.end)
+  const blankAfter = rest === '' || /^[ \t]*\r?\n/.test(rest)
+  if (r.start === 0 && rest !== '' && blankAfter) {
+    // The file's first statement: do not leave the file starting with a blank line.
+    return { start: 0, end: r.end + /^[ \t]*\r?\n/.exec(rest)![0].length }
+  }
+  if (blankBefore && blankAfter) {
+    const prev = text.lastIndexOf('\n', r.start - 2)
+    return { start: prev + 1, end: r.end }
+  }
+  return r
+}

@@ -6,7 +6,7 @@
 import ts from 'typescript'
 import { parseSource } from '../scan-modules.js'
 import type { TextEdit } from './text-edits.js'
-import { applyEdits, wholeLineRange } from './text-edits.js'
+import { applyEdits, statementRange } from './text-edits.js'
 
 /** How often each name is used (declaration names, property keys and import bindings excluded). */
 export function useCounts(sf: ts.SourceFile): Map<string, number> {
@@ -92,7 +92,7 @@ export function removeNewlyUnused(file: string, originalText: string, text: stri
     const gone = (name: string) => (after.get(name) ?? 0) === 0 && (before.get(name) ?? 0) > 0
     const edits: TextEdit[] = []
     const removeNode = (n: ts.Node) => {
-      const r = wholeLineRange(text, n.getStart(sf), n.end)
+      const r = statementRange(text, n.getStart(sf), n.end)
       edits.push({ ...r, text: '' })
     }
     const statements = (list: readonly ts.Statement[]) => {

@@ -2,7 +2,7 @@
 // re-includes, a trailing `/` means directories only, a slash anywhere but the end anchors the
 // pattern to its .gitignore's folder, an ignored folder is not entered), then the policy's
 // include/exclude globs, then size and binary checks on read.
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs'
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 
 export interface GlobRule {
@@ -165,11 +165,17 @@ export function walkFiles(root: string, filter: PathFilter): WalkedFile[] {
   return files
 }
 
-/** Reads files into one reused buffer; says when a file is over the size limit instead of reading it. */
+/**
+ * Reads files into one reused buffer of maxBytes + 1: one read answers both "what is in it" and "is
+ * it over the limit", so a file costs open + read + close (no fstat). On Linux a read of a regular
+ * file returns less than asked only at its end; a full buffer means the file is over the limit.
+ */
 export class FileReader {
-  private buf = Buffer.allocUnsafe(64 * 1024)
+  private readonly buf: Buffer
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(private readonly maxBytes: number) {
+    this.buf = Buffer.allocUnsafe(maxBytes + 1)
+  }
 
   /** The bytes (valid until the next call) or 'huge'; undefined when the file cannot be read. */
   read(abs: string): { buf: Buffer; length: number } | 'huge' | undefined {
@@ -180,16 +186,11 @@ export class FileReader {
       return undefined
     }
     try {
-      const size = fstatSync(fd).size
-      if (size > this.maxBytes) return 'huge'
-      if (size > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(size, this.buf.length * 2))
-      let length = 0
-      while (length < size) {
-        const n = readSync(fd, this.buf, length, size - length, length)
-        if (n === 0) break
-        length += n
-      }
+      const length = readSync(fd, this.buf, 0, this.buf.length, 0)
+      if (length > this.maxBytes) return 'huge'
       return { buf: this.buf, length }
+    } catch {
+      return undefined
     } finally {
       closeSync(fd)
     }

@@ -12,7 +12,7 @@ function rng(seed: number) {
 }
 
 describe('prefilter', () => {
-  it.each(['indexOf', 'aho-corasick'] as const)('%s agrees with String#includes on random texts and patterns', (strategy) => {
+  it.each(['indexOf', 'aho-corasick', 'wu-manber'] as const)('%s agrees with String#includes on random texts and patterns', (strategy) => {
     const rand = rng(7)
     const alphabet = 'abc-é'
     const word = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('')
@@ -26,16 +26,17 @@ describe('prefilter', () => {
 
   it('only looks at the first `length` bytes of a reused buffer', () => {
     const buf = Buffer.from('aaaa new-checkout')
-    for (const s of ['indexOf', 'aho-corasick'] as const) {
+    for (const s of ['indexOf', 'aho-corasick', 'wu-manber'] as const) {
       const f = createPrefilter(['new-checkout'], s)
       expect(f.test(buf, 5)).toBe(false)
       expect(f.test(buf, buf.length)).toBe(true)
     }
   })
 
-  it('chooses Aho-Corasick for many patterns and indexOf for few', () => {
+  it('chooses indexOf for few patterns, Wu-Manber for many long ones, Aho-Corasick when one is short', () => {
     expect(createPrefilter(['a', 'b']).strategy).toBe('indexOf')
-    expect(createPrefilter(Array.from({ length: 100 }, (_, i) => `flag-${i}`)).strategy).toBe('aho-corasick')
+    expect(createPrefilter(Array.from({ length: 100 }, (_, i) => `flag-${i}`)).strategy).toBe('wu-manber')
+    expect(createPrefilter([...Array.from({ length: 100 }, (_, i) => `flag-${i}`), 'ab']).strategy).toBe('aho-corasick')
   })
 
   it('calls a file binary when it has a NUL byte early on', () => {

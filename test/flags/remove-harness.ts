@@ -47,7 +47,7 @@ export async function scanAndRemove(root: string, flag: FlagRef, keep: KeptValue
 }
 
 /** Type-checks every TS/TSX file under root (strict, unused locals and unreachable code are errors). */
-export function typeCheck(root: string, files: readonly string[]): string[] {
+export function typeCheck(root: string, files: readonly string[], extra: ts.CompilerOptions = {}): string[] {
   const options: ts.CompilerOptions = {
     strict: true,
     noEmit: true,
@@ -61,6 +61,7 @@ export function typeCheck(root: string, files: readonly string[]): string[] {
     types: [],
     skipLibCheck: true,
     allowJs: false,
+    ...extra,
   }
   const program = ts.createProgram(
     files.filter((f) => /\.tsx?$/.test(f)).map((f) => join(root, f)),

@@ -119,7 +119,10 @@ export async function removeFlag(flag: FlagRef, keep: KeptValue, options: Remove
   for (const [file, text] of finalText) {
     const before = read(file)
     original.set(file, before)
-    finalText.set(file, removeNewlyUnused(file, before, text).text)
+    let out = removeNewlyUnused(file, before, text).text
+    // Removed imports at the top must not leave the file starting with blank lines.
+    if (!/^[ \t]*\r?\n/.test(before)) out = out.replace(/^([ \t]*\r?\n)+/, '')
+    finalText.set(file, out)
   }
 
   // 4. Files only reachable through the removed code.

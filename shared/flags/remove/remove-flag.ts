@@ -15,12 +15,13 @@ import ts from 'typescript'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FileEdit, FlagRef, FlagReference, KeptValue, LeftByHand, RemovalResult } from '../types.js'
-import { isScriptFile, lineColumn, ModuleGraph } from '../scan-modules.js'
+import { isScriptFile, lineColumn, ModuleGraph, parseSource } from '../scan-modules.js'
 import { flagNameMap, wordOccurrences } from '../scan.js'
 import { createPathFilter, walkFiles } from '../scan-files.js'
 import { rewriteModule, UnsafeReference } from './simplify.js'
 import { removeFlagDefinitions } from './constants.js'
 import { removeNewlyUnused } from './unused.js'
+import { statementRange } from './text-edits.js'
 import { repositoryFormatter } from './format.js'
 
 export interface RemoveOptions {
@@ -124,6 +125,9 @@ export async function removeFlag(flag: FlagRef, keep: KeptValue, options: Remove
     if (!/^[ \t]*\r?\n/.test(before)) out = out.replace(/^([ \t]*\r?\n)+/, '')
     finalText.set(file, out)
   }
+
+  // 3b. Exported helpers of this one flag (`useNewCheckout()`) that nothing calls any more.
+  removeOrphanHelpers(root, graph, flag.name, refs, original, finalText, notes)
 
   // 4. Files only reachable through the removed code.
   const deleted = deleteUnreachable(root, names, original, finalText, notes)
@@ -259,4 +263,59 @@ function deleteUnreachable(root: string, names: Map<string, string>, original: M
   }
   for (const f of deleted) if (!original.has(f)) original.set(f, readFileSync(join(root, f), 'utf8'))
   return deleted
+}
+
+/**
+ * An exported helper that only evaluated this flag (`export function useNewCheckout() { return
+ * useFlag('new-checkout') }`) now returns a constant; when no file of the repository names it any
+ * more, it is removed, and then what it alone used. Only helpers the repository called before the
+ * removal: one nobody called may be public API of a package, and stays.
+ */
+function removeOrphanHelpers(
+  root: string,
+  graph: ModuleGraph,
+  flag: string,
+  refs: readonly FlagReference[],
+  original: Map<string, string>,
+  finalText: Map<string, string>,
+  notes: string[],
+): void {
+  const helpers: { file: string; name: string }[] = []
+  for (const file of finalText.keys()) {
+    const m = graph.get(file)
+    if (!m) continue
+    for (const [name, b] of m.bindings) {
+      if (b.kind !== 'function' || ![...m.localExports.values()].includes(name)) continue
+      const w = graph.wrapperOf(m, b.node, name)
+      const called = refs.some((r) => r.kind === 'wrapper' && r.via === name)
+      if (w && w.paramIndex === undefined && w.flag === flag && called) helpers.push({ file, name })
+    }
+  }
+  if (helpers.length === 0) return
+  const scripts = walkFiles(root, createPathFilter([], [])).filter((f) => isScriptFile(f.rel)).map((f) => f.rel)
+  for (const h of helpers) {
+    const pattern = `(?<![\\w$])${h.name.replace(/[$]/g, '\\$')}(?![\\w$])`
+    const word = new RegExp(pattern)
+    const usedElsewhere = scripts.some((f) => f !== h.file && word.test(finalText.get(f) ?? readFileSync(join(root, f), 'utf8')))
+    const own = finalText.get(h.file)!
+    if (usedElsewhere || (own.match(new RegExp(pattern, 'g')) ?? []).length > 1) continue
+    const out = removeExportedDeclaration(h.file, own, h.name)
+    if (out === undefined) continue
+    finalText.set(h.file, removeNewlyUnused(h.file, original.get(h.file)!, out).text)
+    notes.push(`${h.file}: ${h.name}() removed: it only evaluated ${flag} and nothing calls it any more`)
+  }
+}
+
+function removeExportedDeclaration(file: string, text: string, name: string): string | undefined {
+  const sf = parseSource(file, text)
+  for (const st of sf.statements) {
+    const named =
+      (ts.isFunctionDeclaration(st) && st.name?.text === name) ||
+      (ts.isVariableStatement(st) && st.declarationList.declarations.length === 1 && ts.isIdentifier(st.declarationList.declarations[0]!.name) && st.declarationList.declarations[0]!.name.text === name)
+    if (named) {
+      const r = statementRange(text, st.getStart(sf), st.end)
+      return text.slice(0, r.start) + text.slice(r.end)
+    }
+  }
+  return undefined
 }

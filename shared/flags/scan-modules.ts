@@ -4,7 +4,7 @@
 // files (constants, enums, object maps, namespace imports, re-exports, `export *`). Calls are classed
 // as SDK evaluations, the repository's wrappers (a function passing a parameter on to an evaluation,
 // transitively) or helpers (a function that returns the evaluation of one fixed flag).
-import ts from 'typescript'
+import ts from './typescript.js'
 import { existsSync, readFileSync } from 'node:fs'
 import { join, posix } from 'node:path'
 

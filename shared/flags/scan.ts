@@ -4,7 +4,7 @@
 // files; other text files that match are searched for the names and aliases. Rounds repeat over the
 // not-yet-parsed TS/JS files until no new name is learned, so a file that only says `FLAGS.newCheckout`
 // or calls an imported wrapper is still found without parsing everything.
-import ts from 'typescript'
+import ts from './typescript.js'
 import type { FlagRef, FlagReference, ScanOptions, ScanResult } from './types.js'
 import { createPrefilter, looksBinary } from './text-prefilter.js'
 import { createPathFilter, FileReader, walkFiles } from './scan-files.js'

@@ -1,6 +1,6 @@
 // Shared by the removal corpus, the fixture application test and bench/flag-remove: builds a
 // temporary repository from a fixture, scans it, removes a flag and applies the edits.
-import ts from 'typescript'
+import ts from '../../shared/flags/typescript.js'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'

@@ -41,6 +41,13 @@ describe('SDK evaluations', () => {
     expect(short(r.references)).toEqual([`src/a.ts:3:1 evaluation ${fn}`, `src/a.ts:4:3 evaluation ${fn}`])
   })
 
+  it.each(['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'])('.%s files are parsed', async (ext) => {
+    const body = ext === 'cjs' ? `const { unleash } = require('sdk')\nmodule.exports = () => unleash.isEnabled('new-checkout')\n` : `export const A = () => <b>{useFlag('new-checkout') ? 1 : 2}</b>\n`
+    const r = await scan({ [`src/a.${ext}`]: ext === 'ts' || ext === 'mts' || ext === 'cts' ? `export const A = useFlag('new-checkout')\n` : body })
+    expect(r.references.map((x) => `${x.kind} ${x.via}`)).toEqual([ext === 'cjs' ? 'evaluation isEnabled' : 'evaluation useFlag'])
+    expect(r.filesParsed).toBe(1)
+  })
+
   it('columns are 1-based UTF-16 positions after non-ASCII text', async () => {
     const r = await scan({ 'src/a.ts': `const é = 'ü'; client.isEnabled('new-checkout')\n` })
     expect(short(r.references)).toEqual(['src/a.ts:1:16 evaluation isEnabled'])

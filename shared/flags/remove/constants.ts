@@ -1,7 +1,7 @@
 // Removes the flag's own definitions from a module: module-level constants holding its name (or an
 // alias of it, directly or through another constant), enum members, object-map entries, and the
 // export/re-export specifiers that pass such a constant on.
-import ts from 'typescript'
+import ts from '../typescript.js'
 import type { ModuleGraph } from '../scan-modules.js'
 import { unwrapExpression } from '../scan-modules.js'
 import type { TextEdit } from './text-edits.js'

@@ -11,7 +11,7 @@
 // in leftByHand (the unsafe one with its reason, the others pointing at it). The flag's definitions are
 // then kept too, since the file left by hand still uses them. Mentions in comments, docs and other
 // languages are listed in leftByHand but never block the code edits.
-import ts from 'typescript'
+import ts from '../typescript.js'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FileEdit, FlagRef, FlagReference, KeptValue, LeftByHand, RemovalResult } from '../types.js'

@@ -3,7 +3,7 @@
 // (both branches, `else if` chains, early returns: code after an inlined `return` is dropped), `switch`
 // on a variant, JSX conditionals, and `const` variables holding the check (inlined, then removed).
 // Output is text edits over the original; anything it cannot prove is an UnsafeReference.
-import ts from 'typescript'
+import ts from '../typescript.js'
 import type { KeptValue } from '../types.js'
 import type { ModuleGraph, ParsedModule } from '../scan-modules.js'
 import { unwrapExpression } from '../scan-modules.js'

@@ -3,7 +3,7 @@
 // names that were used before the rewrite and are not used after it are touched, so code that was
 // already unused (or is exported) is never removed by a flag cleanup. Repeats until nothing changes
 // (a removed function can leave its own imports unused).
-import ts from 'typescript'
+import ts from '../typescript.js'
 import { parseSource } from '../scan-modules.js'
 import type { TextEdit } from './text-edits.js'
 import { applyEdits, statementRange } from './text-edits.js'

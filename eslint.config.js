@@ -3,7 +3,7 @@ import noCycle from './scripts/eslint/no-cycle.js'
 import { boundaryBlocks } from './scripts/eslint/boundaries.js'
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'rollgate-demo/**', '**/*.generated.ts'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'rollgate-demo/**', '**/*.generated.ts', 'test/fixtures/flags/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { rollgate: { rules: { 'no-cycle': noCycle } } },

@@ -12,6 +12,8 @@
  * - any other `oneOf` is the only constraint on its value (the loader reports it as one problem).
  */
 
+import { FLAG_SOURCES } from '../flags/sources/list.js'
+
 export type SchemaType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array'
 
 export interface JsonSchema {
@@ -716,68 +718,13 @@ export const policySchema: JsonSchema = {
       afterDays: {
         type: 'integer',
         minimum: 1,
-        description: 'Days after a flag is fully rolled out (or past its expiry) before it counts as stale.',
+        description:
+          'Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.',
         default: 30,
       },
     }),
-    flagSource: union('type', 'A flag source.', [
-      'unleashFlags',
-      'launchdarklyFlags',
-      'flagsmithFlags',
-      'growthbookFlags',
-      'flagdFlags',
-      'registryFlags',
-    ]),
-    unleashFlags: variant(
-      'type',
-      'unleash',
-      'Unleash admin API.',
-      {
-        url: ref('url', 'Unleash API base URL.'),
-        token: str('Admin API token; write `${UNLEASH_TOKEN}`.'),
-        project: str('Unleash project.', { default: 'default' }),
-        environment: str('Environment whose state decides the value to keep.', { default: 'production' }),
-      },
-      ['url', 'token'],
-    ),
-    launchdarklyFlags: variant(
-      'type',
-      'launchdarkly',
-      'LaunchDarkly REST API.',
-      {
-        url: ref('url', 'API base URL.', { default: 'https://app.launchdarkly.com' }),
-        token: str('API access token; write `${LD_ACCESS_TOKEN}`.'),
-        project: str('Project key.'),
-        environment: str('Environment whose state decides the value to keep.', { default: 'production' }),
-      },
-      ['token', 'project'],
-    ),
-    flagsmithFlags: variant(
-      'type',
-      'flagsmith',
-      'Flagsmith API.',
-      {
-        url: ref('url', 'API base URL.', { default: 'https://api.flagsmith.com/api/v1' }),
-        token: str('Server-side environment key; write `${FLAGSMITH_KEY}`.'),
-      },
-      ['token'],
-    ),
-    growthbookFlags: variant(
-      'type',
-      'growthbook',
-      'GrowthBook REST API.',
-      {
-        url: ref('url', 'API base URL.', { default: 'https://api.growthbook.io' }),
-        token: str('Secret API key; write `${GROWTHBOOK_KEY}`.'),
-        project: str('Project id; all projects when unset.'),
-      },
-      ['token'],
-    ),
-    flagdFlags: variant('type', 'flagd', 'An OpenFeature flagd flag file in the repository.', {
-      file: str('Path of the flag file, relative to the repository root.', { default: 'flags.flagd.json' }),
-    }),
-    registryFlags: variant('type', 'registry', 'The in-repo registry: a YAML file with an owner and expiry per flag.', {
-      file: str('Path of the registry, relative to the repository root.', { default: 'flags.yml' }),
-    }),
+    flagSource: union('type', 'A flag source.', FLAG_SOURCES.map((d) => d.definition)),
+    // Each flag source's own schema fragment, from its descriptor in shared/flags/sources/.
+    ...Object.fromEntries(FLAG_SOURCES.map((d) => [d.definition, d.schema])),
   },
 }

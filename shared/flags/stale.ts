@@ -6,10 +6,11 @@
  * or the registry's `keep`, never guessed: targeting rules and partial rollouts are reported only.
  */
 import type { FlagInfo, ServedState } from './source.js'
+import type { KeptValue } from './types.js'
 
 export type StaleReason = 'single-value' | 'expired' | 'archived' | 'marked-stale' | 'not-evaluated'
 
-export type Kept = { kind: 'boolean'; value: boolean } | { kind: 'variant'; value: string }
+export type Kept = KeptValue
 
 export interface StaleVerdict {
   name: string

@@ -7,6 +7,8 @@ import { join } from 'node:path'
 import { ConfigError } from '../../action/errors.js'
 import { PolicyError, type PolicyProblem } from '../../config/problems.js'
 import type { JsonSchema } from '../../config/schema.js'
+import { isMap, isScalar } from 'yaml'
+import { YamlSource } from '../../config/yaml-source.js'
 import { checkDocument } from '../file-problems.js'
 import type { FlagInfo, FlagSource, FlagSourceDeps, FlagSourceDescriptor, ServedState } from '../source.js'
 
@@ -129,6 +131,26 @@ export function parseRegistry(text: string, file: string): FlagInfo[] {
   }
   if (problems.length > 0) throw new PolicyError(file, problems)
   return out
+}
+
+/**
+ * flags.yml without the entry of `name`, every other line untouched (the cleanup removes the flag's
+ * registry entry with its code). Undefined when the file has no such entry.
+ */
+export function removeRegistryEntry(text: string, file: string, name: string): string | undefined {
+  const source = new YamlSource(text, file)
+  const flags = source.doc.get('flags', true)
+  if (!isMap(flags)) return undefined
+  const pair = flags.items.find((p) => isScalar(p.key) && String(p.key.value) === name)
+  const keyRange = pair && isScalar(pair.key) ? pair.key.range : undefined
+  if (!pair || !keyRange) return undefined
+  const valueEnd = (pair.value as { range?: [number, number, number] } | null)?.range?.[1] ?? keyRange[1]
+  const lineStart = text.lastIndexOf('\n', keyRange[0] - 1) + 1
+  const nextNewline = text.indexOf('\n', Math.max(valueEnd - 1, keyRange[1]))
+  const lineEnd = nextNewline === -1 ? text.length : nextNewline + 1
+  const rest = text.slice(0, lineStart) + text.slice(lineEnd)
+  // The last flag gone: keep a valid, empty map.
+  return flags.items.length === 1 ? rest.replace(/^flags:[ \t]*$/m, 'flags: {}') : rest
 }
 
 export async function readRegistryFile(file: string, deps: Pick<FlagSourceDeps, 'root' | 'readText'>): Promise<FlagInfo[]> {

@@ -3,7 +3,7 @@
  * directory (its .github/rollgate.yml `flags:` section).
  */
 import { join } from 'node:path'
-import { ConfigError } from '../shared/action/errors.js'
+import { ConfigError } from '../shared/errors.js'
 import { streamLogger } from '../shared/action/logger.js'
 import { DEFAULT_POLICY_PATH, loadPolicy, nodeFiles } from '../shared/config/load.js'
 import type { Flags } from '../shared/config/policy.generated.js'

@@ -20,7 +20,7 @@ interface Target {
 const policy = join(REPO_ROOT, '.github', 'rollgate.yml')
 const common = { policy, environment: 'production', 'github-token': 'ghs_bench' }
 const targets: Target[] = [
-  { name: 'deploy-canary', args: () => [join(REPO_ROOT, 'dist/deploy-canary/index.js')], inputs: { ...common, version: 'v2' } },
+  { name: 'deploy-canary', args: () => [join(REPO_ROOT, 'dist/deploy-canary/index.js')], inputs: { ...common, version: 'v2', 'stable-version': 'v1' } },
   { name: 'analyze', args: () => [join(REPO_ROOT, 'dist/analyze/index.js')], inputs: { ...common, mode: 'once', 'fail-on': 'fail' } },
   { name: 'promote', args: () => [join(REPO_ROOT, 'dist/promote/index.js')], inputs: { ...common, full: 'false' } },
   { name: 'rollback', args: () => [join(REPO_ROOT, 'dist/rollback/index.js')], inputs: { ...common } },

@@ -29,6 +29,8 @@ export interface RawEnvironment {
    * @default false
    */
   production?: boolean
+  /** The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it. */
+  stableVersion?: string
   /**
    * `canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.
    * @default "canary"

@@ -20,6 +20,8 @@ export interface Policy {
 export interface Environment {
   /** Marks the GitHub deployment as a production deployment. */
   production: boolean
+  /** The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it. */
+  stableVersion?: string
   /** `canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps. */
   strategy: 'canary' | 'blue-green'
   /** How traffic moves between the stable and canary versions. */

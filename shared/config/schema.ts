@@ -266,6 +266,9 @@ export const policySchema: JsonSchema = {
       'One deployment environment.',
       {
         production: bool('Marks the GitHub deployment as a production deployment.', false),
+        stableVersion: str(
+          "The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it.",
+        ),
         strategy: {
           enum: ['canary', 'blue-green'],
           description:

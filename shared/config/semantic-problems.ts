@@ -190,6 +190,31 @@ function checkTemplate(report: Report, path: PathSegment[], template: Record<str
  * unique names, placeholders. They read the raw data defensively, so they run (and report) even when
  * the schema found other problems.
  */
+/** The schema's `environmentName`: what GitHub and the record store accept. */
+const ENVIRONMENT_NAME = new RegExp(String(policySchema.definitions?.['environmentName']?.pattern ?? '^'))
+
+/**
+ * GitHub matches environment names case-insensitively, and the rollout record of an environment
+ * lives at its lower-cased name: `prod` and `PROD` would share one record (and one GitHub
+ * environment) while following two different policies.
+ */
+function checkEnvironmentNames(report: Report, environments: unknown): void {
+  if (!isRecord(environments)) return
+  const seen = new Map<string, string>()
+  for (const name of Object.keys(environments)) {
+    // Names the store path or GitHub cannot hold are the schema's `environmentName` problem.
+    if (name.length > 255 || !ENVIRONMENT_NAME.test(name)) continue
+    const folded = name.toLowerCase()
+    const first = seen.get(folded)
+    if (first !== undefined) {
+      report(['environments', name], `environment '${name}' differs from '${first}' only by case; GitHub treats them as one environment (and Rollgate keeps one record for both)`, {
+        key: true,
+        expected: `one spelling, or distinct names`,
+      })
+    } else seen.set(folded, name)
+  }
+}
+
 export function semanticProblems(source: YamlSource, data: unknown): PolicyProblem[] {
   const problems: PolicyProblem[] = []
   const report: Report = (path, message, details = {}) => {
@@ -199,6 +224,7 @@ export function semanticProblems(source: YamlSource, data: unknown): PolicyProbl
   }
   if (!isRecord(data)) return problems
   const templates = isRecord(data.analysis) ? data.analysis : {}
+  checkEnvironmentNames(report, data.environments)
   for (const [name, env] of records(data.environments)) {
     checkSteps(report, ['environments', name], env, templates)
     checkTraffic(report, ['environments', name], env)

@@ -3,7 +3,7 @@
  * retries with backoff, credentials masked). Every failure is a ProviderError naming the source and
  * the call, so a bad answer stops the run before anything is opened.
  */
-import { ProviderError } from '../action/errors.js'
+import { ProviderError } from '../errors.js'
 import {
   createHttpClient,
   describeFailure,

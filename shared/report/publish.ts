@@ -6,6 +6,8 @@
  */
 import { stat } from 'node:fs/promises'
 import type { ActionIO } from '../action/io.js'
+import type { Logger } from '../action/logger.js'
+import { writeOnce } from '../github/write-once.js'
 import { MAX_PER_PAGE, listAll, type ChecksPort, type CommentsPort, type RepoRef, type ResponseData } from '../github/ports.js'
 import { batches, type CheckAnnotation } from './annotations.js'
 import { closeAndCut } from './fit.js'
@@ -36,12 +38,17 @@ export type PublishCheckRunParams = RepoRef &
     /** Known to have no run yet (a new rollout): created without a lookup. */
     createNew?: boolean
     completedAt?: string
+    /** Says what happened after an ambiguous create (a lost answer). */
+    logger?: Logger
+    retryBackoffMs?: number
   }
 
 export interface PublishedCheckRun {
   id: number
   htmlUrl: string | null
   created: boolean
+  /** The GitHub App the token belongs to (`github-actions` for GITHUB_TOKEN): whose comments are ours. */
+  appSlug?: string
   /** REST requests made: the budget the tests hold us to. */
   requests: number
 }
@@ -89,16 +96,30 @@ export async function publishCheckRun(port: ChecksPort, params: PublishCheckRunP
   }
 
   let created = false
+  let appSlug: string | undefined
   if (id === undefined) {
-    requests += 1
-    const { data } = await port.checks.create({ ...common, name: params.name, head_sha: params.headSha })
-    id = data.id
-    htmlUrl = data.html_url
+    const create = async () => {
+      requests += 1
+      const { data } = await port.checks.create({ ...common, name: params.name, head_sha: params.headSha, request: { retries: 0 } })
+      return { id: data.id, htmlUrl: data.html_url, slug: data.app?.slug }
+    }
+    // A create whose answer was lost: ours is the run of this name (and external id) on the commit.
+    const landed = async () => {
+      requests += 1
+      const { data } = await port.checks.listForRef({ owner, repo, ref: params.headSha, check_name: params.name, filter: 'latest', per_page: MAX_PER_PAGE })
+      const run = data.check_runs.find((r) => r.name === params.name && (params.externalId === undefined || r.external_id === params.externalId))
+      return run ? { id: run.id, htmlUrl: run.html_url, slug: run.app?.slug } : undefined
+    }
+    const made = await writeOnce({ call: `checks.create (${params.name})`, logger: params.logger, write: create, landed, backoffMs: params.retryBackoffMs ?? 1000 })
+    id = made.id
+    htmlUrl = made.htmlUrl
+    appSlug = made.slug ?? undefined
     created = true
   } else {
     requests += 1
     const { data } = await port.checks.update({ ...common, check_run_id: id })
     htmlUrl = data.html_url
+    appSlug = data.app?.slug ?? undefined
   }
 
   // Later batches are appended by updates; the output is resent whole so nothing is cleared.
@@ -106,7 +127,7 @@ export async function publishCheckRun(port: ChecksPort, params: PublishCheckRunP
     requests += 1
     await port.checks.update({ owner, repo, check_run_id: id, output: withAnnotations(output, batch) })
   }
-  return { id, htmlUrl, created, requests }
+  return { id, htmlUrl, created, requests, ...(appSlug ? { appSlug } : {}) }
 }
 
 function withAnnotations(output: CheckRunOutput, annotations: CheckAnnotation[]) {
@@ -138,6 +159,8 @@ export interface UpsertCommentParams extends RepoRef {
   authorLogin?: string
   /** Pages of 100 comments searched before creating a new one (default 30). */
   maxPages?: number
+  logger?: Logger
+  retryBackoffMs?: number
 }
 
 export interface UpsertedComment {
@@ -147,6 +170,8 @@ export interface UpsertedComment {
   /** False when the comment already said exactly this. */
   changed: boolean
   requests: number
+  /** Who the comment is by (the token's identity), to recognize it later. */
+  author?: string
 }
 
 type IssueComment = ResponseData<CommentsPort['issues']['listComments']>[number]
@@ -161,7 +186,7 @@ export async function upsertStickyComment(port: Pick<CommentsPort, 'issues'>, pa
   if (params.commentId !== undefined) {
     requests += 1
     const { data } = await port.issues.updateComment({ owner, repo, comment_id: params.commentId, body })
-    return { id: data.id, htmlUrl: data.html_url, created: false, changed: true, requests }
+    return { id: data.id, htmlUrl: data.html_url, created: false, changed: true, requests, ...(data.user?.login ? { author: data.user.login } : {}) }
   }
 
   const isOurs = (comment: IssueComment) =>
@@ -175,14 +200,24 @@ export async function upsertStickyComment(port: Pick<CommentsPort, 'issues'>, pa
   const existing = comments.find(isOurs)
 
   if (existing) {
-    if (existing.body === body) return { id: existing.id, htmlUrl: existing.html_url, created: false, changed: false, requests }
+    const author = existing.user?.login ? { author: existing.user.login } : {}
+    if (existing.body === body) return { id: existing.id, htmlUrl: existing.html_url, created: false, changed: false, requests, ...author }
     requests += 1
     const { data } = await port.issues.updateComment({ owner, repo, comment_id: existing.id, body })
-    return { id: data.id, htmlUrl: data.html_url, created: false, changed: true, requests }
+    return { id: data.id, htmlUrl: data.html_url, created: false, changed: true, requests, ...author }
   }
-  requests += 1
-  const { data } = await port.issues.createComment({ owner, repo, issue_number: params.issueNumber, body })
-  return { id: data.id, htmlUrl: data.html_url, created: true, changed: true, requests }
+  const create = async () => {
+    requests += 1
+    const { data } = await port.issues.createComment({ owner, repo, issue_number: params.issueNumber, body, request: { retries: 0 } })
+    return data
+  }
+  // A create whose answer was lost: look once more for our marker before posting a second comment.
+  const landed = async () => {
+    const again = await listAll(list, { owner, repo, issue_number: params.issueNumber }, { until: isOurs, maxPages: params.maxPages ?? 30 })
+    return again.find(isOurs)
+  }
+  const data = await writeOnce({ call: `issues.createComment (#${params.issueNumber})`, logger: params.logger, write: create, landed, backoffMs: params.retryBackoffMs ?? 1000 })
+  return { id: data.id, htmlUrl: data.html_url, created: true, changed: true, requests, ...(data.user?.login ? { author: data.user.login } : {}) }
 }
 
 /** Where the job summary goes: the runner's file through ActionIO, or a test's buffer. */

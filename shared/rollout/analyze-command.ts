@@ -3,7 +3,7 @@
  * (every interval until a decision in `watch` mode; one new interval in `once` mode, the earlier
  * ones kept in the record), record the verdict and report it.
  */
-import { ConfigError } from '../action/errors.js'
+import { ConfigError } from '../errors.js'
 import type { IntervalData, Observation } from '../analysis/observations.js'
 import type { Policy } from '../config/policy.generated.js'
 import type { MetricsProvider, TimeWindow } from '../metrics/provider.js'
@@ -13,7 +13,7 @@ import type { JsonValue, RolloutRecord } from '../state/record.js'
 import { environmentOf, planAnalysis, templateFor, type AnalysisPlan } from './analysis-plan.js'
 import { toAnalysisReport } from './analysis-report.js'
 import { collectInterval, judgeRecorded, watchAnalysis, type AnalysisOutcome, type AnalysisRunDeps, type Clock, type DataProblem } from './analysis-run.js'
-import { recordVerdict, type LifecycleDeps } from './lifecycle.js'
+import { recordVerdict, stableVersionOf, type LifecycleDeps } from './lifecycle.js'
 import { toRolloutReport } from './reporter.js'
 
 export interface AnalyzeRequest {
@@ -59,11 +59,12 @@ export async function analyzeRollout(request: AnalyzeRequest, deps: AnalyzeDeps)
   if (!record || record.phase !== 'canary' || !record.canary) {
     throw new ConfigError(
       `No canary is out in ${request.environment} to analyze (the rollout is ${record ? describeState(record, environment) : 'idle: no rollout yet'}); run deploy-canary first.`,
+      { reasonCode: 'illegal-move' },
     )
   }
   const templateName = templateFor(request.policy, request.environment, request.template, record.step)
   const plan = planAnalysis(request.policy, request.environment, templateName, record.step)
-  const arms = { canaryVersion: record.canary.version, stableVersion: record.stable?.version ?? 'stable' }
+  const arms = { canaryVersion: record.canary.version, stableVersion: stableVersionOf(environment, record) }
   const metrics = deps.metrics(plan)
   const stepInfo = { index: record.step + 1, count: environment.steps.length }
   const reportOf = (outcome: Pick<AnalysisOutcome, 'looks' | 'intervals' | 'windows' | 'decidedAt' | 'decidingMetric' | 'reason'>, decision: AnalysisDecision): AnalysisReport =>

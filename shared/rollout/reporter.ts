@@ -39,7 +39,12 @@ export interface GitHubReporterOptions {
   logger: Logger
   /** Counts REST calls (the API budget the tests and bench hold us to). */
   onRequest?: (count: number) => void
+  /** Wait before re-sending a create whose answer was lost (tests pass a fast one). */
+  retryBackoffMs?: number
 }
+
+/** The author of comments made with the workflow's GITHUB_TOKEN. */
+export const DEFAULT_COMMENT_AUTHOR = 'github-actions[bot]'
 
 export function createGitHubReporter(options: GitHubReporterOptions): RolloutReporter {
   const { logger, repo } = options
@@ -67,6 +72,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): RolloutRep
       const { record } = request
       const links: RecordReportLinks = { ...record.report }
       const sha = record.canary?.sha
+      let appSlug: string | undefined
       if (options.summary && request.only === undefined) {
         await appendJobSummary(options.summary, renderJobSummary({ rollout: request.rollout, ...(request.analysis ? { analysis: request.analysis } : {}) }))
       }
@@ -83,9 +89,12 @@ export function createGitHubReporter(options: GitHubReporterOptions): RolloutRep
             ...(links.checkRunId !== undefined ? { checkRunId: links.checkRunId } : { createNew: true }),
             ...(options.detailsUrl ? { detailsUrl: options.detailsUrl } : {}),
             externalId: `rollgate:${record.environment}`,
+            logger,
+            ...(options.retryBackoffMs !== undefined ? { retryBackoffMs: options.retryBackoffMs } : {}),
           })
           count(run.requests)
           links.checkRunId = run.id
+          appSlug = run.appSlug
           checkRunUrl = run.htmlUrl ?? undefined
         } catch (error) {
           logger.warn(`could not update the check run ${checkRunName(record.environment)}: ${gitHubError('checks', error).message}`)
@@ -96,11 +105,14 @@ export function createGitHubReporter(options: GitHubReporterOptions): RolloutRep
       if (pr !== undefined) {
         const known = links.pullRequest === pr ? links.commentId : undefined
         const body = renderStickyComment({ environment: record.environment, rollout: request.rollout, ...(request.analysis ? { analysis: request.analysis } : {}) })
+        // Whose comments are ours: learnt from the check run (the token's app) or the cached comment.
+        const author = (links.pullRequest === pr ? links.commentAuthor : undefined) ?? (appSlug ? `${appSlug}[bot]` : undefined) ?? links.commentAuthor ?? DEFAULT_COMMENT_AUTHOR
         try {
-          const comment = await upsertComment(options.github, repo, pr, record.environment, body, known)
+          const comment = await upsertComment(options.github, repo, pr, record.environment, body, known, author, logger, options.retryBackoffMs)
           count(comment.requests)
           links.commentId = comment.id
           links.pullRequest = pr
+          links.commentAuthor = comment.author ?? author
         } catch (error) {
           logger.warn(`could not update the pull request comment: ${gitHubError('issues comments', error).message}`)
         }
@@ -111,24 +123,33 @@ export function createGitHubReporter(options: GitHubReporterOptions): RolloutRep
 }
 
 /**
- * A new rollout clears the record's report links, so an unknown check run is created rather than
- * searched for. The record knows the comment when this environment already posted on this PR; otherwise none
- * exists yet (the record is what posts them), so it is created without paging through the thread.
- * A known comment that was deleted is searched for by its marker, then re-created.
+ * The environment's one sticky comment on the pull request: updated in place when the record
+ * caches its id (for this PR), otherwise found by its hidden marker among the token's own comments
+ * (paged; a marker pasted by someone else is not ours), and created only when there is none.
+ * A cached comment that was deleted is searched for, then re-created.
  */
-async function upsertComment(github: GitHubReporterOptions['github'], repo: RepoRef, pr: number, environment: string, body: string, known: number | undefined) {
-  const marker = stickyMarker(environment)
+async function upsertComment(
+  github: GitHubReporterOptions['github'],
+  repo: RepoRef,
+  pr: number,
+  environment: string,
+  body: string,
+  known: number | undefined,
+  author: string,
+  logger: Logger,
+  retryBackoffMs: number | undefined,
+) {
+  const params = { ...repo, issueNumber: pr, marker: stickyMarker(environment), body, authorLogin: author, logger, ...(retryBackoffMs !== undefined ? { retryBackoffMs } : {}) }
   if (known !== undefined) {
     try {
-      return await upsertStickyComment(github, { ...repo, issueNumber: pr, marker, body, commentId: known })
+      return await upsertStickyComment(github, { ...params, commentId: known })
     } catch (error) {
       if ((error as { status?: number }).status !== 404) throw error
-      const found = await upsertStickyComment(github, { ...repo, issueNumber: pr, marker, body })
+      const found = await upsertStickyComment(github, params)
       return { ...found, requests: found.requests + 1 }
     }
   }
-  const { data } = await github.issues.createComment({ ...repo, issue_number: pr, body: body.startsWith(marker) ? body : `${marker}\n${body}` })
-  return { id: data.id, htmlUrl: data.html_url, created: true, changed: true, requests: 1 }
+  return upsertStickyComment(github, params)
 }
 
 /** For the CLI and the demo: the same reports as Markdown through a callback. */

@@ -35,9 +35,10 @@
  * would otherwise run `on: push` workflows for them. The token needs `contents: write` and
  * `deployments: write`.
  */
-import { ProviderError } from '../action/errors.js'
+import { ProviderError } from '../errors.js'
 import type { Logger } from '../action/logger.js'
 import { gitHubError } from '../github/client.js'
+import { writeOnce } from '../github/write-once.js'
 import { listAll, type ContentsPort, type DeploymentsPort, type GitDataPort, type RepoRef } from '../github/ports.js'
 import { RecordError, parseRecord, serializeRecord, type RolloutRecord } from './record.js'
 import { BaseStateStore, StateConflictError, environmentSlug, type Snapshot } from './store.js'
@@ -68,6 +69,8 @@ export interface GitHubStateStoreOptions {
   environmentUrl?: (environment: string) => string | undefined
   logger?: Logger
   clock?: () => Date
+  /** Wait before sending a write again after an ambiguous failure (tests pass a fast one). */
+  retryBackoffMs?: number
 }
 
 type DeploymentState = 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success'
@@ -193,14 +196,27 @@ export class GitHubStateStore extends BaseStateStore {
       request: { retries: 0 },
     }
     let branchCreated = false
+    const call = `repos.createOrUpdateFileContents (${where})`
+    const send = async (): Promise<string> => {
+      const { data } = await this.github.repos.createOrUpdateFileContents(params)
+      const sha = data.content?.sha
+      if (!sha) throw new ProviderError('GitHub API', call, 'the answer names no blob SHA')
+      return sha
+    }
+    // After an answer that does not say whether the write happened: ours if the file now holds
+    // exactly our text; not landed if it is still at the version we wrote against; anything else
+    // is someone else's write, which is never overwritten.
+    const landed = async (): Promise<string | undefined> => {
+      const current = await this.read(record.environment)
+      if (current && serializeRecord(current.record, where) === text) return current.version
+      if ((current?.version ?? null) === expectedVersion) return undefined
+      throw new StateConflictError(record.environment, where, 'another command wrote it while this write went unanswered')
+    }
     for (let attempt = 1; ; attempt++) {
       try {
-        const { data } = await this.github.repos.createOrUpdateFileContents(params)
-        const sha = data.content?.sha
-        if (!sha) throw new ProviderError('GitHub API', `repos.createOrUpdateFileContents (${where})`, 'the answer names no blob SHA')
-        return sha
+        return await writeOnce({ call, logger: this.options.logger, write: send, landed, backoffMs: this.options.retryBackoffMs ?? 1000 })
       } catch (error) {
-        if (error instanceof ProviderError) throw error
+        if (error instanceof ProviderError || error instanceof StateConflictError) throw error
         const status = statusOf(error)
         const message = messageOf(error)
         if ((status === 404 || status === 422) && /branch/i.test(message) && expectedVersion === null && !branchCreated) {
@@ -250,7 +266,8 @@ export class GitHubStateStore extends BaseStateStore {
     const canary = record.canary
     if (!canary) throw new RecordError(`${this.describe(record.environment)}: a rollout needs a canary before its deployment is created`)
     const environment = record.environment
-    try {
+    const op = record.pendingMove?.op ?? record.history.at(-1)?.op
+    const create = async (): Promise<number> => {
       const { data } = await this.github.repos.createDeployment({
         ...this.repo,
         ref: canary.sha,
@@ -262,11 +279,28 @@ export class GitHubStateStore extends BaseStateStore {
         description: truncate(`Rollgate canary ${canary.version} (${canary.ref})`, MAX_STATUS_DESCRIPTION),
         transient_environment: false,
         production_environment: this.isProduction(environment),
+        request: { retries: 0 },
       })
       if (!('id' in data)) {
         throw new ProviderError('GitHub API', 'repos.createDeployment', `GitHub answered "${data.message ?? 'no deployment'}" instead of creating one`)
       }
       return data.id
+    }
+    // Ours: the deployment of this commit and environment whose payload carries this command's key.
+    const landed = async (): Promise<number | undefined> => {
+      if (op === undefined) return undefined
+      const { data } = await this.github.repos.listDeployments({ ...this.repo, sha: canary.sha, environment, task: DEPLOYMENT_TASK, per_page: 10 })
+      const mine = data.find((d) => typeof d.payload === 'object' && (d.payload['rollgate'] as { op?: unknown } | undefined)?.op === op)
+      return mine?.id
+    }
+    try {
+      return await writeOnce({
+        call: `repos.createDeployment (${environment}, ${canary.sha})`,
+        logger: this.options.logger,
+        write: create,
+        landed,
+        backoffMs: this.options.retryBackoffMs ?? 1000,
+      })
     } catch (error) {
       if (error instanceof ProviderError) throw error
       throw gitHubError(`repos.createDeployment (${environment}, ${canary.sha})`, error)
@@ -277,7 +311,8 @@ export class GitHubStateStore extends BaseStateStore {
   private payloadOf(record: RolloutRecord): Record<string, unknown> {
     const { evidence: _evidence, lease: _lease, ...rest } = record
     const snapshot = JSON.parse(serializeRecord({ ...rest, history: record.history.slice(-5) })) as unknown
-    return { rollgate: { schemaVersion: record.schemaVersion, liveRecord: this.describe(record.environment), record: snapshot } }
+    const op = record.pendingMove?.op ?? record.history.at(-1)?.op
+    return { rollgate: { schemaVersion: record.schemaVersion, liveRecord: this.describe(record.environment), ...(op ? { op } : {}), record: snapshot } }
   }
 
   private isProduction(environment: string): boolean {

@@ -15,7 +15,8 @@
  * must never promote twice); analyze, pause, resume and repair replay only within the same attempt
  * (a re-run should analyse afresh). A command whose target is already in force is a no-op.
  */
-import { ConfigError } from '../action/errors.js'
+import { ConfigError } from '../errors.js'
+import type { ReasonCode } from '../reason-codes.js'
 import {
   formatRun,
   lastKnownGood,
@@ -48,7 +49,14 @@ export interface StepPolicy {
 export type PromoteTarget = { kind: 'next' } | { kind: 'to'; weight: number } | { kind: 'full' }
 
 export type Command =
-  | { type: 'deploy-canary'; canary: CanaryRef; stable?: VersionRef }
+  | {
+      type: 'deploy-canary'
+      canary: CanaryRef
+      /** Given explicitly (the `stable-version` input): wins over the record's, and is recorded. */
+      stable?: VersionRef
+      /** The policy's `stableVersion`: used only when neither the input nor the record names one. */
+      defaultStable?: VersionRef
+    }
   | {
       type: 'analyze'
       decision: Decision
@@ -104,12 +112,16 @@ export interface Transition {
 
 /** A command the rollout's state does not allow; the message names the state and what is allowed. */
 export class IllegalMoveError extends ConfigError {
+  protected override defaultReasonCode(): ReasonCode {
+    return 'illegal-move'
+  }
   constructor(
     message: string,
     readonly state: string,
     readonly allowed: readonly CommandType[],
+    reasonCode?: ReasonCode,
   ) {
-    super(message)
+    super(message, reasonCode ? { reasonCode } : {})
   }
 }
 
@@ -201,7 +213,7 @@ export function allowedCommands(record: RolloutRecord, policy?: RolloutPolicy): 
   }
 }
 
-function refuse(record: RolloutRecord, command: CommandType, policy: RolloutPolicy | undefined, why?: string): never {
+function refuse(record: RolloutRecord, command: CommandType, policy: RolloutPolicy | undefined, why?: string, code?: ReasonCode): never {
   const state = describeState(record, policy)
   const allowed = allowedCommands(record, policy)
   const reason = why ? `: ${why}` : ''
@@ -209,6 +221,7 @@ function refuse(record: RolloutRecord, command: CommandType, policy: RolloutPoli
     `${command} refused${reason}; ${record.environment} is ${state}; allowed: ${allowed.join(', ')}`,
     state,
     allowed,
+    code,
   )
 }
 
@@ -324,8 +337,8 @@ class Builder {
     return { effect: 'noop', command: this.command.type, record: this.current, message, op: this.op }
   }
 
-  refuse(why?: string): never {
-    return refuse(this.current, this.command.type, this.policy, why)
+  refuse(why?: string, code?: ReasonCode): never {
+    return refuse(this.current, this.command.type, this.policy, why, code)
   }
 
   stepLabel(step: number): string {
@@ -349,7 +362,18 @@ function deployCanary(b: Builder, command: Extract<Command, { type: 'deploy-cana
   if (current.phase === 'promoted' && same) return b.noop(`${command.canary.version} is already promoted in ${current.environment}`)
 
   const first = b.policy.steps[0] as StepPolicy
-  const stable = current.stable ?? command.stable
+  // An explicit stable version wins over what the record remembers; the policy's only fills a gap.
+  const stable = command.stable ?? current.stable ?? command.defaultStable
+  if (!stable) {
+    throw new IllegalMoveError(
+      `deploy-canary refused: ${current.environment} has no known stable version yet (this is its first rollout), so the analysis would have ` +
+        `no baseline and a rollback nothing to return to; give the input 'stable-version' (the version serving traffic now), ` +
+        `or set environments.${current.environment}.stableVersion in the policy`,
+      describeState(current, b.policy),
+      ['deploy-canary'],
+      'stable-version-unknown',
+    )
+  }
   const { next } = b
   next.phase = 'canary'
   next.canary = { ...command.canary }
@@ -363,7 +387,11 @@ function deployCanary(b: Builder, command: Extract<Command, { type: 'deploy-cana
   delete next.reason
   delete next.paused
   delete next.deploymentId
-  delete next.report
+  // A new rollout has a new check run, but the pull request keeps its one sticky comment per
+  // environment: the comment's id stays as a cache (the marker search finds it on a miss).
+  const { checkRunId: _checkRun, ...comment } = current.report ?? {}
+  if (Object.keys(comment).length > 0) next.report = comment
+  else delete next.report
   const move: TrafficMove = { kind: 'deploy', from: 0, to: first.weight, canary: next.canary }
   if (stable) move.stable = stable
   return b.applied(
@@ -383,6 +411,11 @@ function analyze(b: Builder, command: Extract<Command, { type: 'analyze' }>): Tr
   next.lastVerdict = { decision: command.decision, at, template: command.template, summary: command.summary, step: current.step }
   if (command.decision !== 'continue') {
     const verdict: StepVerdict = { step: current.step, decision: command.decision, at, template: command.template }
+    // The verdict judged this canary: a pass counts only for the same version and commit.
+    if (current.canary) {
+      verdict.version = current.canary.version
+      verdict.sha = current.canary.sha
+    }
     next.verdicts = [...current.verdicts.filter((v) => v.step !== current.step), verdict].sort((x, y) => x.step - y.step)
   }
   if (command.evidence !== undefined) next.evidence = { step: current.step, template: command.template, data: command.evidence }
@@ -391,25 +424,41 @@ function analyze(b: Builder, command: Extract<Command, { type: 'analyze' }>): Tr
   return b.applied(`${what} at ${current.weight}% (${b.stepLabel(current.step)})`, undefined, { note: truncate(command.summary, 200) })
 }
 
+/**
+ * Whether a verdict judged this step as the policy names it: the step's analysis template, the
+ * canary version and commit now in force (a verdict without version or SHA predates that check
+ * and is taken at its word for them).
+ */
+export function verdictFits(verdict: StepVerdict, step: StepPolicy | undefined, canary: CanaryRef | undefined): string | undefined {
+  if (step?.analysis !== undefined && verdict.template !== step.analysis) return `it came from template '${verdict.template}', not the step's '${step.analysis}'`
+  if (canary && verdict.version !== undefined && verdict.version !== canary.version) return `it judged ${verdict.version}, not the canary ${canary.version}`
+  if (canary && verdict.sha !== undefined && verdict.sha !== canary.sha) return `it judged commit ${verdict.sha.slice(0, 12)}, not the canary's ${canary.sha.slice(0, 12)}`
+  return undefined
+}
+
 /** Why promote may not leave `from` for `to` (exclusive), or undefined when it may. */
-function promotionBlock(b: Builder, from: number, to: number): string | undefined {
+function promotionBlock(b: Builder, from: number, to: number): { why: string; code: ReasonCode } | undefined {
   const { current, policy } = b
-  const verdict = current.verdicts.find((v) => v.step === from)
   const fromStep = policy.steps[from]
+  const found = current.verdicts.find((v) => v.step === from)
+  const mismatch = found ? verdictFits(found, fromStep, current.canary) : undefined
+  const verdict = mismatch ? undefined : found
   if (verdict?.decision === 'fail') {
-    return `the analysis of step ${from + 1} (${current.weight}%) failed at ${verdict.at}; roll back, or analyse again`
+    return { why: `the analysis of step ${from + 1} (${current.weight}%) failed at ${verdict.at}; roll back, or analyse again`, code: 'illegal-move' }
   }
   if (fromStep && requiresAnalysis(fromStep) && verdict?.decision !== 'pass') {
-    const last = current.lastVerdict?.step === from ? ` (last verdict: ${current.lastVerdict.decision})` : ''
-    return (
-      `the policy requires a passing analysis (${fromStep.analysis}) before leaving step ${from + 1} (${current.weight}%) ` +
-      `and the record has none${last}`
-    )
+    const last = mismatch ? ` (the recorded ${found?.decision} does not count: ${mismatch})` : current.lastVerdict?.step === from ? ` (last verdict: ${current.lastVerdict.decision})` : ''
+    return {
+      why:
+        `the policy requires a passing analysis (${fromStep.analysis}) before leaving step ${from + 1} (${current.weight}%) ` +
+        `and the record has none${last}`,
+      code: 'analysis-required',
+    }
   }
   for (let s = from + 1; s < to; s++) {
     const skipped = policy.steps[s]
     if (skipped && requiresAnalysis(skipped)) {
-      return `it would skip step ${s + 1} (${skipped.weight}%), whose analysis (${skipped.analysis}) the policy requires`
+      return { why: `it would skip step ${s + 1} (${skipped.weight}%), whose analysis (${skipped.analysis}) the policy requires`, code: 'analysis-required' }
     }
   }
   return undefined
@@ -445,7 +494,7 @@ function promote(b: Builder, target: PromoteTarget): Transition {
     return finalize(b)
   }
   const block = promotionBlock(b, current.step, to)
-  if (block) b.refuse(block)
+  if (block) b.refuse(block.why, block.code)
 
   const toStep = policy.steps[to] as StepPolicy
   // Reaching the last step completes the rollout, unless that step has its own analysis to pass.
@@ -468,7 +517,7 @@ function finalize(b: Builder): Transition {
   const last = policy.steps.length - 1
   if (current.step < last) b.refuse(`the rollout is at ${b.stepLabel(current.step)}; finalize completes the last step (promote first)`)
   const block = promotionBlock(b, current.step, current.step)
-  if (block) b.refuse(block)
+  if (block) b.refuse(block.why, block.code)
   return complete(b, current.step)
 }
 

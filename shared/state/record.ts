@@ -6,7 +6,8 @@
  * goes through `serializeRecord`, which parses its own output first: a record the next command
  * cannot read is never written.
  */
-import { ConfigError } from '../action/errors.js'
+import { ConfigError } from '../errors.js'
+import { recordSchemaProblem } from './record-schema.js'
 
 export const RECORD_SCHEMA_VERSION = 1
 
@@ -92,6 +93,9 @@ export interface StepVerdict {
   decision: FinalDecision
   at: string
   template: string
+  /** The canary version and commit the analysis judged. */
+  version?: string
+  sha?: string
 }
 
 /** The judge's own state, carried between `mode: once` runs; Rollgate stores it without looking inside. */
@@ -157,6 +161,8 @@ export interface ReportLinks {
   commentId?: number
   /** The pull request `commentId` belongs to. */
   pullRequest?: number
+  /** Who wrote the comment (the token's identity): only its comments are searched for the marker. */
+  commentAuthor?: string
 }
 
 export interface RolloutRecord {
@@ -226,43 +232,19 @@ export function parseRecord(input: string | unknown, where = 'rollout record'): 
     }
   }
   const r = new Reader(where)
-  const o = r.object(value, '')
-  const schemaVersion = o['schemaVersion']
-  if (schemaVersion !== RECORD_SCHEMA_VERSION) {
-    if (typeof schemaVersion === 'number' && Number.isInteger(schemaVersion) && schemaVersion > RECORD_SCHEMA_VERSION) {
-      throw new RecordError(
-        `${where} has schemaVersion ${schemaVersion}, written by a newer Rollgate; this one reads schemaVersion ${RECORD_SCHEMA_VERSION}: upgrade the Rollgate actions`,
-      )
-    }
-    r.fail('schemaVersion', `must be ${RECORD_SCHEMA_VERSION}`, schemaVersion)
+  const schemaVersion = (value as { schemaVersion?: unknown } | null)?.schemaVersion
+  if (typeof schemaVersion === 'number' && Number.isInteger(schemaVersion) && schemaVersion > RECORD_SCHEMA_VERSION) {
+    throw new RecordError(
+      `${where} has schemaVersion ${schemaVersion}, written by a newer Rollgate; this one reads schemaVersion ${RECORD_SCHEMA_VERSION}: upgrade the Rollgate actions`,
+    )
   }
-  r.known(o, '', [
-    'schemaVersion', 'environment', 'revision', 'updatedAt', 'phase', 'stable', 'canary', 'startedAt', 'step', 'weight',
-    'paused', 'reason', 'lastVerdict', 'verdicts', 'evidence', 'lease', 'pendingMove', 'deploymentId', 'report', 'history',
-  ])
-  const phase = r.oneOf(o['phase'], 'phase', PHASES)
-  const record: RolloutRecord = {
-    schemaVersion: RECORD_SCHEMA_VERSION,
-    environment: r.string(o['environment'], 'environment'),
-    revision: r.integer(o['revision'], 'revision', 0),
-    updatedAt: r.time(o['updatedAt'], 'updatedAt'),
-    phase,
-    step: r.integer(o['step'], 'step', -1),
-    weight: r.weight(o['weight'], 'weight'),
-    verdicts: r.array(o['verdicts'], 'verdicts').map((v, i) => readStepVerdict(r, v, `verdicts[${i}]`)),
-    history: r.array(o['history'], 'history').map((h, i) => readHistoryEntry(r, h, `history[${i}]`)),
+  const problem = recordSchemaProblem(value)
+  if (problem) {
+    if (problem.hasGot) r.fail(problem.path, problem.problem, problem.got)
+    r.fail(problem.path, problem.problem)
   }
-  if (o['stable'] !== undefined) record.stable = readVersionRef(r, o['stable'], 'stable')
-  if (o['canary'] !== undefined) record.canary = readCanaryRef(r, o['canary'], 'canary')
-  if (o['startedAt'] !== undefined) record.startedAt = r.time(o['startedAt'], 'startedAt')
-  if (o['paused'] !== undefined) record.paused = readPause(r, o['paused'], 'paused')
-  if (o['reason'] !== undefined) record.reason = r.string(o['reason'], 'reason', true)
-  if (o['lastVerdict'] !== undefined) record.lastVerdict = readVerdict(r, o['lastVerdict'], 'lastVerdict')
-  if (o['evidence'] !== undefined) record.evidence = readEvidence(r, o['evidence'], 'evidence')
-  if (o['lease'] !== undefined) record.lease = readLease(r, o['lease'], 'lease')
-  if (o['pendingMove'] !== undefined) record.pendingMove = readPendingMove(r, o['pendingMove'], 'pendingMove')
-  if (o['deploymentId'] !== undefined) record.deploymentId = r.integer(o['deploymentId'], 'deploymentId', 1)
-  if (o['report'] !== undefined) record.report = readReportLinks(r, o['report'], 'report')
+  // Valid by the schema: a fresh copy, so callers never share objects with the input.
+  const record = JSON.parse(JSON.stringify(value)) as RolloutRecord
   checkInvariants(r, record)
   return record
 }
@@ -287,140 +269,16 @@ function checkInvariants(r: Reader, record: RolloutRecord): void {
   })
 }
 
-function readVersionRef(r: Reader, value: unknown, path: string): VersionRef {
-  const o = r.object(value, path)
-  r.known(o, path, ['version', 'ref', 'sha', 'deploymentId'])
-  const ref: VersionRef = { version: r.string(o['version'], `${path}.version`) }
-  if (o['ref'] !== undefined) ref.ref = r.string(o['ref'], `${path}.ref`)
-  if (o['sha'] !== undefined) ref.sha = r.sha(o['sha'], `${path}.sha`)
-  if (o['deploymentId'] !== undefined) ref.deploymentId = r.integer(o['deploymentId'], `${path}.deploymentId`, 1)
-  return ref
-}
 
-function readCanaryRef(r: Reader, value: unknown, path: string): CanaryRef {
-  const o = r.object(value, path)
-  r.known(o, path, ['version', 'ref', 'sha'])
-  return {
-    version: r.string(o['version'], `${path}.version`),
-    ref: r.string(o['ref'], `${path}.ref`),
-    sha: r.sha(o['sha'], `${path}.sha`),
-  }
-}
 
-function readRunRef(r: Reader, value: unknown, path: string): RunRef {
-  const o = r.object(value, path)
-  r.known(o, path, ['runId', 'runAttempt', 'job'])
-  return {
-    runId: r.integer(o['runId'], `${path}.runId`, 0),
-    runAttempt: r.integer(o['runAttempt'], `${path}.runAttempt`, 1),
-    job: r.string(o['job'], `${path}.job`, true),
-  }
-}
 
-function readLease(r: Reader, value: unknown, path: string): Lease {
-  const o = r.object(value, path)
-  r.known(o, path, ['owner', 'claimedAt', 'expiresAt'])
-  return {
-    owner: readRunRef(r, o['owner'], `${path}.owner`),
-    claimedAt: r.time(o['claimedAt'], `${path}.claimedAt`),
-    expiresAt: r.time(o['expiresAt'], `${path}.expiresAt`),
-  }
-}
 
-function readVerdict(r: Reader, value: unknown, path: string): Verdict {
-  const o = r.object(value, path)
-  r.known(o, path, ['decision', 'at', 'template', 'summary', 'step'])
-  return {
-    decision: r.oneOf(o['decision'], `${path}.decision`, DECISIONS),
-    at: r.time(o['at'], `${path}.at`),
-    template: r.string(o['template'], `${path}.template`),
-    summary: r.string(o['summary'], `${path}.summary`, true),
-    step: r.integer(o['step'], `${path}.step`, 0),
-  }
-}
 
-const FINAL_DECISIONS = ['pass', 'fail', 'inconclusive'] as const
 
-function readStepVerdict(r: Reader, value: unknown, path: string): StepVerdict {
-  const o = r.object(value, path)
-  r.known(o, path, ['step', 'decision', 'at', 'template'])
-  return {
-    step: r.integer(o['step'], `${path}.step`, 0),
-    decision: r.oneOf(o['decision'], `${path}.decision`, FINAL_DECISIONS),
-    at: r.time(o['at'], `${path}.at`),
-    template: r.string(o['template'], `${path}.template`),
-  }
-}
 
-function readEvidence(r: Reader, value: unknown, path: string): Evidence {
-  const o = r.object(value, path)
-  r.known(o, path, ['step', 'template', 'data'])
-  return {
-    step: r.integer(o['step'], `${path}.step`, 0),
-    template: r.string(o['template'], `${path}.template`),
-    data: r.json(o['data'], `${path}.data`),
-  }
-}
 
-function readPendingMove(r: Reader, value: unknown, path: string): PendingMove {
-  const o = r.object(value, path)
-  r.known(o, path, ['from', 'to', 'startedAt', 'runId', 'runAttempt', 'job', 'command', 'phase', 'step', 'op', 'stable'])
-  const move: PendingMove = {
-    from: r.weight(o['from'], `${path}.from`),
-    to: r.weight(o['to'], `${path}.to`),
-    startedAt: r.time(o['startedAt'], `${path}.startedAt`),
-    runId: r.integer(o['runId'], `${path}.runId`, 0),
-    runAttempt: r.integer(o['runAttempt'], `${path}.runAttempt`, 1),
-    job: r.string(o['job'], `${path}.job`, true),
-    command: r.oneOf(o['command'], `${path}.command`, COMMAND_TYPES),
-    phase: r.oneOf(o['phase'], `${path}.phase`, PHASES),
-    step: r.integer(o['step'], `${path}.step`, -1),
-    op: r.string(o['op'], `${path}.op`),
-  }
-  if (o['stable'] !== undefined) move.stable = readVersionRef(r, o['stable'], `${path}.stable`)
-  return move
-}
 
-function readHistoryEntry(r: Reader, value: unknown, path: string): HistoryEntry {
-  const o = r.object(value, path)
-  r.known(o, path, [
-    'at', 'action', 'from', 'to', 'fromWeight', 'weight', 'version', 'stable', 'actor', 'runId', 'runAttempt', 'note', 'op',
-  ])
-  const entry: HistoryEntry = {
-    at: r.time(o['at'], `${path}.at`),
-    action: r.oneOf(o['action'], `${path}.action`, COMMAND_TYPES),
-    from: r.oneOf(o['from'], `${path}.from`, PHASES),
-    to: r.oneOf(o['to'], `${path}.to`, PHASES),
-    fromWeight: r.weight(o['fromWeight'], `${path}.fromWeight`),
-    weight: r.weight(o['weight'], `${path}.weight`),
-    actor: r.string(o['actor'], `${path}.actor`, true),
-    runId: r.integer(o['runId'], `${path}.runId`, 0),
-    runAttempt: r.integer(o['runAttempt'], `${path}.runAttempt`, 1),
-  }
-  if (o['version'] !== undefined) entry.version = r.string(o['version'], `${path}.version`)
-  if (o['stable'] !== undefined) entry.stable = readVersionRef(r, o['stable'], `${path}.stable`)
-  if (o['note'] !== undefined) entry.note = r.string(o['note'], `${path}.note`, true)
-  if (o['op'] !== undefined) entry.op = r.string(o['op'], `${path}.op`)
-  return entry
-}
 
-function readPause(r: Reader, value: unknown, path: string): Pause {
-  const o = r.object(value, path)
-  r.known(o, path, ['at', 'actor', 'reason'])
-  const pause: Pause = { at: r.time(o['at'], `${path}.at`), actor: r.string(o['actor'], `${path}.actor`, true) }
-  if (o['reason'] !== undefined) pause.reason = r.string(o['reason'], `${path}.reason`, true)
-  return pause
-}
-
-function readReportLinks(r: Reader, value: unknown, path: string): ReportLinks {
-  const o = r.object(value, path)
-  r.known(o, path, ['checkRunId', 'commentId', 'pullRequest'])
-  const links: ReportLinks = {}
-  if (o['pullRequest'] !== undefined) links.pullRequest = r.integer(o['pullRequest'], `${path}.pullRequest`, 1)
-  if (o['checkRunId'] !== undefined) links.checkRunId = r.integer(o['checkRunId'], `${path}.checkRunId`, 1)
-  if (o['commentId'] !== undefined) links.commentId = r.integer(o['commentId'], `${path}.commentId`, 1)
-  return links
-}
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/
 

@@ -13,7 +13,7 @@ import { deployCanary, promote, recordVerdict, rollback, type LifecycleDeps } fr
 import { createLocalReporter } from '../../shared/rollout/reporter.js'
 import type { HookRunner } from '../../shared/rollout/hooks.js'
 import { streamLogger } from '../../shared/action/logger.js'
-import { ProviderError } from '../../shared/action/errors.js'
+import { ProviderError } from '../../shared/errors.js'
 import type { TrafficProvider, WeightContext } from '../../shared/traffic/provider.js'
 import type { AnalysisReport } from '../../shared/report/model.js'
 
@@ -117,7 +117,7 @@ environments:
 analysis: {}
 `)
     expect(policy.environments['production']?.traffic.provider).toBe('unleash')
-    await deployCanary({ policy, environment: 'production', version: 'new-checkout-on', ref: 'main', sha: 'b'.repeat(40) }, deps())
+    await deployCanary({ policy, environment: 'production', version: 'new-checkout-on', ref: 'main', sha: 'b'.repeat(40), stableVersion: 'flag-off' }, deps())
     await promote({ policy, environment: 'production', target: { kind: 'next' } }, deps())
     await promote({ policy, environment: 'production', target: { kind: 'next' } }, deps())
     expect(traffic.log.map((l) => l.split(' ')[0])).toEqual(['10', '50', '100'])
@@ -135,7 +135,7 @@ environments:
       - { weight: 100 }
 analysis: {}
 `)
-    await deployCanary({ policy, environment: 'production', version: 'v2', ref: 'main', sha: 'c'.repeat(40) }, deps())
+    await deployCanary({ policy, environment: 'production', version: 'v2', ref: 'main', sha: 'c'.repeat(40), stableVersion: 'v1' }, deps())
     await expect(promote({ policy, environment: 'production', target: { kind: 'next' } }, deps())).rejects.toThrow(/hook/)
     expect(traffic.weight).toBe(5)
     const record = (await store.load('production'))?.record
@@ -152,7 +152,7 @@ environments:
     steps: [ { weight: 5 }, { weight: 50 }, { weight: 100 } ]
 analysis: {}
 `)
-    await deployCanary({ policy, environment: 'production', version: 'v2', ref: 'main', sha: 'd'.repeat(40) }, deps())
+    await deployCanary({ policy, environment: 'production', version: 'v2', ref: 'main', sha: 'd'.repeat(40), stableVersion: 'v1' }, deps())
     traffic.failNext = true
     await expect(promote({ policy, environment: 'production', target: { kind: 'next' } }, deps())).rejects.toThrow(/backend refused/)
     const record = (await store.load('production'))?.record

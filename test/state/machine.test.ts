@@ -9,13 +9,16 @@ import {
   type Command,
   type RolloutPolicy,
 } from '../../shared/state/machine.js'
-import { parseRecord, serializeRecord, type Phase, type RolloutRecord } from '../../shared/state/record.js'
+import { idleRecord, parseRecord, serializeRecord, type Phase, type RolloutRecord } from '../../shared/state/record.js'
 import {
   ENV,
   POLICY,
   V1,
   V2,
   V3,
+  T0,
+  SHA2,
+  SHA3,
   abort,
   ctx,
   deploy,
@@ -336,18 +339,86 @@ describe('rollback after a finished promotion', () => {
 
   it('skips a version that was itself reverted', () => {
     let record = run([deploy(V2, V1), pass, next, pass, next, pass, next]) // v2 promoted over v1
-    record = run([deploy(V3), pass, next, pass, next, pass, next], record) // v3 promoted over v2
+    record = run([deploy(V3, null), pass, next, pass, next, pass, next], record) // v3 promoted over v2
     record = run([rollback], record) // v3 reverted → v2
     expect(record.stable?.version).toBe('v2')
-    record = run([deploy({ version: 'v4', ref: 'v4', sha: 'abcdef1' }), pass, next, pass, next, pass, next], record)
+    record = run([deploy({ version: 'v4', ref: 'v4', sha: 'abcdef1' }, null), pass, next, pass, next, pass, next], record)
     const t = decide(record, rollback, POLICY, ctx())
     expect(t.record.stable?.version).toBe('v2')
   })
 
   it('refuses when the history names no earlier version', () => {
-    const promoted = run([{ type: 'deploy-canary', canary: V2 }, pass, next, pass, next, pass, next])
-    expect(() => decide(promoted, rollback, POLICY, ctx())).toThrow(
+    const promoted = run([deploy(V2, V1), pass, next, pass, next, pass, next])
+    // A record from before stable versions were required: nothing names what came before v2.
+    const legacy = { ...promoted, stable: { version: 'v2' }, history: promoted.history.map(({ stable: _s, ...h }) => h) }
+    expect(() => decide(legacy, rollback, POLICY, ctx())).toThrow(
       'rollback refused: v2 is fully promoted and the history names no earlier known-good version to return to',
     )
+  })
+})
+
+describe('the stable version of a rollout', () => {
+  it('refuses a first rollout that names no stable version, naming the input and the policy key', () => {
+    const idle = idleRecord(ENV, T0)
+    expect(() => decide(idle, { type: 'deploy-canary', canary: V2 }, POLICY, ctx())).toThrow(
+      /no known stable version yet .*input 'stable-version'.*environments\.production\.stableVersion/,
+    )
+    try {
+      decide(idle, { type: 'deploy-canary', canary: V2 }, POLICY, ctx())
+    } catch (error) {
+      expect((error as IllegalMoveError).reasonCode).toBe('stable-version-unknown')
+    }
+  })
+
+  it("takes the policy's stableVersion for a first rollout, and an explicit one over the record's (recorded)", () => {
+    const idle = idleRecord(ENV, T0)
+    const first = decide(idle, { type: 'deploy-canary', canary: V2, defaultStable: { version: 'v0' } }, POLICY, ctx())
+    expect(first.record.stable?.version).toBe('v0')
+    expect(first.move?.stable?.version).toBe('v0')
+
+    const promoted = run([deploy(V2, V1), pass, next, pass, next, pass, next])
+    expect(promoted.stable?.version).toBe('v2')
+    const implicit = decide(promoted, { type: 'deploy-canary', canary: V3, defaultStable: { version: 'v0' } }, POLICY, ctx())
+    expect(implicit.record.stable?.version).toBe('v2') // the record knows better than the policy's default
+    const explicit = decide(promoted, { type: 'deploy-canary', canary: V3, stable: { version: 'v2-hotfix' } }, POLICY, ctx())
+    expect(explicit.record.stable?.version).toBe('v2-hotfix')
+    expect(explicit.move?.stable?.version).toBe('v2-hotfix')
+    expect(explicit.record.history.at(-1)?.stable?.version).toBe('v2-hotfix')
+  })
+})
+
+describe('promote accepts only the pass the step asks for', () => {
+  const other = (template: string): Command => ({ type: 'analyze', decision: 'pass', template, summary: 'fine' })
+  it.each([
+    ['a pass from another template', run([deploy(), other('smoke')]), /recorded pass does not count: it came from template 'smoke', not the step's 'default'/],
+    [
+      'a pass for another canary version',
+      (() => {
+        const r = run([deploy(), pass])
+        return { ...r, verdicts: r.verdicts.map((v) => ({ ...v, version: 'v1' })) }
+      })(),
+      /it judged v1, not the canary v2/,
+    ],
+    [
+      'a pass for another commit of the same version',
+      (() => {
+        const r = run([deploy(), pass])
+        return { ...r, verdicts: r.verdicts.map((v) => ({ ...v, sha: SHA3 })) }
+      })(),
+      /it judged commit 333333333333, not the canary's 222222222222/,
+    ],
+  ])('%s does not satisfy the step', (_name, record, why) => {
+    expect(() => decide(record, next, POLICY, ctx())).toThrow(why)
+    try {
+      decide(record, next, POLICY, ctx())
+    } catch (error) {
+      expect((error as IllegalMoveError).reasonCode).toBe('analysis-required')
+    }
+  })
+
+  it('a pass recorded by the step\'s template for this canary does', () => {
+    const record = run([deploy(), pass])
+    expect(record.verdicts[0]).toMatchObject({ template: 'default', version: 'v2', sha: SHA2 })
+    expect(decide(record, next, POLICY, ctx()).record.weight).toBe(25)
   })
 })

@@ -121,7 +121,7 @@ describe('lastKnownGood', () => {
 
   it('never returns a reverted version', () => {
     let record = run([deploy(V2, V1), pass, next, pass, next, pass, next])
-    record = run([deploy(V3), pass, next, pass, next, pass, full], record)
+    record = run([deploy(V3, null), pass, next, pass, next, pass, full], record)
     record = run([rollback], record)
     expect(lastKnownGood(record)?.version).toBe('v2')
     // Even if the only other candidate is the reverted one.

@@ -5,7 +5,7 @@
  * cannot tell, so such a flag is reported, never removed.
  */
 import { join } from 'node:path'
-import { ConfigError } from '../../action/errors.js'
+import { ConfigError } from '../../errors.js'
 import { PolicyError } from '../../config/problems.js'
 import type { JsonSchema } from '../../config/schema.js'
 import { checkDocument } from '../file-problems.js'

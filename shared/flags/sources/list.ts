@@ -1,5 +1,5 @@
 /** Every flag source, by `type`: adding one is one file in this folder and one line here. */
-import { ConfigError } from '../../action/errors.js'
+import { ConfigError } from '../../errors.js'
 import type { FlagSource, FlagSourceDeps, FlagSourceDescriptor } from '../source.js'
 import { flagdSource } from './flagd.js'
 import { flagsmithSource } from './flagsmith.js'

@@ -4,7 +4,7 @@
  * like the policy: every problem at its file:line:column.
  */
 import { join } from 'node:path'
-import { ConfigError } from '../../action/errors.js'
+import { ConfigError } from '../../errors.js'
 import { PolicyError, type PolicyProblem } from '../../config/problems.js'
 import type { JsonSchema } from '../../config/schema.js'
 import { isMap, isScalar } from 'yaml'

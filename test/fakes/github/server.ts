@@ -36,6 +36,13 @@ export interface Fault {
   retryAfter?: number
   /** Wait this long before answering (to exercise client timeouts). */
   delayMs?: number
+  /**
+   * Apply the fault after the request was carried out: the change landed, but the client sees the
+   * fault (a 502 after the write, an answer lost to a timeout or a reset).
+   */
+  after?: boolean
+  /** Close the connection instead of answering (ECONNRESET on the client). */
+  reset?: boolean
 }
 
 export interface RecordedRequest {
@@ -225,8 +232,16 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (validation.urlProblems.length > 0) reject(400, validation.urlProblems)
     else if (validation.bodyProblems.length > 0) reject(422, validation.bodyProblems)
 
-    const fault = takeFault(method, path, operation.operationId)
+    const taken = takeFault(method, path, operation.operationId)
+    const fault = taken?.after ? undefined : taken
+    const late = taken?.after ? taken : undefined
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs))
+    if (fault?.reset) {
+      entry.fault = true
+      entry.status = 0
+      req.socket.destroy()
+      return
+    }
     if (fault?.status !== undefined) {
       const f = faultAnswer({ ...fault, status: fault.status })
       entry.fault = true
@@ -279,6 +294,21 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const problems = validateResponse(operation, result.status, result.body)
     if (problems.length > 0) {
       fakeErrors.push(`fake GitHub answered ${method} ${path} (${operation.operationId}) with an invalid ${result.status}:\n  ${problems.join('\n  ')}`)
+    }
+    if (late) {
+      // The request was carried out; what the client gets is the fault.
+      entry.fault = true
+      if (late.delayMs) await new Promise((resolve) => setTimeout(resolve, late.delayMs))
+      if (late.reset || res.destroyed) {
+        entry.status = 0
+        req.socket.destroy()
+        return
+      }
+      if (late.status !== undefined) {
+        const f = faultAnswer({ ...late, status: late.status })
+        answer(f.status, f.body, f.headers)
+        return
+      }
     }
     answer(result.status, result.body, result.headers)
   }

@@ -32,6 +32,7 @@ import {
   type Site,
   type TreeEntryInput,
 } from './factories.js'
+import { unifiedDiff } from '../../../shared/flags/unified-diff.js'
 import type { CheckRunRecord, CommentRecord, FakeGitHubState, PullModel, TreeEntry } from './state.js'
 import type { CheckRun, CommitStatus, Deployment, DeploymentStatus, Reaction, SimpleUser } from './types.js'
 
@@ -564,6 +565,37 @@ const createPull: Handler = (ctx) => {
   return { status: 201, body: created, headers: { location: created.url } }
 }
 
+/** The pull request's files against its base, with unified-diff patches as GitHub sends them. */
+const listPullFiles: Handler = (ctx) => {
+  const pull = ctx.state.pulls.get(int(ctx, 'pull_number'))
+  if (!pull) throw notFound()
+  const before = ctx.state.files(pull.base.sha)
+  const after = ctx.state.files(ctx.state.pullHeadSha(pull))
+  const names = [...new Set([...before.keys(), ...after.keys()])].filter((f) => before.get(f) !== after.get(f)).sort()
+  const entries = names.map((filename) => {
+    const a = before.get(filename) ?? null
+    const b = after.get(filename) ?? null
+    const patch = unifiedDiff({ file: filename, before: a ?? '', after: b }).split('\n').filter((l) => !l.startsWith('--- ') && !l.startsWith('+++ ')).join('\n').trimEnd()
+    const additions = patch.split('\n').filter((l) => l.startsWith('+')).length
+    const deletions = patch.split('\n').filter((l) => l.startsWith('-')).length
+    const sha = b === null ? '0'.repeat(40) : ctx.state.git.writeBlob(Buffer.from(b))
+    const web = `${ctx.site.web}/${ctx.site.owner}/${ctx.site.repo}`
+    return {
+      sha,
+      filename,
+      status: a === null ? ('added' as const) : b === null ? ('removed' as const) : ('modified' as const),
+      additions,
+      deletions,
+      changes: additions + deletions,
+      blob_url: `${web}/blob/${pull.head.sha}/${filename}`,
+      raw_url: `${web}/raw/${pull.head.sha}/${filename}`,
+      contents_url: `${ctx.site.api}/repos/${ctx.site.owner}/${ctx.site.repo}/contents/${filename}?ref=${pull.head.sha}`,
+      patch,
+    }
+  })
+  return list(ctx, entries)
+}
+
 const updatePull: Handler = (ctx) => {
   const pull = ctx.state.pulls.get(int(ctx, 'pull_number'))
   if (!pull) throw notFound()
@@ -890,6 +922,7 @@ export const handlers: Readonly<Record<string, Handler>> = {
   'pulls/list': listPulls,
   'pulls/create': createPull,
   'pulls/update': updatePull,
+  'pulls/list-files': listPullFiles,
   'pulls/request-reviewers': requestReviewers,
   'issues/add-labels': addLabels,
   'repos/list-pull-requests-associated-with-commit': listPullsForCommit,

@@ -6,7 +6,7 @@ import { main } from '../../actions/flag-cleanup/main.js'
 import { runAction } from '../../shared/action/run.js'
 import { FakeActionIO } from '../fakes/action-io.js'
 import type { FakeGitHub } from '../fakes/github/server.js'
-import { testDeps } from './support.js'
+import { FakeClock, testDeps } from './support.js'
 
 export interface CleanupRepo {
   dir: string
@@ -26,7 +26,7 @@ export function cleanupRepo(github: FakeGitHub, files: Record<string, string>): 
 export async function runFlagCleanup(
   github: FakeGitHub,
   repo: CleanupRepo,
-  options: { inputs?: Record<string, string>; event?: Record<string, unknown>; eventName?: string; env?: Record<string, string> } = {},
+  options: { inputs?: Record<string, string>; event?: Record<string, unknown>; eventName?: string; env?: Record<string, string>; now?: Date } = {},
 ): Promise<{ io: FakeActionIO; result: Record<string, unknown> }> {
   const eventPath = join(repo.dir, '..', `${repo.dir.split('/').pop()}-event.json`)
   writeFileSync(eventPath, JSON.stringify(options.event ?? { repository: { default_branch: 'main' } }))
@@ -44,7 +44,7 @@ export async function runFlagCleanup(
     },
   )
   const previousExit = process.exitCode
-  await runAction((x) => main(x, testDeps(x, { github })), { io, action: 'flag-cleanup' })
+  await runAction((x) => main(x, testDeps(x, { github, ...(options.now ? { clock: new FakeClock(options.now) } : {}) })), { io, action: 'flag-cleanup' })
   process.exitCode = previousExit
   rmSync(eventPath, { force: true })
   const raw = io.outputs['result']

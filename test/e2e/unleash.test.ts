@@ -12,6 +12,8 @@ import { createFlagSource } from '../../shared/flags/sources/list.js'
 import { judgeStale } from '../../shared/flags/stale.js'
 import { createTrafficProvider } from '../../shared/traffic/provider.js'
 import { testDeps } from '../traffic/support.js'
+import { useFakeGitHub } from '../fakes/github/use-fake-github.js'
+import { cleanupRepo, runFlagCleanup } from '../actions/flag-cleanup-support.js'
 import { startUnleash, unleashAvailability, type UnleashServer } from './unleash/harness.js'
 
 const missing = unleashAvailability()
@@ -50,6 +52,7 @@ export async function seedUnleash(unleash: UnleashServer): Promise<void> {
 }
 
 describe.skipIf(Boolean(missing) && !inCi)('real Unleash on PostgreSQL', () => {
+  const github = useFakeGitHub({ repository: 'acme/shop' })
   let unleash: UnleashServer
   beforeAll(async () => {
     if (missing) throw new Error(`CI must run the real-Unleash tests, but ${missing}`)
@@ -105,4 +108,45 @@ describe.skipIf(Boolean(missing) && !inCi)('real Unleash on PostgreSQL', () => {
     const strategies = (await unleash.admin('GET', `/api/admin/projects/${PROJECT}/features/beta-banner/environments/${ENV}/strategies`)) as { parameters: { rollout: string } }[]
     expect(strategies[0]?.parameters.rollout).toBe('50')
   })
+
+  it('flag-cleanup end to end: stale Unleash flags become one pull request each on the fake GitHub, and a second run opens none', async () => {
+    const app = [
+      "import { initialize } from 'unleash-client'",
+      "const unleash = initialize({ url: 'http://unleash/api', appName: 'shop' })",
+      "export const checkout = unleash.isEnabled('new-checkout') ? 'new' : 'old'",
+      "export const search = unleash.isEnabled('legacy-search') ? 'legacy' : 'modern'",
+      "export const banner = unleash.isEnabled('beta-banner') ? 'b' : 'a'",
+      "export const fresh = unleash.isEnabled('fresh-flag')",
+      '',
+    ].join('\n')
+    const policy = `version: 1
+environments:
+  production:
+    traffic: { provider: command, setWeight: [./set-weight.sh, "{{weight}}"] }
+    steps: [ { weight: 100 } ]
+flags:
+  source: { type: unleash, url: "\${UNLEASH_URL}", token: "\${UNLEASH_TOKEN}", project: default, environment: production }
+  stale: { afterDays: 30 }
+  include: ["src/**"]
+  owners: [alice]
+`
+    const repo = cleanupRepo(github, { '.github/rollgate.yml': policy, 'src/app.ts': app })
+    try {
+      const env = { UNLEASH_URL: unleash.url, UNLEASH_TOKEN: unleash.token }
+      const first = await runFlagCleanup(github, repo, { env, now: new Date() })
+      const lines = first.result.flags as { name: string; action: string; calls?: number }[]
+      expect(Object.fromEntries(lines.map((l) => [l.name, l.action]))).toMatchObject({ 'new-checkout': 'created', 'legacy-search': 'created', 'beta-banner': 'refused', 'vip-lane': 'refused' })
+      expect(github.state.files('rollgate/flag-cleanup/new-checkout').get('src/app.ts')).toContain("export const checkout = 'new'")
+      expect(github.state.files('rollgate/flag-cleanup/legacy-search').get('src/app.ts')).toContain("export const search = 'modern'")
+      const body = [...github.state.pulls.values()].find((p) => p.head.ref.endsWith('new-checkout'))?.body ?? ''
+      expect(body).toContain('Unleash default/production: enabled, flexibleRollout 100%')
+      console.log(`REST calls per new cleanup pull request: ${lines.filter((l) => l.action === 'created').map((l) => `${l.name} ${l.calls}`).join(', ')}`)
+      const second = await runFlagCleanup(github, repo, { env, now: new Date() })
+      expect((second.result.flags as { action: string }[]).filter((l) => l.action === 'created')).toHaveLength(0)
+      expect(github.state.pulls.size).toBe(2)
+      expect(github.count('pulls/create')).toBe(2)
+    } finally {
+      repo.cleanup()
+    }
+  }, 120_000)
 })

@@ -8,14 +8,16 @@
 import type { FlagInfo, ServedState } from './source.js'
 import type { KeptValue } from './types.js'
 
-export type StaleReason = 'single-value' | 'expired' | 'archived' | 'marked-stale' | 'not-evaluated'
+/** Why a flag is stale (not a result reason code: those live in shared/reason-codes.ts). */
+export const STALE_RULES = ['single-value', 'expired', 'archived', 'marked-stale', 'not-evaluated'] as const
+export type StaleRule = (typeof STALE_RULES)[number]
 
 export type Kept = KeptValue
 
 export interface StaleVerdict {
   name: string
   stale: boolean
-  reasons: StaleReason[]
+  reasons: StaleRule[]
   /** `on`, `off` or a variant name; null when the state has no single value to keep. */
   keep: string | null
   kept: Kept | null
@@ -62,7 +64,7 @@ function day(date: Date): string {
 }
 
 export function judgeStale(flag: FlagInfo, rules: StaleRules, now: Date): StaleVerdict {
-  const reasons: StaleReason[] = []
+  const reasons: StaleRule[] = []
   const explanation: string[] = []
   const threshold = rules.afterDays * DAY_MS
   const served = keptFromState(flag.state)

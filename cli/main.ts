@@ -3,8 +3,9 @@ import { ROLLGATE_VERSION } from '../shared/version.js'
 import { validateCommand } from './validate.js'
 import { replayCommand } from './replay.js'
 import { demoCommand } from './demo.js'
+import { flagsCommand } from './flags.js'
 
-const COMMANDS: readonly Command[] = [validateCommand, replayCommand, demoCommand]
+const COMMANDS: readonly Command[] = [validateCommand, replayCommand, demoCommand, flagsCommand]
 
 export function processIO(): CliIO {
   return {

@@ -18,6 +18,7 @@ export const REASON_CODES = {
   fail: 'analyze: a regression is proven.',
   inconclusive: 'analyze: no decision within the maximum duration (or no data).',
   continue: 'analyze (`mode: once`): not decided yet; run it again after the next interval.',
+  'flags-checked': 'flag-cleanup (`check`): no new flag without an owner and an expiry; stale flags, if any, were reported.',
 
   // Refusals: nothing moved; the message says what to do.
   'invalid-input': 'An action input is missing or malformed; the message names the input and what it accepts.',
@@ -29,6 +30,7 @@ export const REASON_CODES = {
   'lease-held': 'Another Rollgate command holds the environment\'s lease; wait for it to finish or for the lease to expire.',
   'state-conflict': 'The rollout record changed while this command ran; run the command again to act on the new state.',
   'interrupted-move': 'An earlier command stopped between moving traffic and recording it, and the traffic provider cannot read the weight back; the message names the command that settles it.',
+  'flags-without-owner': 'flag-cleanup (`check`): the pull request adds flags without an owner and an expiry; each is annotated at file:line.',
   'not-available': 'The action is not available in this version of Rollgate.',
 
   // Failures: something outside Rollgate failed; the record says what is in force.

@@ -777,22 +777,33 @@ export interface RawFlags {
 /** Staleness rules. */
 export interface RawStale {
   /**
-   * Days after a flag is fully rolled out (or past its expiry) before it counts as stale.
+   * Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.
    * @default 30
    */
   afterDays?: number
 }
 
 /** A flag source. */
-export type RawFlagSource = RawUnleashFlags | RawLaunchdarklyFlags | RawFlagsmithFlags | RawGrowthbookFlags | RawFlagdFlags | RawRegistryFlags
+export type RawFlagSource = RawRegistryFlags | RawUnleashFlags | RawLaunchdarklyFlags | RawFlagsmithFlags | RawGrowthbookFlags | RawFlagdFlags
 
-/** Unleash admin API. */
+/** The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json). */
+export interface RawRegistryFlags {
+  /** Selects this type: `registry`. */
+  type: 'registry'
+  /**
+   * Path of the registry, relative to the repository root.
+   * @default "flags.yml"
+   */
+  file?: string
+}
+
+/** The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt). */
 export interface RawUnleashFlags {
   /** Selects this type: `unleash`. */
   type: 'unleash'
-  /** Unleash API base URL. */
+  /** Unleash base URL (with or without /api). */
   url: string
-  /** Admin API token; write `${UNLEASH_TOKEN}`. */
+  /** Admin API token or personal access token; write `${UNLEASH_TOKEN}`. */
   token: string
   /**
    * Unleash project.
@@ -804,9 +815,19 @@ export interface RawUnleashFlags {
    * @default "production"
    */
   environment?: string
+  /**
+   * Per request attempt, in milliseconds.
+   * @default 10000
+   */
+  timeoutMs?: number
+  /**
+   * Further attempts after a timeout, network error, 5xx or 429.
+   * @default 2
+   */
+  retries?: number
 }
 
-/** LaunchDarkly REST API. */
+/** LaunchDarkly REST API v2 (flags with their environment configuration and statuses). */
 export interface RawLaunchdarklyFlags {
   /** Selects this type: `launchdarkly`. */
   type: 'launchdarkly'
@@ -815,7 +836,7 @@ export interface RawLaunchdarklyFlags {
    * @default "https://app.launchdarkly.com"
    */
   url?: string
-  /** API access token; write `${LD_ACCESS_TOKEN}`. */
+  /** API access token with reader rights; write `${LD_ACCESS_TOKEN}`. */
   token: string
   /** Project key. */
   project: string
@@ -824,9 +845,19 @@ export interface RawLaunchdarklyFlags {
    * @default "production"
    */
   environment?: string
+  /**
+   * Per request attempt, in milliseconds.
+   * @default 10000
+   */
+  timeoutMs?: number
+  /**
+   * Further attempts after a timeout, network error, 5xx or 429.
+   * @default 2
+   */
+  retries?: number
 }
 
-/** Flagsmith API. */
+/** Flagsmith admin API v1 (feature states per environment, the Stale tag). */
 export interface RawFlagsmithFlags {
   /** Selects this type: `flagsmith`. */
   type: 'flagsmith'
@@ -835,11 +866,25 @@ export interface RawFlagsmithFlags {
    * @default "https://api.flagsmith.com/api/v1"
    */
   url?: string
-  /** Server-side environment key; write `${FLAGSMITH_KEY}`. */
+  /** Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`. */
   token: string
+  /** Project id. */
+  project: number
+  /** Environment id whose state decides the value to keep. */
+  environment: number
+  /**
+   * Per request attempt, in milliseconds.
+   * @default 10000
+   */
+  timeoutMs?: number
+  /**
+   * Further attempts after a timeout, network error, 5xx or 429.
+   * @default 2
+   */
+  retries?: number
 }
 
-/** GrowthBook REST API. */
+/** GrowthBook REST API (features with per-environment rules). */
 export interface RawGrowthbookFlags {
   /** Selects this type: `growthbook`. */
   type: 'growthbook'
@@ -848,30 +893,34 @@ export interface RawGrowthbookFlags {
    * @default "https://api.growthbook.io"
    */
   url?: string
-  /** Secret API key; write `${GROWTHBOOK_KEY}`. */
+  /** Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`. */
   token: string
   /** Project id; all projects when unset. */
   project?: string
+  /**
+   * Environment whose state decides the value to keep.
+   * @default "production"
+   */
+  environment?: string
+  /**
+   * Per request attempt, in milliseconds.
+   * @default 10000
+   */
+  timeoutMs?: number
+  /**
+   * Further attempts after a timeout, network error, 5xx or 429.
+   * @default 2
+   */
+  retries?: number
 }
 
-/** An OpenFeature flagd flag file in the repository. */
+/** An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present). */
 export interface RawFlagdFlags {
   /** Selects this type: `flagd`. */
   type: 'flagd'
   /**
    * Path of the flag file, relative to the repository root.
    * @default "flags.flagd.json"
-   */
-  file?: string
-}
-
-/** The in-repo registry: a YAML file with an owner and expiry per flag. */
-export interface RawRegistryFlags {
-  /** Selects this type: `registry`. */
-  type: 'registry'
-  /**
-   * Path of the registry, relative to the repository root.
-   * @default "flags.yml"
    */
   file?: string
 }

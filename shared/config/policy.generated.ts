@@ -602,75 +602,97 @@ export interface Flags {
 
 /** Staleness rules. */
 export interface Stale {
-  /** Days after a flag is fully rolled out (or past its expiry) before it counts as stale. */
+  /** Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day. */
   afterDays: number
 }
 
 /** A flag source. */
-export type FlagSource = UnleashFlags | LaunchdarklyFlags | FlagsmithFlags | GrowthbookFlags | FlagdFlags | RegistryFlags
+export type FlagSource = RegistryFlags | UnleashFlags | LaunchdarklyFlags | FlagsmithFlags | GrowthbookFlags | FlagdFlags
 
-/** Unleash admin API. */
+/** The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json). */
+export interface RegistryFlags {
+  /** Selects this type: `registry`. */
+  type: 'registry'
+  /** Path of the registry, relative to the repository root. */
+  file: string
+}
+
+/** The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt). */
 export interface UnleashFlags {
   /** Selects this type: `unleash`. */
   type: 'unleash'
-  /** Unleash API base URL. */
+  /** Unleash base URL (with or without /api). */
   url: string
-  /** Admin API token; write `${UNLEASH_TOKEN}`. */
+  /** Admin API token or personal access token; write `${UNLEASH_TOKEN}`. */
   token: string
   /** Unleash project. */
   project: string
   /** Environment whose state decides the value to keep. */
   environment: string
+  /** Per request attempt, in milliseconds. */
+  timeoutMs: number
+  /** Further attempts after a timeout, network error, 5xx or 429. */
+  retries: number
 }
 
-/** LaunchDarkly REST API. */
+/** LaunchDarkly REST API v2 (flags with their environment configuration and statuses). */
 export interface LaunchdarklyFlags {
   /** Selects this type: `launchdarkly`. */
   type: 'launchdarkly'
   /** API base URL. */
   url: string
-  /** API access token; write `${LD_ACCESS_TOKEN}`. */
+  /** API access token with reader rights; write `${LD_ACCESS_TOKEN}`. */
   token: string
   /** Project key. */
   project: string
   /** Environment whose state decides the value to keep. */
   environment: string
+  /** Per request attempt, in milliseconds. */
+  timeoutMs: number
+  /** Further attempts after a timeout, network error, 5xx or 429. */
+  retries: number
 }
 
-/** Flagsmith API. */
+/** Flagsmith admin API v1 (feature states per environment, the Stale tag). */
 export interface FlagsmithFlags {
   /** Selects this type: `flagsmith`. */
   type: 'flagsmith'
   /** API base URL. */
   url: string
-  /** Server-side environment key; write `${FLAGSMITH_KEY}`. */
+  /** Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`. */
   token: string
+  /** Project id. */
+  project: number
+  /** Environment id whose state decides the value to keep. */
+  environment: number
+  /** Per request attempt, in milliseconds. */
+  timeoutMs: number
+  /** Further attempts after a timeout, network error, 5xx or 429. */
+  retries: number
 }
 
-/** GrowthBook REST API. */
+/** GrowthBook REST API (features with per-environment rules). */
 export interface GrowthbookFlags {
   /** Selects this type: `growthbook`. */
   type: 'growthbook'
   /** API base URL. */
   url: string
-  /** Secret API key; write `${GROWTHBOOK_KEY}`. */
+  /** Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`. */
   token: string
   /** Project id; all projects when unset. */
   project?: string
+  /** Environment whose state decides the value to keep. */
+  environment: string
+  /** Per request attempt, in milliseconds. */
+  timeoutMs: number
+  /** Further attempts after a timeout, network error, 5xx or 429. */
+  retries: number
 }
 
-/** An OpenFeature flagd flag file in the repository. */
+/** An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present). */
 export interface FlagdFlags {
   /** Selects this type: `flagd`. */
   type: 'flagd'
   /** Path of the flag file, relative to the repository root. */
-  file: string
-}
-
-/** The in-repo registry: a YAML file with an owner and expiry per flag. */
-export interface RegistryFlags {
-  /** Selects this type: `registry`. */
-  type: 'registry'
-  /** Path of the registry, relative to the repository root. */
   file: string
 }

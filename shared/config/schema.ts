@@ -12,38 +12,11 @@
  * - any other `oneOf` is the only constraint on its value (the loader reports it as one problem).
  */
 
-export type SchemaType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array'
+import { FLAG_SOURCES } from '../flags/sources/list.js'
 
-export interface JsonSchema {
-  $schema?: string
-  $id?: string
-  $ref?: string
-  title?: string
-  description?: string
-  default?: unknown
-  examples?: unknown[]
-  type?: SchemaType | SchemaType[]
-  properties?: Record<string, JsonSchema>
-  required?: string[]
-  additionalProperties?: boolean | JsonSchema
-  propertyNames?: JsonSchema
-  items?: JsonSchema
-  minItems?: number
-  maxItems?: number
-  uniqueItems?: boolean
-  enum?: (string | number | boolean)[]
-  const?: string | number | boolean
-  pattern?: string
-  minLength?: number
-  maxLength?: number
-  minimum?: number
-  maximum?: number
-  exclusiveMinimum?: number
-  exclusiveMaximum?: number
-  oneOf?: JsonSchema[]
-  discriminator?: { propertyName: string }
-  definitions?: Record<string, JsonSchema>
-}
+import type { JsonSchema, SchemaType } from './json-schema.js'
+
+export type { JsonSchema, SchemaType }
 
 export const SCHEMA_ID = 'https://raw.githubusercontent.com/rollgate/rollgate/main/schema/rollgate.schema.json'
 
@@ -117,7 +90,7 @@ const kubernetes = {
   server: str('API server address (`kubectl --server`), for unusual setups; the kubeconfig\'s when unset.'),
 }
 
-/** Every metrics provider retries the same way (shared/metrics/http-client.ts). */
+/** Every metrics provider retries the same way (shared/http/client.ts). */
 const request = {
   timeout: ref('duration', 'How long one request may take, body included, before it counts as failed.', { default: '10s' }),
   retries: {
@@ -719,68 +692,13 @@ export const policySchema: JsonSchema = {
       afterDays: {
         type: 'integer',
         minimum: 1,
-        description: 'Days after a flag is fully rolled out (or past its expiry) before it counts as stale.',
+        description:
+          'Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.',
         default: 30,
       },
     }),
-    flagSource: union('type', 'A flag source.', [
-      'unleashFlags',
-      'launchdarklyFlags',
-      'flagsmithFlags',
-      'growthbookFlags',
-      'flagdFlags',
-      'registryFlags',
-    ]),
-    unleashFlags: variant(
-      'type',
-      'unleash',
-      'Unleash admin API.',
-      {
-        url: ref('url', 'Unleash API base URL.'),
-        token: str('Admin API token; write `${UNLEASH_TOKEN}`.'),
-        project: str('Unleash project.', { default: 'default' }),
-        environment: str('Environment whose state decides the value to keep.', { default: 'production' }),
-      },
-      ['url', 'token'],
-    ),
-    launchdarklyFlags: variant(
-      'type',
-      'launchdarkly',
-      'LaunchDarkly REST API.',
-      {
-        url: ref('url', 'API base URL.', { default: 'https://app.launchdarkly.com' }),
-        token: str('API access token; write `${LD_ACCESS_TOKEN}`.'),
-        project: str('Project key.'),
-        environment: str('Environment whose state decides the value to keep.', { default: 'production' }),
-      },
-      ['token', 'project'],
-    ),
-    flagsmithFlags: variant(
-      'type',
-      'flagsmith',
-      'Flagsmith API.',
-      {
-        url: ref('url', 'API base URL.', { default: 'https://api.flagsmith.com/api/v1' }),
-        token: str('Server-side environment key; write `${FLAGSMITH_KEY}`.'),
-      },
-      ['token'],
-    ),
-    growthbookFlags: variant(
-      'type',
-      'growthbook',
-      'GrowthBook REST API.',
-      {
-        url: ref('url', 'API base URL.', { default: 'https://api.growthbook.io' }),
-        token: str('Secret API key; write `${GROWTHBOOK_KEY}`.'),
-        project: str('Project id; all projects when unset.'),
-      },
-      ['token'],
-    ),
-    flagdFlags: variant('type', 'flagd', 'An OpenFeature flagd flag file in the repository.', {
-      file: str('Path of the flag file, relative to the repository root.', { default: 'flags.flagd.json' }),
-    }),
-    registryFlags: variant('type', 'registry', 'The in-repo registry: a YAML file with an owner and expiry per flag.', {
-      file: str('Path of the registry, relative to the repository root.', { default: 'flags.yml' }),
-    }),
+    flagSource: union('type', 'A flag source.', FLAG_SOURCES.map((d) => d.definition)),
+    // Each flag source's own schema fragment, from its descriptor in shared/flags/sources/.
+    ...Object.fromEntries(FLAG_SOURCES.map((d) => [d.definition, d.schema])),
   },
 }

@@ -58,7 +58,7 @@ describe('action mains in-process', () => {
     ['promote', { environment: 'production', to: '120' }, 'invalid-input', /Input 'to'/],
     ['analyze', { environment: 'production', mode: 'forever' }, 'invalid-input', /Input 'mode'/],
     ['rollback', { environment: 'production', 'github-token': '' }, 'invalid-input', /github-token/],
-    ['flag-cleanup', {}, 'not-available', /not available/],
+    ['flag-cleanup', {}, 'invalid-policy', /has no flags: section/],
   ] as const)('%s with %j ends with a result too (%s)', async (action, inputs, code, message) => {
     const { run: runIt } = setup()
     const run = await runIt(action, { inputs: { ...inputs } })

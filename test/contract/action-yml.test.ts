@@ -33,6 +33,7 @@ const VALID: Record<string, string> = {
   'github-token': 'ghs_test',
   template: 'default',
   mode: 'once',
+  task: 'cleanup',
   'fail-on': 'fail,inconclusive',
   to: '25',
   full: 'false',

@@ -8,7 +8,11 @@ export class FakeActionIO implements ActionIO {
   readonly warnings: { message: string; where?: Annotation }[] = []
   readonly errors: { message: string; where?: Annotation }[] = []
   readonly state: Record<string, string> = {}
-  summary = ''
+  /** Kept in an array: runAction wraps this object with Object.create, so `this.summary +=` would land on the wrapper. */
+  private readonly summaryParts: string[] = []
+  get summary(): string {
+    return this.summaryParts.join('')
+  }
   failed: string | undefined
   readonly env: Record<string, string | undefined>
 
@@ -49,7 +53,7 @@ export class FakeActionIO implements ActionIO {
     }
   }
   async appendSummary(markdown: string): Promise<void> {
-    this.summary += `${markdown}\n`
+    this.summaryParts.push(`${markdown}\n`)
   }
   saveState(name: string, value: string): void {
     this.state[name] = value

@@ -457,6 +457,7 @@ export interface PullInput {
   mergeCommitSha: string | null
   mergedBy: SimpleUser | null
   labels: string[]
+  requestedReviewers?: SimpleUser[]
   createdAt: Date
   updatedAt: Date
   closedAt: Date | null
@@ -503,7 +504,8 @@ export function pullRequest(site: Site, input: PullInput): PullRequest {
       node_id: nodeId('Label', 1000 + i),
       url: `${repoApi(site)}/labels/${encodeURIComponent(name)}`,
       name,
-      description: null,
+      // pull-request-simple requires a string here, pull-request allows null: '' satisfies both.
+      description: '',
       color: 'ededed',
       default: false,
     })),
@@ -516,7 +518,7 @@ export function pullRequest(site: Site, input: PullInput): PullRequest {
     merge_commit_sha: input.mergeCommitSha,
     assignee: null,
     assignees: [],
-    requested_reviewers: [],
+    requested_reviewers: input.requestedReviewers ?? [],
     requested_teams: [],
     head: side(input.head),
     base: side(input.base),

@@ -32,6 +32,7 @@ import {
   type Site,
   type TreeEntryInput,
 } from './factories.js'
+import { unifiedDiff } from '../../../shared/flags/unified-diff.js'
 import type { CheckRunRecord, CommentRecord, FakeGitHubState, PullModel, TreeEntry } from './state.js'
 import type { CheckRun, CommitStatus, Deployment, DeploymentStatus, Reaction, SimpleUser } from './types.js'
 
@@ -504,6 +505,7 @@ function renderPull(ctx: HandlerContext, pull: PullModel): PullInput {
     mergeCommitSha: pull.mergeCommitSha,
     mergedBy: pull.mergedBy === null ? null : ctx.state.user(ctx.site, pull.mergedBy),
     labels: pull.labels,
+    requestedReviewers: (pull.requestedReviewers ?? []).map((login) => ctx.state.user(ctx.site, login)),
     createdAt: pull.createdAt,
     updatedAt: pull.updatedAt,
     closedAt: pull.closedAt,
@@ -561,6 +563,83 @@ const createPull: Handler = (ctx) => {
   })
   const created = pullRequest(ctx.site, renderPull(ctx, pull))
   return { status: 201, body: created, headers: { location: created.url } }
+}
+
+/** The pull request's files against its base, with unified-diff patches as GitHub sends them. */
+const listPullFiles: Handler = (ctx) => {
+  const pull = ctx.state.pulls.get(int(ctx, 'pull_number'))
+  if (!pull) throw notFound()
+  const before = ctx.state.files(pull.base.sha)
+  const after = ctx.state.files(ctx.state.pullHeadSha(pull))
+  const names = [...new Set([...before.keys(), ...after.keys()])].filter((f) => before.get(f) !== after.get(f)).sort()
+  const entries = names.map((filename) => {
+    const a = before.get(filename) ?? null
+    const b = after.get(filename) ?? null
+    const patch = unifiedDiff({ file: filename, before: a ?? '', after: b }).split('\n').filter((l) => !l.startsWith('--- ') && !l.startsWith('+++ ')).join('\n').trimEnd()
+    const additions = patch.split('\n').filter((l) => l.startsWith('+')).length
+    const deletions = patch.split('\n').filter((l) => l.startsWith('-')).length
+    const sha = b === null ? '0'.repeat(40) : ctx.state.git.writeBlob(Buffer.from(b))
+    const web = `${ctx.site.web}/${ctx.site.owner}/${ctx.site.repo}`
+    return {
+      sha,
+      filename,
+      status: a === null ? ('added' as const) : b === null ? ('removed' as const) : ('modified' as const),
+      additions,
+      deletions,
+      changes: additions + deletions,
+      blob_url: `${web}/blob/${pull.head.sha}/${filename}`,
+      raw_url: `${web}/raw/${pull.head.sha}/${filename}`,
+      contents_url: `${ctx.site.api}/repos/${ctx.site.owner}/${ctx.site.repo}/contents/${filename}?ref=${pull.head.sha}`,
+      patch,
+    }
+  })
+  return list(ctx, entries)
+}
+
+const updatePull: Handler = (ctx) => {
+  const pull = ctx.state.pulls.get(int(ctx, 'pull_number'))
+  if (!pull) throw notFound()
+  const body = ctx.body as { title?: string; body?: string; state?: 'open' | 'closed'; base?: string }
+  if (body.title !== undefined) pull.title = body.title
+  if (body.body !== undefined) pull.body = body.body
+  if (body.state === 'closed' && pull.state === 'open') {
+    pull.state = 'closed'
+    pull.closedAt = ctx.state.now()
+  } else if (body.state === 'open' && pull.state === 'closed' && !pull.merged) {
+    pull.state = 'open'
+    pull.closedAt = null
+  }
+  if (body.base !== undefined) {
+    const baseSha = ctx.state.git.refs.get(`refs/heads/${body.base}`)
+    if (!baseSha) throw unprocessable('Validation Failed', [{ resource: 'PullRequest', field: 'base', code: 'invalid' }])
+    pull.base = { ref: body.base, sha: baseSha }
+  }
+  pull.updatedAt = ctx.state.now()
+  return { status: 200, body: pullRequest(ctx.site, renderPull(ctx, pull)) }
+}
+
+const requestReviewers: Handler = (ctx) => {
+  const pull = ctx.state.pulls.get(int(ctx, 'pull_number'))
+  if (!pull) throw notFound()
+  const body = ctx.body as { reviewers?: string[]; team_reviewers?: string[] }
+  if ((body.reviewers ?? []).some((login) => login.toLowerCase() === pull.user.toLowerCase())) {
+    throw unprocessable('Review cannot be requested from pull request author.')
+  }
+  pull.requestedReviewers = [...new Set([...(pull.requestedReviewers ?? []), ...(body.reviewers ?? [])])]
+  pull.requestedTeams = [...new Set([...(pull.requestedTeams ?? []), ...(body.team_reviewers ?? [])])]
+  return { status: 201, body: pullRequestSimple(ctx.site, renderPull(ctx, pull)) }
+}
+
+const addLabels: Handler = (ctx) => {
+  const number = int(ctx, 'issue_number')
+  const pull = ctx.state.pulls.get(number)
+  if (!pull && !ctx.state.issues.has(number)) throw notFound()
+  const raw = ctx.body as unknown
+  const names = Array.isArray(raw) ? (raw as (string | { name: string })[]) : ((raw as { labels?: (string | { name: string })[] }).labels ?? [])
+  const labels = names.map((l) => (typeof l === 'string' ? l : l.name))
+  if (pull) pull.labels = [...new Set([...pull.labels, ...labels])]
+  const all = pull ? pull.labels : labels
+  return { status: 200, body: all.map((name, i) => ({ id: 2000 + i, node_id: `LA_${2000 + i}`, url: `${ctx.site.api}/repos/${ctx.site.owner}/${ctx.site.repo}/labels/${encodeURIComponent(name)}`, name, description: null, color: 'ededed', default: false })) }
 }
 
 const listPullsForCommit: Handler = (ctx) => {
@@ -842,6 +921,10 @@ export const handlers: Readonly<Record<string, Handler>> = {
   'pulls/get': getPull,
   'pulls/list': listPulls,
   'pulls/create': createPull,
+  'pulls/update': updatePull,
+  'pulls/list-files': listPullFiles,
+  'pulls/request-reviewers': requestReviewers,
+  'issues/add-labels': addLabels,
   'repos/list-pull-requests-associated-with-commit': listPullsForCommit,
   'git/get-ref': getRef,
   'git/create-ref': createRef,

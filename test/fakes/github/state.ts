@@ -40,6 +40,9 @@ export interface PullModel {
   mergeCommitSha: string | null
   mergedBy: string | null
   labels: string[]
+  /** Logins and team slugs asked to review (pulls/request-reviewers). */
+  requestedReviewers?: string[]
+  requestedTeams?: string[]
   /** Commits that belong to the PR besides its head (for "PRs associated with a commit"). */
   commits: string[]
   createdAt: Date

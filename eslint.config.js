@@ -21,7 +21,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/actions/**', '**/root/**', '**/cli/**'], message: 'shared/ must not import from actions/, root/ or cli/.' },
+            { group: ['**/actions/**', '**/router/**', '**/cli/**'], message: 'shared/ must not import from actions/, router/ or cli/.' },
           ],
         },
       ],
@@ -40,7 +40,7 @@ export default tseslint.config(
             { name: '@actions/github', message: 'Use shared/github/client.ts and a narrow port.' },
           ],
           patterns: [
-            { group: ['**/actions/**', '**/root/**', '**/cli/**'], message: 'shared/ must not import from actions/, root/ or cli/.' },
+            { group: ['**/actions/**', '**/router/**', '**/cli/**'], message: 'shared/ must not import from actions/, router/ or cli/.' },
           ],
         },
       ],

@@ -8,7 +8,7 @@
 import { createWriteStream } from 'node:fs'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
-import { isUserError } from '../shared/action/errors.js'
+import { isUserError } from '../shared/errors.js'
 import { streamLogger } from '../shared/action/logger.js'
 import type { Policy } from '../shared/config/policy.generated.js'
 import { createMetricsProvider } from '../shared/metrics/provider.js'

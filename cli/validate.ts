@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path'
-import { ConfigError } from '../shared/action/errors.js'
+import { ConfigError } from '../shared/errors.js'
 import { checkPolicy, DEFAULT_POLICY_PATH, nodeFiles, readPolicyText, type PolicyFiles } from '../shared/config/load.js'
 import type { Policy } from '../shared/config/policy.generated.js'
 import { formatProblem } from '../shared/config/problems.js'

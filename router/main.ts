@@ -1,5 +1,5 @@
 import type { ActionIO } from '../shared/action/io.js'
-import { ConfigError } from '../shared/action/errors.js'
+import { ConfigError } from '../shared/errors.js'
 import { readRouterInputs } from './inputs.js'
 
 /**

@@ -1,5 +1,5 @@
 import type { ActionIO } from '../../shared/action/io.js'
-import { ConfigError } from '../../shared/action/errors.js'
+import { ConfigError } from '../../shared/errors.js'
 import { readEnum, readEnvironment, readGitHubToken, readList, readOptional, readPolicyPath } from '../../shared/action/inputs.js'
 
 export const INPUT_NAMES = ['policy', 'environment', 'template', 'mode', 'fail-on', 'github-token'] as const

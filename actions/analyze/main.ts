@@ -1,4 +1,4 @@
-import { GateError } from '../../shared/action/errors.js'
+import { GateError } from '../../shared/errors.js'
 import type { ActionIO } from '../../shared/action/io.js'
 import { createMetricsProvider } from '../../shared/metrics/provider.js'
 import { analyzeRollout } from '../../shared/rollout/analyze-command.js'

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../shared/action/errors.js'
+import { ConfigError } from '../../shared/errors.js'
 import type { ActionIO } from '../../shared/action/io.js'
 import { readFlagCleanupInputs } from './inputs.js'
 

@@ -1,4 +1,4 @@
-import { ConfigError } from './errors.js'
+import { ConfigError } from '../errors.js'
 import type { ActionIO } from './io.js'
 import { DURATION_HELP, PERCENT_HELP, parseDuration, parsePercent } from '../config/units.js'
 

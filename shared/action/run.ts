@@ -1,4 +1,4 @@
-import { errorMessage, isUserError } from './errors.js'
+import { errorMessage, isUserError } from '../errors.js'
 import { coreIO, type ActionIO } from './io.js'
 
 /**

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { ConfigError } from '../action/errors.js'
+import { ConfigError } from '../errors.js'
 import type { Policy } from './policy.generated.js'
 import { PolicyError, sortProblems, type PolicyProblem } from './problems.js'
 import { resolvePolicyValue } from './resolve.js'

@@ -1,4 +1,4 @@
-import { ConfigError } from '../action/errors.js'
+import { ConfigError } from '../errors.js'
 
 /** One thing wrong with the policy file, located precisely enough for an editor or a check-run annotation. */
 export interface PolicyProblem {

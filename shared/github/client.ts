@@ -12,7 +12,7 @@ import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import type { ThrottlingOptions } from '@octokit/plugin-throttling'
 import type { Octokit as OctokitCore } from '@octokit/core'
-import { ProviderError, errorMessage } from '../action/errors.js'
+import { ProviderError, errorMessage } from '../errors.js'
 import type { Logger } from '../action/logger.js'
 import { resolveApiUrl } from './context.js'
 

@@ -4,7 +4,7 @@
  * fails with a ConfigError naming the missing variable instead of yielding `undefined`s.
  */
 import { readFileSync } from 'node:fs'
-import { ConfigError } from '../action/errors.js'
+import { ConfigError } from '../errors.js'
 
 export type Env = Readonly<Record<string, string | undefined>>
 

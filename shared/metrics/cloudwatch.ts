@@ -1,6 +1,6 @@
 import { Sha256 } from '@aws-crypto/sha256-js'
 import { SignatureV4 } from '@smithy/signature-v4'
-import { ConfigError } from '../action/errors.js'
+import { ConfigError } from '../errors.js'
 import {
   createHttpClient,
   describeFailure,

@@ -1,4 +1,4 @@
-import { ConfigError } from '../action/errors.js'
+import { ConfigError } from '../errors.js'
 
 /**
  * The Prometheus text exposition format (version 0.0.4), as served on `/metrics`:

@@ -1,4 +1,4 @@
-import { errorMessage } from '../action/errors.js'
+import { errorMessage } from '../errors.js'
 import type { Logger } from '../action/logger.js'
 import type { MetricsProviderDeps } from './provider.js'
 

@@ -1,5 +1,5 @@
 import { JSONPath } from 'jsonpath-plus'
-import { ConfigError, errorMessage } from '../action/errors.js'
+import { ConfigError, errorMessage } from '../errors.js'
 import {
   createHttpClient,
   describeFailure,

@@ -1,4 +1,4 @@
-import { ConfigError } from '../action/errors.js'
+import { ConfigError } from '../errors.js'
 import {
   createHttpClient,
   describeFailure,

@@ -1,4 +1,4 @@
-import { ConfigError } from '../action/errors.js'
+import { ConfigError } from '../errors.js'
 import type { Logger } from '../action/logger.js'
 import type { Observation, RatioObservation, SamplesObservation, ValueObservation } from '../analysis/observations.js'
 import { createCloudWatchProvider, type CloudWatchOptions } from './cloudwatch.js'

@@ -1,4 +1,4 @@
-import { ConfigError, errorMessage } from '../action/errors.js'
+import { ConfigError, errorMessage } from '../errors.js'
 import type { HistogramBucket } from '../analysis/observations.js'
 import {
   parseExposition,

@@ -1,4 +1,4 @@
-import { ConfigError } from '../action/errors.js'
+import { ConfigError } from '../errors.js'
 import { formatDuration } from '../config/units.js'
 import type { Arm, TemplateVars, TimeWindow } from './provider.js'
 

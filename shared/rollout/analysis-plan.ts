@@ -2,7 +2,7 @@
  * From the policy to what an analysis runs: the judge's configuration, the metrics provider's
  * configuration and the checks to query. Pure: the policy in, plain data out.
  */
-import { ConfigError } from '../action/errors.js'
+import { ConfigError } from '../errors.js'
 import type { JudgeConfig, MetricConfig } from '../analysis/types.js'
 import type { AnalysisTemplate, Check, Environment, MetricsProvider as PolicyProvider, Policy } from '../config/policy.generated.js'
 import { formatDuration } from '../config/units.js'

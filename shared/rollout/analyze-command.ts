@@ -3,7 +3,7 @@
  * (every interval until a decision in `watch` mode; one new interval in `once` mode, the earlier
  * ones kept in the record), record the verdict and report it.
  */
-import { ConfigError } from '../action/errors.js'
+import { ConfigError } from '../errors.js'
 import type { IntervalData, Observation } from '../analysis/observations.js'
 import type { Policy } from '../config/policy.generated.js'
 import type { MetricsProvider, TimeWindow } from '../metrics/provider.js'

@@ -4,7 +4,7 @@
  * `continueOnError`; the error names the hook, the step and what came back.
  */
 import { spawn } from 'node:child_process'
-import { ProviderError } from '../action/errors.js'
+import { ProviderError } from '../errors.js'
 import type { Logger } from '../action/logger.js'
 import type { Hook } from '../config/policy.generated.js'
 

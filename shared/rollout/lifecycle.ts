@@ -4,7 +4,7 @@
  * (lease, pending move, traffic, final write), runs the step hooks around the traffic move, and
  * publishes the reports. Everything outside is injected.
  */
-import { ProviderError } from '../action/errors.js'
+import { ProviderError } from '../errors.js'
 import type { Logger } from '../action/logger.js'
 import type { Environment, Policy } from '../config/policy.generated.js'
 import type { AnalysisReport } from '../report/model.js'

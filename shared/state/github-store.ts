@@ -35,7 +35,7 @@
  * would otherwise run `on: push` workflows for them. The token needs `contents: write` and
  * `deployments: write`.
  */
-import { ProviderError } from '../action/errors.js'
+import { ProviderError } from '../errors.js'
 import type { Logger } from '../action/logger.js'
 import { gitHubError } from '../github/client.js'
 import { listAll, type ContentsPort, type DeploymentsPort, type GitDataPort, type RepoRef } from '../github/ports.js'

@@ -15,7 +15,7 @@
  * must never promote twice); analyze, pause, resume and repair replay only within the same attempt
  * (a re-run should analyse afresh). A command whose target is already in force is a no-op.
  */
-import { ConfigError } from '../action/errors.js'
+import { ConfigError } from '../errors.js'
 import {
   formatRun,
   lastKnownGood,

@@ -6,7 +6,7 @@
  * goes through `serializeRecord`, which parses its own output first: a record the next command
  * cannot read is never written.
  */
-import { ConfigError } from '../action/errors.js'
+import { ConfigError } from '../errors.js'
 
 export const RECORD_SCHEMA_VERSION = 1
 

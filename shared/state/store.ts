@@ -13,7 +13,7 @@
  *   rollout: that one rollout per environment is active at a time is the state machine's rule
  *   (deploy-canary is refused while a canary is out).
  */
-import { ConfigError } from '../action/errors.js'
+import { ConfigError } from '../errors.js'
 import {
   formatRun,
   idleRecord,

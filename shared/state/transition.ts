@@ -12,7 +12,7 @@
  * provider's read-back when there is one (`readWeight`), and otherwise refused with what to do:
  * rollback and abort still work, since they set the weight outright.
  */
-import { ConfigError, errorMessage } from '../action/errors.js'
+import { ConfigError, errorMessage } from '../errors.js'
 import {
   beginMove,
   decide,

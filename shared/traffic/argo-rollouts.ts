@@ -1,4 +1,4 @@
-import { ConfigError, ProviderError } from '../action/errors.js'
+import { ConfigError, ProviderError } from '../errors.js'
 import { asArray, isRecord, Kubectl, KubectlError, type KubeObject, type KubernetesTarget } from './kubectl.js'
 import type { TrafficDeps, TrafficProvider } from './provider.js'
 import { assertWeight, moveWeight, requireString } from './transaction.js'

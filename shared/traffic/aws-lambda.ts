@@ -1,4 +1,4 @@
-import { ConfigError, ProviderError } from '../action/errors.js'
+import { ConfigError, ProviderError } from '../errors.js'
 import { runOrThrow } from './exec.js'
 import { isRecord } from './kubectl.js'
 import type { TrafficDeps, TrafficProvider, WeightContext } from './provider.js'

@@ -1,4 +1,4 @@
-import { ConfigError, ProviderError } from '../action/errors.js'
+import { ConfigError, ProviderError } from '../errors.js'
 import { lastLines, runOrThrow } from './exec.js'
 import type { TrafficDeps, TrafficProvider, WeightContext } from './provider.js'
 import { assertWeight, moveWeight } from './transaction.js'

@@ -1,5 +1,5 @@
 import { getExecOutput } from '@actions/exec'
-import { ProviderError } from '../action/errors.js'
+import { ProviderError } from '../errors.js'
 
 export interface ExecResult {
   exitCode: number

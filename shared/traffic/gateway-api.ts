@@ -1,4 +1,4 @@
-import { ConfigError } from '../action/errors.js'
+import { ConfigError } from '../errors.js'
 import { asArray, isRecord, Kubectl, type KubeObject, type KubernetesTarget } from './kubectl.js'
 import type { TrafficDeps, TrafficProvider } from './provider.js'
 import { assertWeight, moveWeight, requireString } from './transaction.js'

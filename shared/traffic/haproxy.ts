@@ -1,5 +1,5 @@
 import { createConnection } from 'node:net'
-import { ConfigError, ProviderError } from '../action/errors.js'
+import { ConfigError, ProviderError } from '../errors.js'
 import type { TrafficDeps, TrafficProvider } from './provider.js'
 import { assertWeight, canaryPercent, moveWeight, requireString } from './transaction.js'
 

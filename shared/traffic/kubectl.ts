@@ -1,4 +1,4 @@
-import { ConfigError, ProviderError } from '../action/errors.js'
+import { ConfigError, ProviderError } from '../errors.js'
 import type { Exec } from './exec.js'
 import { lastLines } from './exec.js'
 import { optionalString, requireString } from './transaction.js'

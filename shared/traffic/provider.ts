@@ -1,4 +1,4 @@
-import { ConfigError } from '../action/errors.js'
+import { ConfigError } from '../errors.js'
 import type { Logger } from '../action/logger.js'
 import { createArgoRolloutsProvider, type ArgoRolloutsOptions } from './argo-rollouts.js'
 import { createAwsLambdaProvider, type AwsLambdaOptions } from './aws-lambda.js'

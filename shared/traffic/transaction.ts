@@ -1,4 +1,4 @@
-import { ConfigError, ProviderError } from '../action/errors.js'
+import { ConfigError, ProviderError } from '../errors.js'
 import type { Logger } from '../action/logger.js'
 import type { TrafficProviderName, WeightChange } from './provider.js'
 

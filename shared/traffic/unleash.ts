@@ -1,4 +1,4 @@
-import { ConfigError, ProviderError } from '../action/errors.js'
+import { ConfigError, ProviderError } from '../errors.js'
 import { isRecord } from './kubectl.js'
 import type { TrafficDeps, TrafficProvider } from './provider.js'
 import { assertWeight, moveWeight, optionalString, requireString } from './transaction.js'

@@ -11,7 +11,7 @@ import {
   readPercent,
   readRequired,
 } from '../../shared/action/inputs.js'
-import { ConfigError } from '../../shared/action/errors.js'
+import { ConfigError } from '../../shared/errors.js'
 
 const io = (inputs: Record<string, string>) => new FakeActionIO(inputs)
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { FakeActionIO } from '../fakes/action-io.js'
 import { runAction } from '../../shared/action/run.js'
-import { ConfigError, ProviderError } from '../../shared/action/errors.js'
+import { ConfigError, ProviderError } from '../../shared/errors.js'
 import { actionLogger, streamLogger } from '../../shared/action/logger.js'
 
 afterEach(() => {

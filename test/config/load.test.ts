@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../../shared/action/errors.js'
+import { ConfigError } from '../../shared/errors.js'
 import { loadPolicy, type PolicyFiles } from '../../shared/config/load.js'
 import { PolicyError } from '../../shared/config/problems.js'
 import { policyText, readRepoFile } from './helpers.js'

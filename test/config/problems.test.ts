@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../../shared/action/errors.js'
+import { ConfigError } from '../../shared/errors.js'
 import { parsePolicy } from '../../shared/config/load.js'
 import { formatProblem, PolicyError, suggest } from '../../shared/config/problems.js'
 import { linesOf, policyText, problemsOf, readRepoFile } from './helpers.js'

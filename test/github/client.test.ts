@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ProviderError } from '../../shared/action/errors.js'
+import { ProviderError } from '../../shared/errors.js'
 import { createGitHubClient, gitHubError } from '../../shared/github/client.js'
 import { listAll } from '../../shared/github/ports.js'
 import { startFakeGitHub } from '../fakes/github/server.js'

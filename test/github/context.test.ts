@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../../shared/action/errors.js'
+import { ConfigError } from '../../shared/errors.js'
 import { pullRequestNumber, readRunContext, resolveApiUrl, runUrl } from '../../shared/github/context.js'
 
 const ENV = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../../shared/action/errors.js'
+import { ConfigError } from '../../shared/errors.js'
 import { moveUrlCredentials } from '../../shared/metrics/http-client.js'
 import {
   createMetricsProvider,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../../shared/action/errors.js'
+import { ConfigError } from '../../shared/errors.js'
 import { queryVars, renderTemplate, templateNames } from '../../shared/metrics/template.js'
 import { VARS, WINDOW } from './support/server.js'
 

@@ -13,7 +13,7 @@ import { deployCanary, promote, recordVerdict, rollback, type LifecycleDeps } fr
 import { createLocalReporter } from '../../shared/rollout/reporter.js'
 import type { HookRunner } from '../../shared/rollout/hooks.js'
 import { streamLogger } from '../../shared/action/logger.js'
-import { ProviderError } from '../../shared/action/errors.js'
+import { ProviderError } from '../../shared/errors.js'
 import type { TrafficProvider, WeightContext } from '../../shared/traffic/provider.js'
 import type { AnalysisReport } from '../../shared/report/model.js'
 

@@ -3,7 +3,7 @@
  * moving traffic and writing the record, on both stores.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ConfigError } from '../../shared/action/errors.js'
+import { ConfigError } from '../../shared/errors.js'
 import { IllegalMoveError, beginMove, decide, type Command, type CommandContext } from '../../shared/state/machine.js'
 import { idleRecord, type RolloutRecord } from '../../shared/state/record.js'
 import { LeaseHeldError, withLease, type Snapshot, type StateStore } from '../../shared/state/store.js'

@@ -2,7 +2,7 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ConfigError } from '../../shared/action/errors.js'
+import { ConfigError } from '../../shared/errors.js'
 import { createTrafficProvider, type TrafficProvider } from '../../shared/traffic/provider.js'
 import { TrafficChangeError } from '../../shared/traffic/transaction.js'
 import { testDeps } from './support.js'

@@ -2,7 +2,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { ConfigError, ProviderError } from '../../shared/action/errors.js'
+import { ConfigError, ProviderError } from '../../shared/errors.js'
 import { createTrafficProvider, type TrafficProvider } from '../../shared/traffic/provider.js'
 import { TrafficChangeError } from '../../shared/traffic/transaction.js'
 import { testDeps } from './support.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../../shared/action/errors.js'
+import { ConfigError } from '../../shared/errors.js'
 import { streamLogger } from '../../shared/action/logger.js'
 import { createTrafficProvider, TRAFFIC_PROVIDERS, type TrafficConfig } from '../../shared/traffic/provider.js'
 import { moveWeight, TrafficChangeError } from '../../shared/traffic/transaction.js'

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { ConfigError, ProviderError } from '../../shared/action/errors.js'
+import { ConfigError, ProviderError } from '../../shared/errors.js'
 import { createTrafficProvider, type TrafficProvider } from '../../shared/traffic/provider.js'
 import { TrafficChangeError } from '../../shared/traffic/transaction.js'
 import { testDeps } from './support.js'

@@ -2,6 +2,7 @@
  * What the fake GitHub knows: one repository with its git objects, deployments, checks, statuses,
  * comments, pull requests and collaborators. Tests seed it before a scenario and inspect it after.
  */
+import type { EnvironmentModel } from './environments.js'
 import { createHash } from 'node:crypto'
 import {
   iso,
@@ -36,6 +37,8 @@ export interface PullModel {
   user: string
   head: { ref: string; sha: string }
   base: { ref: string; sha: string }
+  /** `owner/name` of the fork the head branch lives in; the repository itself when unset. */
+  headRepository?: string
   merged: boolean
   mergeCommitSha: string | null
   mergedBy: string | null
@@ -202,6 +205,8 @@ export class FakeGitHubState {
   /** Numbers of plain issues (pull requests are issues too, and live in `pulls`). */
   readonly issues = new Set<number>()
   readonly dispatches: WorkflowDispatch[] = []
+  /** GitHub environments by name, with their deployment branch policies (see environments.ts). */
+  readonly environments = new Map<string, EnvironmentModel>()
 
   private nextIdValue = 1000
   private nextNumber = 1
@@ -320,6 +325,8 @@ export class FakeGitHubState {
     state?: 'open' | 'closed'
     labels?: string[]
     files?: Record<string, string | null>
+    /** `owner/name` of a fork holding the head branch. */
+    headRepository?: string
   }): PullModel {
     const base = input.base ?? this.defaultBranch
     if (input.files || !this.git.refs.has(`refs/heads/${input.head}`)) {
@@ -346,6 +353,7 @@ export class FakeGitHubState {
       updatedAt: now,
       closedAt: input.state === 'closed' ? now : null,
       mergedAt: null,
+      ...(input.headRepository !== undefined ? { headRepository: input.headRepository } : {}),
     }
     this.pulls.set(number, pull)
     return pull

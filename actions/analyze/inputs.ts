@@ -1,5 +1,5 @@
 import type { ActionIO } from '../../shared/action/io.js'
-import { ConfigError } from '../../shared/errors.js'
+import { InputError } from '../../shared/errors.js'
 import { readEnum, readEnvironment, readGitHubToken, readList, readOptional, readPolicyPath } from '../../shared/action/inputs.js'
 
 export const INPUT_NAMES = ['policy', 'environment', 'template', 'mode', 'fail-on', 'github-token'] as const
@@ -20,7 +20,7 @@ export function readAnalyzeInputs(io: ActionIO): AnalyzeInputs {
   const failOn = readList(io, 'fail-on')
   for (const word of failOn) {
     if (word !== 'fail' && word !== 'inconclusive') {
-      throw new ConfigError(`Input 'fail-on' contains ${JSON.stringify(word)}; expected \`fail\` or \`fail,inconclusive\`.`)
+      throw new InputError(`Input 'fail-on' contains ${JSON.stringify(word)}; expected \`fail\` or \`fail,inconclusive\`.`)
     }
   }
   return {

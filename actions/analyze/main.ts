@@ -1,23 +1,21 @@
 import { GateError } from '../../shared/errors.js'
 import type { ActionIO } from '../../shared/action/io.js'
-import { createMetricsProvider } from '../../shared/metrics/provider.js'
 import { analyzeRollout } from '../../shared/rollout/analyze-command.js'
 import { analysisResult } from '../../shared/rollout/analysis-result.js'
-import { systemClock } from '../../shared/rollout/analysis-run.js'
 import { loadPolicyFor } from '../../shared/rollout/policy.js'
-import { createActionRuntime, lifecycleDeps } from '../../shared/rollout/runtime.js'
+import { createActionRuntime, lifecycleDeps, productionDeps, type ActionDeps } from '../../shared/rollout/runtime.js'
 import { readAnalyzeInputs } from './inputs.js'
 
-export async function main(io: ActionIO): Promise<void> {
+export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)): Promise<void> {
   const inputs = readAnalyzeInputs(io)
-  const policy = await loadPolicyFor(inputs.policy, { environment: inputs.environment, templates: inputs.template ? [inputs.template] : 'steps' }, io.env)
-  const runtime = createActionRuntime(io, inputs.token, policy)
+  const policy = await loadPolicyFor(inputs.policy, { environment: inputs.environment, templates: inputs.template ? [inputs.template] : 'steps' }, io.env, deps.files)
+  const runtime = createActionRuntime(io, deps, inputs.token, policy)
   const result = await analyzeRollout(
     { policy, environment: inputs.environment, ...(inputs.template ? { template: inputs.template } : {}), mode: inputs.mode },
     {
       ...lifecycleDeps(runtime, policy, inputs.environment),
-      metrics: (plan) => createMetricsProvider(plan.provider, { logger: runtime.logger, env: io.env }),
-      clock: systemClock,
+      metrics: (plan) => runtime.metrics(plan.provider),
+      clock: deps.clock,
     },
   )
   io.setOutput('decision', result.decision)
@@ -27,7 +25,7 @@ export async function main(io: ActionIO): Promise<void> {
   if (result.decision === 'fail' || result.decision === 'inconclusive') {
     const failOn: string[] = inputs.failOn
     if (failOn.includes(result.decision)) {
-      throw new GateError(`Analysis of ${inputs.environment} decided ${result.decision}: ${result.outcome.reason}`)
+      throw new GateError(`Analysis of ${inputs.environment} decided ${result.decision}: ${result.outcome.reason}`, result.decision)
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { ActionIO } from '../../shared/action/io.js'
-import { ConfigError } from '../../shared/errors.js'
+import { InputError } from '../../shared/errors.js'
 import { readBoolean, readEnvironment, readGitHubToken, readPercent, readPolicyPath } from '../../shared/action/inputs.js'
 
 export const INPUT_NAMES = ['policy', 'environment', 'to', 'full', 'github-token'] as const
@@ -16,7 +16,7 @@ export function readPromoteInputs(io: ActionIO): PromoteInputs {
   const to = readPercent(io, 'to')
   const full = readBoolean(io, 'full', false)
   if (full && to !== undefined && to !== 100) {
-    throw new ConfigError(`Inputs 'to' (${to}) and 'full' (true) contradict each other; give one of them.`)
+    throw new InputError(`Inputs 'to' (${to}) and 'full' (true) contradict each other; give one of them.`)
   }
   return { policy: readPolicyPath(io), environment: readEnvironment(io), to, full, token: readGitHubToken(io) }
 }

@@ -2,13 +2,13 @@ import type { ActionIO } from '../../shared/action/io.js'
 import { rollback } from '../../shared/rollout/lifecycle.js'
 import { loadPolicyFor } from '../../shared/rollout/policy.js'
 import { lifecycleResult } from '../../shared/rollout/result.js'
-import { createActionRuntime, lifecycleDeps } from '../../shared/rollout/runtime.js'
+import { createActionRuntime, lifecycleDeps, productionDeps, type ActionDeps } from '../../shared/rollout/runtime.js'
 import { readRollbackInputs } from './inputs.js'
 
-export async function main(io: ActionIO): Promise<void> {
+export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)): Promise<void> {
   const inputs = readRollbackInputs(io)
-  const policy = await loadPolicyFor(inputs.policy, { environment: inputs.environment }, io.env)
-  const runtime = createActionRuntime(io, inputs.token, policy)
+  const policy = await loadPolicyFor(inputs.policy, { environment: inputs.environment }, io.env, deps.files)
+  const runtime = createActionRuntime(io, deps, inputs.token, policy)
   const outcome = await rollback({ policy, environment: inputs.environment, reason: inputs.reason }, lifecycleDeps(runtime, policy, inputs.environment))
   io.setOutput('weight', String(outcome.record.weight))
   io.setOutput('result', lifecycleResult('rollback', outcome))

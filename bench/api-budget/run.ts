@@ -49,7 +49,7 @@ try {
         inputs: { environment: 'production', ...inputs },
         cwd: workspace,
         apiUrl: github.url,
-        env: { GITHUB_SHA: sha, ROLLGATE_GITHUB_PACING: 'off', GITHUB_ACTION: `${bundle}-${before}` },
+        env: { GITHUB_SHA: sha, GITHUB_ACTION: `${bundle}-${before}` },
         event: { name: 'pull_request', payload: { number: pull.number, pull_request: { number: pull.number } } },
       })
       if (run.exitCode !== 0) throw new Error(`${bundle} failed: ${run.errors.join(' | ')}`)

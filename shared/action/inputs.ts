@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js'
+import { InputError } from '../errors.js'
 import type { ActionIO } from './io.js'
 import { DURATION_HELP, PERCENT_HELP, parseDuration, parsePercent } from '../config/units.js'
 
@@ -7,13 +7,13 @@ import { DURATION_HELP, PERCENT_HELP, parseDuration, parsePercent } from '../con
  * `Input 'fail-on' is "maybe"; expected one of: fail, fail,inconclusive.`
  */
 
-function bad(name: string, value: string, expected: string): ConfigError {
-  return new ConfigError(`Input '${name}' is ${JSON.stringify(value)}; expected ${expected}.`)
+function bad(name: string, value: string, expected: string): InputError {
+  return new InputError(`Input '${name}' is ${JSON.stringify(value)}; expected ${expected}.`)
 }
 
 export function readRequired(io: ActionIO, name: string, what = 'a non-empty value'): string {
   const value = io.getInput(name).trim()
-  if (value === '') throw new ConfigError(`Input '${name}' is required; expected ${what}.`)
+  if (value === '') throw new InputError(`Input '${name}' is required; expected ${what}.`)
   return value
 }
 

@@ -50,6 +50,8 @@ export interface GitHubClientOptions {
     /** Aborts one attempt after this long; the attempt then counts as a 5xx and is retried. */
     timeoutMs?: number
   }
+  /** Backoff unit after a 5xx or network failure: waits 1, 4, 9... units (default 1000 ms). */
+  retryBaseMs?: number
   /**
    * GitHub asks integrators to leave at least one second between mutating requests (and three
    * between notification-triggering ones such as new comments) to stay clear of secondary rate
@@ -110,7 +112,7 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
       },
       // The count goes here, not in `request.retries`: plugin-retry reads that one for every error,
       // doNotRetry or not.
-      retry: { retries, doNotRetry: NOT_RETRIED },
+      retry: { retries, doNotRetry: NOT_RETRIED, ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}) },
       throttle,
     },
     logAttempts(logger, retries),

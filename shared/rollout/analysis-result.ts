@@ -1,6 +1,7 @@
 /** The analyze action's `result` output: versioned JSON with every metric's final figures. */
 import type { AnalyzeResult } from './analyze-command.js'
 import { RESULT_SCHEMA_VERSION, recordSummary } from './result.js'
+import type { ReasonCode } from '../reason-codes.js'
 
 export function analysisResult(result: AnalyzeResult): string {
   const { outcome, plan } = result
@@ -8,7 +9,8 @@ export function analysisResult(result: AnalyzeResult): string {
   return JSON.stringify({
     schemaVersion: RESULT_SCHEMA_VERSION,
     action: 'analyze',
-    reasonCode: result.decision,
+    reasonCode: result.decision satisfies ReasonCode,
+    message: `analysis ${result.decision}: ${outcome.reason}`,
     decision: result.decision,
     decidedAt: outcome.decidedAt,
     onInconclusive: plan.onInconclusive,

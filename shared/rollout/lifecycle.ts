@@ -4,8 +4,9 @@
  * (lease, pending move, traffic, final write), runs the step hooks around the traffic move, and
  * publishes the reports. Everything outside is injected.
  */
-import { ProviderError } from '../errors.js'
+import { ProviderError, tagged } from '../errors.js'
 import type { Logger } from '../action/logger.js'
+import type { ReasonCode } from '../reason-codes.js'
 import type { Environment, Policy } from '../config/policy.generated.js'
 import type { AnalysisReport } from '../report/model.js'
 import type { Command, CommandContext, PromoteTarget, TrafficMove } from '../state/machine.js'
@@ -16,6 +17,7 @@ import type { TrafficProvider } from '../traffic/provider.js'
 import { environmentOf } from './analysis-plan.js'
 import type { HookRunner } from './hooks.js'
 import { toRolloutReport, type RolloutReporter } from './reporter.js'
+import { recordSummary } from './result.js'
 
 export interface LifecycleDeps {
   store: StateStore
@@ -30,6 +32,8 @@ export interface LifecycleDeps {
 
 export interface LifecycleOutcome {
   effect: TransitionOutcome['effect']
+  /** The reason code when it says more than the effect (e.g. `repaired`). */
+  reasonCode?: ReasonCode
   message: string
   record: RolloutRecord
   /** What happened to the traffic, when this command moved it. */
@@ -63,7 +67,7 @@ async function execute(
 ): Promise<LifecycleOutcome> {
   const environment = environmentOf(policy, environmentName)
   const { traffic, hooks, logger } = deps
-  const outcome = await runTransition({
+  const outcome = await withRollout(deps.store, environmentName, () => runTransition({
     store: deps.store,
     environment: environmentName,
     command,
@@ -88,13 +92,13 @@ async function execute(
       // Leaving a step runs its `after` hooks; entering one runs its `before` hooks.
       if (move.kind === 'shift' && record.step >= 0) {
         const leaving = environment.steps[record.step]
-        if (leaving && leaving.after.length > 0) await hooks.run(leaving.after, hookContext('after', record.step))
+        if (leaving && leaving.after.length > 0) await runHooks(hooks, leaving.after, hookContext('after', record.step))
       }
       if (step !== undefined) {
         const entering = environment.steps[step]
-        if (entering && entering.before.length > 0) await hooks.run(entering.before, hookContext('before', step))
+        if (entering && entering.before.length > 0) await runHooks(hooks, entering.before, hookContext('before', step))
       }
-      await logger.group(`traffic: ${traffic.describe()} ${move.from}% → ${move.to}% (${move.kind})`, async () => {
+      await logger.group(`traffic: ${traffic.describe()} ${move.from}% → ${move.to}% (${move.kind})`, () => inStage('traffic-failed', async () => {
         const ctx = { environment: environmentName, canaryVersion: move.canary.version, stableVersion: stableVersionOf(record, move), recordedWeight: move.from }
         if (move.kind === 'finalize' && traffic.promote) await traffic.promote()
         else if ((move.kind === 'rollback' || move.kind === 'abort') && traffic.abort) await traffic.abort()
@@ -106,12 +110,12 @@ async function execute(
           }
           logger.info(change.readBack === undefined ? `set ${move.to}% (this provider cannot read weights back)` : `set and read back ${change.readBack}%`)
         }
-      })
+      }))
       // The contract half of a migration runs only once no old version serves traffic.
       if (move.kind === 'finalize') {
         const last = environment.steps.length - 1
         const final = environment.steps[last]
-        if (final && final.after.length > 0) await hooks.run(final.after, hookContext('after', last))
+        if (final && final.after.length > 0) await runHooks(hooks, final.after, hookContext('after', last))
       }
     },
     amend: async (record) => {
@@ -124,11 +128,35 @@ async function execute(
       })
       return links && Object.keys(links).length > 0 ? { ...record, report: links } : record
     },
-  })
+  }))
   if (outcome.repair) logger.info(`repaired an interrupted move first: ${outcome.repair.message}`)
   logger.info(outcome.message)
   const record = outcome.snapshot?.record ?? outcome.record
   return { effect: outcome.effect, message: outcome.message, record, ...(outcome.move ? { move: outcome.move } : {}) }
+}
+
+/** Runs `fn`; an error it throws carries the rollout as the store last saw it, for the `result` output. */
+export async function withRollout<T>(store: StateStore, environment: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (error) {
+    const record = store.lastSeen?.(environment)
+    if (record && error instanceof Error && !('rollout' in error)) Object.assign(error, { rollout: recordSummary(record) })
+    throw error
+  }
+}
+
+/** Runs `fn`, giving a user error it throws the reason code of this stage. */
+async function inStage<T>(code: ReasonCode, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (error) {
+    throw tagged(error, code)
+  }
+}
+
+function runHooks(hooks: HookRunner, list: Parameters<HookRunner['run']>[0], context: Parameters<HookRunner['run']>[1]): Promise<void> {
+  return inStage('hook-failed', () => hooks.run(list, context))
 }
 
 const progress = (record: RolloutRecord) => ({

@@ -1,26 +1,74 @@
 /**
- * Everything an action needs from the outside world, built once from the runner's environment:
- * the GitHub client and its ports, the state store, the traffic provider, hooks and reporters.
- * Tests build the same object from fakes; the mains only wire inputs to it.
+ * What an action needs from the outside world. `ActionDeps` lists the parts a test replaces
+ * (GitHub client, clock, traffic and metrics factories, process runner, state store, policy files);
+ * `productionDeps(io)` builds the real ones from the runner's environment, and every action's
+ * `main(io, deps = productionDeps(io))` wires its inputs to them. Tests call `main` in-process with
+ * fakes: nothing here reads a test switch from the environment.
  */
 import type { ActionIO } from '../action/io.js'
 import { actionLogger, type Logger } from '../action/logger.js'
-import type { Policy } from '../config/policy.generated.js'
+import type { Policy, Traffic } from '../config/policy.generated.js'
+import { nodeFiles, type PolicyFiles } from '../config/load.js'
 import { createGitHubClient, type Octokit } from '../github/client.js'
-import { pullRequestNumber, readRunContext, runUrl, type RunContext } from '../github/context.js'
+import { pullRequestNumber, readRunContext, resolveApiUrl, runUrl, type RunContext } from '../github/context.js'
+import { createMetricsProvider, type MetricsProvider, type MetricsProviderConfig, type MetricsProviderDeps } from '../metrics/provider.js'
 import { stepSummaryWriter } from '../report/publish.js'
 import type { CommandContext } from '../state/machine.js'
-import { GitHubStateStore } from '../state/github-store.js'
+import { GitHubStateStore, type GitHubStateStoreOptions } from '../state/github-store.js'
 import type { StateStore } from '../state/store.js'
-import { actionsExec } from '../traffic/exec.js'
-import { createTrafficProvider, systemClock, type TrafficProvider } from '../traffic/provider.js'
+import { actionsExec, type Exec } from '../traffic/exec.js'
+import { createTrafficProvider, type TrafficDeps, type TrafficProvider } from '../traffic/provider.js'
 import { ROLLGATE_VERSION } from '../version.js'
 import { environmentOf } from './analysis-plan.js'
+import { systemClock, type Clock } from './analysis-run.js'
 import { createHookRunner, type HookRunner } from './hooks.js'
 import type { LifecycleDeps } from './lifecycle.js'
 import { createGitHubReporter, type RolloutReporter } from './reporter.js'
 import { toTrafficConfig } from './traffic-config.js'
 
+export interface ActionDeps {
+  /** Builds the GitHub client for the action's token. */
+  github(options: { token: string; logger: Logger }): Octokit
+  clock: Clock
+  /** The traffic provider for an environment's `traffic:` block. */
+  traffic(config: Traffic, deps: TrafficDeps): TrafficProvider
+  /** The metrics provider for an analysis template's `provider:` block. */
+  metrics(config: MetricsProviderConfig, deps: MetricsProviderDeps): MetricsProvider
+  /** Runs commands (traffic `command` provider, kubectl): argv only, never a shell. */
+  exec: Exec
+  fetch: typeof fetch
+  /** The rollout-record store (default: the GitHub store on the `rollgate-state` branch). */
+  store(options: GitHubStateStoreOptions): StateStore
+  /** Reads the policy file. */
+  files: PolicyFiles
+}
+
+/** Whether the API root is on this machine: a local proxy or fake has no secondary rate limits to respect. */
+export function isLocalApi(apiUrl: string): boolean {
+  try {
+    const host = new URL(apiUrl).hostname
+    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
+  } catch {
+    return false
+  }
+}
+
+export function productionDeps(io: ActionIO): ActionDeps {
+  return {
+    github: ({ token, logger }) =>
+      // GitHub asks for a second between writes; an API on this machine is not GitHub's.
+      createGitHubClient({ token, version: ROLLGATE_VERSION, logger, env: io.env, paceWrites: !isLocalApi(resolveApiUrl(io.env)) }),
+    clock: systemClock,
+    traffic: (config, deps) => createTrafficProvider(toTrafficConfig(config), deps),
+    metrics: createMetricsProvider,
+    exec: actionsExec(),
+    fetch: globalThis.fetch,
+    store: (options) => new GitHubStateStore(options),
+    files: nodeFiles,
+  }
+}
+
+/** The parts an action builds from its deps once its policy is loaded. */
 export interface ActionRuntime {
   run: RunContext
   logger: Logger
@@ -29,22 +77,22 @@ export interface ActionRuntime {
   reporter: RolloutReporter
   hooks: HookRunner
   traffic(policy: Policy, environment: string): TrafficProvider
+  metrics(config: MetricsProviderConfig): MetricsProvider
   command(): CommandContext
 }
 
-export function createActionRuntime(io: ActionIO, token: string, policy: Policy): ActionRuntime {
-  const logger = actionLogger(io)
+export function createActionRuntime(io: ActionIO, deps: ActionDeps, token: string, policy: Policy, logger: Logger = actionLogger(io)): ActionRuntime {
   const run = readRunContext(io.env)
-  // GitHub asks for a second between writes; tests against the local fake turn the pacing off.
-  const paceWrites = io.env['ROLLGATE_GITHUB_PACING'] !== 'off'
-  const octokit = createGitHubClient({ token, version: ROLLGATE_VERSION, logger, env: io.env, paceWrites })
+  const octokit = deps.github({ token, logger })
   const repo = { owner: run.owner, repo: run.repo }
-  const store = new GitHubStateStore({
+  const clock = deps.clock
+  const store = deps.store({
     github: octokit.rest,
     repo,
     production: (environment) => policy.environments[environment]?.production ?? false,
     logUrl: runUrl(run),
     logger,
+    clock: () => clock.now(),
   })
   const pr = pullRequestNumber(run)
   const reporter = createGitHubReporter({
@@ -55,7 +103,8 @@ export function createActionRuntime(io: ActionIO, token: string, policy: Policy)
     summary: stepSummaryWriter(io),
     logger,
   })
-  const hooks = createHookRunner({ logger, env: io.env, ...(io.env['GITHUB_WORKSPACE'] ? { cwd: io.env['GITHUB_WORKSPACE'] } : {}) })
+  const hooks = createHookRunner({ logger, env: io.env, fetch: deps.fetch, ...(io.env['GITHUB_WORKSPACE'] ? { cwd: io.env['GITHUB_WORKSPACE'] } : {}) })
+  const trafficClock = { now: () => clock.now().getTime(), sleep: (ms: number) => clock.sleep(ms) }
   return {
     run,
     logger,
@@ -63,15 +112,15 @@ export function createActionRuntime(io: ActionIO, token: string, policy: Policy)
     store,
     reporter,
     hooks,
-    traffic: (p, environment) =>
-      createTrafficProvider(toTrafficConfig(environmentOf(p, environment).traffic), { exec: actionsExec(), fetch, logger, clock: systemClock }),
+    traffic: (p, environment) => deps.traffic(environmentOf(p, environment).traffic, { exec: deps.exec, fetch: deps.fetch, logger, clock: trafficClock }),
+    metrics: (config) => deps.metrics(config, { logger, env: io.env, fetch: deps.fetch, now: () => clock.now(), sleep: (ms) => clock.sleep(ms) }),
     command: () => ({
       runId: run.runId,
       runAttempt: run.runAttempt,
       job: run.job,
       ...(io.env['GITHUB_ACTION'] ? { step: io.env['GITHUB_ACTION'] } : {}),
       actor: run.actor,
-      now: new Date(),
+      now: clock.now(),
     }),
   }
 }

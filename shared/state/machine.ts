@@ -16,6 +16,7 @@
  * (a re-run should analyse afresh). A command whose target is already in force is a no-op.
  */
 import { ConfigError } from '../errors.js'
+import type { ReasonCode } from '../reason-codes.js'
 import {
   formatRun,
   lastKnownGood,
@@ -104,6 +105,9 @@ export interface Transition {
 
 /** A command the rollout's state does not allow; the message names the state and what is allowed. */
 export class IllegalMoveError extends ConfigError {
+  protected override defaultReasonCode(): ReasonCode {
+    return 'illegal-move'
+  }
   constructor(
     message: string,
     readonly state: string,

@@ -14,6 +14,7 @@
  *   (deploy-canary is refused while a canary is out).
  */
 import { ConfigError } from '../errors.js'
+import type { ReasonCode } from '../reason-codes.js'
 import {
   formatRun,
   idleRecord,
@@ -64,12 +65,17 @@ export interface StateStore {
   release(environment: string, owner: RunRef): Promise<Snapshot | undefined>
   /** The bounded history, oldest first. */
   history(environment: string): Promise<HistoryEntry[]>
+  /** The record this store last read or wrote for the environment, without a request (for error reports). */
+  lastSeen?(environment: string): RolloutRecord | undefined
   /** The newest version that served all traffic and was not reverted since (see record.ts). */
   lastKnownGood(environment: string): Promise<VersionRef | undefined>
 }
 
 /** Someone else holds the lease and it has not expired. */
 export class LeaseHeldError extends ConfigError {
+  protected override defaultReasonCode(): ReasonCode {
+    return 'lease-held'
+  }
   constructor(
     readonly environment: string,
     readonly lease: Lease,
@@ -85,6 +91,9 @@ export class LeaseHeldError extends ConfigError {
 
 /** The stored record changed between this command's read and its write. */
 export class StateConflictError extends ConfigError {
+  protected override defaultReasonCode(): ReasonCode {
+    return 'state-conflict'
+  }
   constructor(
     readonly environment: string,
     where: string,
@@ -189,6 +198,10 @@ export abstract class BaseStateStore implements StateStore {
         throw error
       }
     }
+  }
+
+  lastSeen(environment: string): RolloutRecord | undefined {
+    return this.known.get(environment)?.record
   }
 
   async history(environment: string): Promise<HistoryEntry[]> {

@@ -13,6 +13,7 @@
  * rollback and abort still work, since they set the weight outright.
  */
 import { ConfigError, errorMessage } from '../errors.js'
+import type { ReasonCode } from '../reason-codes.js'
 import {
   beginMove,
   decide,
@@ -59,7 +60,11 @@ export interface TransitionOutcome extends Transition {
 }
 
 /** A pending move of a run that is gone, and no way to read where traffic is. */
-export class InterruptedMoveError extends ConfigError {}
+export class InterruptedMoveError extends ConfigError {
+  protected override defaultReasonCode(): ReasonCode {
+    return 'interrupted-move'
+  }
+}
 
 export function runRef(context: CommandContext): RunRef {
   return { runId: context.runId, runAttempt: context.runAttempt, job: context.job }
@@ -129,7 +134,7 @@ export async function runTransition(request: TransitionRequest): Promise<Transit
     throw new ConfigError(
       `${environment}: traffic moved to ${transition.move.to}% but the record could not be written (${why}). The record keeps the ` +
         `pending move, so the next command repairs it from the traffic provider's read-back, or says how to`,
-      { cause: error },
+      { cause: error, reasonCode: 'record-write-failed' },
     )
   }
 }

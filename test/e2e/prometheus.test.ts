@@ -125,7 +125,7 @@ analysis:
       inputs: { environment: 'production', ...inputs },
       cwd: workspace as string,
       apiUrl: github.url,
-      env: { GITHUB_SHA: sha, ROLLGATE_GITHUB_PACING: 'off', GITHUB_ACTION: `${bundle}-${github.requests.length}` },
+      env: { GITHUB_SHA: sha, GITHUB_ACTION: `${bundle}-${github.requests.length}` },
       event: { name: 'pull_request', payload: { number: pr, pull_request: { number: pr, head: { sha } } } },
       timeoutMs: 120_000,
     })

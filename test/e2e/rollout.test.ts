@@ -103,7 +103,7 @@ async function step(bundle: string, inputs: Record<string, string>, sha: string,
     inputs: { environment: 'production', ...inputs },
     cwd: workspace,
     apiUrl: github.url,
-    env: { GITHUB_SHA: sha, ROLLGATE_GITHUB_PACING: 'off', GITHUB_ACTION: `${bundle}-${before}` },
+    env: { GITHUB_SHA: sha, GITHUB_ACTION: `${bundle}-${before}` },
     event: { name: 'pull_request', payload: { number: pr, pull_request: { number: pr, head: { sha } } } },
     timeoutMs: 90_000,
   })

@@ -1,0 +1,56 @@
+/**
+ * The one closed list of reason codes. Every action ends by writing its `result` output with one of
+ * these (successes, refusals and failures alike), so a workflow can branch on
+ * `fromJSON(steps.x.outputs.result).reasonCode`. schema/result.schema.json and docs/reason-codes.md
+ * are generated from this list (`npm run gen:reason-codes`) and a test keeps them in sync.
+ *
+ * Adding a code: add it here with its one-line description, regenerate, and throw it (errors carry
+ * their code, see shared/errors.ts). Nobody keeps a second list.
+ */
+
+export const REASON_CODES = {
+  // Endings where the command did its job.
+  applied: 'The command changed the rollout (and moved traffic where it needed to).',
+  noop: 'Nothing to do: the rollout is already in the state the command asks for.',
+  replayed: 'The same command of this workflow run was already applied (a re-run); nothing was done twice.',
+  repaired: 'An interrupted traffic move was settled at the weight the operator stated (promote `repair-weight`).',
+  pass: 'analyze: the canary is proven no worse than the tolerance.',
+  fail: 'analyze: a regression is proven.',
+  inconclusive: 'analyze: no decision within the maximum duration (or no data).',
+  continue: 'analyze (`mode: once`): not decided yet; run it again after the next interval.',
+
+  // Refusals: nothing moved; the message says what to do.
+  'invalid-input': 'An action input is missing or malformed; the message names the input and what it accepts.',
+  'invalid-policy': 'The policy file has errors; each is annotated at file:line:column.',
+  'unknown-environment': 'The environment is not defined in the policy (GitHub matches environment names case-insensitively).',
+  'illegal-move': 'The rollout\'s state does not allow this command; the message names the state and the commands it accepts.',
+  'analysis-required': 'promote refused: the step\'s analysis has not passed for this canary (template, version and SHA).',
+  'stable-version-unknown': 'deploy-canary refused: the first rollout of an environment needs the stable version (input `stable-version` or `environments.<env>.stableVersion`).',
+  'lease-held': 'Another Rollgate command holds the environment\'s lease; wait for it to finish or for the lease to expire.',
+  'state-conflict': 'The rollout record changed while this command ran; run the command again to act on the new state.',
+  'interrupted-move': 'An earlier command stopped between moving traffic and recording it, and the traffic provider cannot read the weight back; the message names the command that settles it.',
+  'not-available': 'The action is not available in this version of Rollgate.',
+
+  // Failures: something outside Rollgate failed; the record says what is in force.
+  'traffic-failed': 'The traffic provider failed; the previous weights were restored and recorded.',
+  'hook-failed': 'A step hook failed; traffic was not moved past it.',
+  'record-write-failed': 'Traffic moved but the record could not be written; the record keeps the pending move for the next command to repair.',
+  'github-api-error': 'A GitHub API call failed after its retries; the message names the call.',
+  'provider-error': 'An upstream service (metrics, traffic backend, webhook) failed; the message names the service and the call.',
+  'internal-error': 'A bug in Rollgate; the log holds the stack. Please report it.',
+} as const satisfies Record<string, string>
+
+export type ReasonCode = keyof typeof REASON_CODES
+
+export const REASON_CODE_LIST = Object.keys(REASON_CODES) as ReasonCode[]
+
+export function isReasonCode(value: unknown): value is ReasonCode {
+  return typeof value === 'string' && Object.hasOwn(REASON_CODES, value)
+}
+
+/** The actions that write a `result` output. */
+export const RESULT_ACTIONS = ['deploy-canary', 'analyze', 'promote', 'rollback', 'flag-cleanup', 'router'] as const
+export type ResultAction = (typeof RESULT_ACTIONS)[number]
+
+/** Version of the `result` output's shape; bumped only on an incompatible change. */
+export const RESULT_SCHEMA_VERSION = 1

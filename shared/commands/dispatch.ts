@@ -16,7 +16,7 @@ import type { IssueCommentEvent } from '@octokit/webhooks-types'
 import type { Policy } from '../config/policy.generated.js'
 import type { Logger } from '../action/logger.js'
 import type { RepoRef } from '../github/ports.js'
-import type { CommandContext } from '../state/machine.js'
+import { IllegalMoveError, type CommandContext } from '../state/machine.js'
 import type { StateStore } from '../state/store.js'
 import { runTransition } from '../state/transition.js'
 import { LeaseHeldError } from '../state/store.js'
@@ -50,33 +50,14 @@ import {
   type CommandLabel,
   type ReplyPort,
 } from './reply.js'
-import { errorMessage } from '../errors.js'
+import { errorMessage, isUserError, reasonCodeOf } from '../errors.js'
+import type { ReasonCode } from '../reason-codes.js'
 
 /** Commands the router hands to a lifecycle action in an environment-protected job. */
 export const DISPATCHED: readonly CommandName[] = ['canary', 'promote', 'rollback', 'analyze']
 
-export type RouterCode =
-  | 'ignored'
-  | 'unknown-command'
-  | 'invalid-command'
-  | 'unknown-environment'
-  | 'ambiguous-environment'
-  | 'denied-role'
-  | 'denied-bot'
-  | 'denied-edited'
-  | 'denied-fork'
-  | 'denied-branch-policy'
-  | 'checks-pending'
-  | 'checks-failed'
-  | 'pr-closed'
-  | 'busy'
-  | 'dispatched'
-  | 'replied'
-  | 'applied'
-  | 'noop'
-
 export interface RouterOutcome {
-  reasonCode: RouterCode
+  reasonCode: ReasonCode
   message: string
   command?: CommandName
   environment?: string
@@ -136,7 +117,7 @@ export async function routeComment(event: IssueCommentEvent, deps: RouterDeps): 
     const role = await readRoleName(github, repo, sender.login)
     const judged = judgeRole(role, neededForHelp(policy), policy, sender.login)
     if (!judged.allowed) return deny(judged, { command: 'help' }, pr, commentId, deps)
-    const code: RouterCode = /^unknown command|needs a command/.test(parsed.problem.message) ? 'unknown-command' : 'invalid-command'
+    const code: ReasonCode = /^unknown command|needs a command/.test(parsed.problem.message) ? 'unknown-command' : 'invalid-command'
     await react(github, repo, commentId, 'confused')
     const reply = await createReply(github, repo, pr, replyInvalid(parsed.problem, policy, parsed.ignored))
     return { reasonCode: code, message: parsed.problem.message, pr, commentId: reply.id }
@@ -227,7 +208,7 @@ async function deny(
   }
 }
 
-async function refuse(code: RouterCode, message: string, label: CommandLabel, base: RouterOutcome, commentId: number, deps: RouterDeps): Promise<RouterOutcome> {
+async function refuse(code: ReasonCode, message: string, label: CommandLabel, base: RouterOutcome, commentId: number, deps: RouterDeps): Promise<RouterOutcome> {
   await react(deps.github, deps.repo, commentId, 'confused')
   const reply = await createReply(deps.github, deps.repo, base.pr as number, replyRefused(label, code, message, deps.runUrl))
   return { ...base, reasonCode: code, message, commentId: reply.id }
@@ -252,7 +233,7 @@ async function pauseOrResume(
   await react(deps.github, deps.repo, commentId, 'eyes')
   const env = policy.environments[environment]
   let ok = true
-  let code: RouterCode
+  let code: ReasonCode
   let message: string
   try {
     const outcome = await runTransition({
@@ -266,10 +247,11 @@ async function pauseOrResume(
     code = outcome.effect === 'noop' ? 'noop' : 'applied'
     message = outcome.message
   } catch (error) {
+    // A refusal (no rollout to pause, the lease held) is answered; anything else fails the run.
+    if (!isUserError(error) || !(error instanceof LeaseHeldError || error instanceof IllegalMoveError)) throw error
     ok = false
-    code = error instanceof LeaseHeldError ? 'busy' : 'noop'
-    message = errorMessage(error)
-    if (!(error instanceof LeaseHeldError) && !(error as { state?: unknown }).state) throw error
+    code = reasonCodeOf(error)
+    message = error instanceof LeaseHeldError ? `busy: ${errorMessage(error)}` : errorMessage(error)
   }
   await react(deps.github, deps.repo, commentId, ok ? 'rocket' : 'confused')
   const reply = await createReply(deps.github, deps.repo, base.pr as number, replyFinished(label, ok, code, message, deps.runUrl))

@@ -3,10 +3,9 @@
  * workflow's `if: needs.rollgate.outputs.command == 'promote'` can never fire on a denial or an
  * error; `result` is written on every ending.
  */
-import { errorMessage } from '../errors.js'
+import { errorMessage, reasonCodeOf } from '../errors.js'
+import { RESULT_SCHEMA_VERSION } from '../reason-codes.js'
 import type { RouterOutcome } from './dispatch.js'
-
-export const ROUTER_RESULT_SCHEMA_VERSION = 1
 
 export interface RouterOutputs {
   command: string
@@ -29,9 +28,9 @@ export function routerResult(outcome: RouterOutcome | undefined, error?: unknown
     args: JSON.stringify(outcome?.args ?? {}),
     commentId: outcome?.commentId !== undefined ? String(outcome.commentId) : '',
   }
-  const reasonCode = outcome?.reasonCode ?? errorCode(error)
+  const reasonCode = outcome?.reasonCode ?? reasonCodeOf(error)
   const json = JSON.stringify({
-    schemaVersion: ROUTER_RESULT_SCHEMA_VERSION,
+    schemaVersion: RESULT_SCHEMA_VERSION,
     action: 'router',
     reasonCode,
     message: outcome?.message ?? (error === undefined ? '' : errorMessage(error)),
@@ -41,11 +40,7 @@ export function routerResult(outcome: RouterOutcome | undefined, error?: unknown
     ...(outcome?.pr !== undefined ? { pr: outcome.pr } : {}),
     ...(outcome?.args && Object.keys(outcome.args).length > 0 ? { args: outcome.args } : {}),
     ...(outcome?.commentId !== undefined ? { commentId: outcome.commentId } : {}),
+    rollout: null,
   })
   return { outputs, json }
-}
-
-function errorCode(error: unknown): string {
-  const code = (error as { reasonCode?: unknown } | undefined)?.reasonCode
-  return typeof code === 'string' ? code : 'internal-error'
 }

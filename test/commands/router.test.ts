@@ -196,7 +196,7 @@ describe('router', () => {
     expect(run.result['reasonCode']).toBe('unknown-command')
     expect(run.reactions).toEqual(['confused'])
     expect(run.replies[0]).toContain('Did you mean `promote`?')
-    expect(run.replies[0]).toContain('/rollgate promote [environment] [--to N | --full]')
+    expect(run.replies[0]).toContain('/rollgate promote [environment] [--to N \\| --full]')
     expect(run.outputs['command']).toBe('')
     const env = await command(github, '/rollgate promote prodution', 'walt')
     expect(env.result['reasonCode']).toBe('unknown-environment')

@@ -75,7 +75,7 @@ export function commentEvent(input: CommentEventInput): IssueCommentEvent {
   const action = input.action ?? 'created'
   const event = example(action) as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
   const { owner, repo } = input.github.state
-  const user = (login: string, type: string) => ({ ...event['sender'], login, id: 100_000 + login.length, type, node_id: 'U_' + login, html_url: `https://github.com/${login}` })
+  const user = (login: string, type: string) => ({ ...event['sender'], login, id: 100_000 + login.length, type, node_id: 'U_' + login, html_url: `https://github.com/${encodeURIComponent(login)}` })
   event['sender'] = user(input.login, input.senderType ?? 'User')
   event['comment'] = { ...event['comment'], id: input.commentId, body: input.body, user: user(input.author ?? input.login, input.senderType ?? 'User') }
   event['issue'] = { ...event['issue'], number: input.pr }

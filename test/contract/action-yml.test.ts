@@ -77,7 +77,7 @@ describe.each(entries)('$name action.yml', ({ name, dir, meta, inputsModule }) =
     const statements = index.split('\n').filter((l) => l.trim() !== '')
     expect(statements).toHaveLength(3) // two imports and `void runAction(main, { action })`
     // An action names itself so runAction can write its `result` output when main throws.
-    expect(statements[2]).toBe(name === 'router' ? 'void runAction(main)' : `void runAction(main, { action: '${name}' })`)
+    expect(statements[2]).toBe(`void runAction(main, { action: '${name}' })`)
   })
 
   it('README tables are generated from action.yml (run npm run docs)', () => {

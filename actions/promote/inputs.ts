@@ -1,8 +1,9 @@
+import { readExpectedSha, readReplyCommentId, } from '../../shared/commands/action-hooks.js'
 import type { ActionIO } from '../../shared/action/io.js'
 import { InputError } from '../../shared/errors.js'
 import { readBoolean, readEnvironment, readGitHubToken, readPercent, readPolicyPath } from '../../shared/action/inputs.js'
 
-export const INPUT_NAMES = ['policy', 'environment', 'to', 'full', 'github-token'] as const
+export const INPUT_NAMES = ['policy', 'environment', 'to', 'full', 'github-token', 'expected-sha', 'reply-comment-id'] as const
 
 export interface PromoteInputs {
   policy: string
@@ -10,6 +11,8 @@ export interface PromoteInputs {
   to: number | undefined
   full: boolean
   token: string
+  expectedSha: string | undefined
+  replyCommentId: number | undefined
 }
 
 export function readPromoteInputs(io: ActionIO): PromoteInputs {
@@ -18,5 +21,5 @@ export function readPromoteInputs(io: ActionIO): PromoteInputs {
   if (full && to !== undefined && to !== 100) {
     throw new InputError(`Inputs 'to' (${to}) and 'full' (true) contradict each other; give one of them.`)
   }
-  return { policy: readPolicyPath(io), environment: readEnvironment(io), to, full, token: readGitHubToken(io) }
+  return { policy: readPolicyPath(io), environment: readEnvironment(io), to, full, token: readGitHubToken(io), expectedSha: readExpectedSha(io), replyCommentId: readReplyCommentId(io) }
 }

@@ -38,6 +38,9 @@ const VALID: Record<string, string> = {
   full: 'false',
   reason: 'error rate doubled',
   'dry-run': 'true',
+  sha: 'a'.repeat(40),
+  'expected-sha': 'a'.repeat(40),
+  'reply-comment-id': '1234',
 }
 
 class RecordingIO extends FakeActionIO {

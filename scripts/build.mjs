@@ -14,7 +14,7 @@ const actions = (await readdir(join(root, 'actions'), { withFileTypes: true }))
   .sort()
 const entries = [
   ...actions.map((name) => ({ name, entry: `actions/${name}/index.ts` })),
-  { name: 'router', entry: 'root/index.ts' },
+  { name: 'router', entry: 'router/index.ts' },
   { name: 'cli', entry: 'cli/index.ts' },
 ]
 const only = process.argv.slice(2)

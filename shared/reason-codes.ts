@@ -33,6 +33,24 @@ export const REASON_CODES = {
   'flags-without-owner': 'flag-cleanup (`check`): the pull request adds flags without an owner and an expiry; each is annotated at file:line.',
   'not-available': 'The action is not available in this version of Rollgate.',
 
+  // Comment commands (router, and the lifecycle actions it dispatches to): see docs/commands.md.
+  dispatched: 'router: the command is authorized and its outputs select the environment-protected job that runs it.',
+  replied: 'router: the command (status, help) was answered in a reply comment; nothing was dispatched.',
+  ignored: 'router: the comment holds no /rollgate command (or is on an issue, deleted, or an edit that kept the command); nothing was answered.',
+  'unknown-command': 'router: the comment names no known /rollgate command; the reply has a did-you-mean and the help.',
+  'invalid-command': 'router: the command line is malformed (a bad option, number or quote, trailing words); the reply names the mistake and its column.',
+  'ambiguous-environment': 'router: the command names no environment and the policy has several, or the name matches two policy keys.',
+  'denied-role': 'router: the commenter (on an edit, the editor) lacks the role the environment\'s `protect` asks for, or has a custom role `commands.roles` does not map.',
+  'denied-bot': 'router: the comment is from a bot and the policy does not set `commands.allowBots`; bots get no reply.',
+  'denied-edited': 'router: the command comes from an edited comment and the policy does not set `commands.allowEdited`.',
+  'denied-fork': 'router: the pull request comes from a fork and `environments.<env>.allowForks` is not set.',
+  'denied-branch-policy': 'router: the pull request\'s head branch does not pass the GitHub environment\'s deployment branch policy.',
+  'checks-pending': 'router: canary refused while check runs or statuses on the pull request head are still running (`commands.requireChecks`).',
+  'checks-failed': 'router: canary refused because check runs or statuses on the pull request head failed (`commands.requireChecks`).',
+  'sha-changed': 'deploy-canary, promote: the pull request head or the rollout\'s SHA is no longer the `expected-sha` the command was read at.',
+  'pr-closed': 'router, deploy-canary, promote: the pull request is closed or merged; canary and promote act on open pull requests only.',
+  paused: 'promote: the rollout is paused (`/rollgate pause`); `/rollgate resume` first. Analysis keeps running and a fail still rolls back.',
+
   // Failures: something outside Rollgate failed; the record says what is in force.
   'traffic-failed': 'The traffic provider failed; the previous weights were restored and recorded.',
   'hook-failed': 'A step hook failed; traffic was not moved past it.',

@@ -1,8 +1,9 @@
+import { readExpectedSha, readReplyCommentId } from '../../shared/commands/action-hooks.js'
 import type { ActionIO } from '../../shared/action/io.js'
 import { InputError } from '../../shared/errors.js'
 import { readBoolean, readEnvironment, readGitHubToken, readInteger, readPercent, readPolicyPath } from '../../shared/action/inputs.js'
 
-export const INPUT_NAMES = ['policy', 'environment', 'to', 'full', 'repair-weight', 'github-token'] as const
+export const INPUT_NAMES = ['policy', 'environment', 'to', 'full', 'repair-weight', 'github-token', 'expected-sha', 'reply-comment-id'] as const
 
 export interface PromoteInputs {
   policy: string
@@ -12,6 +13,8 @@ export interface PromoteInputs {
   /** Settle an interrupted move at this weight instead of promoting. */
   repairWeight: number | undefined
   token: string
+  expectedSha: string | undefined
+  replyCommentId: number | undefined
 }
 
 export function readPromoteInputs(io: ActionIO): PromoteInputs {
@@ -24,5 +27,14 @@ export function readPromoteInputs(io: ActionIO): PromoteInputs {
   if (repairWeight !== undefined && (to !== undefined || full)) {
     throw new InputError(`Input 'repair-weight' (${repairWeight}) settles an interrupted move and promotes nothing; give it without 'to' and 'full'.`)
   }
-  return { policy: readPolicyPath(io), environment: readEnvironment(io), to, full, repairWeight, token: readGitHubToken(io) }
+  return {
+    policy: readPolicyPath(io),
+    environment: readEnvironment(io),
+    to,
+    full,
+    repairWeight,
+    token: readGitHubToken(io),
+    expectedSha: readExpectedSha(io),
+    replyCommentId: readReplyCommentId(io),
+  }
 }

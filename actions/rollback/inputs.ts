@@ -1,13 +1,15 @@
+import { readReplyCommentId } from '../../shared/commands/action-hooks.js'
 import type { ActionIO } from '../../shared/action/io.js'
 import { readEnvironment, readGitHubToken, readPolicyPath, readString } from '../../shared/action/inputs.js'
 
-export const INPUT_NAMES = ['policy', 'environment', 'reason', 'github-token'] as const
+export const INPUT_NAMES = ['policy', 'environment', 'reason', 'github-token', 'reply-comment-id'] as const
 
 export interface RollbackInputs {
   policy: string
   environment: string
   reason: string
   token: string
+  replyCommentId: number | undefined
 }
 
 export function readRollbackInputs(io: ActionIO): RollbackInputs {
@@ -16,5 +18,6 @@ export function readRollbackInputs(io: ActionIO): RollbackInputs {
     environment: readEnvironment(io),
     reason: readString(io, 'reason', 'rollback requested'),
     token: readGitHubToken(io),
+    replyCommentId: readReplyCommentId(io),
   }
 }

@@ -3,6 +3,7 @@ import { rollback } from '../../shared/rollout/lifecycle.js'
 import { loadPolicyFor, resolveEnvironment } from '../../shared/rollout/policy.js'
 import { lifecycleResult } from '../../shared/rollout/result.js'
 import { createActionRuntime, lifecycleDeps, productionDeps, type ActionDeps } from '../../shared/rollout/runtime.js'
+import { commandReply, withCommandReply } from '../../shared/commands/action-hooks.js'
 import { readRollbackInputs } from './inputs.js'
 
 export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)): Promise<void> {
@@ -10,7 +11,9 @@ export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)):
   const policy = await loadPolicyFor(inputs.policy, { environment: inputs.environment }, io.env, deps.files)
   const environment = resolveEnvironment(policy, inputs.environment)
   const runtime = createActionRuntime(io, deps, inputs.token, policy)
-  const outcome = await rollback({ policy, environment, reason: inputs.reason }, lifecycleDeps(runtime, policy, environment))
+  // No expected-sha here: a rollback must always be possible, whatever the pull request did since.
+  const reply = commandReply(runtime.octokit.rest, runtime.run, runtime.logger, inputs.replyCommentId, { command: 'rollback', environment })
+  const outcome = await withCommandReply(reply, () => rollback({ policy, environment, reason: inputs.reason }, lifecycleDeps(runtime, policy, environment)))
   io.setOutput('weight', String(outcome.record.weight))
   io.setOutput('result', lifecycleResult('rollback', outcome))
 }

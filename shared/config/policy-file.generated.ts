@@ -46,6 +46,11 @@ export interface RawEnvironment {
    */
   protect?: RawProtect
   /**
+   * Accept `/rollgate` commands on pull requests from forks for this environment.
+   * @default false
+   */
+  allowForks?: boolean
+  /**
    * What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).
    * @default "hold"
    */
@@ -164,6 +169,16 @@ export interface RawProtect {
    * @default "write"
    */
   resume?: string
+  /**
+   * Role needed for `/rollgate status`.
+   * @default "read"
+   */
+  status?: string
+  /**
+   * Role needed for `/rollgate help`.
+   * @default "read"
+   */
+  help?: string
 }
 
 /** Which PR comments are read as commands. */
@@ -174,10 +189,20 @@ export interface RawCommands {
    */
   allowBots?: boolean
   /**
-   * Accept commands from edited comments (their text can change after review).
+   * Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.
    * @default false
    */
   allowEdited?: boolean
+  /**
+   * `/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted).
+   * @default true
+   */
+  requireChecks?: boolean
+  /**
+   * Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.
+   * @default {}
+   */
+  roles?: Record<string, 'read' | 'triage' | 'write' | 'maintain' | 'admin'>
 }
 
 /** The traffic provider, chosen by `provider`. */

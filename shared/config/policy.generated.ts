@@ -30,6 +30,8 @@ export interface Environment {
   steps: Step[]
   /** Minimum repository role needed to run each `/rollgate` command against this environment. */
   protect: Protect
+  /** Accept `/rollgate` commands on pull requests from forks for this environment. */
+  allowForks: boolean
   /** What happens when an analysis ends without a decision (not enough evidence by `maxDuration`). */
   onInconclusive: 'hold' | 'promote' | 'rollback'
 }
@@ -116,14 +118,22 @@ export interface Protect {
   pause: string
   /** Role needed for `/rollgate resume`. */
   resume: string
+  /** Role needed for `/rollgate status`. */
+  status: string
+  /** Role needed for `/rollgate help`. */
+  help: string
 }
 
 /** Which PR comments are read as commands. */
 export interface Commands {
   /** Accept commands from bot accounts. */
   allowBots: boolean
-  /** Accept commands from edited comments (their text can change after review). */
+  /** Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review. */
   allowEdited: boolean
+  /** `/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted). */
+  requireChecks: boolean
+  /** Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied. */
+  roles: Record<string, 'read' | 'triage' | 'write' | 'maintain' | 'admin'>
 }
 
 /** The traffic provider, chosen by `provider`. */

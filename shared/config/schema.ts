@@ -225,7 +225,7 @@ export const policySchema: JsonSchema = {
       type: 'string',
       minLength: 1,
       description:
-        'A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or the name of a custom role (which counts as its base role).',
+        'A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or a custom repository role listed in `commands.roles`. GitHub does not tell a workflow token which base role a custom role inherits, so a custom role counts only as the base role `commands.roles` maps it to; an unmapped custom role is denied.',
     },
     onInconclusive: {
       enum: ['hold', 'promote', 'rollback'],
@@ -251,6 +251,7 @@ export const policySchema: JsonSchema = {
           minItems: 1,
         }),
         protect: ref('protect', 'Minimum repository role needed to run each `/rollgate` command against this environment.', { default: {} }),
+        allowForks: bool('Accept `/rollgate` commands on pull requests from forks for this environment.', false),
         onInconclusive: onInconclusive('hold'),
       },
       ['traffic', 'steps'],
@@ -310,10 +311,20 @@ export const policySchema: JsonSchema = {
       analyze: ref('role', 'Role needed for `/rollgate analyze`.', { default: 'triage' }),
       pause: ref('role', 'Role needed for `/rollgate pause`.', { default: 'write' }),
       resume: ref('role', 'Role needed for `/rollgate resume`.', { default: 'write' }),
+      status: ref('role', 'Role needed for `/rollgate status`.', { default: 'read' }),
+      help: ref('role', 'Role needed for `/rollgate help`.', { default: 'read' }),
     }),
     commands: object('Which PR comments are read as commands.', {
       allowBots: bool('Accept commands from bot accounts.', false),
-      allowEdited: bool('Accept commands from edited comments (their text can change after review).', false),
+      allowEdited: bool('Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.', false),
+      requireChecks: bool('`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate\'s own excepted).', true),
+      roles: {
+        type: 'object',
+        description: 'Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.',
+        propertyNames: { type: 'string', minLength: 1, maxLength: 100 },
+        additionalProperties: { enum: ['read', 'triage', 'write', 'maintain', 'admin'], description: 'The base role this custom role counts as.' },
+        default: {},
+      },
     }),
 
     traffic: union('provider', 'The traffic provider, chosen by `provider`.', [

@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate21;
 export default validate21;
-const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/rollgate/rollgate/main/schema/rollgate.schema.json","title":"Rollgate policy","description":"The rollout policy read from `.github/rollgate.yml`: environments and their traffic steps, analysis templates and feature-flag cleanup. `${NAME}` in a string value is replaced by the environment variable NAME (`$${` writes a literal `${`).","type":"object","additionalProperties":false,"required":["version","environments"],"properties":{"version":{"const":1,"description":"Version of the policy file format. Always `1`."},"environments":{"type":"object","description":"Deployment environments by name (the GitHub environment name), each with its traffic provider and steps.","propertyNames":{"$ref":"#/definitions/environmentName"},"additionalProperties":{"$ref":"#/definitions/environment"}},"analysis":{"type":"object","description":"Analysis templates by name; steps refer to them with `analysis: <name>`.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/analysisTemplate"},"default":{}},"flags":{"$ref":"#/definitions/flags","description":"Feature-flag cleanup: where flags are defined, when they are stale and which files to scan."},"commands":{"$ref":"#/definitions/commands","description":"Who may drive rollouts from PR comments (`/rollgate ...`), beyond the roles in each environment's `protect`.","default":{}}},"definitions":{"duration":{"type":"string","pattern":"^(?=.*[1-9])([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","description":"A duration greater than zero: a number and a unit (ms, s, m, h, d), combined as in `1h30m`."},"percentage":{"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."},"url":{"type":"string","pattern":"^(https?://[^\\s]+|.*\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}.*)$","description":"An http:// or https:// URL."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":100,"description":"A name made of letters, digits and `-`, `_`, `.`, starting with a letter or digit."},"variableName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_.-]*$","maxLength":100,"description":"A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."},"environmentName":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 _./-]*$","maxLength":255,"description":"A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."},"argv":{"type":"array","items":{"type":"string"},"minItems":1,"description":"A command as a list of arguments, run without a shell; `{{weight}}`-style placeholders are filled in."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"HTTP headers sent with every request, by name."},"role":{"type":"string","minLength":1,"description":"A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or the name of a custom role (which counts as its base role)."},"onInconclusive":{"enum":["hold","promote","rollback"],"description":"`hold` keeps the current weight and waits for a `/rollgate` command, `promote` continues to the next step, `rollback` returns to the stable version."},"environment":{"type":"object","description":"One deployment environment.","properties":{"production":{"type":"boolean","description":"Marks the GitHub deployment as a production deployment.","default":false},"stableVersion":{"type":"string","minLength":1,"description":"The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."},"strategy":{"enum":["canary","blue-green"],"description":"`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.","default":"canary"},"traffic":{"$ref":"#/definitions/traffic","description":"How traffic moves between the stable and canary versions."},"steps":{"type":"array","description":"The rollout schedule, in order; the canary is promoted when the last step completes.","items":{"$ref":"#/definitions/step"},"minItems":1},"protect":{"$ref":"#/definitions/protect","description":"Minimum repository role needed to run each `/rollgate` command against this environment.","default":{}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).","default":"hold"}},"additionalProperties":false,"required":["traffic","steps"]},"step":{"type":"object","description":"One step of the rollout: set the canary weight, then wait, analyse or both.","properties":{"weight":{"type":"integer","minimum":0,"maximum":100,"description":"Percentage of traffic sent to the canary during this step."},"analysis":{"$ref":"#/definitions/name","description":"Name of the analysis template (under `analysis`) that judges this step."},"minDuration":{"$ref":"#/definitions/duration","description":"The step cannot pass before this long, even if the analysis proves the canary good earlier."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest this step's analysis may run; the template's `maxDuration` when unset."},"pause":{"description":"Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration.","oneOf":[{"const":"manual","description":"Wait for a `/rollgate resume` or `promote` command."},{"$ref":"#/definitions/duration"}]},"skippable":{"type":"boolean","description":"Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.","default":false},"before":{"type":"array","description":"Hooks run before the weight is set; a failing hook stops the rollout.","items":{"$ref":"#/definitions/hook"},"default":[]},"after":{"type":"array","description":"Hooks run after the step has passed, before the next step.","items":{"$ref":"#/definitions/hook"},"default":[]}},"additionalProperties":false,"required":["weight"]},"hook":{"type":"object","description":"A command or webhook run around a step.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/commandHook"},{"$ref":"#/definitions/webhookHook"}]},"commandHook":{"type":"object","description":"Runs a command (no shell); it passes when it exits 0.","properties":{"type":{"const":"command","description":"Selects this type: `command`."},"run":{"$ref":"#/definitions/argv","description":"The command and its arguments."},"timeout":{"$ref":"#/definitions/duration","description":"How long the command may take before it counts as failed.","default":"5m"},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","run"]},"webhookHook":{"type":"object","description":"Calls a URL with the rollout as a JSON body; it passes on a 2xx status.","properties":{"type":{"const":"webhook","description":"Selects this type: `webhook`."},"url":{"$ref":"#/definitions/url","description":"The URL to call."},"method":{"enum":["GET","POST","PUT"],"description":"HTTP method.","default":"POST"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Retries after a failed request.","default":0},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","url"]},"protect":{"type":"object","description":"Minimum role per command. A commenter below it gets a reply naming the role needed.","properties":{"canary":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate canary`.","default":"write"},"promote":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate promote`.","default":"write"},"rollback":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate rollback`.","default":"write"},"analyze":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate analyze`.","default":"triage"},"pause":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate pause`.","default":"write"},"resume":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate resume`.","default":"write"}},"additionalProperties":false},"commands":{"type":"object","description":"Which PR comments are read as commands.","properties":{"allowBots":{"type":"boolean","description":"Accept commands from bot accounts.","default":false},"allowEdited":{"type":"boolean","description":"Accept commands from edited comments (their text can change after review).","default":false}},"additionalProperties":false},"traffic":{"type":"object","description":"The traffic provider, chosen by `provider`.","discriminator":{"propertyName":"provider"},"oneOf":[{"$ref":"#/definitions/commandTraffic"},{"$ref":"#/definitions/gatewayApiTraffic"},{"$ref":"#/definitions/istioTraffic"},{"$ref":"#/definitions/nginxIngressTraffic"},{"$ref":"#/definitions/argoRolloutsTraffic"},{"$ref":"#/definitions/awsLambdaTraffic"},{"$ref":"#/definitions/haproxyTraffic"},{"$ref":"#/definitions/unleashTraffic"}]},"commandTraffic":{"type":"object","description":"Your own commands move traffic; `{{weight}}` (0-100), `{{version}}`, `{{stableVersion}}` and `{{environment}}` are filled in, each inside one argument (no shell).","properties":{"provider":{"const":"command","description":"Selects this provider: `command`."},"setWeight":{"$ref":"#/definitions/argv","description":"Command that sets the canary weight, e.g. `[./scripts/set-weight.sh, \"{{weight}}\"]`."},"getWeight":{"$ref":"#/definitions/argv","description":"Command that prints the current canary weight (0-100) on stdout, to detect drift."}},"additionalProperties":false,"required":["provider","setWeight"]},"gatewayApiTraffic":{"type":"object","description":"Kubernetes Gateway API: sets the weights of two backendRefs of an HTTPRoute.","properties":{"provider":{"const":"gateway-api","description":"Selects this provider: `gateway-api`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the HTTPRoute."},"route":{"type":"string","minLength":1,"description":"Name of the HTTPRoute."},"stable":{"type":"string","minLength":1,"description":"Service name of the stable backendRef."},"canary":{"type":"string","minLength":1,"description":"Service name of the canary backendRef."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","route","stable","canary"]},"istioTraffic":{"type":"object","description":"Istio: sets the weights of two destinations in a VirtualService HTTP route.","properties":{"provider":{"const":"istio","description":"Selects this provider: `istio`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the VirtualService."},"virtualService":{"type":"string","minLength":1,"description":"Name of the VirtualService."},"route":{"type":"string","minLength":1,"description":"Name of the HTTP route inside the VirtualService; every HTTP route holding both destinations when unset."},"stable":{"$ref":"#/definitions/istioDestination","description":"Destination of the stable version."},"canary":{"$ref":"#/definitions/istioDestination","description":"Destination of the canary version."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","virtualService","stable","canary"]},"istioDestination":{"type":"object","description":"An Istio destination.","properties":{"host":{"type":"string","minLength":1,"description":"Destination host (a Kubernetes Service name or FQDN)."},"subset":{"type":"string","minLength":1,"description":"DestinationRule subset, when both versions share a host."}},"additionalProperties":false,"required":["host"]},"nginxIngressTraffic":{"type":"object","description":"ingress-nginx: sets `nginx.ingress.kubernetes.io/canary-weight` on the canary Ingress.","properties":{"provider":{"const":"nginx-ingress","description":"Selects this provider: `nginx-ingress`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Ingress."},"ingress":{"type":"string","minLength":1,"description":"Name of the canary Ingress (the one annotated `canary: \"true\"`)."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","ingress"]},"argoRolloutsTraffic":{"type":"object","description":"Drives an existing Argo Rollouts Rollout (set weight, promote, abort) through its controller.","properties":{"provider":{"const":"argo-rollouts","description":"Selects this provider: `argo-rollouts`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Rollout."},"rollout":{"type":"string","minLength":1,"description":"Name of the Rollout."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long the controller may take to report the new weight.","default":"2m"}},"additionalProperties":false,"required":["provider","namespace","rollout"]},"awsLambdaTraffic":{"type":"object","description":"AWS Lambda: weighted alias routing between two function versions.","properties":{"provider":{"const":"aws-lambda","description":"Selects this provider: `aws-lambda`."},"function":{"type":"string","minLength":1,"description":"Function name or ARN."},"alias":{"type":"string","minLength":1,"description":"Alias whose routing configuration is changed."},"region":{"type":"string","minLength":1,"description":"AWS region; `AWS_REGION` when unset."}},"additionalProperties":false,"required":["provider","function","alias"]},"haproxyTraffic":{"type":"object","description":"HAProxy runtime API: sets the weights of two servers in a backend. Set exactly one of `socket` or `address`.","properties":{"provider":{"const":"haproxy","description":"Selects this provider: `haproxy`."},"socket":{"type":"string","minLength":1,"description":"Path of the runtime API Unix socket (`stats socket`)."},"address":{"type":"string","minLength":1,"description":"`host:port` of the runtime API over TCP."},"backend":{"type":"string","minLength":1,"description":"Backend holding both servers."},"stable":{"type":"string","minLength":1,"description":"Server name of the stable version."},"canary":{"type":"string","minLength":1,"description":"Server name of the canary version."}},"additionalProperties":false,"required":["provider","backend","stable","canary"]},"unleashTraffic":{"type":"object","description":"Unleash: the canary is a feature flag whose gradual-rollout percentage is the weight.","properties":{"provider":{"const":"unleash","description":"Selects this provider: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash API base URL, e.g. `https://unleash.example.com/api`."},"token":{"type":"string","minLength":1,"description":"Admin API token; write `${UNLEASH_TOKEN}` and keep the value in a secret."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"feature":{"type":"string","minLength":1,"description":"Feature flag name."},"environment":{"type":"string","minLength":1,"description":"Unleash environment name."},"strategyId":{"type":"string","minLength":1,"description":"Id of the flexible-rollout strategy to update; the feature's only flexible rollout in that environment when unset."}},"additionalProperties":false,"required":["provider","url","token","feature","environment"]},"analysisTemplate":{"type":"object","description":"How a step is judged: where the metrics come from, how often to look, and the checks.","properties":{"provider":{"$ref":"#/definitions/metricsProvider","description":"Where metrics come from, chosen by `type`."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks; each look queries every check over the last interval.","default":"1m"},"minDuration":{"$ref":"#/definitions/duration","description":"The analysis cannot pass before this long."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest the analysis may run before it ends inconclusive.","default":"30m"},"alpha":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1,"description":"False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.","default":0.05},"test":{"$ref":"#/definitions/statisticalTest","description":"The statistical test, chosen by `type`.","default":{"type":"sequential"}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when this template's analysis ends without a decision; the environment's `onInconclusive` when unset."},"variables":{"type":"object","description":"Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.","propertyNames":{"$ref":"#/definitions/variableName"},"additionalProperties":{"type":"string"},"default":{}},"checks":{"type":"array","description":"The checks judged at every look.","items":{"$ref":"#/definitions/check"},"minItems":1}},"additionalProperties":false,"required":["provider","checks"]},"statisticalTest":{"type":"object","description":"A statistical test.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/sequentialTest"},{"$ref":"#/definitions/mannWhitneyTest"}]},"sequentialTest":{"type":"object","description":"Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.","properties":{"type":{"const":"sequential","description":"Selects this type: `sequential`."}},"additionalProperties":false,"required":["type"]},"mannWhitneyTest":{"type":"object","description":"Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.","properties":{"type":{"const":"mann-whitney","description":"Selects this type: `mann-whitney`."},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"Confidence level of each check's interval (Kayenta uses 0.98).","default":0.98},"groupWeights":{"type":"object","description":"Weight of each check group in the score, out of 100; groups not listed share what is left equally.","additionalProperties":{"type":"number","minimum":0,"maximum":100},"default":{}},"passScore":{"type":"number","minimum":0,"maximum":100,"description":"Score at or above which the analysis passes.","default":95},"marginalScore":{"type":"number","minimum":0,"maximum":100,"description":"Score below which the analysis fails; between this and `passScore` it is inconclusive.","default":75}},"additionalProperties":false,"required":["type"]},"metricsProvider":{"type":"object","description":"A metrics provider.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/prometheusMetrics"},{"$ref":"#/definitions/datadogMetrics"},{"$ref":"#/definitions/cloudwatchMetrics"},{"$ref":"#/definitions/newrelicMetrics"},{"$ref":"#/definitions/httpMetrics"},{"$ref":"#/definitions/scrapeMetrics"}]},"prometheusMetrics":{"type":"object","description":"Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).","properties":{"type":{"const":"prometheus","description":"Selects this type: `prometheus`."},"address":{"$ref":"#/definitions/url","description":"Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"auth":{"$ref":"#/definitions/prometheusAuth","description":"Authentication, chosen by `type`."},"queryRange":{"type":"boolean","description":"Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.","default":false},"step":{"$ref":"#/definitions/duration","description":"Resolution of range queries; one point per interval when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","address"]},"prometheusAuth":{"type":"object","description":"Prometheus authentication.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/bearerAuth"},{"$ref":"#/definitions/basicAuth"},{"$ref":"#/definitions/headerAuth"}]},"bearerAuth":{"type":"object","description":"Sends `Authorization: Bearer <token>`.","properties":{"type":{"const":"bearer","description":"Selects this type: `bearer`."},"token":{"type":"string","minLength":1,"description":"The token; write `${NAME}`."}},"additionalProperties":false,"required":["type","token"]},"basicAuth":{"type":"object","description":"HTTP basic authentication.","properties":{"type":{"const":"basic","description":"Selects this type: `basic`."},"username":{"type":"string","minLength":1,"description":"User name."},"password":{"type":"string","minLength":1,"description":"Password; write `${NAME}`."}},"additionalProperties":false,"required":["type","username","password"]},"headerAuth":{"type":"object","description":"Sends the credential in a header of your choice.","properties":{"type":{"const":"header","description":"Selects this type: `header`."},"name":{"type":"string","minLength":1,"description":"Header name, e.g. `X-Scope-OrgID`."},"value":{"type":"string","minLength":1,"description":"Header value; write `${NAME}`."}},"additionalProperties":false,"required":["type","name","value"]},"datadogMetrics":{"type":"object","description":"Datadog metrics query API.","properties":{"type":{"const":"datadog","description":"Selects this type: `datadog`."},"site":{"type":"string","minLength":1,"description":"Datadog site.","default":"datadoghq.com"},"apiKey":{"type":"string","minLength":1,"description":"API key; write `${DD_API_KEY}`."},"appKey":{"type":"string","minLength":1,"description":"Application key; write `${DD_APP_KEY}`."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","apiKey","appKey"]},"cloudwatchMetrics":{"type":"object","description":"Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.","properties":{"type":{"const":"cloudwatch","description":"Selects this type: `cloudwatch`."},"region":{"type":"string","minLength":1,"description":"AWS region."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","region"]},"newrelicMetrics":{"type":"object","description":"New Relic NRQL queries through NerdGraph.","properties":{"type":{"const":"newrelic","description":"Selects this type: `newrelic`."},"accountId":{"type":["string","integer"],"pattern":"^[0-9]+$","description":"New Relic account id."},"apiKey":{"type":"string","minLength":1,"description":"User API key; write `${NEW_RELIC_API_KEY}`."},"region":{"enum":["us","eu"],"description":"Data center region.","default":"us"},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","accountId","apiKey"]},"httpMetrics":{"type":"object","description":"Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check's query, and `jsonPath` picks the numbers.","properties":{"type":{"const":"http","description":"Selects this type: `http`."},"url":{"$ref":"#/definitions/url","description":"URL to request; may contain `{{query}}` and the other placeholders (URL-encoded)."},"method":{"enum":["GET","POST"],"description":"HTTP method.","default":"GET"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers; may contain placeholders."},"body":{"type":["string","object"],"description":"Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in."},"jsonPath":{"$ref":"#/definitions/httpJsonPaths","description":"Where the numbers are in the response.","default":{}},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","url"]},"httpJsonPaths":{"type":"object","description":"JSONPath expressions (themselves templates) locating the numbers in a response.","properties":{"value":{"type":"string","minLength":1,"description":"The number for ratio counts and value checks.","default":"$.value"},"values":{"type":"string","minLength":1,"description":"The numbers of a samples `values` check.","default":"$.values[*]"},"buckets":{"type":"string","minLength":1,"description":"The bucket objects of a samples `buckets` check.","default":"$.buckets[*]"},"le":{"type":"string","minLength":1,"description":"Within a bucket object: its upper bound.","default":"le"},"count":{"type":"string","minLength":1,"description":"Within a bucket object: its cumulative count.","default":"count"}},"additionalProperties":false},"scrapeMetrics":{"type":"object","description":"Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.","properties":{"type":{"const":"scrape","description":"Selects this type: `scrape`."},"canary":{"type":"array","description":"`/metrics` URLs of the canary instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"baseline":{"type":"array","description":"`/metrics` URLs of the stable (baseline) instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","canary","baseline"]},"check":{"type":"object","description":"A check, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/ratioCheck"},{"$ref":"#/definitions/samplesCheck"},{"$ref":"#/definitions/valueCheck"}]},"ratioCheck":{"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]},"samplesCheck":{"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]},"valueCheck":{"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]},"flags":{"type":"object","description":"Feature-flag cleanup.","properties":{"source":{"$ref":"#/definitions/flagSource","description":"Where flags and their state are read from, chosen by `type`.","default":{"type":"registry"}},"stale":{"$ref":"#/definitions/stale","description":"When a flag counts as stale.","default":{}},"include":{"type":"array","description":"Globs of files scanned for flag references.","items":{"type":"string","minLength":1},"default":["**/*"]},"exclude":{"type":"array","description":"Globs of files never scanned or edited.","items":{"type":"string","minLength":1},"default":["node_modules/**","dist/**","vendor/**","**/*.min.js"]},"owners":{"type":"array","description":"GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.","items":{"type":"string","pattern":"^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"},"default":[]},"maxPullRequests":{"type":"integer","minimum":0,"maximum":100,"description":"Most cleanup pull requests open at once; 0 reports without opening any.","default":5},"labels":{"type":"array","description":"Labels put on cleanup pull requests.","items":{"type":"string","minLength":1},"default":["flag-cleanup"]},"verify":{"$ref":"#/definitions/argv","description":"Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft."}},"additionalProperties":false},"stale":{"type":"object","description":"Staleness rules.","properties":{"afterDays":{"type":"integer","minimum":1,"description":"Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.","default":30}},"additionalProperties":false},"flagSource":{"type":"object","description":"A flag source.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/registryFlags"},{"$ref":"#/definitions/unleashFlags"},{"$ref":"#/definitions/launchdarklyFlags"},{"$ref":"#/definitions/flagsmithFlags"},{"$ref":"#/definitions/growthbookFlags"},{"$ref":"#/definitions/flagdFlags"}]},"registryFlags":{"type":"object","description":"The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"registry","description":"Selects this type: `registry`."},"file":{"type":"string","minLength":1,"description":"Path of the registry, relative to the repository root.","default":"flags.yml"}}},"unleashFlags":{"type":"object","description":"The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).","additionalProperties":false,"required":["type","url","token"],"properties":{"type":{"const":"unleash","description":"Selects this type: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash base URL (with or without /api)."},"token":{"type":"string","minLength":1,"description":"Admin API token or personal access token; write `${UNLEASH_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"launchdarklyFlags":{"type":"object","description":"LaunchDarkly REST API v2 (flags with their environment configuration and statuses).","additionalProperties":false,"required":["type","token","project"],"properties":{"type":{"const":"launchdarkly","description":"Selects this type: `launchdarkly`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://app.launchdarkly.com"},"token":{"type":"string","minLength":1,"description":"API access token with reader rights; write `${LD_ACCESS_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Project key."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagsmithFlags":{"type":"object","description":"Flagsmith admin API v1 (feature states per environment, the Stale tag).","additionalProperties":false,"required":["type","token","project","environment"],"properties":{"type":{"const":"flagsmith","description":"Selects this type: `flagsmith`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.flagsmith.com/api/v1"},"token":{"type":"string","minLength":1,"description":"Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`."},"project":{"type":"integer","minimum":1,"description":"Project id."},"environment":{"type":"integer","minimum":1,"description":"Environment id whose state decides the value to keep."},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"growthbookFlags":{"type":"object","description":"GrowthBook REST API (features with per-environment rules).","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"growthbook","description":"Selects this type: `growthbook`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.growthbook.io"},"token":{"type":"string","minLength":1,"description":"Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`."},"project":{"type":"string","minLength":1,"description":"Project id; all projects when unset."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagdFlags":{"type":"object","description":"An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"flagd","description":"Selects this type: `flagd`."},"file":{"type":"string","minLength":1,"description":"Path of the flag file, relative to the repository root.","default":"flags.flagd.json"}}}}};
+const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/rollgate/rollgate/main/schema/rollgate.schema.json","title":"Rollgate policy","description":"The rollout policy read from `.github/rollgate.yml`: environments and their traffic steps, analysis templates and feature-flag cleanup. `${NAME}` in a string value is replaced by the environment variable NAME (`$${` writes a literal `${`).","type":"object","additionalProperties":false,"required":["version","environments"],"properties":{"version":{"const":1,"description":"Version of the policy file format. Always `1`."},"environments":{"type":"object","description":"Deployment environments by name (the GitHub environment name), each with its traffic provider and steps.","propertyNames":{"$ref":"#/definitions/environmentName"},"additionalProperties":{"$ref":"#/definitions/environment"}},"analysis":{"type":"object","description":"Analysis templates by name; steps refer to them with `analysis: <name>`.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/analysisTemplate"},"default":{}},"flags":{"$ref":"#/definitions/flags","description":"Feature-flag cleanup: where flags are defined, when they are stale and which files to scan."},"commands":{"$ref":"#/definitions/commands","description":"Who may drive rollouts from PR comments (`/rollgate ...`), beyond the roles in each environment's `protect`.","default":{}}},"definitions":{"duration":{"type":"string","pattern":"^(?=.*[1-9])([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","description":"A duration greater than zero: a number and a unit (ms, s, m, h, d), combined as in `1h30m`."},"percentage":{"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."},"url":{"type":"string","pattern":"^(https?://[^\\s]+|.*\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}.*)$","description":"An http:// or https:// URL."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":100,"description":"A name made of letters, digits and `-`, `_`, `.`, starting with a letter or digit."},"variableName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_.-]*$","maxLength":100,"description":"A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."},"environmentName":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 _./-]*$","maxLength":255,"description":"A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."},"argv":{"type":"array","items":{"type":"string"},"minItems":1,"description":"A command as a list of arguments, run without a shell; `{{weight}}`-style placeholders are filled in."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"HTTP headers sent with every request, by name."},"role":{"type":"string","minLength":1,"description":"A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or a custom repository role listed in `commands.roles`. GitHub does not tell a workflow token which base role a custom role inherits, so a custom role counts only as the base role `commands.roles` maps it to; an unmapped custom role is denied."},"onInconclusive":{"enum":["hold","promote","rollback"],"description":"`hold` keeps the current weight and waits for a `/rollgate` command, `promote` continues to the next step, `rollback` returns to the stable version."},"environment":{"type":"object","description":"One deployment environment.","properties":{"production":{"type":"boolean","description":"Marks the GitHub deployment as a production deployment.","default":false},"stableVersion":{"type":"string","minLength":1,"description":"The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."},"strategy":{"enum":["canary","blue-green"],"description":"`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.","default":"canary"},"traffic":{"$ref":"#/definitions/traffic","description":"How traffic moves between the stable and canary versions."},"steps":{"type":"array","description":"The rollout schedule, in order; the canary is promoted when the last step completes.","items":{"$ref":"#/definitions/step"},"minItems":1},"protect":{"$ref":"#/definitions/protect","description":"Minimum repository role needed to run each `/rollgate` command against this environment.","default":{}},"allowForks":{"type":"boolean","description":"Accept `/rollgate` commands on pull requests from forks for this environment.","default":false},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).","default":"hold"}},"additionalProperties":false,"required":["traffic","steps"]},"step":{"type":"object","description":"One step of the rollout: set the canary weight, then wait, analyse or both.","properties":{"weight":{"type":"integer","minimum":0,"maximum":100,"description":"Percentage of traffic sent to the canary during this step."},"analysis":{"$ref":"#/definitions/name","description":"Name of the analysis template (under `analysis`) that judges this step."},"minDuration":{"$ref":"#/definitions/duration","description":"The step cannot pass before this long, even if the analysis proves the canary good earlier."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest this step's analysis may run; the template's `maxDuration` when unset."},"pause":{"description":"Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration.","oneOf":[{"const":"manual","description":"Wait for a `/rollgate resume` or `promote` command."},{"$ref":"#/definitions/duration"}]},"skippable":{"type":"boolean","description":"Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.","default":false},"before":{"type":"array","description":"Hooks run before the weight is set; a failing hook stops the rollout.","items":{"$ref":"#/definitions/hook"},"default":[]},"after":{"type":"array","description":"Hooks run after the step has passed, before the next step.","items":{"$ref":"#/definitions/hook"},"default":[]}},"additionalProperties":false,"required":["weight"]},"hook":{"type":"object","description":"A command or webhook run around a step.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/commandHook"},{"$ref":"#/definitions/webhookHook"}]},"commandHook":{"type":"object","description":"Runs a command (no shell); it passes when it exits 0.","properties":{"type":{"const":"command","description":"Selects this type: `command`."},"run":{"$ref":"#/definitions/argv","description":"The command and its arguments."},"timeout":{"$ref":"#/definitions/duration","description":"How long the command may take before it counts as failed.","default":"5m"},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","run"]},"webhookHook":{"type":"object","description":"Calls a URL with the rollout as a JSON body; it passes on a 2xx status.","properties":{"type":{"const":"webhook","description":"Selects this type: `webhook`."},"url":{"$ref":"#/definitions/url","description":"The URL to call."},"method":{"enum":["GET","POST","PUT"],"description":"HTTP method.","default":"POST"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Retries after a failed request.","default":0},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","url"]},"protect":{"type":"object","description":"Minimum role per command. A commenter below it gets a reply naming the role needed.","properties":{"canary":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate canary`.","default":"write"},"promote":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate promote`.","default":"write"},"rollback":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate rollback`.","default":"write"},"analyze":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate analyze`.","default":"triage"},"pause":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate pause`.","default":"write"},"resume":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate resume`.","default":"write"},"status":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate status`.","default":"read"},"help":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate help`.","default":"read"}},"additionalProperties":false},"commands":{"type":"object","description":"Which PR comments are read as commands.","properties":{"allowBots":{"type":"boolean","description":"Accept commands from bot accounts.","default":false},"allowEdited":{"type":"boolean","description":"Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.","default":false},"requireChecks":{"type":"boolean","description":"`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted).","default":true},"roles":{"type":"object","description":"Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.","propertyNames":{"type":"string","minLength":1,"maxLength":100},"additionalProperties":{"enum":["read","triage","write","maintain","admin"],"description":"The base role this custom role counts as."},"default":{}}},"additionalProperties":false},"traffic":{"type":"object","description":"The traffic provider, chosen by `provider`.","discriminator":{"propertyName":"provider"},"oneOf":[{"$ref":"#/definitions/commandTraffic"},{"$ref":"#/definitions/gatewayApiTraffic"},{"$ref":"#/definitions/istioTraffic"},{"$ref":"#/definitions/nginxIngressTraffic"},{"$ref":"#/definitions/argoRolloutsTraffic"},{"$ref":"#/definitions/awsLambdaTraffic"},{"$ref":"#/definitions/haproxyTraffic"},{"$ref":"#/definitions/unleashTraffic"}]},"commandTraffic":{"type":"object","description":"Your own commands move traffic; `{{weight}}` (0-100), `{{version}}`, `{{stableVersion}}` and `{{environment}}` are filled in, each inside one argument (no shell).","properties":{"provider":{"const":"command","description":"Selects this provider: `command`."},"setWeight":{"$ref":"#/definitions/argv","description":"Command that sets the canary weight, e.g. `[./scripts/set-weight.sh, \"{{weight}}\"]`."},"getWeight":{"$ref":"#/definitions/argv","description":"Command that prints the current canary weight (0-100) on stdout, to detect drift."}},"additionalProperties":false,"required":["provider","setWeight"]},"gatewayApiTraffic":{"type":"object","description":"Kubernetes Gateway API: sets the weights of two backendRefs of an HTTPRoute.","properties":{"provider":{"const":"gateway-api","description":"Selects this provider: `gateway-api`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the HTTPRoute."},"route":{"type":"string","minLength":1,"description":"Name of the HTTPRoute."},"stable":{"type":"string","minLength":1,"description":"Service name of the stable backendRef."},"canary":{"type":"string","minLength":1,"description":"Service name of the canary backendRef."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","route","stable","canary"]},"istioTraffic":{"type":"object","description":"Istio: sets the weights of two destinations in a VirtualService HTTP route.","properties":{"provider":{"const":"istio","description":"Selects this provider: `istio`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the VirtualService."},"virtualService":{"type":"string","minLength":1,"description":"Name of the VirtualService."},"route":{"type":"string","minLength":1,"description":"Name of the HTTP route inside the VirtualService; every HTTP route holding both destinations when unset."},"stable":{"$ref":"#/definitions/istioDestination","description":"Destination of the stable version."},"canary":{"$ref":"#/definitions/istioDestination","description":"Destination of the canary version."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","virtualService","stable","canary"]},"istioDestination":{"type":"object","description":"An Istio destination.","properties":{"host":{"type":"string","minLength":1,"description":"Destination host (a Kubernetes Service name or FQDN)."},"subset":{"type":"string","minLength":1,"description":"DestinationRule subset, when both versions share a host."}},"additionalProperties":false,"required":["host"]},"nginxIngressTraffic":{"type":"object","description":"ingress-nginx: sets `nginx.ingress.kubernetes.io/canary-weight` on the canary Ingress.","properties":{"provider":{"const":"nginx-ingress","description":"Selects this provider: `nginx-ingress`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Ingress."},"ingress":{"type":"string","minLength":1,"description":"Name of the canary Ingress (the one annotated `canary: \"true\"`)."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","ingress"]},"argoRolloutsTraffic":{"type":"object","description":"Drives an existing Argo Rollouts Rollout (set weight, promote, abort) through its controller.","properties":{"provider":{"const":"argo-rollouts","description":"Selects this provider: `argo-rollouts`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Rollout."},"rollout":{"type":"string","minLength":1,"description":"Name of the Rollout."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long the controller may take to report the new weight.","default":"2m"}},"additionalProperties":false,"required":["provider","namespace","rollout"]},"awsLambdaTraffic":{"type":"object","description":"AWS Lambda: weighted alias routing between two function versions.","properties":{"provider":{"const":"aws-lambda","description":"Selects this provider: `aws-lambda`."},"function":{"type":"string","minLength":1,"description":"Function name or ARN."},"alias":{"type":"string","minLength":1,"description":"Alias whose routing configuration is changed."},"region":{"type":"string","minLength":1,"description":"AWS region; `AWS_REGION` when unset."}},"additionalProperties":false,"required":["provider","function","alias"]},"haproxyTraffic":{"type":"object","description":"HAProxy runtime API: sets the weights of two servers in a backend. Set exactly one of `socket` or `address`.","properties":{"provider":{"const":"haproxy","description":"Selects this provider: `haproxy`."},"socket":{"type":"string","minLength":1,"description":"Path of the runtime API Unix socket (`stats socket`)."},"address":{"type":"string","minLength":1,"description":"`host:port` of the runtime API over TCP."},"backend":{"type":"string","minLength":1,"description":"Backend holding both servers."},"stable":{"type":"string","minLength":1,"description":"Server name of the stable version."},"canary":{"type":"string","minLength":1,"description":"Server name of the canary version."}},"additionalProperties":false,"required":["provider","backend","stable","canary"]},"unleashTraffic":{"type":"object","description":"Unleash: the canary is a feature flag whose gradual-rollout percentage is the weight.","properties":{"provider":{"const":"unleash","description":"Selects this provider: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash API base URL, e.g. `https://unleash.example.com/api`."},"token":{"type":"string","minLength":1,"description":"Admin API token; write `${UNLEASH_TOKEN}` and keep the value in a secret."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"feature":{"type":"string","minLength":1,"description":"Feature flag name."},"environment":{"type":"string","minLength":1,"description":"Unleash environment name."},"strategyId":{"type":"string","minLength":1,"description":"Id of the flexible-rollout strategy to update; the feature's only flexible rollout in that environment when unset."}},"additionalProperties":false,"required":["provider","url","token","feature","environment"]},"analysisTemplate":{"type":"object","description":"How a step is judged: where the metrics come from, how often to look, and the checks.","properties":{"provider":{"$ref":"#/definitions/metricsProvider","description":"Where metrics come from, chosen by `type`."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks; each look queries every check over the last interval.","default":"1m"},"minDuration":{"$ref":"#/definitions/duration","description":"The analysis cannot pass before this long."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest the analysis may run before it ends inconclusive.","default":"30m"},"alpha":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1,"description":"False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.","default":0.05},"test":{"$ref":"#/definitions/statisticalTest","description":"The statistical test, chosen by `type`.","default":{"type":"sequential"}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when this template's analysis ends without a decision; the environment's `onInconclusive` when unset."},"variables":{"type":"object","description":"Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.","propertyNames":{"$ref":"#/definitions/variableName"},"additionalProperties":{"type":"string"},"default":{}},"checks":{"type":"array","description":"The checks judged at every look.","items":{"$ref":"#/definitions/check"},"minItems":1}},"additionalProperties":false,"required":["provider","checks"]},"statisticalTest":{"type":"object","description":"A statistical test.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/sequentialTest"},{"$ref":"#/definitions/mannWhitneyTest"}]},"sequentialTest":{"type":"object","description":"Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.","properties":{"type":{"const":"sequential","description":"Selects this type: `sequential`."}},"additionalProperties":false,"required":["type"]},"mannWhitneyTest":{"type":"object","description":"Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.","properties":{"type":{"const":"mann-whitney","description":"Selects this type: `mann-whitney`."},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"Confidence level of each check's interval (Kayenta uses 0.98).","default":0.98},"groupWeights":{"type":"object","description":"Weight of each check group in the score, out of 100; groups not listed share what is left equally.","additionalProperties":{"type":"number","minimum":0,"maximum":100},"default":{}},"passScore":{"type":"number","minimum":0,"maximum":100,"description":"Score at or above which the analysis passes.","default":95},"marginalScore":{"type":"number","minimum":0,"maximum":100,"description":"Score below which the analysis fails; between this and `passScore` it is inconclusive.","default":75}},"additionalProperties":false,"required":["type"]},"metricsProvider":{"type":"object","description":"A metrics provider.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/prometheusMetrics"},{"$ref":"#/definitions/datadogMetrics"},{"$ref":"#/definitions/cloudwatchMetrics"},{"$ref":"#/definitions/newrelicMetrics"},{"$ref":"#/definitions/httpMetrics"},{"$ref":"#/definitions/scrapeMetrics"}]},"prometheusMetrics":{"type":"object","description":"Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).","properties":{"type":{"const":"prometheus","description":"Selects this type: `prometheus`."},"address":{"$ref":"#/definitions/url","description":"Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"auth":{"$ref":"#/definitions/prometheusAuth","description":"Authentication, chosen by `type`."},"queryRange":{"type":"boolean","description":"Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.","default":false},"step":{"$ref":"#/definitions/duration","description":"Resolution of range queries; one point per interval when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","address"]},"prometheusAuth":{"type":"object","description":"Prometheus authentication.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/bearerAuth"},{"$ref":"#/definitions/basicAuth"},{"$ref":"#/definitions/headerAuth"}]},"bearerAuth":{"type":"object","description":"Sends `Authorization: Bearer <token>`.","properties":{"type":{"const":"bearer","description":"Selects this type: `bearer`."},"token":{"type":"string","minLength":1,"description":"The token; write `${NAME}`."}},"additionalProperties":false,"required":["type","token"]},"basicAuth":{"type":"object","description":"HTTP basic authentication.","properties":{"type":{"const":"basic","description":"Selects this type: `basic`."},"username":{"type":"string","minLength":1,"description":"User name."},"password":{"type":"string","minLength":1,"description":"Password; write `${NAME}`."}},"additionalProperties":false,"required":["type","username","password"]},"headerAuth":{"type":"object","description":"Sends the credential in a header of your choice.","properties":{"type":{"const":"header","description":"Selects this type: `header`."},"name":{"type":"string","minLength":1,"description":"Header name, e.g. `X-Scope-OrgID`."},"value":{"type":"string","minLength":1,"description":"Header value; write `${NAME}`."}},"additionalProperties":false,"required":["type","name","value"]},"datadogMetrics":{"type":"object","description":"Datadog metrics query API.","properties":{"type":{"const":"datadog","description":"Selects this type: `datadog`."},"site":{"type":"string","minLength":1,"description":"Datadog site.","default":"datadoghq.com"},"apiKey":{"type":"string","minLength":1,"description":"API key; write `${DD_API_KEY}`."},"appKey":{"type":"string","minLength":1,"description":"Application key; write `${DD_APP_KEY}`."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","apiKey","appKey"]},"cloudwatchMetrics":{"type":"object","description":"Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.","properties":{"type":{"const":"cloudwatch","description":"Selects this type: `cloudwatch`."},"region":{"type":"string","minLength":1,"description":"AWS region."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","region"]},"newrelicMetrics":{"type":"object","description":"New Relic NRQL queries through NerdGraph.","properties":{"type":{"const":"newrelic","description":"Selects this type: `newrelic`."},"accountId":{"type":["string","integer"],"pattern":"^[0-9]+$","description":"New Relic account id."},"apiKey":{"type":"string","minLength":1,"description":"User API key; write `${NEW_RELIC_API_KEY}`."},"region":{"enum":["us","eu"],"description":"Data center region.","default":"us"},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","accountId","apiKey"]},"httpMetrics":{"type":"object","description":"Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check's query, and `jsonPath` picks the numbers.","properties":{"type":{"const":"http","description":"Selects this type: `http`."},"url":{"$ref":"#/definitions/url","description":"URL to request; may contain `{{query}}` and the other placeholders (URL-encoded)."},"method":{"enum":["GET","POST"],"description":"HTTP method.","default":"GET"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers; may contain placeholders."},"body":{"type":["string","object"],"description":"Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in."},"jsonPath":{"$ref":"#/definitions/httpJsonPaths","description":"Where the numbers are in the response.","default":{}},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","url"]},"httpJsonPaths":{"type":"object","description":"JSONPath expressions (themselves templates) locating the numbers in a response.","properties":{"value":{"type":"string","minLength":1,"description":"The number for ratio counts and value checks.","default":"$.value"},"values":{"type":"string","minLength":1,"description":"The numbers of a samples `values` check.","default":"$.values[*]"},"buckets":{"type":"string","minLength":1,"description":"The bucket objects of a samples `buckets` check.","default":"$.buckets[*]"},"le":{"type":"string","minLength":1,"description":"Within a bucket object: its upper bound.","default":"le"},"count":{"type":"string","minLength":1,"description":"Within a bucket object: its cumulative count.","default":"count"}},"additionalProperties":false},"scrapeMetrics":{"type":"object","description":"Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.","properties":{"type":{"const":"scrape","description":"Selects this type: `scrape`."},"canary":{"type":"array","description":"`/metrics` URLs of the canary instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"baseline":{"type":"array","description":"`/metrics` URLs of the stable (baseline) instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","canary","baseline"]},"check":{"type":"object","description":"A check, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/ratioCheck"},{"$ref":"#/definitions/samplesCheck"},{"$ref":"#/definitions/valueCheck"}]},"ratioCheck":{"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]},"samplesCheck":{"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]},"valueCheck":{"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]},"flags":{"type":"object","description":"Feature-flag cleanup.","properties":{"source":{"$ref":"#/definitions/flagSource","description":"Where flags and their state are read from, chosen by `type`.","default":{"type":"registry"}},"stale":{"$ref":"#/definitions/stale","description":"When a flag counts as stale.","default":{}},"include":{"type":"array","description":"Globs of files scanned for flag references.","items":{"type":"string","minLength":1},"default":["**/*"]},"exclude":{"type":"array","description":"Globs of files never scanned or edited.","items":{"type":"string","minLength":1},"default":["node_modules/**","dist/**","vendor/**","**/*.min.js"]},"owners":{"type":"array","description":"GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.","items":{"type":"string","pattern":"^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"},"default":[]},"maxPullRequests":{"type":"integer","minimum":0,"maximum":100,"description":"Most cleanup pull requests open at once; 0 reports without opening any.","default":5},"labels":{"type":"array","description":"Labels put on cleanup pull requests.","items":{"type":"string","minLength":1},"default":["flag-cleanup"]},"verify":{"$ref":"#/definitions/argv","description":"Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft."}},"additionalProperties":false},"stale":{"type":"object","description":"Staleness rules.","properties":{"afterDays":{"type":"integer","minimum":1,"description":"Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.","default":30}},"additionalProperties":false},"flagSource":{"type":"object","description":"A flag source.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/registryFlags"},{"$ref":"#/definitions/unleashFlags"},{"$ref":"#/definitions/launchdarklyFlags"},{"$ref":"#/definitions/flagsmithFlags"},{"$ref":"#/definitions/growthbookFlags"},{"$ref":"#/definitions/flagdFlags"}]},"registryFlags":{"type":"object","description":"The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"registry","description":"Selects this type: `registry`."},"file":{"type":"string","minLength":1,"description":"Path of the registry, relative to the repository root.","default":"flags.yml"}}},"unleashFlags":{"type":"object","description":"The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).","additionalProperties":false,"required":["type","url","token"],"properties":{"type":{"const":"unleash","description":"Selects this type: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash base URL (with or without /api)."},"token":{"type":"string","minLength":1,"description":"Admin API token or personal access token; write `${UNLEASH_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"launchdarklyFlags":{"type":"object","description":"LaunchDarkly REST API v2 (flags with their environment configuration and statuses).","additionalProperties":false,"required":["type","token","project"],"properties":{"type":{"const":"launchdarkly","description":"Selects this type: `launchdarkly`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://app.launchdarkly.com"},"token":{"type":"string","minLength":1,"description":"API access token with reader rights; write `${LD_ACCESS_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Project key."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagsmithFlags":{"type":"object","description":"Flagsmith admin API v1 (feature states per environment, the Stale tag).","additionalProperties":false,"required":["type","token","project","environment"],"properties":{"type":{"const":"flagsmith","description":"Selects this type: `flagsmith`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.flagsmith.com/api/v1"},"token":{"type":"string","minLength":1,"description":"Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`."},"project":{"type":"integer","minimum":1,"description":"Project id."},"environment":{"type":"integer","minimum":1,"description":"Environment id whose state decides the value to keep."},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"growthbookFlags":{"type":"object","description":"GrowthBook REST API (features with per-environment rules).","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"growthbook","description":"Selects this type: `growthbook`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.growthbook.io"},"token":{"type":"string","minLength":1,"description":"Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`."},"project":{"type":"string","minLength":1,"description":"Project id; all projects when unset."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagdFlags":{"type":"object","description":"An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"flagd","description":"Selects this type: `flagd`."},"file":{"type":"string","minLength":1,"description":"Path of the flag file, relative to the repository root.","default":"flags.flagd.json"}}}}};
 const schema7 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 _./-]*$","maxLength":255,"description":"A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."};
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9 _./-]*$", "u");
 
@@ -46,7 +46,7 @@ validate22.errors = vErrors;
 return errors === 0;
 }
 
-const schema8 = {"type":"object","description":"One deployment environment.","properties":{"production":{"type":"boolean","description":"Marks the GitHub deployment as a production deployment.","default":false},"stableVersion":{"type":"string","minLength":1,"description":"The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."},"strategy":{"enum":["canary","blue-green"],"description":"`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.","default":"canary"},"traffic":{"$ref":"#/definitions/traffic","description":"How traffic moves between the stable and canary versions."},"steps":{"type":"array","description":"The rollout schedule, in order; the canary is promoted when the last step completes.","items":{"$ref":"#/definitions/step"},"minItems":1},"protect":{"$ref":"#/definitions/protect","description":"Minimum repository role needed to run each `/rollgate` command against this environment.","default":{}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).","default":"hold"}},"additionalProperties":false,"required":["traffic","steps"]};
+const schema8 = {"type":"object","description":"One deployment environment.","properties":{"production":{"type":"boolean","description":"Marks the GitHub deployment as a production deployment.","default":false},"stableVersion":{"type":"string","minLength":1,"description":"The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."},"strategy":{"enum":["canary","blue-green"],"description":"`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.","default":"canary"},"traffic":{"$ref":"#/definitions/traffic","description":"How traffic moves between the stable and canary versions."},"steps":{"type":"array","description":"The rollout schedule, in order; the canary is promoted when the last step completes.","items":{"$ref":"#/definitions/step"},"minItems":1},"protect":{"$ref":"#/definitions/protect","description":"Minimum repository role needed to run each `/rollgate` command against this environment.","default":{}},"allowForks":{"type":"boolean","description":"Accept `/rollgate` commands on pull requests from forks for this environment.","default":false},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).","default":"hold"}},"additionalProperties":false,"required":["traffic","steps"]};
 const schema9 = {"type":"object","description":"The traffic provider, chosen by `provider`.","discriminator":{"propertyName":"provider"},"oneOf":[{"$ref":"#/definitions/commandTraffic"},{"$ref":"#/definitions/gatewayApiTraffic"},{"$ref":"#/definitions/istioTraffic"},{"$ref":"#/definitions/nginxIngressTraffic"},{"$ref":"#/definitions/argoRolloutsTraffic"},{"$ref":"#/definitions/awsLambdaTraffic"},{"$ref":"#/definitions/haproxyTraffic"},{"$ref":"#/definitions/unleashTraffic"}]};
 const schema10 = {"type":"object","description":"Your own commands move traffic; `{{weight}}` (0-100), `{{version}}`, `{{stableVersion}}` and `{{environment}}` are filled in, each inside one argument (no shell).","properties":{"provider":{"const":"command","description":"Selects this provider: `command`."},"setWeight":{"$ref":"#/definitions/argv","description":"Command that sets the canary weight, e.g. `[./scripts/set-weight.sh, \"{{weight}}\"]`."},"getWeight":{"$ref":"#/definitions/argv","description":"Command that prints the current canary weight (0-100) on stdout, to detect drift."}},"additionalProperties":false,"required":["provider","setWeight"]};
 const schema11 = {"type":"array","items":{"type":"string"},"minItems":1,"description":"A command as a list of arguments, run without a shell; `{{weight}}`-style placeholders are filled in."};
@@ -2511,8 +2511,8 @@ validate53.errors = vErrors;
 return errors === 0;
 }
 
-const schema28 = {"type":"object","description":"Minimum role per command. A commenter below it gets a reply naming the role needed.","properties":{"canary":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate canary`.","default":"write"},"promote":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate promote`.","default":"write"},"rollback":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate rollback`.","default":"write"},"analyze":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate analyze`.","default":"triage"},"pause":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate pause`.","default":"write"},"resume":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate resume`.","default":"write"}},"additionalProperties":false};
-const schema29 = {"type":"string","minLength":1,"description":"A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or the name of a custom role (which counts as its base role)."};
+const schema28 = {"type":"object","description":"Minimum role per command. A commenter below it gets a reply naming the role needed.","properties":{"canary":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate canary`.","default":"write"},"promote":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate promote`.","default":"write"},"rollback":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate rollback`.","default":"write"},"analyze":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate analyze`.","default":"triage"},"pause":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate pause`.","default":"write"},"resume":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate resume`.","default":"write"},"status":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate status`.","default":"read"},"help":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate help`.","default":"read"}},"additionalProperties":false};
+const schema29 = {"type":"string","minLength":1,"description":"A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or a custom repository role listed in `commands.roles`. GitHub does not tell a workflow token which base role a custom role inherits, so a custom role counts only as the base role `commands.roles` maps it to; an unmapped custom role is denied."};
 
 function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2549,7 +2549,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((((key0 === "canary") || (key0 === "promote")) || (key0 === "rollback")) || (key0 === "analyze")) || (key0 === "pause")) || (key0 === "resume"))){
+if(!((((((((key0 === "canary") || (key0 === "promote")) || (key0 === "rollback")) || (key0 === "analyze")) || (key0 === "pause")) || (key0 === "resume")) || (key0 === "status")) || (key0 === "help"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -2596,6 +2596,18 @@ vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.error
 errors = vErrors.length;
 }
 }
+if(data.status !== undefined){
+if(!(validate74(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+errors = vErrors.length;
+}
+}
+if(data.help !== undefined){
+if(!(validate74(data.help, {instancePath:instancePath+"/help",parentData:data,parentDataProperty:"help",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
 const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
@@ -2613,7 +2625,7 @@ return errors === 0;
 
 const schema30 = {"enum":["hold","promote","rollback"],"description":"`hold` keeps the current weight and waits for a `/rollgate` command, `promote` continues to the next step, `rollback` returns to the stable version."};
 
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(((data === "hold") || (data === "promote")) || (data === "rollback"))){
@@ -2626,7 +2638,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate82.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
 
@@ -2656,7 +2668,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(((((((key0 === "production") || (key0 === "stableVersion")) || (key0 === "strategy")) || (key0 === "traffic")) || (key0 === "steps")) || (key0 === "protect")) || (key0 === "onInconclusive"))){
+if(!((((((((key0 === "production") || (key0 === "stableVersion")) || (key0 === "strategy")) || (key0 === "traffic")) || (key0 === "steps")) || (key0 === "protect")) || (key0 === "allowForks")) || (key0 === "onInconclusive"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -2761,20 +2773,32 @@ vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.error
 errors = vErrors.length;
 }
 }
-if(data.onInconclusive !== undefined){
-if(!(validate82(data.onInconclusive, {instancePath:instancePath+"/onInconclusive",parentData:data,parentDataProperty:"onInconclusive",rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.allowForks !== undefined){
+if(typeof data.allowForks !== "boolean"){
+const err9 = {instancePath:instancePath+"/allowForks",schemaPath:"#/properties/allowForks/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err9];
 }
 else {
 vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.onInconclusive !== undefined){
+if(!(validate84(data.onInconclusive, {instancePath:instancePath+"/onInconclusive",parentData:data,parentDataProperty:"onInconclusive",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
 }
 errors++;
 }
@@ -2788,7 +2812,7 @@ const schema33 = {"type":"object","description":"Prometheus (or any server with 
 const schema34 = {"type":"object","description":"Prometheus authentication.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/bearerAuth"},{"$ref":"#/definitions/basicAuth"},{"$ref":"#/definitions/headerAuth"}]};
 const schema35 = {"type":"object","description":"Sends `Authorization: Bearer <token>`.","properties":{"type":{"const":"bearer","description":"Selects this type: `bearer`."},"token":{"type":"string","minLength":1,"description":"The token; write `${NAME}`."}},"additionalProperties":false,"required":["type","token"]};
 
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2872,13 +2896,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate92.errors = vErrors;
+validate94.errors = vErrors;
 return errors === 0;
 }
 
 const schema36 = {"type":"object","description":"HTTP basic authentication.","properties":{"type":{"const":"basic","description":"Selects this type: `basic`."},"username":{"type":"string","minLength":1,"description":"User name."},"password":{"type":"string","minLength":1,"description":"Password; write `${NAME}`."}},"additionalProperties":false,"required":["type","username","password"]};
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2997,13 +3021,13 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate93.errors = vErrors;
+validate95.errors = vErrors;
 return errors === 0;
 }
 
 const schema37 = {"type":"object","description":"Sends the credential in a header of your choice.","properties":{"type":{"const":"header","description":"Selects this type: `header`."},"name":{"type":"string","minLength":1,"description":"Header name, e.g. `X-Scope-OrgID`."},"value":{"type":"string","minLength":1,"description":"Header value; write `${NAME}`."}},"additionalProperties":false,"required":["type","name","value"]};
 
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3122,32 +3146,32 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate94.errors = vErrors;
+validate96.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "bearer"){
-if(!(validate92(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate94(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "basic"){
-if(!(validate93(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+if(!(validate95(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "header"){
-if(!(validate94(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate96(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
 errors = vErrors.length;
 }
 }
@@ -3183,12 +3207,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate91.errors = vErrors;
+validate93.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3249,8 +3273,8 @@ errors = vErrors.length;
 }
 }
 if(data.auth !== undefined){
-if(!(validate91(data.auth, {instancePath:instancePath+"/auth",parentData:data,parentDataProperty:"auth",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate93(data.auth, {instancePath:instancePath+"/auth",parentData:data,parentDataProperty:"auth",rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
 errors = vErrors.length;
 }
 }
@@ -3324,13 +3348,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate88.errors = vErrors;
+validate90.errors = vErrors;
 return errors === 0;
 }
 
 const schema38 = {"type":"object","description":"Datadog metrics query API.","properties":{"type":{"const":"datadog","description":"Selects this type: `datadog`."},"site":{"type":"string","minLength":1,"description":"Datadog site.","default":"datadoghq.com"},"apiKey":{"type":"string","minLength":1,"description":"API key; write `${DD_API_KEY}`."},"appKey":{"type":"string","minLength":1,"description":"Application key; write `${DD_APP_KEY}`."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","apiKey","appKey"]};
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3521,13 +3545,13 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate101.errors = vErrors;
+validate103.errors = vErrors;
 return errors === 0;
 }
 
 const schema39 = {"type":"object","description":"Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.","properties":{"type":{"const":"cloudwatch","description":"Selects this type: `cloudwatch`."},"region":{"type":"string","minLength":1,"description":"AWS region."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","region"]};
 
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3658,14 +3682,14 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate104.errors = vErrors;
+validate106.errors = vErrors;
 return errors === 0;
 }
 
 const schema40 = {"type":"object","description":"New Relic NRQL queries through NerdGraph.","properties":{"type":{"const":"newrelic","description":"Selects this type: `newrelic`."},"accountId":{"type":["string","integer"],"pattern":"^[0-9]+$","description":"New Relic account id."},"apiKey":{"type":"string","minLength":1,"description":"User API key; write `${NEW_RELIC_API_KEY}`."},"region":{"enum":["us","eu"],"description":"Data center region.","default":"us"},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","accountId","apiKey"]};
 const pattern4 = new RegExp("^[0-9]+$", "u");
 
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3844,14 +3868,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate107.errors = vErrors;
+validate109.errors = vErrors;
 return errors === 0;
 }
 
 const schema41 = {"type":"object","description":"Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check's query, and `jsonPath` picks the numbers.","properties":{"type":{"const":"http","description":"Selects this type: `http`."},"url":{"$ref":"#/definitions/url","description":"URL to request; may contain `{{query}}` and the other placeholders (URL-encoded)."},"method":{"enum":["GET","POST"],"description":"HTTP method.","default":"GET"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers; may contain placeholders."},"body":{"type":["string","object"],"description":"Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in."},"jsonPath":{"$ref":"#/definitions/httpJsonPaths","description":"Where the numbers are in the response.","default":{}},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","url"]};
 const schema42 = {"type":"object","description":"JSONPath expressions (themselves templates) locating the numbers in a response.","properties":{"value":{"type":"string","minLength":1,"description":"The number for ratio counts and value checks.","default":"$.value"},"values":{"type":"string","minLength":1,"description":"The numbers of a samples `values` check.","default":"$.values[*]"},"buckets":{"type":"string","minLength":1,"description":"The bucket objects of a samples `buckets` check.","default":"$.buckets[*]"},"le":{"type":"string","minLength":1,"description":"Within a bucket object: its upper bound.","default":"le"},"count":{"type":"string","minLength":1,"description":"Within a bucket object: its cumulative count.","default":"count"}},"additionalProperties":false};
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4003,12 +4027,12 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate113.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4095,8 +4119,8 @@ errors++;
 }
 }
 if(data.jsonPath !== undefined){
-if(!(validate113(data.jsonPath, {instancePath:instancePath+"/jsonPath",parentData:data,parentDataProperty:"jsonPath",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate115(data.jsonPath, {instancePath:instancePath+"/jsonPath",parentData:data,parentDataProperty:"jsonPath",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
@@ -4152,13 +4176,13 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate110.errors = vErrors;
+validate112.errors = vErrors;
 return errors === 0;
 }
 
 const schema43 = {"type":"object","description":"Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.","properties":{"type":{"const":"scrape","description":"Selects this type: `scrape`."},"canary":{"type":"array","description":"`/metrics` URLs of the canary instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"baseline":{"type":"array","description":"`/metrics` URLs of the stable (baseline) instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","canary","baseline"]};
 
-function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4338,50 +4362,50 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate116.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "prometheus"){
-if(!(validate88(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+if(!(validate90(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "datadog"){
-if(!(validate101(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate103(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "cloudwatch"){
-if(!(validate104(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+if(!(validate106(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "newrelic"){
-if(!(validate107(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+if(!(validate109(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "http"){
-if(!(validate110(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+if(!(validate112(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "scrape"){
-if(!(validate116(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate118(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
 errors = vErrors.length;
 }
 }
@@ -4417,14 +4441,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate87.errors = vErrors;
+validate89.errors = vErrors;
 return errors === 0;
 }
 
 const schema44 = {"type":"object","description":"A statistical test.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/sequentialTest"},{"$ref":"#/definitions/mannWhitneyTest"}]};
 const schema45 = {"type":"object","description":"Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.","properties":{"type":{"const":"sequential","description":"Selects this type: `sequential`."}},"additionalProperties":false,"required":["type"]};
 
-function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4473,13 +4497,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate132.errors = vErrors;
+validate134.errors = vErrors;
 return errors === 0;
 }
 
 const schema46 = {"type":"object","description":"Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.","properties":{"type":{"const":"mann-whitney","description":"Selects this type: `mann-whitney`."},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"Confidence level of each check's interval (Kayenta uses 0.98).","default":0.98},"groupWeights":{"type":"object","description":"Weight of each check group in the score, out of 100; groups not listed share what is left equally.","additionalProperties":{"type":"number","minimum":0,"maximum":100},"default":{}},"passScore":{"type":"number","minimum":0,"maximum":100,"description":"Score at or above which the analysis passes.","default":95},"marginalScore":{"type":"number","minimum":0,"maximum":100,"description":"Score below which the analysis fails; between this and `passScore` it is inconclusive.","default":75}},"additionalProperties":false,"required":["type"]};
 
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4683,26 +4707,26 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate133.errors = vErrors;
+validate135.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "sequential"){
-if(!(validate132(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
+if(!(validate134(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "mann-whitney"){
-if(!(validate133(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+if(!(validate135(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
 errors = vErrors.length;
 }
 }
@@ -4738,14 +4762,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate131.errors = vErrors;
+validate133.errors = vErrors;
 return errors === 0;
 }
 
 const schema47 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_.-]*$","maxLength":100,"description":"A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."};
 const pattern5 = new RegExp("^[A-Za-z_][A-Za-z0-9_.-]*$", "u");
 
-function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data === "string"){
@@ -4780,7 +4804,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate138.errors = vErrors;
+validate140.errors = vErrors;
 return errors === 0;
 }
 
@@ -4789,7 +4813,7 @@ const schema49 = {"type":"object","description":"Events out of a total per arm (
 const schema50 = {"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."};
 const pattern6 = new RegExp("^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$", "u");
 
-function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((typeof data !== "string") && (!((typeof data == "number") && (isFinite(data))))){
@@ -4836,12 +4860,12 @@ vErrors.push(err3);
 errors++;
 }
 }
-validate143.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5041,8 +5065,8 @@ errors++;
 }
 }
 if(data.tolerance !== undefined){
-if(!(validate143(data.tolerance, {instancePath:instancePath+"/tolerance",parentData:data,parentDataProperty:"tolerance",rootData}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+if(!(validate145(data.tolerance, {instancePath:instancePath+"/tolerance",parentData:data,parentDataProperty:"tolerance",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -5057,13 +5081,13 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate141.errors = vErrors;
+validate143.errors = vErrors;
 return errors === 0;
 }
 
 const schema51 = {"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]};
 
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5256,8 +5280,8 @@ errors++;
 }
 }
 if(data.tolerance !== undefined){
-if(!(validate143(data.tolerance, {instancePath:instancePath+"/tolerance",parentData:data,parentDataProperty:"tolerance",rootData}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+if(!(validate145(data.tolerance, {instancePath:instancePath+"/tolerance",parentData:data,parentDataProperty:"tolerance",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -5272,13 +5296,13 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate145.errors = vErrors;
+validate147.errors = vErrors;
 return errors === 0;
 }
 
 const schema52 = {"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]};
 
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5504,32 +5528,32 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate148.errors = vErrors;
+validate150.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "ratio"){
-if(!(validate141(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+if(!(validate143(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "samples"){
-if(!(validate145(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(!(validate147(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "value"){
-if(!(validate148(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate150(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
 errors = vErrors.length;
 }
 }
@@ -5565,12 +5589,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate140.errors = vErrors;
+validate142.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5607,8 +5631,8 @@ errors++;
 }
 }
 if(data.provider !== undefined){
-if(!(validate87(data.provider, {instancePath:instancePath+"/provider",parentData:data,parentDataProperty:"provider",rootData}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+if(!(validate89(data.provider, {instancePath:instancePath+"/provider",parentData:data,parentDataProperty:"provider",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 }
@@ -5666,14 +5690,14 @@ errors++;
 }
 }
 if(data.test !== undefined){
-if(!(validate131(data.test, {instancePath:instancePath+"/test",parentData:data,parentDataProperty:"test",rootData}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+if(!(validate133(data.test, {instancePath:instancePath+"/test",parentData:data,parentDataProperty:"test",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
 }
 if(data.onInconclusive !== undefined){
-if(!(validate82(data.onInconclusive, {instancePath:instancePath+"/onInconclusive",parentData:data,parentDataProperty:"onInconclusive",rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+if(!(validate84(data.onInconclusive, {instancePath:instancePath+"/onInconclusive",parentData:data,parentDataProperty:"onInconclusive",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 }
@@ -5682,8 +5706,8 @@ let data7 = data.variables;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key1 in data7){
 const _errs12 = errors;
-if(!(validate138(key1, {instancePath:instancePath+"/variables",parentData:data7,parentDataProperty:"variables",rootData}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate140(key1, {instancePath:instancePath+"/variables",parentData:data7,parentDataProperty:"variables",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs12 === errors;
@@ -5737,8 +5761,8 @@ errors++;
 }
 const len0 = data9.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate140(data9[i0], {instancePath:instancePath+"/checks/" + i0,parentData:data9,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+if(!(validate142(data9[i0], {instancePath:instancePath+"/checks/" + i0,parentData:data9,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
 errors = vErrors.length;
 }
 }
@@ -5765,7 +5789,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate86.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
 
@@ -5773,7 +5797,7 @@ const schema53 = {"type":"object","description":"Feature-flag cleanup.","propert
 const schema54 = {"type":"object","description":"A flag source.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/registryFlags"},{"$ref":"#/definitions/unleashFlags"},{"$ref":"#/definitions/launchdarklyFlags"},{"$ref":"#/definitions/flagsmithFlags"},{"$ref":"#/definitions/growthbookFlags"},{"$ref":"#/definitions/flagdFlags"}]};
 const schema55 = {"type":"object","description":"The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"registry","description":"Selects this type: `registry`."},"file":{"type":"string","minLength":1,"description":"Path of the registry, relative to the repository root.","default":"flags.yml"}}};
 
-function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5847,13 +5871,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate157.errors = vErrors;
+validate159.errors = vErrors;
 return errors === 0;
 }
 
 const schema56 = {"type":"object","description":"The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).","additionalProperties":false,"required":["type","url","token"],"properties":{"type":{"const":"unleash","description":"Selects this type: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash base URL (with or without /api)."},"token":{"type":"string","minLength":1,"description":"Admin API token or personal access token; write `${UNLEASH_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
 
-function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6073,13 +6097,13 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate158.errors = vErrors;
+validate160.errors = vErrors;
 return errors === 0;
 }
 
 const schema57 = {"type":"object","description":"LaunchDarkly REST API v2 (flags with their environment configuration and statuses).","additionalProperties":false,"required":["type","token","project"],"properties":{"type":{"const":"launchdarkly","description":"Selects this type: `launchdarkly`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://app.launchdarkly.com"},"token":{"type":"string","minLength":1,"description":"API access token with reader rights; write `${LD_ACCESS_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Project key."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
 
-function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6299,13 +6323,13 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate160.errors = vErrors;
+validate162.errors = vErrors;
 return errors === 0;
 }
 
 const schema58 = {"type":"object","description":"Flagsmith admin API v1 (feature states per environment, the Stale tag).","additionalProperties":false,"required":["type","token","project","environment"],"properties":{"type":{"const":"flagsmith","description":"Selects this type: `flagsmith`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.flagsmith.com/api/v1"},"token":{"type":"string","minLength":1,"description":"Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`."},"project":{"type":"integer","minimum":1,"description":"Project id."},"environment":{"type":"integer","minimum":1,"description":"Environment id whose state decides the value to keep."},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6535,13 +6559,13 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate162.errors = vErrors;
+validate164.errors = vErrors;
 return errors === 0;
 }
 
 const schema59 = {"type":"object","description":"GrowthBook REST API (features with per-environment rules).","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"growthbook","description":"Selects this type: `growthbook`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.growthbook.io"},"token":{"type":"string","minLength":1,"description":"Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`."},"project":{"type":"string","minLength":1,"description":"Project id; all projects when unset."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
 
-function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6751,13 +6775,13 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate164.errors = vErrors;
+validate166.errors = vErrors;
 return errors === 0;
 }
 
 const schema60 = {"type":"object","description":"An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"flagd","description":"Selects this type: `flagd`."},"file":{"type":"string","minLength":1,"description":"Path of the flag file, relative to the repository root.","default":"flags.flagd.json"}}};
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6831,50 +6855,50 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate166.errors = vErrors;
+validate168.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "registry"){
-if(!(validate157(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
+if(!(validate159(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "unleash"){
-if(!(validate158(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "launchdarkly"){
 if(!(validate160(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
-else if(tag0 === "flagsmith"){
+else if(tag0 === "launchdarkly"){
 if(!(validate162(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
 errors = vErrors.length;
 }
 }
-else if(tag0 === "growthbook"){
+else if(tag0 === "flagsmith"){
 if(!(validate164(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
 errors = vErrors.length;
 }
 }
-else if(tag0 === "flagd"){
+else if(tag0 === "growthbook"){
 if(!(validate166(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "flagd"){
+if(!(validate168(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
 errors = vErrors.length;
 }
 }
@@ -6910,13 +6934,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate156.errors = vErrors;
+validate158.errors = vErrors;
 return errors === 0;
 }
 
 const schema61 = {"type":"object","description":"Staleness rules.","properties":{"afterDays":{"type":"integer","minimum":1,"description":"Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.","default":30}},"additionalProperties":false};
 
-function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6968,13 +6992,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate174.errors = vErrors;
+validate176.errors = vErrors;
 return errors === 0;
 }
 
 const pattern7 = new RegExp("^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$", "u");
 
-function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6991,14 +7015,14 @@ errors++;
 }
 }
 if(data.source !== undefined){
-if(!(validate156(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+if(!(validate158(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData}))){
+vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
 errors = vErrors.length;
 }
 }
 if(data.stale !== undefined){
-if(!(validate174(data.stale, {instancePath:instancePath+"/stale",parentData:data,parentDataProperty:"stale",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+if(!(validate176(data.stale, {instancePath:instancePath+"/stale",parentData:data,parentDataProperty:"stale",rootData}))){
+vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
 errors = vErrors.length;
 }
 }
@@ -7218,18 +7242,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate155.errors = vErrors;
+validate157.errors = vErrors;
 return errors === 0;
 }
 
-const schema62 = {"type":"object","description":"Which PR comments are read as commands.","properties":{"allowBots":{"type":"boolean","description":"Accept commands from bot accounts.","default":false},"allowEdited":{"type":"boolean","description":"Accept commands from edited comments (their text can change after review).","default":false}},"additionalProperties":false};
+const schema62 = {"type":"object","description":"Which PR comments are read as commands.","properties":{"allowBots":{"type":"boolean","description":"Accept commands from bot accounts.","default":false},"allowEdited":{"type":"boolean","description":"Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.","default":false},"requireChecks":{"type":"boolean","description":"`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted).","default":true},"roles":{"type":"object","description":"Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.","propertyNames":{"type":"string","minLength":1,"maxLength":100},"additionalProperties":{"enum":["read","triage","write","maintain","admin"],"description":"The base role this custom role counts as."},"default":{}}},"additionalProperties":false};
 
-function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((key0 === "allowBots") || (key0 === "allowEdited"))){
+if(!((((key0 === "allowBots") || (key0 === "allowEdited")) || (key0 === "requireChecks")) || (key0 === "roles"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -7264,9 +7288,9 @@ vErrors.push(err2);
 errors++;
 }
 }
-}
-else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.requireChecks !== undefined){
+if(typeof data.requireChecks !== "boolean"){
+const err3 = {instancePath:instancePath+"/requireChecks",schemaPath:"#/properties/requireChecks/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7275,7 +7299,93 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate178.errors = vErrors;
+}
+if(data.roles !== undefined){
+let data3 = data.roles;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+for(const key1 in data3){
+const _errs10 = errors;
+if(typeof key1 === "string"){
+if(key1.length > 100){
+const err4 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/propertyNames/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",propertyName:key1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(key1.length < 1){
+const err5 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid1 = _errs10 === errors;
+if(!valid1){
+const err7 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+for(const key2 in data3){
+let data4 = data3[key2];
+if(!(((((data4 === "read") || (data4 === "triage")) || (data4 === "write")) || (data4 === "maintain")) || (data4 === "admin"))){
+const err8 = {instancePath:instancePath+"/roles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/roles/additionalProperties/enum",keyword:"enum",params:{allowedValues: schema62.properties.roles.additionalProperties.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate180.errors = vErrors;
 return errors === 0;
 }
 
@@ -7390,8 +7500,8 @@ errors++;
 }
 }
 for(const key4 in data3){
-if(!(validate86(data3[key4], {instancePath:instancePath+"/analysis/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key4,rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate88(data3[key4], {instancePath:instancePath+"/analysis/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key4,rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
 }
 }
@@ -7408,14 +7518,14 @@ errors++;
 }
 }
 if(data.flags !== undefined){
-if(!(validate155(data.flags, {instancePath:instancePath+"/flags",parentData:data,parentDataProperty:"flags",rootData}))){
-vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+if(!(validate157(data.flags, {instancePath:instancePath+"/flags",parentData:data,parentDataProperty:"flags",rootData}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
 errors = vErrors.length;
 }
 }
 if(data.commands !== undefined){
-if(!(validate178(data.commands, {instancePath:instancePath+"/commands",parentData:data,parentDataProperty:"commands",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+if(!(validate180(data.commands, {instancePath:instancePath+"/commands",parentData:data,parentDataProperty:"commands",rootData}))){
+vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
 errors = vErrors.length;
 }
 }

@@ -121,7 +121,7 @@ export class IllegalMoveError extends ConfigError {
     readonly allowed: readonly CommandType[],
     reasonCode?: ReasonCode,
   ) {
-    super(message, reasonCode ? { reasonCode } : {})
+    super(message, reasonCode !== undefined ? { reasonCode } : {})
   }
 }
 
@@ -201,7 +201,7 @@ export function allowedCommands(record: RolloutRecord, policy?: RolloutPolicy): 
     case 'canary': {
       const atLast = policy !== undefined && record.step >= policy.steps.length - 1
       const base: CommandType[] = record.paused
-        ? ['resume', 'analyze', 'promote', 'rollback', 'abort']
+        ? ['resume', 'analyze', 'rollback', 'abort']
         : ['analyze', 'promote', 'pause', 'rollback', 'abort']
       return atLast ? [...base, 'finalize'] : base
     }
@@ -472,6 +472,16 @@ function promote(b: Builder, target: PromoteTarget): Transition {
   const { current, policy } = b
   if (current.phase === 'promoted') return b.noop(`${current.canary?.version ?? 'the canary'} is already promoted to 100%`)
   if (current.phase !== 'canary') b.refuse()
+  // `/rollgate pause` holds promotions from every source until resume; analysis and rollback still run.
+  if (current.paused) {
+    const by = `${current.paused.actor || 'someone'} at ${current.paused.at}${current.paused.reason ? ` (${current.paused.reason})` : ''}`
+    try {
+      b.refuse(`paused by ${by}; resume first`)
+    } catch (error) {
+      if (error instanceof IllegalMoveError) error.reasonCode = 'paused'
+      throw error
+    }
+  }
   const last = policy.steps.length - 1
   if (current.step > last) b.refuse(`the rollout is at step ${current.step + 1} but the policy now has ${policy.steps.length} steps`)
 

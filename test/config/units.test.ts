@@ -80,7 +80,8 @@ describe('defaults', () => {
       production: false,
       strategy: 'canary',
       onInconclusive: 'hold',
-      protect: { canary: 'write', promote: 'write', rollback: 'write', analyze: 'triage', pause: 'write', resume: 'write' },
+      protect: { canary: 'write', promote: 'write', rollback: 'write', analyze: 'triage', pause: 'write', resume: 'write', status: 'read', help: 'read' },
+      allowForks: false,
       traffic: { provider: 'command', setWeight: ['./set-weight.sh', '{{weight}}'] },
     })
     expect(env?.steps[0]).toEqual({ weight: 50, analysis: 'default', skippable: false, before: [], after: [] })
@@ -102,7 +103,7 @@ describe('defaults', () => {
       critical: false,
       weight: 1,
     })
-    expect(policy.commands).toEqual({ allowBots: false, allowEdited: false })
+    expect(policy.commands).toEqual({ allowBots: false, allowEdited: false, requireChecks: true, roles: {} })
     expect(policy.flags).toBeUndefined()
   })
 

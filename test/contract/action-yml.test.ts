@@ -22,7 +22,7 @@ const entries: Entry[] = [
     meta: readActionYml(join(root, 'actions', name, 'action.yml')),
     inputsModule: `../../actions/${name}/inputs.js`,
   })),
-  { name: 'router', dir: root, meta: readActionYml(join(root, 'action.yml')), inputsModule: '../../root/inputs.js' },
+  { name: 'router', dir: root, meta: readActionYml(join(root, 'action.yml')), inputsModule: '../../router/inputs.js' },
 ]
 
 /** Valid values for every input any action declares, so a reader can run to the end. */
@@ -40,6 +40,9 @@ const VALID: Record<string, string> = {
   reason: 'error rate doubled',
   'dry-run': 'true',
   'repair-weight': '',
+  sha: 'a'.repeat(40),
+  'expected-sha': 'a'.repeat(40),
+  'reply-comment-id': '1234',
 }
 
 class RecordingIO extends FakeActionIO {
@@ -69,17 +72,17 @@ describe.each(entries)('$name action.yml', ({ name, dir, meta, inputsModule }) =
   })
 
   it('declares every output its main sets', () => {
-    const source = readFileSync(join(name === 'router' ? join(root, 'root') : dir, 'main.ts'), 'utf8')
+    const source = readFileSync(join(name === 'router' ? join(root, 'router') : dir, 'main.ts'), 'utf8')
     const set = [...source.matchAll(/setOutput\('([^']+)'/g)].map((m) => m[1])
     for (const output of set) expect(Object.keys(meta.outputs ?? {}), `output '${output}'`).toContain(output)
   })
 
   it('has an index.ts of two statements that only runs main', () => {
-    const index = readFileSync(join(name === 'router' ? join(root, 'root') : dir, 'index.ts'), 'utf8')
+    const index = readFileSync(join(name === 'router' ? join(root, 'router') : dir, 'index.ts'), 'utf8')
     const statements = index.split('\n').filter((l) => l.trim() !== '')
     expect(statements).toHaveLength(3) // two imports and `void runAction(main, { action })`
     // An action names itself so runAction can write its `result` output when main throws.
-    expect(statements[2]).toBe(name === 'router' ? 'void runAction(main)' : `void runAction(main, { action: '${name}' })`)
+    expect(statements[2]).toBe(`void runAction(main, { action: '${name}' })`)
   })
 
   it('README tables are generated from action.yml (run npm run docs)', () => {

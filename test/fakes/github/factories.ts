@@ -463,6 +463,8 @@ export interface PullInput {
   closedAt: Date | null
   mergedAt: Date | null
   repo: Repository
+  /** The fork holding the head branch, when it is not `repo`. */
+  headRepo?: Repository
 }
 
 export function pullRequestSimple(site: Site, input: PullInput): PullRequestSimple {
@@ -473,12 +475,12 @@ export function pullRequest(site: Site, input: PullInput): PullRequest {
   const api = `${repoApi(site)}/pulls/${input.number}`
   const web = `${repoWeb(site)}/pull/${input.number}`
   const issue = `${repoApi(site)}/issues/${input.number}`
-  const side = (s: { ref: string; sha: string }) => ({
-    label: `${site.owner}:${s.ref}`,
+  const side = (s: { ref: string; sha: string }, repo: Repository = input.repo) => ({
+    label: `${repo.owner.login}:${s.ref}`,
     ref: s.ref,
     sha: s.sha,
-    user: input.repo.owner,
-    repo: input.repo,
+    user: repo.owner,
+    repo,
   })
   return {
     url: api,
@@ -520,7 +522,7 @@ export function pullRequest(site: Site, input: PullInput): PullRequest {
     assignees: [],
     requested_reviewers: input.requestedReviewers ?? [],
     requested_teams: [],
-    head: side(input.head),
+    head: side(input.head, input.headRepo),
     base: side(input.base),
     _links: {
       self: { href: api },

@@ -511,7 +511,15 @@ function renderPull(ctx: HandlerContext, pull: PullModel): PullInput {
     closedAt: pull.closedAt,
     mergedAt: pull.mergedAt,
     repo: ctx.state.repository(ctx.site),
+    ...(pull.headRepository !== undefined ? { headRepo: forkOf(ctx, pull.headRepository) } : {}),
   }
+}
+
+/** The fork a pull request's head lives in: the base repository under another owner and name. */
+function forkOf(ctx: HandlerContext, fullName: string): ReturnType<FakeGitHubState['repository']> {
+  const [owner = 'fork', name = ctx.state.repo] = fullName.split('/')
+  const site = { ...ctx.site, owner, repo: name, repoId: ctx.site.repoId + 1 }
+  return { ...ctx.state.repository(site), owner: ctx.state.user(site, owner), fork: true }
 }
 
 const getPull: Handler = (ctx) => {

@@ -14,6 +14,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { basicError, validationError } from './factories.js'
+import { environmentHandlers } from './environments.js'
 import { GitHubHttpError, handlers, type HandlerResult } from './handlers.js'
 import { matchOperation, pathExists, preloadOpenApi, validateRequest, validateResponse } from './openapi.js'
 import { FakeGitHubState, type FakeGitHubStateOptions } from './state.js'
@@ -274,7 +275,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       return
     }
 
-    const handler = handlers[operation.operationId]
+    const handler = handlers[operation.operationId] ?? environmentHandlers[operation.operationId]
     if (!handler) {
       reject(404, [`the fake GitHub does not implement ${operation.operationId} yet (add a handler in test/fakes/github/handlers.ts)`])
       answer(404, basicError(`Not implemented by the fake GitHub: ${operation.operationId}`, 404))

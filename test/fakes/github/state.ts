@@ -36,6 +36,8 @@ export interface PullModel {
   user: string
   head: { ref: string; sha: string }
   base: { ref: string; sha: string }
+  /** `owner/name` of the fork the head branch lives in; the repository itself when unset. */
+  headRepository?: string
   merged: boolean
   mergeCommitSha: string | null
   mergedBy: string | null
@@ -205,6 +207,8 @@ export class FakeGitHubState {
   /** Numbers of plain issues (pull requests are issues too, and live in `pulls`). */
   readonly issues = new Set<number>()
   readonly dispatches: WorkflowDispatch[] = []
+  /** GitHub environments by name, with their deployment branch policies (see environments.ts). */
+  readonly environments = new Map<string, EnvironmentModel>()
 
   private nextIdValue = 1000
   private nextNumber = 1
@@ -323,6 +327,8 @@ export class FakeGitHubState {
     state?: 'open' | 'closed'
     labels?: string[]
     files?: Record<string, string | null>
+    /** `owner/name` of a fork holding the head branch. */
+    headRepository?: string
   }): PullModel {
     const base = input.base ?? this.defaultBranch
     if (input.files || !this.git.refs.has(`refs/heads/${input.head}`)) {
@@ -349,6 +355,7 @@ export class FakeGitHubState {
       updatedAt: now,
       closedAt: input.state === 'closed' ? now : null,
       mergedAt: null,
+      ...(input.headRepository !== undefined ? { headRepository: input.headRepository } : {}),
     }
     this.pulls.set(number, pull)
     return pull
@@ -395,4 +402,13 @@ function hashLogin(text: string): number {
   let h = 0
   for (const ch of text) h = (h * 31 + ch.charCodeAt(0)) % 100_000
   return h
+}
+
+/** A GitHub environment of the fake, with its deployment branch policies (served by environments.ts). */
+export interface EnvironmentModel {
+  id: number
+  name: string
+  /** null: any branch may deploy. */
+  branchPolicy: null | { protectedBranches: true } | { customPatterns: { name: string; type: 'branch' | 'tag' }[] }
+  createdAt: Date
 }

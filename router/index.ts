@@ -1,4 +1,4 @@
 import { runAction } from '../shared/action/run.js'
 import { main } from './main.js'
 
-void runAction(main)
+void runAction(main, { action: 'router' })

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import { useFakeGitHub } from '../fakes/github/use-fake-github.js'
+import { commentEvent, postComment, runRouter } from './support.js'
+
+const POLICY = `version: 1
+environments:
+  production:
+    traffic: { provider: command, setWeight: [./set-weight.sh, "{{weight}}"] }
+    steps: [ { weight: 10 }, { weight: 100 } ]
+    protect: { promote: maintain }
+`
+
+// REST calls the router makes per command (the fake GitHub counts every request); printed for the report.
+describe('router REST budget', () => {
+  const github = useFakeGitHub()
+  it.each([
+    ['denial (role)', '/rollgate promote production', 'write', 5],
+    ['mistake', '/rollgate promot production', 'write', 5],
+    ['canary', '/rollgate canary production --version v2', 'write', 7],
+    ['promote', '/rollgate promote production', 'maintain', 7],
+    ['rollback', '/rollgate rollback production', 'write', 7],
+    ['status', '/rollgate status production', 'read', 7],
+    ['help', '/rollgate help', 'read', 7],
+  ] as const)('%s', async (name, body, role, goal) => {
+    github.state.commitFiles({ branch: 'main', files: { '.github/rollgate.yml': POLICY } })
+    const pull = github.state.seedPull({ head: 'feature' })
+    github.state.permissions.set('u', role)
+    const commentId = await postComment(github, pull.number, body)
+    const run = await runRouter(github, commentEvent({ github, body, login: 'u', pr: pull.number, commentId }))
+    console.log(`router REST calls, ${name}: ${run.calls.length} (${run.calls.join(', ')})`)
+    expect(run.calls.length).toBeLessThanOrEqual(goal)
+  })
+})

@@ -45,7 +45,7 @@ export interface JsonSchema {
   definitions?: Record<string, JsonSchema>
 }
 
-export const SCHEMA_ID = 'https://raw.githubusercontent.com/rollgate/rollgate/main/schema/rollgate.schema.json'
+export const SCHEMA_ID = 'https://raw.githubusercontent.com/rollgate-dev/rollgate/main/schema/rollgate.schema.json'
 
 /** Placeholders every query may use; user `variables` add more. */
 // The same names shared/metrics/template.ts fills in for every query.

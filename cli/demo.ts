@@ -24,6 +24,7 @@ import { abortableClock, runRollout, type RolloutOutcome } from './demo/pipeline
 import { demoPolicyText, writeAndLoadPolicy } from './demo/policy.js'
 import { renderDemoHtml } from './demo/report-html.js'
 import { decidingFigure, renderDemoMarkdown } from './demo/report-markdown.js'
+import { acquireDemoLock } from './demo/leftovers.js'
 import { Resources } from './demo/resources.js'
 import { expectedOutcome, type DemoRun } from './demo/run.js'
 import { CANARIES, ENVIRONMENT, STABLE, demoPace } from './demo/scenario.js'
@@ -181,6 +182,10 @@ export async function runDemo(options: DemoOptions, io: CliIO): Promise<number> 
 
   try {
     await mkdir(join(out, 'state'), { recursive: true })
+    // One demo per folder: two would write the same rollout record. Also stops what a killed run left.
+    const lock = acquireDemoLock(out)
+    resources.add('lock', () => Promise.resolve(lock.release()), () => lock.release())
+    for (const note of lock.notes) display.note(note)
     // A fresh rollout history: the record of an earlier run would carry on from its end.
     await rm(join(out, 'state', `${environmentSlug(ENVIRONMENT)}.json`), { force: true })
     // The core's own log lines (what an Actions log would show) go to a file, not the display.

@@ -158,6 +158,28 @@ describe.each(routers)('rollgate demo --fast through %s', (router) => {
     expect(JSON.parse(readFileSync(join(out, 'state', 'demo.json'), 'utf8'))).toMatchObject({ phase: 'promoted', stable: { version: 'v3' } })
   })
 
+  it('ends with what to try next, and its recordings re-judge exactly as the demo judged', async () => {
+    const run = runs.get(router) as DemoProcess
+    const summary = summaryOf(run)
+    const out = join(work, router)
+    expect(run.stderr).toMatch(/What next:/)
+    // Plain output (not a terminal) fits 80 columns too.
+    expect(run.stderr.split('\n').filter((line) => [...line].length > 80)).toEqual([])
+    expect(run.stderr).toContain(`npx rollgate validate ${join(out, 'policy.yml')}`)
+    expect(run.stderr).toContain(`npx rollgate replay ${join(out, 'recordings', 'v2-at-5.json')}`)
+    expect(run.stderr).toMatch(/examples\/workflows\/canary-gateway-api\.yml/)
+    const { parseReplay } = await import('../../shared/analysis/replay-file.js')
+    const { replay } = await import('../../shared/analysis/judge.js')
+    for (const version of summary.versions) {
+      for (const step of version.steps) {
+        const recording = JSON.parse(readFileSync(join(out, 'recordings', `${version.version}-at-${step.weight}.json`), 'utf8')) as unknown
+        const input = parseReplay(recording)
+        const result = replay(input.config, input.intervals)
+        expect([version.version, step.weight, result.decision, result.decidedAt]).toEqual([version.version, step.weight, step.decision, step.decidedAt])
+      }
+    }
+  })
+
   it('leaves nothing running', async () => {
     const summary = summaryOf(runs.get(router) as DemoProcess)
     const port = Number(new URL(summary.url as string).port)

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DemoSummary } from '../../cli/demo.js'
 import { findOnPath } from '../../cli/demo/haproxy.js'
+import { chromiumAvailable, inspectReport, overlaps } from './browser.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const HAPROXY = findOnPath('haproxy') !== undefined
@@ -179,6 +180,18 @@ describe.each(routers)('rollgate demo --fast through %s', (router) => {
       }
     }
   })
+
+  // Debian chromium, installed by .ci/run; the screenshot is kept under artifacts/ for CI.
+  it.skipIf(!chromiumAvailable())('report.html in headless Chromium: axis titles on every chart, no overlapping text, no console errors', async () => {
+    const page = await inspectReport(join(work, router, 'report.html'), join(ROOT, 'artifacts', `demo-report-${router}.png`))
+    expect(page.consoleErrors).toEqual([])
+    expect(page.charts.length).toBeGreaterThanOrEqual(6)
+    for (const chart of page.charts) {
+      expect(chart.axisTitles, chart.id).toHaveLength(2)
+      for (const title of chart.axisTitles) expect(title.trim(), chart.id).not.toBe('')
+      expect(overlaps(chart.texts).map(([a, b]) => `${chart.id}: "${a.text}" (${a.className}) overlaps "${b.text}" (${b.className})`)).toEqual([])
+    }
+  }, 60_000)
 
   it('leaves nothing running', async () => {
     const summary = summaryOf(runs.get(router) as DemoProcess)

@@ -11,6 +11,13 @@ import { chromium } from 'playwright-core'
 export const CHROMIUM = '/usr/bin/chromium'
 export const chromiumAvailable = (): boolean => existsSync(CHROMIUM)
 
+interface BrowserElement {
+  getAttribute(name: string): string | null
+  textContent: string | null
+  querySelectorAll(selector: string): Iterable<BrowserElement>
+  getBoundingClientRect(): { x: number; y: number; width: number; height: number }
+}
+
 export interface TextBox {
   text: string
   className: string
@@ -50,8 +57,9 @@ export async function inspectReport(htmlPath: string, screenshot: string): Promi
     // Self-contained: any request beyond the file itself is an error too.
     await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : (consoleErrors.push(`request to ${route.request().url()}`), route.abort())))
     await page.goto(`file://${htmlPath}`)
+    // Runs in the page: `document` is the browser's (this file compiles without the DOM library).
     const charts = await page.evaluate(() =>
-      [...document.querySelectorAll('svg.chart')].map((svg) => ({
+      [...(globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<BrowserElement> & Iterable<BrowserElement> } }).document.querySelectorAll('svg.chart')].map((svg) => ({
         id: svg.getAttribute('data-chart') ?? '',
         axisTitles: [...svg.querySelectorAll('text.axis-label')].map((t) => t.textContent ?? ''),
         texts: [...svg.querySelectorAll('text')].map((t) => {

@@ -166,8 +166,9 @@ describe.each(routers)('rollgate demo --fast through %s', (router) => {
     expect(run.stderr).toMatch(/What next:/)
     // Plain output (not a terminal) fits 80 columns too.
     expect(run.stderr.split('\n').filter((line) => [...line].length > 80)).toEqual([])
-    expect(run.stderr).toContain(`npx rollgate validate ${join(out, 'policy.yml')}`)
-    expect(run.stderr).toContain(`npx rollgate replay ${join(out, 'recordings', 'v2-at-5.json')}`)
+    const unwrapped = run.stderr.replace(/\n[ \t]+/g, ' ')
+    expect(unwrapped).toContain(`npx rollgate validate ${join(out, 'policy.yml')}`)
+    expect(unwrapped).toContain(`npx rollgate replay ${join(out, 'recordings', 'v2-at-5.json')}`)
     expect(run.stderr).toMatch(/examples\/workflows\/canary-gateway-api\.yml/)
     const { parseReplay } = await import('../../shared/analysis/replay-file.js')
     const { replay } = await import('../../shared/analysis/judge.js')

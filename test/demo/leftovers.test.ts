@@ -15,6 +15,10 @@ import { acquireDemoLock, cleanHaproxyLeftovers, currentProcess, HAPROXY_DIR_PRE
 const ROOT = resolve(import.meta.dirname, '../..')
 const HAPROXY = findOnPath('haproxy') !== undefined
 const work = mkdtempSync(join(tmpdir(), 'rollgate-leftovers-test-'))
+// The demos of this file keep HAProxy's folders in a TMPDIR of their own, so that demos started by
+// other test files at the same time neither see nor clean up this file's orphan.
+const privateTmp = join(work, 'tmp')
+mkdirSync(privateTmp, { recursive: true })
 const children: ChildProcess[] = []
 afterAll(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
@@ -22,13 +26,14 @@ afterAll(() => {
 })
 
 function startDemo(args: string[]): { child: ChildProcess; output: () => string; done: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/index.ts', 'demo', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/index.ts', 'demo', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', TMPDIR: privateTmp }, stdio: ['ignore', 'pipe', 'pipe'] })
   children.push(child)
   let text = ''
   child.stdout?.on('data', (c: Buffer) => (text += c.toString()))
   child.stderr?.on('data', (c: Buffer) => (text += c.toString()))
   const done = new Promise<number | null>((r) => child.on('close', (code) => r(code)))
-  return { child, output: () => text, done }
+  // The display wraps at 80 columns: read it as unwrapped sentences.
+  return { child, output: () => text.replace(/\n[ \t]+/g, ' '), done }
 }
 
 async function until(what: string, test: () => boolean, ms = 60_000): Promise<void> {
@@ -40,10 +45,10 @@ async function until(what: string, test: () => boolean, ms = 60_000): Promise<vo
 }
 
 function haproxyOf(demoPid: number): { dir: string; pid: number } | undefined {
-  for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(HAPROXY_DIR_PREFIX))) {
+  for (const name of readdirSync(privateTmp).filter((n) => n.startsWith(HAPROXY_DIR_PREFIX))) {
     try {
-      const owner = JSON.parse(readFileSync(join(tmpdir(), name, 'owner.json'), 'utf8')) as { demo: { pid: number }; haproxy: { pid: number } }
-      if (owner.demo.pid === demoPid) return { dir: join(tmpdir(), name), pid: owner.haproxy.pid }
+      const owner = JSON.parse(readFileSync(join(privateTmp, name, 'owner.json'), 'utf8')) as { demo: { pid: number }; haproxy: { pid: number } }
+      if (owner.demo.pid === demoPid) return { dir: join(privateTmp, name), pid: owner.haproxy.pid }
     } catch {
       // not written yet, or another demo's
     }

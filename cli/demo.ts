@@ -5,7 +5,7 @@
  * and is caught at 5% and rolled back; v3 is healthy and promoted through 5%, 25%, 50% and 100%.
  * Writes report.md and report.html; leaves nothing running, also when interrupted.
  */
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, existsSync } from 'node:fs'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import { isUserError } from '../shared/errors.js'
@@ -24,6 +24,8 @@ import { abortableClock, runRollout, type RolloutOutcome } from './demo/pipeline
 import { demoPolicyText, writeAndLoadPolicy } from './demo/policy.js'
 import { renderDemoHtml } from './demo/report-html.js'
 import { decidingFigure, renderDemoMarkdown } from './demo/report-markdown.js'
+import { acquireDemoLock } from './demo/leftovers.js'
+import { nextStepsLines, recordingName, recordingText } from './demo/next-steps.js'
 import { Resources } from './demo/resources.js'
 import { expectedOutcome, type DemoRun } from './demo/run.js'
 import { CANARIES, ENVIRONMENT, STABLE, demoPace } from './demo/scenario.js'
@@ -181,6 +183,10 @@ export async function runDemo(options: DemoOptions, io: CliIO): Promise<number> 
 
   try {
     await mkdir(join(out, 'state'), { recursive: true })
+    // One demo per folder: two would write the same rollout record. Also stops what a killed run left.
+    const lock = acquireDemoLock(out)
+    resources.add('lock', () => Promise.resolve(lock.release()), () => lock.release())
+    for (const note of lock.notes) display.note(note)
     // A fresh rollout history: the record of an earlier run would carry on from its end.
     await rm(join(out, 'state', `${environmentSlug(ENVIRONMENT)}.json`), { force: true })
     // The core's own log lines (what an Actions log would show) go to a file, not the display.
@@ -257,6 +263,17 @@ export async function runDemo(options: DemoOptions, io: CliIO): Promise<number> 
     const reports = [summary.report.markdown, summary.report.html].filter((p): p is string => p !== null).map(shown)
     display.line(`Done in ${((Date.now() - startedAt) / 1000).toFixed(1)} s. Report: ${reports.join(', ')}`)
     if (!verdict.ok) display.line(`Unexpected outcome: ${verdict.problems.join('; ')}`)
+    const failed = rollouts.flatMap((r) => r.analyses).find((a) => a.result.decision === 'fail')
+    const workflow = join(io.cwd, 'examples', 'workflows', 'canary-gateway-api.yml')
+    display.line('')
+    for (const line of nextStepsLines({
+      policy: shown(policyPath),
+      report: reports.at(-1) ?? shown(join(out, 'report.md')),
+      recording: failed ? shown(join(out, 'recordings', recordingName(failed))) : undefined,
+      workflow: existsSync(workflow) ? shown(workflow) : undefined,
+    })) {
+      display.line(line)
+    }
     exitCode = verdict.ok ? 0 : 1
 
     if (options.keepRunning && !interrupted) {
@@ -298,6 +315,12 @@ export async function runDemo(options: DemoOptions, io: CliIO): Promise<number> 
 }
 
 async function writeReports(run: DemoRun, policy: Policy, out: string, html: boolean): Promise<{ markdown: string; html: string | null }> {
+  // Each analysis as a replay file: `rollgate replay` re-judges what the demo judged.
+  await rm(join(out, 'recordings'), { recursive: true, force: true })
+  await mkdir(join(out, 'recordings'), { recursive: true })
+  for (const analysis of run.rollouts.flatMap((r) => r.analyses)) {
+    await writeFile(join(out, 'recordings', recordingName(analysis)), recordingText(analysis), 'utf8')
+  }
   const markdown = join(out, 'report.md')
   await writeFile(markdown, renderDemoMarkdown(run, policy), 'utf8')
   if (!html) return { markdown, html: null }

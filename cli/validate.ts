@@ -5,29 +5,34 @@ import type { Policy } from '../shared/config/policy.generated.js'
 import { formatProblem } from '../shared/config/problems.js'
 import type { CliIO, Command } from './command.js'
 
-const USAGE = `Usage: rollgate validate [FILE] [--json] [--allow-unset-env]
+const USAGE = `Usage: rollgate validate [FILE] [--json] [--strict-env]
 
 Checks a policy file (default ${DEFAULT_POLICY_PATH}) against schema/rollgate.schema.json and the
 rules between its sections, and lists every problem with file:line:column.
 
-  --json             print one JSON object instead of text
-  --allow-unset-env  accept \${NAME} references whose variable is not set (e.g. secrets)
+A \${NAME} whose variable is not set (a secret, in a pull-request check) is a warning: the value is
+checked as far as it can be without it.
 
-Exit status: 0 valid, 2 invalid (or a usage error).`
+  --json        print one JSON object instead of text
+  --strict-env  make an unset \${NAME} an error, as it is when an action loads the policy
+
+Exit status: 0 valid (warnings included), 2 invalid (or a usage error).`
 
 interface Args {
   file: string
   json: boolean
-  allowUnsetEnv: boolean
+  strictEnv: boolean
 }
 
 function parseArgs(args: string[]): Args | 'help' | string {
-  const parsed: Args = { file: DEFAULT_POLICY_PATH, json: false, allowUnsetEnv: false }
+  const parsed: Args = { file: DEFAULT_POLICY_PATH, json: false, strictEnv: false }
   let fileSet = false
   for (const arg of args) {
     if (arg === '-h' || arg === '--help') return 'help'
     if (arg === '--json') parsed.json = true
-    else if (arg === '--allow-unset-env') parsed.allowUnsetEnv = true
+    else if (arg === '--strict-env') parsed.strictEnv = true
+    // The former opt-in, now the default; kept so existing scripts keep working.
+    else if (arg === '--allow-unset-env') parsed.strictEnv = false
     else if (arg.startsWith('-')) return `unknown option '${arg}'`
     else if (fileSet) return `unexpected argument '${arg}': validate takes one file`
     else {
@@ -78,9 +83,14 @@ export function createValidateCommand(files: PolicyFiles = nodeFiles): Command {
         return 2
       }
 
-      const result = checkPolicy(text, parsed.file, io.env, { allowUnsetEnv: parsed.allowUnsetEnv })
+      const result = checkPolicy(text, parsed.file, io.env, { allowUnsetEnv: !parsed.strictEnv })
+      const warnings = result.warnings
+      if (!parsed.json && warnings.length > 0) {
+        io.stderr(`${warnings.map((w) => formatProblem({ ...w, message: `warning: ${w.message}` })).join('\n')}\n`)
+        io.stderr(`${parsed.file}: ${plural(warnings.length, 'warning')}: values using them were checked as far as they can be; --strict-env makes this an error\n`)
+      }
       if (!result.ok) {
-        if (parsed.json) io.stdout(`${JSON.stringify({ ok: false, file: parsed.file, problems: result.problems })}\n`)
+        if (parsed.json) io.stdout(`${JSON.stringify({ ok: false, file: parsed.file, problems: result.problems, warnings })}\n`)
         else {
           io.stderr(`${result.problems.map(formatProblem).join('\n')}\n`)
           io.stderr(`${parsed.file}: ${plural(result.problems.length, 'problem')}\n`)
@@ -88,7 +98,7 @@ export function createValidateCommand(files: PolicyFiles = nodeFiles): Command {
         return 2
       }
       const summary = summarise(result.policy)
-      if (parsed.json) io.stdout(`${JSON.stringify({ ok: true, file: parsed.file, ...summary })}\n`)
+      if (parsed.json) io.stdout(`${JSON.stringify({ ok: true, file: parsed.file, ...summary, warnings })}\n`)
       else {
         const envs = `${plural(summary.environments.length, 'environment')} (${summary.environments.join(', ')})`
         const templates = `${plural(summary.templates.length, 'analysis template')}${summary.templates.length > 0 ? ` (${summary.templates.join(', ')})` : ''}`

@@ -62,14 +62,20 @@ function stateText(state: string, p: Palette): string {
   }
 }
 
-/** `errors   +420% [+50.0%, +1.6k%]  regression ▕██░░▏ 8.20/40  no regression ▕░░░░▏ 0.01/40  continue` */
-export function metricLine(m: MetricLook, p: Palette, bars: boolean): string {
+/**
+ * One metric in two lines that fit 80 columns with the display's indentation: the estimate with its
+ * interval and the state (a word, so never colour alone), then the evidence of a regression and of
+ * none, each against the threshold that decides.
+ *
+ *   errors   +420% [+50.0%, +1.6k%]       continue
+ *              worse 8.20/40 ▕██░░░░▏  no worse 0.01/40 ▕░░░░░░▏
+ */
+export function metricLines(m: MetricLook, p: Palette, bars: boolean): [string] | [string, string] {
   const name = m.name.padEnd(8)
-  if (m.type === 'value') return `${name} ${m.estimate ?? 'no reading'}  ${stateText(m.state, p)}`
-  const estimate = `${formatRelative(m.estimate)} ${formatInterval(m.lower, m.upper)}`.padEnd(26)
-  const fail = `${bars ? `${evidenceBar(m.eValue, m.threshold)} ` : 'e='}${formatE(m.eValue)}/${formatE(m.threshold)}`
-  const pass = `${bars ? `${evidenceBar(m.passEValue, m.passThreshold)} ` : 'e='}${formatE(m.passEValue)}/${formatE(m.passThreshold)}`
-  return `${name} ${estimate} regression ${fail.padEnd(bars ? 20 : 12)} no regression ${pass.padEnd(bars ? 20 : 12)} ${stateText(m.state, p)}`
+  if (m.type === 'value') return [`${name} ${m.estimate ?? 'no reading'}  ${stateText(m.state, p)}`]
+  const estimate = `${formatRelative(m.estimate)} ${formatInterval(m.lower, m.upper)}`.padEnd(28)
+  const evidence = (e: number, threshold: number): string => `${formatE(e)}/${formatE(threshold)}${bars ? ` ${evidenceBar(e, threshold, 6)}` : ''}`
+  return [`${name} ${estimate} ${stateText(m.state, p)}`, `           worse ${evidence(m.eValue, m.threshold).padEnd(bars ? 21 : 13)} no worse ${evidence(m.passEValue, m.passThreshold)}`]
 }
 
 function armCounts(look: LookResult): string {
@@ -93,7 +99,7 @@ export function decisionLine(a: StepAnalysis, p: Palette): string {
   const where = `${a.version} at ${a.weight}%`
   switch (result.decision) {
     case 'fail':
-      return `${p.red('✗ FAIL')} ${where} after ${looks} looks (${took}): ${figure}, regression evidence ${formatE(deciding?.eValue ?? 0)} ≥ ${formatE(deciding?.threshold ?? 0)}`
+      return `${p.red('✗ FAIL')} ${where} after ${looks} looks (${took}): ${figure}, evidence of a regression ${formatE(deciding?.eValue ?? 0)} ≥ ${formatE(deciding?.threshold ?? 0)}`
     case 'pass':
       return `${p.green('✓ PASS')} ${where} after ${looks} looks (${took}): every metric proven within its tolerance`
     default:
@@ -118,8 +124,16 @@ export function createDisplay(options: DisplayOptions): DemoDisplay {
   return options.live ? liveDisplay(options, p, stamp) : plainDisplay(options, p, stamp)
 }
 
+/** The widest a line may be: the terminal's width, and never more than 80 columns. */
+function lineWidth(options: DisplayOptions): number {
+  const columns = options.columns?.()
+  return columns !== undefined && columns >= 40 ? Math.min(columns - 1, MAX_COLUMNS) : MAX_COLUMNS
+}
+
+export const MAX_COLUMNS = 80
+
 function plainDisplay(options: DisplayOptions, p: Palette, stamp: () => string): DemoDisplay {
-  const out = (text: string): void => options.write(`${text}\n`)
+  const out = (text: string): void => options.write(`${wrapLine(text, lineWidth(options)).join('\n')}\n`)
   return {
     line: (text) => out(text),
     note: (text) => out(`${stamp()} ${text}`),
@@ -128,7 +142,7 @@ function plainDisplay(options: DisplayOptions, p: Palette, stamp: () => string):
       out(`${stamp()} analyze ${a.version} at ${a.weight}% (step ${a.step + 1} of ${a.steps}) against ${a.stable}: a look every ${seconds(a.plan.intervalMs)}, at most ${a.plan.maxIntervals}`),
     look: (a, look) => {
       out(`${stamp()}   look ${look.interval + 1}: ${look.decision}${look.decision === 'continue' ? '' : ` (${look.decidingMetric ?? 'all metrics'})`} · ${armCounts(look)}`)
-      for (const m of look.metrics) out(`             ${metricLine(m, p, false)}`)
+      for (const m of look.metrics) for (const line of metricLines(m, p, false)) out(`           ${line}`)
     },
     decided: (a) => {
       out(`${stamp()} ${decisionLine(a, p)}`)
@@ -143,10 +157,7 @@ function liveDisplay(options: DisplayOptions, p: Palette, stamp: () => string): 
   let drawn = 0
   let current: { start: AnalysisStart; look?: LookResult } | undefined
   let closed = false
-  const width = (): number => {
-    const columns = options.columns?.()
-    return columns !== undefined && columns >= 40 ? columns - 1 : 119
-  }
+  const width = (): number => lineWidth(options)
 
   const clear = (): string => (drawn > 0 ? `\x1b[${drawn}F\x1b[J` : '')
   const render = (): string => {
@@ -160,11 +171,11 @@ function liveDisplay(options: DisplayOptions, p: Palette, stamp: () => string): 
   }
   const print = (text: string): void => {
     if (closed) {
-      options.write(`${text}\n`)
+      options.write(`${wrapLine(text, width()).join('\n')}\n`)
       return
     }
-    // Lines that stay may wrap; only the panel must fit, to be redrawn in place.
-    options.write(`${clear()}${text}\n${render()}`)
+    // Lines that stay are wrapped; the panel is cut to fit, to be redrawn in place.
+    options.write(`${clear()}${wrapLine(text, width()).join('\n')}\n${render()}`)
   }
 
   const panelFor = (): string[] => {
@@ -177,9 +188,10 @@ function liveDisplay(options: DisplayOptions, p: Palette, stamp: () => string): 
     const lines = [
       `${p.bold(`${start.version} at ${start.weight}%`)} (step ${start.step + 1} of ${start.steps}) · look ${done} of at most ${start.plan.maxIntervals} · next look in ${(wait / 1000).toFixed(1)}s`,
       `  traffic  ${start.stable} ${p.dim(bar.stable)}${p.yellow(bar.canary)} ${start.version}  ${100 - start.weight}% / ${start.weight}%`,
+      p.dim(`           █ ${start.stable}   ▒ ${start.version}`),
     ]
     if (look) {
-      for (const m of look.metrics) lines.push(`  ${metricLine(m, p, true)}`)
+      for (const m of look.metrics) for (const line of metricLines(m, p, true)) lines.push(`  ${line}`)
       lines.push(p.dim(`  ${armCounts(look)}`))
     } else {
       lines.push(p.dim('  waiting for the first interval of data...'))
@@ -216,7 +228,7 @@ function liveDisplay(options: DisplayOptions, p: Palette, stamp: () => string): 
       const last = a.result.outcome.looks.at(-1)
       current = undefined
       panel = []
-      if (last) for (const m of last.metrics) print(`           ${metricLine(m, p, true)}`)
+      if (last) for (const m of last.metrics) for (const line of metricLines(m, p, true)) print(`           ${line}`)
       print(`${stamp()} ${decisionLine(a, p)}`)
       if (a.result.decision !== 'pass') print(`           why: ${a.result.outcome.reason}`)
     },
@@ -232,10 +244,43 @@ function liveDisplay(options: DisplayOptions, p: Palette, stamp: () => string): 
   }
 }
 
+/** Two glyphs, not two colours alone: stable `█`, canary `▒`. */
 function weightBar(weight: number, width: number): { stable: string; canary: string } {
   const canary = Math.round((weight / 100) * width)
   const c = weight > 0 ? Math.max(1, canary) : 0
-  return { stable: '█'.repeat(width - c), canary: '█'.repeat(c) }
+  return { stable: '█'.repeat(width - c), canary: '▒'.repeat(c) }
+}
+
+function visibleLength(text: string): number {
+   
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').length
+}
+
+/**
+ * Word-wraps a line to `width` visible columns (ANSI escapes count as none); continuation lines are
+ * indented under the text that follows the line's leading spaces and `[  12.3s]` stamp.
+ */
+export function wrapLine(text: string, width: number): string[] {
+  if (visibleLength(text) <= width) return [text]
+   
+  const lead = /^(\s*(?:(?:\x1b\[[0-9;]*m)*\[\s*[\d.]+s\](?:\x1b\[[0-9;]*m)*\s+)?)/.exec(text)?.[1] ?? ''
+  const indent = ' '.repeat(Math.min(visibleLength(lead) + 2, Math.floor(width / 2)))
+  const lines: string[] = []
+  let current = ''
+  for (const word of text.split(/(?<= )/)) {
+    if (current !== '' && visibleLength(current) + visibleLength(word.trimEnd()) > width) {
+      lines.push(current.trimEnd())
+      current = indent
+    }
+    current += word
+    while (visibleLength(current) > width) {
+      // A single word longer than the line: cut it.
+      lines.push(fitWidth(current, width))
+      current = indent + current.slice(fitWidth(current, width).length)
+    }
+  }
+  if (current.trim() !== '') lines.push(current.trimEnd())
+  return lines
 }
 
 /** Cuts a line to `width` visible characters, keeping ANSI escapes whole. */

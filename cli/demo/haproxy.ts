@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { runtimeCommand } from '../../shared/traffic/haproxy.js'
 import { DemoError } from './errors.js'
+import { HAPROXY_DIR_PREFIX, writeHaproxyOwner } from './leftovers.js'
 
 export const HAPROXY_BACKEND = 'app'
 export const HAPROXY_STABLE = 'stable'
@@ -70,12 +71,14 @@ backend ${HAPROXY_BACKEND}
 }
 
 export async function startDemoHaproxy(binary: string, options: { port: number; stablePort: number; canaryPort: number }): Promise<DemoHaproxy> {
-  const dir = mkdtempSync(join(tmpdir(), 'rollgate-demo-haproxy-'))
+  const dir = mkdtempSync(join(tmpdir(), HAPROXY_DIR_PREFIX))
   const socket = join(dir, 'admin.sock')
   const config = join(dir, 'haproxy.cfg')
   writeFileSync(config, haproxyConfig({ ...options, socket }))
   const version = await haproxyVersion(binary)
   const child = spawn(binary, ['-f', config, '-db'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  // If this process is SIGKILLed, no handler stops HAProxy: the next demo finds it through this file.
+  if (child.pid !== undefined) writeHaproxyOwner(dir, child.pid)
   let output = ''
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString()).slice(-4000)

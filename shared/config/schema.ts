@@ -18,7 +18,7 @@ import type { JsonSchema, SchemaType } from './json-schema.js'
 
 export type { JsonSchema, SchemaType }
 
-export const SCHEMA_ID = 'https://raw.githubusercontent.com/rollgate/rollgate/main/schema/rollgate.schema.json'
+export const SCHEMA_ID = 'https://raw.githubusercontent.com/rollgate-dev/rollgate/main/schema/rollgate.schema.json'
 
 /** Placeholders every query may use; user `variables` add more. */
 // The same names shared/metrics/template.ts fills in for every query.

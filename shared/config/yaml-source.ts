@@ -1,6 +1,7 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml'
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit as visitYaml, type Document, type Node, type Pair } from 'yaml'
 import type { PathSegment, PolicyProblem } from './problems.js'
 import { formatPath } from './problems.js'
+import { indentationProblem } from './indentation.js'
 
 export interface Position {
   line: number
@@ -27,6 +28,9 @@ function isMergeKey(key: unknown): boolean {
 
 const REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}/
 
+/** The depth limit named when the parser itself gives up (POLICY_LIMITS.maxDepth in load.ts). */
+const DEPTH_HINT = 64
+
 /**
  * A parsed policy file that can say where any path is: every problem, from YAML syntax to a
  * semantic check, is reported at a line and column.
@@ -44,10 +48,22 @@ export class YamlSource {
   }
 
   syntaxProblems(): PolicyProblem[] {
+    if (this.doc.errors.some((e) => /Maximum call stack size exceeded/.test(e.message))) {
+      // The parser ran out of stack: the document nests far deeper than any policy does.
+      return [{ file: this.file, line: 1, column: 1, path: '', message: 'the file nests lists or mappings too deeply to be a policy', expected: `at most ${DEPTH_HINT} levels of nesting` }]
+    }
     const problems = this.doc.errors.map((error): PolicyProblem => {
       const at = this.at(error.pos[0])
       return { file: this.file, ...at, path: '', message: `YAML: ${error.message.split('\n')[0] ?? error.message}` }
     })
+    // Indentation slips surface as parser errors at a later line ("All mapping items must start at
+    // the same column"); say which key is at the wrong level instead.
+    const indentationCodes = new Set(['BAD_INDENT', 'MISSING_CHAR', 'UNEXPECTED_TOKEN', 'TAB_AS_INDENT', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY'])
+    const firstError = this.doc.errors[0]
+    if (firstError !== undefined && indentationCodes.has(firstError.code)) {
+      const explained = indentationProblem(this.text, this.at(firstError.pos[0]).line)
+      if (explained) problems.splice(0, problems.length, { file: this.file, path: '', ...explained })
+    }
     // `{ address: ${URL} }` is the likeliest cause: `{` and `}` end a plain value inside flow collections.
     const first = problems[0]
     const line = first === undefined ? '' : (this.text.split('\n')[first.line - 1] ?? '')
@@ -59,6 +75,51 @@ export class YamlSource {
 
   toJS(): unknown {
     return this.doc.toJS({ maxAliasCount: 1000 })
+  }
+
+  /**
+   * The document as data, or a problem at the first alias when aliases expand past `maxAliasCount`
+   * nodes (a "billion laughs" alias bomb), instead of the parser's exception.
+   */
+  toJSWithin(maxAliasCount: number): { ok: true; value: unknown } | { ok: false; problem: PolicyProblem } {
+    try {
+      return { ok: true, value: this.doc.toJS({ maxAliasCount }) }
+    } catch (error) {
+      if (!(error instanceof ReferenceError) || !/alias count/i.test(error.message)) throw error
+      let firstAlias: Position = { line: 1, column: 1 }
+      visitYaml(this.doc, {
+        Alias: (_, node) => {
+          if (node.range) firstAlias = this.at(node.range[0])
+          return visitYaml.BREAK
+        },
+      })
+      return {
+        ok: false,
+        problem: {
+          file: this.file,
+          ...firstAlias,
+          path: '',
+          message: `YAML aliases (*name) expand to more than ${maxAliasCount} nodes: the file would grow without bound when read (an alias bomb)`,
+          expected: 'anchors and aliases used to share a few values, not to multiply them',
+        },
+      }
+    }
+  }
+
+  /** A problem at the first node nested deeper than `maxDepth` levels, or undefined. Iterative: no stack to exhaust. */
+  depthProblem(maxDepth: number): PolicyProblem | undefined {
+    const pending: { node: unknown; depth: number }[] = [{ node: this.doc.contents, depth: 1 }]
+    while (pending.length > 0) {
+      const { node, depth } = pending.pop() as { node: unknown; depth: number }
+      const children = isMap(node) ? node.items.map((pair) => pair.value) : isSeq(node) ? node.items : []
+      if (children.length === 0) continue
+      if (depth > maxDepth) {
+        const at = this.nodePosition(node) ?? { line: 1, column: 1 }
+        return { file: this.file, ...at, path: '', message: `lists and mappings are nested more than ${maxDepth} levels deep here`, expected: `at most ${maxDepth} levels of nesting` }
+      }
+      for (const child of children) pending.push({ node: child, depth: depth + 1 })
+    }
+    return undefined
   }
 
   at(offset: number): Position {
@@ -98,8 +159,13 @@ export class YamlSource {
    * Replaces `${NAME}` in every string value from `env`. An unset or empty NAME is a problem at the
    * reference itself (Actions turns a missing secret into an empty variable); `$${` writes `${`.
    */
-  substitute(env: Readonly<Record<string, string | undefined>>, options: SubstitutionOptions = {}): { problems: PolicyProblem[]; substitutions: Substitutions } {
+  substitute(
+    env: Readonly<Record<string, string | undefined>>,
+    options: SubstitutionOptions = {},
+  ): { problems: PolicyProblem[]; substitutions: Substitutions; unset: PolicyProblem[] } {
     const problems: PolicyProblem[] = []
+    /** With allowUnset: the references left as written, as problems a caller may show as warnings. */
+    const unset: PolicyProblem[] = []
     const substitutions: Substitutions = { unresolved: new Set(), written: new Map() }
     const visit = (node: unknown, path: PathSegment[]): void => {
       if (isMap(node)) {
@@ -112,9 +178,9 @@ export class YamlSource {
       } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${')) {
         const source = node.range ? this.text.slice(node.range[0], node.range[1]) : ''
         const offset = node.range?.[0] ?? 0
-        const result = this.expand(node.value, env, options, (message, reference, expected) => {
+        const result = this.expand(node.value, env, options, (message, reference, expected, kind) => {
           const index = source.indexOf(reference)
-          problems.push({
+          ;(kind === 'unset' && options.allowUnset ? unset : problems).push({
             file: this.file,
             ...this.at(index >= 0 ? offset + index : offset),
             path: formatPath(path),
@@ -129,14 +195,14 @@ export class YamlSource {
       }
     }
     visit(this.doc.contents, [])
-    return { problems, substitutions }
+    return { problems, substitutions, unset }
   }
 
   private expand(
     text: string,
     env: Readonly<Record<string, string | undefined>>,
     options: SubstitutionOptions,
-    report: (message: string, reference: string, expected: string) => void,
+    report: (message: string, reference: string, expected: string, kind?: 'unset') => void,
   ): { text: string; unresolved: boolean; fromEnv: boolean } {
     let out = ''
     let unresolved = false
@@ -165,7 +231,7 @@ export class YamlSource {
       const value = env[name]
       if (value === undefined || value === '') {
         if (options.allowUnset) unresolved = true
-        else report(`environment variable ${name} is ${value === undefined ? 'not set' : 'empty'}`, match[0], `${name} set in the environment (env: or secrets)`)
+        report(`environment variable ${name} is ${value === undefined ? 'not set' : 'empty'}`, match[0], `${name} set in the environment (env: or secrets)`, 'unset')
         out += match[0]
       } else {
         fromEnv = true

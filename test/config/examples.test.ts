@@ -1,11 +1,12 @@
 import { readdirSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import AjvModule from 'ajv'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { AJV_OPTIONS } from '../../scripts/gen-schema.js'
 import { checkPolicy } from '../../shared/config/load.js'
 import { formatProblem } from '../../shared/config/problems.js'
+import { SCHEMA_ID } from '../../shared/config/schema.js'
 import { readRepoFile, ROOT } from './helpers.js'
 
 const examples = [
@@ -41,11 +42,13 @@ describe('examples', () => {
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([])
   })
 
-  it.each(examples)('%s points editors at the published schema', (path) => {
+  // An absolute URL: a relative one breaks as soon as the file is copied into another repository.
+  it.each(examples)('%s points editors at the published schema by its absolute URL', (path) => {
     const first = readRepoFile(path).split('\n')[0] ?? ''
     const match = /^# yaml-language-server: \$schema=(\S+)$/.exec(first)
-    expect(match).not.toBeNull()
-    expect(resolve(ROOT, dirname(path), match?.[1] ?? '')).toBe(join(ROOT, 'schema/rollgate.schema.json'))
+    expect(match?.[1]).toBe(SCHEMA_ID)
+    const inRepo = new URL(SCHEMA_ID).pathname.split('/').slice(4).join('/')
+    expect(resolve(ROOT, inRepo)).toBe(join(ROOT, 'schema/rollgate.schema.json'))
   })
 
   // What editors see: the published JSON file, compiled by a stock validator, accepts the file as written.

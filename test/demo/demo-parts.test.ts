@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { checkPolicy } from '../../shared/config/load.js'
 import { parseDemoArgs } from '../../cli/demo.js'
-import { evidenceBar, fitWidth } from '../../cli/demo/display.js'
+import { evidenceBar, fitWidth, wrapLine } from '../../cli/demo/display.js'
 import { haproxyConfig } from '../../cli/demo/haproxy.js'
 import { demoPolicyText } from '../../cli/demo/policy.js'
 import { seededRandom } from '../../cli/demo/random.js'
@@ -62,6 +62,18 @@ describe('haproxyConfig', () => {
     expect(cfg).toMatch(/stats socket \/tmp\/x\/admin\.sock mode 600 level admin/)
     expect(cfg).toMatch(/server stable 127\.0\.0\.1:8001 weight 100/)
     expect(cfg).toMatch(/server canary 127\.0\.0\.1:8002 weight 0/)
+  })
+})
+
+describe('wrapLine', () => {
+  it('wraps at the width, indenting continuations under the stamped text, counting no ANSI escapes', () => {
+    const line = `\x1b[2m[   3.2s]\x1b[22m   look 3: fail (errors) · canary 28 requests, 9 errors · baseline 547 requests, 16 errors`
+    const lines = wrapLine(line, 80)
+    expect(lines.length).toBe(2)
+    for (const l of lines) expect([...l.replace(/\x1b\[[0-9;]*m/g, '')].length).toBeLessThanOrEqual(80)
+    expect(lines[1]).toMatch(/^ {10,}requests, 16 errors$/)
+    expect(wrapLine('short', 80)).toEqual(['short'])
+    expect(wrapLine(`x${'y'.repeat(200)}`, 80).every((l) => l.length <= 80)).toBe(true)
   })
 })
 

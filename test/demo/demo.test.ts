@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DemoSummary } from '../../cli/demo.js'
 import { findOnPath } from '../../cli/demo/haproxy.js'
+import { chromiumAvailable, inspectReport, overlaps } from './browser.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const HAPROXY = findOnPath('haproxy') !== undefined
@@ -157,6 +158,41 @@ describe.each(routers)('rollgate demo --fast through %s', (router) => {
     expect(existsSync(join(out, 'state', 'demo.json'))).toBe(true)
     expect(JSON.parse(readFileSync(join(out, 'state', 'demo.json'), 'utf8'))).toMatchObject({ phase: 'promoted', stable: { version: 'v3' } })
   })
+
+  it('ends with what to try next, and its recordings re-judge exactly as the demo judged', async () => {
+    const run = runs.get(router) as DemoProcess
+    const summary = summaryOf(run)
+    const out = join(work, router)
+    expect(run.stderr).toMatch(/What next:/)
+    // Plain output (not a terminal) fits 80 columns too.
+    expect(run.stderr.split('\n').filter((line) => [...line].length > 80)).toEqual([])
+    const unwrapped = run.stderr.replace(/\n[ \t]+/g, ' ')
+    expect(unwrapped).toContain(`npx rollgate validate ${join(out, 'policy.yml')}`)
+    expect(unwrapped).toContain(`npx rollgate replay ${join(out, 'recordings', 'v2-at-5.json')}`)
+    expect(run.stderr).toMatch(/examples\/workflows\/canary-gateway-api\.yml/)
+    const { parseReplay } = await import('../../shared/analysis/replay-file.js')
+    const { replay } = await import('../../shared/analysis/judge.js')
+    for (const version of summary.versions) {
+      for (const step of version.steps) {
+        const recording = JSON.parse(readFileSync(join(out, 'recordings', `${version.version}-at-${step.weight}.json`), 'utf8')) as unknown
+        const input = parseReplay(recording)
+        const result = replay(input.config, input.intervals)
+        expect([version.version, step.weight, result.decision, result.decidedAt]).toEqual([version.version, step.weight, step.decision, step.decidedAt])
+      }
+    }
+  })
+
+  // Debian chromium, installed by .ci/run; the screenshot is kept under artifacts/ for CI.
+  it.skipIf(!chromiumAvailable())('report.html in headless Chromium: axis titles on every chart, no overlapping text, no console errors', async () => {
+    const page = await inspectReport(join(work, router, 'report.html'), join(ROOT, 'artifacts', `demo-report-${router}.png`))
+    expect(page.consoleErrors).toEqual([])
+    expect(page.charts.length).toBeGreaterThanOrEqual(6)
+    for (const chart of page.charts) {
+      expect(chart.axisTitles, chart.id).toHaveLength(2)
+      for (const title of chart.axisTitles) expect(title.trim(), chart.id).not.toBe('')
+      expect(overlaps(chart.texts).map(([a, b]) => `${chart.id}: "${a.text}" (${a.className}) overlaps "${b.text}" (${b.className})`)).toEqual([])
+    }
+  }, 60_000)
 
   it('leaves nothing running', async () => {
     const summary = summaryOf(runs.get(router) as DemoProcess)

@@ -1,13 +1,14 @@
 /**
  * The examples users copy: every workflow passes actionlint and Rollgate's workflow rules
  * (scripts/lint-workflows.ts, the same code `npm run lint:workflows` runs), is wired to its policy,
- * and every example policy passes `rollgate validate --allow-unset-env`.
+ * and every example policy passes `rollgate validate` with its secrets unset.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { isMap, isScalar, isSeq, parse, parseDocument, type Node, type YAMLMap } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { createValidateCommand } from '../../cli/validate.js'
+import { SCHEMA_ID } from '../../shared/config/schema.js'
 import {
   actionlintFindings,
   formatFinding,
@@ -339,21 +340,21 @@ describe('the workflow files are free of ${{ }} in run: scripts, whatever the ru
 
 // ---------------------------------------------------------------------------------------------
 
-describe('example policies pass `rollgate validate --allow-unset-env`', () => {
+describe('example policies pass `rollgate validate` with their secrets unset', () => {
   const validate = createValidateCommand()
 
   it.each(examplePolicies)('%s', async (file) => {
     let out = ''
     let err = ''
     const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), env: {}, cwd: ROOT, isTTY: false }
-    const code = await validate.run([file, '--allow-unset-env', '--json'], io)
+    const code = await validate.run([file, '--json'], io)
     const result = JSON.parse(out) as { ok: boolean; problems?: unknown[] }
     expect({ code, problems: result.problems ?? [], err }).toEqual({ code: 0, problems: [], err: '' })
     expect(result.ok).toBe(true)
   })
 
   it.each(examplePolicies)('%s starts with the yaml-language-server schema line', (file) => {
-    expect(read(file).split('\n')[0]).toBe('# yaml-language-server: $schema=../../schema/rollgate.schema.json')
+    expect(read(file).split('\n')[0]).toBe(`# yaml-language-server: $schema=${SCHEMA_ID}`)
   })
 
   it('pairs every example workflow with a policy, and the required setups have both', () => {

@@ -32,6 +32,7 @@ describe('requests GitHub would reject', () => {
     { what: 'an unknown query parameter', method: 'GET', path: '/repos/octo-org/octo-repo/deployments?env=production', status: 400, problem: /query parameter "env" is not accepted/ },
     { what: 'a path parameter of the wrong type', method: 'GET', path: '/repos/octo-org/octo-repo/deployments/latest', status: 400, problem: /path parameter "deployment_id" must be integer/ },
     { what: 'an unknown path', method: 'GET', path: '/repos/octo-org/octo-repo/deploymentz', status: 404, problem: /no operation in GitHub's OpenAPI description matches GET/ },
+    { what: 'an endpoint of GitHub outside the committed subset', method: 'GET', path: '/orgs/octo-org/teams', status: 404, problem: /endpoint not in the OpenAPI subset: GET \/orgs\/\{org\}\/teams \(add its prefix to PREFIXES in scripts\/gen-github-openapi\.mjs/ },
     { what: 'a method the path does not have', method: 'DELETE', path: '/repos/octo-org/octo-repo/deployments', status: 404, problem: /DELETE is not an operation of/ },
     { what: 'an operation the fake does not implement', method: 'GET', path: '/repos/octo-org/octo-repo/releases', status: 404, problem: /does not implement repos\/list-releases/ },
   ])('rejects and records $what', async ({ method, path, body, raw, status, problem }) => {

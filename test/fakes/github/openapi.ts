@@ -1,17 +1,20 @@
 /**
- * GitHub's published OpenAPI description (@octokit/openapi), turned into a router and Ajv
- * validators for the fake server. The 13 MB document is parsed once per process; schemas are
- * converted and validators compiled per operation on first use, so starting a server costs the
- * parse and little else.
+ * GitHub's published OpenAPI description, turned into a router and Ajv validators for the fake
+ * server. It reads the committed subset (openapi-subset.json, cut from the pinned @octokit/openapi
+ * by scripts/gen-github-openapi.mjs, checked by .ci/run), not the 385 MB package. The document is
+ * parsed once per process; schemas are converted and validators compiled per operation on first use.
  */
 import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 
 type Json = Record<string, unknown>
 
 interface Spec {
+  /** Path prefixes the subset keeps (as listed in the generator). */
+  prefixes: string[]
+  /** Every path template of the full description, kept or not. */
+  allTemplates: string[]
   paths: Record<string, Record<string, Json>>
   components: { schemas: Record<string, Json>; parameters: Record<string, Json>; responses: Record<string, Json> }
 }
@@ -63,8 +66,7 @@ let loaded: Loaded | undefined
 
 function load(): Loaded {
   if (loaded) return loaded
-  const path = createRequire(import.meta.url).resolve('@octokit/openapi/generated/api.github.com.json')
-  const spec = JSON.parse(readFileSync(path, 'utf8')) as Spec
+  const spec = JSON.parse(readFileSync(new URL('./openapi-subset.json', import.meta.url), 'utf8')) as Spec
   const makeAjv = (coerce: boolean): Ajv => {
     // strict: false because the description carries OpenAPI-only keywords (discriminator, x-*);
     // validateSchema: false because GitHub's published schemas need no meta-validation per run.
@@ -138,6 +140,26 @@ export function matchOperation(method: string, pathname: string): Match | undefi
 export function pathExists(pathname: string): boolean {
   return ['get', 'post', 'patch', 'put', 'delete'].some((m) => load().router.match(m, pathname) !== undefined)
 }
+
+/**
+ * The path template of the full description this path belongs to when the committed subset does not
+ * hold it (so the request needs a new prefix in the generator), or undefined.
+ */
+export function templateOutsideSubset(pathname: string): string | undefined {
+  const parts = pathname.replace(/\/+$/, '').split('/').slice(1)
+  const { spec } = load()
+  const hits = spec.allTemplates
+    .filter((t) => !(t in spec.paths))
+    .filter((t) => matchSegments(t.split('/').slice(1), parts, false) ?? matchSegments(t.split('/').slice(1), parts, true))
+  hits.sort((a, b) => literalCount(b) - literalCount(a))
+  return hits[0]
+}
+
+function literalCount(template: string): number {
+  return template.split('/').filter((s) => s !== '' && !s.startsWith('{')).length
+}
+
+export const SUBSET_GENERATOR = 'scripts/gen-github-openapi.mjs'
 
 export function findOperation(operationId: string): Operation | undefined {
   return load().router.byId(operationId)

@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net'
 import { basicError, validationError } from './factories.js'
 import { environmentHandlers } from './environments.js'
 import { GitHubHttpError, handlers, type HandlerResult } from './handlers.js'
-import { matchOperation, pathExists, preloadOpenApi, validateRequest, validateResponse } from './openapi.js'
+import { matchOperation, pathExists, preloadOpenApi, SUBSET_GENERATOR, templateOutsideSubset, validateRequest, validateResponse } from './openapi.js'
 import { FakeGitHubState, type FakeGitHubStateOptions } from './state.js'
 
 export type FaultStatus = 500 | 502 | 503 | 504 | 429 | 422 | 'secondary-rate-limit' | 'rate-limit'
@@ -219,9 +219,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
 
     const match = basePath && !url.pathname.startsWith(`${basePath}/`) ? undefined : matchOperation(method, path)
     if (!match) {
-      const problem = pathExists(path)
-        ? `${method} is not an operation of ${path} in GitHub's OpenAPI description`
-        : `no operation in GitHub's OpenAPI description matches ${method} ${url.pathname}${basePath ? ` (API root ${basePath})` : ''}`
+      const outside = basePath && !url.pathname.startsWith(`${basePath}/`) ? undefined : templateOutsideSubset(path)
+      const problem = outside
+        ? `endpoint not in the OpenAPI subset: ${method} ${outside} (add its prefix to PREFIXES in ${SUBSET_GENERATOR} and rerun it)`
+        : pathExists(path)
+          ? `${method} is not an operation of ${path} in GitHub's OpenAPI description`
+          : `no operation in GitHub's OpenAPI description matches ${method} ${url.pathname}${basePath ? ` (API root ${basePath})` : ''}`
       reject(404, [problem])
       answer(404, basicError('Not Found', 404))
       return

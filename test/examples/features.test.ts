@@ -19,8 +19,8 @@ type Feature = 'comment commands' | 'flag cleanup'
 
 /** The single list to flip: the issue that lands each feature, or null once it has landed. */
 const NOT_BUILT_YET: Record<Feature, string | null> = {
-  'comment commands': '#12', // the root action (router), `/rollgate <command>` comments, waiting on one
-  'flag cleanup': '#13', // actions/flag-cleanup and the policy's `flags:` section
+  'comment commands': null, // the root action (router), `/rollgate <command>` comments, waiting on one
+  'flag cleanup': null, // actions/flag-cleanup and the policy's `flags:` section
 }
 
 const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8')

@@ -21,7 +21,7 @@ import { loadJudges } from './judges/registry.js'
 import { createJudge } from '../../shared/analysis/judge.js'
 import type { JudgeTally, ScenarioResult } from './runner.js'
 import { runScenario } from './runner.js'
-import { figures, formatChecks, markdownTable, targetChecks } from './report.js'
+import { figures, formatChecks, markdownTable, targetChecks, v2TargetChecks } from './report.js'
 import type { ScenarioFigures, TargetCheck } from './report.js'
 import { measurePerformance } from './perf.js'
 import type { PerfFigures } from './perf.js'
@@ -212,7 +212,7 @@ async function main(): Promise<void> {
 
   let perf: PerfFigures | null = null
   if (opts.perf) perf = measurePerformance(createJudge, opts.seed)
-  const checks: TargetCheck[] = judges.some((j) => j.id === 'rollgate') ? targetChecks(byScenario) : []
+  const checks: TargetCheck[] = judges.some((j) => j.id === 'rollgate') ? [...targetChecks(byScenario.filter((s) => !s.id.startsWith('v2-'))), ...v2TargetChecks(byScenario)] : []
   if (perf !== null) {
     checks.push({
       name: 'one look over 1,000,000 samples per arm ≤ 1 s',

@@ -62,8 +62,13 @@ function latency(name: string, tolerance: number, noise: NoiseSpec, factor = 1):
   return { policy, process: { type: 'samples', medianMs: MEDIAN_MS, sigma: LATENCY_SIGMA, canaryFactor: factor, noise } }
 }
 
-function traffic(rps: number, load: Pick<TrafficSpec, 'loadRho' | 'loadSd'> = REGIMES.independent.load, stopAfter?: number): TrafficSpec {
-  return { rps, weight: WEIGHT, ...load, ...(stopAfter === undefined ? {} : { stopAfter }) }
+function traffic(
+  rps: number,
+  load: Pick<TrafficSpec, 'loadRho' | 'loadSd'> = REGIMES.independent.load,
+  stopAfter?: number,
+  ramp?: TrafficSpec['ramp'],
+): TrafficSpec {
+  return { rps, weight: WEIGHT, ...load, ...(stopAfter === undefined ? {} : { stopAfter }), ...(ramp === undefined ? {} : { ramp }) }
 }
 
 function scenario(s: Omit<Scenario, 'intervals' | 'alpha' | 'latencyForm' | 'samplesCap' | 'runs'> & { runs?: Scenario['runs'] }): Scenario {
@@ -174,6 +179,196 @@ export function regressions(): Scenario[] {
   return out
 }
 
+/**
+ * Issue 14's regimes: noise that lives on one arm (per-arm AR(1) drift up to sd 0.3 and ρ 0.9, drift
+ * on the canary arm only, gamma bursts per arm and interval with CV 200%), each at 1, 100 and 1000
+ * req/s, plus ten metrics, a weight ramp and traffic that stops under the "shared AR(1)" noise
+ * (shared sd 0.2 and per-arm sd 0.2, ρ 0.8), non-inferiority and detection under that noise.
+ * Latency carries a milder version of each regime (per-arm sd 0.05) so the errors decide.
+ */
+export const V2_REGIMES = {
+  'arm-ar1-08': {
+    label: 'per-arm AR(1) sd 0.3 ρ=0.8',
+    load: { loadRho: 0.8, loadSd: 0.3 },
+    errors: { rho: 0.8, sharedSd: 0, armSd: 0.3 },
+    latency: { rho: 0.8, sharedSd: 0.1, armSd: 0.05 },
+  },
+  'arm-ar1-09': {
+    label: 'per-arm AR(1) sd 0.3 ρ=0.9',
+    load: { loadRho: 0.8, loadSd: 0.3 },
+    errors: { rho: 0.9, sharedSd: 0, armSd: 0.3 },
+    latency: { rho: 0.9, sharedSd: 0.1, armSd: 0.05 },
+  },
+  'canary-ar1-09': {
+    label: 'canary-only AR(1) sd 0.3 ρ=0.9',
+    load: { loadRho: 0.8, loadSd: 0.3 },
+    errors: { rho: 0.9, sharedSd: 0, armSd: 0.3, baselineArmSd: 0 },
+    latency: { rho: 0.9, sharedSd: 0.1, armSd: 0.05, baselineArmSd: 0 },
+  },
+  'shared-arm': {
+    label: 'shared AR(1) ρ=0.8 sd 0.2 + per-arm sd 0.2',
+    load: { loadRho: 0.8, loadSd: 0.3 },
+    // The issue's "shared AR(1) noise": the shared part autocorrelated, each arm's own part independent per interval.
+    errors: { rho: 0.8, sharedSd: 0.2, armSd: 0.2, armRho: 0 },
+    latency: { rho: 0.8, sharedSd: 0.1, armSd: 0.05, armRho: 0 },
+  },
+  'bursts-200': {
+    label: 'gamma bursts per arm, CV 200%',
+    load: { loadRho: 0.5, loadSd: 0.5 },
+    errors: { rho: 0, sharedSd: 0, armSd: 0, armShape: 0.25 },
+    latency: { rho: 0, sharedSd: 0.15, armSd: 0.05 },
+  },
+} as const satisfies Record<string, { label: string; load: Pick<TrafficSpec, 'loadRho' | 'loadSd'>; errors: NoiseSpec; latency: NoiseSpec }>
+
+export type V2RegimeName = keyof typeof V2_REGIMES
+export const V2_RATES = [1, 100, 1000] as const
+
+export function v2Scenarios(): Scenario[] {
+  const out: Scenario[] = []
+  for (const regime of Object.keys(V2_REGIMES) as V2RegimeName[]) {
+    const r = V2_REGIMES[regime]
+    for (const rps of V2_RATES) {
+      out.push(
+        scenario({
+          id: `v2-${regime}-${rps}`,
+          title: `healthy, ${r.label}, ${rateLabel(rps)}`,
+          kind: 'healthy',
+          regime,
+          traffic: traffic(rps, r.load),
+          metrics: [errors('errors', 0, r.errors), latency('latency', 0, r.latency)],
+        }),
+      )
+    }
+  }
+  const noisy = V2_REGIMES['shared-arm']
+  for (const rps of [100, 1000]) {
+    const ten: ScenarioMetric[] = []
+    for (let i = 1; i <= 5; i++) {
+      ten.push(errors(`errors-${i}`, 0, noisy.errors))
+      ten.push(latency(`latency-${i}`, 0, noisy.latency))
+    }
+    out.push(
+      scenario({
+        id: `v2-ten-metrics-${rps}`,
+        title: `ten healthy metrics, shared AR(1) + per-arm noise, ${rateLabel(rps)}`,
+        kind: 'healthy',
+        regime: 'shared-arm',
+        traffic: traffic(rps, noisy.load),
+        metrics: ten,
+      }),
+    )
+  }
+  out.push(
+    scenario({
+      id: 'v2-ramp-1000',
+      title: 'weight ramp 5 → 25 → 50%, shared AR(1) + per-arm noise, 1000 req/s',
+      kind: 'healthy',
+      regime: 'shared-arm',
+      traffic: traffic(1000, noisy.load, undefined, [
+        { from: 21, weight: 0.25 },
+        { from: 41, weight: 0.5 },
+      ]),
+      metrics: [errors('errors', 0, noisy.errors), latency('latency', 0, noisy.latency)],
+    }),
+    scenario({
+      id: 'v2-traffic-stops',
+      title: 'traffic stops after 30 min, shared AR(1) + per-arm noise, 100 req/s',
+      kind: 'healthy',
+      regime: 'shared-arm',
+      traffic: traffic(100, noisy.load, 30),
+      metrics: [errors('errors', 0, noisy.errors), latency('latency', 0, noisy.latency)],
+    }),
+    scenario({
+      id: 'v2-early-pass-1000',
+      title: 'early pass, 1000 req/s, tolerances 25% errors / 5% p50',
+      kind: 'healthy',
+      regime: 'independent',
+      traffic: traffic(1000),
+      metrics: [errors('errors', 0.25, NO_NOISE), latency('latency', 0.05, NO_NOISE)],
+    }),
+    scenario({
+      id: 'v2-early-pass-noisy-1000',
+      title: 'early pass, shared AR(1) + per-arm noise, 1000 req/s, tolerances 25% / 5%',
+      kind: 'healthy',
+      regime: 'shared-arm',
+      traffic: traffic(1000, noisy.load),
+      metrics: [errors('errors', 0.25, noisy.errors), latency('latency', 0.05, noisy.latency)],
+    }),
+    scenario({
+      id: 'v2-inferior-1000',
+      title: 'errors ×1.5 at tolerance 25% (must not pass), 1000 req/s',
+      kind: 'inferior',
+      regime: 'independent',
+      traffic: traffic(1000),
+      metrics: [errors('errors', 0.25, NO_NOISE, 1.5), latency('latency', 0.05, NO_NOISE)],
+    }),
+    scenario({
+      id: 'v2-inferior-noisy-1000',
+      title: 'errors ×1.5 at tolerance 25% (must not pass), shared AR(1) + per-arm noise, 1000 req/s',
+      kind: 'inferior',
+      regime: 'shared-arm',
+      traffic: traffic(1000, noisy.load),
+      metrics: [errors('errors', 0.25, noisy.errors, 1.5), latency('latency', 0.05, noisy.latency)],
+    }),
+  )
+  const newClassRate = 0.3 / (100 * 60 * WEIGHT)
+  for (const factor of [2, 5]) {
+    out.push(
+      scenario({
+        id: `v2-noisy-errors-x${factor}`,
+        title: `error rate ×${factor}, shared AR(1) + per-arm noise, 100 req/s`,
+        kind: 'regression',
+        regime: 'shared-arm',
+        traffic: traffic(100, noisy.load),
+        metrics: [errors('errors', 0, noisy.errors, factor), latency('latency', 0, noisy.latency)],
+      }),
+    )
+  }
+  out.push(
+    scenario({
+      id: 'v2-noisy-new-error-class',
+      title: 'new error class 0.3/min, shared AR(1) + per-arm noise, 100 req/s',
+      kind: 'regression',
+      regime: 'shared-arm',
+      traffic: traffic(100, noisy.load),
+      metrics: [
+        errors('errors', 0, noisy.errors),
+        errors('new-errors', 0, NO_NOISE, 0, { baseRate: 0, canaryOnlyRate: newClassRate }),
+        latency('latency', 0, noisy.latency),
+      ],
+    }),
+    scenario({
+      id: 'v2-noisy-latency-p50+50',
+      title: 'latency median +50%, shared AR(1) + per-arm noise, 100 req/s',
+      kind: 'regression',
+      regime: 'shared-arm',
+      traffic: traffic(100, noisy.load),
+      metrics: [errors('errors', 0, noisy.errors), latency('latency', 0, noisy.latency, 1.5)],
+    }),
+    scenario({
+      id: 'v2-bursts-errors-x2',
+      title: 'error rate ×2, gamma bursts per arm CV 200%, 1000 req/s',
+      kind: 'regression',
+      regime: 'bursts-200',
+      traffic: traffic(1000, V2_REGIMES['bursts-200'].load),
+      metrics: [errors('errors', 0, V2_REGIMES['bursts-200'].errors, 2), latency('latency', 0, V2_REGIMES['bursts-200'].latency)],
+    }),
+  )
+  for (const factor of [2, 5]) {
+    out.push(
+      scenario({
+        id: `v2-low-errors-x${factor}`,
+        title: `error rate ×${factor}, 10 req/s, no noise`,
+        kind: 'regression',
+        regime: 'independent',
+        traffic: traffic(10),
+        metrics: [errors('errors', 0, NO_NOISE, factor), latency('latency', 0, NO_NOISE)],
+      }),
+    )
+  }
+  return out
+}
+
 export function allScenarios(): Scenario[] {
-  return [...healthyGrid(), ...specialHealthy(), ...regressions()]
+  return [...healthyGrid(), ...specialHealthy(), ...regressions(), ...v2Scenarios()]
 }

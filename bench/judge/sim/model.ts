@@ -17,6 +17,14 @@ export interface NoiseSpec {
   armSd: number
   sharedShape?: number
   armShape?: number
+  /**
+   * The baseline arm's own drift sd and burst shape when they differ from the canary's (`armSd`,
+   * `armShape`): 0 / undefined for noise that lives on the canary arm only.
+   */
+  baselineArmSd?: number
+  baselineArmShape?: number
+  /** Autocorrelation of the per-arm components when it differs from `rho` (0: independent per interval). */
+  armRho?: number
 }
 
 export const NO_NOISE: NoiseSpec = { rho: 0, sharedSd: 0, armSd: 0 }
@@ -30,6 +38,8 @@ export interface TrafficSpec {
   loadSd: number
   /** No requests at all after this many minutes (traffic that stops midway). */
   stopAfter?: number
+  /** A weight ramp within one analysis: from minute `from` (1-based) on, the canary takes `weight`. */
+  ramp?: Array<{ from: number; weight: number }>
 }
 
 export type Direction = 'increase' | 'decrease' | 'either'
@@ -74,7 +84,11 @@ export interface ScenarioMetric {
   process: MetricProcess
 }
 
-export type ScenarioKind = 'healthy' | 'regression'
+/**
+ * healthy: false fails count (and passes at tolerance 0: non-inferiority must stay honest);
+ * regression: detection; inferior: a canary worse than its tolerance, where passes are the error.
+ */
+export type ScenarioKind = 'healthy' | 'regression' | 'inferior'
 
 export interface Scenario {
   id: string
@@ -93,6 +107,8 @@ export interface Scenario {
   latencyForm: 'buckets' | 'values'
   /** Most latency values reported per arm per interval in the `values` form. */
   samplesCap: number
+  /** The regime this scenario belongs to (table grouping; v2 regimes of issue 14). */
+  regime?: string
   /** Runs in quick and full mode. */
   runs: { quick: number; full: number }
 }

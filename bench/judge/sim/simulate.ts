@@ -48,8 +48,8 @@ class MetricNoise {
     private readonly spec: NoiseSpec,
   ) {
     this.shared = new Ar1(rng, spec.rho, spec.sharedSd)
-    this.canary = new Ar1(rng, spec.rho, spec.armSd)
-    this.baseline = new Ar1(rng, spec.rho, spec.armSd)
+    this.canary = new Ar1(rng, spec.armRho ?? spec.rho, spec.armSd)
+    this.baseline = new Ar1(rng, spec.armRho ?? spec.rho, spec.baselineArmSd ?? spec.armSd)
   }
 
   /** Log-scale offsets of this interval for (canary, baseline), and gamma burst multipliers. */
@@ -58,9 +58,10 @@ class MetricNoise {
     const c = this.canary.next()
     const b = this.baseline.next()
     const { sharedShape, armShape } = this.spec
+    const baselineShape = 'baselineArmShape' in this.spec ? this.spec.baselineArmShape : armShape
     const sharedBurst = sharedShape === undefined ? 1 : this.rng.gamma(sharedShape, 1 / sharedShape)
     const canaryBurst = sharedBurst * (armShape === undefined ? 1 : this.rng.gamma(armShape, 1 / armShape))
-    const baselineBurst = sharedBurst * (armShape === undefined ? 1 : this.rng.gamma(armShape, 1 / armShape))
+    const baselineBurst = sharedBurst * (baselineShape === undefined ? 1 : this.rng.gamma(baselineShape, 1 / baselineShape))
     return { canary: s + c, baseline: s + b, canaryBurst, baselineBurst }
   }
 }
@@ -86,8 +87,10 @@ export class Simulation {
     const stopped = traffic.stopAfter !== undefined && this.minute > traffic.stopAfter
     const load = stopped ? 0 : Math.exp(logLoad - (traffic.loadSd * traffic.loadSd) / 2)
     const perInterval = traffic.rps * 60 * load
-    const canaryRequests = this.rng.poisson(perInterval * traffic.weight)
-    const baselineRequests = this.rng.poisson(perInterval * (1 - traffic.weight))
+    let weight = traffic.weight
+    for (const step of traffic.ramp ?? []) if (this.minute >= step.from) weight = step.weight
+    const canaryRequests = this.rng.poisson(perInterval * weight)
+    const baselineRequests = this.rng.poisson(perInterval * (1 - weight))
 
     const canary: Record<string, Observation> = {}
     const baseline: Record<string, Observation> = {}
@@ -106,7 +109,8 @@ export class Simulation {
       const mu = Math.log(process.medianMs * (isCanary ? process.canaryFactor : 1)) + offset
       return { buckets: this.histogram(requests, mu, process.sigma) }
     }
-    const { sharedSd, armSd } = process.noise
+    const { sharedSd } = process.noise
+    const armSd = isCanary ? process.noise.armSd : (process.noise.baselineArmSd ?? process.noise.armSd)
     if (process.type === 'ratio') {
       // Centre the lognormal offset so the mean per-request rate is exactly the nominal one.
       const centring = (sharedSd * sharedSd + armSd * armSd) / 2

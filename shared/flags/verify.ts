@@ -3,9 +3,9 @@
  * when there is one, then the policy's `verify` argv, each through a process runner (argv only, no
  * shell, a timeout that kills the whole process group, output capped to its tail).
  */
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { runProcess } from '../process/run.js'
 
 export interface RunOptions {
   cwd: string
@@ -28,45 +28,31 @@ export interface ProcessRunner {
 export const DEFAULT_VERIFY_TIMEOUT_MS = 15 * 60_000
 export const DEFAULT_OUTPUT_BYTES = 64 * 1024
 
-/** spawn without a shell, in its own process group so a timeout ends the children too. */
+/**
+ * The project's one process runner (shared/process: argv only, no shell, its own process group
+ * killed on timeout), keeping the interleaved output's tail: a failing test run says why at its end.
+ */
 export const spawnRunner: ProcessRunner = {
-  run(argv, options) {
-    return new Promise((resolve) => {
-      const [command, ...args] = argv
-      if (command === undefined) {
-        resolve({ exitCode: null, timedOut: false, output: 'empty command', truncated: false })
-        return
+  async run(argv, options) {
+    const [command, ...args] = argv
+    if (command === undefined) return { exitCode: null, timedOut: false, output: 'empty command', truncated: false }
+    let tail = ''
+    let lines = 0
+    let truncated = false
+    const keep = (line: string): void => {
+      tail += lines++ === 0 ? line : `\n${line}`
+      if (tail.length > options.maxOutputBytes) {
+        tail = tail.slice(tail.length - options.maxOutputBytes)
+        truncated = true
       }
-      let output = Buffer.alloc(0)
-      let truncated = false
-      const keep = (chunk: Buffer): void => {
-        output = Buffer.concat([output, chunk])
-        if (output.length > options.maxOutputBytes) {
-          output = output.subarray(output.length - options.maxOutputBytes)
-          truncated = true
-        }
-      }
-      const child = spawn(command, args, { cwd: options.cwd, shell: false, detached: process.platform !== 'win32', stdio: ['ignore', 'pipe', 'pipe'] })
-      let timedOut = false
-      const timer = setTimeout(() => {
-        timedOut = true
-        try {
-          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
-        } catch {
-          child.kill('SIGKILL')
-        }
-      }, options.timeoutMs)
-      child.stdout.on('data', keep)
-      child.stderr.on('data', keep)
-      child.once('error', (error) => {
-        clearTimeout(timer)
-        resolve({ exitCode: null, timedOut: false, output: `could not run ${command}: ${error.message}`, truncated: false })
-      })
-      child.once('close', (code) => {
-        clearTimeout(timer)
-        resolve({ exitCode: code, timedOut, output: output.toString('utf8'), truncated })
-      })
-    })
+    }
+    try {
+      // The runner's own per-stream cap only bounds memory; what is shown is the tail kept above.
+      const result = await runProcess(command, args, { cwd: options.cwd, timeoutMs: options.timeoutMs, maxOutputBytes: options.maxOutputBytes, onLine: keep })
+      return { exitCode: result.signal !== null ? null : result.exitCode, timedOut: result.timedOut, output: tail, truncated }
+    } catch (error) {
+      return { exitCode: null, timedOut: false, output: `could not run ${command}: ${(error as Error).message}`, truncated: false }
+    }
   },
 }
 

@@ -24,6 +24,19 @@ describe('verdict banner', () => {
     expect(banner.endsWith('\n\n')).toBe(true)
   })
 
+  it.each<[MetricLook['state'], RegExp, RegExp]>([
+    ['fail', /evidence reached its threshold 30 at look 4 \(e = 24\.1\)\./, /combined evidence decided/],
+    ['continue', /the combined evidence decided at look 4; its own evidence is 24\.1 of its threshold 30\./, /reached its threshold/],
+  ])('a fail whose deciding metric is %s says whose evidence decided, never a threshold it did not reach', (state, says, never) => {
+    const report = failingReport()
+    const last = report.looks[report.looks.length - 1]?.metrics[0] as MetricLook
+    last.state = state
+    last.threshold = 30
+    const banner = renderBanner(report)
+    expect(banner).toMatch(says)
+    expect(banner).not.toMatch(never)
+  })
+
   it('shortens a 10,000-character reason in the banner and keeps it whole further down', () => {
     const report = failingReport()
     report.reason = `${'why '.repeat(2500)}end`

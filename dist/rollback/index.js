@@ -70318,6 +70318,11 @@ function bannerDetail(report) {
 function evidencePhrase(report, metric, at) {
     const e = metric?.evidence;
     const value = e !== null && e !== undefined ? ` (e = ${formatEvidence(e)})` : '';
+    // A failure decided by the combined evidence names its strongest metric, whose own evidence may
+    // still be short of that metric's threshold: say so rather than claim the threshold was reached.
+    if (metric?.threshold !== undefined && report.decision === 'fail' && metric.state !== 'fail') {
+        return `the combined evidence decided at look ${at}; its own evidence is ${e !== null && e !== undefined ? formatEvidence(e) : 'not yet'} of its threshold ${formatNumber(metric.threshold)}`;
+    }
     if (metric?.threshold !== undefined)
         return `evidence reached its threshold ${formatNumber(metric.threshold)} at look ${at}${value}`;
     const threshold = report.alpha !== undefined && report.alpha > 0 ? ` = ${formatNumber(1 / report.alpha)}` : '';

@@ -2,7 +2,7 @@
  * The built-in router as a traffic provider, for machines without HAProxy: the same interface the
  * lifecycle drives every backend through (shared/traffic/provider.ts), in-process.
  */
-import type { TrafficProvider, TrafficProviderName, WeightChange } from '../../shared/traffic/provider.js'
+import type { TrafficProvider, TrafficProviderName, WeightChange } from '../../shared/traffic/types.js'
 import type { WeightedRouter } from './router.js'
 
 /** Not a backend a policy can name, so its name sits outside the policy's provider names. */

@@ -3,7 +3,8 @@
  * it needs the policy schema, and the YAML reader (indentation.ts) must not (flag files use it too).
  */
 import { formatPath, type PathSegment, type PolicyProblem } from './problems.js'
-import { deref, isRecord, schemaAt } from './schema-walk.js'
+import { builtinGrammar, type PolicyGrammar } from './grammar.js'
+import { isRecord, type SchemaWalk } from './schema-walk.js'
 
 function within(path: string, prefix: string): boolean {
   return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`)
@@ -27,11 +28,11 @@ function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
   return value
 }
 
-function acceptsKey(path: readonly PathSegment[], data: unknown, key: string): boolean {
-  const schema = schemaAt(path, data)
+function acceptsKey(walk: SchemaWalk, path: readonly PathSegment[], data: unknown, key: string): boolean {
+  const schema = walk.schemaAt(path, data)
   if (schema === undefined) return false
-  const node = deref(schema)
-  const branches = [node, ...(node.oneOf ?? []).map(deref)]
+  const node = walk.deref(schema)
+  const branches = [node, ...(node.oneOf ?? []).map(walk.deref)]
   return branches.some((b) => b.properties?.[key] !== undefined)
 }
 
@@ -44,7 +45,8 @@ function name(path: readonly PathSegment[]): string {
  * An unknown key that an enclosing mapping accepts (and does not already have) was indented one
  * level too far: say so, and drop the "missing required key" the same slip causes up there.
  */
-export function explainIndentation(source: { locate(path: readonly PathSegment[], options?: { key?: boolean }): { line: number; column: number } }, data: unknown, problems: PolicyProblem[]): PolicyProblem[] {
+export function explainIndentation(source: { locate(path: readonly PathSegment[], options?: { key?: boolean }): { line: number; column: number } }, data: unknown, problems: PolicyProblem[], grammar: PolicyGrammar = builtinGrammar): PolicyProblem[] {
+  const { walk } = grammar
   const dropped = new Set<PolicyProblem>()
   const rewritten = new Map<PolicyProblem, PolicyProblem>()
   for (const problem of problems) {
@@ -56,7 +58,7 @@ export function explainIndentation(source: { locate(path: readonly PathSegment[]
     for (let depth = parent.length - 1; depth >= 0; depth--) {
       const ancestor = parent.slice(0, depth)
       const holder = valueAt(data, ancestor)
-      if (!isRecord(holder) || key in holder || !acceptsKey(ancestor, data, key)) continue
+      if (!isRecord(holder) || key in holder || !acceptsKey(walk, ancestor, data, key)) continue
       const sibling = Object.keys(holder)[0]
       const siblingAt = sibling === undefined ? undefined : source.locate([...ancestor, sibling], { key: true })
       rewritten.set(problem, {
@@ -70,7 +72,7 @@ export function explainIndentation(source: { locate(path: readonly PathSegment[]
       break
     }
   }
-  underIndented(source, data, problems, dropped, rewritten)
+  underIndented(walk, source, data, problems, dropped, rewritten)
   return problems.filter((p) => !dropped.has(p)).map((p) => rewritten.get(p) ?? p)
 }
 
@@ -79,6 +81,7 @@ export function explainIndentation(source: { locate(path: readonly PathSegment[]
  * that once, instead of one problem per stray key.
  */
 function underIndented(
+  walk: SchemaWalk,
   source: { locate(path: readonly PathSegment[], options?: { key?: boolean }): { line: number; column: number } },
   data: unknown,
   problems: PolicyProblem[],
@@ -94,7 +97,7 @@ function underIndented(
     const holder = valueAt(data, parent)
     if (!isRecord(holder)) continue
     const keys = Object.keys(holder)
-    const strays = keys.slice(keys.indexOf(emptyKey) + 1).filter((k) => acceptsKey(path, data, k))
+    const strays = keys.slice(keys.indexOf(emptyKey) + 1).filter((k) => acceptsKey(walk, path, data, k))
     if (strays.length === 0) continue
     const first = source.locate([...parent, strays[0] as string], { key: true })
     const own = source.locate(path, { key: true })

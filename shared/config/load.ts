@@ -1,6 +1,7 @@
 import { constants } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { ConfigError } from '../errors.js'
+import { builtinGrammar, type PolicyGrammar } from './grammar.js'
 import type { Policy } from './policy.generated.js'
 import { PolicyError, sortProblems, type PolicyProblem } from './problems.js'
 import { resolvePolicyValue } from './resolve.js'
@@ -20,6 +21,8 @@ export interface PolicyOptions {
    * policy where its secrets are not available (`rollgate validate` without `--strict-env`).
    */
   allowUnsetEnv?: boolean
+  /** What the policy is checked against: the built-in backends unless a test composes its own (scripts/gen-schema.ts compileGrammar). */
+  grammar?: PolicyGrammar
 }
 
 /** The slice of a file system the loader needs, so tests and actions can hand in their own. */
@@ -107,13 +110,19 @@ export function checkPolicy(text: string, fileName: string, env: Env, options: P
   }
   const tooDeep = source.depthProblem(POLICY_LIMITS.maxDepth)
   if (tooDeep) return { ok: false, problems: [tooDeep], warnings: [] }
+  const grammar = options.grammar ?? builtinGrammar
   const { problems: envProblems, substitutions, unset } = source.substitute(env, options.allowUnsetEnv ? { allowUnset: true } : {})
   const data = source.toJSWithin(POLICY_LIMITS.maxAliasCount)
   if (!data.ok) return { ok: false, problems: [data.problem], warnings: [] }
-  const problems = explainIndentation(source, data.value, [...envProblems, ...schemaProblems(source, data.value, substitutions), ...semanticProblems(source, data.value)])
+  const problems = explainIndentation(
+    source,
+    data.value,
+    [...envProblems, ...schemaProblems(source, data.value, substitutions, grammar), ...semanticProblems(source, data.value, grammar)],
+    grammar,
+  )
   const warnings = sortProblems(unset)
   if (problems.length > 0) return { ok: false, problems: sortProblems(dedupe(problems)), warnings }
-  return { ok: true, policy: resolvePolicyValue(data.value) as Policy, problems: [], warnings }
+  return { ok: true, policy: resolvePolicyValue(data.value, grammar) as Policy, problems: [], warnings }
 }
 
 /** Parses and validates a policy; throws one PolicyError listing every problem. */

@@ -1,8 +1,8 @@
 import type { ErrorObject } from 'ajv'
-import { validate } from './validate-policy.generated.js'
+import { builtinGrammar, type PolicyGrammar } from './grammar.js'
 import type { PathSegment, PolicyProblem } from './problems.js'
 import { didYouMean, formatPath, oneOf } from './problems.js'
-import { deref, describeExpected, objectSchemaAt, schemaAt, shortDescription, tagValues, valueAt } from './schema-walk.js'
+import { shortDescription, valueAt, type SchemaWalk } from './schema-walk.js'
 import type { Substitutions, YamlSource } from './yaml-source.js'
 
 /** Found values are shown briefly; long queries would drown the message. */
@@ -36,6 +36,7 @@ interface Context {
   source: YamlSource
   data: unknown
   substitutions: Substitutions
+  walk: SchemaWalk
 }
 
 function problem(ctx: Context, path: readonly PathSegment[], message: string, extra: { found?: string; expected?: string; key?: boolean } = {}): PolicyProblem {
@@ -54,6 +55,7 @@ function found(ctx: Context, path: readonly PathSegment[]): string {
 }
 
 function mapError(ctx: Context, error: ErrorObject): PolicyProblem | undefined {
+  const { deref, describeExpected, objectSchemaAt, schemaAt, tagValues } = ctx.walk
   const path = decodePointer(error.instancePath, ctx.data)
   const params = error.params as Record<string, unknown>
 
@@ -117,14 +119,15 @@ function isUnder(path: string, prefix: string): boolean {
 }
 
 /**
- * Validates against the generated (precompiled) schema validator and turns Ajv's errors into one
+ * Validates against the grammar's validator (the generated, precompiled one by default) and turns Ajv's errors into one
  * problem per mistake: a failed `oneOf` (e.g. `pause: manual | duration`) is one problem, not one per
  * branch; values still holding an unset `${NAME}` are not judged by their pattern.
  */
-export function schemaProblems(source: YamlSource, data: unknown, substitutions: Substitutions): PolicyProblem[] {
+export function schemaProblems(source: YamlSource, data: unknown, substitutions: Substitutions, grammar: PolicyGrammar = builtinGrammar): PolicyProblem[] {
+  const { validate } = grammar
   if (validate(data)) return []
   const errors = validate.errors ?? []
-  const ctx: Context = { source, data, substitutions }
+  const ctx: Context = { source, data, substitutions, walk: grammar.walk }
   const collapsed = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath)
   // A bad key name yields the name schema's own error on the mapping too; the propertyNames one names the key.
   const named = new Set(errors.filter((e) => e.keyword === 'propertyNames').map((e) => e.instancePath))

@@ -1,4 +1,7 @@
-import { policySchema, QUERY_PLACEHOLDERS } from './schema.js'
+import { builtinGrammar, type PolicyGrammar } from './grammar.js'
+import type { JsonSchema } from './json-schema.js'
+import { QUERY_PLACEHOLDERS } from './schema.js'
+import type { BackendRules } from './schema-parts.js'
 import { formatDuration, parseDuration } from './units.js'
 import type { PathSegment, PolicyProblem } from './problems.js'
 import { didYouMean, formatPath, oneOf } from './problems.js'
@@ -6,13 +9,13 @@ import { isRecord } from './schema-walk.js'
 import type { YamlSource } from './yaml-source.js'
 
 /** A default from the schema: these checks run on the data as written, before defaults are applied. */
-function schemaDefault(definition: string, property: string): unknown {
-  return policySchema.definitions?.[definition]?.properties?.[property]?.default
+function schemaDefault(schema: JsonSchema, definition: string, property: string): unknown {
+  return schema.definitions?.[definition]?.properties?.[property]?.default
 }
-const DEFAULT_INTERVAL = schemaDefault('analysisTemplate', 'interval')
-const DEFAULT_MAX_DURATION = schemaDefault('analysisTemplate', 'maxDuration')
-const DEFAULT_PASS_SCORE = schemaDefault('mannWhitneyTest', 'passScore')
-const DEFAULT_MARGINAL_SCORE = schemaDefault('mannWhitneyTest', 'marginalScore')
+const DEFAULT_INTERVAL = schemaDefault(builtinGrammar.schema, 'analysisTemplate', 'interval')
+const DEFAULT_MAX_DURATION = schemaDefault(builtinGrammar.schema, 'analysisTemplate', 'maxDuration')
+const DEFAULT_PASS_SCORE = schemaDefault(builtinGrammar.schema, 'mannWhitneyTest', 'passScore')
+const DEFAULT_MARGINAL_SCORE = schemaDefault(builtinGrammar.schema, 'mannWhitneyTest', 'marginalScore')
 
 const QUERY_KEYS = ['events', 'total', 'query', 'values', 'buckets'] as const
 const PLACEHOLDER = /\{\{\s*([^{}\s]*)\s*\}\}/g
@@ -77,16 +80,22 @@ function checkSteps(report: Report, envPath: PathSegment[], env: Record<string, 
   }
 }
 
-function checkTraffic(report: Report, envPath: PathSegment[], env: Record<string, unknown>): void {
-  const traffic = env.traffic
-  if (!isRecord(traffic) || traffic.provider !== 'haproxy') return
-  const set = ['socket', 'address'].filter((key) => traffic[key] !== undefined)
-  if (set.length !== 1) {
-    report([...envPath, 'traffic', ...(set.length === 2 ? ['address'] : [])], 'set exactly one of socket or address for the HAProxy runtime API', {
-      ...(set.length === 2 ? { key: true, found: 'both' } : { found: 'neither' }),
-      expected: 'socket: /path/to/admin.sock or address: host:port',
+/** A backend's block (`traffic:`, a template's `provider:`) against the rules of its descriptor. */
+function checkBackend(report: Report, path: PathSegment[], block: Record<string, unknown>, rules: BackendRules | undefined): void {
+  for (const rule of rules?.exactlyOne ?? []) {
+    const set = rule.keys.filter((key) => block[key] !== undefined)
+    if (set.length === 1) continue
+    report(set.length > 1 ? [...path, set[1] as string] : path, rule.message, {
+      ...(set.length > 1 ? { key: true, found: set.length === rule.keys.length && set.length === 2 ? 'both' : set.join(' and ') } : { found: 'neither' }),
+      expected: rule.expected,
     })
   }
+}
+
+function checkTraffic(report: Report, envPath: PathSegment[], env: Record<string, unknown>, grammar: PolicyGrammar): void {
+  const traffic = env.traffic
+  if (!isRecord(traffic) || typeof traffic.provider !== 'string' || !Object.hasOwn(grammar.rules.traffic, traffic.provider)) return
+  checkBackend(report, [...envPath, 'traffic'], traffic, grammar.rules.traffic[traffic.provider])
 }
 
 function checkPlaceholders(report: Report, path: PathSegment[], text: string, known: Set<string>): void {
@@ -100,7 +109,7 @@ function checkPlaceholders(report: Report, path: PathSegment[], text: string, kn
   }
 }
 
-function checkTemplate(report: Report, path: PathSegment[], template: Record<string, unknown>): void {
+function checkTemplate(report: Report, path: PathSegment[], template: Record<string, unknown>, grammar: PolicyGrammar): void {
   const interval = ms(template.interval ?? DEFAULT_INTERVAL)
   const max = ms(template.maxDuration ?? DEFAULT_MAX_DURATION)
   const min = ms(template.minDuration)
@@ -121,7 +130,10 @@ function checkTemplate(report: Report, path: PathSegment[], template: Record<str
     if (builtins.has(name)) report([...path, 'variables', name], `variable '${name}' would hide the built-in {{${name}}}`, { key: true, expected: 'another name' })
   }
   const known = new Set([...QUERY_PLACEHOLDERS, ...variables])
-  if (isRecord(template.provider) && template.provider.type === 'http') known.add('query')
+  const provider = template.provider
+  const rules = isRecord(provider) && typeof provider.type === 'string' && Object.hasOwn(grammar.rules.metrics, provider.type) ? grammar.rules.metrics[provider.type] : undefined
+  for (const name of rules?.placeholders ?? []) known.add(name)
+  if (isRecord(provider)) checkBackend(report, [...path, 'provider'], provider, rules)
 
   const names = new Map<string, number>()
   const groups = new Set<string>()
@@ -191,7 +203,7 @@ function checkTemplate(report: Report, path: PathSegment[], template: Record<str
  * the schema found other problems.
  */
 /** The schema's `environmentName`: what GitHub and the record store accept. */
-const ENVIRONMENT_NAME = new RegExp(String(policySchema.definitions?.['environmentName']?.pattern ?? '^'))
+const ENVIRONMENT_NAME = new RegExp(String(builtinGrammar.schema.definitions?.['environmentName']?.pattern ?? '^'))
 
 /**
  * GitHub matches environment names case-insensitively, and the rollout record of an environment
@@ -215,7 +227,7 @@ function checkEnvironmentNames(report: Report, environments: unknown): void {
   }
 }
 
-export function semanticProblems(source: YamlSource, data: unknown): PolicyProblem[] {
+export function semanticProblems(source: YamlSource, data: unknown, grammar: PolicyGrammar = builtinGrammar): PolicyProblem[] {
   const problems: PolicyProblem[] = []
   const report: Report = (path, message, details = {}) => {
     const { key, needle, ...rest } = details
@@ -227,8 +239,8 @@ export function semanticProblems(source: YamlSource, data: unknown): PolicyProbl
   checkEnvironmentNames(report, data.environments)
   for (const [name, env] of records(data.environments)) {
     checkSteps(report, ['environments', name], env, templates)
-    checkTraffic(report, ['environments', name], env)
+    checkTraffic(report, ['environments', name], env, grammar)
   }
-  for (const [name, template] of records(templates)) checkTemplate(report, ['analysis', name], template)
+  for (const [name, template] of records(templates)) checkTemplate(report, ['analysis', name], template, grammar)
   return problems
 }

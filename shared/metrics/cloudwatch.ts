@@ -12,9 +12,11 @@ import {
   type HttpResponse,
   type RequestOptions,
 } from '../http/client.js'
-import type { MetricsProvider, MetricsProviderDeps } from './types.js'
+import type { MetricsBackend, MetricsProvider, MetricsProviderDeps } from './types.js'
 import { SecretSet } from '../http/redact.js'
 import { pointsInWindow, seriesProvider, type QueryContext, type Series } from './series.js'
+import type { CloudwatchMetrics } from '../config/policy.generated.js'
+import { endpoint, request, str, variant } from '../config/schema-parts.js'
 
 /**
  * `type: cloudwatch`: GetMetricData over HTTPS, JSON flavour, as the CloudWatch API reference
@@ -256,4 +258,23 @@ function isRetryableAwsError(response: HttpResponse): boolean {
   if (response.status === 429 || response.status >= 500) return true
   if (response.status !== 400) return false
   return /Throttling|RequestLimitExceeded|TooManyRequests/i.test(response.text)
+}
+
+/** `provider: { type: cloudwatch }`: this backend's descriptor, listed in shared/metrics/registry.ts. */
+export const cloudwatchMetrics: MetricsBackend<CloudwatchMetrics> = {
+  type: 'cloudwatch',
+  definition: 'cloudwatchMetrics',
+  schema: variant(
+    'type',
+    'cloudwatch',
+    'Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.',
+    {
+      region: str('AWS region.'),
+      endpoint,
+      ...request,
+    },
+    ['region'],
+  ),
+  create: (config, deps) =>
+    createCloudWatchProvider({ timeoutMs: config.timeout, retries: config.retries, region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) }, deps),
 }

@@ -11,9 +11,11 @@ import {
   type HttpResponse,
   type RequestOptions,
 } from '../http/client.js'
-import type { MetricsProvider, MetricsProviderDeps } from './types.js'
+import type { MetricsBackend, MetricsProvider, MetricsProviderDeps } from './types.js'
 import { SecretSet } from '../http/redact.js'
 import { pointsInWindow, seriesProvider, type QueryContext, type Series, type SeriesResult } from './series.js'
+import type { DatadogMetrics } from '../config/policy.generated.js'
+import { endpoint, request, str, variant } from '../config/schema-parts.js'
 
 /**
  * `type: datadog`: the v1 metrics query API, `GET https://api.{site}/api/v1/query?from=&to=&query=`
@@ -134,4 +136,28 @@ export function parseDatadogResponse(body: unknown, context: QueryContext): Seri
     series.push({ labels, points: pointsInWindow(points, context.window) })
   }
   return { ok: true, series }
+}
+
+/** `provider: { type: datadog }`: this backend's descriptor, listed in shared/metrics/registry.ts. */
+export const datadogMetrics: MetricsBackend<DatadogMetrics> = {
+  type: 'datadog',
+  definition: 'datadogMetrics',
+  schema: variant(
+    'type',
+    'datadog',
+    'Datadog metrics query API.',
+    {
+      site: str('Datadog site.', { default: 'datadoghq.com' }),
+      apiKey: str('API key; write `${DD_API_KEY}`.'),
+      appKey: str('Application key; write `${DD_APP_KEY}`.'),
+      endpoint,
+      ...request,
+    },
+    ['apiKey', 'appKey'],
+  ),
+  create: (config, deps) =>
+    createDatadogProvider(
+      { timeoutMs: config.timeout, retries: config.retries, site: config.site, apiKey: config.apiKey, appKey: config.appKey, ...(config.endpoint ? { endpoint: config.endpoint } : {}) },
+      deps,
+    ),
 }

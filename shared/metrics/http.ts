@@ -10,10 +10,12 @@ import {
   parseJson,
   type RequestOptions,
 } from '../http/client.js'
-import type { MetricsProvider, MetricsProviderDeps, TemplateVars } from './types.js'
+import type { MetricsBackend, MetricsProvider, MetricsProviderDeps, TemplateVars } from './types.js'
 import { SecretSet } from '../http/redact.js'
 import { parseBound, seriesProvider, type QueryContext, type Series, type SeriesResult } from './series.js'
 import { renderTemplate } from './template.js'
+import type { HttpMetrics } from '../config/policy.generated.js'
+import { object, ref, request, str, variant } from '../config/schema-parts.js'
 
 /**
  * `type: http`: any JSON endpoint. One request per query: the check's query text is `{{query}}`
@@ -179,4 +181,50 @@ export function pickSeries(
       return { ok: true, series }
     }
   }
+}
+
+/** `provider: { type: http }`: this backend's descriptor, listed in shared/metrics/registry.ts. */
+export const httpMetrics: MetricsBackend<HttpMetrics> = {
+  type: 'http',
+  definition: 'httpMetrics',
+  schema: variant(
+    'type',
+    'http',
+    'Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check\'s query, and `jsonPath` picks the numbers.',
+    {
+      url: ref('url', 'URL to request; may contain `{{query}}` and the other placeholders (URL-encoded).'),
+      method: { enum: ['GET', 'POST'], description: 'HTTP method.', default: 'GET' },
+      headers: ref('headers', 'Extra request headers; may contain placeholders.'),
+      body: {
+        type: ['string', 'object'],
+        description: 'Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in.',
+      },
+      jsonPath: ref('httpJsonPaths', 'Where the numbers are in the response.', { default: {} }),
+      ...request,
+    },
+    ['url'],
+  ),
+  definitions: {
+    httpJsonPaths: object('JSONPath expressions (themselves templates) locating the numbers in a response.', {
+      value: str('The number for ratio counts and value checks.', { default: '$.value' }),
+      values: str('The numbers of a samples `values` check.', { default: '$.values[*]' }),
+      buckets: str('The bucket objects of a samples `buckets` check.', { default: '$.buckets[*]' }),
+      le: str('Within a bucket object: its upper bound.', { default: 'le' }),
+      count: str('Within a bucket object: its cumulative count.', { default: 'count' }),
+    }),
+  },
+  rules: { placeholders: ['query'] },
+  create: (config, deps) =>
+    createHttpProvider(
+      {
+        timeoutMs: config.timeout,
+        retries: config.retries,
+        url: config.url,
+        method: config.method,
+        ...(config.headers ? { headers: config.headers } : {}),
+        ...(config.body !== undefined ? { body: config.body as JsonValue } : {}),
+        jsonPath: config.jsonPath,
+      },
+      deps,
+    ),
 }

@@ -9,9 +9,11 @@ import {
   parseJson,
   type RequestOptions,
 } from '../http/client.js'
-import type { MetricsProvider, MetricsProviderDeps } from './types.js'
+import type { MetricsBackend, MetricsProvider, MetricsProviderDeps } from './types.js'
 import { SecretSet } from '../http/redact.js'
 import { seriesProvider, type QueryContext, type Series, type SeriesResult } from './series.js'
+import type { NewrelicMetrics } from '../config/policy.generated.js'
+import { endpoint, request, str, variant } from '../config/schema-parts.js'
 
 /**
  * `type: newrelic`: NRQL through NerdGraph, `POST https://api.newrelic.com/graphql` (EU:
@@ -127,4 +129,35 @@ function dig(value: unknown, path: readonly string[]): unknown {
     current = current[key]
   }
   return current
+}
+
+/** `provider: { type: newrelic }`: this backend's descriptor, listed in shared/metrics/registry.ts. */
+export const newrelicMetrics: MetricsBackend<NewrelicMetrics> = {
+  type: 'newrelic',
+  definition: 'newrelicMetrics',
+  schema: variant(
+    'type',
+    'newrelic',
+    'New Relic NRQL queries through NerdGraph.',
+    {
+      accountId: { type: ['string', 'integer'], pattern: '^[0-9]+$', description: 'New Relic account id.' },
+      apiKey: str('User API key; write `${NEW_RELIC_API_KEY}`.'),
+      region: { enum: ['us', 'eu'], description: 'Data center region.', default: 'us' },
+      endpoint,
+      ...request,
+    },
+    ['accountId', 'apiKey'],
+  ),
+  create: (config, deps) =>
+    createNewRelicProvider(
+      {
+        timeoutMs: config.timeout,
+        retries: config.retries,
+        accountId: config.accountId,
+        apiKey: config.apiKey,
+        region: config.region,
+        ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+      },
+      deps,
+    ),
 }

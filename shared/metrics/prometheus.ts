@@ -10,9 +10,11 @@ import {
   parseJson,
   type RequestOptions,
 } from '../http/client.js'
-import type { MetricsProvider, MetricsProviderDeps } from './types.js'
+import type { MetricsBackend, MetricsProvider, MetricsProviderDeps } from './types.js'
 import { SecretSet } from '../http/redact.js'
 import { pointsInWindow, seriesProvider, type QueryContext, type Series, type SeriesResult } from './series.js'
+import type { PrometheusMetrics } from '../config/policy.generated.js'
+import { bool, ref, request, str, union, variant } from '../config/schema-parts.js'
 
 /**
  * `type: prometheus`: PromQL over the HTTP API (Prometheus, Thanos, Mimir, VictoriaMetrics...).
@@ -191,3 +193,59 @@ function parseLabels(raw: unknown): Record<string, string> {
   return labels
 }
 
+/** `provider: { type: prometheus }`: this backend's descriptor, listed in shared/metrics/registry.ts. */
+export const prometheusMetrics: MetricsBackend<PrometheusMetrics> = {
+  type: 'prometheus',
+  definition: 'prometheusMetrics',
+  schema: variant(
+    'type',
+    'prometheus',
+    'Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).',
+    {
+      address: ref('url', 'Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`.'),
+      headers: ref('headers', 'Extra request headers.'),
+      auth: ref('prometheusAuth', 'Authentication, chosen by `type`.'),
+      queryRange: bool(
+        'Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.',
+        false,
+      ),
+      step: ref('duration', 'Resolution of range queries; one point per interval when unset.'),
+      ...request,
+    },
+    ['address'],
+  ),
+  definitions: {
+    prometheusAuth: union('type', 'Prometheus authentication.', ['bearerAuth', 'basicAuth', 'headerAuth']),
+    bearerAuth: variant('type', 'bearer', 'Sends `Authorization: Bearer <token>`.', { token: str('The token; write `${NAME}`.') }, ['token']),
+    basicAuth: variant(
+      'type',
+      'basic',
+      'HTTP basic authentication.',
+      { username: str('User name.'), password: str('Password; write `${NAME}`.') },
+      ['username', 'password'],
+    ),
+    headerAuth: variant(
+      'type',
+      'header',
+      'Sends the credential in a header of your choice.',
+      { name: str('Header name, e.g. `X-Scope-OrgID`.'), value: str('Header value; write `${NAME}`.') },
+      ['name', 'value'],
+    ),
+  },
+  create(config, deps) {
+    const headers = { ...config.headers, ...(config.auth?.type === 'header' ? { [config.auth.name]: config.auth.value } : {}) }
+    return createPrometheusProvider(
+      {
+        timeoutMs: config.timeout,
+        retries: config.retries,
+        address: config.address,
+        ...(Object.keys(headers).length > 0 ? { headers } : {}),
+        ...(config.auth?.type === 'bearer' ? { bearerToken: config.auth.token } : {}),
+        ...(config.auth?.type === 'basic' ? { basicAuth: { username: config.auth.username, password: config.auth.password } } : {}),
+        api: config.queryRange ? 'query_range' : 'query',
+        ...(config.step !== undefined ? { step: formatDuration(config.step) } : {}),
+      },
+      deps,
+    )
+  },
+}

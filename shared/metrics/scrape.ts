@@ -18,6 +18,7 @@ import {
 import type {
   Arm,
   MetricCheck,
+  MetricsBackend,
   MetricQuery,
   MetricsProvider,
   MetricsProviderDeps,
@@ -28,6 +29,8 @@ import type {
 import { redactUrl, SecretSet } from '../http/redact.js'
 import { checkQueries, fieldLabel, parseBound } from './series.js'
 import { queryVars, renderTemplate, VALIDATION_WINDOW } from './template.js'
+import type { ScrapeMetrics } from '../config/policy.generated.js'
+import { list, ref, request, variant } from '../config/schema-parts.js'
 
 /**
  * `type: scrape`: no metrics server. Reads the Prometheus text format straight from each arm's
@@ -314,4 +317,27 @@ function gaugeValue(selector: Selector, pairs: readonly Pair[]): Num<number> {
     case 'min':
       return { ok: true, value: Math.min(...values) }
   }
+}
+
+/** `provider: { type: scrape }`: this backend's descriptor, listed in shared/metrics/registry.ts. */
+export const scrapeMetrics: MetricsBackend<ScrapeMetrics> = {
+  type: 'scrape',
+  definition: 'scrapeMetrics',
+  schema: variant(
+    'type',
+    'scrape',
+    'Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.',
+    {
+      canary: list('`/metrics` URLs of the canary instances.', { $ref: '#/definitions/url' }, { minItems: 1 }),
+      baseline: list('`/metrics` URLs of the stable (baseline) instances.', { $ref: '#/definitions/url' }, { minItems: 1 }),
+      headers: ref('headers', 'Extra request headers.'),
+      ...request,
+    },
+    ['canary', 'baseline'],
+  ),
+  create: (config, deps) =>
+    createScrapeProvider(
+      { timeoutMs: config.timeout, retries: config.retries, canary: config.canary, baseline: config.baseline, ...(config.headers ? { headers: config.headers } : {}) },
+      deps,
+    ),
 }

@@ -1,12 +1,18 @@
 /**
- * The metrics provider interface, the checks it serves and what every backend shares. Imports no
- * backend, so backends can import it without a cycle; shared/metrics/provider.ts is the registry.
+ * The metrics provider interface, the descriptor every backend exports, the checks it serves and
+ * what every backend shares. Imports no backend, so backends can import it without a cycle;
+ * shared/metrics/registry.ts lists the backends.
  */
 import type { Logger } from '../action/logger.js'
 import type { Observation, RatioObservation, SamplesObservation, ValueObservation } from '../analysis/observations.js'
+import type { MetricsProvider as MetricsProviderBlock } from '../config/policy.generated.js'
+import type { SchemaPart } from '../config/schema-parts.js'
 
-/** The `type:` of every backend; the registry's type checks that it lists exactly these. */
-export type MetricsProviderType = 'prometheus' | 'datadog' | 'cloudwatch' | 'newrelic' | 'http' | 'scrape'
+/** A loaded `provider:` block of an analysis template: what a backend's descriptor builds its provider from. */
+export type MetricsProviderConfig = MetricsProviderBlock
+
+/** The `type:` of a backend (its descriptor's `type`). */
+export type MetricsProviderType = string
 
 /**
  * A metrics backend as the judge sees it: for one check, one arm and one interval, an observation or
@@ -101,3 +107,14 @@ export interface MetricsProviderDeps {
   random?: () => number
 }
 
+
+/**
+ * One metrics backend, exported by its own file: its `type:` value, its part of the policy schema
+ * (scripts/gen-schema.ts composes the policy schema, its types and the README reference from the
+ * fragments) and how to build it from its loaded `provider:` block (defaults applied, durations in
+ * milliseconds).
+ */
+export interface MetricsBackend<Config extends { type: string } = { type: string }> extends SchemaPart {
+  readonly type: Config['type']
+  create(config: Config, deps: MetricsProviderDeps): MetricsProvider
+}

@@ -1,12 +1,12 @@
 /**
  * From the policy to what an analysis runs: the judge's configuration, the metrics provider's
- * configuration and the checks to query. Pure: the policy in, plain data out.
+ * configuration (the template's `provider:` block, which its backend's descriptor turns into a
+ * provider) and the checks to query. Pure: the policy in, plain data out.
  */
 import { ConfigError } from '../errors.js'
 import type { JudgeConfig, MetricConfig } from '../analysis/types.js'
-import type { AnalysisTemplate, Check, Environment, MetricsProvider as PolicyProvider, Policy } from '../config/policy.generated.js'
-import { formatDuration } from '../config/units.js'
-import type { MetricCheck, MetricsProviderConfig } from '../metrics/provider.js'
+import type { AnalysisTemplate, Check, Environment, MetricsProvider as MetricsProviderConfig, Policy } from '../config/policy.generated.js'
+import type { MetricCheck } from '../metrics/types.js'
 
 export interface AnalysisPlan {
   environment: string
@@ -86,7 +86,7 @@ export function planAnalysis(policy: Policy, environment: string, templateName: 
     templateName,
     template,
     judge,
-    provider: toProviderConfig(template.provider),
+    provider: template.provider,
     checks: template.checks.map(toMetricCheck),
     intervalMs: template.interval,
     maxIntervals,
@@ -130,42 +130,5 @@ function toMetricCheck(check: Check): MetricCheck {
       throw new ConfigError(`Check '${check.name}': a samples check needs \`buckets\` or \`values\`.`)
     case 'value':
       return { name: check.name, type: 'value', query: check.query, reduce: check.reduce }
-  }
-}
-
-function toProviderConfig(p: PolicyProvider): MetricsProviderConfig {
-  const request = { timeoutMs: p.timeout, retries: p.retries }
-  switch (p.type) {
-    case 'prometheus': {
-      const headers = { ...p.headers, ...(p.auth?.type === 'header' ? { [p.auth.name]: p.auth.value } : {}) }
-      return {
-        type: 'prometheus',
-        ...request,
-        address: p.address,
-        ...(Object.keys(headers).length > 0 ? { headers } : {}),
-        ...(p.auth?.type === 'bearer' ? { bearerToken: p.auth.token } : {}),
-        ...(p.auth?.type === 'basic' ? { basicAuth: { username: p.auth.username, password: p.auth.password } } : {}),
-        api: p.queryRange ? 'query_range' : 'query',
-        ...(p.step !== undefined ? { step: formatDuration(p.step) } : {}),
-      }
-    }
-    case 'datadog':
-      return { type: 'datadog', ...request, site: p.site, apiKey: p.apiKey, appKey: p.appKey, ...(p.endpoint ? { endpoint: p.endpoint } : {}) }
-    case 'cloudwatch':
-      return { type: 'cloudwatch', ...request, region: p.region, ...(p.endpoint ? { endpoint: p.endpoint } : {}) }
-    case 'newrelic':
-      return { type: 'newrelic', ...request, accountId: p.accountId, apiKey: p.apiKey, region: p.region, ...(p.endpoint ? { endpoint: p.endpoint } : {}) }
-    case 'http':
-      return {
-        type: 'http',
-        ...request,
-        url: p.url,
-        method: p.method,
-        ...(p.headers ? { headers: p.headers } : {}),
-        ...(p.body !== undefined ? { body: p.body as never } : {}),
-        jsonPath: p.jsonPath,
-      }
-    case 'scrape':
-      return { type: 'scrape', ...request, canary: p.canary, baseline: p.baseline, ...(p.headers ? { headers: p.headers } : {}) }
   }
 }

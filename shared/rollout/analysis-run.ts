@@ -9,7 +9,7 @@ import { createJudge } from '../analysis/judge.js'
 import type { IntervalData, Observation } from '../analysis/observations.js'
 import type { Action, LookResult, MetricLook } from '../analysis/types.js'
 import { formatE, formatInterval, formatRelative } from '../analysis/evidence.js'
-import type { Arm, MetricsProvider, TimeWindow } from '../metrics/provider.js'
+import type { Arm, MetricsProvider, TimeWindow } from '../metrics/types.js'
 import type { AnalysisPlan } from './analysis-plan.js'
 
 /** A query that returned no observation, and why (which provider, which query, what came back). */

@@ -13,7 +13,7 @@ import type { Command, CommandContext, PromoteTarget, TrafficMove } from '../sta
 import type { JsonValue, RolloutRecord, VersionRef } from '../state/record.js'
 import type { StateStore } from '../state/store.js'
 import { runTransition, type TransitionOutcome } from '../state/transition.js'
-import type { TrafficProvider } from '../traffic/provider.js'
+import type { TrafficProvider } from '../traffic/types.js'
 import { environmentOf } from './analysis-plan.js'
 import type { HookRunner } from './hooks.js'
 import { toRolloutReport, type RolloutReporter } from './reporter.js'

@@ -7,25 +7,26 @@
  */
 import type { ActionIO } from '../action/io.js'
 import { actionLogger, type Logger } from '../action/logger.js'
-import type { Policy, Traffic } from '../config/policy.generated.js'
+import type { MetricsProvider as MetricsProviderConfig, Policy, Traffic } from '../config/policy.generated.js'
 import { nodeFiles, type PolicyFiles } from '../config/load.js'
 import { createGitHubClient, type Octokit } from '../github/client.js'
 import { secretsOf } from '../http/redact.js'
 import { pullRequestNumber, readRunContext, resolveApiUrl, runUrl, type RunContext } from '../github/context.js'
-import { createMetricsProvider, type MetricsProvider, type MetricsProviderConfig, type MetricsProviderDeps } from '../metrics/provider.js'
+import { createMetricsProvider } from '../metrics/registry.js'
+import type { MetricsProvider, MetricsProviderDeps } from '../metrics/types.js'
 import { stepSummaryWriter } from '../report/publish.js'
 import type { CommandContext } from '../state/machine.js'
 import { GitHubStateStore, type GitHubStateStoreOptions } from '../state/github-store.js'
 import type { StateStore } from '../state/store.js'
 import { actionsExec, type Exec } from '../traffic/exec.js'
-import { createTrafficProvider, type TrafficDeps, type TrafficProvider } from '../traffic/provider.js'
+import { createTrafficProvider } from '../traffic/registry.js'
+import type { TrafficDeps, TrafficProvider } from '../traffic/types.js'
 import { ROLLGATE_VERSION } from '../version.js'
 import { environmentOf } from './analysis-plan.js'
 import { systemClock, type Clock } from '../clock.js'
 import { createHookRunner, type HookRunner } from './hooks.js'
 import type { LifecycleDeps } from './lifecycle.js'
 import { createGitHubReporter, type RolloutReporter } from './reporter.js'
-import { toTrafficConfig } from './traffic-config.js'
 
 export interface ActionDeps {
   /** Builds the GitHub client for the action's token. */
@@ -60,8 +61,8 @@ export function productionDeps(io: ActionIO): ActionDeps {
       // GitHub asks for a second between writes; an API on this machine is not GitHub's.
       createGitHubClient({ token, version: ROLLGATE_VERSION, logger, env: io.env, paceWrites: !isLocalApi(resolveApiUrl(io.env)) }),
     clock: systemClock,
-    traffic: (config, deps) => createTrafficProvider(toTrafficConfig(config), deps),
-    metrics: createMetricsProvider,
+    traffic: (config, deps) => createTrafficProvider(config, deps),
+    metrics: (config, deps) => createMetricsProvider(config, deps),
     exec: actionsExec(),
     fetch: globalThis.fetch,
     store: (options) => new GitHubStateStore(options),

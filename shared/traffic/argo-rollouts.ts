@@ -1,7 +1,9 @@
 import { ConfigError, ProviderError } from '../errors.js'
 import { asArray, isRecord, Kubectl, KubectlError, type KubeObject, type KubernetesTarget } from './kubectl.js'
-import type { TrafficDeps, TrafficProvider } from './types.js'
+import type { TrafficBackend, TrafficDeps, TrafficProvider } from './types.js'
 import { assertWeight, moveWeight, requireString } from './transaction.js'
+import type { ArgoRolloutsTraffic } from '../config/policy.generated.js'
+import { kubernetes, ref, str, variant } from '../config/schema-parts.js'
 
 /**
  * `provider: argo-rollouts`: drives an existing Argo Rollouts controller instead of routing traffic
@@ -152,4 +154,23 @@ export function rolloutWeight(rollout: KubeObject): number | undefined {
     if (isRecord(step) && typeof step.setWeight === 'number') return step.setWeight
   }
   return 0
+}
+
+/** `traffic: { provider: argo-rollouts }`: this backend's descriptor, listed in shared/traffic/registry.ts. */
+export const argoRolloutsTraffic: TrafficBackend<ArgoRolloutsTraffic> = {
+  type: 'argo-rollouts',
+  definition: 'argoRolloutsTraffic',
+  schema: variant(
+    'provider',
+    'argo-rollouts',
+    'Drives an existing Argo Rollouts Rollout (set weight, promote, abort) through its controller.',
+    {
+      namespace: str('Namespace of the Rollout.'),
+      rollout: str('Name of the Rollout.'),
+      ...kubernetes,
+      timeout: ref('duration', 'How long the controller may take to report the new weight.', { default: '2m' }),
+    },
+    ['namespace', 'rollout'],
+  ),
+  create: (config, deps) => createArgoRolloutsProvider(config, deps),
 }

@@ -1,8 +1,10 @@
 import { ConfigError, ProviderError } from '../errors.js'
 import { runOrThrow } from './exec.js'
 import { isRecord } from './kubectl.js'
-import type { TrafficDeps, TrafficProvider, WeightContext } from './types.js'
+import type { TrafficBackend, TrafficDeps, TrafficProvider, WeightContext } from './types.js'
 import { assertWeight, moveWeight, optionalString, requireString } from './transaction.js'
+import type { AwsLambdaTraffic } from '../config/policy.generated.js'
+import { str, variant } from '../config/schema-parts.js'
 
 /**
  * `provider: aws-lambda`: an alias's routing configuration, through the AWS CLI. The stable and
@@ -131,4 +133,23 @@ function parseAlias(stdout: string, call: string): AliasConfiguration {
     additionalWeights,
     revisionId: typeof parsed.RevisionId === 'string' ? parsed.RevisionId : undefined,
   }
+}
+
+/** `traffic: { provider: aws-lambda }`: this backend's descriptor, listed in shared/traffic/registry.ts. */
+export const awsLambdaTraffic: TrafficBackend<AwsLambdaTraffic> = {
+  type: 'aws-lambda',
+  definition: 'awsLambdaTraffic',
+  schema: variant(
+    'provider',
+    'aws-lambda',
+    'AWS Lambda: weighted alias routing between two function versions.',
+    {
+      function: str('Function name or ARN.'),
+      alias: str('Alias whose routing configuration is changed.'),
+      region: str('AWS region; `AWS_REGION` when unset.'),
+    },
+    ['function', 'alias'],
+  ),
+  create: (config, deps) =>
+    createAwsLambdaProvider({ functionName: config.function, alias: config.alias, ...(config.region !== undefined ? { region: config.region } : {}) }, deps),
 }

@@ -1,7 +1,9 @@
 import { ConfigError, ProviderError } from '../errors.js'
 import { lastLines, runOrThrow } from './exec.js'
-import type { TrafficDeps, TrafficProvider, WeightContext } from './types.js'
+import type { TrafficBackend, TrafficDeps, TrafficProvider, WeightContext } from './types.js'
 import { assertWeight, moveWeight } from './transaction.js'
+import type { CommandTraffic } from '../config/policy.generated.js'
+import { ref, variant } from '../config/schema-parts.js'
 
 /**
  * `provider: command`: the user's own executables. Each argument may hold `{{weight}}`,
@@ -114,4 +116,21 @@ export function renderArgv(argv: readonly string[], values: Partial<Record<strin
       return value
     }),
   )
+}
+
+/** `traffic: { provider: command }`: this backend's descriptor, listed in shared/traffic/registry.ts. */
+export const commandTraffic: TrafficBackend<CommandTraffic> = {
+  type: 'command',
+  definition: 'commandTraffic',
+  schema: variant(
+    'provider',
+    'command',
+    'Your own commands move traffic; `{{weight}}` (0-100), `{{version}}`, `{{stableVersion}}` and `{{environment}}` are filled in, each inside one argument (no shell).',
+    {
+      setWeight: ref('argv', 'Command that sets the canary weight, e.g. `[./scripts/set-weight.sh, "{{weight}}"]`.'),
+      getWeight: ref('argv', 'Command that prints the current canary weight (0-100) on stdout, to detect drift.'),
+    },
+    ['setWeight'],
+  ),
+  create: (config, deps) => createCommandProvider(config, deps),
 }

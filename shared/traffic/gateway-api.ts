@@ -1,8 +1,10 @@
 import { ConfigError } from '../errors.js'
 import { asArray, isRecord, Kubectl, type KubeObject, type KubernetesTarget } from './kubectl.js'
-import type { TrafficDeps, TrafficProvider } from './types.js'
+import type { TrafficBackend, TrafficDeps, TrafficProvider } from './types.js'
 import { assertWeight, moveWeight, requireString } from './transaction.js'
 import { describePairs, pairsPercent, restoreWeightOps, setWeightOps, type WeightedPair } from './weighted-pairs.js'
+import type { GatewayApiTraffic } from '../config/policy.generated.js'
+import { kubernetes, str, variant } from '../config/schema-parts.js'
 
 /** `provider: gateway-api`: the weights of two backendRefs of an HTTPRoute (Gateway API v1). */
 export interface GatewayApiOptions extends KubernetesTarget {
@@ -79,4 +81,24 @@ function findPairs(httpRoute: KubeObject, object: string, names: { stable: strin
     )
   }
   return pairs
+}
+
+/** `traffic: { provider: gateway-api }`: this backend's descriptor, listed in shared/traffic/registry.ts. */
+export const gatewayApiTraffic: TrafficBackend<GatewayApiTraffic> = {
+  type: 'gateway-api',
+  definition: 'gatewayApiTraffic',
+  schema: variant(
+    'provider',
+    'gateway-api',
+    'Kubernetes Gateway API: sets the weights of two backendRefs of an HTTPRoute.',
+    {
+      namespace: str('Namespace of the HTTPRoute.'),
+      route: str('Name of the HTTPRoute.'),
+      stable: str('Service name of the stable backendRef.'),
+      canary: str('Service name of the canary backendRef.'),
+      ...kubernetes,
+    },
+    ['namespace', 'route', 'stable', 'canary'],
+  ),
+  create: (config, deps) => createGatewayApiProvider(config, deps),
 }

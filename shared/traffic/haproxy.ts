@@ -1,7 +1,9 @@
 import { createConnection } from 'node:net'
 import { ConfigError, ProviderError } from '../errors.js'
-import type { TrafficDeps, TrafficProvider } from './types.js'
+import type { TrafficBackend, TrafficDeps, TrafficProvider } from './types.js'
 import { assertWeight, canaryPercent, moveWeight, requireString } from './transaction.js'
+import type { HaproxyTraffic } from '../config/policy.generated.js'
+import { str, variant } from '../config/schema-parts.js'
 
 /**
  * `provider: haproxy`: the weights of two servers of one backend, through HAProxy's runtime API
@@ -119,4 +121,29 @@ export function runtimeCommand(address: RuntimeAddress, command: string, timeout
       resolve(Buffer.concat(chunks).toString('utf8'))
     })
   })
+}
+
+/** `traffic: { provider: haproxy }`: this backend's descriptor, listed in shared/traffic/registry.ts. */
+export const haproxyTraffic: TrafficBackend<HaproxyTraffic> = {
+  type: 'haproxy',
+  definition: 'haproxyTraffic',
+  schema: variant(
+    'provider',
+    'haproxy',
+    'HAProxy runtime API: sets the weights of two servers in a backend. Set exactly one of `socket` or `address`.',
+    {
+      socket: str('Path of the runtime API Unix socket (`stats socket`).'),
+      address: str('`host:port` of the runtime API over TCP.'),
+      backend: str('Backend holding both servers.'),
+      stable: str('Server name of the stable version.'),
+      canary: str('Server name of the canary version.'),
+    },
+    ['backend', 'stable', 'canary'],
+  ),
+  rules: {
+    exactlyOne: [{ keys: ['socket', 'address'], message: 'set exactly one of socket or address for the HAProxy runtime API', expected: 'socket: /path/to/admin.sock or address: host:port' }],
+  },
+  // The rule below leaves exactly one of socket and address; the runtime API client takes either.
+  create: (config, deps) =>
+    createHaproxyProvider({ socket: (config.socket ?? config.address) as string, backend: config.backend, stableServer: config.stable, canaryServer: config.canary }, deps),
 }

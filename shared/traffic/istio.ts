@@ -1,8 +1,10 @@
 import { ConfigError } from '../errors.js'
 import { asArray, isRecord, Kubectl, type KubeObject, type KubernetesTarget } from './kubectl.js'
-import type { TrafficDeps, TrafficProvider } from './types.js'
+import type { TrafficBackend, TrafficDeps, TrafficProvider } from './types.js'
 import { assertWeight, moveWeight, optionalString, requireString } from './transaction.js'
 import { describePairs, pairsPercent, restoreWeightOps, setWeightOps, type WeightedPair } from './weighted-pairs.js'
+import type { IstioTraffic } from '../config/policy.generated.js'
+import { kubernetes, object, ref, str, variant } from '../config/schema-parts.js'
 
 export interface IstioDestination {
   host: string
@@ -101,4 +103,35 @@ function findPairs(vs: KubeObject, object: string, stable: IstioDestination, can
 
 function matches(actual: Record<string, unknown>, wanted: IstioDestination): boolean {
   return actual.host === wanted.host && (actual.subset ?? undefined) === wanted.subset
+}
+
+/** `traffic: { provider: istio }`: this backend's descriptor, listed in shared/traffic/registry.ts. */
+export const istioTraffic: TrafficBackend<IstioTraffic> = {
+  type: 'istio',
+  definition: 'istioTraffic',
+  schema: variant(
+    'provider',
+    'istio',
+    'Istio: sets the weights of two destinations in a VirtualService HTTP route.',
+    {
+      namespace: str('Namespace of the VirtualService.'),
+      virtualService: str('Name of the VirtualService.'),
+      route: str('Name of the HTTP route inside the VirtualService; every HTTP route holding both destinations when unset.'),
+      stable: ref('istioDestination', 'Destination of the stable version.'),
+      canary: ref('istioDestination', 'Destination of the canary version.'),
+      ...kubernetes,
+    },
+    ['namespace', 'virtualService', 'stable', 'canary'],
+  ),
+  definitions: {
+    istioDestination: object(
+      'An Istio destination.',
+      {
+        host: str('Destination host (a Kubernetes Service name or FQDN).'),
+        subset: str('DestinationRule subset, when both versions share a host.'),
+      },
+      ['host'],
+    ),
+  },
+  create: ({ route, ...target }, deps) => createIstioProvider({ ...target, ...(route !== undefined ? { routeName: route } : {}) }, deps),
 }

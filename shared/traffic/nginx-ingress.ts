@@ -1,7 +1,9 @@
 import { ConfigError } from '../errors.js'
 import { isRecord, Kubectl, pointerToken, type JsonPatchOperation, type KubeObject, type KubernetesTarget } from './kubectl.js'
-import type { TrafficDeps, TrafficProvider } from './types.js'
+import type { TrafficBackend, TrafficDeps, TrafficProvider } from './types.js'
 import { assertWeight, moveWeight, requireString } from './transaction.js'
+import type { NginxIngressTraffic } from '../config/policy.generated.js'
+import { kubernetes, str, variant } from '../config/schema-parts.js'
 
 /** `provider: nginx-ingress`: the canary annotations of the canary Ingress (ingress-nginx). */
 export interface NginxIngressOptions extends KubernetesTarget {
@@ -96,4 +98,22 @@ function percentOf(a: CanaryAnnotations): number | undefined {
   const weight = Number(a.weight)
   if (!Number.isFinite(weight)) return undefined
   return Math.round((Math.min(weight, a.total) * 10_000) / a.total) / 100
+}
+
+/** `traffic: { provider: nginx-ingress }`: this backend's descriptor, listed in shared/traffic/registry.ts. */
+export const nginxIngressTraffic: TrafficBackend<NginxIngressTraffic> = {
+  type: 'nginx-ingress',
+  definition: 'nginxIngressTraffic',
+  schema: variant(
+    'provider',
+    'nginx-ingress',
+    'ingress-nginx: sets `nginx.ingress.kubernetes.io/canary-weight` on the canary Ingress.',
+    {
+      namespace: str('Namespace of the Ingress.'),
+      ingress: str('Name of the canary Ingress (the one annotated `canary: "true"`).'),
+      ...kubernetes,
+    },
+    ['namespace', 'ingress'],
+  ),
+  create: (config, deps) => createNginxIngressProvider(config, deps),
 }

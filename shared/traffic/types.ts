@@ -1,13 +1,19 @@
 /**
- * The traffic provider interface and what every backend shares. Imports no backend, so backends can
- * import it without a cycle; shared/traffic/provider.ts is the registry that lists the backends.
+ * The traffic provider interface, the descriptor every backend exports, and what every backend
+ * shares. Imports no backend, so backends can import it without a cycle; shared/traffic/registry.ts
+ * lists the backends.
  */
 import type { Logger } from '../action/logger.js'
 import type { Clock } from '../clock.js'
+import type { Traffic } from '../config/policy.generated.js'
+import type { SchemaPart } from '../config/schema-parts.js'
 import type { Exec } from './exec.js'
 
-/** The `provider:` of every backend; the registry's type checks that it lists exactly these. */
-export type TrafficProviderName = 'command' | 'gateway-api' | 'istio' | 'nginx-ingress' | 'argo-rollouts' | 'aws-lambda' | 'haproxy' | 'unleash'
+/** A loaded `traffic:` block of the policy: what a backend's descriptor builds its provider from. */
+export type TrafficConfig = Traffic
+
+/** The `provider:` of a backend (its descriptor's `type`), as the record and reports name it. */
+export type TrafficProviderName = string
 
 /** What a weight change is for: the versions on each side and the environment being rolled out. */
 export interface WeightContext {
@@ -64,3 +70,13 @@ export interface TrafficDeps {
   clock: Clock
 }
 
+
+/**
+ * One traffic backend, exported by its own file: its `provider:` value (`type`), its part of the
+ * policy schema (scripts/gen-schema.ts composes the policy schema, its types and the README
+ * reference from the fragments) and how to build it from its loaded `traffic:` block.
+ */
+export interface TrafficBackend<Config extends { provider: string } = { provider: string }> extends SchemaPart {
+  readonly type: Config['provider']
+  create(config: Config, deps: TrafficDeps): TrafficProvider
+}

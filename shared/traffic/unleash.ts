@@ -2,8 +2,10 @@ import { ConfigError, ProviderError } from '../errors.js'
 import { createHttpClient, describeFailure, describeResponseFailure, excerpt, httpClientDeps, parseJson } from '../http/client.js'
 import { SecretSet } from '../http/redact.js'
 import { isRecord } from './kubectl.js'
-import type { TrafficDeps, TrafficProvider } from './types.js'
+import type { TrafficBackend, TrafficDeps, TrafficProvider } from './types.js'
 import { assertWeight, moveWeight, optionalString, requireString } from './transaction.js'
+import type { UnleashTraffic } from '../config/policy.generated.js'
+import { ref, str, variant } from '../config/schema-parts.js'
 
 /**
  * `provider: unleash`: a flag-based rollout. The canary weight is the `rollout` percentage of the
@@ -133,4 +135,25 @@ function updateBody(strategy: Strategy, rollout: string): Record<string, unknown
 function rolloutOf(strategy: Strategy): number | undefined {
   const rollout = Number(strategy.parameters?.rollout)
   return strategy.parameters?.rollout === undefined || !Number.isFinite(rollout) ? undefined : rollout
+}
+
+/** `traffic: { provider: unleash }`: this backend's descriptor, listed in shared/traffic/registry.ts. */
+export const unleashTraffic: TrafficBackend<UnleashTraffic> = {
+  type: 'unleash',
+  definition: 'unleashTraffic',
+  schema: variant(
+    'provider',
+    'unleash',
+    'Unleash: the canary is a feature flag whose gradual-rollout percentage is the weight.',
+    {
+      url: ref('url', 'Unleash API base URL, e.g. `https://unleash.example.com/api`.'),
+      token: str('Admin API token; write `${UNLEASH_TOKEN}` and keep the value in a secret.'),
+      project: str('Unleash project.', { default: 'default' }),
+      feature: str('Feature flag name.'),
+      environment: str('Unleash environment name.'),
+      strategyId: str('Id of the flexible-rollout strategy to update; the feature\'s only flexible rollout in that environment when unset.'),
+    },
+    ['url', 'token', 'feature', 'environment'],
+  ),
+  create: (config, deps) => createUnleashProvider(config, deps),
 }

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { generateSchemaFiles } from '../../scripts/gen-schema.js'
+import { generateSchemaFiles, policySchema } from '../../scripts/gen-schema.js'
 import type { Policy } from '../../shared/config/policy.generated.js'
 import type { RawAnalysisTemplate, RawPolicy } from '../../shared/config/policy-file.generated.js'
-import { policySchema, type JsonSchema } from '../../shared/config/schema.js'
+import type { JsonSchema } from '../../shared/config/schema.js'
 import { ROOT } from './helpers.js'
 
 describe('generated files', () => {

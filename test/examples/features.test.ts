@@ -12,8 +12,8 @@ import { join } from 'node:path'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { ROOT } from '../../scripts/lint-workflows.js'
-import { createMetricsProvider } from '../../shared/metrics/provider.js'
-import { createTrafficProvider } from '../../shared/traffic/provider.js'
+import { createMetricsProvider } from '../../shared/metrics/registry.js'
+import { createTrafficProvider } from '../../shared/traffic/registry.js'
 
 type Feature = 'comment commands' | 'flag cleanup'
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { credentialsInUrl, expandedValues, redactUrl, secretsOf, SecretSet } from '../../shared/http/redact.js'
 import { loadPolicyFor } from '../../shared/rollout/policy.js'
-import { createMetricsProvider } from '../../shared/metrics/provider.js'
+import { createMetricsProvider } from '../../shared/metrics/registry.js'
 import { fakeDeps, serverPool } from '../metrics/support/server.js'
 
 const pool = serverPool()

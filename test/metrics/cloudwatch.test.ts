@@ -4,7 +4,7 @@ import { SignatureV4 } from '@smithy/signature-v4'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../shared/errors.js'
 import { cloudWatchPeriod, createCloudWatchProvider } from '../../shared/metrics/cloudwatch.js'
-import type { MetricCheck, RatioCheck } from '../../shared/metrics/provider.js'
+import type { MetricCheck, RatioCheck } from '../../shared/metrics/types.js'
 import { fakeDeps, jsonFixture, serverPool, VARS, WINDOW, type RecordedRequest, type Reply } from './support/server.js'
 
 const pool = serverPool()

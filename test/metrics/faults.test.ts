@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createMetricsProvider, type MetricsProviderConfig, type RatioCheck } from '../../shared/metrics/provider.js'
+import { createMetricsProvider } from '../../shared/metrics/registry.js'
+import type { RatioCheck } from '../../shared/metrics/types.js'
 import { fakeDeps, jsonFixture, serverPool, VARS, WINDOW, type Reply } from './support/server.js'
 
 /**
@@ -11,10 +12,11 @@ afterEach(() => pool.closeAll())
 
 const SECRET = 'sekr1t-0123456789abcdef'
 const AWS_ENV = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: SECRET }
-const COMMON = { timeoutMs: 150, retries: 2 }
+// A template's `provider:` block as loaded (durations in milliseconds): each descriptor maps it to its provider's options.
+const COMMON = { timeout: 150, retries: 2 }
 
 interface Case {
-  config: (url: string) => MetricsProviderConfig
+  config: (url: string) => Parameters<typeof createMetricsProvider>[0]
   check: RatioCheck
   /** The events query as sent, which the reason quotes. */
   rendered: string
@@ -30,7 +32,7 @@ const ratio = (events: string, total: string): RatioCheck => ({ name: 'errors', 
 
 const cases: Record<string, Case> = {
   prometheus: {
-    config: (url) => ({ type: 'prometheus', address: url, bearerToken: SECRET, ...COMMON }),
+    config: (url) => ({ type: 'prometheus', address: url, auth: { type: 'bearer', token: SECRET }, ...COMMON }),
     check: ratio('sum(increase(errors_total{version="{{version}}"}[{{interval}}]))', 'sum(increase(requests_total[{{interval}}]))'),
     rendered: 'sum(increase(errors_total{version="v2.1.0"}[1m]))',
     empty: { body: jsonFixture('prometheus-empty.json') },

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../shared/errors.js'
 import { createHttpProvider, type HttpProviderOptions } from '../../shared/metrics/http.js'
-import type { MetricCheck } from '../../shared/metrics/provider.js'
+import type { MetricCheck } from '../../shared/metrics/types.js'
 import { fakeDeps, serverPool, VARS, WINDOW, type Reply } from './support/server.js'
 
 const pool = serverPool()

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../shared/errors.js'
 import { createPrometheusProvider, type PrometheusOptions } from '../../shared/metrics/prometheus.js'
-import type { MetricCheck, RatioCheck } from '../../shared/metrics/provider.js'
+import type { MetricCheck, RatioCheck } from '../../shared/metrics/types.js'
 import { fakeDeps, jsonFixture, serverPool, VARS, WINDOW, type Reply } from './support/server.js'
 
 const pool = serverPool()

@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../shared/errors.js'
 import { moveUrlCredentials } from '../../shared/http/client.js'
-import {
-  createMetricsProvider,
-  METRICS_PROVIDER_TYPES,
-  type MetricsProviderConfig,
-} from '../../shared/metrics/provider.js'
+import { createMetricsProvider, METRICS_BACKENDS } from '../../shared/metrics/registry.js'
+import type { MetricsProviderConfig } from '../../shared/metrics/types.js'
 import { reduceField, type Series } from '../../shared/metrics/series.js'
 import { fakeDeps } from './support/server.js'
 
 describe('createMetricsProvider', () => {
-  const configs: MetricsProviderConfig[] = [
+  const configs: Parameters<typeof createMetricsProvider>[0][] = [
     { type: 'prometheus', address: 'http://prometheus:9090' },
     { type: 'datadog', apiKey: 'a', appKey: 'b' },
     { type: 'cloudwatch', region: 'us-east-1' },
@@ -25,7 +22,7 @@ describe('createMetricsProvider', () => {
   })
 
   it('knows every type once', () => {
-    expect(METRICS_PROVIDER_TYPES).toEqual(configs.map((c) => c.type))
+    expect(METRICS_BACKENDS.map((b) => b.type)).toEqual(configs.map((c) => c.type))
   })
 
   it('names the accepted types for an unknown one', () => {

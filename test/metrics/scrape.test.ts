@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../shared/errors.js'
-import type { MetricCheck, RatioCheck, TimeWindow } from '../../shared/metrics/provider.js'
+import type { MetricCheck, RatioCheck, TimeWindow } from '../../shared/metrics/types.js'
 import { counterIncrease, createScrapeProvider, type ScrapeOptions } from '../../shared/metrics/scrape.js'
 import { fakeDeps, serverPool, VARS } from './support/server.js'
 

@@ -16,8 +16,8 @@ import { deployCanary, type LifecycleDeps } from '../../shared/rollout/lifecycle
 import { createLocalReporter } from '../../shared/rollout/reporter.js'
 import { FileStateStore } from '../../shared/state/file-store.js'
 import { streamLogger } from '../../shared/action/logger.js'
-import type { MetricQuery, MetricsProvider, ObservationResult } from '../../shared/metrics/provider.js'
-import type { TrafficProvider } from '../../shared/traffic/provider.js'
+import type { MetricQuery, MetricsProvider, ObservationResult } from '../../shared/metrics/types.js'
+import type { TrafficProvider } from '../../shared/traffic/types.js'
 
 const POLICY = `version: 1
 environments:

@@ -14,7 +14,7 @@ import { createLocalReporter } from '../../shared/rollout/reporter.js'
 import type { HookRunner } from '../../shared/rollout/hooks.js'
 import { streamLogger } from '../../shared/action/logger.js'
 import { ProviderError } from '../../shared/errors.js'
-import type { TrafficProvider, WeightContext } from '../../shared/traffic/provider.js'
+import type { TrafficProvider, WeightContext } from '../../shared/traffic/types.js'
 import type { AnalysisReport } from '../../shared/report/model.js'
 
 const dirs: string[] = []

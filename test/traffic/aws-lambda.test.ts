@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ConfigError } from '../../shared/errors.js'
-import { createTrafficProvider, type TrafficProvider } from '../../shared/traffic/provider.js'
+import { createTrafficProvider } from '../../shared/traffic/registry.js'
+import type { TrafficProvider } from '../../shared/traffic/types.js'
 import { TrafficChangeError } from '../../shared/traffic/transaction.js'
 import { testDeps } from './support.js'
 
@@ -21,7 +22,7 @@ function recorded(): string[][] {
 
 function lambda(env: Record<string, string> = {}): TrafficProvider {
   const { deps } = testDeps({ env: { FAKE_AWS_LOG: log(), FAKE_AWS_STATE: state(), ...env } })
-  return createTrafficProvider({ provider: 'aws-lambda', functionName: 'checkout', alias: 'live', region: 'eu-west-1' }, deps)
+  return createTrafficProvider({ provider: 'aws-lambda', function: 'checkout', alias: 'live', region: 'eu-west-1' }, deps)
 }
 
 beforeAll(() => {
@@ -100,7 +101,7 @@ describe('aws-lambda provider', () => {
         return real.run(command, args, options)
       },
     }
-    const provider = createTrafficProvider({ provider: 'aws-lambda', functionName: 'checkout', alias: 'live', region: 'eu-west-1' }, deps)
+    const provider = createTrafficProvider({ provider: 'aws-lambda', function: 'checkout', alias: 'live', region: 'eu-west-1' }, deps)
     await expect(provider.setWeight(5, ctx)).rejects.toThrow(
       /^aws-lambda: aws lambda update-alias checkout:live failed: aws exited with 254: An error occurred \(PreconditionFailedException\)/,
     )

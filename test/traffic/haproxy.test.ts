@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../shared/errors.js'
 import { parseAddress } from '../../shared/traffic/haproxy.js'
-import { createTrafficProvider } from '../../shared/traffic/provider.js'
+import { createTrafficProvider } from '../../shared/traffic/registry.js'
 import { TrafficChangeError } from '../../shared/traffic/transaction.js'
 import { startHaproxy, type HaproxyUnderTest } from '../fakes/haproxy/haproxy-process.js'
 import { FakeRuntimeApi } from '../fakes/haproxy/runtime-api.js'
@@ -56,7 +56,7 @@ describe.skipIf(!hasHaproxy)('haproxy provider against the real HAProxy', () => 
 
   it.each([5, 25, 50, 100])(`splits ${REQUESTS_PER_STEP} real requests within ±2 points of the canary weight %i`, async (weight) => {
     const { deps } = testDeps()
-    const provider = createTrafficProvider({ provider: 'haproxy', socket: haproxy.socket, backend: 'app', stableServer: 'stable', canaryServer: 'canary' }, deps)
+    const provider = createTrafficProvider({ provider: 'haproxy', socket: haproxy.socket, backend: 'app', stable: 'stable', canary: 'canary' }, deps)
 
     const change = await provider.setWeight(weight, ctx)
     const counts = await split(haproxy.frontend, REQUESTS_PER_STEP)
@@ -69,7 +69,7 @@ describe.skipIf(!hasHaproxy)('haproxy provider against the real HAProxy', () => 
 
   it('reads and sets weights over the TCP stats socket too', async () => {
     const { deps } = testDeps()
-    const provider = createTrafficProvider({ provider: 'haproxy', socket: haproxy.tcpSocket, backend: 'app', stableServer: 'stable', canaryServer: 'canary' }, deps)
+    const provider = createTrafficProvider({ provider: 'haproxy', socket: haproxy.tcpSocket, backend: 'app', stable: 'stable', canary: 'canary' }, deps)
     await expect(provider.setWeight(0, ctx)).resolves.toMatchObject({ weight: 0, readBack: 0 })
     await expect(provider.readWeight()).resolves.toBe(0)
     const counts = await split(haproxy.frontend, 200)
@@ -78,7 +78,7 @@ describe.skipIf(!hasHaproxy)('haproxy provider against the real HAProxy', () => 
 
   it('names the server HAProxy does not know, changing nothing', async () => {
     const { deps } = testDeps()
-    const provider = createTrafficProvider({ provider: 'haproxy', socket: haproxy.socket, backend: 'app', stableServer: 'stable', canaryServer: 'canray' }, deps)
+    const provider = createTrafficProvider({ provider: 'haproxy', socket: haproxy.socket, backend: 'app', stable: 'stable', canary: 'canray' }, deps)
     await expect(provider.setWeight(5, ctx)).rejects.toThrow(/^haproxy: get weight app\/canray failed: No such server/)
   })
 })
@@ -98,7 +98,7 @@ describe('haproxy provider failing halfway', () => {
     )
     try {
       const { deps } = testDeps()
-      const provider = createTrafficProvider({ provider: 'haproxy', socket: api.socket, backend: 'app', stableServer: 'stable', canaryServer: 'canary' }, deps)
+      const provider = createTrafficProvider({ provider: 'haproxy', socket: api.socket, backend: 'app', stable: 'stable', canary: 'canary' }, deps)
 
       const error = await provider.setWeight(25, ctx).catch((e: unknown) => e)
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ConfigError, ProviderError } from '../../shared/errors.js'
-import { createTrafficProvider, type TrafficConfig, type TrafficProvider } from '../../shared/traffic/provider.js'
+import { createTrafficProvider } from '../../shared/traffic/registry.js'
+import type { TrafficConfig, TrafficProvider } from '../../shared/traffic/types.js'
 import { TrafficChangeError } from '../../shared/traffic/transaction.js'
 import { FakeKubernetes, type KubeObject } from '../fakes/kubernetes/server.js'
 import { fakeClock, requireExecutable, testDeps } from './support.js'
@@ -281,7 +282,7 @@ describe.skipIf(!hasKubectl)('Kubernetes providers drive the real kubectl', () =
         virtualService: 'web',
         stable: { host: 'web', subset: 'stable' },
         canary: { host: 'web', subset: 'canary' },
-        routeName: 'primary',
+        route: 'primary',
         server: fake.url,
       })
       await expect(istio.readWeight()).resolves.toBe(10)
@@ -307,7 +308,7 @@ describe.skipIf(!hasKubectl)('Kubernetes providers drive the real kubectl', () =
 
     it('refuses a route name that does not exist', async () => {
       fake.put(virtualService())
-      const { provider: istio } = provider({ provider: 'istio', namespace: 'shop', virtualService: 'web', stable: { host: 'web', subset: 'stable' }, canary: { host: 'web', subset: 'canary' }, routeName: 'main', server: fake.url })
+      const { provider: istio } = provider({ provider: 'istio', namespace: 'shop', virtualService: 'web', stable: { host: 'web', subset: 'stable' }, canary: { host: 'web', subset: 'canary' }, route: 'main', server: fake.url })
       await expect(istio.setWeight(25, ctx)).rejects.toThrow(/no http route named "main" \(traffic.routeName\)/)
     })
   })

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../shared/errors.js'
 import { streamLogger } from '../../shared/action/logger.js'
-import { createTrafficProvider, TRAFFIC_PROVIDERS, type TrafficConfig } from '../../shared/traffic/provider.js'
+import { createTrafficProvider, TRAFFIC_BACKENDS } from '../../shared/traffic/registry.js'
 import { moveWeight, TrafficChangeError } from '../../shared/traffic/transaction.js'
 import { testDeps } from './support.js'
 
 describe('createTrafficProvider', () => {
-  it.each<[TrafficConfig, string]>([
+  it.each<[Parameters<typeof createTrafficProvider>[0], string]>([
     [{ provider: 'command', setWeight: ['./set-weight.sh', '{{weight}}'] }, 'command ./set-weight.sh'],
     [{ provider: 'gateway-api', namespace: 'shop', route: 'web', stable: 'web-stable', canary: 'web-canary' }, 'HTTPRoute shop/web (backends web-stable / web-canary)'],
     [{ provider: 'istio', namespace: 'shop', virtualService: 'web', stable: { host: 'web', subset: 'v1' }, canary: { host: 'web', subset: 'v2' } }, 'VirtualService shop/web (web/v1 / web/v2)'],
     [{ provider: 'nginx-ingress', namespace: 'shop', ingress: 'web-canary' }, 'Ingress shop/web-canary (canary annotations)'],
     [{ provider: 'argo-rollouts', namespace: 'shop', rollout: 'web' }, 'Rollout shop/web (Argo Rollouts controller)'],
-    [{ provider: 'aws-lambda', functionName: 'checkout', alias: 'live' }, 'Lambda alias checkout:live'],
-    [{ provider: 'haproxy', socket: '/run/haproxy/admin.sock', backend: 'app', stableServer: 's', canaryServer: 'c' }, 'HAProxy backend app (servers s / c) via /run/haproxy/admin.sock'],
+    [{ provider: 'aws-lambda', function: 'checkout', alias: 'live' }, 'Lambda alias checkout:live'],
+    [{ provider: 'haproxy', socket: '/run/haproxy/admin.sock', backend: 'app', stable: 's', canary: 'c' }, 'HAProxy backend app (servers s / c) via /run/haproxy/admin.sock'],
     [{ provider: 'unleash', url: 'https://unleash.example.com', token: 't', project: 'default', feature: 'f', environment: 'production' }, 'Unleash feature f in default/production (flexibleRollout)'],
   ])('builds %j', (config, description) => {
     const provider = createTrafficProvider(config, testDeps().deps)
@@ -23,7 +23,7 @@ describe('createTrafficProvider', () => {
   })
 
   it('covers every provider of the design', () => {
-    expect([...TRAFFIC_PROVIDERS].sort()).toEqual(['argo-rollouts', 'aws-lambda', 'command', 'gateway-api', 'haproxy', 'istio', 'nginx-ingress', 'unleash'])
+    expect(TRAFFIC_BACKENDS.map((b) => b.type).sort()).toEqual(['argo-rollouts', 'aws-lambda', 'command', 'gateway-api', 'haproxy', 'istio', 'nginx-ingress', 'unleash'])
   })
 
   it.each([
@@ -31,13 +31,13 @@ describe('createTrafficProvider', () => {
     [{ provider: 'gateway-api', namespace: 'shop', route: 'web', stable: 'web-stable' }, 'traffic.canary: the gateway-api provider needs a non-empty string, got nothing'],
     [{ provider: 'istio', namespace: 'shop', virtualService: 'web', stable: 'web', canary: { host: 'web' } }, 'traffic.stable: the istio provider needs { host, subset? }, got "web"'],
     [{ provider: 'argo-rollouts', namespace: 'shop', rollout: 'web', timeout: 0 }, 'traffic.timeout: expected a positive duration in milliseconds, got 0'],
-    [{ provider: 'haproxy', socket: 'admin', backend: 'app', stableServer: 's', canaryServer: 'c' }, 'traffic.socket: "admin" is neither a unix socket path (/run/haproxy/admin.sock) nor host:port of a TCP stats socket'],
+    [{ provider: 'haproxy', socket: 'admin', backend: 'app', stable: 's', canary: 'c' }, 'traffic.socket: "admin" is neither a unix socket path (/run/haproxy/admin.sock) nor host:port of a TCP stats socket'],
   ])('rejects %j with a message naming the key', (config, message) => {
-    expect(() => createTrafficProvider(config as TrafficConfig, testDeps().deps)).toThrow(new ConfigError(message))
+    expect(() => createTrafficProvider(config as Parameters<typeof createTrafficProvider>[0], testDeps().deps)).toThrow(new ConfigError(message))
   })
 
   it.each([-1, 101, 2.5, Number.NaN])('refuses a canary weight of %s', async (weight) => {
-    const provider = createTrafficProvider({ provider: 'haproxy', socket: '/nonexistent.sock', backend: 'app', stableServer: 's', canaryServer: 'c' }, testDeps().deps)
+    const provider = createTrafficProvider({ provider: 'haproxy', socket: '/nonexistent.sock', backend: 'app', stable: 's', canary: 'c' }, testDeps().deps)
     await expect(provider.setWeight(weight, { environment: 'e', canaryVersion: 'b', stableVersion: 'a' })).rejects.toThrow(/expected a whole number from 0 to 100/)
   })
 })

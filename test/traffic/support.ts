@@ -3,7 +3,7 @@ import { delimiter, join } from 'node:path'
 import { streamLogger } from '../../shared/action/logger.js'
 import { actionsExec, type ExecOptions } from '../../shared/traffic/exec.js'
 import type { Clock } from '../../shared/clock.js'
-import type { TrafficDeps } from '../../shared/traffic/provider.js'
+import type { TrafficDeps } from '../../shared/traffic/types.js'
 
 /** A clock whose sleep returns at once and moves time forward. */
 export function fakeClock(start = 1_700_000_000_000): Clock & { slept: number[] } {

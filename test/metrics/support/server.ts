@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from '../../../shared/action/logger.js'
-import type { MetricsProviderDeps } from '../../../shared/metrics/provider.js'
+import type { MetricsProviderDeps } from '../../../shared/metrics/types.js'
 
 /** What the server saw, byte for byte where it matters. */
 export interface RecordedRequest {

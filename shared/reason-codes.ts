@@ -49,7 +49,8 @@ export const REASON_CODES = {
   'checks-failed': 'router: canary refused because check runs or statuses on the pull request head failed (`commands.requireChecks`).',
   'sha-changed': 'deploy-canary, promote: the pull request head or the rollout\'s SHA is no longer the `expected-sha` the command was read at.',
   'pr-closed': 'router, deploy-canary, promote: the pull request is closed or merged; canary and promote act on open pull requests only.',
-  paused: 'promote: the rollout is paused (`/rollgate pause`); `/rollgate resume` first. Analysis keeps running and a fail still rolls back.',
+  busy: 'router: answered early from the record: another rollout is in flight (canary of another commit) or another run holds the environment\'s lease; the reply says which command would proceed.',
+  paused: 'promote (and the router, early, from the record): the rollout is paused (`/rollgate pause`); `/rollgate resume` first. Analysis keeps running and a fail still rolls back.',
 
   // Failures: something outside Rollgate failed; the record says what is in force.
   'traffic-failed': 'The traffic provider failed; the previous weights were restored and recorded.',

@@ -1,8 +1,9 @@
+import { readReplyCommentId } from '../../shared/commands/action-hooks.js'
 import type { ActionIO } from '../../shared/action/io.js'
 import { InputError } from '../../shared/errors.js'
 import { readEnum, readEnvironment, readGitHubToken, readList, readOptional, readPolicyPath } from '../../shared/action/inputs.js'
 
-export const INPUT_NAMES = ['policy', 'environment', 'template', 'mode', 'fail-on', 'github-token'] as const
+export const INPUT_NAMES = ['policy', 'environment', 'template', 'mode', 'fail-on', 'github-token', 'reply-comment-id'] as const
 
 export type AnalyzeMode = 'watch' | 'once'
 export type FailOn = 'fail' | 'inconclusive'
@@ -14,6 +15,7 @@ export interface AnalyzeInputs {
   mode: AnalyzeMode
   failOn: FailOn[]
   token: string
+  replyCommentId: number | undefined
 }
 
 export function readAnalyzeInputs(io: ActionIO): AnalyzeInputs {
@@ -30,5 +32,6 @@ export function readAnalyzeInputs(io: ActionIO): AnalyzeInputs {
     mode: readEnum(io, 'mode', ['watch', 'once'] as const, 'watch'),
     failOn: failOn.length === 0 ? ['fail'] : (failOn as FailOn[]),
     token: readGitHubToken(io),
+    replyCommentId: readReplyCommentId(io),
   }
 }

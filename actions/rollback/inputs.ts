@@ -1,14 +1,16 @@
-import { readReplyCommentId } from '../../shared/commands/action-hooks.js'
+import { readExpectedSha, readReplyCommentId } from '../../shared/commands/action-hooks.js'
 import type { ActionIO } from '../../shared/action/io.js'
 import { readEnvironment, readGitHubToken, readPolicyPath, readString } from '../../shared/action/inputs.js'
 
-export const INPUT_NAMES = ['policy', 'environment', 'reason', 'github-token', 'reply-comment-id'] as const
+export const INPUT_NAMES = ['policy', 'environment', 'reason', 'github-token', 'expected-sha', 'reply-comment-id'] as const
 
 export interface RollbackInputs {
   policy: string
   environment: string
   reason: string
   token: string
+  /** The SHA the comment command was read at: a mismatch is recorded, never a refusal. */
+  expectedSha: string | undefined
   replyCommentId: number | undefined
 }
 
@@ -18,6 +20,7 @@ export function readRollbackInputs(io: ActionIO): RollbackInputs {
     environment: readEnvironment(io),
     reason: readString(io, 'reason', 'rollback requested'),
     token: readGitHubToken(io),
+    expectedSha: readExpectedSha(io),
     replyCommentId: readReplyCommentId(io),
   }
 }

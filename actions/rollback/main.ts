@@ -3,7 +3,7 @@ import { rollback } from '../../shared/rollout/lifecycle.js'
 import { loadPolicyFor, resolveEnvironment } from '../../shared/rollout/policy.js'
 import { lifecycleResult } from '../../shared/rollout/result.js'
 import { createActionRuntime, lifecycleDeps, productionDeps, type ActionDeps } from '../../shared/rollout/runtime.js'
-import { commandReply, withCommandReply } from '../../shared/commands/action-hooks.js'
+import { commandReply, rollbackDriftNote, withCommandReply } from '../../shared/commands/action-hooks.js'
 import { readRollbackInputs } from './inputs.js'
 
 export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)): Promise<void> {
@@ -11,9 +11,23 @@ export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)):
   const policy = await loadPolicyFor(inputs.policy, { environment: inputs.environment }, io.env, deps.files)
   const environment = resolveEnvironment(policy, inputs.environment)
   const runtime = createActionRuntime(io, deps, inputs.token, policy)
-  // No expected-sha here: a rollback must always be possible, whatever the pull request did since.
+  // expected-sha never refuses a rollback (it must always be possible mid-incident): a pull request
+  // or rollout that moved on since the command is recorded in the reason and said in the reply.
   const reply = commandReply(runtime.octokit.rest, runtime.run, runtime.logger, inputs.replyCommentId, { command: 'rollback', environment })
-  const outcome = await withCommandReply(reply, () => rollback({ policy, environment, reason: inputs.reason }, lifecycleDeps(runtime, policy, environment)))
+  const outcome = await withCommandReply(reply, async () => {
+    let reason = inputs.reason
+    let note: string | undefined
+    if (inputs.expectedSha !== undefined) {
+      const snapshot = await runtime.store.load(environment)
+      note = await rollbackDriftNote(runtime.octokit.rest, { owner: runtime.run.owner, repo: runtime.run.repo }, runtime.run, inputs.expectedSha, snapshot?.record)
+      if (note !== undefined) {
+        runtime.logger.warn(note)
+        reason = `${reason} (${note})`
+      }
+    }
+    const done = await rollback({ policy, environment, reason }, lifecycleDeps(runtime, policy, environment))
+    return note === undefined ? done : { ...done, message: `${done.message}; ${note}` }
+  })
   io.setOutput('weight', String(outcome.record.weight))
   io.setOutput('result', lifecycleResult('rollback', outcome))
 }

@@ -55,10 +55,43 @@ export function canarySha(run: Pick<RunContext, 'sha' | 'event' | 'eventName'>, 
   return run.sha
 }
 
+/** How the command's pull request or rollout moved on since the router read the command. */
+export interface PinnedShaDrift {
+  code: 'pr-closed' | 'sha-changed'
+  /** What moved, without advice (the caller says what it does about it). */
+  what: string
+}
+
 /**
- * Refuses when the command's pull request has moved on since the command was read: its head is no
- * longer `expected` (sha-changed), it was closed or merged (pr-closed), or the rollout's canary is
- * another commit (sha-changed). Rollback never calls this: a rollback must always be possible.
+ * Whether the command's pull request has moved on since the command was read: it was closed or
+ * merged (pr-closed), its head is no longer `expected`, or the rollout's canary is another commit
+ * (sha-changed). One REST call (the pull request) on a pull-request event, none otherwise.
+ */
+export async function pinnedShaDrift(
+  port: Pick<CommandsReadPort, 'pulls'>,
+  repo: RepoRef,
+  run: Pick<RunContext, 'event' | 'eventName'>,
+  expected: string,
+  record?: RolloutRecord,
+): Promise<PinnedShaDrift | undefined> {
+  const pr = pullRequestNumber(run)
+  if (pr !== undefined) {
+    const pull = await readPull(port, repo, pr)
+    if (pull.state !== 'open') return { code: 'pr-closed', what: `pull request #${pr} is ${pull.merged ? 'merged' : 'closed'}` }
+    if (pull.headSha !== expected) {
+      return { code: 'sha-changed', what: `pull request #${pr} moved to ${pull.headSha.slice(0, 12)} after the command was read at ${expected.slice(0, 12)}` }
+    }
+  }
+  const canary = record?.canary?.sha
+  if (record && record.phase === 'canary' && canary !== undefined && canary !== expected) {
+    return { code: 'sha-changed', what: `the rollout's canary is ${canary.slice(0, 12)}, not ${expected.slice(0, 12)}` }
+  }
+  return undefined
+}
+
+/**
+ * Refuses (pr-closed, sha-changed) when the command's pull request or rollout has moved on since
+ * the command was read. Rollback never calls this: it records the drift and rolls back anyway.
  */
 export async function verifyPinnedSha(
   port: Pick<CommandsReadPort, 'pulls'>,
@@ -67,23 +100,26 @@ export async function verifyPinnedSha(
   expected: string,
   record?: RolloutRecord,
 ): Promise<void> {
-  const pr = pullRequestNumber(run)
-  if (pr !== undefined) {
-    const pull = await readPull(port, repo, pr)
-    if (pull.state !== 'open') {
-      throw new ConfigError(`pull request #${pr} is ${pull.merged ? 'merged' : 'closed'}; the command acts on open pull requests only`, { reasonCode: 'pr-closed' })
-    }
-    if (pull.headSha !== expected) {
-      throw new ConfigError(
-        `pull request #${pr} moved to ${pull.headSha.slice(0, 12)} after the command was read at ${expected.slice(0, 12)}; nothing moved, comment again to act on the new head`,
-        { reasonCode: 'sha-changed' },
-      )
-    }
-  }
-  const canary = record?.canary?.sha
-  if (record && record.phase === 'canary' && canary !== undefined && canary !== expected) {
-    throw new ConfigError(`the rollout's canary is ${canary.slice(0, 12)}, not ${expected.slice(0, 12)}; nothing moved`, { reasonCode: 'sha-changed' })
-  }
+  const drift = await pinnedShaDrift(port, repo, run, expected, record)
+  if (drift === undefined) return
+  const advice = drift.code === 'pr-closed' ? 'the command acts on open pull requests only' : 'nothing moved, comment again to act on the new head'
+  throw new ConfigError(`${drift.what}; ${advice}`, { reasonCode: drift.code })
+}
+
+/**
+ * What a rollback notes when it rolls back although the pull request or rollout moved on since
+ * the command (a rollback must always be possible mid-incident): appended to the recorded reason,
+ * so the record, the reports and the reply all say it. Undefined when nothing moved.
+ */
+export async function rollbackDriftNote(
+  port: Pick<CommandsReadPort, 'pulls'>,
+  repo: RepoRef,
+  run: Pick<RunContext, 'event' | 'eventName'>,
+  expected: string,
+  record?: RolloutRecord,
+): Promise<string | undefined> {
+  const drift = await pinnedShaDrift(port, repo, run, expected, record)
+  return drift === undefined ? undefined : `rolled back although ${drift.what} (${drift.code})`
 }
 
 export interface CommandReply {

@@ -4,7 +4,8 @@
  *
  *   parse (0 calls; no command → silence) → policy from the default branch (1) → bots, edits
  *   → environment → role (collaborator permission, 1) → pull request (1: head SHA, fork, state)
- *   → environment branch policy (1-2, canary/promote) → head checks (2, canary) → answer.
+ *   → environment branch policy (1-2, canary/promote) → head checks (2, canary)
+ *   → the record, for an early busy/paused answer (1, canary/promote) → answer.
  *
  * The router moves no traffic. canary, promote, rollback and analyze are dispatched: outputs
  * select a following job that declares `environment:` (so GitHub's reviewers and wait timers
@@ -35,12 +36,14 @@ import {
   type PullFacts,
 } from './authorize.js'
 import { readChecks, type ChecksReadPort } from './checks.js'
+import { EARLY_ANSWERED, earlyAnswer } from './early-answer.js'
 import { parseComment, resolveEnvironment, type CommandArgs, type CommandName } from './grammar.js'
 import {
   createReply,
   react,
   replyDenied,
   replyDispatched,
+  replyEarly,
   replyEnvironmentProblem,
   replyHelp,
   replyInvalid,
@@ -178,6 +181,19 @@ export async function routeComment(event: IssueCommentEvent, deps: RouterDeps): 
       const names = (checks.state === 'failed' ? checks.failed : checks.pending).slice(0, 20).join(', ')
       const message = checks.state === 'failed' ? `checks failed on ${pull.headSha.slice(0, 12)}: ${names}` : `checks still running on ${pull.headSha.slice(0, 12)}: ${names}`
       return refuse(checks.state === 'failed' ? 'checks-failed' : 'checks-pending', message, label, base, commentId, deps)
+    }
+  }
+
+  // A courtesy from the record (one read, only once every gate passed): answer now what the action
+  // would refuse after the environment's reviewers approved. The action still decides.
+  if (EARLY_ANSWERED.includes(command)) {
+    const snapshot = await deps.store.load(environment)
+    const early = earlyAnswer(command, environment, snapshot?.record, { headSha: pull.headSha, now: deps.now(), runId: deps.context.runId }, policy.environments[environment])
+    if (early !== undefined) {
+      await react(github, repo, commentId, 'confused')
+      const body = replyEarly(label, early.code, early.message, early.proceeds, environment, early.after, deps.runUrl)
+      const answered = await createReply(github, repo, pr, body)
+      return { ...base, reasonCode: early.code, message: early.message, commentId: answered.id }
     }
   }
 

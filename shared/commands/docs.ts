@@ -5,7 +5,7 @@ import { COMMAND_NAMES, COMMAND_OPTIONS, USAGE } from './grammar.js'
 export const COMMAND_CODES: readonly ReasonCode[] = [
   'dispatched', 'replied', 'ignored', 'unknown-command', 'invalid-command', 'unknown-environment', 'ambiguous-environment',
   'denied-role', 'denied-bot', 'denied-edited', 'denied-fork', 'denied-branch-policy', 'checks-pending', 'checks-failed',
-  'pr-closed', 'sha-changed', 'paused', 'lease-held', 'illegal-move', 'applied', 'noop', 'invalid-policy', 'github-api-error',
+  'pr-closed', 'sha-changed', 'busy', 'paused', 'lease-held', 'illegal-move', 'applied', 'noop', 'invalid-policy', 'github-api-error',
 ]
 
 export function commandsReference(): string {

@@ -113,6 +113,16 @@ export function replyRefused(c: CommandLabel, code: string, message: string, run
   return cap(`😕 ${label(c)} was refused (${codeSpan(code)}): ${prose(message)}. Nothing moved.${runLink(runUrl)}`)
 }
 
+/**
+ * A refusal answered early from the record (busy, paused), with the commands that would proceed,
+ * each written out so it can be copied.
+ */
+export function replyEarly(c: CommandLabel, code: string, message: string, proceeds: readonly CommandName[], environment: string, after: string | undefined, runUrl?: string): string {
+  const commands = proceeds.map((p) => echo(`/rollgate ${p} ${environment}`)).join(', ')
+  const next = proceeds.length === 0 ? '' : after !== undefined ? ` After ${escapeInline(after)}: ${commands}.` : ` Would proceed now: ${commands}.`
+  return cap(`😕 ${label(c)} was not dispatched (${codeSpan(code)}): ${prose(message)}. Nothing moved.${next}${runLink(runUrl)}`)
+}
+
 export function replyDispatched(c: CommandLabel, sha: string, environment: string, runUrl: string | undefined, ignored: readonly number[] = []): string {
   return cap(
     `⏳ ${label(c)} for ${codeSpan(sha.slice(0, 12))} is dispatched${runLink(runUrl)}. ` +

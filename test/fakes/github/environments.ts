@@ -5,7 +5,7 @@
  */
 import { basicError, iso, nodeId, type Site } from './factories.js'
 import { GitHubHttpError, type Handler, type HandlerContext } from './handlers.js'
-import type { EnvironmentModel } from './state.js'
+import type { EnvironmentModel, FakeGitHubState } from './state.js'
 
 
 function findEnvironment(ctx: HandlerContext): EnvironmentModel {
@@ -16,7 +16,7 @@ function findEnvironment(ctx: HandlerContext): EnvironmentModel {
   return env
 }
 
-function environmentBody(site: Site, env: EnvironmentModel) {
+function environmentBody(site: Site, env: EnvironmentModel, state: FakeGitHubState) {
   const policy = env.branchPolicy
   return {
     id: env.id,
@@ -26,14 +26,19 @@ function environmentBody(site: Site, env: EnvironmentModel) {
     html_url: `${site.web}/${site.owner}/${site.repo}/deployments/activity_log?environments_filter=${encodeURIComponent(env.name)}`,
     created_at: iso(env.createdAt),
     updated_at: iso(env.createdAt),
-    protection_rules: policy === null ? [] : [{ id: env.id + 1, node_id: nodeId('Gate', env.id + 1), type: 'branch_policy' }],
+    protection_rules: [
+      ...(policy === null ? [] : [{ id: env.id + 1, node_id: nodeId('Gate', env.id + 1), type: 'branch_policy' }]),
+      ...(env.reviewers && env.reviewers.length > 0
+        ? [{ id: env.id + 2, node_id: nodeId('Gate', env.id + 2), type: 'required_reviewers', prevent_self_review: false, reviewers: env.reviewers.map((login) => ({ type: 'User', reviewer: state.user(site, login) })) }]
+        : []),
+    ],
     deployment_branch_policy:
       policy === null ? null : 'protectedBranches' in policy ? { protected_branches: true, custom_branch_policies: false } : { protected_branches: false, custom_branch_policies: true },
   }
 }
 
 export const environmentHandlers: Readonly<Record<string, Handler>> = {
-  'repos/get-environment': (ctx) => ({ status: 200, body: environmentBody(ctx.site, findEnvironment(ctx)) }),
+  'repos/get-environment': (ctx) => ({ status: 200, body: environmentBody(ctx.site, findEnvironment(ctx), ctx.state) }),
   'repos/list-deployment-branch-policies': (ctx) => {
     const env = findEnvironment(ctx)
     const policy = env.branchPolicy

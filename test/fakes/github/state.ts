@@ -410,5 +410,7 @@ export interface EnvironmentModel {
   name: string
   /** null: any branch may deploy. */
   branchPolicy: null | { protectedBranches: true } | { customPatterns: { name: string; type: 'branch' | 'tag' }[] }
+  /** Required reviewers (logins): GitHub holds a job naming the environment until one approves. */
+  reviewers?: string[]
   createdAt: Date
 }

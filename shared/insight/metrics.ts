@@ -349,7 +349,7 @@ export function computeInsight(history: History, options: InsightOptions = {}): 
 
   // Weekly trend, Monday to Monday (UTC), every week the window touches.
   const trend: WeekTrend[] = []
-  for (let w = weekStart(since); w <= until; w += WEEK) {
+  for (let w = weekStart(since); w < until; w += WEEK) {
     const inWeek = (iso: string | undefined) => iso !== undefined && Date.parse(iso) >= Math.max(w, since) && Date.parse(iso) < Math.min(w + WEEK, until + 1)
     const weekEnded = ended.filter((r) => inWeek(r.outcome === 'reverted' ? r.promotedAt : endOf(r)))
     const weekFailed = weekEnded.filter((r) => r.failed)

@@ -11,7 +11,7 @@
  * per parent node), divide by 100 and round; at least 1.
  */
 import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { join } from 'node:path'
 import {
   buildClientSchema,
   execute,
@@ -41,8 +41,8 @@ let cached: GraphQLSchema | undefined
 /** GitHub's public GraphQL schema, built once per process from the pinned package. */
 export function githubGraphQLSchema(): GraphQLSchema {
   if (cached) return cached
-  const require = createRequire(import.meta.url)
-  const path = require.resolve('@octokit/graphql-schema/schema.json')
+  // The package exports only its JS entry (no subpaths): its introspection JSON is read from the install.
+  const path = join(import.meta.dirname, '..', '..', '..', 'node_modules', '@octokit', 'graphql-schema', 'schema.json')
   const introspection = JSON.parse(readFileSync(path, 'utf8')) as IntrospectionQuery | { data: IntrospectionQuery }
   cached = buildClientSchema('data' in introspection ? introspection.data : introspection)
   return cached
@@ -52,6 +52,7 @@ export function githubGraphQLSchema(): GraphQLSchema {
 export const GRAPHQL_POINTS_PER_HOUR = 1000
 
 export interface GraphQLCall {
+  /** The operation's name (from the request, or the query's own `query Name`). */
   operationName: string | undefined
   query: string
   variables: Record<string, unknown>
@@ -109,6 +110,7 @@ export function answerGraphQL(state: FakeGitHubState, body: unknown, ledger: { p
 
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (operationName === undefined || d.name?.value === operationName))
   if (!operation) return reject([`no operation ${operationName ?? ''} in the document`])
+  call.operationName = operation.name?.value
   if (operation.operation !== 'query') return reject([`the fake GitHub answers queries only, not ${operation.operation}s`])
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]))
 

@@ -32,6 +32,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
   GraphQLError,
+  getVariableValues,
 } from 'graphql'
 import type { FakeGitHubState, PullModel } from './state.js'
 import type { Deployment, DeploymentStatus } from './types.js'
@@ -114,7 +115,9 @@ export function answerGraphQL(state: FakeGitHubState, body: unknown, ledger: { p
   if (operation.operation !== 'query') return reject([`the fake GitHub answers queries only, not ${operation.operation}s`])
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]))
 
-  const scored = scoreQuery(schema, operation, fragments, variables)
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables)
+  if (coerced.errors) return reject(coerced.errors.map((e) => e.message))
+  const scored = scoreQuery(schema, operation, fragments, coerced.coerced)
   if (scored.problems.length > 0) return reject(scored.problems)
   call.cost = scored.cost
   call.nodeLimit = scored.nodes

@@ -69,9 +69,9 @@ export function renderInsightMarkdown(report: InsightReport, options: { limitByt
   const weeks = report.trend.map((w) => w.week.slice(5))
   if (report.trend.length > 1) {
     lines.push('#### Weekly trend', '')
-    lines.push(barChart('Promotions to 100% per week', 'promotions', weeks, report.trend.map((w) => w.promotions)))
+    lines.push(barChart('Promotions to full traffic per week', 'promotions', weeks, report.trend.map((w) => w.promotions)))
     lines.push(barChart('Median lead time per week (hours)', 'hours', weeks, report.trend.map((w) => (w.leadTimeMedianMs ?? 0) / 3_600_000)))
-    lines.push(barChart('Change failure rate per week (%)', 'percent', weeks, report.trend.map((w) => (w.changeFailureRate ?? 0) * 100)))
+    lines.push(barChart('Change failure rate per week (percent)', 'percent', weeks, report.trend.map((w) => (w.changeFailureRate ?? 0) * 100)))
     lines.push('| Week of | Promotions | Ended | Failed | Failure rate | Lead time (median) | Restore (median) |', '| --- | --: | --: | --: | --: | --: | --: |')
     for (const w of report.trend) {
       lines.push(`| ${w.week} | ${w.promotions} | ${w.endedRollouts} | ${w.failures} | ${formatRate(w.changeFailureRate)} | ${formatDurationMs(w.leadTimeMedianMs)} | ${formatDurationMs(w.timeToRestoreMedianMs)} |`)

@@ -4,8 +4,9 @@ import { validateCommand } from './validate.js'
 import { replayCommand } from './replay.js'
 import { demoCommand } from './demo.js'
 import { flagsCommand } from './flags.js'
+import { reportCommand } from './report.js'
 
-const COMMANDS: readonly Subcommand[] = [validateCommand, replayCommand, demoCommand, flagsCommand]
+const COMMANDS: readonly Subcommand[] = [validateCommand, replayCommand, demoCommand, flagsCommand, reportCommand]
 
 export function processIO(): CliIO {
   return {

@@ -59,6 +59,8 @@ export const REASON_CODES = {
   'github-api-error': 'A GitHub API call failed after its retries; the message names the call.',
   'provider-error': 'An upstream service (metrics, traffic backend, webhook) failed; the message names the service and the call.',
   'internal-error': 'A bug in Rollgate; the log holds the stack. Please report it.',
+
+  reported: 'report: the delivery report was computed from the GitHub history and published (job summary, check run `rollgate/report`, `result`).',
 } as const satisfies Record<string, string>
 
 export type ReasonCode = keyof typeof REASON_CODES
@@ -70,7 +72,7 @@ export function isReasonCode(value: unknown): value is ReasonCode {
 }
 
 /** The actions that write a `result` output. */
-export const RESULT_ACTIONS = ['deploy-canary', 'analyze', 'promote', 'rollback', 'flag-cleanup', 'router'] as const
+export const RESULT_ACTIONS = ['deploy-canary', 'analyze', 'promote', 'rollback', 'flag-cleanup', 'router', 'report'] as const
 export type ResultAction = (typeof RESULT_ACTIONS)[number]
 
 /** Version of the `result` output's shape; bumped only on an incompatible change. */

@@ -16,7 +16,7 @@ const GREY = '#868e96'
 const METRIC_COLOURS = ['#862e9c', '#0b7285', '#e67700', '#364fc7']
 const VERSION_COLOURS = [RED, GREEN, '#364fc7', '#e67700']
 
-const CSS = `
+export const REPORT_CSS = `
 :root { color-scheme: light; }
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #212529; background: #f8f9fa; margin: 0; }
 main { max-width: 960px; margin: 0 auto; padding: 24px 20px 48px; }
@@ -111,7 +111,7 @@ export function renderDemoHtml(run: DemoRun): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Rollgate demo report</title>
-<style>${CSS}</style>
+<style>${REPORT_CSS}</style>
 </head>
 <body>
 <main>

@@ -14,6 +14,7 @@ export const ROOMS = {
   metrics: ['action', 'analysis', 'config', 'http'],
   report: ['action', 'analysis', 'config', 'github'],
   rollout: ['action', 'analysis', 'config', 'github', 'http', 'metrics', 'process', 'report', 'state', 'traffic'],
+  insight: ['action', 'config', 'github', 'report', 'state'],
 }
 
 const OUTSIDE = { group: ['**/actions/**', '**/root/**', '**/router/**', '**/cli/**'], message: 'shared/ must not import from actions/, router/ or cli/.' }

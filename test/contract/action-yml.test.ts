@@ -43,6 +43,12 @@ const VALID: Record<string, string> = {
   sha: 'a'.repeat(40),
   'expected-sha': 'a'.repeat(40),
   'reply-comment-id': '1234',
+  // actions/report
+  environments: 'production',
+  since: '90d',
+  'hotfix-within': '24h',
+  'hotfix-label': 'hotfix',
+  'state-branch': 'rollgate-state',
 }
 
 class RecordingIO extends FakeActionIO {

@@ -18,6 +18,7 @@ import { environmentHandlers } from './environments.js'
 import { GitHubHttpError, handlers, type HandlerResult } from './handlers.js'
 import { matchOperation, pathExists, preloadOpenApi, SUBSET_GENERATOR, templateOutsideSubset, validateRequest, validateResponse } from './openapi.js'
 import { FakeGitHubState, type FakeGitHubStateOptions } from './state.js'
+import { answerGraphQL, type GraphQLCall, type GraphQLLedger } from './graphql.js'
 
 export type FaultStatus = 500 | 502 | 503 | 504 | 429 | 422 | 'secondary-rate-limit' | 'rate-limit'
 
@@ -88,6 +89,8 @@ export interface FakeGitHub {
   readonly faults: Fault[]
   /** Requests made for an operation, faults and retries included (an API budget). */
   count(operationId: string): number
+  /** GraphQL queries answered (schema-checked, see graphql.ts) and the points they were charged. */
+  readonly graphql: GraphQLLedger
   /** Returns the invalid requests seen so far and forgets them (for tests that send them on purpose). */
   takeInvalidRequests(): InvalidRequest[]
   /** A fresh state, no faults, no recorded requests. */
@@ -109,6 +112,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const invalidRequests: InvalidRequest[] = []
   const fakeErrors: string[] = []
   const faults: Fault[] = []
+  const graphqlCalls: GraphQLCall[] = []
+  const graphqlPoints = { points: 0 }
   let requestCounter = 0
 
   const server = createServer((req, res) => {
@@ -215,6 +220,35 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     }
     const reject = (status: number, problems: string[]): void => {
       invalidRequests.push({ method, path, operationId: entry.operationId, status, problems })
+    }
+
+    // GraphQL sits beside the REST root: /graphql, or /api/graphql under GHES's /api/v3.
+    const graphqlPath = basePath ? `${basePath.replace(/\/v3$/, '')}/graphql` : '/graphql'
+    if (url.pathname === graphqlPath) {
+      entry.operationId = 'graphql'
+      if (method !== 'POST') {
+        reject(404, [`GitHub's GraphQL endpoint takes POST, not ${method}`])
+        answer(404, basicError('Not Found', 404))
+        return
+      }
+      if (!/^(token|bearer) \S+/i.test(req.headers.authorization ?? '')) {
+        answer(401, { message: 'This endpoint requires you to be authenticated.', documentation_url: 'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql' })
+        return
+      }
+      const fault = takeFault(method, path, 'graphql')
+      if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs))
+      if (fault?.status !== undefined) {
+        const f = faultAnswer({ ...fault, status: fault.status })
+        entry.fault = true
+        answer(f.status, f.body, f.headers)
+        return
+      }
+      const result = answerGraphQL(state, json, graphqlPoints, webUrl)
+      graphqlCalls.push(result.call)
+      if (result.problems.length > 0) reject(200, result.problems.map((p) => `GraphQL${result.call.operationName ? ` ${result.call.operationName}` : ''}: ${p}`))
+      fakeErrors.push(...result.fakeErrors.map((e) => `fake GitHub GraphQL: ${e}`))
+      answer(result.status, result.body, { 'x-ratelimit-resource': 'graphql' })
+      return
     }
 
     const match = basePath && !url.pathname.startsWith(`${basePath}/`) ? undefined : matchOperation(method, path)
@@ -333,6 +367,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     fakeErrors,
     faults,
     count: (operationId) => requests.filter((r) => r.operationId === operationId).length,
+    graphql: { calls: graphqlCalls, points: () => graphqlPoints.points },
     takeInvalidRequests: () => invalidRequests.splice(0),
     reset: () => {
       state = new FakeGitHubState(options)
@@ -340,6 +375,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       invalidRequests.length = 0
       fakeErrors.length = 0
       faults.length = 0
+      graphqlCalls.length = 0
+      graphqlPoints.points = 0
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -24,8 +24,8 @@ function cell(v: VariantLook): string {
 /** One row per look, one column per non-control variant, then the verdict and the traffic still needed. */
 export function experimentReplayTable(result: ExperimentResult): string {
   const names = result.looks[0]?.variants.map((v) => v.name) ?? []
-  const rows = result.looks.map((l) => [String(l.interval), l.decision, ...l.variants.map(cell)])
-  const header = ['look', 'decision', ...names]
+  const rows = result.looks.map((l) => [String(l.interval), l.decision, l.needed === null ? '—' : String(l.needed), ...l.variants.map(cell)])
+  const header = ['look', 'decision', `needed (${result.looks.at(-1)?.unit ?? 'units'})`, ...names]
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
   const line = (r: string[]): string => r.map((c, i) => pad(c, widths[i] ?? 0)).join('  ').trimEnd()
   const out = [line(header), ...rows.map(line)]

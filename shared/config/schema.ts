@@ -15,6 +15,7 @@
 import { FLAG_SOURCES } from '../flags/sources/list.js'
 
 import type { JsonSchema, SchemaType } from './json-schema.js'
+import { EXPERIMENT_DEFINITIONS, EXPERIMENTS_PROPERTY } from './experiments-schema.js'
 
 export type { JsonSchema, SchemaType }
 
@@ -170,8 +171,11 @@ export const policySchema: JsonSchema = {
     commands: ref('commands', 'Who may drive rollouts from PR comments (`/rollgate ...`), beyond the roles in each environment\'s `protect`.', {
       default: {},
     }),
+    // A/B experiments (#17): their own block in ./experiments-schema.ts.
+    experiments: EXPERIMENTS_PROPERTY,
   },
   definitions: {
+    ...EXPERIMENT_DEFINITIONS,
     duration: {
       type: 'string',
       // The lookahead rejects zero, which no duration in the policy can mean.

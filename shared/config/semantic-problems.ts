@@ -1,3 +1,4 @@
+import { experimentProblems } from './experiment-problems.js'
 import { policySchema, QUERY_PLACEHOLDERS } from './schema.js'
 import { formatDuration, parseDuration } from './units.js'
 import type { PathSegment, PolicyProblem } from './problems.js'
@@ -230,5 +231,6 @@ export function semanticProblems(source: YamlSource, data: unknown): PolicyProbl
     checkTraffic(report, ['environments', name], env)
   }
   for (const [name, template] of records(templates)) checkTemplate(report, ['analysis', name], template)
+  problems.push(...experimentProblems(source, data))
   return problems
 }

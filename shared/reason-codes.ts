@@ -58,6 +58,13 @@ export const REASON_CODES = {
   'github-api-error': 'A GitHub API call failed after its retries; the message names the call.',
   'provider-error': 'An upstream service (metrics, traffic backend, webhook) failed; the message names the service and the call.',
   'internal-error': 'A bug in Rollgate; the log holds the stack. Please report it.',
+
+  // A/B experiments: analyze with `experiment:` (docs/experiments.md).
+  'experiment-winner': 'analyze (`experiment`): a variant is proven better than control (or every variant worse) with its guardrails holding; `winner` names it.',
+  'experiment-no-difference': 'analyze (`experiment`): every variant\'s lift is proven within ±minimumEffect of control.',
+  'experiment-inconclusive': 'analyze (`experiment`): the maximum duration passed without a decision; the report says how much more traffic one would need.',
+  'experiment-in-progress': 'analyze (`experiment`): not decided yet; the report says how much more traffic a decision needs. Run it again after the next interval.',
+  'experiment-sample-ratio-mismatch': 'analyze (`experiment`): the traffic per variant does not match the configured split, so no verdict is trusted; fix the assignment.',
 } as const satisfies Record<string, string>
 
 export type ReasonCode = keyof typeof REASON_CODES

@@ -84,7 +84,7 @@ interface Figures {
   variants: number
   lift: number
   runs: number
-  rollgate: { winners: number; falseWinners: number; falseWinnerRate: number; falseWinnerUpper95: number; noDifference: number; inconclusive: number; daysToWinner: { median: number | null; p90: number | null; winRate: number } }
+  rollgate: { winners: number; falseWinners: number; falseLosers: number; falseDecisionUpper95: number; falseWinnerRate: number; falseWinnerUpper95: number; noDifference: number; inconclusive: number; daysToWinner: { median: number | null; p90: number | null; winRate: number } }
   peekingZ: { falseWinners: number; falseWinnerRate: number; falseWinnerLower95: number; daysToWinner: { median: number | null; p90: number | null; winRate: number } }
 }
 
@@ -94,6 +94,7 @@ function runScenario(s: Scenario, seed: number): Figures {
   const variants = variantsOf(s.variants)
   const config = experiment(variants)
   let falseWinners = 0
+  let falseLosers = 0
   let winners = 0
   let noDifference = 0
   let inconclusive = 0
@@ -112,6 +113,8 @@ function runScenario(s: Scenario, seed: number): Figures {
         days.push(((result.decidedAt as number) + 1) / PER_DAY)
       } else falseWinners++
     }
+    // `winner: control` claims every variant is worse: false whenever no variant is worse than control.
+    if (result.decision === 'winner' && result.winner === 'control') falseLosers++
     if (result.decision === 'no-difference') noDifference++
     if (result.decision === 'inconclusive') inconclusive++
     const z = peekingZTest(daily(intervals, variants), variants, 'control', ALPHA, 1)
@@ -130,6 +133,8 @@ function runScenario(s: Scenario, seed: number): Figures {
     rollgate: {
       winners,
       falseWinners,
+      falseLosers,
+      falseDecisionUpper95: wilson(falseWinners + falseLosers, s.runs).upper,
       falseWinnerRate: falseWinners / s.runs,
       falseWinnerUpper95: w.upper,
       noDifference: noDifference / s.runs,
@@ -189,6 +194,7 @@ function main(): void {
   const seconds = (Date.now() - started) / 1000
   const checks = [
     ...figures.filter((f) => f.lift === 0).map((f) => ({ name: `${f.scenario}: false winners ≤ alpha (Wilson 95% upper bound ${fmtPct(f.rollgate.falseWinnerUpper95)})`, ok: f.rollgate.falseWinnerUpper95 <= ALPHA })),
+    ...figures.filter((f) => f.lift === 0).map((f) => ({ name: `${f.scenario}: every false claim (false winners and \`winner: control\`) ≤ alpha (Wilson 95% upper bound ${fmtPct(f.rollgate.falseDecisionUpper95)})`, ok: f.rollgate.falseDecisionUpper95 <= ALPHA })),
     { name: `order value A/A: false winners ≤ alpha (upper ${fmtPct(orders.aa.falseWinnerUpper95)})`, ok: orders.aa.falseWinnerUpper95 <= ALPHA },
     ...figures.filter((f) => f.lift === 0).map((f) => ({ name: `${f.scenario}: the daily-peeked z-test's false winners exceed alpha (Wilson 95% lower bound ${fmtPct(f.peekingZ.falseWinnerLower95)})`, ok: f.peekingZ.falseWinnerLower95 > ALPHA })),
     ...figures.filter((f) => f.lift > 0).map((f) => ({ name: `${f.scenario}: a winner within the maximum duration in ≥ 80% of runs (${fmtPct(f.rollgate.daysToWinner.winRate)})`, ok: f.rollgate.daysToWinner.winRate >= 0.8 })),
@@ -197,13 +203,13 @@ function main(): void {
     console.log(JSON.stringify({ seed: o.seed, alpha: ALPHA, minimumEffect: MDE, sessionsPerDayPerVariant: SESSIONS_PER_DAY, baseRate: BASE_RATE, maxDays: DAYS, looksPerDay: PER_DAY, fixedHorizonDays: fixedDays, figures, orderValues: orders, checks, seconds }))
   } else {
     console.log(`Experiments: ${SESSIONS_PER_DAY.toLocaleString('en-US')} sessions/day per variant, ${BASE_RATE * 100}% conversion, MDE ±${MDE * 100}%, alpha ${ALPHA}, hourly looks for ${DAYS} days; z-test peeked daily. seed ${o.seed}\n`)
-    console.log('| scenario | runs | Rollgate false winners (95% upper) | no-difference | inconclusive | Rollgate winner rate | days to winner median / p90 | peeked z false winners (95% lower) | peeked z days median / p90 |')
-    console.log('|---|---|---|---|---|---|---|---|---|')
+    console.log('| scenario | runs | Rollgate false winners (95% upper) | false `winner: control` | no-difference | inconclusive | Rollgate winner rate | days to winner median / p90 | peeked z false winners (95% lower) | peeked z days median / p90 |')
+    console.log('|---|---|---|---|---|---|---|---|---|---|')
     for (const f of figures) {
       const r = f.rollgate
       const z = f.peekingZ
       console.log(
-        `| ${f.scenario} | ${f.runs} | ${fmtPct(r.falseWinnerRate)} (${fmtPct(r.falseWinnerUpper95)}) | ${fmtPct(r.noDifference)} | ${fmtPct(r.inconclusive)} | ${f.lift > 0 ? fmtPct(r.daysToWinner.winRate) : '—'} | ${f.lift > 0 ? `${fmtDays(r.daysToWinner.median)} / ${fmtDays(r.daysToWinner.p90)}` : '—'} | ${fmtPct(z.falseWinnerRate)} (${fmtPct(z.falseWinnerLower95)}) | ${f.lift > 0 ? `${fmtDays(z.daysToWinner.median)} / ${fmtDays(z.daysToWinner.p90)}` : '—'} |`,
+        `| ${f.scenario} | ${f.runs} | ${fmtPct(r.falseWinnerRate)} (${fmtPct(r.falseWinnerUpper95)}) | ${f.lift === 0 ? fmtPct(r.falseLosers / f.runs) : '—'} | ${fmtPct(r.noDifference)} | ${fmtPct(r.inconclusive)} | ${f.lift > 0 ? fmtPct(r.daysToWinner.winRate) : '—'} | ${f.lift > 0 ? `${fmtDays(r.daysToWinner.median)} / ${fmtDays(r.daysToWinner.p90)}` : '—'} | ${fmtPct(z.falseWinnerRate)} (${fmtPct(z.falseWinnerLower95)}) | ${f.lift > 0 ? `${fmtDays(z.daysToWinner.median)} / ${fmtDays(z.daysToWinner.p90)}` : '—'} |`,
       )
     }
     console.log(`\nOrder value (lognormal, 300 orders/day per variant, daily looks): A/A false winners ${fmtPct(orders.aa.falseWinnerRate)} (95% upper ${fmtPct(orders.aa.falseWinnerUpper95)}, ${orders.aa.runs} runs); +10%: winner in ${fmtPct(orders.lift10.winRate)} of ${orders.lift10.runs} runs, median ${fmtDays(orders.lift10.medianDays)}.`)

@@ -9,6 +9,8 @@ import { formatE, formatInterval, formatRelative } from '../shared/analysis/evid
 import { replay } from '../shared/analysis/judge.js'
 import { ReplayFormatError, parseReplay } from '../shared/analysis/replay-file.js'
 import type { LookResult, MetricLook, ReplayResult } from '../shared/analysis/types.js'
+import { isExperimentReplay } from '../shared/analysis/experiment/replay-file.js'
+import { runExperimentReplay } from './replay-experiment.js'
 import type { CliIO, Subcommand } from './command.js'
 
 const USAGE = 'rollgate replay FILE [--json]'
@@ -125,6 +127,19 @@ export const replayCommand: Subcommand = {
     } catch (error) {
       io.stderr(`rollgate replay: ${file} is not valid JSON: ${(error as Error).message}\n`)
       return 2
+    }
+    // A recorded experiment (an `experiment` object: docs/experiments.md) has its own judge.
+    if (isExperimentReplay(data)) {
+      try {
+        io.stdout(runExperimentReplay(data, json))
+        return 0
+      } catch (error) {
+        if (error instanceof ReplayFormatError) {
+          io.stderr(`rollgate replay: ${file}: ${error.message}\n`)
+          return 2
+        }
+        throw error
+      }
     }
     let input: ReturnType<typeof parseReplay>
     try {

@@ -61,6 +61,12 @@ export const REASON_CODES = {
   'internal-error': 'A bug in Rollgate; the log holds the stack. Please report it.',
 
   reported: 'report: the delivery report was computed from the GitHub history and published (job summary, check run `rollgate/report`, `result`).',
+  // A/B experiments: analyze with `experiment:` (docs/experiments.md).
+  'experiment-winner': 'analyze (`experiment`): a variant is proven better than control (or every variant worse) with its guardrails holding; `winner` names it.',
+  'experiment-no-difference': 'analyze (`experiment`): every variant\'s lift is proven within ±minimumEffect of control.',
+  'experiment-inconclusive': 'analyze (`experiment`): the maximum duration passed without a decision; the report says how much more traffic one would need.',
+  'experiment-in-progress': 'analyze (`experiment`): not decided yet; the report says how much more traffic a decision needs. Run it again after the next interval.',
+  'experiment-sample-ratio-mismatch': 'analyze (`experiment`): the traffic per variant does not match the configured split, so no verdict is trusted; fix the assignment.',
 } as const satisfies Record<string, string>
 
 export type ReasonCode = keyof typeof REASON_CODES

@@ -51,7 +51,7 @@ export function resultSchema(): Record<string, unknown> {
         required: ['from', 'to', 'kind'],
         properties: { from: { type: 'number' }, to: { type: 'number' }, kind: { type: 'string' } },
       },
-      decision: { enum: ['pass', 'fail', 'inconclusive', 'continue'], description: 'analyze only.' },
+      decision: { enum: ['pass', 'fail', 'inconclusive', 'continue', 'winner', 'no-difference'], description: 'analyze only; `winner` and `no-difference` for an experiment (input `experiment`).' },
     },
     additionalProperties: true,
   }

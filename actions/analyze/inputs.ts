@@ -3,7 +3,7 @@ import type { ActionIO } from '../../shared/action/io.js'
 import { InputError } from '../../shared/errors.js'
 import { readEnum, readEnvironment, readGitHubToken, readList, readOptional, readPolicyPath } from '../../shared/action/inputs.js'
 
-export const INPUT_NAMES = ['policy', 'environment', 'template', 'mode', 'fail-on', 'github-token', 'reply-comment-id'] as const
+export const INPUT_NAMES = ['policy', 'environment', 'template', 'mode', 'fail-on', 'github-token', 'reply-comment-id', 'experiment'] as const
 
 export type AnalyzeMode = 'watch' | 'once'
 export type FailOn = 'fail' | 'inconclusive'
@@ -16,6 +16,8 @@ export interface AnalyzeInputs {
   failOn: FailOn[]
   token: string
   replyCommentId: number | undefined
+  /** An experiment of the policy's `experiments:` to judge instead of the canary (docs/experiments.md). */
+  experiment: string | undefined
 }
 
 export function readAnalyzeInputs(io: ActionIO): AnalyzeInputs {
@@ -25,10 +27,16 @@ export function readAnalyzeInputs(io: ActionIO): AnalyzeInputs {
       throw new InputError(`Input 'fail-on' contains ${JSON.stringify(word)}; expected \`fail\` or \`fail,inconclusive\`.`)
     }
   }
+  const experiment = readOptional(io, 'experiment')
+  if (experiment !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(experiment)) {
+    throw new InputError(`Input 'experiment' is ${JSON.stringify(experiment)}; expected the name of an experiment under experiments: in the policy (letters, digits, - _ .).`)
+  }
+  const template = readOptional(io, 'template')
   return {
+    experiment,
     policy: readPolicyPath(io),
     environment: readEnvironment(io),
-    template: readOptional(io, 'template'),
+    template,
     mode: readEnum(io, 'mode', ['watch', 'once'] as const, 'watch'),
     failOn: failOn.length === 0 ? ['fail'] : (failOn as FailOn[]),
     token: readGitHubToken(io),

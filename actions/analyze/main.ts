@@ -1,14 +1,18 @@
-import { GateError } from '../../shared/errors.js'
+import { GateError, InputError } from '../../shared/errors.js'
 import type { ActionIO } from '../../shared/action/io.js'
 import { commandReply } from '../../shared/commands/action-hooks.js'
 import { analyzeRollout } from '../../shared/rollout/analyze-command.js'
 import { analysisResult } from '../../shared/rollout/analysis-result.js'
 import { loadPolicyFor, resolveEnvironment } from '../../shared/rollout/policy.js'
 import { createActionRuntime, lifecycleDeps, productionDeps, type ActionDeps } from '../../shared/rollout/runtime.js'
-import { readAnalyzeInputs } from './inputs.js'
+import { readAnalyzeInputs, type AnalyzeInputs } from './inputs.js'
+import { analyzeExperiment, experimentResultJson } from '../../shared/rollout/experiment-command.js'
+import { stepSummaryWriter } from '../../shared/report/publish.js'
+import { runUrl } from '../../shared/github/context.js'
 
 export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)): Promise<void> {
   const inputs = readAnalyzeInputs(io)
+  if (inputs.experiment !== undefined) return experimentMain(io, deps, inputs, inputs.experiment)
   const policy = await loadPolicyFor(inputs.policy, { environment: inputs.environment, templates: inputs.template ? [inputs.template] : 'steps' }, io.env, deps.files)
   const environment = resolveEnvironment(policy, inputs.environment)
   const runtime = createActionRuntime(io, deps, inputs.token, policy)
@@ -40,4 +44,34 @@ export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)):
       : undefined
   await reply.finish(gate !== undefined ? { ok: false, error: gate } : { ok: true, code: result.decision, message: `analysis decided ${result.decision}: ${result.outcome.reason}` })
   if (gate !== undefined) throw gate
+}
+
+/** analyze with `experiment:`: the experiment judge instead of the canary's (docs/experiments.md). */
+async function experimentMain(io: ActionIO, deps: ActionDeps, inputs: AnalyzeInputs, name: string): Promise<void> {
+  if (inputs.template !== undefined) {
+    throw new InputError(`Inputs 'experiment' and 'template' cannot be combined: an experiment names its own analysis template (experiments.${name}.analysis).`)
+  }
+  // The experiment names its analysis template: read the policy once to learn which, then load it
+  // so that only what this experiment reads must have its ${NAME}s set.
+  const first = await loadPolicyFor(inputs.policy, { environment: inputs.environment, templates: [] }, io.env, deps.files)
+  const template = first.experiments[name]?.analysis
+  const policy = template ? await loadPolicyFor(inputs.policy, { environment: inputs.environment, templates: [template] }, io.env, deps.files) : first
+  const environment = resolveEnvironment(policy, inputs.environment)
+  const runtime = createActionRuntime(io, deps, inputs.token, policy)
+  const result = await analyzeExperiment(policy, name, environment, {
+    metrics: (config) => runtime.metrics(config),
+    clock: deps.clock,
+    logger: runtime.logger,
+    store: runtime.store,
+    checks: { port: runtime.octokit.rest, repo: { owner: runtime.run.owner, repo: runtime.run.repo }, headSha: runtime.run.sha, detailsUrl: runUrl(runtime.run) },
+    summary: stepSummaryWriter(io),
+  })
+  io.setOutput('decision', result.decision)
+  io.setOutput('winner', result.outcome.winner ?? '')
+  io.setOutput('decided-at', result.outcome.result.decidedAt === null ? '' : String(result.outcome.result.decidedAt))
+  io.setOutput('result', experimentResultJson(result))
+  io.setOutput('report-url', result.checkRunUrl ?? '')
+  if (result.decision === 'inconclusive' && inputs.failOn.includes('inconclusive')) {
+    throw new GateError(`Experiment ${name} decided inconclusive: ${result.outcome.reason}`, result.reasonCode)
+  }
 }

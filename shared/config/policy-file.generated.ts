@@ -20,6 +20,110 @@ export interface RawPolicy {
    * @default {}
    */
   commands?: RawCommands
+  /**
+   * A/B experiments by name; `analyze` with `experiment: <name>` judges one (docs/experiments.md).
+   * @default {}
+   */
+  experiments?: Record<string, RawExperiment>
+}
+
+/** One A/B experiment: variants, how traffic is split between them, the primary metric and its guardrails. */
+export interface RawExperiment {
+  /** When the split started serving (ISO 8601, `2026-11-20` or `2026-11-20T09:00:00Z`): every look judges the intervals from here on. */
+  start: string
+  /** The variants, two or more, one of them the control. */
+  variants: RawExperimentVariant[]
+  /**
+   * The variant the others are compared with.
+   * @default "control"
+   */
+  control?: string
+  /** How traffic is split between the variants. */
+  split: RawExperimentSplit
+  /** Analysis template (under `analysis`) whose metrics provider and variables the queries use, and whose checks `guardrails` names. */
+  analysis: string
+  /**
+   * Time between looks, and the window each query covers. Every look re-reads all intervals since `start`.
+   * @default "1d"
+   */
+  interval?: string
+  /** The metric that decides the winner. */
+  primary: RawExperimentPrimary
+  /**
+   * Checks of the analysis template that must not regress on any variant, judged by the canary judge against control; a variant that breaks one cannot win. Default: none.
+   * @default []
+   */
+  guardrails?: string[]
+  /** Smallest relative lift that matters. `no-difference` means the lift is proven within ±this; it also tunes the confidence sequences. */
+  minimumEffect: string | number
+  /** After this long without a decision the experiment is `inconclusive`. */
+  maxDuration: string
+  /**
+   * Family-wise error over every look and every variant: false winners, false losers and false no-difference included.
+   * @default 0.05
+   */
+  alpha?: number
+}
+
+/** One variant. */
+export interface RawExperimentVariant {
+  /** The variant's name: `{{variant}}` in queries, the flag's variant name for a flag split. */
+  name: string
+  /**
+   * Share of the traffic (relative to the other variants). Sessions per variant are checked against it (sample-ratio mismatch).
+   * @default 1
+   */
+  weight?: number
+}
+
+/** How traffic reaches the variants, chosen by `type`. */
+export type RawExperimentSplit = RawExperimentTrafficSplit | RawExperimentFlagSplit
+
+/** The environment's traffic provider: control is the stable version, the other variant the canary at its weight (deploy it with `deploy-canary`). Exactly two variants. */
+export interface RawExperimentTrafficSplit {
+  /** Selects this split: `traffic`. */
+  type: 'traffic'
+  /** Environment (under `environments`) whose traffic provider splits the two versions. */
+  environment: string
+}
+
+/** A feature flag's variants, served by the policy's flag source (`flags.source`); the variant names are the flag's. */
+export interface RawExperimentFlagSplit {
+  /** Selects this split: `flag`. */
+  type: 'flag'
+  /** Name (key) of the flag in the flag source. */
+  flag: string
+}
+
+/** The primary metric, chosen by `type`. */
+export type RawExperimentPrimary = RawExperimentRatioMetric | RawExperimentSamplesMetric
+
+/** Events out of a total per variant (conversions per session), compared as rates. */
+export interface RawExperimentRatioMetric {
+  /** Selects this metric: `ratio`. */
+  type: 'ratio'
+  /** Name of the primary metric, shown in every report. */
+  name: string
+  /** Query counting the events (conversions) of one variant in the interval; `{{variant}}` is the variant's name. */
+  events: string
+  /** Query counting the total (sessions) of one variant in the interval. */
+  total: string
+  /** Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout). */
+  direction: 'increase' | 'decrease'
+}
+
+/** Positive values per variant (order value), compared by their mean. Set exactly one of `values` and `buckets`. */
+export interface RawExperimentSamplesMetric {
+  /** Selects this metric: `samples`. */
+  type: 'samples'
+  /** Name of the primary metric, shown in every report. */
+  name: string
+  /** Query returning one variant's raw values for the interval. */
+  values?: string
+  /** Query returning one variant's cumulative histogram buckets (series with an `le` label) for the interval. */
+  buckets?: string
+  /** Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout). */
+  direction: 'increase' | 'decrease'
 }
 
 /** One deployment environment. */

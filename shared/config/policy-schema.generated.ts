@@ -47,9 +47,260 @@ export const policySchema: JsonSchema = {
       "$ref": "#/definitions/commands",
       "description": "Who may drive rollouts from PR comments (`/rollgate ...`), beyond the roles in each environment's `protect`.",
       "default": {}
+    },
+    "experiments": {
+      "type": "object",
+      "description": "A/B experiments by name; `analyze` with `experiment: <name>` judges one (docs/experiments.md).",
+      "propertyNames": {
+        "$ref": "#/definitions/name"
+      },
+      "additionalProperties": {
+        "$ref": "#/definitions/experiment"
+      },
+      "default": {}
     }
   },
   "definitions": {
+    "experiment": {
+      "type": "object",
+      "description": "One A/B experiment: variants, how traffic is split between them, the primary metric and its guardrails.",
+      "properties": {
+        "start": {
+          "type": "string",
+          "pattern": "^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$",
+          "description": "When the split started serving (ISO 8601, `2026-11-20` or `2026-11-20T09:00:00Z`): every look judges the intervals from here on."
+        },
+        "variants": {
+          "type": "array",
+          "minItems": 2,
+          "description": "The variants, two or more, one of them the control.",
+          "items": {
+            "$ref": "#/definitions/experimentVariant"
+          }
+        },
+        "control": {
+          "$ref": "#/definitions/name",
+          "description": "The variant the others are compared with.",
+          "default": "control"
+        },
+        "split": {
+          "$ref": "#/definitions/experimentSplit",
+          "description": "How traffic is split between the variants."
+        },
+        "analysis": {
+          "$ref": "#/definitions/name",
+          "description": "Analysis template (under `analysis`) whose metrics provider and variables the queries use, and whose checks `guardrails` names."
+        },
+        "interval": {
+          "$ref": "#/definitions/duration",
+          "description": "Time between looks, and the window each query covers. Every look re-reads all intervals since `start`.",
+          "default": "1d"
+        },
+        "primary": {
+          "$ref": "#/definitions/experimentPrimary",
+          "description": "The metric that decides the winner."
+        },
+        "guardrails": {
+          "type": "array",
+          "description": "Checks of the analysis template that must not regress on any variant, judged by the canary judge against control; a variant that breaks one cannot win. Default: none.",
+          "items": {
+            "$ref": "#/definitions/name",
+            "description": "Name of a check of the analysis template."
+          },
+          "default": []
+        },
+        "minimumEffect": {
+          "$ref": "#/definitions/percentage",
+          "description": "Smallest relative lift that matters. `no-difference` means the lift is proven within ±this; it also tunes the confidence sequences."
+        },
+        "maxDuration": {
+          "$ref": "#/definitions/duration",
+          "description": "After this long without a decision the experiment is `inconclusive`."
+        },
+        "alpha": {
+          "type": "number",
+          "exclusiveMinimum": 0,
+          "maximum": 0.5,
+          "description": "Family-wise error over every look and every variant: false winners, false losers and false no-difference included.",
+          "default": 0.05
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "start",
+        "variants",
+        "split",
+        "analysis",
+        "primary",
+        "minimumEffect",
+        "maxDuration"
+      ]
+    },
+    "experimentVariant": {
+      "type": "object",
+      "description": "One variant.",
+      "properties": {
+        "name": {
+          "$ref": "#/definitions/name",
+          "description": "The variant's name: `{{variant}}` in queries, the flag's variant name for a flag split."
+        },
+        "weight": {
+          "type": "number",
+          "exclusiveMinimum": 0,
+          "description": "Share of the traffic (relative to the other variants). Sessions per variant are checked against it (sample-ratio mismatch).",
+          "default": 1
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "name"
+      ]
+    },
+    "experimentSplit": {
+      "type": "object",
+      "description": "How traffic reaches the variants, chosen by `type`.",
+      "discriminator": {
+        "propertyName": "type"
+      },
+      "oneOf": [
+        {
+          "$ref": "#/definitions/experimentTrafficSplit"
+        },
+        {
+          "$ref": "#/definitions/experimentFlagSplit"
+        }
+      ]
+    },
+    "experimentTrafficSplit": {
+      "type": "object",
+      "description": "The environment's traffic provider: control is the stable version, the other variant the canary at its weight (deploy it with `deploy-canary`). Exactly two variants.",
+      "properties": {
+        "type": {
+          "const": "traffic",
+          "description": "Selects this split: `traffic`."
+        },
+        "environment": {
+          "$ref": "#/definitions/environmentName",
+          "description": "Environment (under `environments`) whose traffic provider splits the two versions."
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "environment"
+      ]
+    },
+    "experimentFlagSplit": {
+      "type": "object",
+      "description": "A feature flag's variants, served by the policy's flag source (`flags.source`); the variant names are the flag's.",
+      "properties": {
+        "type": {
+          "const": "flag",
+          "description": "Selects this split: `flag`."
+        },
+        "flag": {
+          "type": "string",
+          "minLength": 1,
+          "description": "Name (key) of the flag in the flag source."
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "flag"
+      ]
+    },
+    "experimentPrimary": {
+      "type": "object",
+      "description": "The primary metric, chosen by `type`.",
+      "discriminator": {
+        "propertyName": "type"
+      },
+      "oneOf": [
+        {
+          "$ref": "#/definitions/experimentRatioMetric"
+        },
+        {
+          "$ref": "#/definitions/experimentSamplesMetric"
+        }
+      ]
+    },
+    "experimentRatioMetric": {
+      "type": "object",
+      "description": "Events out of a total per variant (conversions per session), compared as rates.",
+      "properties": {
+        "type": {
+          "const": "ratio",
+          "description": "Selects this metric: `ratio`."
+        },
+        "name": {
+          "$ref": "#/definitions/name",
+          "description": "Name of the primary metric, shown in every report."
+        },
+        "events": {
+          "type": "string",
+          "minLength": 1,
+          "description": "Query counting the events (conversions) of one variant in the interval; `{{variant}}` is the variant's name."
+        },
+        "total": {
+          "type": "string",
+          "minLength": 1,
+          "description": "Query counting the total (sessions) of one variant in the interval."
+        },
+        "direction": {
+          "enum": [
+            "increase",
+            "decrease"
+          ],
+          "description": "Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "name",
+        "events",
+        "total",
+        "direction"
+      ]
+    },
+    "experimentSamplesMetric": {
+      "type": "object",
+      "description": "Positive values per variant (order value), compared by their mean. Set exactly one of `values` and `buckets`.",
+      "properties": {
+        "type": {
+          "const": "samples",
+          "description": "Selects this metric: `samples`."
+        },
+        "name": {
+          "$ref": "#/definitions/name",
+          "description": "Name of the primary metric, shown in every report."
+        },
+        "values": {
+          "type": "string",
+          "minLength": 1,
+          "description": "Query returning one variant's raw values for the interval."
+        },
+        "buckets": {
+          "type": "string",
+          "minLength": 1,
+          "description": "Query returning one variant's cumulative histogram buckets (series with an `le` label) for the interval."
+        },
+        "direction": {
+          "enum": [
+            "increase",
+            "decrease"
+          ],
+          "description": "Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "name",
+        "direction"
+      ]
+    },
     "duration": {
       "type": "string",
       "pattern": "^(?=.*[1-9])([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",
@@ -1430,6 +1681,12 @@ export const policySchema: JsonSchema = {
           "minLength": 1,
           "description": "Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."
         },
+        "unit": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 32,
+          "description": "Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."
+        },
         "weight": {
           "type": "number",
           "exclusiveMinimum": 0,
@@ -1490,6 +1747,12 @@ export const policySchema: JsonSchema = {
           "type": "string",
           "minLength": 1,
           "description": "Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."
+        },
+        "unit": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 32,
+          "description": "Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."
         },
         "weight": {
           "type": "number",
@@ -1560,6 +1823,12 @@ export const policySchema: JsonSchema = {
           "type": "string",
           "minLength": 1,
           "description": "Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."
+        },
+        "unit": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 32,
+          "description": "Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."
         },
         "weight": {
           "type": "number",

@@ -16,6 +16,7 @@
  */
 
 import type { JsonSchema, SchemaType } from './json-schema.js'
+import { EXPERIMENT_DEFINITIONS, EXPERIMENTS_PROPERTY } from './experiments-schema.js'
 import { bool, list, object, ref, str, union, variant, type PolicyParts, type SchemaPart } from './schema-parts.js'
 
 export type { JsonSchema, SchemaType }
@@ -122,8 +123,11 @@ export function composePolicySchema(parts: PolicyParts): JsonSchema {
       commands: ref('commands', 'Who may drive rollouts from PR comments (`/rollgate ...`), beyond the roles in each environment\'s `protect`.', {
         default: {},
       }),
+      // A/B experiments (#17): their own block in ./experiments-schema.ts.
+      experiments: EXPERIMENTS_PROPERTY,
     },
     definitions: {
+      ...EXPERIMENT_DEFINITIONS,
       duration: {
         type: 'string',
         // The lookahead rejects zero, which no duration in the policy can mean.

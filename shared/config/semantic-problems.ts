@@ -1,3 +1,4 @@
+import { experimentProblems } from './experiment-problems.js'
 import { builtinGrammar, type PolicyGrammar } from './grammar.js'
 import type { JsonSchema } from './json-schema.js'
 import { QUERY_PLACEHOLDERS } from './schema.js'
@@ -242,5 +243,6 @@ export function semanticProblems(source: YamlSource, data: unknown, grammar: Pol
     checkTraffic(report, ['environments', name], env, grammar)
   }
   for (const [name, template] of records(templates)) checkTemplate(report, ['analysis', name], template, grammar)
+  problems.push(...experimentProblems(source, data))
   return problems
 }

@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate21;
 export default validate21;
-const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/rollgate-dev/rollgate/main/schema/rollgate.schema.json","title":"Rollgate policy","description":"The rollout policy read from `.github/rollgate.yml`: environments and their traffic steps, analysis templates and feature-flag cleanup. `${NAME}` in a string value is replaced by the environment variable NAME (`$${` writes a literal `${`).","type":"object","additionalProperties":false,"required":["version","environments"],"properties":{"version":{"const":1,"description":"Version of the policy file format. Always `1`."},"environments":{"type":"object","description":"Deployment environments by name (the GitHub environment name), each with its traffic provider and steps.","propertyNames":{"$ref":"#/definitions/environmentName"},"additionalProperties":{"$ref":"#/definitions/environment"}},"analysis":{"type":"object","description":"Analysis templates by name; steps refer to them with `analysis: <name>`.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/analysisTemplate"},"default":{}},"flags":{"$ref":"#/definitions/flags","description":"Feature-flag cleanup: where flags are defined, when they are stale and which files to scan."},"commands":{"$ref":"#/definitions/commands","description":"Who may drive rollouts from PR comments (`/rollgate ...`), beyond the roles in each environment's `protect`.","default":{}}},"definitions":{"duration":{"type":"string","pattern":"^(?=.*[1-9])([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","description":"A duration greater than zero: a number and a unit (ms, s, m, h, d), combined as in `1h30m`."},"percentage":{"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."},"url":{"type":"string","pattern":"^(https?://[^\\s]+|.*\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}.*)$","description":"An http:// or https:// URL."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":100,"description":"A name made of letters, digits and `-`, `_`, `.`, starting with a letter or digit."},"variableName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_.-]*$","maxLength":100,"description":"A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."},"environmentName":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 _./-]*$","maxLength":255,"description":"A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."},"argv":{"type":"array","items":{"type":"string"},"minItems":1,"description":"A command as a list of arguments, run without a shell; `{{weight}}`-style placeholders are filled in."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"HTTP headers sent with every request, by name."},"role":{"type":"string","minLength":1,"description":"A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or a custom repository role listed in `commands.roles`. GitHub does not tell a workflow token which base role a custom role inherits, so a custom role counts only as the base role `commands.roles` maps it to; an unmapped custom role is denied."},"onInconclusive":{"enum":["hold","promote","rollback"],"description":"`hold` keeps the current weight and waits for a `/rollgate` command, `promote` continues to the next step, `rollback` returns to the stable version."},"environment":{"type":"object","description":"One deployment environment.","properties":{"production":{"type":"boolean","description":"Marks the GitHub deployment as a production deployment.","default":false},"stableVersion":{"type":"string","minLength":1,"description":"The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."},"strategy":{"enum":["canary","blue-green"],"description":"`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.","default":"canary"},"traffic":{"$ref":"#/definitions/traffic","description":"How traffic moves between the stable and canary versions."},"steps":{"type":"array","description":"The rollout schedule, in order; the canary is promoted when the last step completes.","items":{"$ref":"#/definitions/step"},"minItems":1},"protect":{"$ref":"#/definitions/protect","description":"Minimum repository role needed to run each `/rollgate` command against this environment.","default":{}},"allowForks":{"type":"boolean","description":"Accept `/rollgate` commands on pull requests from forks for this environment.","default":false},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).","default":"hold"}},"additionalProperties":false,"required":["traffic","steps"]},"step":{"type":"object","description":"One step of the rollout: set the canary weight, then wait, analyse or both.","properties":{"weight":{"type":"integer","minimum":0,"maximum":100,"description":"Percentage of traffic sent to the canary during this step."},"analysis":{"$ref":"#/definitions/name","description":"Name of the analysis template (under `analysis`) that judges this step."},"minDuration":{"$ref":"#/definitions/duration","description":"The step cannot pass before this long, even if the analysis proves the canary good earlier."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest this step's analysis may run; the template's `maxDuration` when unset."},"pause":{"description":"Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration.","oneOf":[{"const":"manual","description":"Wait for a `/rollgate resume` or `promote` command."},{"$ref":"#/definitions/duration"}]},"skippable":{"type":"boolean","description":"Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.","default":false},"before":{"type":"array","description":"Hooks run before the weight is set; a failing hook stops the rollout.","items":{"$ref":"#/definitions/hook"},"default":[]},"after":{"type":"array","description":"Hooks run after the step has passed, before the next step.","items":{"$ref":"#/definitions/hook"},"default":[]}},"additionalProperties":false,"required":["weight"]},"hook":{"type":"object","description":"A command or webhook run around a step.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/commandHook"},{"$ref":"#/definitions/webhookHook"}]},"commandHook":{"type":"object","description":"Runs a command (no shell); it passes when it exits 0.","properties":{"type":{"const":"command","description":"Selects this type: `command`."},"run":{"$ref":"#/definitions/argv","description":"The command and its arguments."},"timeout":{"$ref":"#/definitions/duration","description":"How long the command may take before it counts as failed.","default":"5m"},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","run"]},"webhookHook":{"type":"object","description":"Calls a URL with the rollout as a JSON body; it passes on a 2xx status.","properties":{"type":{"const":"webhook","description":"Selects this type: `webhook`."},"url":{"$ref":"#/definitions/url","description":"The URL to call."},"method":{"enum":["GET","POST","PUT"],"description":"HTTP method.","default":"POST"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Retries after a failed request.","default":0},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","url"]},"protect":{"type":"object","description":"Minimum role per command. A commenter below it gets a reply naming the role needed.","properties":{"canary":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate canary`.","default":"write"},"promote":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate promote`.","default":"write"},"rollback":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate rollback`.","default":"write"},"analyze":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate analyze`.","default":"triage"},"pause":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate pause`.","default":"write"},"resume":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate resume`.","default":"write"},"status":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate status`.","default":"read"},"help":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate help`.","default":"read"}},"additionalProperties":false},"commands":{"type":"object","description":"Which PR comments are read as commands.","properties":{"allowBots":{"type":"boolean","description":"Accept commands from bot accounts.","default":false},"allowEdited":{"type":"boolean","description":"Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.","default":false},"requireChecks":{"type":"boolean","description":"`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted).","default":true},"roles":{"type":"object","description":"Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.","propertyNames":{"type":"string","minLength":1,"maxLength":100},"additionalProperties":{"enum":["read","triage","write","maintain","admin"],"description":"The base role this custom role counts as."},"default":{}}},"additionalProperties":false},"traffic":{"type":"object","description":"The traffic provider, chosen by `provider`.","discriminator":{"propertyName":"provider"},"oneOf":[{"$ref":"#/definitions/commandTraffic"},{"$ref":"#/definitions/gatewayApiTraffic"},{"$ref":"#/definitions/istioTraffic"},{"$ref":"#/definitions/nginxIngressTraffic"},{"$ref":"#/definitions/argoRolloutsTraffic"},{"$ref":"#/definitions/awsLambdaTraffic"},{"$ref":"#/definitions/haproxyTraffic"},{"$ref":"#/definitions/unleashTraffic"}]},"commandTraffic":{"type":"object","description":"Your own commands move traffic; `{{weight}}` (0-100), `{{version}}`, `{{stableVersion}}` and `{{environment}}` are filled in, each inside one argument (no shell).","properties":{"provider":{"const":"command","description":"Selects this provider: `command`."},"setWeight":{"$ref":"#/definitions/argv","description":"Command that sets the canary weight, e.g. `[./scripts/set-weight.sh, \"{{weight}}\"]`."},"getWeight":{"$ref":"#/definitions/argv","description":"Command that prints the current canary weight (0-100) on stdout, to detect drift."}},"additionalProperties":false,"required":["provider","setWeight"]},"gatewayApiTraffic":{"type":"object","description":"Kubernetes Gateway API: sets the weights of two backendRefs of an HTTPRoute.","properties":{"provider":{"const":"gateway-api","description":"Selects this provider: `gateway-api`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the HTTPRoute."},"route":{"type":"string","minLength":1,"description":"Name of the HTTPRoute."},"stable":{"type":"string","minLength":1,"description":"Service name of the stable backendRef."},"canary":{"type":"string","minLength":1,"description":"Service name of the canary backendRef."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","route","stable","canary"]},"istioTraffic":{"type":"object","description":"Istio: sets the weights of two destinations in a VirtualService HTTP route.","properties":{"provider":{"const":"istio","description":"Selects this provider: `istio`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the VirtualService."},"virtualService":{"type":"string","minLength":1,"description":"Name of the VirtualService."},"route":{"type":"string","minLength":1,"description":"Name of the HTTP route inside the VirtualService; every HTTP route holding both destinations when unset."},"stable":{"$ref":"#/definitions/istioDestination","description":"Destination of the stable version."},"canary":{"$ref":"#/definitions/istioDestination","description":"Destination of the canary version."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","virtualService","stable","canary"]},"istioDestination":{"type":"object","description":"An Istio destination.","properties":{"host":{"type":"string","minLength":1,"description":"Destination host (a Kubernetes Service name or FQDN)."},"subset":{"type":"string","minLength":1,"description":"DestinationRule subset, when both versions share a host."}},"additionalProperties":false,"required":["host"]},"nginxIngressTraffic":{"type":"object","description":"ingress-nginx: sets `nginx.ingress.kubernetes.io/canary-weight` on the canary Ingress.","properties":{"provider":{"const":"nginx-ingress","description":"Selects this provider: `nginx-ingress`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Ingress."},"ingress":{"type":"string","minLength":1,"description":"Name of the canary Ingress (the one annotated `canary: \"true\"`)."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","ingress"]},"argoRolloutsTraffic":{"type":"object","description":"Drives an existing Argo Rollouts Rollout (set weight, promote, abort) through its controller.","properties":{"provider":{"const":"argo-rollouts","description":"Selects this provider: `argo-rollouts`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Rollout."},"rollout":{"type":"string","minLength":1,"description":"Name of the Rollout."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long the controller may take to report the new weight.","default":"2m"}},"additionalProperties":false,"required":["provider","namespace","rollout"]},"awsLambdaTraffic":{"type":"object","description":"AWS Lambda: weighted alias routing between two function versions.","properties":{"provider":{"const":"aws-lambda","description":"Selects this provider: `aws-lambda`."},"function":{"type":"string","minLength":1,"description":"Function name or ARN."},"alias":{"type":"string","minLength":1,"description":"Alias whose routing configuration is changed."},"region":{"type":"string","minLength":1,"description":"AWS region; `AWS_REGION` when unset."}},"additionalProperties":false,"required":["provider","function","alias"]},"haproxyTraffic":{"type":"object","description":"HAProxy runtime API: sets the weights of two servers in a backend. Set exactly one of `socket` or `address`.","properties":{"provider":{"const":"haproxy","description":"Selects this provider: `haproxy`."},"socket":{"type":"string","minLength":1,"description":"Path of the runtime API Unix socket (`stats socket`)."},"address":{"type":"string","minLength":1,"description":"`host:port` of the runtime API over TCP."},"backend":{"type":"string","minLength":1,"description":"Backend holding both servers."},"stable":{"type":"string","minLength":1,"description":"Server name of the stable version."},"canary":{"type":"string","minLength":1,"description":"Server name of the canary version."}},"additionalProperties":false,"required":["provider","backend","stable","canary"]},"unleashTraffic":{"type":"object","description":"Unleash: the canary is a feature flag whose gradual-rollout percentage is the weight.","properties":{"provider":{"const":"unleash","description":"Selects this provider: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash API base URL, e.g. `https://unleash.example.com/api`."},"token":{"type":"string","minLength":1,"description":"Admin API token; write `${UNLEASH_TOKEN}` and keep the value in a secret."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"feature":{"type":"string","minLength":1,"description":"Feature flag name."},"environment":{"type":"string","minLength":1,"description":"Unleash environment name."},"strategyId":{"type":"string","minLength":1,"description":"Id of the flexible-rollout strategy to update; the feature's only flexible rollout in that environment when unset."}},"additionalProperties":false,"required":["provider","url","token","feature","environment"]},"analysisTemplate":{"type":"object","description":"How a step is judged: where the metrics come from, how often to look, and the checks.","properties":{"provider":{"$ref":"#/definitions/metricsProvider","description":"Where metrics come from, chosen by `type`."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks; each look queries every check over the last interval.","default":"1m"},"minDuration":{"$ref":"#/definitions/duration","description":"The analysis cannot pass before this long."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest the analysis may run before it ends inconclusive.","default":"30m"},"alpha":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1,"description":"False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.","default":0.05},"test":{"$ref":"#/definitions/statisticalTest","description":"The statistical test, chosen by `type`.","default":{"type":"sequential"}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when this template's analysis ends without a decision; the environment's `onInconclusive` when unset."},"variables":{"type":"object","description":"Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.","propertyNames":{"$ref":"#/definitions/variableName"},"additionalProperties":{"type":"string"},"default":{}},"checks":{"type":"array","description":"The checks judged at every look.","items":{"$ref":"#/definitions/check"},"minItems":1}},"additionalProperties":false,"required":["provider","checks"]},"statisticalTest":{"type":"object","description":"A statistical test.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/sequentialTest"},{"$ref":"#/definitions/mannWhitneyTest"}]},"sequentialTest":{"type":"object","description":"Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.","properties":{"type":{"const":"sequential","description":"Selects this type: `sequential`."}},"additionalProperties":false,"required":["type"]},"mannWhitneyTest":{"type":"object","description":"Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.","properties":{"type":{"const":"mann-whitney","description":"Selects this type: `mann-whitney`."},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"Confidence level of each check's interval (Kayenta uses 0.98).","default":0.98},"groupWeights":{"type":"object","description":"Weight of each check group in the score, out of 100; groups not listed share what is left equally.","additionalProperties":{"type":"number","minimum":0,"maximum":100},"default":{}},"passScore":{"type":"number","minimum":0,"maximum":100,"description":"Score at or above which the analysis passes.","default":95},"marginalScore":{"type":"number","minimum":0,"maximum":100,"description":"Score below which the analysis fails; between this and `passScore` it is inconclusive.","default":75}},"additionalProperties":false,"required":["type"]},"metricsProvider":{"type":"object","description":"A metrics provider.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/prometheusMetrics"},{"$ref":"#/definitions/datadogMetrics"},{"$ref":"#/definitions/cloudwatchMetrics"},{"$ref":"#/definitions/newrelicMetrics"},{"$ref":"#/definitions/httpMetrics"},{"$ref":"#/definitions/scrapeMetrics"}]},"prometheusMetrics":{"type":"object","description":"Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).","properties":{"type":{"const":"prometheus","description":"Selects this type: `prometheus`."},"address":{"$ref":"#/definitions/url","description":"Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"auth":{"$ref":"#/definitions/prometheusAuth","description":"Authentication, chosen by `type`."},"queryRange":{"type":"boolean","description":"Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.","default":false},"step":{"$ref":"#/definitions/duration","description":"Resolution of range queries; one point per interval when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","address"]},"prometheusAuth":{"type":"object","description":"Prometheus authentication.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/bearerAuth"},{"$ref":"#/definitions/basicAuth"},{"$ref":"#/definitions/headerAuth"}]},"bearerAuth":{"type":"object","description":"Sends `Authorization: Bearer <token>`.","properties":{"type":{"const":"bearer","description":"Selects this type: `bearer`."},"token":{"type":"string","minLength":1,"description":"The token; write `${NAME}`."}},"additionalProperties":false,"required":["type","token"]},"basicAuth":{"type":"object","description":"HTTP basic authentication.","properties":{"type":{"const":"basic","description":"Selects this type: `basic`."},"username":{"type":"string","minLength":1,"description":"User name."},"password":{"type":"string","minLength":1,"description":"Password; write `${NAME}`."}},"additionalProperties":false,"required":["type","username","password"]},"headerAuth":{"type":"object","description":"Sends the credential in a header of your choice.","properties":{"type":{"const":"header","description":"Selects this type: `header`."},"name":{"type":"string","minLength":1,"description":"Header name, e.g. `X-Scope-OrgID`."},"value":{"type":"string","minLength":1,"description":"Header value; write `${NAME}`."}},"additionalProperties":false,"required":["type","name","value"]},"datadogMetrics":{"type":"object","description":"Datadog metrics query API.","properties":{"type":{"const":"datadog","description":"Selects this type: `datadog`."},"site":{"type":"string","minLength":1,"description":"Datadog site.","default":"datadoghq.com"},"apiKey":{"type":"string","minLength":1,"description":"API key; write `${DD_API_KEY}`."},"appKey":{"type":"string","minLength":1,"description":"Application key; write `${DD_APP_KEY}`."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","apiKey","appKey"]},"cloudwatchMetrics":{"type":"object","description":"Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.","properties":{"type":{"const":"cloudwatch","description":"Selects this type: `cloudwatch`."},"region":{"type":"string","minLength":1,"description":"AWS region."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","region"]},"newrelicMetrics":{"type":"object","description":"New Relic NRQL queries through NerdGraph.","properties":{"type":{"const":"newrelic","description":"Selects this type: `newrelic`."},"accountId":{"type":["string","integer"],"pattern":"^[0-9]+$","description":"New Relic account id."},"apiKey":{"type":"string","minLength":1,"description":"User API key; write `${NEW_RELIC_API_KEY}`."},"region":{"enum":["us","eu"],"description":"Data center region.","default":"us"},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","accountId","apiKey"]},"httpMetrics":{"type":"object","description":"Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check's query, and `jsonPath` picks the numbers.","properties":{"type":{"const":"http","description":"Selects this type: `http`."},"url":{"$ref":"#/definitions/url","description":"URL to request; may contain `{{query}}` and the other placeholders (URL-encoded)."},"method":{"enum":["GET","POST"],"description":"HTTP method.","default":"GET"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers; may contain placeholders."},"body":{"type":["string","object"],"description":"Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in."},"jsonPath":{"$ref":"#/definitions/httpJsonPaths","description":"Where the numbers are in the response.","default":{}},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","url"]},"httpJsonPaths":{"type":"object","description":"JSONPath expressions (themselves templates) locating the numbers in a response.","properties":{"value":{"type":"string","minLength":1,"description":"The number for ratio counts and value checks.","default":"$.value"},"values":{"type":"string","minLength":1,"description":"The numbers of a samples `values` check.","default":"$.values[*]"},"buckets":{"type":"string","minLength":1,"description":"The bucket objects of a samples `buckets` check.","default":"$.buckets[*]"},"le":{"type":"string","minLength":1,"description":"Within a bucket object: its upper bound.","default":"le"},"count":{"type":"string","minLength":1,"description":"Within a bucket object: its cumulative count.","default":"count"}},"additionalProperties":false},"scrapeMetrics":{"type":"object","description":"Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.","properties":{"type":{"const":"scrape","description":"Selects this type: `scrape`."},"canary":{"type":"array","description":"`/metrics` URLs of the canary instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"baseline":{"type":"array","description":"`/metrics` URLs of the stable (baseline) instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","canary","baseline"]},"check":{"type":"object","description":"A check, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/ratioCheck"},{"$ref":"#/definitions/samplesCheck"},{"$ref":"#/definitions/valueCheck"}]},"ratioCheck":{"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]},"samplesCheck":{"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]},"valueCheck":{"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]},"flags":{"type":"object","description":"Feature-flag cleanup.","properties":{"source":{"$ref":"#/definitions/flagSource","description":"Where flags and their state are read from, chosen by `type`.","default":{"type":"registry"}},"stale":{"$ref":"#/definitions/stale","description":"When a flag counts as stale.","default":{}},"include":{"type":"array","description":"Globs of files scanned for flag references.","items":{"type":"string","minLength":1},"default":["**/*"]},"exclude":{"type":"array","description":"Globs of files never scanned or edited.","items":{"type":"string","minLength":1},"default":["node_modules/**","dist/**","vendor/**","**/*.min.js"]},"owners":{"type":"array","description":"GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.","items":{"type":"string","pattern":"^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"},"default":[]},"maxPullRequests":{"type":"integer","minimum":0,"maximum":100,"description":"Most cleanup pull requests open at once; 0 reports without opening any.","default":5},"labels":{"type":"array","description":"Labels put on cleanup pull requests.","items":{"type":"string","minLength":1},"default":["flag-cleanup"]},"verify":{"$ref":"#/definitions/argv","description":"Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft."}},"additionalProperties":false},"stale":{"type":"object","description":"Staleness rules.","properties":{"afterDays":{"type":"integer","minimum":1,"description":"Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.","default":30}},"additionalProperties":false},"flagSource":{"type":"object","description":"A flag source.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/registryFlags"},{"$ref":"#/definitions/unleashFlags"},{"$ref":"#/definitions/launchdarklyFlags"},{"$ref":"#/definitions/flagsmithFlags"},{"$ref":"#/definitions/growthbookFlags"},{"$ref":"#/definitions/flagdFlags"}]},"registryFlags":{"type":"object","description":"The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"registry","description":"Selects this type: `registry`."},"file":{"type":"string","minLength":1,"description":"Path of the registry, relative to the repository root.","default":"flags.yml"}}},"unleashFlags":{"type":"object","description":"The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).","additionalProperties":false,"required":["type","url","token"],"properties":{"type":{"const":"unleash","description":"Selects this type: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash base URL (with or without /api)."},"token":{"type":"string","minLength":1,"description":"Admin API token or personal access token; write `${UNLEASH_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"launchdarklyFlags":{"type":"object","description":"LaunchDarkly REST API v2 (flags with their environment configuration and statuses).","additionalProperties":false,"required":["type","token","project"],"properties":{"type":{"const":"launchdarkly","description":"Selects this type: `launchdarkly`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://app.launchdarkly.com"},"token":{"type":"string","minLength":1,"description":"API access token with reader rights; write `${LD_ACCESS_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Project key."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagsmithFlags":{"type":"object","description":"Flagsmith admin API v1 (feature states per environment, the Stale tag).","additionalProperties":false,"required":["type","token","project","environment"],"properties":{"type":{"const":"flagsmith","description":"Selects this type: `flagsmith`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.flagsmith.com/api/v1"},"token":{"type":"string","minLength":1,"description":"Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`."},"project":{"type":"integer","minimum":1,"description":"Project id."},"environment":{"type":"integer","minimum":1,"description":"Environment id whose state decides the value to keep."},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"growthbookFlags":{"type":"object","description":"GrowthBook REST API (features with per-environment rules).","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"growthbook","description":"Selects this type: `growthbook`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.growthbook.io"},"token":{"type":"string","minLength":1,"description":"Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`."},"project":{"type":"string","minLength":1,"description":"Project id; all projects when unset."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagdFlags":{"type":"object","description":"An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"flagd","description":"Selects this type: `flagd`."},"file":{"type":"string","minLength":1,"description":"Path of the flag file, relative to the repository root.","default":"flags.flagd.json"}}}}};
+const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/rollgate-dev/rollgate/main/schema/rollgate.schema.json","title":"Rollgate policy","description":"The rollout policy read from `.github/rollgate.yml`: environments and their traffic steps, analysis templates and feature-flag cleanup. `${NAME}` in a string value is replaced by the environment variable NAME (`$${` writes a literal `${`).","type":"object","additionalProperties":false,"required":["version","environments"],"properties":{"version":{"const":1,"description":"Version of the policy file format. Always `1`."},"environments":{"type":"object","description":"Deployment environments by name (the GitHub environment name), each with its traffic provider and steps.","propertyNames":{"$ref":"#/definitions/environmentName"},"additionalProperties":{"$ref":"#/definitions/environment"}},"analysis":{"type":"object","description":"Analysis templates by name; steps refer to them with `analysis: <name>`.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/analysisTemplate"},"default":{}},"flags":{"$ref":"#/definitions/flags","description":"Feature-flag cleanup: where flags are defined, when they are stale and which files to scan."},"commands":{"$ref":"#/definitions/commands","description":"Who may drive rollouts from PR comments (`/rollgate ...`), beyond the roles in each environment's `protect`.","default":{}},"experiments":{"type":"object","description":"A/B experiments by name; `analyze` with `experiment: <name>` judges one (docs/experiments.md).","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/experiment"},"default":{}}},"definitions":{"experiment":{"type":"object","description":"One A/B experiment: variants, how traffic is split between them, the primary metric and its guardrails.","properties":{"start":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$","description":"When the split started serving (ISO 8601, `2026-11-20` or `2026-11-20T09:00:00Z`): every look judges the intervals from here on."},"variants":{"type":"array","minItems":2,"description":"The variants, two or more, one of them the control.","items":{"$ref":"#/definitions/experimentVariant"}},"control":{"$ref":"#/definitions/name","description":"The variant the others are compared with.","default":"control"},"split":{"$ref":"#/definitions/experimentSplit","description":"How traffic is split between the variants."},"analysis":{"$ref":"#/definitions/name","description":"Analysis template (under `analysis`) whose metrics provider and variables the queries use, and whose checks `guardrails` names."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks, and the window each query covers. Every look re-reads all intervals since `start`.","default":"1d"},"primary":{"$ref":"#/definitions/experimentPrimary","description":"The metric that decides the winner."},"guardrails":{"type":"array","description":"Checks of the analysis template that must not regress on any variant, judged by the canary judge against control; a variant that breaks one cannot win. Default: none.","items":{"$ref":"#/definitions/name","description":"Name of a check of the analysis template."},"default":[]},"minimumEffect":{"$ref":"#/definitions/percentage","description":"Smallest relative lift that matters. `no-difference` means the lift is proven within ±this; it also tunes the confidence sequences."},"maxDuration":{"$ref":"#/definitions/duration","description":"After this long without a decision the experiment is `inconclusive`."},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"Family-wise error over every look and every variant: false winners, false losers and false no-difference included.","default":0.05}},"additionalProperties":false,"required":["start","variants","split","analysis","primary","minimumEffect","maxDuration"]},"experimentVariant":{"type":"object","description":"One variant.","properties":{"name":{"$ref":"#/definitions/name","description":"The variant's name: `{{variant}}` in queries, the flag's variant name for a flag split."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Share of the traffic (relative to the other variants). Sessions per variant are checked against it (sample-ratio mismatch).","default":1}},"additionalProperties":false,"required":["name"]},"experimentSplit":{"type":"object","description":"How traffic reaches the variants, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentTrafficSplit"},{"$ref":"#/definitions/experimentFlagSplit"}]},"experimentTrafficSplit":{"type":"object","description":"The environment's traffic provider: control is the stable version, the other variant the canary at its weight (deploy it with `deploy-canary`). Exactly two variants.","properties":{"type":{"const":"traffic","description":"Selects this split: `traffic`."},"environment":{"$ref":"#/definitions/environmentName","description":"Environment (under `environments`) whose traffic provider splits the two versions."}},"additionalProperties":false,"required":["type","environment"]},"experimentFlagSplit":{"type":"object","description":"A feature flag's variants, served by the policy's flag source (`flags.source`); the variant names are the flag's.","properties":{"type":{"const":"flag","description":"Selects this split: `flag`."},"flag":{"type":"string","minLength":1,"description":"Name (key) of the flag in the flag source."}},"additionalProperties":false,"required":["type","flag"]},"experimentPrimary":{"type":"object","description":"The primary metric, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentRatioMetric"},{"$ref":"#/definitions/experimentSamplesMetric"}]},"experimentRatioMetric":{"type":"object","description":"Events out of a total per variant (conversions per session), compared as rates.","properties":{"type":{"const":"ratio","description":"Selects this metric: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"events":{"type":"string","minLength":1,"description":"Query counting the events (conversions) of one variant in the interval; `{{variant}}` is the variant's name."},"total":{"type":"string","minLength":1,"description":"Query counting the total (sessions) of one variant in the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","events","total","direction"]},"experimentSamplesMetric":{"type":"object","description":"Positive values per variant (order value), compared by their mean. Set exactly one of `values` and `buckets`.","properties":{"type":{"const":"samples","description":"Selects this metric: `samples`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"values":{"type":"string","minLength":1,"description":"Query returning one variant's raw values for the interval."},"buckets":{"type":"string","minLength":1,"description":"Query returning one variant's cumulative histogram buckets (series with an `le` label) for the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","direction"]},"duration":{"type":"string","pattern":"^(?=.*[1-9])([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","description":"A duration greater than zero: a number and a unit (ms, s, m, h, d), combined as in `1h30m`."},"percentage":{"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."},"url":{"type":"string","pattern":"^(https?://[^\\s]+|.*\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}.*)$","description":"An http:// or https:// URL."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":100,"description":"A name made of letters, digits and `-`, `_`, `.`, starting with a letter or digit."},"variableName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_.-]*$","maxLength":100,"description":"A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."},"environmentName":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 _./-]*$","maxLength":255,"description":"A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."},"argv":{"type":"array","items":{"type":"string"},"minItems":1,"description":"A command as a list of arguments, run without a shell; `{{weight}}`-style placeholders are filled in."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"HTTP headers sent with every request, by name."},"role":{"type":"string","minLength":1,"description":"A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or a custom repository role listed in `commands.roles`. GitHub does not tell a workflow token which base role a custom role inherits, so a custom role counts only as the base role `commands.roles` maps it to; an unmapped custom role is denied."},"onInconclusive":{"enum":["hold","promote","rollback"],"description":"`hold` keeps the current weight and waits for a `/rollgate` command, `promote` continues to the next step, `rollback` returns to the stable version."},"environment":{"type":"object","description":"One deployment environment.","properties":{"production":{"type":"boolean","description":"Marks the GitHub deployment as a production deployment.","default":false},"stableVersion":{"type":"string","minLength":1,"description":"The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."},"strategy":{"enum":["canary","blue-green"],"description":"`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.","default":"canary"},"traffic":{"$ref":"#/definitions/traffic","description":"How traffic moves between the stable and canary versions."},"steps":{"type":"array","description":"The rollout schedule, in order; the canary is promoted when the last step completes.","items":{"$ref":"#/definitions/step"},"minItems":1},"protect":{"$ref":"#/definitions/protect","description":"Minimum repository role needed to run each `/rollgate` command against this environment.","default":{}},"allowForks":{"type":"boolean","description":"Accept `/rollgate` commands on pull requests from forks for this environment.","default":false},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).","default":"hold"}},"additionalProperties":false,"required":["traffic","steps"]},"step":{"type":"object","description":"One step of the rollout: set the canary weight, then wait, analyse or both.","properties":{"weight":{"type":"integer","minimum":0,"maximum":100,"description":"Percentage of traffic sent to the canary during this step."},"analysis":{"$ref":"#/definitions/name","description":"Name of the analysis template (under `analysis`) that judges this step."},"minDuration":{"$ref":"#/definitions/duration","description":"The step cannot pass before this long, even if the analysis proves the canary good earlier."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest this step's analysis may run; the template's `maxDuration` when unset."},"pause":{"description":"Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration.","oneOf":[{"const":"manual","description":"Wait for a `/rollgate resume` or `promote` command."},{"$ref":"#/definitions/duration"}]},"skippable":{"type":"boolean","description":"Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.","default":false},"before":{"type":"array","description":"Hooks run before the weight is set; a failing hook stops the rollout.","items":{"$ref":"#/definitions/hook"},"default":[]},"after":{"type":"array","description":"Hooks run after the step has passed, before the next step.","items":{"$ref":"#/definitions/hook"},"default":[]}},"additionalProperties":false,"required":["weight"]},"hook":{"type":"object","description":"A command or webhook run around a step.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/commandHook"},{"$ref":"#/definitions/webhookHook"}]},"commandHook":{"type":"object","description":"Runs a command (no shell); it passes when it exits 0.","properties":{"type":{"const":"command","description":"Selects this type: `command`."},"run":{"$ref":"#/definitions/argv","description":"The command and its arguments."},"timeout":{"$ref":"#/definitions/duration","description":"How long the command may take before it counts as failed.","default":"5m"},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","run"]},"webhookHook":{"type":"object","description":"Calls a URL with the rollout as a JSON body; it passes on a 2xx status.","properties":{"type":{"const":"webhook","description":"Selects this type: `webhook`."},"url":{"$ref":"#/definitions/url","description":"The URL to call."},"method":{"enum":["GET","POST","PUT"],"description":"HTTP method.","default":"POST"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Retries after a failed request.","default":0},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","url"]},"protect":{"type":"object","description":"Minimum role per command. A commenter below it gets a reply naming the role needed.","properties":{"canary":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate canary`.","default":"write"},"promote":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate promote`.","default":"write"},"rollback":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate rollback`.","default":"write"},"analyze":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate analyze`.","default":"triage"},"pause":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate pause`.","default":"write"},"resume":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate resume`.","default":"write"},"status":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate status`.","default":"read"},"help":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate help`.","default":"read"}},"additionalProperties":false},"commands":{"type":"object","description":"Which PR comments are read as commands.","properties":{"allowBots":{"type":"boolean","description":"Accept commands from bot accounts.","default":false},"allowEdited":{"type":"boolean","description":"Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.","default":false},"requireChecks":{"type":"boolean","description":"`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted).","default":true},"roles":{"type":"object","description":"Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.","propertyNames":{"type":"string","minLength":1,"maxLength":100},"additionalProperties":{"enum":["read","triage","write","maintain","admin"],"description":"The base role this custom role counts as."},"default":{}}},"additionalProperties":false},"traffic":{"type":"object","description":"The traffic provider, chosen by `provider`.","discriminator":{"propertyName":"provider"},"oneOf":[{"$ref":"#/definitions/commandTraffic"},{"$ref":"#/definitions/gatewayApiTraffic"},{"$ref":"#/definitions/istioTraffic"},{"$ref":"#/definitions/nginxIngressTraffic"},{"$ref":"#/definitions/argoRolloutsTraffic"},{"$ref":"#/definitions/awsLambdaTraffic"},{"$ref":"#/definitions/haproxyTraffic"},{"$ref":"#/definitions/unleashTraffic"}]},"commandTraffic":{"type":"object","description":"Your own commands move traffic; `{{weight}}` (0-100), `{{version}}`, `{{stableVersion}}` and `{{environment}}` are filled in, each inside one argument (no shell).","properties":{"provider":{"const":"command","description":"Selects this provider: `command`."},"setWeight":{"$ref":"#/definitions/argv","description":"Command that sets the canary weight, e.g. `[./scripts/set-weight.sh, \"{{weight}}\"]`."},"getWeight":{"$ref":"#/definitions/argv","description":"Command that prints the current canary weight (0-100) on stdout, to detect drift."}},"additionalProperties":false,"required":["provider","setWeight"]},"gatewayApiTraffic":{"type":"object","description":"Kubernetes Gateway API: sets the weights of two backendRefs of an HTTPRoute.","properties":{"provider":{"const":"gateway-api","description":"Selects this provider: `gateway-api`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the HTTPRoute."},"route":{"type":"string","minLength":1,"description":"Name of the HTTPRoute."},"stable":{"type":"string","minLength":1,"description":"Service name of the stable backendRef."},"canary":{"type":"string","minLength":1,"description":"Service name of the canary backendRef."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","route","stable","canary"]},"istioTraffic":{"type":"object","description":"Istio: sets the weights of two destinations in a VirtualService HTTP route.","properties":{"provider":{"const":"istio","description":"Selects this provider: `istio`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the VirtualService."},"virtualService":{"type":"string","minLength":1,"description":"Name of the VirtualService."},"route":{"type":"string","minLength":1,"description":"Name of the HTTP route inside the VirtualService; every HTTP route holding both destinations when unset."},"stable":{"$ref":"#/definitions/istioDestination","description":"Destination of the stable version."},"canary":{"$ref":"#/definitions/istioDestination","description":"Destination of the canary version."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","virtualService","stable","canary"]},"istioDestination":{"type":"object","description":"An Istio destination.","properties":{"host":{"type":"string","minLength":1,"description":"Destination host (a Kubernetes Service name or FQDN)."},"subset":{"type":"string","minLength":1,"description":"DestinationRule subset, when both versions share a host."}},"additionalProperties":false,"required":["host"]},"nginxIngressTraffic":{"type":"object","description":"ingress-nginx: sets `nginx.ingress.kubernetes.io/canary-weight` on the canary Ingress.","properties":{"provider":{"const":"nginx-ingress","description":"Selects this provider: `nginx-ingress`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Ingress."},"ingress":{"type":"string","minLength":1,"description":"Name of the canary Ingress (the one annotated `canary: \"true\"`)."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","ingress"]},"argoRolloutsTraffic":{"type":"object","description":"Drives an existing Argo Rollouts Rollout (set weight, promote, abort) through its controller.","properties":{"provider":{"const":"argo-rollouts","description":"Selects this provider: `argo-rollouts`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Rollout."},"rollout":{"type":"string","minLength":1,"description":"Name of the Rollout."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long the controller may take to report the new weight.","default":"2m"}},"additionalProperties":false,"required":["provider","namespace","rollout"]},"awsLambdaTraffic":{"type":"object","description":"AWS Lambda: weighted alias routing between two function versions.","properties":{"provider":{"const":"aws-lambda","description":"Selects this provider: `aws-lambda`."},"function":{"type":"string","minLength":1,"description":"Function name or ARN."},"alias":{"type":"string","minLength":1,"description":"Alias whose routing configuration is changed."},"region":{"type":"string","minLength":1,"description":"AWS region; `AWS_REGION` when unset."}},"additionalProperties":false,"required":["provider","function","alias"]},"haproxyTraffic":{"type":"object","description":"HAProxy runtime API: sets the weights of two servers in a backend. Set exactly one of `socket` or `address`.","properties":{"provider":{"const":"haproxy","description":"Selects this provider: `haproxy`."},"socket":{"type":"string","minLength":1,"description":"Path of the runtime API Unix socket (`stats socket`)."},"address":{"type":"string","minLength":1,"description":"`host:port` of the runtime API over TCP."},"backend":{"type":"string","minLength":1,"description":"Backend holding both servers."},"stable":{"type":"string","minLength":1,"description":"Server name of the stable version."},"canary":{"type":"string","minLength":1,"description":"Server name of the canary version."}},"additionalProperties":false,"required":["provider","backend","stable","canary"]},"unleashTraffic":{"type":"object","description":"Unleash: the canary is a feature flag whose gradual-rollout percentage is the weight.","properties":{"provider":{"const":"unleash","description":"Selects this provider: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash API base URL, e.g. `https://unleash.example.com/api`."},"token":{"type":"string","minLength":1,"description":"Admin API token; write `${UNLEASH_TOKEN}` and keep the value in a secret."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"feature":{"type":"string","minLength":1,"description":"Feature flag name."},"environment":{"type":"string","minLength":1,"description":"Unleash environment name."},"strategyId":{"type":"string","minLength":1,"description":"Id of the flexible-rollout strategy to update; the feature's only flexible rollout in that environment when unset."}},"additionalProperties":false,"required":["provider","url","token","feature","environment"]},"analysisTemplate":{"type":"object","description":"How a step is judged: where the metrics come from, how often to look, and the checks.","properties":{"provider":{"$ref":"#/definitions/metricsProvider","description":"Where metrics come from, chosen by `type`."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks; each look queries every check over the last interval.","default":"1m"},"minDuration":{"$ref":"#/definitions/duration","description":"The analysis cannot pass before this long."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest the analysis may run before it ends inconclusive.","default":"30m"},"alpha":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1,"description":"False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.","default":0.05},"test":{"$ref":"#/definitions/statisticalTest","description":"The statistical test, chosen by `type`.","default":{"type":"sequential"}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when this template's analysis ends without a decision; the environment's `onInconclusive` when unset."},"variables":{"type":"object","description":"Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.","propertyNames":{"$ref":"#/definitions/variableName"},"additionalProperties":{"type":"string"},"default":{}},"checks":{"type":"array","description":"The checks judged at every look.","items":{"$ref":"#/definitions/check"},"minItems":1}},"additionalProperties":false,"required":["provider","checks"]},"statisticalTest":{"type":"object","description":"A statistical test.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/sequentialTest"},{"$ref":"#/definitions/mannWhitneyTest"}]},"sequentialTest":{"type":"object","description":"Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.","properties":{"type":{"const":"sequential","description":"Selects this type: `sequential`."}},"additionalProperties":false,"required":["type"]},"mannWhitneyTest":{"type":"object","description":"Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.","properties":{"type":{"const":"mann-whitney","description":"Selects this type: `mann-whitney`."},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"Confidence level of each check's interval (Kayenta uses 0.98).","default":0.98},"groupWeights":{"type":"object","description":"Weight of each check group in the score, out of 100; groups not listed share what is left equally.","additionalProperties":{"type":"number","minimum":0,"maximum":100},"default":{}},"passScore":{"type":"number","minimum":0,"maximum":100,"description":"Score at or above which the analysis passes.","default":95},"marginalScore":{"type":"number","minimum":0,"maximum":100,"description":"Score below which the analysis fails; between this and `passScore` it is inconclusive.","default":75}},"additionalProperties":false,"required":["type"]},"metricsProvider":{"type":"object","description":"A metrics provider.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/prometheusMetrics"},{"$ref":"#/definitions/datadogMetrics"},{"$ref":"#/definitions/cloudwatchMetrics"},{"$ref":"#/definitions/newrelicMetrics"},{"$ref":"#/definitions/httpMetrics"},{"$ref":"#/definitions/scrapeMetrics"}]},"prometheusMetrics":{"type":"object","description":"Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).","properties":{"type":{"const":"prometheus","description":"Selects this type: `prometheus`."},"address":{"$ref":"#/definitions/url","description":"Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"auth":{"$ref":"#/definitions/prometheusAuth","description":"Authentication, chosen by `type`."},"queryRange":{"type":"boolean","description":"Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.","default":false},"step":{"$ref":"#/definitions/duration","description":"Resolution of range queries; one point per interval when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","address"]},"prometheusAuth":{"type":"object","description":"Prometheus authentication.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/bearerAuth"},{"$ref":"#/definitions/basicAuth"},{"$ref":"#/definitions/headerAuth"}]},"bearerAuth":{"type":"object","description":"Sends `Authorization: Bearer <token>`.","properties":{"type":{"const":"bearer","description":"Selects this type: `bearer`."},"token":{"type":"string","minLength":1,"description":"The token; write `${NAME}`."}},"additionalProperties":false,"required":["type","token"]},"basicAuth":{"type":"object","description":"HTTP basic authentication.","properties":{"type":{"const":"basic","description":"Selects this type: `basic`."},"username":{"type":"string","minLength":1,"description":"User name."},"password":{"type":"string","minLength":1,"description":"Password; write `${NAME}`."}},"additionalProperties":false,"required":["type","username","password"]},"headerAuth":{"type":"object","description":"Sends the credential in a header of your choice.","properties":{"type":{"const":"header","description":"Selects this type: `header`."},"name":{"type":"string","minLength":1,"description":"Header name, e.g. `X-Scope-OrgID`."},"value":{"type":"string","minLength":1,"description":"Header value; write `${NAME}`."}},"additionalProperties":false,"required":["type","name","value"]},"datadogMetrics":{"type":"object","description":"Datadog metrics query API.","properties":{"type":{"const":"datadog","description":"Selects this type: `datadog`."},"site":{"type":"string","minLength":1,"description":"Datadog site.","default":"datadoghq.com"},"apiKey":{"type":"string","minLength":1,"description":"API key; write `${DD_API_KEY}`."},"appKey":{"type":"string","minLength":1,"description":"Application key; write `${DD_APP_KEY}`."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","apiKey","appKey"]},"cloudwatchMetrics":{"type":"object","description":"Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.","properties":{"type":{"const":"cloudwatch","description":"Selects this type: `cloudwatch`."},"region":{"type":"string","minLength":1,"description":"AWS region."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","region"]},"newrelicMetrics":{"type":"object","description":"New Relic NRQL queries through NerdGraph.","properties":{"type":{"const":"newrelic","description":"Selects this type: `newrelic`."},"accountId":{"type":["string","integer"],"pattern":"^[0-9]+$","description":"New Relic account id."},"apiKey":{"type":"string","minLength":1,"description":"User API key; write `${NEW_RELIC_API_KEY}`."},"region":{"enum":["us","eu"],"description":"Data center region.","default":"us"},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","accountId","apiKey"]},"httpMetrics":{"type":"object","description":"Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check's query, and `jsonPath` picks the numbers.","properties":{"type":{"const":"http","description":"Selects this type: `http`."},"url":{"$ref":"#/definitions/url","description":"URL to request; may contain `{{query}}` and the other placeholders (URL-encoded)."},"method":{"enum":["GET","POST"],"description":"HTTP method.","default":"GET"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers; may contain placeholders."},"body":{"type":["string","object"],"description":"Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in."},"jsonPath":{"$ref":"#/definitions/httpJsonPaths","description":"Where the numbers are in the response.","default":{}},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","url"]},"httpJsonPaths":{"type":"object","description":"JSONPath expressions (themselves templates) locating the numbers in a response.","properties":{"value":{"type":"string","minLength":1,"description":"The number for ratio counts and value checks.","default":"$.value"},"values":{"type":"string","minLength":1,"description":"The numbers of a samples `values` check.","default":"$.values[*]"},"buckets":{"type":"string","minLength":1,"description":"The bucket objects of a samples `buckets` check.","default":"$.buckets[*]"},"le":{"type":"string","minLength":1,"description":"Within a bucket object: its upper bound.","default":"le"},"count":{"type":"string","minLength":1,"description":"Within a bucket object: its cumulative count.","default":"count"}},"additionalProperties":false},"scrapeMetrics":{"type":"object","description":"Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.","properties":{"type":{"const":"scrape","description":"Selects this type: `scrape`."},"canary":{"type":"array","description":"`/metrics` URLs of the canary instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"baseline":{"type":"array","description":"`/metrics` URLs of the stable (baseline) instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","canary","baseline"]},"check":{"type":"object","description":"A check, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/ratioCheck"},{"$ref":"#/definitions/samplesCheck"},{"$ref":"#/definitions/valueCheck"}]},"ratioCheck":{"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]},"samplesCheck":{"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]},"valueCheck":{"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]},"flags":{"type":"object","description":"Feature-flag cleanup.","properties":{"source":{"$ref":"#/definitions/flagSource","description":"Where flags and their state are read from, chosen by `type`.","default":{"type":"registry"}},"stale":{"$ref":"#/definitions/stale","description":"When a flag counts as stale.","default":{}},"include":{"type":"array","description":"Globs of files scanned for flag references.","items":{"type":"string","minLength":1},"default":["**/*"]},"exclude":{"type":"array","description":"Globs of files never scanned or edited.","items":{"type":"string","minLength":1},"default":["node_modules/**","dist/**","vendor/**","**/*.min.js"]},"owners":{"type":"array","description":"GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.","items":{"type":"string","pattern":"^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"},"default":[]},"maxPullRequests":{"type":"integer","minimum":0,"maximum":100,"description":"Most cleanup pull requests open at once; 0 reports without opening any.","default":5},"labels":{"type":"array","description":"Labels put on cleanup pull requests.","items":{"type":"string","minLength":1},"default":["flag-cleanup"]},"verify":{"$ref":"#/definitions/argv","description":"Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft."}},"additionalProperties":false},"stale":{"type":"object","description":"Staleness rules.","properties":{"afterDays":{"type":"integer","minimum":1,"description":"Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.","default":30}},"additionalProperties":false},"flagSource":{"type":"object","description":"A flag source.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/registryFlags"},{"$ref":"#/definitions/unleashFlags"},{"$ref":"#/definitions/launchdarklyFlags"},{"$ref":"#/definitions/flagsmithFlags"},{"$ref":"#/definitions/growthbookFlags"},{"$ref":"#/definitions/flagdFlags"}]},"registryFlags":{"type":"object","description":"The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"registry","description":"Selects this type: `registry`."},"file":{"type":"string","minLength":1,"description":"Path of the registry, relative to the repository root.","default":"flags.yml"}}},"unleashFlags":{"type":"object","description":"The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).","additionalProperties":false,"required":["type","url","token"],"properties":{"type":{"const":"unleash","description":"Selects this type: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash base URL (with or without /api)."},"token":{"type":"string","minLength":1,"description":"Admin API token or personal access token; write `${UNLEASH_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"launchdarklyFlags":{"type":"object","description":"LaunchDarkly REST API v2 (flags with their environment configuration and statuses).","additionalProperties":false,"required":["type","token","project"],"properties":{"type":{"const":"launchdarkly","description":"Selects this type: `launchdarkly`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://app.launchdarkly.com"},"token":{"type":"string","minLength":1,"description":"API access token with reader rights; write `${LD_ACCESS_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Project key."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagsmithFlags":{"type":"object","description":"Flagsmith admin API v1 (feature states per environment, the Stale tag).","additionalProperties":false,"required":["type","token","project","environment"],"properties":{"type":{"const":"flagsmith","description":"Selects this type: `flagsmith`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.flagsmith.com/api/v1"},"token":{"type":"string","minLength":1,"description":"Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`."},"project":{"type":"integer","minimum":1,"description":"Project id."},"environment":{"type":"integer","minimum":1,"description":"Environment id whose state decides the value to keep."},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"growthbookFlags":{"type":"object","description":"GrowthBook REST API (features with per-environment rules).","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"growthbook","description":"Selects this type: `growthbook`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.growthbook.io"},"token":{"type":"string","minLength":1,"description":"Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`."},"project":{"type":"string","minLength":1,"description":"Project id; all projects when unset."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagdFlags":{"type":"object","description":"An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"flagd","description":"Selects this type: `flagd`."},"file":{"type":"string","minLength":1,"description":"Path of the flag file, relative to the repository root.","default":"flags.flagd.json"}}}}};
 const schema7 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 _./-]*$","maxLength":255,"description":"A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."};
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9 _./-]*$", "u");
 
@@ -7494,6 +7494,921 @@ validate180.errors = vErrors;
 return errors === 0;
 }
 
+const schema63 = {"type":"object","description":"One A/B experiment: variants, how traffic is split between them, the primary metric and its guardrails.","properties":{"start":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$","description":"When the split started serving (ISO 8601, `2026-11-20` or `2026-11-20T09:00:00Z`): every look judges the intervals from here on."},"variants":{"type":"array","minItems":2,"description":"The variants, two or more, one of them the control.","items":{"$ref":"#/definitions/experimentVariant"}},"control":{"$ref":"#/definitions/name","description":"The variant the others are compared with.","default":"control"},"split":{"$ref":"#/definitions/experimentSplit","description":"How traffic is split between the variants."},"analysis":{"$ref":"#/definitions/name","description":"Analysis template (under `analysis`) whose metrics provider and variables the queries use, and whose checks `guardrails` names."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks, and the window each query covers. Every look re-reads all intervals since `start`.","default":"1d"},"primary":{"$ref":"#/definitions/experimentPrimary","description":"The metric that decides the winner."},"guardrails":{"type":"array","description":"Checks of the analysis template that must not regress on any variant, judged by the canary judge against control; a variant that breaks one cannot win. Default: none.","items":{"$ref":"#/definitions/name","description":"Name of a check of the analysis template."},"default":[]},"minimumEffect":{"$ref":"#/definitions/percentage","description":"Smallest relative lift that matters. `no-difference` means the lift is proven within ±this; it also tunes the confidence sequences."},"maxDuration":{"$ref":"#/definitions/duration","description":"After this long without a decision the experiment is `inconclusive`."},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"Family-wise error over every look and every variant: false winners, false losers and false no-difference included.","default":0.05}},"additionalProperties":false,"required":["start","variants","split","analysis","primary","minimumEffect","maxDuration"]};
+const pattern8 = new RegExp("^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$", "u");
+const schema64 = {"type":"object","description":"One variant.","properties":{"name":{"$ref":"#/definitions/name","description":"The variant's name: `{{variant}}` in queries, the flag's variant name for a flag split."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Share of the traffic (relative to the other variants). Sessions per variant are checked against it (sample-ratio mismatch).","default":1}},"additionalProperties":false,"required":["name"]};
+
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "name") || (key0 === "weight"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data.weight !== undefined){
+let data1 = data.weight;
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 <= 0 || isNaN(data1)){
+const err2 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate184.errors = vErrors;
+return errors === 0;
+}
+
+const schema65 = {"type":"object","description":"How traffic reaches the variants, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentTrafficSplit"},{"$ref":"#/definitions/experimentFlagSplit"}]};
+const schema66 = {"type":"object","description":"The environment's traffic provider: control is the stable version, the other variant the canary at its weight (deploy it with `deploy-canary`). Exactly two variants.","properties":{"type":{"const":"traffic","description":"Selects this split: `traffic`."},"environment":{"$ref":"#/definitions/environmentName","description":"Environment (under `environments`) whose traffic provider splits the two versions."}},"additionalProperties":false,"required":["type","environment"]};
+
+function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.environment === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "environment"},message:"must have required property '"+"environment"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "type") || (key0 === "environment"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+if("traffic" !== data.type){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "traffic"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.environment !== undefined){
+if(!(validate22(data.environment, {instancePath:instancePath+"/environment",parentData:data,parentDataProperty:"environment",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate189.errors = vErrors;
+return errors === 0;
+}
+
+const schema67 = {"type":"object","description":"A feature flag's variants, served by the policy's flag source (`flags.source`); the variant names are the flag's.","properties":{"type":{"const":"flag","description":"Selects this split: `flag`."},"flag":{"type":"string","minLength":1,"description":"Name (key) of the flag in the flag source."}},"additionalProperties":false,"required":["type","flag"]};
+
+function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.flag === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flag"},message:"must have required property '"+"flag"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "type") || (key0 === "flag"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+if("flag" !== data.type){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "flag"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.flag !== undefined){
+let data1 = data.flag;
+if(typeof data1 === "string"){
+if(data1.length < 1){
+const err4 = {instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate191.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const tag0 = data.type;
+if(typeof tag0 == "string"){
+if(tag0 === "traffic"){
+if(!(validate189(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "flag"){
+if(!(validate191(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+}
+else {
+const err0 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate188.errors = vErrors;
+return errors === 0;
+}
+
+const schema68 = {"type":"object","description":"The primary metric, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentRatioMetric"},{"$ref":"#/definitions/experimentSamplesMetric"}]};
+const schema69 = {"type":"object","description":"Events out of a total per variant (conversions per session), compared as rates.","properties":{"type":{"const":"ratio","description":"Selects this metric: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"events":{"type":"string","minLength":1,"description":"Query counting the events (conversions) of one variant in the interval; `{{variant}}` is the variant's name."},"total":{"type":"string","minLength":1,"description":"Query counting the total (sessions) of one variant in the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","events","total","direction"]};
+
+function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.name === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.events === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "events"},message:"must have required property '"+"events"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.total === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.direction === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "direction"},message:"must have required property '"+"direction"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "type") || (key0 === "name")) || (key0 === "events")) || (key0 === "total")) || (key0 === "direction"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+if("ratio" !== data.type){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ratio"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data.events !== undefined){
+let data2 = data.events;
+if(typeof data2 === "string"){
+if(data2.length < 1){
+const err7 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.total !== undefined){
+let data3 = data.total;
+if(typeof data3 === "string"){
+if(data3.length < 1){
+const err9 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.direction !== undefined){
+let data4 = data.direction;
+if(!((data4 === "increase") || (data4 === "decrease"))){
+const err11 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema69.properties.direction.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+validate198.errors = vErrors;
+return errors === 0;
+}
+
+const schema70 = {"type":"object","description":"Positive values per variant (order value), compared by their mean. Set exactly one of `values` and `buckets`.","properties":{"type":{"const":"samples","description":"Selects this metric: `samples`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"values":{"type":"string","minLength":1,"description":"Query returning one variant's raw values for the interval."},"buckets":{"type":"string","minLength":1,"description":"Query returning one variant's cumulative histogram buckets (series with an `le` label) for the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","direction"]};
+
+function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.name === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.direction === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "direction"},message:"must have required property '"+"direction"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "type") || (key0 === "name")) || (key0 === "values")) || (key0 === "buckets")) || (key0 === "direction"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+if("samples" !== data.type){
+const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "samples"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data.values !== undefined){
+let data2 = data.values;
+if(typeof data2 === "string"){
+if(data2.length < 1){
+const err5 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.buckets !== undefined){
+let data3 = data.buckets;
+if(typeof data3 === "string"){
+if(data3.length < 1){
+const err7 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.direction !== undefined){
+let data4 = data.direction;
+if(!((data4 === "increase") || (data4 === "decrease"))){
+const err9 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema70.properties.direction.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate200.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const tag0 = data.type;
+if(typeof tag0 == "string"){
+if(tag0 === "ratio"){
+if(!(validate198(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "samples"){
+if(!(validate200(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
+errors = vErrors.length;
+}
+}
+else {
+const err0 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate197.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.start === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.variants === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "variants"},message:"must have required property '"+"variants"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.split === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "split"},message:"must have required property '"+"split"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.analysis === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "analysis"},message:"must have required property '"+"analysis"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.primary === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.minimumEffect === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "minimumEffect"},message:"must have required property '"+"minimumEffect"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.maxDuration === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "maxDuration"},message:"must have required property '"+"maxDuration"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func2.call(schema63.properties, key0))){
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.start !== undefined){
+let data0 = data.start;
+if(typeof data0 === "string"){
+if(!pattern8.test(data0)){
+const err8 = {instancePath:instancePath+"/start",schemaPath:"#/properties/start/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$"+"\""};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/start",schemaPath:"#/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.variants !== undefined){
+let data1 = data.variants;
+if(Array.isArray(data1)){
+if(data1.length < 2){
+const err10 = {instancePath:instancePath+"/variants",schemaPath:"#/properties/variants/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate184(data1[i0], {instancePath:instancePath+"/variants/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/variants",schemaPath:"#/properties/variants/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.control !== undefined){
+if(!(validate54(data.control, {instancePath:instancePath+"/control",parentData:data,parentDataProperty:"control",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data.split !== undefined){
+if(!(validate188(data.split, {instancePath:instancePath+"/split",parentData:data,parentDataProperty:"split",rootData}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+errors = vErrors.length;
+}
+}
+if(data.analysis !== undefined){
+if(!(validate54(data.analysis, {instancePath:instancePath+"/analysis",parentData:data,parentDataProperty:"analysis",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data.interval !== undefined){
+if(!(validate37(data.interval, {instancePath:instancePath+"/interval",parentData:data,parentDataProperty:"interval",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+}
+if(data.primary !== undefined){
+if(!(validate197(data.primary, {instancePath:instancePath+"/primary",parentData:data,parentDataProperty:"primary",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
+errors = vErrors.length;
+}
+}
+if(data.guardrails !== undefined){
+let data8 = data.guardrails;
+if(Array.isArray(data8)){
+const len1 = data8.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate54(data8[i1], {instancePath:instancePath+"/guardrails/" + i1,parentData:data8,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/guardrails",schemaPath:"#/properties/guardrails/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.minimumEffect !== undefined){
+if(!(validate145(data.minimumEffect, {instancePath:instancePath+"/minimumEffect",parentData:data,parentDataProperty:"minimumEffect",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+}
+if(data.maxDuration !== undefined){
+if(!(validate37(data.maxDuration, {instancePath:instancePath+"/maxDuration",parentData:data,parentDataProperty:"maxDuration",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+}
+if(data.alpha !== undefined){
+let data12 = data.alpha;
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 > 0.5 || isNaN(data12)){
+const err13 = {instancePath:instancePath+"/alpha",schemaPath:"#/properties/alpha/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data12 <= 0 || isNaN(data12)){
+const err14 = {instancePath:instancePath+"/alpha",schemaPath:"#/properties/alpha/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/alpha",schemaPath:"#/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+validate183.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://raw.githubusercontent.com/rollgate-dev/rollgate/main/schema/rollgate.schema.json" */;
@@ -7521,7 +8436,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(((((key0 === "version") || (key0 === "environments")) || (key0 === "analysis")) || (key0 === "flags")) || (key0 === "commands"))){
+if(!((((((key0 === "version") || (key0 === "environments")) || (key0 === "analysis")) || (key0 === "flags")) || (key0 === "commands")) || (key0 === "experiments"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -7634,14 +8549,53 @@ vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.err
 errors = vErrors.length;
 }
 }
+if(data.experiments !== undefined){
+let data7 = data.experiments;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key5 in data7){
+const _errs17 = errors;
+if(!(validate54(key5, {instancePath:instancePath+"/experiments",parentData:data7,parentDataProperty:"experiments",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
 }
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid5 = _errs17 === errors;
+if(!valid5){
+const err8 = {instancePath:instancePath+"/experiments",schemaPath:"#/properties/experiments/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
+}
+errors++;
+}
+}
+for(const key6 in data7){
+if(!(validate183(data7[key6], {instancePath:instancePath+"/experiments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data7,parentDataProperty:key6,rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/experiments",schemaPath:"#/properties/experiments/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
 }
 errors++;
 }

@@ -186,7 +186,9 @@ const NEEDED: Record<string, Record<string, string>> = {
   promote: ROLLOUT_PERMISSIONS,
   rollback: ROLLOUT_PERMISSIONS,
   'flag-cleanup': { contents: 'write', 'pull-requests': 'write' },
+  'analyze (experiment)': { contents: 'read', checks: 'write' },
 }
+const EXPERIMENT = 'analyze (experiment)'
 const TRAFFIC_MOVING = new Set(['deploy-canary', 'promote', 'rollback'])
 const OIDC_ACTIONS = /^(aws-actions\/configure-aws-credentials|google-github-actions\/auth|azure\/login)@/
 
@@ -222,7 +224,9 @@ function workflowOf(text: string): Workflow {
       const step = asRecord(s)
       const uses = typeof step.uses === 'string' ? step.uses : undefined
       const use = uses === undefined ? undefined : rollgateUse(uses)
-      return { uses, rollgate: use && 'name' in use ? use.name : undefined, env: asRecord(step.env) }
+      // analyze with `experiment:` judges an A/B experiment: it reads the policy (and, for a traffic split, the record) and writes one check run.
+      const name = use && 'name' in use ? (use.name === 'analyze' && asRecord(step.with).experiment !== undefined ? EXPERIMENT : use.name) : undefined
+      return { uses, rollgate: name, env: asRecord(step.env) }
     })
     return { id, permissions: job.permissions as Job['permissions'], environment: job.environment, env: asRecord(job.env), steps }
   })
@@ -303,6 +307,8 @@ describe.each(exampleWorkflows)('%s', (file) => {
 
   it('runs one rollout per environment at a time (comment commands excepted: the lease serialises them)', () => {
     const onComments = Object.keys(asRecord(workflow.on)).includes('issue_comment')
+    // Experiments only read: nothing to serialise.
+    if (rollgateJobs.every((j) => j.steps.every((s) => s.rollgate === undefined || s.rollgate === EXPERIMENT))) return
     if (onComments) {
       expect(workflow.concurrency).toBeUndefined()
       return

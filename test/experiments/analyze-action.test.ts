@@ -1,0 +1,145 @@
+/**
+ * The analyze action with `experiment:`, in-process against the fake GitHub: a metrics backend
+ * that serves the recorded experiment of test/fixtures/experiments (per variant and daily window),
+ * so the live action and `rollgate replay` must reach the same verdict on the same data.
+ */
+import { readFileSync } from 'node:fs'
+import { afterEach, describe, expect, it } from 'vitest'
+import { useFakeGitHub } from '../fakes/github/use-fake-github.js'
+import { FakeClock, MemoryTraffic, runMain, testDeps, workspace, type Workspace } from '../actions/support.js'
+import { replayExperiment } from '../../shared/analysis/experiment/judge.js'
+import { parseExperimentReplay } from '../../shared/analysis/experiment/replay-file.js'
+import type { MetricsProvider, MetricQuery } from '../../shared/metrics/types.js'
+import type { Observation } from '../../shared/analysis/observations.js'
+import { REPO_ROOT } from '../bundle/harness.js'
+
+const recorded = parseExperimentReplay(JSON.parse(readFileSync(`${REPO_ROOT}/test/fixtures/experiments/checkout-button.json`, 'utf8')))
+const DAY = 86_400_000
+const NOW = new Date('2026-06-01T12:00:00Z')
+/** 21 complete daily intervals before NOW (and an hour of the 22nd). */
+const START = new Date(NOW.getTime() - 21 * DAY - 3_600_000)
+
+function policy(overrides: { split?: string; maxDuration?: string; start?: string } = {}): string {
+  return `version: 1
+environments:
+  production:
+    traffic: { provider: command, setWeight: [set, "{{weight}}"], getWeight: [get] }
+    steps: [ { weight: 50 }, { weight: 100 } ]
+analysis:
+  shop:
+    provider: { type: prometheus, address: "http://127.0.0.1:9" }
+    checks:
+      - { name: errors, type: ratio, events: 'sum(errors{version="{{version}}"})', total: 'sum(requests{version="{{version}}"})', tolerance: 10%, critical: true }
+experiments:
+  checkout:
+    start: ${overrides.start ?? START.toISOString()}
+    variants: [{ name: control, weight: 50 }, { name: green, weight: 50 }]
+    split: ${overrides.split ?? '{ type: flag, flag: checkout-button }'}
+    analysis: shop
+    primary: { name: conversion, type: ratio, events: 'sum(orders{variant="{{variant}}"})', total: 'sum(sessions{variant="{{variant}}"})', direction: increase }
+    guardrails: [errors]
+    minimumEffect: 5%
+    maxDuration: ${overrides.maxDuration ?? '28d'}
+`
+}
+
+/** Serves the recording: interval i is the window starting START + i days; `{{variant}}`/`{{version}}` pick the arm. */
+class RecordedMetrics implements MetricsProvider {
+  readonly type = 'prometheus' as const
+  readonly queries: MetricQuery[] = []
+  constructor(private readonly versionOf: (version: string) => string = (v) => v) {}
+  validate(): void {}
+  async query(request: MetricQuery) {
+    this.queries.push(request)
+    const index = Math.round((request.window.start.getTime() - START.getTime()) / DAY)
+    const variant = request.check.name === 'conversion' ? (request.vars.variant as string) : this.versionOf(request.vars.version as string)
+    const observation = recorded.intervals[index]?.variants[variant]?.[request.check.name]
+    return observation ? { ok: true as const, observation: observation as Observation as never } : { ok: false as const, reason: 'no samples' }
+  }
+}
+
+const github = useFakeGitHub({ repository: 'octo-org/shop' })
+const spaces: Workspace[] = []
+afterEach(() => {
+  for (const w of spaces.splice(0)) w.cleanup()
+})
+
+function setup(text = policy(), metrics = new RecordedMetrics(), now = NOW) {
+  const ws = workspace(text)
+  spaces.push(ws)
+  const traffic = new MemoryTraffic()
+  const clock = new FakeClock(new Date(now))
+  const deps = (io: Parameters<typeof testDeps>[0]) => ({ ...testDeps(io, { github, traffic, clock }), metrics: () => metrics })
+  const sha = github.state.seedPull({ head: `exp-${spaces.length}` }).head.sha
+  return { ws, metrics, deps, sha, run: (inputs: Record<string, string>) => runMain('analyze', ws, deps, { sha, inputs }) }
+}
+
+describe('analyze with experiment:', () => {
+  it('judges every complete interval since start and reaches the verdict replay reaches on the same data', async () => {
+    const { run, metrics, sha } = setup()
+    const { io, result, failed } = await run({ environment: 'production', experiment: 'checkout' })
+    expect(failed).toBeUndefined()
+    const expected = replayExperiment(recorded.config, recorded.intervals)
+    expect(expected.decision).toBe('winner')
+    expect(result).toMatchObject({ action: 'analyze', reasonCode: 'experiment-winner', experiment: 'checkout', decision: 'winner', winner: 'green', decidedAt: expected.decidedAt, experimentVersion: 1, looks: 21, maxLooks: 28 })
+    const green = (result.variants as { name: string; estimate: number; lower: number; upper: number }[])[0]
+    const replayGreen = expected.looks.find((l) => l.interval === expected.decidedAt)?.variants[0]
+    expect(green).toMatchObject({ name: 'green', estimate: replayGreen?.estimate, lower: replayGreen?.lower, upper: replayGreen?.upper })
+    expect(io.outputs).toMatchObject({ decision: 'winner', winner: 'green', 'decided-at': String(expected.decidedAt) })
+    // 21 windows × 2 variants × (primary + 1 guardrail); each window is a whole day from start.
+    expect(metrics.queries).toHaveLength(21 * 2 * 2)
+    expect(new Set(metrics.queries.map((q) => q.window.start.toISOString())).size).toBe(21)
+    expect(metrics.queries.filter((q) => q.check.name === 'conversion').map((q) => q.vars.variant).sort()).toEqual([...Array(21).fill('control'), ...Array(21).fill('green')])
+    const check = github.state.checkRuns.find((r) => r.run.name === 'rollgate/experiment/checkout')
+    expect(check?.run).toMatchObject({ status: 'completed', conclusion: 'success', head_sha: sha })
+    expect(check?.run.output?.title).toBe('Experiment checkout: winner green')
+    expect(io.summary).toContain('## Experiment checkout: winner green')
+    expect(io.summary).toMatch(/\| green \| [\d.]+% \| \+[\d.]+% \| \+[\d.]+% … \+[\d.]+% \| ✅ better \| errors/)
+    expect(io.summary).toContain('xychart-beta')
+  })
+
+  it('before a decision: in progress, and the check run and the summary say how much more traffic a decision needs', async () => {
+    const { run } = setup(policy(), new RecordedMetrics(), new Date(START.getTime() + 3 * DAY + 60_000))
+    const { io, result } = await run({ environment: 'production', experiment: 'checkout' })
+    expect(result).toMatchObject({ reasonCode: 'experiment-in-progress', decision: 'continue', winner: null, looks: 3 })
+    expect(result.needed).toBeGreaterThan(0)
+    expect(io.summary).toMatch(/A decision needs about \*\*[\d,]+ more sessions\*\* over all variants \(about \d+ more intervals? of 24h at the current rate\)/)
+    const check = github.state.checkRuns.find((r) => r.run.name === 'rollgate/experiment/checkout' && r.run.status === 'in_progress')
+    expect(check?.run.output?.summary).toContain('A decision needs about')
+  })
+
+  it('at the maximum duration without a decision: inconclusive (a failure with fail-on: inconclusive), with the traffic still needed', async () => {
+    const { run } = setup(policy({ maxDuration: '3d' }))
+    const soft = await run({ environment: 'production', experiment: 'checkout' })
+    expect(soft.result).toMatchObject({ reasonCode: 'experiment-inconclusive', decision: 'inconclusive', looks: 3 })
+    expect(soft.failed).toBeUndefined()
+    expect(soft.result.needed).toBeGreaterThan(0)
+    const hard = await run({ environment: 'production', experiment: 'checkout', 'fail-on': 'fail,inconclusive' })
+    expect(hard.failed).toMatch(/Experiment checkout decided inconclusive/)
+    expect(hard.result.reasonCode).toBe('experiment-inconclusive')
+  })
+
+  it('a traffic split reads the rollout record: {{version}} is the stable version for control and the canary for the other', async () => {
+    const text = policy({ split: '{ type: traffic, environment: production }' })
+    const metrics = new RecordedMetrics((version) => (version === 'v1' ? 'control' : 'green'))
+    const { ws, deps, sha, run } = setup(text, metrics)
+    const deploy = await runMain('deploy-canary', ws, deps, { sha, inputs: { environment: 'production', version: 'v2', 'stable-version': 'v1' } })
+    expect(deploy.result.reasonCode).toBe('applied')
+    const { result } = await run({ environment: 'production', experiment: 'checkout' })
+    expect(result).toMatchObject({ reasonCode: 'experiment-winner', winner: 'green', versions: { control: 'v1', green: 'v2' } })
+    const errors = metrics.queries.filter((q) => q.check.name === 'errors')
+    expect(new Set(errors.map((q) => `${q.arm}:${q.vars.version}`))).toEqual(new Set(['baseline:v1', 'canary:v2']))
+  })
+
+  it.each([
+    ['an unknown experiment', { environment: 'production', experiment: 'checkuot' }, policy(), /experiment 'checkuot' is not defined in the policy file; defined: checkout/],
+    ['experiment with template', { environment: 'production', experiment: 'checkout', template: 'shop' }, policy(), /Inputs 'experiment' and 'template' cannot be combined/],
+    ['a malformed name', { environment: 'production', experiment: 'check out!' }, policy(), /Input 'experiment' is "check out!"/],
+    ['a traffic split in another environment', { environment: 'staging', experiment: 'checkout' }, policy({ split: '{ type: traffic, environment: production }' }).replace('environments:\n', 'environments:\n  staging:\n    traffic: { provider: command, setWeight: [s] }\n    steps: [ { weight: 100 } ]\n'), /experiment 'checkout' splits traffic in 'production'; pass environment: production/],
+  ])('refuses %s with invalid-input, naming the input', async (_what, inputs, text, message) => {
+    const { run } = setup(text)
+    const { result, failed } = await run(inputs)
+    expect(result.reasonCode).toBe('invalid-input')
+    expect(failed).toMatch(message)
+  })
+})

@@ -58,6 +58,12 @@ export const REASON_CODES = {
   'github-api-error': 'A GitHub API call failed after its retries; the message names the call.',
   'provider-error': 'An upstream service (metrics, traffic backend, webhook) failed; the message names the service and the call.',
   'internal-error': 'A bug in Rollgate; the log holds the stack. Please report it.',
+
+  // Rollback drills (the drill action): see docs/insight.md#drills.
+  'drill-passed': 'drill: the injected failure was rolled back end to end (traffic, record, deployment status, alert) within `maxTimeToRestore`.',
+  'drill-failed': 'drill: a part of the rollback path broke; the check run `rollgate/drill/<env>` names which.',
+  'drill-production-refused': 'drill: the environment is marked `production` and its `drills:` does not set `allowProduction: true`; nothing was deployed.',
+  'drill-not-configured': 'drill: the environment has no `drills:` section in the policy.',
 } as const satisfies Record<string, string>
 
 export type ReasonCode = keyof typeof REASON_CODES

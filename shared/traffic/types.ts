@@ -3,6 +3,7 @@
  * import it without a cycle; shared/traffic/provider.ts is the registry that lists the backends.
  */
 import type { Logger } from '../action/logger.js'
+import type { StepMirror } from '../config/mirror.js'
 import type { Exec } from './exec.js'
 
 /** The `provider:` of every backend; the registry's type checks that it lists exactly these. */
@@ -18,6 +19,8 @@ export interface WeightContext {
    * (a `command` without `getWeight`) restore to it when a change fails halfway.
    */
   recordedWeight?: number
+  /** The step's `mirror:` (dark launch); only providers with `mirrors: true` are handed one. Absent: no mirror. */
+  mirror?: StepMirror
 }
 
 /** A successful change, as the rollout record stores it. */
@@ -36,6 +39,8 @@ export interface WeightChange {
 
 export interface TrafficProvider {
   readonly name: TrafficProviderName
+  /** Whether setWeight honours `ctx.mirror` (gateway-api, istio): config/mirror.ts lists the same providers for validation. */
+  readonly mirrors?: boolean
   /**
    * Sends `canaryWeight` percent (an integer, 0-100) of traffic to the canary and the rest to the
    * stable version, then reads the weight back where the backend allows. When it fails halfway it

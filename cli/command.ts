@@ -9,7 +9,7 @@ export interface CliIO {
 }
 
 /** A subcommand: parses its own arguments, returns the exit code (0 ok, 1 failure, 2 usage or bad input). */
-export interface Command {
+export interface Subcommand {
   name: string
   summary: string
   usage: string

@@ -16,7 +16,7 @@ import { createHookRunner } from '../shared/rollout/hooks.js'
 import { createLocalReporter } from '../shared/rollout/reporter.js'
 import { FileStateStore } from '../shared/state/file-store.js'
 import { environmentSlug } from '../shared/state/store.js'
-import type { CliIO, Command } from './command.js'
+import type { CliIO, Subcommand } from './command.js'
 import { createDisplay, type DemoDisplay } from './demo/display.js'
 import { DemoError } from './demo/errors.js'
 import { startLoad } from './demo/load.js'
@@ -361,7 +361,7 @@ function completeSummary(summary: DemoSummary, rollouts: RolloutOutcome[], start
   return { ...summary, versions, durationMs: Date.now() - startedAt }
 }
 
-export const demoCommand: Command = {
+export const demoCommand: Subcommand = {
   name: 'demo',
   summary: 'Watch a whole progressive rollout locally: a broken version caught, a healthy one promoted',
   usage: USAGE,

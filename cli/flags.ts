@@ -11,7 +11,7 @@ import { didYouMean } from '../shared/config/problems.js'
 import { nodeReadText, parseKeep, planRemoval, readFlagState, scanFlags, sourceDeps, writeEdits } from '../shared/flags/cleanup.js'
 import { unifiedDiff } from '../shared/flags/unified-diff.js'
 import { describeStep, verifyRemoval } from '../shared/flags/verify.js'
-import type { CliIO, Command } from './command.js'
+import type { CliIO, Subcommand } from './command.js'
 
 const USAGE = `Usage: rollgate flags <scan|stale|remove> [options]
 
@@ -63,7 +63,7 @@ async function loadFlags(io: CliIO): Promise<Flags> {
   return policy.flags
 }
 
-export const flagsCommand: Command = {
+export const flagsCommand: Subcommand = {
   name: 'flags',
   summary: 'find, judge and remove feature flags (scan, stale, remove)',
   usage: USAGE,

@@ -1,11 +1,11 @@
-import type { CliIO, Command } from './command.js'
+import type { CliIO, Subcommand } from './command.js'
 import { ROLLGATE_VERSION } from '../shared/version.js'
 import { validateCommand } from './validate.js'
 import { replayCommand } from './replay.js'
 import { demoCommand } from './demo.js'
 import { flagsCommand } from './flags.js'
 
-const COMMANDS: readonly Command[] = [validateCommand, replayCommand, demoCommand, flagsCommand]
+const COMMANDS: readonly Subcommand[] = [validateCommand, replayCommand, demoCommand, flagsCommand]
 
 export function processIO(): CliIO {
   return {

@@ -9,7 +9,7 @@ import { formatE, formatInterval, formatRelative } from '../shared/analysis/evid
 import { replay } from '../shared/analysis/judge.js'
 import { ReplayFormatError, parseReplay } from '../shared/analysis/replay-file.js'
 import type { LookResult, MetricLook, ReplayResult } from '../shared/analysis/types.js'
-import type { CliIO, Command } from './command.js'
+import type { CliIO, Subcommand } from './command.js'
 
 const USAGE = 'rollgate replay FILE [--json]'
 
@@ -90,7 +90,7 @@ export function replayTable(result: ReplayResult): string {
   return `${out.join('\n')}\n`
 }
 
-export const replayCommand: Command = {
+export const replayCommand: Subcommand = {
   name: 'replay',
   summary: 'Run recorded metrics through the judge, looking after every interval',
   usage: USAGE,

@@ -3,7 +3,7 @@ import { ConfigError } from '../shared/errors.js'
 import { checkPolicy, DEFAULT_POLICY_PATH, nodeFiles, readPolicyText, type PolicyFiles } from '../shared/config/load.js'
 import type { Policy } from '../shared/config/policy.generated.js'
 import { formatProblem } from '../shared/config/problems.js'
-import type { CliIO, Command } from './command.js'
+import type { CliIO, Subcommand } from './command.js'
 
 const USAGE = `Usage: rollgate validate [FILE] [--json] [--strict-env]
 
@@ -57,7 +57,7 @@ export function summarise(policy: Policy): { environments: string[]; templates: 
 }
 
 /** `rollgate validate`: the same loader the actions use, so a file that passes here loads there. */
-export function createValidateCommand(files: PolicyFiles = nodeFiles): Command {
+export function createValidateCommand(files: PolicyFiles = nodeFiles): Subcommand {
   return {
     name: 'validate',
     summary: 'Check a policy file and list every problem with file:line:column',
@@ -109,4 +109,4 @@ export function createValidateCommand(files: PolicyFiles = nodeFiles): Command {
   }
 }
 
-export const validateCommand: Command = createValidateCommand()
+export const validateCommand: Subcommand = createValidateCommand()

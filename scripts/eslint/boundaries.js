@@ -9,7 +9,7 @@ export const ROOMS = {
   config: ['action'],
   http: ['action'],
   github: ['action'],
-  state: ['action', 'config', 'github'],
+  state: ['action', 'analysis', 'config', 'github'], // the record stores the judge's Decision
   traffic: ['action', 'config', 'http', 'process'],
   metrics: ['action', 'analysis', 'config', 'http'],
   report: ['action', 'analysis', 'config', 'github'],

@@ -103,7 +103,9 @@ export interface JudgeOptions {
 }
 
 export type MetricState = 'pass' | 'fail' | 'continue' | 'nodata'
-export type Decision = 'pass' | 'fail' | 'continue' | 'inconclusive'
+/** The judge's decision at a look; the record stores the same values (`continue`: a `mode: once` look that has not decided yet). */
+export const DECISIONS = ['pass', 'fail', 'inconclusive', 'continue'] as const
+export type Decision = (typeof DECISIONS)[number]
 export type Action = 'promote' | 'rollback' | 'hold' | 'continue'
 
 export interface ArmCounts {

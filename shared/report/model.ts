@@ -4,11 +4,12 @@
  * reasons, actors) and is escaped by the renderers, never trusted as Markdown.
  */
 
+import type { MetricState } from '../analysis/types.js'
+
 /** The analysis as a whole; `in-progress` while looks continue. */
 export type AnalysisDecision = 'pass' | 'fail' | 'inconclusive' | 'in-progress'
 
 /** One metric at one look, as the judge states it. */
-export type MetricState = 'pass' | 'fail' | 'continue' | 'nodata'
 
 /** `ratio`: events out of a total; `samples`: a distribution; `value`: one gauge on the canary. */
 export type MetricType = 'ratio' | 'samples' | 'value'

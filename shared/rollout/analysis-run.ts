@@ -4,22 +4,13 @@
  * metrics backend are injected, so tests run it against a fake clock and local servers.
  */
 import type { Logger } from '../action/logger.js'
+import type { Clock } from '../clock.js'
 import { createJudge } from '../analysis/judge.js'
 import type { IntervalData, Observation } from '../analysis/observations.js'
 import type { Action, LookResult, MetricLook } from '../analysis/types.js'
 import { formatE, formatInterval, formatRelative } from '../analysis/evidence.js'
 import type { Arm, MetricsProvider, TimeWindow } from '../metrics/provider.js'
 import type { AnalysisPlan } from './analysis-plan.js'
-
-export interface Clock {
-  now(): Date
-  sleep(ms: number): Promise<void>
-}
-
-export const systemClock: Clock = {
-  now: () => new Date(),
-  sleep: (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms))),
-}
 
 /** A query that returned no observation, and why (which provider, which query, what came back). */
 export interface DataProblem {

@@ -3,6 +3,7 @@
  * (every interval until a decision in `watch` mode; one new interval in `once` mode, the earlier
  * ones kept in the record), record the verdict and report it.
  */
+import type { Clock } from '../clock.js'
 import { ConfigError } from '../errors.js'
 import type { IntervalData, Observation } from '../analysis/observations.js'
 import type { Policy } from '../config/policy.generated.js'
@@ -12,7 +13,7 @@ import { describeState } from '../state/machine.js'
 import type { JsonValue, RolloutRecord } from '../state/record.js'
 import { environmentOf, planAnalysis, templateFor, type AnalysisPlan } from './analysis-plan.js'
 import { toAnalysisReport } from '../report/analysis.js'
-import { collectInterval, judgeRecorded, watchAnalysis, type AnalysisOutcome, type AnalysisRunDeps, type Clock, type DataProblem } from './analysis-run.js'
+import { collectInterval, judgeRecorded, watchAnalysis, type AnalysisOutcome, type AnalysisRunDeps, type DataProblem } from './analysis-run.js'
 import { recordVerdict, stableVersionOf, type LifecycleDeps } from './lifecycle.js'
 import { toRolloutReport } from './reporter.js'
 

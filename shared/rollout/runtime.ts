@@ -21,7 +21,7 @@ import { actionsExec, type Exec } from '../traffic/exec.js'
 import { createTrafficProvider, type TrafficDeps, type TrafficProvider } from '../traffic/provider.js'
 import { ROLLGATE_VERSION } from '../version.js'
 import { environmentOf } from './analysis-plan.js'
-import { systemClock, type Clock } from './analysis-run.js'
+import { systemClock, type Clock } from '../clock.js'
 import { createHookRunner, type HookRunner } from './hooks.js'
 import type { LifecycleDeps } from './lifecycle.js'
 import { createGitHubReporter, type RolloutReporter } from './reporter.js'
@@ -109,7 +109,6 @@ export function createActionRuntime(io: ActionIO, deps: ActionDeps, token: strin
     sleep: (ms) => clock.sleep(ms),
   })
   const hooks = createHookRunner({ logger, env: io.env, fetch: deps.fetch, ...(io.env['GITHUB_WORKSPACE'] ? { cwd: io.env['GITHUB_WORKSPACE'] } : {}) })
-  const trafficClock = { now: () => clock.now().getTime(), sleep: (ms: number) => clock.sleep(ms) }
   return {
     run,
     logger,
@@ -117,7 +116,7 @@ export function createActionRuntime(io: ActionIO, deps: ActionDeps, token: strin
     store,
     reporter,
     hooks,
-    traffic: (p, environment) => deps.traffic(environmentOf(p, environment).traffic, { exec: deps.exec, fetch: deps.fetch, logger, clock: trafficClock }),
+    traffic: (p, environment) => deps.traffic(environmentOf(p, environment).traffic, { exec: deps.exec, fetch: deps.fetch, logger, clock }),
     metrics: (config) => deps.metrics(config, { logger, env: io.env, fetch: deps.fetch, now: () => clock.now(), sleep: (ms) => clock.sleep(ms) }),
     command: () => ({
       runId: run.runId,

@@ -17,12 +17,12 @@
  */
 import { ConfigError } from '../errors.js'
 import type { ReasonCode } from '../reason-codes.js'
+import type { Decision } from '../analysis/types.js'
 import {
   formatRun,
   lastKnownGood,
   type CanaryRef,
   type CommandType,
-  type Decision,
   type HistoryEntry,
   type JsonValue,
   type PendingMove,
@@ -242,23 +242,23 @@ export function decide(record: RolloutRecord, command: Command, policy: RolloutP
   const build = new Builder(record, command, context, op, policy)
   switch (command.type) {
     case 'deploy-canary':
-      return deployCanary(build, command)
+      return decideDeployCanary(build, command)
     case 'analyze':
-      return analyze(build, command)
+      return decideAnalyze(build, command)
     case 'promote':
-      return promote(build, command.target)
+      return decidePromote(build, command.target)
     case 'finalize':
-      return finalize(build)
+      return decideFinalize(build)
     case 'rollback':
-      return rollback(build, command.reason)
+      return decideRollback(build, command.reason)
     case 'abort':
-      return abort(build, command.reason)
+      return decideAbort(build, command.reason)
     case 'pause':
-      return pause(build, command.reason)
+      return decidePause(build, command.reason)
     case 'resume':
-      return resume(build)
+      return decideResume(build)
     case 'repair':
-      return repair(build, command.observedWeight)
+      return decideRepair(build, command.observedWeight)
   }
 }
 
@@ -352,7 +352,7 @@ function canaryOf(b: Builder): CanaryRef {
   return canary
 }
 
-function deployCanary(b: Builder, command: Extract<Command, { type: 'deploy-canary' }>): Transition {
+function decideDeployCanary(b: Builder, command: Extract<Command, { type: 'deploy-canary' }>): Transition {
   const { current } = b
   const same = current.canary?.version === command.canary.version && current.canary.sha === command.canary.sha
   if (current.phase === 'canary' || current.phase === 'pending') {
@@ -401,7 +401,7 @@ function deployCanary(b: Builder, command: Extract<Command, { type: 'deploy-cana
   )
 }
 
-function analyze(b: Builder, command: Extract<Command, { type: 'analyze' }>): Transition {
+function decideAnalyze(b: Builder, command: Extract<Command, { type: 'analyze' }>): Transition {
   const { current, next } = b
   if (current.phase !== 'canary') b.refuse()
   if (command.step !== undefined && command.step !== current.step) {
@@ -468,7 +468,7 @@ function requiresAnalysis(step: StepPolicy): boolean {
   return step.analysis !== undefined && step.skippable === false
 }
 
-function promote(b: Builder, target: PromoteTarget): Transition {
+function decidePromote(b: Builder, target: PromoteTarget): Transition {
   const { current, policy } = b
   if (current.phase === 'promoted') return b.noop(`${current.canary?.version ?? 'the canary'} is already promoted to 100%`)
   if (current.phase !== 'canary') b.refuse()
@@ -501,7 +501,7 @@ function promote(b: Builder, target: PromoteTarget): Transition {
 
   if (to === current.step) {
     // `next` or `full` from the last step: what remains is to finalize.
-    return finalize(b)
+    return decideFinalize(b)
   }
   const block = promotionBlock(b, current.step, to)
   if (block) b.refuse(block.why, block.code)
@@ -520,7 +520,7 @@ function promote(b: Builder, target: PromoteTarget): Transition {
   return b.applied(`promoted to ${toStep.weight}% (${b.stepLabel(to)})`, move, { note: `${current.weight}% → ${toStep.weight}%` })
 }
 
-function finalize(b: Builder): Transition {
+function decideFinalize(b: Builder): Transition {
   const { current, policy } = b
   if (current.phase === 'promoted') return b.noop(`${current.canary?.version ?? 'the canary'} is already promoted to 100%`)
   if (current.phase !== 'canary') b.refuse()
@@ -549,7 +549,7 @@ function complete(b: Builder, step: number, message?: string): Transition {
   })
 }
 
-function rollback(b: Builder, reason: string): Transition {
+function decideRollback(b: Builder, reason: string): Transition {
   const { current, next } = b
   switch (current.phase) {
     case 'idle':
@@ -589,7 +589,7 @@ function rollback(b: Builder, reason: string): Transition {
   }
 }
 
-function abort(b: Builder, reason: string): Transition {
+function decideAbort(b: Builder, reason: string): Transition {
   const { current, next } = b
   if (current.phase === 'aborted') return b.noop(`already aborted: ${describeState(current)}`)
   if (current.phase !== 'canary' && current.phase !== 'pending') b.refuse()
@@ -603,7 +603,7 @@ function abort(b: Builder, reason: string): Transition {
   return b.applied(`aborted the rollout of ${canary.version}: all traffic on ${current.stable?.version ?? 'the stable version'}`, move, { note: reason })
 }
 
-function pause(b: Builder, reason: string | undefined): Transition {
+function decidePause(b: Builder, reason: string | undefined): Transition {
   const { current, next } = b
   if (current.phase !== 'canary') b.refuse()
   if (current.paused) return b.noop(`already paused at ${current.weight}% since ${current.paused.at}`)
@@ -612,7 +612,7 @@ function pause(b: Builder, reason: string | undefined): Transition {
   return b.applied(`paused at ${current.weight}% (${b.stepLabel(current.step)})`, undefined, reason === undefined ? {} : { note: reason })
 }
 
-function resume(b: Builder): Transition {
+function decideResume(b: Builder): Transition {
   const { current, next } = b
   if (current.phase !== 'canary') b.refuse()
   if (!current.paused) return b.noop(`not paused: ${describeState(current, b.policy)}`)
@@ -630,7 +630,7 @@ export function interruptedMoveProblem(move: PendingMove): string {
   )
 }
 
-function repair(b: Builder, observed: number): Transition {
+function decideRepair(b: Builder, observed: number): Transition {
   const { current, next } = b
   const move = current.pendingMove
   if (!move) return b.noop(`nothing to repair: ${current.environment} is ${describeState(current, b.policy)}`)

@@ -6,6 +6,7 @@
  * goes through `serializeRecord`, which parses its own output first: a record the next command
  * cannot read is never written.
  */
+import type { Decision } from '../analysis/types.js'
 import { ConfigError } from '../errors.js'
 import { recordSchemaProblem } from './record-schema.js'
 
@@ -46,9 +47,6 @@ export const COMMAND_TYPES = [
 ] as const
 export type CommandType = (typeof COMMAND_TYPES)[number]
 
-export const DECISIONS = ['pass', 'fail', 'inconclusive', 'continue'] as const
-/** `continue`: a `mode: once` look that has not decided yet (the evidence carries on). */
-export type Decision = (typeof DECISIONS)[number]
 export type FinalDecision = Exclude<Decision, 'continue'>
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }

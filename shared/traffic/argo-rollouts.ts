@@ -33,13 +33,13 @@ export function createArgoRolloutsProvider(options: ArgoRolloutsOptions, deps: T
 
   /** Waits for the controller to observe the new steps and report the weight (or the deadline). */
   const settle = async (weight: number): Promise<number | undefined> => {
-    const deadline = deps.clock.now() + timeout
+    const deadline = deps.clock.now().getTime() + timeout
     for (;;) {
       const rollout = await get()
       const observed = isRecord(rollout.status) && String(rollout.status.observedGeneration) === String(rollout.metadata?.generation)
       const reported = rolloutWeight(rollout)
       if (observed && reported === weight) return reported
-      if (deps.clock.now() >= deadline) {
+      if (deps.clock.now().getTime() >= deadline) {
         if (observed) return reported
         throw new ProviderError('argo-rollouts', `wait for the controller on ${object}`, `the controller has not observed generation ${String(rollout.metadata?.generation)} after ${timeout / 1000}s (traffic.timeout); is the Argo Rollouts controller running?`)
       }

@@ -11,8 +11,7 @@ import { createUnleashProvider, type UnleashOptions } from './unleash.js'
 import type { TrafficDeps, TrafficProvider, TrafficProviderName } from './types.js'
 
 // Callers that need the interface with the factory (the lifecycle, the demo) keep importing it from here.
-export type { Clock, TrafficDeps, TrafficProvider, TrafficProviderName, WeightChange, WeightContext } from './types.js'
-export { systemClock } from './types.js'
+export type { TrafficDeps, TrafficProvider, TrafficProviderName, WeightChange, WeightContext } from './types.js'
 
 /** The `traffic` block of an environment in the policy file: a provider and its options, side by side. */
 export type TrafficConfig =

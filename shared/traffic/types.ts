@@ -3,6 +3,7 @@
  * import it without a cycle; shared/traffic/provider.ts is the registry that lists the backends.
  */
 import type { Logger } from '../action/logger.js'
+import type { Clock } from '../clock.js'
 import type { StepMirror } from '../config/mirror.js'
 import type { Exec } from './exec.js'
 
@@ -59,16 +60,6 @@ export interface TrafficProvider {
   promote?(): Promise<void>
   /** ... and abort it, returning all traffic to stable. */
   abort?(): Promise<void>
-}
-
-export interface Clock {
-  now(): number
-  sleep(ms: number): Promise<void>
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 }
 
 export interface TrafficDeps {

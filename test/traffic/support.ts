@@ -2,7 +2,8 @@ import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { streamLogger } from '../../shared/action/logger.js'
 import { actionsExec, type ExecOptions } from '../../shared/traffic/exec.js'
-import type { Clock, TrafficDeps } from '../../shared/traffic/provider.js'
+import type { Clock } from '../../shared/clock.js'
+import type { TrafficDeps } from '../../shared/traffic/provider.js'
 
 /** A clock whose sleep returns at once and moves time forward. */
 export function fakeClock(start = 1_700_000_000_000): Clock & { slept: number[] } {
@@ -10,7 +11,7 @@ export function fakeClock(start = 1_700_000_000_000): Clock & { slept: number[] 
   const slept: number[] = []
   return {
     slept,
-    now: () => now,
+    now: () => new Date(now),
     sleep: async (ms) => {
       slept.push(ms)
       now += ms

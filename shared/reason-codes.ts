@@ -75,7 +75,7 @@ export function isReasonCode(value: unknown): value is ReasonCode {
 }
 
 /** The actions that write a `result` output. */
-export const RESULT_ACTIONS = ['deploy-canary', 'analyze', 'promote', 'rollback', 'flag-cleanup', 'router'] as const
+export const RESULT_ACTIONS = ['deploy-canary', 'analyze', 'promote', 'rollback', 'flag-cleanup', 'router', 'drill'] as const
 export type ResultAction = (typeof RESULT_ACTIONS)[number]
 
 /** Version of the `result` output's shape; bumped only on an incompatible change. */

@@ -14,6 +14,7 @@ export const ROOMS = {
   metrics: ['action', 'analysis', 'config', 'http'],
   report: ['action', 'analysis', 'config', 'github'],
   rollout: ['action', 'analysis', 'config', 'github', 'http', 'metrics', 'process', 'report', 'state', 'traffic'],
+  drill: ['action', 'config', 'report', 'rollout', 'state', 'traffic'], // #16: drills run the lifecycle
 }
 
 const OUTSIDE = { group: ['**/actions/**', '**/root/**', '**/router/**', '**/cli/**'], message: 'shared/ must not import from actions/, router/ or cli/.' }

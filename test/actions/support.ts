@@ -24,6 +24,7 @@ import { main as analyze } from '../../actions/analyze/main.js'
 import { main as promote } from '../../actions/promote/main.js'
 import { main as rollback } from '../../actions/rollback/main.js'
 import { main as flagCleanup } from '../../actions/flag-cleanup/main.js'
+import { main as drill } from '../../actions/drill/main.js'
 
 export const MAINS: Record<Exclude<ResultAction, 'router'>, (io: ActionIO, deps?: ActionDeps) => Promise<void>> = {
   'deploy-canary': deployCanary,
@@ -31,6 +32,7 @@ export const MAINS: Record<Exclude<ResultAction, 'router'>, (io: ActionIO, deps?
   promote,
   rollback,
   'flag-cleanup': flagCleanup,
+  drill,
 }
 
 /** A traffic backend in memory; `failNext` makes the next change fail with the weights kept. */

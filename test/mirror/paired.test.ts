@@ -7,18 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { BettingEProcess, createPairedJudge } from '../../shared/analysis/paired.js'
 import type { IntervalData } from '../../shared/analysis/observations.js'
 import type { JudgeConfig } from '../../shared/analysis/types.js'
-
-/** mulberry32: a small seeded PRNG, so every figure here is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { normal, rng } from '../analysis/sim.js'
 
 /** Binomial(n, p) by geometric waiting times: O(n·p) draws. */
 function binomial(random: () => number, n: number, p: number): number {
@@ -32,10 +21,6 @@ function binomial(random: () => number, n: number, p: number): number {
     if (position > n) return count
     count++
   }
-}
-
-function normal(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
 }
 
 interface Scenario {

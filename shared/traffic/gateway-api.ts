@@ -62,7 +62,7 @@ export function createGatewayApiProvider(options: GatewayApiOptions, deps: Traff
               'gateway-api',
               'read-back',
               `${object} does not hold the RequestMirror rules Rollgate wrote` +
-                (ctx?.mirror ? ' (an HTTPRoute CRD older than Gateway API v1.2 prunes requestMirror.percent and .fraction, which would mirror every request)' : ''),
+                (ctx?.mirror ? ' (an HTTPRoute CRD without requestMirror.percent and .fraction, GEP-3171: before Gateway API v1.3 on the standard channel or v1.2 on the experimental one, prunes them, which would mirror every request)' : ''),
             )
           }
           return pairsPercent(now, DEFAULT_WEIGHT)

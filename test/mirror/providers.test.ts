@@ -163,7 +163,7 @@ describe.skipIf(!hasKubectl)('mirror steps write the engines\' own mirroring, th
       expect((fake.get('httproutes', 'shop', 'web').spec as { rules: unknown[] }).rules).toHaveLength(2)
     })
 
-    it('restores the route when the API server drops the percentage (an HTTPRoute CRD older than v1.2 prunes it)', async () => {
+    it('restores the route when the API server drops the percentage (an HTTPRoute CRD from before GEP-3171 prunes it)', async () => {
       fake.put(httpRoute())
       fake.onPatch(({ plural, object }) => {
         if (plural !== 'httproutes') return
@@ -173,7 +173,7 @@ describe.skipIf(!hasKubectl)('mirror steps write the engines\' own mirroring, th
       })
       const error = await gateway().setWeight(0, ctx(reads)).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(TrafficChangeError)
-      expect((error as Error).message).toMatch(/older than Gateway API v1\.2 prunes requestMirror\.percent/)
+      expect((error as Error).message).toMatch(/without requestMirror\.percent and \.fraction, GEP-3171: before Gateway API v1\.3 on the standard channel/)
       expect(fake.patches()[1]?.body).toEqual([
         { op: 'test', path: '/spec/rules/1', value: gatewayMirrorRule({ percent: 10 }) },
         { op: 'remove', path: '/spec/rules/1' },

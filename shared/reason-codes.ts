@@ -67,6 +67,11 @@ export const REASON_CODES = {
   'experiment-inconclusive': 'analyze (`experiment`): the maximum duration passed without a decision; the report says how much more traffic one would need.',
   'experiment-in-progress': 'analyze (`experiment`): not decided yet; the report says how much more traffic a decision needs. Run it again after the next interval.',
   'experiment-sample-ratio-mismatch': 'analyze (`experiment`): the traffic per variant does not match the configured split, so no verdict is trusted; fix the assignment.',
+  // Rollback drills (the drill action): see docs/insight.md#drills.
+  'drill-passed': 'drill: the injected failure was rolled back end to end (traffic, record, deployment status, alert) within `maxTimeToRestore`.',
+  'drill-failed': 'drill: a part of the rollback path broke; the check run `rollgate/drill/<env>` names which.',
+  'drill-production-refused': 'drill: the environment is marked `production` and its `drills:` does not set `allowProduction: true`; nothing was deployed.',
+  'drill-not-configured': 'drill: the environment has no `drills:` section in the policy.',
 } as const satisfies Record<string, string>
 
 export type ReasonCode = keyof typeof REASON_CODES
@@ -78,7 +83,7 @@ export function isReasonCode(value: unknown): value is ReasonCode {
 }
 
 /** The actions that write a `result` output. */
-export const RESULT_ACTIONS = ['deploy-canary', 'analyze', 'promote', 'rollback', 'flag-cleanup', 'router', 'report'] as const
+export const RESULT_ACTIONS = ['deploy-canary', 'analyze', 'promote', 'rollback', 'flag-cleanup', 'router', 'report', 'drill'] as const
 export type ResultAction = (typeof RESULT_ACTIONS)[number]
 
 /** Version of the `result` output's shape; bumped only on an incompatible change. */

@@ -15,6 +15,7 @@ export const ROOMS = {
   report: ['action', 'analysis', 'config', 'github'],
   rollout: ['action', 'analysis', 'config', 'github', 'http', 'metrics', 'process', 'report', 'state', 'traffic'],
   insight: ['action', 'config', 'github', 'report', 'state'],
+  drill: ['action', 'config', 'report', 'rollout', 'state', 'traffic'], // #16: drills run the lifecycle
 }
 
 const OUTSIDE = { group: ['**/actions/**', '**/root/**', '**/router/**', '**/cli/**'], message: 'shared/ must not import from actions/, router/ or cli/.' }

@@ -159,6 +159,8 @@ export interface RawEnvironment {
    * @default "hold"
    */
   onInconclusive?: 'hold' | 'promote' | 'rollback'
+  /** A scheduled rollback drill for this environment (the `drill` action): ship a canary, inject a failure, prove the way back works. */
+  drills?: RawDrill
 }
 
 /** One step of the rollout: set the canary weight, then wait, analyse or both. */
@@ -188,6 +190,13 @@ export interface RawStep {
    * @default []
    */
   after?: RawHook[]
+  /** Dark launch: copy this percentage of requests (GET and HEAD by default) to the canary while users get only the stable version's responses; the step's weight must be 0. `gateway-api` and `istio` only. Write `mirror: 10` or `mirror: { percent: 10, methods: [GET, HEAD] }`. */
+  mirror?: number | {
+    /** Percentage of requests copied to the canary (more than 0, at most 100; Gateway API writes a non-integer as a fraction). */
+    percent: number
+    /** HTTP methods mirrored (default GET and HEAD). A mirrored write runs twice against the back ends both versions share (databases, queues, payment APIs): add a method only when the canary cannot write to them. */
+    methods?: ('GET' | 'HEAD' | 'OPTIONS' | 'TRACE' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'CONNECT')[]
+  }
 }
 
 /** A command or webhook run around a step. */
@@ -916,6 +925,36 @@ export interface RawStale {
    * @default 30
    */
   afterDays?: number
+}
+
+/** A rollback drill: the `drill` action ships a canary, injects a failure, rolls back and checks that traffic, record, deployment status and alert all say so, measuring the time to restore. */
+export interface RawDrill {
+  /** Cron expression the drill workflow runs on (documentation: GitHub reads the schedule from the workflow's `on.schedule`, which the `drill` action compares with it). */
+  schedule?: string
+  /**
+   * `verdict`: a failing analysis verdict is recorded for the canary, then it is rolled back. `provider-fault`: the same, and the traffic provider also fails the rollback's first move (the backend is down just when you need it); the drill checks the weights were restored and recorded, then rolls back again.
+   * @default "verdict"
+   */
+  inject?: 'verdict' | 'provider-fault'
+  /** Version shipped as the drill's canary (the `version` input wins); the stable version when unset, so a drill ships no new code. */
+  version?: string
+  /** Where the rollback's alert goes; the drill checks it arrived. */
+  alert?: {
+    /** Issue (or pull request) number that gets the environment's sticky rollout comment. */
+    issue?: number
+    /** URL POSTed the drill's result as JSON; a 2xx answer counts as delivered. */
+    webhook?: string
+  }
+  /**
+   * The drill fails when restoring the stable version (failure injected → traffic read back at 0%) takes longer.
+   * @default "5m"
+   */
+  maxTimeToRestore?: string
+  /**
+   * Allow drills on an environment marked `production: true`. Without it the drill refuses (reason code `drill-production-refused`).
+   * @default false
+   */
+  allowProduction?: boolean
 }
 
 /** A flag source. */

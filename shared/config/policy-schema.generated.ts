@@ -415,6 +415,10 @@ export const policySchema: JsonSchema = {
           "$ref": "#/definitions/onInconclusive",
           "description": "What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).",
           "default": "hold"
+        },
+        "drills": {
+          "$ref": "#/definitions/drill",
+          "description": "A scheduled rollback drill for this environment (the `drill` action): ship a canary, inject a failure, prove the way back works."
         }
       },
       "additionalProperties": false,
@@ -477,6 +481,45 @@ export const policySchema: JsonSchema = {
             "$ref": "#/definitions/hook"
           },
           "default": []
+        },
+        "mirror": {
+          "description": "Dark launch: copy this percentage of requests (GET and HEAD by default) to the canary while users get only the stable version's responses; the step's weight must be 0. `gateway-api` and `istio` only. Write `mirror: 10` or `mirror: { percent: 10, methods: [GET, HEAD] }`.",
+          "type": [
+            "number",
+            "object"
+          ],
+          "exclusiveMinimum": 0,
+          "maximum": 100,
+          "properties": {
+            "percent": {
+              "type": "number",
+              "exclusiveMinimum": 0,
+              "maximum": 100,
+              "description": "Percentage of requests copied to the canary (more than 0, at most 100; Gateway API writes a non-integer as a fraction)."
+            },
+            "methods": {
+              "type": "array",
+              "description": "HTTP methods mirrored (default GET and HEAD). A mirrored write runs twice against the back ends both versions share (databases, queues, payment APIs): add a method only when the canary cannot write to them.",
+              "items": {
+                "enum": [
+                  "GET",
+                  "HEAD",
+                  "OPTIONS",
+                  "TRACE",
+                  "POST",
+                  "PUT",
+                  "PATCH",
+                  "DELETE",
+                  "CONNECT"
+                ]
+              },
+              "minItems": 1
+            }
+          },
+          "required": [
+            "percent"
+          ],
+          "additionalProperties": false
         }
       },
       "additionalProperties": false,
@@ -1958,6 +2001,57 @@ export const policySchema: JsonSchema = {
           "minimum": 1,
           "description": "Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.",
           "default": 30
+        }
+      },
+      "additionalProperties": false
+    },
+    "drill": {
+      "type": "object",
+      "description": "A rollback drill: the `drill` action ships a canary, injects a failure, rolls back and checks that traffic, record, deployment status and alert all say so, measuring the time to restore.",
+      "properties": {
+        "schedule": {
+          "type": "string",
+          "minLength": 1,
+          "description": "Cron expression the drill workflow runs on (documentation: GitHub reads the schedule from the workflow's `on.schedule`, which the `drill` action compares with it)."
+        },
+        "inject": {
+          "enum": [
+            "verdict",
+            "provider-fault"
+          ],
+          "description": "`verdict`: a failing analysis verdict is recorded for the canary, then it is rolled back. `provider-fault`: the same, and the traffic provider also fails the rollback's first move (the backend is down just when you need it); the drill checks the weights were restored and recorded, then rolls back again.",
+          "default": "verdict"
+        },
+        "version": {
+          "type": "string",
+          "minLength": 1,
+          "description": "Version shipped as the drill's canary (the `version` input wins); the stable version when unset, so a drill ships no new code."
+        },
+        "alert": {
+          "type": "object",
+          "description": "Where the rollback's alert goes; the drill checks it arrived.",
+          "properties": {
+            "issue": {
+              "type": "integer",
+              "minimum": 1,
+              "description": "Issue (or pull request) number that gets the environment's sticky rollout comment."
+            },
+            "webhook": {
+              "$ref": "#/definitions/url",
+              "description": "URL POSTed the drill's result as JSON; a 2xx answer counts as delivered."
+            }
+          },
+          "additionalProperties": false
+        },
+        "maxTimeToRestore": {
+          "$ref": "#/definitions/duration",
+          "description": "The drill fails when restoring the stable version (failure injected → traffic read back at 0%) takes longer.",
+          "default": "5m"
+        },
+        "allowProduction": {
+          "type": "boolean",
+          "description": "Allow drills on an environment marked `production: true`. Without it the drill refuses (reason code `drill-production-refused`).",
+          "default": false
         }
       },
       "additionalProperties": false

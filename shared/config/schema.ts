@@ -84,6 +84,54 @@ const onInconclusive = (fallback?: string): JsonSchema =>
     fallback ? { default: fallback } : {},
   )
 
+// Drills and mirroring (#16): one local block, spread into `definitions` and the environment/step.
+const MIRROR_PERCENT: JsonSchema = {
+  type: 'number',
+  exclusiveMinimum: 0,
+  maximum: 100,
+  description: 'Percentage of requests copied to the canary (more than 0, at most 100; Gateway API writes a non-integer as a fraction).',
+}
+const HTTP_METHODS = ['GET', 'HEAD', 'OPTIONS', 'TRACE', 'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT']
+const MIRROR_STEP: JsonSchema = {
+  description:
+    'Dark launch: copy this percentage of requests (GET and HEAD by default) to the canary while users get only the stable version\'s responses; the step\'s weight must be 0. `gateway-api` and `istio` only. Write `mirror: 10` or `mirror: { percent: 10, methods: [GET, HEAD] }`.',
+  // Not a oneOf: the loader reports a oneOf as one problem, and a bad method should be named.
+  type: ['number', 'object'],
+  exclusiveMinimum: 0,
+  maximum: 100,
+  properties: {
+    percent: MIRROR_PERCENT,
+    methods: list(
+      'HTTP methods mirrored (default GET and HEAD). A mirrored write runs twice against the back ends both versions share (databases, queues, payment APIs): add a method only when the canary cannot write to them.',
+      { enum: HTTP_METHODS },
+      { minItems: 1 },
+    ),
+  },
+  required: ['percent'],
+  additionalProperties: false,
+}
+const DRILL_AND_MIRROR_DEFINITIONS: Record<string, JsonSchema> = {
+  drill: object(
+    'A rollback drill: the `drill` action ships a canary, injects a failure, rolls back and checks that traffic, record, deployment status and alert all say so, measuring the time to restore.',
+    {
+      schedule: str('Cron expression the drill workflow runs on (documentation: GitHub reads the schedule from the workflow\'s `on.schedule`, which the `drill` action compares with it).'),
+      inject: {
+        enum: ['verdict', 'provider-fault'],
+        description:
+          '`verdict`: a failing analysis verdict is recorded for the canary, then it is rolled back. `provider-fault`: the same, and the traffic provider also fails the rollback\'s first move (the backend is down just when you need it); the drill checks the weights were restored and recorded, then rolls back again.',
+        default: 'verdict',
+      },
+      version: str('Version shipped as the drill\'s canary (the `version` input wins); the stable version when unset, so a drill ships no new code.'),
+      alert: object('Where the rollback\'s alert goes; the drill checks it arrived.', {
+        issue: { type: 'integer', minimum: 1, description: 'Issue (or pull request) number that gets the environment\'s sticky rollout comment.' },
+        webhook: ref('url', 'URL POSTed the drill\'s result as JSON; a 2xx answer counts as delivered.'),
+      }),
+      maxTimeToRestore: ref('duration', 'The drill fails when restoring the stable version (failure injected → traffic read back at 0%) takes longer.', { default: '5m' }),
+      allowProduction: bool('Allow drills on an environment marked `production: true`. Without it the drill refuses (reason code `drill-production-refused`).', false),
+    },
+  ),
+}
+
 /** A backend's definition, then the definitions only it uses, in that order. */
 function fragments(parts: readonly SchemaPart[]): Record<string, JsonSchema> {
   return Object.fromEntries(parts.flatMap((p) => [[p.definition, p.schema] as const, ...Object.entries(p.definitions ?? {})]))
@@ -209,6 +257,7 @@ export function composePolicySchema(parts: PolicyParts): JsonSchema {
           protect: ref('protect', 'Minimum repository role needed to run each `/rollgate` command against this environment.', { default: {} }),
           allowForks: bool('Accept `/rollgate` commands on pull requests from forks for this environment.', false),
           onInconclusive: onInconclusive('hold'),
+          drills: ref('drill', 'A scheduled rollback drill for this environment (the `drill` action): ship a canary, inject a failure, prove the way back works.'),
         },
         ['traffic', 'steps'],
       ),
@@ -231,6 +280,7 @@ export function composePolicySchema(parts: PolicyParts): JsonSchema {
           skippable: bool('Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.', false),
           before: list('Hooks run before the weight is set; a failing hook stops the rollout.', { $ref: '#/definitions/hook' }, { default: [] }),
           after: list('Hooks run after the step has passed, before the next step.', { $ref: '#/definitions/hook' }, { default: [] }),
+          mirror: MIRROR_STEP,
         },
         ['weight'],
       ),
@@ -440,6 +490,7 @@ export function composePolicySchema(parts: PolicyParts): JsonSchema {
           default: 30,
         },
       }),
+      ...DRILL_AND_MIRROR_DEFINITIONS,
       flagSource: union('type', 'A flag source.', parts.flagSources.map((p) => p.definition)),
       // Each flag source's own schema fragment, from its descriptor in shared/flags/sources/.
       ...fragments(parts.flagSources),

@@ -7,6 +7,7 @@ import { formatDuration, parseDuration } from './units.js'
 import type { PathSegment, PolicyProblem } from './problems.js'
 import { didYouMean, formatPath, oneOf } from './problems.js'
 import { isRecord } from './schema-walk.js'
+import { MIRROR_PROVIDERS } from './mirror.js'
 import type { YamlSource } from './yaml-source.js'
 
 /** A default from the schema: these checks run on the data as written, before defaults are applied. */
@@ -97,6 +98,25 @@ function checkTraffic(report: Report, envPath: PathSegment[], env: Record<string
   const traffic = env.traffic
   if (!isRecord(traffic) || typeof traffic.provider !== 'string' || !Object.hasOwn(grammar.rules.traffic, traffic.provider)) return
   checkBackend(report, [...envPath, 'traffic'], traffic, grammar.rules.traffic[traffic.provider])
+}
+
+/** `mirror:` steps (#16): only where the provider's engine copies requests, and users see stable alone. */
+function checkMirrorSteps(report: Report, envPath: PathSegment[], env: Record<string, unknown>): void {
+  const provider = isRecord(env.traffic) ? env.traffic.provider : undefined
+  for (const [index, step] of items(env.steps)) {
+    if (step.mirror === undefined) continue
+    const path = [...envPath, 'steps', index, 'mirror']
+    if (typeof provider === 'string' && !(MIRROR_PROVIDERS as readonly string[]).includes(provider)) {
+      report(path, `the ${provider} traffic provider cannot mirror requests (step ${index + 1})`, {
+        key: true,
+        found: `provider: ${provider}`,
+        expected: `a provider whose engine mirrors (${MIRROR_PROVIDERS.join(', ')}), or no mirror: on this step`,
+      })
+    }
+    if (step.weight !== undefined && step.weight !== 0) {
+      report([...envPath, 'steps', index, 'weight'], 'a mirror step serves every user from the stable version', { found: String(step.weight), expected: '0' })
+    }
+  }
 }
 
 function checkPlaceholders(report: Report, path: PathSegment[], text: string, known: Set<string>): void {
@@ -241,6 +261,7 @@ export function semanticProblems(source: YamlSource, data: unknown, grammar: Pol
   for (const [name, env] of records(data.environments)) {
     checkSteps(report, ['environments', name], env, templates)
     checkTraffic(report, ['environments', name], env, grammar)
+    checkMirrorSteps(report, ['environments', name], env)
   }
   for (const [name, template] of records(templates)) checkTemplate(report, ['analysis', name], template, grammar)
   problems.push(...experimentProblems(source, data))

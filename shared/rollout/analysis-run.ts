@@ -5,7 +5,8 @@
  */
 import type { Logger } from '../action/logger.js'
 import type { Clock } from '../clock.js'
-import { createJudge } from '../analysis/judge.js'
+import { createJudge, type Judge } from '../analysis/judge.js'
+import { createPairedJudge } from '../analysis/paired.js'
 import type { IntervalData, Observation } from '../analysis/observations.js'
 import type { Action, LookResult, MetricLook } from '../analysis/types.js'
 import { formatE, formatInterval, formatRelative } from '../analysis/evidence.js'
@@ -91,10 +92,18 @@ export function lookLine(metric: MetricLook): string {
   return `${metric.name}: ${estimate}${interval}  e=${formatE(metric.eValue)} (fails at ${formatE(metric.threshold)})  ${metric.state}`
 }
 
+/** A plan for a mirror step (`paired`): the shadow answers copies of stable's requests, judged in pairs. */
+export type RunPlan = AnalysisPlan & { paired?: boolean }
+
+/** The paired judge for mirror steps (shared/analysis/paired.ts), the split-traffic judge otherwise. */
+function judgeFor(plan: RunPlan): Pick<Judge, 'look'> {
+  return plan.paired ? createPairedJudge(plan.judge) : createJudge(plan.judge)
+}
+
 /** Watches the canary: a look after every interval until a decision or the maximum duration. */
-export async function watchAnalysis(plan: AnalysisPlan, arms: Arms, deps: AnalysisRunDeps): Promise<AnalysisOutcome> {
+export async function watchAnalysis(plan: RunPlan, arms: Arms, deps: AnalysisRunDeps): Promise<AnalysisOutcome> {
   validatePlan(plan, arms, deps.metrics)
-  const judge = createJudge(plan.judge)
+  const judge = judgeFor(plan)
   const start = deps.clock.now()
   await deps.metrics.begin?.(start)
   const looks: LookResult[] = []
@@ -126,8 +135,8 @@ export async function watchAnalysis(plan: AnalysisPlan, arms: Arms, deps: Analys
 }
 
 /** Judges recorded intervals (a `mode: once` analysis keeps them in the rollout record between runs). */
-export function judgeRecorded(plan: AnalysisPlan, intervals: IntervalData[], windows: TimeWindow[], problems: DataProblem[], startedAt: Date, now: Date): AnalysisOutcome {
-  const judge = createJudge(plan.judge)
+export function judgeRecorded(plan: RunPlan, intervals: IntervalData[], windows: TimeWindow[], problems: DataProblem[], startedAt: Date, now: Date): AnalysisOutcome {
+  const judge = judgeFor(plan)
   const looks: LookResult[] = []
   let final: LookResult | undefined
   for (const [i, data] of intervals.entries()) {

@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js'
 import { ConfigError } from '../errors.js'
 import type { IntervalData, Observation } from '../analysis/observations.js'
 import type { Policy } from '../config/policy.generated.js'
+import { mirrorOf } from '../config/mirror.js'
 import type { MetricsProvider, TimeWindow } from '../metrics/types.js'
 import type { AnalysisDecision, AnalysisReport } from '../report/model.js'
 import { describeState } from '../state/machine.js'
@@ -64,7 +65,9 @@ export async function analyzeRollout(request: AnalyzeRequest, deps: AnalyzeDeps)
     )
   }
   const templateName = templateFor(request.policy, request.environment, request.template, record.step)
-  const plan = planAnalysis(request.policy, request.environment, templateName, record.step)
+  // A mirror step's shadow answers copies of stable's requests: the paired judge compares them.
+  const mirror = mirrorOf(environment.steps[record.step])
+  const plan = { ...planAnalysis(request.policy, request.environment, templateName, record.step), ...(mirror ? { paired: true } : {}) }
   const arms = { canaryVersion: record.canary.version, stableVersion: stableVersionOf(environment, record) }
   const metrics = deps.metrics(plan)
   const stepInfo = { index: record.step + 1, count: environment.steps.length }
@@ -86,7 +89,11 @@ export async function analyzeRollout(request: AnalyzeRequest, deps: AnalyzeDeps)
   let outcome: AnalysisOutcome
   let decision: AnalyzeResult['decision']
   let evidence: JsonValue | undefined
-  deps.logger.info(`analysis '${templateName}' of ${arms.canaryVersion} against ${arms.stableVersion} at ${record.weight}% (step ${stepInfo.index} of ${stepInfo.count}), ${request.mode} mode`)
+  deps.logger.info(
+    mirror
+      ? `paired analysis '${templateName}' of the shadow ${arms.canaryVersion} against ${arms.stableVersion} on the same requests (mirror ${mirror.percent}% of ${mirror.methods.join(', ')}; step ${stepInfo.index} of ${stepInfo.count}), ${request.mode} mode`
+      : `analysis '${templateName}' of ${arms.canaryVersion} against ${arms.stableVersion} at ${record.weight}% (step ${stepInfo.index} of ${stepInfo.count}), ${request.mode} mode`,
+  )
   if (request.mode === 'watch') {
     let links = record.report
     let lastUpdate = Number.NEGATIVE_INFINITY

@@ -8,6 +8,7 @@ import { ConfigError, ProviderError, tagged } from '../errors.js'
 import type { Logger } from '../action/logger.js'
 import type { ReasonCode } from '../reason-codes.js'
 import type { Environment, Policy } from '../config/policy.generated.js'
+import { mirrorOf } from '../config/mirror.js'
 import type { AnalysisReport } from '../report/model.js'
 import type { Command, CommandContext, PromoteTarget, TrafficMove } from '../state/machine.js'
 import type { JsonValue, RolloutRecord, VersionRef } from '../state/record.js'
@@ -117,7 +118,10 @@ async function execute(
         if (entering && entering.before.length > 0) await runHooks(hooks, entering.before, hookContext('before', step))
       }
       await logger.group(`traffic: ${traffic.describe()} ${move.from}% → ${move.to}% (${move.kind})`, () => inStage('traffic-failed', async () => {
-        const ctx = { environment: environmentName, canaryVersion: move.canary.version, stableVersion: stableVersionOf(environment, record, move), recordedWeight: move.from }
+        // A step's `mirror:` (#16) travels with its weight; every other move leaves no mirror behind.
+        const mirror = step !== undefined && (move.kind === 'deploy' || move.kind === 'shift') ? mirrorOf(environment.steps[step]) : undefined
+        if (mirror && !traffic.mirrors) throw new ConfigError(`step ${(step ?? 0) + 1} mirrors requests, which the ${traffic.name} traffic provider cannot do`, { reasonCode: 'invalid-policy' })
+        const ctx = { environment: environmentName, canaryVersion: move.canary.version, stableVersion: stableVersionOf(environment, record, move), recordedWeight: move.from, ...(mirror ? { mirror } : {}) }
         if (move.kind === 'finalize' && traffic.promote) await traffic.promote()
         else if ((move.kind === 'rollback' || move.kind === 'abort') && traffic.abort) await traffic.abort()
         else {

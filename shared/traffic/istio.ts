@@ -1,10 +1,12 @@
-import { ConfigError } from '../errors.js'
+import type { StepMirror } from '../config/mirror.js'
+import { ConfigError, ProviderError } from '../errors.js'
 import { asArray, isRecord, Kubectl, type KubeObject, type KubernetesTarget } from './kubectl.js'
 import type { TrafficBackend, TrafficDeps, TrafficProvider } from './types.js'
 import { assertWeight, moveWeight, optionalString, requireString } from './transaction.js'
 import { describePairs, pairsPercent, restoreWeightOps, setWeightOps, type WeightedPair } from './weighted-pairs.js'
 import type { IstioTraffic } from '../config/policy.generated.js'
 import { kubernetes, object, ref, str, variant } from '../config/schema-parts.js'
+import { mirrorInPlace, mirrorPatch, type MirrorLayout } from './mirror-rules.js'
 
 export interface IstioDestination {
   host: string
@@ -37,13 +39,16 @@ export function createIstioProvider(options: IstioOptions, deps: TrafficDeps): T
 
   return {
     name: 'istio',
+    mirrors: true,
     describe,
     async readWeight() {
       return pairsPercent(await readPairs(), DEFAULT_WEIGHT)
     },
-    async setWeight(weight) {
+    async setWeight(weight, ctx) {
       assertWeight(weight, 'istio')
-      const pairs = await readPairs()
+      const read = await kubectl.get(RESOURCE, name)
+      const pairs = findPairs(read, object, stable, canary, routeName)
+      const mirror = mirrorPatch(mirrorLayout(read, pairs, stable, canary), ctx?.mirror, (i) => `${object} http route ${i}`)
       return moveWeight({
         provider: 'istio',
         target: describe(),
@@ -52,12 +57,19 @@ export function createIstioProvider(options: IstioOptions, deps: TrafficDeps): T
         logger: deps.logger,
         steps: [
           {
-            description: describePairs(object, pairs, names, DEFAULT_WEIGHT, 100 - weight, weight).join('; '),
-            apply: () => kubectl.jsonPatch(RESOURCE, name, setWeightOps(pairs, 100 - weight, weight)),
-            undo: () => kubectl.jsonPatch(RESOURCE, name, restoreWeightOps(pairs)),
+            description: [...describePairs(object, pairs, names, DEFAULT_WEIGHT, 100 - weight, weight), ...mirror.changes].join('; '),
+            apply: () => kubectl.jsonPatch(RESOURCE, name, [...setWeightOps(pairs, 100 - weight, weight), ...mirror.apply]),
+            undo: () => kubectl.jsonPatch(RESOURCE, name, [...mirror.undo, ...restoreWeightOps(pairs)]),
           },
         ],
-        verify: async () => pairsPercent(await readPairs(), DEFAULT_WEIGHT),
+        verify: async () => {
+          const after = await kubectl.get(RESOURCE, name)
+          const now = findPairs(after, object, stable, canary, routeName)
+          if (!mirrorInPlace(mirrorLayout(after, now, stable, canary), ctx?.mirror)) {
+            throw new ProviderError('istio', 'read-back', `${object} does not hold the mirror http routes Rollgate wrote`)
+          }
+          return pairsPercent(now, DEFAULT_WEIGHT)
+        },
       })
     },
   }
@@ -134,4 +146,44 @@ export const istioTraffic: TrafficBackend<IstioTraffic> = {
     ),
   },
   create: ({ route, ...target }, deps) => createIstioProvider({ ...target, ...(route !== undefined ? { routeName: route } : {}) }, deps),
+}
+
+/** The http routes as a mirror layout: Rollgate's copies are routes whose `mirror` is the canary destination. */
+function mirrorLayout(vs: KubeObject, pairs: WeightedPair[], stable: IstioDestination, canary: IstioDestination): MirrorLayout {
+  const spec = isRecord(vs.spec) ? vs.spec : {}
+  return {
+    listPath: '/spec/http',
+    entries: asArray(spec.http),
+    pairIndices: pairs.map((p) => Number(p.listPath.split('/')[3])),
+    isMirror: (http) => isRecord(http) && isRecord(http.mirror) && matches(http.mirror, canary),
+    build: (http, mirror) => mirrorRoute(http, mirror, stable, canary),
+  }
+}
+
+/**
+ * The copy of a weighted http route that mirrors: named `<name>-mirror`, its matches narrowed to the
+ * methods (`method: { exact }`; a match with another method condition is dropped), every request to
+ * the stable destination, `mirror` to the canary and `mirrorPercentage`.
+ */
+function mirrorRoute(http: unknown, mirror: StepMirror, stable: IstioDestination, canary: IstioDestination): unknown {
+  if (!isRecord(http)) return undefined
+  const stableEntry = asArray(http.route).find((d) => isRecord(d) && isRecord(d.destination) && matches(d.destination, stable))
+  const canaryEntry = asArray(http.route).find((d) => isRecord(d) && isRecord(d.destination) && matches(d.destination, canary))
+  if (!isRecord(stableEntry) || !isRecord(canaryEntry) || !isRecord(stableEntry.destination) || !isRecord(canaryEntry.destination)) return undefined
+  const written = asArray(http.match).filter(isRecord)
+  const match = (written.length > 0 ? written : [{}]).flatMap((m) => {
+    if (m.method === undefined) return mirror.methods.map((method) => ({ ...m, method: { exact: method } }))
+    const exact = isRecord(m.method) ? m.method.exact : undefined
+    return typeof exact === 'string' && mirror.methods.includes(exact) ? [m] : []
+  })
+  if (match.length === 0) return undefined
+  const { name, match: _m, route: _r, mirror: _mi, mirrors: _ms, mirrorPercentage: _p, mirror_percent: _mp, ...rest } = http
+  return {
+    ...(typeof name === 'string' ? { name: `${name}-mirror` } : {}),
+    ...rest,
+    match,
+    route: [{ destination: stableEntry.destination }],
+    mirror: canaryEntry.destination,
+    mirrorPercentage: { value: mirror.percent },
+  }
 }

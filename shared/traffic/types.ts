@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../action/logger.js'
 import type { Clock } from '../clock.js'
+import type { StepMirror } from '../config/mirror.js'
 import type { Traffic } from '../config/policy.generated.js'
 import type { SchemaPart } from '../config/schema-parts.js'
 import type { Exec } from './exec.js'
@@ -25,6 +26,8 @@ export interface WeightContext {
    * (a `command` without `getWeight`) restore to it when a change fails halfway.
    */
   recordedWeight?: number
+  /** The step's `mirror:` (dark launch); only providers with `mirrors: true` are handed one. Absent: no mirror. */
+  mirror?: StepMirror
 }
 
 /** A successful change, as the rollout record stores it. */
@@ -43,6 +46,8 @@ export interface WeightChange {
 
 export interface TrafficProvider {
   readonly name: TrafficProviderName
+  /** Whether setWeight honours `ctx.mirror` (gateway-api, istio): config/mirror.ts lists the same providers for validation. */
+  readonly mirrors?: boolean
   /**
    * Sends `canaryWeight` percent (an integer, 0-100) of traffic to the canary and the rest to the
    * stable version, then reads the weight back where the backend allows. When it fails halfway it

@@ -25,6 +25,7 @@ import { main as promote } from '../../actions/promote/main.js'
 import { main as rollback } from '../../actions/rollback/main.js'
 import { main as flagCleanup } from '../../actions/flag-cleanup/main.js'
 import { main as report } from '../../actions/report/main.js'
+import { main as drill } from '../../actions/drill/main.js'
 
 export const MAINS: Record<Exclude<ResultAction, 'router'>, (io: ActionIO, deps?: ActionDeps) => Promise<void>> = {
   'deploy-canary': deployCanary,
@@ -33,6 +34,7 @@ export const MAINS: Record<Exclude<ResultAction, 'router'>, (io: ActionIO, deps?
   rollback,
   'flag-cleanup': flagCleanup,
   report,
+  drill,
 }
 
 /** A traffic backend in memory; `failNext` makes the next change fail with the weights kept. */

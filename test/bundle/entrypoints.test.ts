@@ -17,6 +17,7 @@ const cases: { bundle: string; inputs: Record<string, string>; message: RegExp }
   { bundle: 'rollback', inputs: { environment: 'production', 'github-token': '' }, message: /^Input 'github-token' is required/ },
   { bundle: 'flag-cleanup', inputs: { 'dry-run': 'perhaps' }, message: /^Input 'dry-run' is "perhaps"; expected true or false\.$/ },
   { bundle: 'report', inputs: { environments: 'production', since: 'a while' }, message: /^Input 'since' is "a while"; expected a duration/ },
+  { bundle: 'drill', inputs: {}, message: /^Input 'environment' is required/ },
   { bundle: 'router', inputs: {}, message: /^The Rollgate router reads pull request comments: run it on `issue_comment`/ },
 ]
 

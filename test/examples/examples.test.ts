@@ -187,9 +187,11 @@ const NEEDED: Record<string, Record<string, string>> = {
   rollback: ROLLOUT_PERMISSIONS,
   'flag-cleanup': { contents: 'write', 'pull-requests': 'write' },
   'analyze (experiment)': { contents: 'read', checks: 'write' },
+  // The drill's rollback comment goes to the policy's alert issue, not a pull request.
+  drill: { contents: 'write', deployments: 'write', checks: 'write', issues: 'write' },
 }
 const EXPERIMENT = 'analyze (experiment)'
-const TRAFFIC_MOVING = new Set(['deploy-canary', 'promote', 'rollback'])
+const TRAFFIC_MOVING = new Set(['deploy-canary', 'promote', 'rollback', 'drill'])
 const OIDC_ACTIONS = /^(aws-actions\/configure-aws-credentials|google-github-actions\/auth|azure\/login)@/
 
 interface Step {
@@ -316,6 +318,15 @@ describe.each(exampleWorkflows)('%s', (file) => {
     const group = String(asRecord(workflow.concurrency).group ?? '')
     expect(group).toMatch(/^rollgate-/)
     expect(asRecord(workflow.concurrency)['cancel-in-progress']).toBe(false)
+  })
+
+  it('runs drills on the schedule the policy documents (drills.schedule)', () => {
+    if (!rollgateJobs.some((j) => j.steps.some((s) => s.rollgate === 'drill'))) return
+    const crons = (Array.isArray(asRecord(workflow.on).schedule) ? (asRecord(workflow.on).schedule as unknown[]) : []).map((s) => asRecord(s).cron)
+    const environments = asRecord(asRecord(parse(read(pairedPolicy(text) ?? ''))).environments)
+    const schedules = Object.values(environments).map((e) => asRecord(asRecord(e).drills).schedule).filter((s) => s !== undefined)
+    expect(crons.length).toBeGreaterThan(0)
+    expect(crons).toEqual(schedules)
   })
 
   it('gates promotion on the outputs of analyze', () => {

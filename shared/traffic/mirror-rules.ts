@@ -49,8 +49,9 @@ export function mirrorPatch(layout: MirrorLayout, mirror: StepMirror | undefined
     : []
   const wanted = targets.map((t) => t.copy)
   const pairs = targets.map((t) => t.pair)
-  // Already in place: each pair preceded by exactly its copy, and no other copies.
-  const inPlace = existing.length === wanted.length && pairs.every((pair, k) => existing[k] === pair - 1 && deepEqualJson(entries[pair - 1], wanted[k]))
+  // Already in place: each pair preceded by its copy, and no other copies. The API server may add
+  // defaults (a backendRef's kind, a match's path), so the copy read back need only contain ours.
+  const inPlace = existing.length === wanted.length && pairs.every((pair, k) => existing[k] === pair - 1 && containsJson(entries[pair - 1], wanted[k]))
   if (inPlace) return { apply: [], undo: [], changes: [] }
 
   const apply: JsonPatchOperation[] = []
@@ -75,13 +76,12 @@ export function mirrorPatch(layout: MirrorLayout, mirror: StepMirror | undefined
   return { apply, undo, changes }
 }
 
-function deepEqualJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqualJson(v, b[i]))
+/** Whether `actual` holds everything `wanted` does: the same arrays, objects with at least its keys. */
+function containsJson(actual: unknown, wanted: unknown): boolean {
+  if (actual === wanted) return true
+  if (Array.isArray(actual) || Array.isArray(wanted)) {
+    return Array.isArray(actual) && Array.isArray(wanted) && actual.length === wanted.length && wanted.every((v, i) => containsJson(actual[i], v))
   }
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
-  const ka = Object.keys(a)
-  const kb = Object.keys(b)
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && deepEqualJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  if (typeof actual !== 'object' || typeof wanted !== 'object' || actual === null || wanted === null) return false
+  return Object.entries(wanted).every(([k, v]) => Object.hasOwn(actual, k) && containsJson((actual as Record<string, unknown>)[k], v))
 }

@@ -163,6 +163,19 @@ describe.skipIf(!hasKubectl)('mirror steps write the engines\' own mirroring, th
       expect((fake.get('httproutes', 'shop', 'web').spec as { rules: unknown[] }).rules).toHaveLength(2)
     })
 
+    it('accepts the defaults a real API server adds to the copy (kind, group, a match\'s path), and sees it in place next time', async () => {
+      fake.put(httpRoute())
+      fake.onPatch(({ plural, object }) => {
+        if (plural !== 'httproutes') return
+        for (const rule of (object.spec as { rules: { filters?: { requestMirror?: { backendRef: Record<string, unknown> } }[] }[] }).rules) {
+          for (const filter of rule.filters ?? []) if (filter.requestMirror) Object.assign(filter.requestMirror.backendRef, { group: '', kind: 'Service' })
+        }
+      })
+      await expect(gateway().setWeight(0, ctx(reads))).resolves.toMatchObject({ weight: 0, readBack: 0 })
+      await gateway().setWeight(0, ctx(reads))
+      expect(fake.patches()[1]?.body).toHaveLength(6) // the weights only: the copy is already there
+    })
+
     it('restores the route when the API server drops the percentage (an HTTPRoute CRD from before GEP-3171 prunes it)', async () => {
       fake.put(httpRoute())
       fake.onPatch(({ plural, object }) => {

@@ -21,6 +21,11 @@ export interface MirrorLayout {
   isMirror(entry: unknown): boolean
   /** The mirror copy of a weighted entry; undefined when none of its matches can take the methods. */
   build(entry: unknown, mirror: StepMirror): unknown
+  /**
+   * Pointers (below the copy) and values that identify a copy this provider wrote, for the undo's
+   * guard: not the whole copy, which the API server may have defaulted or pruned since.
+   */
+  identity(copy: unknown): { path: string; value: unknown }[]
 }
 
 export interface MirrorPatch {
@@ -70,7 +75,8 @@ export function mirrorPatch(layout: MirrorLayout, mirror: StepMirror | undefined
   // Undo: take the new copies out (each sits before its pair, k copies earlier), put the old ones back.
   const final = shifted.map((position, k) => position + k)
   for (let k = final.length - 1; k >= 0; k--) {
-    undo.push({ op: 'test', path: `${listPath}/${final[k] as number}`, value: wanted[k] }, { op: 'remove', path: `${listPath}/${final[k] as number}` })
+    const at = `${listPath}/${final[k] as number}`
+    undo.push(...layout.identity(wanted[k]).map((i) => ({ op: 'test' as const, path: `${at}${i.path}`, value: i.value })), { op: 'remove', path: at })
   }
   for (const index of existing) undo.push({ op: 'add', path: `${listPath}/${index}`, value: entries[index] })
   return { apply, undo, changes }

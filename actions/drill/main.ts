@@ -74,6 +74,7 @@ export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)):
     output: { title, summary },
     detailsUrl: runUrl(run),
     externalId: `rollgate:drill:${environment}`,
+    createNew: true, // one check run per drill: last week's stays as it ended
     logger,
     sleep: (ms) => deps.clock.sleep(ms),
   }).catch((error: unknown) => {

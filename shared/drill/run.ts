@@ -118,7 +118,11 @@ export async function runDrill(request: DrillRequest, deps: DrillDeps): Promise<
     record = deployed.record
     const weight = await deps.traffic.readWeight(context(name, canaryVersion, stableVersion))
     const first = environment.steps[0]?.weight ?? 0
-    check({ name: 'deploy', ok: true, detail: `canary ${canaryVersion} deployed at ${record.weight}% (provider reads ${weight === undefined ? 'nothing back' : `${weight}%`}; step 1 is ${first}%)` })
+    check({
+      name: 'deploy',
+      ok: weight === undefined || weight === record.weight,
+      detail: `canary ${canaryVersion} deployed at ${record.weight}% (provider reads ${weight === undefined ? 'nothing back' : `${weight}%`}; step 1 is ${first}%)`,
+    })
   } catch (error) {
     check({ name: 'deploy', ok: false, detail: `deploy-canary failed (${reasonCodeOf(error)}): ${errorMessage(error)}` })
     return outcome((await deps.store.load(name))?.record, null)

@@ -131,6 +131,13 @@ function mirrorLayout(httpRoute: KubeObject, pairs: WeightedPair[], canary: stri
       isRecord(rule) &&
       asArray(rule.filters).some((f) => isRecord(f) && f.type === 'RequestMirror' && isRecord(f.requestMirror) && isRecord(f.requestMirror.backendRef) && f.requestMirror.backendRef.name === canary),
     build: (rule, mirror) => mirrorRule(rule, mirror, canary),
+    identity: (copy) => {
+      const last = asArray(isRecord(copy) ? copy.filters : undefined).length - 1
+      return [
+        { path: `/filters/${last}/type`, value: 'RequestMirror' },
+        { path: `/filters/${last}/requestMirror/backendRef/name`, value: canary },
+      ]
+    },
   }
 }
 

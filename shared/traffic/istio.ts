@@ -157,6 +157,7 @@ function mirrorLayout(vs: KubeObject, pairs: WeightedPair[], stable: IstioDestin
     pairIndices: pairs.map((p) => Number(p.listPath.split('/')[3])),
     isMirror: (http) => isRecord(http) && isRecord(http.mirror) && matches(http.mirror, canary),
     build: (http, mirror) => mirrorRoute(http, mirror, stable, canary),
+    identity: (copy) => [{ path: '/mirror', value: isRecord(copy) ? copy.mirror : undefined }],
   }
 }
 

@@ -21,6 +21,11 @@ export interface MirrorLayout {
   isMirror(entry: unknown): boolean
   /** The mirror copy of a weighted entry; undefined when none of its matches can take the methods. */
   build(entry: unknown, mirror: StepMirror): unknown
+  /**
+   * Pointers (below the copy) and values that identify a copy this provider wrote, for the undo's
+   * guard: not the whole copy, which the API server may have defaulted or pruned since.
+   */
+  identity(copy: unknown): { path: string; value: unknown }[]
 }
 
 export interface MirrorPatch {
@@ -49,8 +54,9 @@ export function mirrorPatch(layout: MirrorLayout, mirror: StepMirror | undefined
     : []
   const wanted = targets.map((t) => t.copy)
   const pairs = targets.map((t) => t.pair)
-  // Already in place: each pair preceded by exactly its copy, and no other copies.
-  const inPlace = existing.length === wanted.length && pairs.every((pair, k) => existing[k] === pair - 1 && deepEqualJson(entries[pair - 1], wanted[k]))
+  // Already in place: each pair preceded by its copy, and no other copies. The API server may add
+  // defaults (a backendRef's kind, a match's path), so the copy read back need only contain ours.
+  const inPlace = existing.length === wanted.length && pairs.every((pair, k) => existing[k] === pair - 1 && containsJson(entries[pair - 1], wanted[k]))
   if (inPlace) return { apply: [], undo: [], changes: [] }
 
   const apply: JsonPatchOperation[] = []
@@ -69,19 +75,19 @@ export function mirrorPatch(layout: MirrorLayout, mirror: StepMirror | undefined
   // Undo: take the new copies out (each sits before its pair, k copies earlier), put the old ones back.
   const final = shifted.map((position, k) => position + k)
   for (let k = final.length - 1; k >= 0; k--) {
-    undo.push({ op: 'test', path: `${listPath}/${final[k] as number}`, value: wanted[k] }, { op: 'remove', path: `${listPath}/${final[k] as number}` })
+    const at = `${listPath}/${final[k] as number}`
+    undo.push(...layout.identity(wanted[k]).map((i) => ({ op: 'test' as const, path: `${at}${i.path}`, value: i.value })), { op: 'remove', path: at })
   }
   for (const index of existing) undo.push({ op: 'add', path: `${listPath}/${index}`, value: entries[index] })
   return { apply, undo, changes }
 }
 
-function deepEqualJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqualJson(v, b[i]))
+/** Whether `actual` holds everything `wanted` does: the same arrays, objects with at least its keys. */
+function containsJson(actual: unknown, wanted: unknown): boolean {
+  if (actual === wanted) return true
+  if (Array.isArray(actual) || Array.isArray(wanted)) {
+    return Array.isArray(actual) && Array.isArray(wanted) && actual.length === wanted.length && wanted.every((v, i) => containsJson(actual[i], v))
   }
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
-  const ka = Object.keys(a)
-  const kb = Object.keys(b)
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && deepEqualJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  if (typeof actual !== 'object' || typeof wanted !== 'object' || actual === null || wanted === null) return false
+  return Object.entries(wanted).every(([k, v]) => Object.hasOwn(actual, k) && containsJson((actual as Record<string, unknown>)[k], v))
 }

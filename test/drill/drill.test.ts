@@ -197,6 +197,19 @@ describe('the drill action', () => {
     expect((await run()).result.reasonCode).toBe('drill-passed')
   })
 
+  it('warns when the cron that fired a scheduled drill is not the policy\'s drills.schedule', async () => {
+    const { ws, sha } = setup(() => memoryPolicy('{ schedule: "0 3 * * 1" }', 5), new MemoryTraffic())
+    const event = join(ws.dir, 'schedule.json')
+    writeFileSync(event, JSON.stringify({ schedule: '0 4 * * 1' }))
+    const drill = await runMain('drill', ws, (io) => testDeps(io, { github, traffic: new MemoryTraffic() }), {
+      inputs: { environment: 'staging' },
+      sha,
+      env: { GITHUB_EVENT_NAME: 'schedule', GITHUB_EVENT_PATH: event },
+    })
+    expect(drill.result.reasonCode).toBe('drill-passed')
+    expect(drill.io.warnings.map((w) => w.message).join('\n')).toMatch(/this drill ran on the cron '0 4 \* \* 1' but the policy's drills.schedule for staging says '0 3 \* \* 1'/)
+  })
+
   it('waits for a real rollout in progress instead of disturbing it', async () => {
     const traffic = new MemoryTraffic()
     const { ws, run, sha } = setup(

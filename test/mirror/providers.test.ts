@@ -164,6 +164,19 @@ describe.skipIf(!hasKubectl)('mirror steps write the engines\' own mirroring, th
       expect((fake.get('httproutes', 'shop', 'web').spec as { rules: unknown[] }).rules).toHaveLength(2)
     })
 
+    it('accepts the defaults a real API server adds to the copy (kind, group, a match\'s path), and sees it in place next time', async () => {
+      fake.put(httpRoute())
+      fake.onPatch(({ plural, object }) => {
+        if (plural !== 'httproutes') return
+        for (const rule of (object.spec as { rules: { filters?: { requestMirror?: { backendRef: Record<string, unknown> } }[] }[] }).rules) {
+          for (const filter of rule.filters ?? []) if (filter.requestMirror) Object.assign(filter.requestMirror.backendRef, { group: '', kind: 'Service' })
+        }
+      })
+      await expect(gateway().setWeight(0, ctx(reads))).resolves.toMatchObject({ weight: 0, readBack: 0 })
+      await gateway().setWeight(0, ctx(reads))
+      expect(fake.patches()[1]?.body).toHaveLength(6) // the weights only: the copy is already there
+    })
+
     it('restores the route when the API server drops the percentage (an HTTPRoute CRD from before GEP-3171 prunes it)', async () => {
       fake.put(httpRoute())
       fake.onPatch(({ plural, object }) => {
@@ -175,14 +188,17 @@ describe.skipIf(!hasKubectl)('mirror steps write the engines\' own mirroring, th
       const error = await gateway().setWeight(0, ctx(reads)).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(TrafficChangeError)
       expect((error as Error).message).toMatch(/without requestMirror\.percent and \.fraction, GEP-3171: before Gateway API v1\.3 on the standard channel/)
+      expect((error as TrafficChangeError).failure).toMatchObject({ failedAt: 'read-back', notRestored: [] })
       expect(fake.patches()[1]?.body).toEqual([
-        { op: 'test', path: '/spec/rules/1', value: gatewayMirrorRule({ percent: 10 }) },
+        { op: 'test', path: '/spec/rules/1/filters/1/type', value: 'RequestMirror' },
+        { op: 'test', path: '/spec/rules/1/filters/1/requestMirror/backendRef/name', value: 'web-canary' },
         { op: 'remove', path: '/spec/rules/1' },
         { op: 'test', path: '/spec/rules/1/backendRefs/0/name', value: 'web-stable' },
         { op: 'replace', path: '/spec/rules/1/backendRefs/0/weight', value: 100 },
         { op: 'test', path: '/spec/rules/1/backendRefs/1/name', value: 'web-canary' },
         { op: 'replace', path: '/spec/rules/1/backendRefs/1/weight', value: 0 },
       ])
+      expect((fake.get('httproutes', 'shop', 'web').spec as { rules: unknown[] }).rules).toEqual([headerRule, weightedRule()])
     })
   })
 

@@ -39,6 +39,8 @@ export interface ChartLayout {
   clampMarks: number
   /** The chart's own note that something runs off it. */
   clampNote: string | null
+  /** The plot area (rect.frame), where the lines are drawn. */
+  frame: { x: number; y: number; width: number; height: number } | null
 }
 
 export interface PageReport {
@@ -76,6 +78,10 @@ export async function inspectReport(htmlPath: string, screenshot: string): Promi
         clamped: Number(svg.getAttribute('data-clamped') ?? 'NaN'),
         clampMarks: [...svg.querySelectorAll('path.clamped')].length,
         clampNote: [...svg.querySelectorAll('text.clamp-note')].map((t) => t.textContent ?? '')[0] ?? null,
+        frame: [...svg.querySelectorAll('rect.frame')].map((r) => {
+          const b = r.getBoundingClientRect()
+          return { x: b.x, y: b.y, width: b.width, height: b.height }
+        })[0] ?? null,
         texts: [...svg.querySelectorAll('text')].map((t) => {
           const r = t.getBoundingClientRect()
           return { text: t.textContent ?? '', className: t.getAttribute('class') ?? '', x: r.x, y: r.y, width: r.width, height: r.height }
@@ -89,6 +95,18 @@ export async function inspectReport(htmlPath: string, screenshot: string): Promi
     await context.close()
     rmSync(profile, { recursive: true, force: true })
   }
+}
+
+/** Axis titles and tick labels that reach into the plot area, where they would cross the lines. */
+export function axisTextInPlot(chart: ChartLayout, slack = 0.5): TextBox[] {
+  const f = chart.frame
+  if (!f) return []
+  return chart.texts.filter((t) => {
+    if (!/\b(tick|axis-label)\b/.test(t.className) || t.width === 0) return false
+    const w = Math.min(t.x + t.width, f.x + f.width) - Math.max(t.x, f.x)
+    const h = Math.min(t.y + t.height, f.y + f.height) - Math.max(t.y, f.y)
+    return w > slack && h > slack
+  })
 }
 
 /** Pairs of text boxes that overlap by more than `slack` pixels each way. */

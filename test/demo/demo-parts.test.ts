@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { checkPolicy } from '../../shared/config/load.js'
 import { parseDemoArgs } from '../../cli/demo.js'
 import { evidenceBar, fitWidth, wrapLine } from '../../cli/demo/display.js'
+import { axisTextInPlot, type ChartLayout } from './browser.js'
 import { haproxyConfig } from '../../cli/demo/haproxy.js'
 import { demoPolicyText } from '../../cli/demo/policy.js'
 import { seededRandom } from '../../cli/demo/random.js'
@@ -152,5 +153,22 @@ describe('svgChart', () => {
     [0, 43, [0, 10, 20, 30, 40]],
   ])('niceTicks(%d, %d)', (min, max, ticks) => {
     expect(niceTicks(min, max)).toEqual(ticks)
+  })
+})
+
+describe('axisTextInPlot (the browser check)', () => {
+  it('flags a tick label or axis title inside the plot area and nothing outside it', () => {
+    const box = (text: string, className: string, x: number, y: number) => ({ text, className, x, y, width: 20, height: 10 })
+    const chart: ChartLayout = {
+      id: 'c',
+      axisTitles: [],
+      yTicks: [],
+      clamped: 0,
+      clampMarks: 0,
+      clampNote: null,
+      frame: { x: 64, y: 48, width: 800, height: 150 },
+      texts: [box('50%', 'tick', 40, 100), box('10s', 'tick', 100, 200), box('weight (%)', 'axis-label', 5, 90), box('inside', 'tick', 70, 100), box('5%', 'point-label', 300, 100)],
+    }
+    expect(axisTextInPlot(chart).map((t) => t.text)).toEqual(['inside'])
   })
 })

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DemoSummary } from '../../cli/demo.js'
 import { findOnPath } from '../../cli/demo/haproxy.js'
-import { chromiumAvailable, inspectReport, overlaps } from './browser.js'
+import { axisTextInPlot, chromiumAvailable, inspectReport, overlaps } from './browser.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const HAPROXY = findOnPath('haproxy') !== undefined
@@ -205,6 +205,9 @@ describe.each(routers)('rollgate demo --fast through %s', (router) => {
       expect(chart.yTicks.length, chart.id).toBeGreaterThanOrEqual(3)
       const gaps = chart.yTicks.slice(1).map((t, i) => t.y - (chart.yTicks[i] as { y: number }).y)
       for (const gap of gaps) expect(Math.abs(gap - (gaps[0] as number)), `${chart.id}: y ticks ${chart.yTicks.map((t) => `${t.text}@${t.y.toFixed(1)}`).join(' ')}`).toBeLessThan(1.5)
+      // Axis titles and tick labels stay outside the plot area, so they never cross a line.
+      expect(chart.frame, chart.id).not.toBeNull()
+      expect(axisTextInPlot(chart).map((t) => `${chart.id}: "${t.text}" (${t.className}) inside the plot`)).toEqual([])
       // A value beyond the axis is marked where it runs off, and the chart says what the marks mean.
       expect(chart.clampMarks, chart.id).toBe(chart.clamped)
       if (chart.clamped > 0) expect(chart.clampNote, chart.id).toMatch(/beyond the axis/)

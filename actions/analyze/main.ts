@@ -2,13 +2,14 @@ import { GateError } from '../../shared/errors.js'
 import type { ActionIO } from '../../shared/action/io.js'
 import { analyzeRollout } from '../../shared/rollout/analyze-command.js'
 import { analysisResult } from '../../shared/rollout/analysis-result.js'
-import { loadPolicyFor, resolveEnvironment } from '../../shared/rollout/policy.js'
+import { resolveEnvironment } from '../../shared/rollout/policy.js'
+import { loadActionPolicy } from '../../shared/rollout/policy-report.js'
 import { createActionRuntime, lifecycleDeps, productionDeps, type ActionDeps } from '../../shared/rollout/runtime.js'
 import { readAnalyzeInputs } from './inputs.js'
 
 export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)): Promise<void> {
   const inputs = readAnalyzeInputs(io)
-  const policy = await loadPolicyFor(inputs.policy, { environment: inputs.environment, templates: inputs.template ? [inputs.template] : 'steps' }, io.env, deps.files)
+  const policy = await loadActionPolicy(io, deps, inputs, { environment: inputs.environment, templates: inputs.template ? [inputs.template] : 'steps' })
   const environment = resolveEnvironment(policy, inputs.environment)
   const runtime = createActionRuntime(io, deps, inputs.token, policy)
   const result = await analyzeRollout(

@@ -3,7 +3,8 @@ import type { ActionIO } from '../../shared/action/io.js'
 import { commandReply } from '../../shared/commands/action-hooks.js'
 import { analyzeRollout } from '../../shared/rollout/analyze-command.js'
 import { analysisResult } from '../../shared/rollout/analysis-result.js'
-import { loadPolicyFor, resolveEnvironment } from '../../shared/rollout/policy.js'
+import { resolveEnvironment } from '../../shared/rollout/policy.js'
+import { loadActionPolicy } from '../../shared/rollout/policy-report.js'
 import { createActionRuntime, lifecycleDeps, productionDeps, type ActionDeps } from '../../shared/rollout/runtime.js'
 import { readAnalyzeInputs, type AnalyzeInputs } from './inputs.js'
 import { analyzeExperiment, experimentResultJson } from '../../shared/rollout/experiment-command.js'
@@ -13,7 +14,7 @@ import { runUrl } from '../../shared/github/context.js'
 export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)): Promise<void> {
   const inputs = readAnalyzeInputs(io)
   if (inputs.experiment !== undefined) return experimentMain(io, deps, inputs, inputs.experiment)
-  const policy = await loadPolicyFor(inputs.policy, { environment: inputs.environment, templates: inputs.template ? [inputs.template] : 'steps' }, io.env, deps.files)
+  const policy = await loadActionPolicy(io, deps, inputs, { environment: inputs.environment, templates: inputs.template ? [inputs.template] : 'steps' })
   const environment = resolveEnvironment(policy, inputs.environment)
   const runtime = createActionRuntime(io, deps, inputs.token, policy)
   // Dispatched by `/rollgate analyze`: 👀 now, then the router's reply edited with the decision.
@@ -53,9 +54,9 @@ async function experimentMain(io: ActionIO, deps: ActionDeps, inputs: AnalyzeInp
   }
   // The experiment names its analysis template: read the policy once to learn which, then load it
   // so that only what this experiment reads must have its ${NAME}s set.
-  const first = await loadPolicyFor(inputs.policy, { environment: inputs.environment, templates: [] }, io.env, deps.files)
+  const first = await loadActionPolicy(io, deps, inputs, { environment: inputs.environment, templates: [] })
   const template = first.experiments[name]?.analysis
-  const policy = template ? await loadPolicyFor(inputs.policy, { environment: inputs.environment, templates: [template] }, io.env, deps.files) : first
+  const policy = template ? await loadActionPolicy(io, deps, inputs, { environment: inputs.environment, templates: [template] }) : first
   const environment = resolveEnvironment(policy, inputs.environment)
   const runtime = createActionRuntime(io, deps, inputs.token, policy)
   const result = await analyzeExperiment(policy, name, environment, {

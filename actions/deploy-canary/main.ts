@@ -1,7 +1,8 @@
 import type { ActionIO } from '../../shared/action/io.js'
 import { InputError } from '../../shared/errors.js'
 import { deployCanary } from '../../shared/rollout/lifecycle.js'
-import { loadPolicyFor, resolveEnvironment } from '../../shared/rollout/policy.js'
+import { resolveEnvironment } from '../../shared/rollout/policy.js'
+import { loadActionPolicy } from '../../shared/rollout/policy-report.js'
 import { lifecycleResult } from '../../shared/rollout/result.js'
 import { createActionRuntime, lifecycleDeps, productionDeps, type ActionDeps } from '../../shared/rollout/runtime.js'
 import { canarySha, commandReply, verifyPinnedSha, withCommandReply } from '../../shared/commands/action-hooks.js'
@@ -9,7 +10,7 @@ import { readDeployCanaryInputs } from './inputs.js'
 
 export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)): Promise<void> {
   const inputs = readDeployCanaryInputs(io)
-  const policy = await loadPolicyFor(inputs.policy, { environment: inputs.environment }, io.env, deps.files)
+  const policy = await loadActionPolicy(io, deps, inputs, { environment: inputs.environment })
   const environment = resolveEnvironment(policy, inputs.environment)
   const runtime = createActionRuntime(io, deps, inputs.token, policy)
   const sha = canarySha(runtime.run, inputs.sha)

@@ -12,7 +12,8 @@ import { GateError } from '../../shared/errors.js'
 import { listAll } from '../../shared/github/ports.js'
 import { createHttpClient, describeFailure, describeResponseFailure, httpClientDeps } from '../../shared/http/client.js'
 import { appendJobSummary, publishCheckRun, stepSummaryWriter } from '../../shared/report/publish.js'
-import { loadPolicyFor, resolveEnvironment } from '../../shared/rollout/policy.js'
+import { resolveEnvironment } from '../../shared/rollout/policy.js'
+import { loadActionPolicy } from '../../shared/rollout/policy-report.js'
 import { createGitHubReporter } from '../../shared/rollout/reporter.js'
 import { actionResult } from '../../shared/rollout/result.js'
 import { createActionRuntime, lifecycleDeps, productionDeps, type ActionDeps } from '../../shared/rollout/runtime.js'
@@ -21,7 +22,7 @@ import { readDrillInputs } from './inputs.js'
 
 export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)): Promise<void> {
   const inputs = readDrillInputs(io)
-  const policy = await loadPolicyFor(inputs.policy, { environment: inputs.environment }, io.env, deps.files)
+  const policy = await loadActionPolicy(io, deps, inputs, { environment: inputs.environment })
   const environment = resolveEnvironment(policy, inputs.environment)
   const drills = drillConfig(policy, environment) // refuses before any API call
   const runtime = createActionRuntime(io, deps, inputs.token, policy)

@@ -1,6 +1,7 @@
 import type { ActionIO } from '../../shared/action/io.js'
 import { promote, repair } from '../../shared/rollout/lifecycle.js'
-import { loadPolicyFor, resolveEnvironment } from '../../shared/rollout/policy.js'
+import { resolveEnvironment } from '../../shared/rollout/policy.js'
+import { loadActionPolicy } from '../../shared/rollout/policy-report.js'
 import { lifecycleResult } from '../../shared/rollout/result.js'
 import { createActionRuntime, lifecycleDeps, productionDeps, type ActionDeps } from '../../shared/rollout/runtime.js'
 import { commandReply, verifyPinnedSha, withCommandReply } from '../../shared/commands/action-hooks.js'
@@ -8,7 +9,7 @@ import { readPromoteInputs } from './inputs.js'
 
 export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)): Promise<void> {
   const inputs = readPromoteInputs(io)
-  const policy = await loadPolicyFor(inputs.policy, { environment: inputs.environment }, io.env, deps.files)
+  const policy = await loadActionPolicy(io, deps, inputs, { environment: inputs.environment })
   const environment = resolveEnvironment(policy, inputs.environment)
   const runtime = createActionRuntime(io, deps, inputs.token, policy)
   const target = inputs.full ? { kind: 'full' as const } : inputs.to !== undefined ? { kind: 'to' as const, weight: inputs.to } : { kind: 'next' as const }

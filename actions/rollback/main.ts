@@ -1,6 +1,7 @@
 import type { ActionIO } from '../../shared/action/io.js'
 import { rollback } from '../../shared/rollout/lifecycle.js'
-import { loadPolicyFor, resolveEnvironment } from '../../shared/rollout/policy.js'
+import { resolveEnvironment } from '../../shared/rollout/policy.js'
+import { loadActionPolicy } from '../../shared/rollout/policy-report.js'
 import { lifecycleResult } from '../../shared/rollout/result.js'
 import { createActionRuntime, lifecycleDeps, productionDeps, type ActionDeps } from '../../shared/rollout/runtime.js'
 import { commandReply, rollbackDriftNote, withCommandReply } from '../../shared/commands/action-hooks.js'
@@ -8,7 +9,7 @@ import { readRollbackInputs } from './inputs.js'
 
 export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)): Promise<void> {
   const inputs = readRollbackInputs(io)
-  const policy = await loadPolicyFor(inputs.policy, { environment: inputs.environment }, io.env, deps.files)
+  const policy = await loadActionPolicy(io, deps, inputs, { environment: inputs.environment })
   const environment = resolveEnvironment(policy, inputs.environment)
   const runtime = createActionRuntime(io, deps, inputs.token, policy)
   // expected-sha never refuses a rollback (it must always be possible mid-incident): a pull request

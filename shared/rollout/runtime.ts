@@ -11,7 +11,7 @@ import type { MetricsProvider as MetricsProviderConfig, Policy, Traffic } from '
 import { nodeFiles, type PolicyFiles } from '../config/load.js'
 import { createGitHubClient, type Octokit } from '../github/client.js'
 import { secretsOf } from '../http/redact.js'
-import { pullRequestNumber, readRunContext, resolveApiUrl, runUrl, type RunContext } from '../github/context.js'
+import { pullRequestNumber, readRunContext, runUrl, type RunContext } from '../github/context.js'
 import { createMetricsProvider } from '../metrics/registry.js'
 import type { MetricsProvider, MetricsProviderDeps } from '../metrics/types.js'
 import { stepSummaryWriter } from '../report/publish.js'
@@ -45,21 +45,11 @@ export interface ActionDeps {
   files: PolicyFiles
 }
 
-/** Whether the API root is on this machine: a local proxy or fake has no secondary rate limits to respect. */
-export function isLocalApi(apiUrl: string): boolean {
-  try {
-    const host = new URL(apiUrl).hostname
-    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
-  } catch {
-    return false
-  }
-}
-
 export function productionDeps(io: ActionIO): ActionDeps {
   return {
-    github: ({ token, logger }) =>
-      // GitHub asks for a second between writes; an API on this machine is not GitHub's.
-      createGitHubClient({ token, version: ROLLGATE_VERSION, logger, env: io.env, paceWrites: !isLocalApi(resolveApiUrl(io.env)) }),
+    // GitHub asks for a second between writes: production always paces them, whatever the API root.
+    // Tests that want no pacing pass their own `github` (test/actions/support.ts).
+    github: ({ token, logger }) => createGitHubClient({ token, version: ROLLGATE_VERSION, logger, env: io.env, paceWrites: true }),
     clock: systemClock,
     traffic: (config, deps) => createTrafficProvider(config, deps),
     metrics: (config, deps) => createMetricsProvider(config, deps),

@@ -4,7 +4,7 @@ import { resolveEnvironment } from '../../shared/rollout/policy.js'
 import { loadActionPolicy } from '../../shared/rollout/policy-report.js'
 import { lifecycleResult } from '../../shared/rollout/result.js'
 import { createActionRuntime, lifecycleDeps, productionDeps, type ActionDeps } from '../../shared/rollout/runtime.js'
-import { commandReply, rollbackDriftNote, withCommandReply } from '../../shared/commands/action-hooks.js'
+import { commandReply, reuseLoaded, rollbackDriftNote, withCommandReply } from '../../shared/commands/action-hooks.js'
 import { readRollbackInputs } from './inputs.js'
 
 export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)): Promise<void> {
@@ -18,6 +18,7 @@ export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)):
   const outcome = await withCommandReply(reply, async () => {
     let reason = inputs.reason
     let note: string | undefined
+    let deps = lifecycleDeps(runtime, policy, environment)
     if (inputs.expectedSha !== undefined) {
       const snapshot = await runtime.store.load(environment)
       note = await rollbackDriftNote(runtime.octokit.rest, { owner: runtime.run.owner, repo: runtime.run.repo }, runtime.run, inputs.expectedSha, snapshot?.record)
@@ -25,8 +26,9 @@ export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)):
         runtime.logger.warn(note)
         reason = `${reason} (${note})`
       }
+      deps = { ...deps, store: reuseLoaded(runtime.store, environment, snapshot) }
     }
-    const done = await rollback({ policy, environment, reason }, lifecycleDeps(runtime, policy, environment))
+    const done = await rollback({ policy, environment, reason }, deps)
     return note === undefined ? done : { ...done, message: `${done.message}; ${note}` }
   })
   io.setOutput('weight', String(outcome.record.weight))

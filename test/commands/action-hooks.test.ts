@@ -11,6 +11,7 @@ import {
   readExpectedSha,
   readReplyCommentId,
   readShaInput,
+  reuseLoaded,
   rollbackDriftNote,
   verifyPinnedSha,
   withCommandReply,
@@ -18,7 +19,12 @@ import {
 import { ConfigError, GateError, reasonCodeOf } from '../../shared/errors.js'
 import { createGitHubClient } from '../../shared/github/client.js'
 import type { RunContext } from '../../shared/github/context.js'
-import type { RolloutRecord } from '../../shared/state/record.js'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { FileStateStore } from '../../shared/state/file-store.js'
+import { idleRecord, type RolloutRecord } from '../../shared/state/record.js'
+import { StateConflictError } from '../../shared/state/store.js'
 import { FakeActionIO } from '../fakes/action-io.js'
 import type { FakeGitHub } from '../fakes/github/server.js'
 import { useFakeGitHub } from '../fakes/github/use-fake-github.js'
@@ -276,5 +282,27 @@ describe('the hook inputs', () => {
     expect(readReplyCommentId(io({}))).toBeUndefined()
     expect(readReplyCommentId(io({ 'reply-comment-id': '123456' }))).toBe(123456)
     for (const bad of ['0', '-1', '1.5', '12ab', '01', '9'.repeat(17)]) expect(() => readReplyCommentId(io({ 'reply-comment-id': bad }))).toThrow(/Input 'reply-comment-id'/)
+  })
+})
+
+describe('reuseLoaded', () => {
+  it('answers the next read with the snapshot taken, then reads again; a change in between still fails the write', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'rollgate-reuse-'))
+    const store = new FileStateStore({ directory })
+    const other = new FileStateStore({ directory })
+    const first = await store.save({ ...idleRecord('production', new Date()), weight: 0 }, null)
+    const snapshot = await store.load('production')
+    // Another writer moves the record on after the action's read.
+    await other.save({ ...(snapshot?.record as RolloutRecord), weight: 7 }, first.version)
+    const reused = reuseLoaded(store, 'production', snapshot)
+    expect((await reused.load('production'))?.record.weight).toBe(0)
+    expect((await reused.load('production'))?.record.weight).toBe(7)
+    // Other environments and other methods are the store's own.
+    expect(await reused.load('staging')).toBeUndefined()
+    expect(reused.describe('production')).toBe(store.describe('production'))
+    // The lifecycle writes against the reused snapshot: a compare-and-swap that now fails.
+    const stale = reuseLoaded(store, 'production', snapshot)
+    const loaded = await stale.load('production')
+    await expect(stale.save({ ...(loaded?.record as RolloutRecord), weight: 10 }, loaded?.version ?? null)).rejects.toBeInstanceOf(StateConflictError)
   })
 })

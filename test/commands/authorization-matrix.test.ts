@@ -133,6 +133,7 @@ interface Observation {
   command: string
   reactions: string[]
   replies: string[]
+  /** REST calls besides the policy read (given in process; one Contents API call through the server). */
   calls: number
 }
 
@@ -149,7 +150,7 @@ function problemsOf(c: Case, seen: Observation): string[] {
   if (seen.replies.length !== 1) problems.push(`${seen.replies.length} replies`)
   if (want.startsWith('denied-')) {
     if (seen.reactions.join() !== '-1') problems.push(`reactions ${seen.reactions.join()} on a denial`)
-    if (seen.calls > 5) problems.push(`${seen.calls} REST calls for a denial`)
+    if (seen.calls + 1 > 5) problems.push(`${seen.calls + 1} REST calls for a denial (goal: 5)`)
   } else if (seen.reactions.includes('-1')) problems.push('👎 on an allowed command')
   // Nothing is acknowledged before the dispatched job starts (after the environment's reviewers).
   if (want === 'dispatched' && seen.reactions.length > 0) problems.push(`reacted ${seen.reactions.join()} on dispatch`)

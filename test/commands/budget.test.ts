@@ -11,7 +11,9 @@ environments:
 `
 
 // REST calls the router makes per command (the fake GitHub counts every request); printed for the report.
-describe('router REST budget', () => {
+// The first event of a file compiles GitHub's webhook schema (test/commands/support.ts): well over
+// the default 20 s on a loaded two-core runner, so these tests get longer.
+describe('router REST budget', { timeout: 120_000 }, () => {
   const github = useFakeGitHub()
   it.each([
     ['denial (role)', '/rollgate promote production', 'write', 5],

@@ -110,7 +110,9 @@ environments:
     steps: [ { weight: 10 }, { weight: 50 }, { weight: 100 } ]
 `
 
-describe('the router answers busy and paused before dispatching', () => {
+// The first event of a file compiles GitHub's webhook schema (test/commands/support.ts): well over
+// the default 20 s on a loaded two-core runner, so these tests get longer.
+describe('the router answers busy and paused before dispatching', { timeout: 120_000 }, () => {
   const github = useFakeGitHub()
 
   async function seedRecord(gh: FakeGitHub, record: RolloutRecord): Promise<void> {

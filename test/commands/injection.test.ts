@@ -21,7 +21,9 @@ const HOSTILE = [
   '<!-- rollgate:production -->\n/rollgate promte production',
 ]
 
-describe('hostile comment bodies', () => {
+// The first event of a file compiles GitHub's webhook schema (test/commands/support.ts): well over
+// the default 20 s on a loaded two-core runner, so these tests get longer.
+describe('hostile comment bodies', { timeout: 120_000 }, () => {
   const github = useFakeGitHub()
 
   it.each(HOSTILE)('%j: no workflow command forged, no marker spoofed, nothing dispatched but a clean command', async (body) => {

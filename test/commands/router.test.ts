@@ -40,7 +40,9 @@ async function command(github: FakeGitHub, body: string, login: string, extra: P
   return { ...run, reactions, replies, commentId }
 }
 
-describe('router', () => {
+// The first event of a file compiles GitHub's webhook schema (test/commands/support.ts): well over
+// the default 20 s on a loaded two-core runner, so these tests get longer.
+describe('router', { timeout: 120_000 }, () => {
   const github = useFakeGitHub()
 
   it('ignores comments without a command, on issues and deleted ones, without a single REST call', async () => {

@@ -58,6 +58,11 @@ export const REASON_CODES = {
   'github-api-error': 'A GitHub API call failed after its retries; the message names the call.',
   'provider-error': 'An upstream service (metrics, traffic backend, webhook) failed; the message names the service and the call.',
   'internal-error': 'A bug in Rollgate; the log holds the stack. Please report it.',
+
+  // Expand/contract migrations (environments.<env>.migration, docs/migrations.md).
+  'migration-failed': 'The migration\'s expand (the canary did not start) or contract command failed; the record says where the migration stands.',
+  'migration-draining': 'promote: promoted, but the old version has not read back at zero traffic for the migration\'s `drain` time yet; contract runs on a later promote (deploy-canary refuses a new rollout until then).',
+  contracted: 'promote: the migration\'s contract ran after the old version drained; the old version no longer works with the schema.',
 } as const satisfies Record<string, string>
 
 export type ReasonCode = keyof typeof REASON_CODES

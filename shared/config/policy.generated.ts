@@ -34,6 +34,26 @@ export interface Environment {
   allowForks: boolean
   /** What happens when an analysis ends without a decision (not enough evidence by `maxDuration`). */
   onInconclusive: 'hold' | 'promote' | 'rollback'
+  /** An expand/contract database migration gated on the rollout (docs/migrations.md). */
+  migration?: Migration
+}
+
+/** Expand runs once before the first traffic move of a rollout; contract once the old version has drained after promotion. Never on rollback. Both must be idempotent (a command interrupted before its end is recorded runs again). */
+export interface Migration {
+  /** Command (no shell) that makes the schema work for both versions, e.g. adds the column the new version writes. */
+  expand: string[]
+  /** Command (no shell) that removes what only the old version needed, e.g. drops its column. */
+  contract?: string[]
+  /**
+   * How long the old version's traffic must read back at zero after the promotion before contract runs.
+   * In milliseconds.
+   */
+  drain: number
+  /**
+   * How long each migration command may take before it counts as failed.
+   * In milliseconds.
+   */
+  timeout: number
 }
 
 /** One step of the rollout: set the canary weight, then wait, analyse or both. */

@@ -72,6 +72,10 @@ export const REASON_CODES = {
   'drill-failed': 'drill: a part of the rollback path broke; the check run `rollgate/drill/<env>` names which.',
   'drill-production-refused': 'drill: the environment is marked `production` and its `drills:` does not set `allowProduction: true`; nothing was deployed.',
   'drill-not-configured': 'drill: the environment has no `drills:` section in the policy.',
+  // Expand/contract migrations (environments.<env>.migration, docs/migrations.md).
+  'migration-failed': 'The migration\'s expand (the canary did not start) or contract command failed; the record says where the migration stands.',
+  'migration-draining': 'promote: promoted, but the old version has not read back at zero traffic for the migration\'s `drain` time yet; contract runs on a later promote (deploy-canary refuses a new rollout until then).',
+  contracted: 'promote: the migration\'s contract ran after the old version drained; the old version no longer works with the schema.',
 } as const satisfies Record<string, string>
 
 export type ReasonCode = keyof typeof REASON_CODES

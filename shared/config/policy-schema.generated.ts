@@ -419,12 +419,44 @@ export const policySchema: JsonSchema = {
         "drills": {
           "$ref": "#/definitions/drill",
           "description": "A scheduled rollback drill for this environment (the `drill` action): ship a canary, inject a failure, prove the way back works."
+        },
+        "migration": {
+          "$ref": "#/definitions/migration",
+          "description": "An expand/contract database migration gated on the rollout (docs/migrations.md)."
         }
       },
       "additionalProperties": false,
       "required": [
         "traffic",
         "steps"
+      ]
+    },
+    "migration": {
+      "type": "object",
+      "description": "Expand runs once before the first traffic move of a rollout; contract once the old version has drained after promotion. Never on rollback. Both must be idempotent (a command interrupted before its end is recorded runs again).",
+      "properties": {
+        "expand": {
+          "$ref": "#/definitions/argv",
+          "description": "Command (no shell) that makes the schema work for both versions, e.g. adds the column the new version writes."
+        },
+        "contract": {
+          "$ref": "#/definitions/argv",
+          "description": "Command (no shell) that removes what only the old version needed, e.g. drops its column."
+        },
+        "drain": {
+          "$ref": "#/definitions/duration",
+          "description": "How long the old version's traffic must read back at zero after the promotion before contract runs.",
+          "default": "0s"
+        },
+        "timeout": {
+          "$ref": "#/definitions/duration",
+          "description": "How long each migration command may take before it counts as failed.",
+          "default": "10m"
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "expand"
       ]
     },
     "step": {

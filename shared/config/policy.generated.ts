@@ -131,6 +131,26 @@ export interface Environment {
   onInconclusive: 'hold' | 'promote' | 'rollback'
   /** A scheduled rollback drill for this environment (the `drill` action): ship a canary, inject a failure, prove the way back works. */
   drills?: Drill
+  /** An expand/contract database migration gated on the rollout (docs/migrations.md). */
+  migration?: Migration
+}
+
+/** Expand runs once before the first traffic move of a rollout; contract once the old version has drained after promotion. Never on rollback. Both must be idempotent (a command interrupted before its end is recorded runs again). */
+export interface Migration {
+  /** Command (no shell) that makes the schema work for both versions, e.g. adds the column the new version writes. */
+  expand: string[]
+  /** Command (no shell) that removes what only the old version needed, e.g. drops its column. */
+  contract?: string[]
+  /**
+   * How long the old version's traffic must read back at zero after the promotion before contract runs.
+   * In milliseconds.
+   */
+  drain: number
+  /**
+   * How long each migration command may take before it counts as failed.
+   * In milliseconds.
+   */
+  timeout: number
 }
 
 /** One step of the rollout: set the canary weight, then wait, analyse or both. */

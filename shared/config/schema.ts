@@ -258,8 +258,20 @@ export function composePolicySchema(parts: PolicyParts): JsonSchema {
           allowForks: bool('Accept `/rollgate` commands on pull requests from forks for this environment.', false),
           onInconclusive: onInconclusive('hold'),
           drills: ref('drill', 'A scheduled rollback drill for this environment (the `drill` action): ship a canary, inject a failure, prove the way back works.'),
+          migration: ref('migration', 'An expand/contract database migration gated on the rollout (docs/migrations.md).'),
         },
         ['traffic', 'steps'],
+      ),
+      // #17 point 2: expand/contract migrations (shared/migration).
+      migration: object(
+        'Expand runs once before the first traffic move of a rollout; contract once the old version has drained after promotion. Never on rollback. Both must be idempotent (a command interrupted before its end is recorded runs again).',
+        {
+          expand: ref('argv', 'Command (no shell) that makes the schema work for both versions, e.g. adds the column the new version writes.'),
+          contract: ref('argv', 'Command (no shell) that removes what only the old version needed, e.g. drops its column.'),
+          drain: ref('duration', "How long the old version's traffic must read back at zero after the promotion before contract runs.", { default: '0s' }),
+          timeout: timeout('10m', 'each migration command'),
+        },
+        ['expand'],
       ),
       step: object(
         'One step of the rollout: set the canary weight, then wait, analyse or both.',

@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate21;
 export default validate21;
-const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/rollgate-dev/rollgate/main/schema/rollgate.schema.json","title":"Rollgate policy","description":"The rollout policy read from `.github/rollgate.yml`: environments and their traffic steps, analysis templates and feature-flag cleanup. `${NAME}` in a string value is replaced by the environment variable NAME (`$${` writes a literal `${`).","type":"object","additionalProperties":false,"required":["version","environments"],"properties":{"version":{"const":1,"description":"Version of the policy file format. Always `1`."},"environments":{"type":"object","description":"Deployment environments by name (the GitHub environment name), each with its traffic provider and steps.","propertyNames":{"$ref":"#/definitions/environmentName"},"additionalProperties":{"$ref":"#/definitions/environment"}},"analysis":{"type":"object","description":"Analysis templates by name; steps refer to them with `analysis: <name>`.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/analysisTemplate"},"default":{}},"flags":{"$ref":"#/definitions/flags","description":"Feature-flag cleanup: where flags are defined, when they are stale and which files to scan."},"commands":{"$ref":"#/definitions/commands","description":"Who may drive rollouts from PR comments (`/rollgate ...`), beyond the roles in each environment's `protect`.","default":{}},"experiments":{"type":"object","description":"A/B experiments by name; `analyze` with `experiment: <name>` judges one (docs/experiments.md).","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/experiment"},"default":{}}},"definitions":{"experiment":{"type":"object","description":"One A/B experiment: variants, how traffic is split between them, the primary metric and its guardrails.","properties":{"start":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$","description":"When the split started serving (ISO 8601, `2026-11-20` or `2026-11-20T09:00:00Z`): every look judges the intervals from here on."},"variants":{"type":"array","minItems":2,"description":"The variants, two or more, one of them the control.","items":{"$ref":"#/definitions/experimentVariant"}},"control":{"$ref":"#/definitions/name","description":"The variant the others are compared with.","default":"control"},"split":{"$ref":"#/definitions/experimentSplit","description":"How traffic is split between the variants."},"analysis":{"$ref":"#/definitions/name","description":"Analysis template (under `analysis`) whose metrics provider and variables the queries use, and whose checks `guardrails` names."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks, and the window each query covers. Every look re-reads all intervals since `start`.","default":"1d"},"primary":{"$ref":"#/definitions/experimentPrimary","description":"The metric that decides the winner."},"guardrails":{"type":"array","description":"Checks of the analysis template that must not regress on any variant, judged by the canary judge against control; a variant that breaks one cannot win. Default: none.","items":{"$ref":"#/definitions/name","description":"Name of a check of the analysis template."},"default":[]},"minimumEffect":{"$ref":"#/definitions/percentage","description":"Smallest relative lift that matters. `no-difference` means the lift is proven within ±this; it also tunes the confidence sequences."},"maxDuration":{"$ref":"#/definitions/duration","description":"After this long without a decision the experiment is `inconclusive`."},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"Family-wise error over every look and every variant: false winners, false losers and false no-difference included.","default":0.05}},"additionalProperties":false,"required":["start","variants","split","analysis","primary","minimumEffect","maxDuration"]},"experimentVariant":{"type":"object","description":"One variant.","properties":{"name":{"$ref":"#/definitions/name","description":"The variant's name: `{{variant}}` in queries, the flag's variant name for a flag split."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Share of the traffic (relative to the other variants). Sessions per variant are checked against it (sample-ratio mismatch).","default":1}},"additionalProperties":false,"required":["name"]},"experimentSplit":{"type":"object","description":"How traffic reaches the variants, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentTrafficSplit"},{"$ref":"#/definitions/experimentFlagSplit"}]},"experimentTrafficSplit":{"type":"object","description":"The environment's traffic provider: control is the stable version, the other variant the canary at its weight (deploy it with `deploy-canary`). Exactly two variants.","properties":{"type":{"const":"traffic","description":"Selects this split: `traffic`."},"environment":{"$ref":"#/definitions/environmentName","description":"Environment (under `environments`) whose traffic provider splits the two versions."}},"additionalProperties":false,"required":["type","environment"]},"experimentFlagSplit":{"type":"object","description":"A feature flag's variants, served by the policy's flag source (`flags.source`); the variant names are the flag's.","properties":{"type":{"const":"flag","description":"Selects this split: `flag`."},"flag":{"type":"string","minLength":1,"description":"Name (key) of the flag in the flag source."}},"additionalProperties":false,"required":["type","flag"]},"experimentPrimary":{"type":"object","description":"The primary metric, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentRatioMetric"},{"$ref":"#/definitions/experimentSamplesMetric"}]},"experimentRatioMetric":{"type":"object","description":"Events out of a total per variant (conversions per session), compared as rates.","properties":{"type":{"const":"ratio","description":"Selects this metric: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"events":{"type":"string","minLength":1,"description":"Query counting the events (conversions) of one variant in the interval; `{{variant}}` is the variant's name."},"total":{"type":"string","minLength":1,"description":"Query counting the total (sessions) of one variant in the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","events","total","direction"]},"experimentSamplesMetric":{"type":"object","description":"Positive values per variant (order value), compared by their mean. Set exactly one of `values` and `buckets`.","properties":{"type":{"const":"samples","description":"Selects this metric: `samples`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"values":{"type":"string","minLength":1,"description":"Query returning one variant's raw values for the interval."},"buckets":{"type":"string","minLength":1,"description":"Query returning one variant's cumulative histogram buckets (series with an `le` label) for the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","direction"]},"duration":{"type":"string","pattern":"^(?=.*[1-9])([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","description":"A duration greater than zero: a number and a unit (ms, s, m, h, d), combined as in `1h30m`."},"percentage":{"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."},"url":{"type":"string","pattern":"^(https?://[^\\s]+|.*\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}.*)$","description":"An http:// or https:// URL."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":100,"description":"A name made of letters, digits and `-`, `_`, `.`, starting with a letter or digit."},"variableName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_.-]*$","maxLength":100,"description":"A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."},"environmentName":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 _./-]*$","maxLength":255,"description":"A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."},"argv":{"type":"array","items":{"type":"string"},"minItems":1,"description":"A command as a list of arguments, run without a shell; `{{weight}}`-style placeholders are filled in."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"HTTP headers sent with every request, by name."},"role":{"type":"string","minLength":1,"description":"A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or a custom repository role listed in `commands.roles`. GitHub does not tell a workflow token which base role a custom role inherits, so a custom role counts only as the base role `commands.roles` maps it to; an unmapped custom role is denied."},"onInconclusive":{"enum":["hold","promote","rollback"],"description":"`hold` keeps the current weight and waits for a `/rollgate` command, `promote` continues to the next step, `rollback` returns to the stable version."},"environment":{"type":"object","description":"One deployment environment.","properties":{"production":{"type":"boolean","description":"Marks the GitHub deployment as a production deployment.","default":false},"stableVersion":{"type":"string","minLength":1,"description":"The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."},"strategy":{"enum":["canary","blue-green"],"description":"`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.","default":"canary"},"traffic":{"$ref":"#/definitions/traffic","description":"How traffic moves between the stable and canary versions."},"steps":{"type":"array","description":"The rollout schedule, in order; the canary is promoted when the last step completes.","items":{"$ref":"#/definitions/step"},"minItems":1},"protect":{"$ref":"#/definitions/protect","description":"Minimum repository role needed to run each `/rollgate` command against this environment.","default":{}},"allowForks":{"type":"boolean","description":"Accept `/rollgate` commands on pull requests from forks for this environment.","default":false},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).","default":"hold"},"drills":{"$ref":"#/definitions/drill","description":"A scheduled rollback drill for this environment (the `drill` action): ship a canary, inject a failure, prove the way back works."}},"additionalProperties":false,"required":["traffic","steps"]},"step":{"type":"object","description":"One step of the rollout: set the canary weight, then wait, analyse or both.","properties":{"weight":{"type":"integer","minimum":0,"maximum":100,"description":"Percentage of traffic sent to the canary during this step."},"analysis":{"$ref":"#/definitions/name","description":"Name of the analysis template (under `analysis`) that judges this step."},"minDuration":{"$ref":"#/definitions/duration","description":"The step cannot pass before this long, even if the analysis proves the canary good earlier."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest this step's analysis may run; the template's `maxDuration` when unset."},"pause":{"description":"Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration.","oneOf":[{"const":"manual","description":"Wait for a `/rollgate resume` or `promote` command."},{"$ref":"#/definitions/duration"}]},"skippable":{"type":"boolean","description":"Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.","default":false},"before":{"type":"array","description":"Hooks run before the weight is set; a failing hook stops the rollout.","items":{"$ref":"#/definitions/hook"},"default":[]},"after":{"type":"array","description":"Hooks run after the step has passed, before the next step.","items":{"$ref":"#/definitions/hook"},"default":[]},"mirror":{"description":"Dark launch: copy this percentage of requests (GET and HEAD by default) to the canary while users get only the stable version's responses; the step's weight must be 0. `gateway-api` and `istio` only. Write `mirror: 10` or `mirror: { percent: 10, methods: [GET, HEAD] }`.","type":["number","object"],"exclusiveMinimum":0,"maximum":100,"properties":{"percent":{"type":"number","exclusiveMinimum":0,"maximum":100,"description":"Percentage of requests copied to the canary (more than 0, at most 100; Gateway API writes a non-integer as a fraction)."},"methods":{"type":"array","description":"HTTP methods mirrored (default GET and HEAD). A mirrored write runs twice against the back ends both versions share (databases, queues, payment APIs): add a method only when the canary cannot write to them.","items":{"enum":["GET","HEAD","OPTIONS","TRACE","POST","PUT","PATCH","DELETE","CONNECT"]},"minItems":1}},"required":["percent"],"additionalProperties":false}},"additionalProperties":false,"required":["weight"]},"hook":{"type":"object","description":"A command or webhook run around a step.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/commandHook"},{"$ref":"#/definitions/webhookHook"}]},"commandHook":{"type":"object","description":"Runs a command (no shell); it passes when it exits 0.","properties":{"type":{"const":"command","description":"Selects this type: `command`."},"run":{"$ref":"#/definitions/argv","description":"The command and its arguments."},"timeout":{"$ref":"#/definitions/duration","description":"How long the command may take before it counts as failed.","default":"5m"},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","run"]},"webhookHook":{"type":"object","description":"Calls a URL with the rollout as a JSON body; it passes on a 2xx status.","properties":{"type":{"const":"webhook","description":"Selects this type: `webhook`."},"url":{"$ref":"#/definitions/url","description":"The URL to call."},"method":{"enum":["GET","POST","PUT"],"description":"HTTP method.","default":"POST"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Retries after a failed request.","default":0},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","url"]},"protect":{"type":"object","description":"Minimum role per command. A commenter below it gets a reply naming the role needed.","properties":{"canary":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate canary`.","default":"write"},"promote":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate promote`.","default":"write"},"rollback":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate rollback`.","default":"write"},"analyze":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate analyze`.","default":"triage"},"pause":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate pause`.","default":"write"},"resume":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate resume`.","default":"write"},"status":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate status`.","default":"read"},"help":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate help`.","default":"read"}},"additionalProperties":false},"commands":{"type":"object","description":"Which PR comments are read as commands.","properties":{"allowBots":{"type":"boolean","description":"Accept commands from bot accounts.","default":false},"allowEdited":{"type":"boolean","description":"Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.","default":false},"requireChecks":{"type":"boolean","description":"`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted).","default":true},"roles":{"type":"object","description":"Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.","propertyNames":{"type":"string","minLength":1,"maxLength":100},"additionalProperties":{"enum":["read","triage","write","maintain","admin"],"description":"The base role this custom role counts as."},"default":{}}},"additionalProperties":false},"traffic":{"type":"object","description":"The traffic provider, chosen by `provider`.","discriminator":{"propertyName":"provider"},"oneOf":[{"$ref":"#/definitions/commandTraffic"},{"$ref":"#/definitions/gatewayApiTraffic"},{"$ref":"#/definitions/istioTraffic"},{"$ref":"#/definitions/nginxIngressTraffic"},{"$ref":"#/definitions/argoRolloutsTraffic"},{"$ref":"#/definitions/awsLambdaTraffic"},{"$ref":"#/definitions/haproxyTraffic"},{"$ref":"#/definitions/unleashTraffic"}]},"commandTraffic":{"type":"object","description":"Your own commands move traffic; `{{weight}}` (0-100), `{{version}}`, `{{stableVersion}}` and `{{environment}}` are filled in, each inside one argument (no shell).","properties":{"provider":{"const":"command","description":"Selects this provider: `command`."},"setWeight":{"$ref":"#/definitions/argv","description":"Command that sets the canary weight, e.g. `[./scripts/set-weight.sh, \"{{weight}}\"]`."},"getWeight":{"$ref":"#/definitions/argv","description":"Command that prints the current canary weight (0-100) on stdout, to detect drift."}},"additionalProperties":false,"required":["provider","setWeight"]},"gatewayApiTraffic":{"type":"object","description":"Kubernetes Gateway API: sets the weights of two backendRefs of an HTTPRoute.","properties":{"provider":{"const":"gateway-api","description":"Selects this provider: `gateway-api`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the HTTPRoute."},"route":{"type":"string","minLength":1,"description":"Name of the HTTPRoute."},"stable":{"type":"string","minLength":1,"description":"Service name of the stable backendRef."},"canary":{"type":"string","minLength":1,"description":"Service name of the canary backendRef."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","route","stable","canary"]},"istioTraffic":{"type":"object","description":"Istio: sets the weights of two destinations in a VirtualService HTTP route.","properties":{"provider":{"const":"istio","description":"Selects this provider: `istio`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the VirtualService."},"virtualService":{"type":"string","minLength":1,"description":"Name of the VirtualService."},"route":{"type":"string","minLength":1,"description":"Name of the HTTP route inside the VirtualService; every HTTP route holding both destinations when unset."},"stable":{"$ref":"#/definitions/istioDestination","description":"Destination of the stable version."},"canary":{"$ref":"#/definitions/istioDestination","description":"Destination of the canary version."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","virtualService","stable","canary"]},"istioDestination":{"type":"object","description":"An Istio destination.","properties":{"host":{"type":"string","minLength":1,"description":"Destination host (a Kubernetes Service name or FQDN)."},"subset":{"type":"string","minLength":1,"description":"DestinationRule subset, when both versions share a host."}},"additionalProperties":false,"required":["host"]},"nginxIngressTraffic":{"type":"object","description":"ingress-nginx: sets `nginx.ingress.kubernetes.io/canary-weight` on the canary Ingress.","properties":{"provider":{"const":"nginx-ingress","description":"Selects this provider: `nginx-ingress`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Ingress."},"ingress":{"type":"string","minLength":1,"description":"Name of the canary Ingress (the one annotated `canary: \"true\"`)."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","ingress"]},"argoRolloutsTraffic":{"type":"object","description":"Drives an existing Argo Rollouts Rollout (set weight, promote, abort) through its controller.","properties":{"provider":{"const":"argo-rollouts","description":"Selects this provider: `argo-rollouts`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Rollout."},"rollout":{"type":"string","minLength":1,"description":"Name of the Rollout."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long the controller may take to report the new weight.","default":"2m"}},"additionalProperties":false,"required":["provider","namespace","rollout"]},"awsLambdaTraffic":{"type":"object","description":"AWS Lambda: weighted alias routing between two function versions.","properties":{"provider":{"const":"aws-lambda","description":"Selects this provider: `aws-lambda`."},"function":{"type":"string","minLength":1,"description":"Function name or ARN."},"alias":{"type":"string","minLength":1,"description":"Alias whose routing configuration is changed."},"region":{"type":"string","minLength":1,"description":"AWS region; `AWS_REGION` when unset."}},"additionalProperties":false,"required":["provider","function","alias"]},"haproxyTraffic":{"type":"object","description":"HAProxy runtime API: sets the weights of two servers in a backend. Set exactly one of `socket` or `address`.","properties":{"provider":{"const":"haproxy","description":"Selects this provider: `haproxy`."},"socket":{"type":"string","minLength":1,"description":"Path of the runtime API Unix socket (`stats socket`)."},"address":{"type":"string","minLength":1,"description":"`host:port` of the runtime API over TCP."},"backend":{"type":"string","minLength":1,"description":"Backend holding both servers."},"stable":{"type":"string","minLength":1,"description":"Server name of the stable version."},"canary":{"type":"string","minLength":1,"description":"Server name of the canary version."}},"additionalProperties":false,"required":["provider","backend","stable","canary"]},"unleashTraffic":{"type":"object","description":"Unleash: the canary is a feature flag whose gradual-rollout percentage is the weight.","properties":{"provider":{"const":"unleash","description":"Selects this provider: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash API base URL, e.g. `https://unleash.example.com/api`."},"token":{"type":"string","minLength":1,"description":"Admin API token; write `${UNLEASH_TOKEN}` and keep the value in a secret."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"feature":{"type":"string","minLength":1,"description":"Feature flag name."},"environment":{"type":"string","minLength":1,"description":"Unleash environment name."},"strategyId":{"type":"string","minLength":1,"description":"Id of the flexible-rollout strategy to update; the feature's only flexible rollout in that environment when unset."}},"additionalProperties":false,"required":["provider","url","token","feature","environment"]},"analysisTemplate":{"type":"object","description":"How a step is judged: where the metrics come from, how often to look, and the checks.","properties":{"provider":{"$ref":"#/definitions/metricsProvider","description":"Where metrics come from, chosen by `type`."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks; each look queries every check over the last interval.","default":"1m"},"minDuration":{"$ref":"#/definitions/duration","description":"The analysis cannot pass before this long."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest the analysis may run before it ends inconclusive.","default":"30m"},"alpha":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1,"description":"False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.","default":0.05},"test":{"$ref":"#/definitions/statisticalTest","description":"The statistical test, chosen by `type`.","default":{"type":"sequential"}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when this template's analysis ends without a decision; the environment's `onInconclusive` when unset."},"variables":{"type":"object","description":"Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.","propertyNames":{"$ref":"#/definitions/variableName"},"additionalProperties":{"type":"string"},"default":{}},"checks":{"type":"array","description":"The checks judged at every look.","items":{"$ref":"#/definitions/check"},"minItems":1}},"additionalProperties":false,"required":["provider","checks"]},"statisticalTest":{"type":"object","description":"A statistical test.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/sequentialTest"},{"$ref":"#/definitions/mannWhitneyTest"}]},"sequentialTest":{"type":"object","description":"Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.","properties":{"type":{"const":"sequential","description":"Selects this type: `sequential`."}},"additionalProperties":false,"required":["type"]},"mannWhitneyTest":{"type":"object","description":"Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.","properties":{"type":{"const":"mann-whitney","description":"Selects this type: `mann-whitney`."},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"Confidence level of each check's interval (Kayenta uses 0.98).","default":0.98},"groupWeights":{"type":"object","description":"Weight of each check group in the score, out of 100; groups not listed share what is left equally.","additionalProperties":{"type":"number","minimum":0,"maximum":100},"default":{}},"passScore":{"type":"number","minimum":0,"maximum":100,"description":"Score at or above which the analysis passes.","default":95},"marginalScore":{"type":"number","minimum":0,"maximum":100,"description":"Score below which the analysis fails; between this and `passScore` it is inconclusive.","default":75}},"additionalProperties":false,"required":["type"]},"metricsProvider":{"type":"object","description":"A metrics provider.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/prometheusMetrics"},{"$ref":"#/definitions/datadogMetrics"},{"$ref":"#/definitions/cloudwatchMetrics"},{"$ref":"#/definitions/newrelicMetrics"},{"$ref":"#/definitions/httpMetrics"},{"$ref":"#/definitions/scrapeMetrics"}]},"prometheusMetrics":{"type":"object","description":"Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).","properties":{"type":{"const":"prometheus","description":"Selects this type: `prometheus`."},"address":{"$ref":"#/definitions/url","description":"Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"auth":{"$ref":"#/definitions/prometheusAuth","description":"Authentication, chosen by `type`."},"queryRange":{"type":"boolean","description":"Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.","default":false},"step":{"$ref":"#/definitions/duration","description":"Resolution of range queries; one point per interval when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","address"]},"prometheusAuth":{"type":"object","description":"Prometheus authentication.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/bearerAuth"},{"$ref":"#/definitions/basicAuth"},{"$ref":"#/definitions/headerAuth"}]},"bearerAuth":{"type":"object","description":"Sends `Authorization: Bearer <token>`.","properties":{"type":{"const":"bearer","description":"Selects this type: `bearer`."},"token":{"type":"string","minLength":1,"description":"The token; write `${NAME}`."}},"additionalProperties":false,"required":["type","token"]},"basicAuth":{"type":"object","description":"HTTP basic authentication.","properties":{"type":{"const":"basic","description":"Selects this type: `basic`."},"username":{"type":"string","minLength":1,"description":"User name."},"password":{"type":"string","minLength":1,"description":"Password; write `${NAME}`."}},"additionalProperties":false,"required":["type","username","password"]},"headerAuth":{"type":"object","description":"Sends the credential in a header of your choice.","properties":{"type":{"const":"header","description":"Selects this type: `header`."},"name":{"type":"string","minLength":1,"description":"Header name, e.g. `X-Scope-OrgID`."},"value":{"type":"string","minLength":1,"description":"Header value; write `${NAME}`."}},"additionalProperties":false,"required":["type","name","value"]},"datadogMetrics":{"type":"object","description":"Datadog metrics query API.","properties":{"type":{"const":"datadog","description":"Selects this type: `datadog`."},"site":{"type":"string","minLength":1,"description":"Datadog site.","default":"datadoghq.com"},"apiKey":{"type":"string","minLength":1,"description":"API key; write `${DD_API_KEY}`."},"appKey":{"type":"string","minLength":1,"description":"Application key; write `${DD_APP_KEY}`."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","apiKey","appKey"]},"cloudwatchMetrics":{"type":"object","description":"Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.","properties":{"type":{"const":"cloudwatch","description":"Selects this type: `cloudwatch`."},"region":{"type":"string","minLength":1,"description":"AWS region."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","region"]},"newrelicMetrics":{"type":"object","description":"New Relic NRQL queries through NerdGraph.","properties":{"type":{"const":"newrelic","description":"Selects this type: `newrelic`."},"accountId":{"type":["string","integer"],"pattern":"^[0-9]+$","description":"New Relic account id."},"apiKey":{"type":"string","minLength":1,"description":"User API key; write `${NEW_RELIC_API_KEY}`."},"region":{"enum":["us","eu"],"description":"Data center region.","default":"us"},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","accountId","apiKey"]},"httpMetrics":{"type":"object","description":"Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check's query, and `jsonPath` picks the numbers.","properties":{"type":{"const":"http","description":"Selects this type: `http`."},"url":{"$ref":"#/definitions/url","description":"URL to request; may contain `{{query}}` and the other placeholders (URL-encoded)."},"method":{"enum":["GET","POST"],"description":"HTTP method.","default":"GET"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers; may contain placeholders."},"body":{"type":["string","object"],"description":"Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in."},"jsonPath":{"$ref":"#/definitions/httpJsonPaths","description":"Where the numbers are in the response.","default":{}},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","url"]},"httpJsonPaths":{"type":"object","description":"JSONPath expressions (themselves templates) locating the numbers in a response.","properties":{"value":{"type":"string","minLength":1,"description":"The number for ratio counts and value checks.","default":"$.value"},"values":{"type":"string","minLength":1,"description":"The numbers of a samples `values` check.","default":"$.values[*]"},"buckets":{"type":"string","minLength":1,"description":"The bucket objects of a samples `buckets` check.","default":"$.buckets[*]"},"le":{"type":"string","minLength":1,"description":"Within a bucket object: its upper bound.","default":"le"},"count":{"type":"string","minLength":1,"description":"Within a bucket object: its cumulative count.","default":"count"}},"additionalProperties":false},"scrapeMetrics":{"type":"object","description":"Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.","properties":{"type":{"const":"scrape","description":"Selects this type: `scrape`."},"canary":{"type":"array","description":"`/metrics` URLs of the canary instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"baseline":{"type":"array","description":"`/metrics` URLs of the stable (baseline) instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","canary","baseline"]},"check":{"type":"object","description":"A check, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/ratioCheck"},{"$ref":"#/definitions/samplesCheck"},{"$ref":"#/definitions/valueCheck"}]},"ratioCheck":{"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]},"samplesCheck":{"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]},"valueCheck":{"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]},"flags":{"type":"object","description":"Feature-flag cleanup.","properties":{"source":{"$ref":"#/definitions/flagSource","description":"Where flags and their state are read from, chosen by `type`.","default":{"type":"registry"}},"stale":{"$ref":"#/definitions/stale","description":"When a flag counts as stale.","default":{}},"include":{"type":"array","description":"Globs of files scanned for flag references.","items":{"type":"string","minLength":1},"default":["**/*"]},"exclude":{"type":"array","description":"Globs of files never scanned or edited.","items":{"type":"string","minLength":1},"default":["node_modules/**","dist/**","vendor/**","**/*.min.js"]},"owners":{"type":"array","description":"GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.","items":{"type":"string","pattern":"^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"},"default":[]},"maxPullRequests":{"type":"integer","minimum":0,"maximum":100,"description":"Most cleanup pull requests open at once; 0 reports without opening any.","default":5},"labels":{"type":"array","description":"Labels put on cleanup pull requests.","items":{"type":"string","minLength":1},"default":["flag-cleanup"]},"verify":{"$ref":"#/definitions/argv","description":"Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft."}},"additionalProperties":false},"stale":{"type":"object","description":"Staleness rules.","properties":{"afterDays":{"type":"integer","minimum":1,"description":"Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.","default":30}},"additionalProperties":false},"drill":{"type":"object","description":"A rollback drill: the `drill` action ships a canary, injects a failure, rolls back and checks that traffic, record, deployment status and alert all say so, measuring the time to restore.","properties":{"schedule":{"type":"string","minLength":1,"description":"Cron expression the drill workflow runs on (documentation: GitHub reads the schedule from the workflow's `on.schedule`, which the `drill` action compares with it)."},"inject":{"enum":["verdict","provider-fault"],"description":"`verdict`: a failing analysis verdict is recorded for the canary, then it is rolled back. `provider-fault`: the same, and the traffic provider also fails the rollback's first move (the backend is down just when you need it); the drill checks the weights were restored and recorded, then rolls back again.","default":"verdict"},"version":{"type":"string","minLength":1,"description":"Version shipped as the drill's canary (the `version` input wins); the stable version when unset, so a drill ships no new code."},"alert":{"type":"object","description":"Where the rollback's alert goes; the drill checks it arrived.","properties":{"issue":{"type":"integer","minimum":1,"description":"Issue (or pull request) number that gets the environment's sticky rollout comment."},"webhook":{"$ref":"#/definitions/url","description":"URL POSTed the drill's result as JSON; a 2xx answer counts as delivered."}},"additionalProperties":false},"maxTimeToRestore":{"$ref":"#/definitions/duration","description":"The drill fails when restoring the stable version (failure injected → traffic read back at 0%) takes longer.","default":"5m"},"allowProduction":{"type":"boolean","description":"Allow drills on an environment marked `production: true`. Without it the drill refuses (reason code `drill-production-refused`).","default":false}},"additionalProperties":false},"flagSource":{"type":"object","description":"A flag source.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/registryFlags"},{"$ref":"#/definitions/unleashFlags"},{"$ref":"#/definitions/launchdarklyFlags"},{"$ref":"#/definitions/flagsmithFlags"},{"$ref":"#/definitions/growthbookFlags"},{"$ref":"#/definitions/flagdFlags"}]},"registryFlags":{"type":"object","description":"The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"registry","description":"Selects this type: `registry`."},"file":{"type":"string","minLength":1,"description":"Path of the registry, relative to the repository root.","default":"flags.yml"}}},"unleashFlags":{"type":"object","description":"The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).","additionalProperties":false,"required":["type","url","token"],"properties":{"type":{"const":"unleash","description":"Selects this type: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash base URL (with or without /api)."},"token":{"type":"string","minLength":1,"description":"Admin API token or personal access token; write `${UNLEASH_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"launchdarklyFlags":{"type":"object","description":"LaunchDarkly REST API v2 (flags with their environment configuration and statuses).","additionalProperties":false,"required":["type","token","project"],"properties":{"type":{"const":"launchdarkly","description":"Selects this type: `launchdarkly`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://app.launchdarkly.com"},"token":{"type":"string","minLength":1,"description":"API access token with reader rights; write `${LD_ACCESS_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Project key."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagsmithFlags":{"type":"object","description":"Flagsmith admin API v1 (feature states per environment, the Stale tag).","additionalProperties":false,"required":["type","token","project","environment"],"properties":{"type":{"const":"flagsmith","description":"Selects this type: `flagsmith`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.flagsmith.com/api/v1"},"token":{"type":"string","minLength":1,"description":"Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`."},"project":{"type":"integer","minimum":1,"description":"Project id."},"environment":{"type":"integer","minimum":1,"description":"Environment id whose state decides the value to keep."},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"growthbookFlags":{"type":"object","description":"GrowthBook REST API (features with per-environment rules).","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"growthbook","description":"Selects this type: `growthbook`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.growthbook.io"},"token":{"type":"string","minLength":1,"description":"Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`."},"project":{"type":"string","minLength":1,"description":"Project id; all projects when unset."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagdFlags":{"type":"object","description":"An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"flagd","description":"Selects this type: `flagd`."},"file":{"type":"string","minLength":1,"description":"Path of the flag file, relative to the repository root.","default":"flags.flagd.json"}}}}};
+const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/rollgate-dev/rollgate/main/schema/rollgate.schema.json","title":"Rollgate policy","description":"The rollout policy read from `.github/rollgate.yml`: environments and their traffic steps, analysis templates and feature-flag cleanup. `${NAME}` in a string value is replaced by the environment variable NAME (`$${` writes a literal `${`).","type":"object","additionalProperties":false,"required":["version","environments"],"properties":{"version":{"const":1,"description":"Version of the policy file format. Always `1`."},"environments":{"type":"object","description":"Deployment environments by name (the GitHub environment name), each with its traffic provider and steps.","propertyNames":{"$ref":"#/definitions/environmentName"},"additionalProperties":{"$ref":"#/definitions/environment"}},"analysis":{"type":"object","description":"Analysis templates by name; steps refer to them with `analysis: <name>`.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/analysisTemplate"},"default":{}},"flags":{"$ref":"#/definitions/flags","description":"Feature-flag cleanup: where flags are defined, when they are stale and which files to scan."},"commands":{"$ref":"#/definitions/commands","description":"Who may drive rollouts from PR comments (`/rollgate ...`), beyond the roles in each environment's `protect`.","default":{}},"experiments":{"type":"object","description":"A/B experiments by name; `analyze` with `experiment: <name>` judges one (docs/experiments.md).","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/experiment"},"default":{}}},"definitions":{"experiment":{"type":"object","description":"One A/B experiment: variants, how traffic is split between them, the primary metric and its guardrails.","properties":{"start":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$","description":"When the split started serving (ISO 8601, `2026-11-20` or `2026-11-20T09:00:00Z`): every look judges the intervals from here on."},"variants":{"type":"array","minItems":2,"description":"The variants, two or more, one of them the control.","items":{"$ref":"#/definitions/experimentVariant"}},"control":{"$ref":"#/definitions/name","description":"The variant the others are compared with.","default":"control"},"split":{"$ref":"#/definitions/experimentSplit","description":"How traffic is split between the variants."},"analysis":{"$ref":"#/definitions/name","description":"Analysis template (under `analysis`) whose metrics provider and variables the queries use, and whose checks `guardrails` names."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks, and the window each query covers. Every look re-reads all intervals since `start`.","default":"1d"},"primary":{"$ref":"#/definitions/experimentPrimary","description":"The metric that decides the winner."},"guardrails":{"type":"array","description":"Checks of the analysis template that must not regress on any variant, judged by the canary judge against control; a variant that breaks one cannot win. Default: none.","items":{"$ref":"#/definitions/name","description":"Name of a check of the analysis template."},"default":[]},"minimumEffect":{"$ref":"#/definitions/percentage","description":"Smallest relative lift that matters. `no-difference` means the lift is proven within ±this; it also tunes the confidence sequences."},"maxDuration":{"$ref":"#/definitions/duration","description":"After this long without a decision the experiment is `inconclusive`."},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"Family-wise error over every look and every variant: false winners, false losers and false no-difference included.","default":0.05}},"additionalProperties":false,"required":["start","variants","split","analysis","primary","minimumEffect","maxDuration"]},"experimentVariant":{"type":"object","description":"One variant.","properties":{"name":{"$ref":"#/definitions/name","description":"The variant's name: `{{variant}}` in queries, the flag's variant name for a flag split."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Share of the traffic (relative to the other variants). Sessions per variant are checked against it (sample-ratio mismatch).","default":1}},"additionalProperties":false,"required":["name"]},"experimentSplit":{"type":"object","description":"How traffic reaches the variants, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentTrafficSplit"},{"$ref":"#/definitions/experimentFlagSplit"}]},"experimentTrafficSplit":{"type":"object","description":"The environment's traffic provider: control is the stable version, the other variant the canary at its weight (deploy it with `deploy-canary`). Exactly two variants.","properties":{"type":{"const":"traffic","description":"Selects this split: `traffic`."},"environment":{"$ref":"#/definitions/environmentName","description":"Environment (under `environments`) whose traffic provider splits the two versions."}},"additionalProperties":false,"required":["type","environment"]},"experimentFlagSplit":{"type":"object","description":"A feature flag's variants, served by the policy's flag source (`flags.source`); the variant names are the flag's.","properties":{"type":{"const":"flag","description":"Selects this split: `flag`."},"flag":{"type":"string","minLength":1,"description":"Name (key) of the flag in the flag source."}},"additionalProperties":false,"required":["type","flag"]},"experimentPrimary":{"type":"object","description":"The primary metric, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentRatioMetric"},{"$ref":"#/definitions/experimentSamplesMetric"}]},"experimentRatioMetric":{"type":"object","description":"Events out of a total per variant (conversions per session), compared as rates.","properties":{"type":{"const":"ratio","description":"Selects this metric: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"events":{"type":"string","minLength":1,"description":"Query counting the events (conversions) of one variant in the interval; `{{variant}}` is the variant's name."},"total":{"type":"string","minLength":1,"description":"Query counting the total (sessions) of one variant in the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","events","total","direction"]},"experimentSamplesMetric":{"type":"object","description":"Positive values per variant (order value), compared by their mean. Set exactly one of `values` and `buckets`.","properties":{"type":{"const":"samples","description":"Selects this metric: `samples`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"values":{"type":"string","minLength":1,"description":"Query returning one variant's raw values for the interval."},"buckets":{"type":"string","minLength":1,"description":"Query returning one variant's cumulative histogram buckets (series with an `le` label) for the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","direction"]},"duration":{"type":"string","pattern":"^(?=.*[1-9])([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","description":"A duration greater than zero: a number and a unit (ms, s, m, h, d), combined as in `1h30m`."},"percentage":{"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."},"url":{"type":"string","pattern":"^(https?://[^\\s]+|.*\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}.*)$","description":"An http:// or https:// URL."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":100,"description":"A name made of letters, digits and `-`, `_`, `.`, starting with a letter or digit."},"variableName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_.-]*$","maxLength":100,"description":"A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."},"environmentName":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 _./-]*$","maxLength":255,"description":"A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."},"argv":{"type":"array","items":{"type":"string"},"minItems":1,"description":"A command as a list of arguments, run without a shell; `{{weight}}`-style placeholders are filled in."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"HTTP headers sent with every request, by name."},"role":{"type":"string","minLength":1,"description":"A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or a custom repository role listed in `commands.roles`. GitHub does not tell a workflow token which base role a custom role inherits, so a custom role counts only as the base role `commands.roles` maps it to; an unmapped custom role is denied."},"onInconclusive":{"enum":["hold","promote","rollback"],"description":"`hold` keeps the current weight and waits for a `/rollgate` command, `promote` continues to the next step, `rollback` returns to the stable version."},"environment":{"type":"object","description":"One deployment environment.","properties":{"production":{"type":"boolean","description":"Marks the GitHub deployment as a production deployment.","default":false},"stableVersion":{"type":"string","minLength":1,"description":"The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."},"strategy":{"enum":["canary","blue-green"],"description":"`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.","default":"canary"},"traffic":{"$ref":"#/definitions/traffic","description":"How traffic moves between the stable and canary versions."},"steps":{"type":"array","description":"The rollout schedule, in order; the canary is promoted when the last step completes.","items":{"$ref":"#/definitions/step"},"minItems":1},"protect":{"$ref":"#/definitions/protect","description":"Minimum repository role needed to run each `/rollgate` command against this environment.","default":{}},"allowForks":{"type":"boolean","description":"Accept `/rollgate` commands on pull requests from forks for this environment.","default":false},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).","default":"hold"},"drills":{"$ref":"#/definitions/drill","description":"A scheduled rollback drill for this environment (the `drill` action): ship a canary, inject a failure, prove the way back works."},"migration":{"$ref":"#/definitions/migration","description":"An expand/contract database migration gated on the rollout (docs/migrations.md)."}},"additionalProperties":false,"required":["traffic","steps"]},"migration":{"type":"object","description":"Expand runs once before the first traffic move of a rollout; contract once the old version has drained after promotion. Never on rollback. Both must be idempotent (a command interrupted before its end is recorded runs again).","properties":{"expand":{"$ref":"#/definitions/argv","description":"Command (no shell) that makes the schema work for both versions, e.g. adds the column the new version writes."},"contract":{"$ref":"#/definitions/argv","description":"Command (no shell) that removes what only the old version needed, e.g. drops its column."},"drain":{"$ref":"#/definitions/duration","description":"How long the old version's traffic must read back at zero after the promotion before contract runs.","default":"0s"},"timeout":{"$ref":"#/definitions/duration","description":"How long each migration command may take before it counts as failed.","default":"10m"}},"additionalProperties":false,"required":["expand"]},"step":{"type":"object","description":"One step of the rollout: set the canary weight, then wait, analyse or both.","properties":{"weight":{"type":"integer","minimum":0,"maximum":100,"description":"Percentage of traffic sent to the canary during this step."},"analysis":{"$ref":"#/definitions/name","description":"Name of the analysis template (under `analysis`) that judges this step."},"minDuration":{"$ref":"#/definitions/duration","description":"The step cannot pass before this long, even if the analysis proves the canary good earlier."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest this step's analysis may run; the template's `maxDuration` when unset."},"pause":{"description":"Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration.","oneOf":[{"const":"manual","description":"Wait for a `/rollgate resume` or `promote` command."},{"$ref":"#/definitions/duration"}]},"skippable":{"type":"boolean","description":"Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.","default":false},"before":{"type":"array","description":"Hooks run before the weight is set; a failing hook stops the rollout.","items":{"$ref":"#/definitions/hook"},"default":[]},"after":{"type":"array","description":"Hooks run after the step has passed, before the next step.","items":{"$ref":"#/definitions/hook"},"default":[]},"mirror":{"description":"Dark launch: copy this percentage of requests (GET and HEAD by default) to the canary while users get only the stable version's responses; the step's weight must be 0. `gateway-api` and `istio` only. Write `mirror: 10` or `mirror: { percent: 10, methods: [GET, HEAD] }`.","type":["number","object"],"exclusiveMinimum":0,"maximum":100,"properties":{"percent":{"type":"number","exclusiveMinimum":0,"maximum":100,"description":"Percentage of requests copied to the canary (more than 0, at most 100; Gateway API writes a non-integer as a fraction)."},"methods":{"type":"array","description":"HTTP methods mirrored (default GET and HEAD). A mirrored write runs twice against the back ends both versions share (databases, queues, payment APIs): add a method only when the canary cannot write to them.","items":{"enum":["GET","HEAD","OPTIONS","TRACE","POST","PUT","PATCH","DELETE","CONNECT"]},"minItems":1}},"required":["percent"],"additionalProperties":false}},"additionalProperties":false,"required":["weight"]},"hook":{"type":"object","description":"A command or webhook run around a step.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/commandHook"},{"$ref":"#/definitions/webhookHook"}]},"commandHook":{"type":"object","description":"Runs a command (no shell); it passes when it exits 0.","properties":{"type":{"const":"command","description":"Selects this type: `command`."},"run":{"$ref":"#/definitions/argv","description":"The command and its arguments."},"timeout":{"$ref":"#/definitions/duration","description":"How long the command may take before it counts as failed.","default":"5m"},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","run"]},"webhookHook":{"type":"object","description":"Calls a URL with the rollout as a JSON body; it passes on a 2xx status.","properties":{"type":{"const":"webhook","description":"Selects this type: `webhook`."},"url":{"$ref":"#/definitions/url","description":"The URL to call."},"method":{"enum":["GET","POST","PUT"],"description":"HTTP method.","default":"POST"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Retries after a failed request.","default":0},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","url"]},"protect":{"type":"object","description":"Minimum role per command. A commenter below it gets a reply naming the role needed.","properties":{"canary":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate canary`.","default":"write"},"promote":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate promote`.","default":"write"},"rollback":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate rollback`.","default":"write"},"analyze":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate analyze`.","default":"triage"},"pause":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate pause`.","default":"write"},"resume":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate resume`.","default":"write"},"status":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate status`.","default":"read"},"help":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate help`.","default":"read"}},"additionalProperties":false},"commands":{"type":"object","description":"Which PR comments are read as commands.","properties":{"allowBots":{"type":"boolean","description":"Accept commands from bot accounts.","default":false},"allowEdited":{"type":"boolean","description":"Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.","default":false},"requireChecks":{"type":"boolean","description":"`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted).","default":true},"roles":{"type":"object","description":"Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.","propertyNames":{"type":"string","minLength":1,"maxLength":100},"additionalProperties":{"enum":["read","triage","write","maintain","admin"],"description":"The base role this custom role counts as."},"default":{}}},"additionalProperties":false},"traffic":{"type":"object","description":"The traffic provider, chosen by `provider`.","discriminator":{"propertyName":"provider"},"oneOf":[{"$ref":"#/definitions/commandTraffic"},{"$ref":"#/definitions/gatewayApiTraffic"},{"$ref":"#/definitions/istioTraffic"},{"$ref":"#/definitions/nginxIngressTraffic"},{"$ref":"#/definitions/argoRolloutsTraffic"},{"$ref":"#/definitions/awsLambdaTraffic"},{"$ref":"#/definitions/haproxyTraffic"},{"$ref":"#/definitions/unleashTraffic"}]},"commandTraffic":{"type":"object","description":"Your own commands move traffic; `{{weight}}` (0-100), `{{version}}`, `{{stableVersion}}` and `{{environment}}` are filled in, each inside one argument (no shell).","properties":{"provider":{"const":"command","description":"Selects this provider: `command`."},"setWeight":{"$ref":"#/definitions/argv","description":"Command that sets the canary weight, e.g. `[./scripts/set-weight.sh, \"{{weight}}\"]`."},"getWeight":{"$ref":"#/definitions/argv","description":"Command that prints the current canary weight (0-100) on stdout, to detect drift."}},"additionalProperties":false,"required":["provider","setWeight"]},"gatewayApiTraffic":{"type":"object","description":"Kubernetes Gateway API: sets the weights of two backendRefs of an HTTPRoute.","properties":{"provider":{"const":"gateway-api","description":"Selects this provider: `gateway-api`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the HTTPRoute."},"route":{"type":"string","minLength":1,"description":"Name of the HTTPRoute."},"stable":{"type":"string","minLength":1,"description":"Service name of the stable backendRef."},"canary":{"type":"string","minLength":1,"description":"Service name of the canary backendRef."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","route","stable","canary"]},"istioTraffic":{"type":"object","description":"Istio: sets the weights of two destinations in a VirtualService HTTP route.","properties":{"provider":{"const":"istio","description":"Selects this provider: `istio`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the VirtualService."},"virtualService":{"type":"string","minLength":1,"description":"Name of the VirtualService."},"route":{"type":"string","minLength":1,"description":"Name of the HTTP route inside the VirtualService; every HTTP route holding both destinations when unset."},"stable":{"$ref":"#/definitions/istioDestination","description":"Destination of the stable version."},"canary":{"$ref":"#/definitions/istioDestination","description":"Destination of the canary version."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","virtualService","stable","canary"]},"istioDestination":{"type":"object","description":"An Istio destination.","properties":{"host":{"type":"string","minLength":1,"description":"Destination host (a Kubernetes Service name or FQDN)."},"subset":{"type":"string","minLength":1,"description":"DestinationRule subset, when both versions share a host."}},"additionalProperties":false,"required":["host"]},"nginxIngressTraffic":{"type":"object","description":"ingress-nginx: sets `nginx.ingress.kubernetes.io/canary-weight` on the canary Ingress.","properties":{"provider":{"const":"nginx-ingress","description":"Selects this provider: `nginx-ingress`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Ingress."},"ingress":{"type":"string","minLength":1,"description":"Name of the canary Ingress (the one annotated `canary: \"true\"`)."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","ingress"]},"argoRolloutsTraffic":{"type":"object","description":"Drives an existing Argo Rollouts Rollout (set weight, promote, abort) through its controller.","properties":{"provider":{"const":"argo-rollouts","description":"Selects this provider: `argo-rollouts`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Rollout."},"rollout":{"type":"string","minLength":1,"description":"Name of the Rollout."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long the controller may take to report the new weight.","default":"2m"}},"additionalProperties":false,"required":["provider","namespace","rollout"]},"awsLambdaTraffic":{"type":"object","description":"AWS Lambda: weighted alias routing between two function versions.","properties":{"provider":{"const":"aws-lambda","description":"Selects this provider: `aws-lambda`."},"function":{"type":"string","minLength":1,"description":"Function name or ARN."},"alias":{"type":"string","minLength":1,"description":"Alias whose routing configuration is changed."},"region":{"type":"string","minLength":1,"description":"AWS region; `AWS_REGION` when unset."}},"additionalProperties":false,"required":["provider","function","alias"]},"haproxyTraffic":{"type":"object","description":"HAProxy runtime API: sets the weights of two servers in a backend. Set exactly one of `socket` or `address`.","properties":{"provider":{"const":"haproxy","description":"Selects this provider: `haproxy`."},"socket":{"type":"string","minLength":1,"description":"Path of the runtime API Unix socket (`stats socket`)."},"address":{"type":"string","minLength":1,"description":"`host:port` of the runtime API over TCP."},"backend":{"type":"string","minLength":1,"description":"Backend holding both servers."},"stable":{"type":"string","minLength":1,"description":"Server name of the stable version."},"canary":{"type":"string","minLength":1,"description":"Server name of the canary version."}},"additionalProperties":false,"required":["provider","backend","stable","canary"]},"unleashTraffic":{"type":"object","description":"Unleash: the canary is a feature flag whose gradual-rollout percentage is the weight.","properties":{"provider":{"const":"unleash","description":"Selects this provider: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash API base URL, e.g. `https://unleash.example.com/api`."},"token":{"type":"string","minLength":1,"description":"Admin API token; write `${UNLEASH_TOKEN}` and keep the value in a secret."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"feature":{"type":"string","minLength":1,"description":"Feature flag name."},"environment":{"type":"string","minLength":1,"description":"Unleash environment name."},"strategyId":{"type":"string","minLength":1,"description":"Id of the flexible-rollout strategy to update; the feature's only flexible rollout in that environment when unset."}},"additionalProperties":false,"required":["provider","url","token","feature","environment"]},"analysisTemplate":{"type":"object","description":"How a step is judged: where the metrics come from, how often to look, and the checks.","properties":{"provider":{"$ref":"#/definitions/metricsProvider","description":"Where metrics come from, chosen by `type`."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks; each look queries every check over the last interval.","default":"1m"},"minDuration":{"$ref":"#/definitions/duration","description":"The analysis cannot pass before this long."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest the analysis may run before it ends inconclusive.","default":"30m"},"alpha":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1,"description":"False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.","default":0.05},"test":{"$ref":"#/definitions/statisticalTest","description":"The statistical test, chosen by `type`.","default":{"type":"sequential"}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when this template's analysis ends without a decision; the environment's `onInconclusive` when unset."},"variables":{"type":"object","description":"Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.","propertyNames":{"$ref":"#/definitions/variableName"},"additionalProperties":{"type":"string"},"default":{}},"checks":{"type":"array","description":"The checks judged at every look.","items":{"$ref":"#/definitions/check"},"minItems":1}},"additionalProperties":false,"required":["provider","checks"]},"statisticalTest":{"type":"object","description":"A statistical test.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/sequentialTest"},{"$ref":"#/definitions/mannWhitneyTest"}]},"sequentialTest":{"type":"object","description":"Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.","properties":{"type":{"const":"sequential","description":"Selects this type: `sequential`."}},"additionalProperties":false,"required":["type"]},"mannWhitneyTest":{"type":"object","description":"Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.","properties":{"type":{"const":"mann-whitney","description":"Selects this type: `mann-whitney`."},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"Confidence level of each check's interval (Kayenta uses 0.98).","default":0.98},"groupWeights":{"type":"object","description":"Weight of each check group in the score, out of 100; groups not listed share what is left equally.","additionalProperties":{"type":"number","minimum":0,"maximum":100},"default":{}},"passScore":{"type":"number","minimum":0,"maximum":100,"description":"Score at or above which the analysis passes.","default":95},"marginalScore":{"type":"number","minimum":0,"maximum":100,"description":"Score below which the analysis fails; between this and `passScore` it is inconclusive.","default":75}},"additionalProperties":false,"required":["type"]},"metricsProvider":{"type":"object","description":"A metrics provider.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/prometheusMetrics"},{"$ref":"#/definitions/datadogMetrics"},{"$ref":"#/definitions/cloudwatchMetrics"},{"$ref":"#/definitions/newrelicMetrics"},{"$ref":"#/definitions/httpMetrics"},{"$ref":"#/definitions/scrapeMetrics"}]},"prometheusMetrics":{"type":"object","description":"Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).","properties":{"type":{"const":"prometheus","description":"Selects this type: `prometheus`."},"address":{"$ref":"#/definitions/url","description":"Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"auth":{"$ref":"#/definitions/prometheusAuth","description":"Authentication, chosen by `type`."},"queryRange":{"type":"boolean","description":"Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.","default":false},"step":{"$ref":"#/definitions/duration","description":"Resolution of range queries; one point per interval when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","address"]},"prometheusAuth":{"type":"object","description":"Prometheus authentication.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/bearerAuth"},{"$ref":"#/definitions/basicAuth"},{"$ref":"#/definitions/headerAuth"}]},"bearerAuth":{"type":"object","description":"Sends `Authorization: Bearer <token>`.","properties":{"type":{"const":"bearer","description":"Selects this type: `bearer`."},"token":{"type":"string","minLength":1,"description":"The token; write `${NAME}`."}},"additionalProperties":false,"required":["type","token"]},"basicAuth":{"type":"object","description":"HTTP basic authentication.","properties":{"type":{"const":"basic","description":"Selects this type: `basic`."},"username":{"type":"string","minLength":1,"description":"User name."},"password":{"type":"string","minLength":1,"description":"Password; write `${NAME}`."}},"additionalProperties":false,"required":["type","username","password"]},"headerAuth":{"type":"object","description":"Sends the credential in a header of your choice.","properties":{"type":{"const":"header","description":"Selects this type: `header`."},"name":{"type":"string","minLength":1,"description":"Header name, e.g. `X-Scope-OrgID`."},"value":{"type":"string","minLength":1,"description":"Header value; write `${NAME}`."}},"additionalProperties":false,"required":["type","name","value"]},"datadogMetrics":{"type":"object","description":"Datadog metrics query API.","properties":{"type":{"const":"datadog","description":"Selects this type: `datadog`."},"site":{"type":"string","minLength":1,"description":"Datadog site.","default":"datadoghq.com"},"apiKey":{"type":"string","minLength":1,"description":"API key; write `${DD_API_KEY}`."},"appKey":{"type":"string","minLength":1,"description":"Application key; write `${DD_APP_KEY}`."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","apiKey","appKey"]},"cloudwatchMetrics":{"type":"object","description":"Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.","properties":{"type":{"const":"cloudwatch","description":"Selects this type: `cloudwatch`."},"region":{"type":"string","minLength":1,"description":"AWS region."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","region"]},"newrelicMetrics":{"type":"object","description":"New Relic NRQL queries through NerdGraph.","properties":{"type":{"const":"newrelic","description":"Selects this type: `newrelic`."},"accountId":{"type":["string","integer"],"pattern":"^[0-9]+$","description":"New Relic account id."},"apiKey":{"type":"string","minLength":1,"description":"User API key; write `${NEW_RELIC_API_KEY}`."},"region":{"enum":["us","eu"],"description":"Data center region.","default":"us"},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","accountId","apiKey"]},"httpMetrics":{"type":"object","description":"Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check's query, and `jsonPath` picks the numbers.","properties":{"type":{"const":"http","description":"Selects this type: `http`."},"url":{"$ref":"#/definitions/url","description":"URL to request; may contain `{{query}}` and the other placeholders (URL-encoded)."},"method":{"enum":["GET","POST"],"description":"HTTP method.","default":"GET"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers; may contain placeholders."},"body":{"type":["string","object"],"description":"Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in."},"jsonPath":{"$ref":"#/definitions/httpJsonPaths","description":"Where the numbers are in the response.","default":{}},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","url"]},"httpJsonPaths":{"type":"object","description":"JSONPath expressions (themselves templates) locating the numbers in a response.","properties":{"value":{"type":"string","minLength":1,"description":"The number for ratio counts and value checks.","default":"$.value"},"values":{"type":"string","minLength":1,"description":"The numbers of a samples `values` check.","default":"$.values[*]"},"buckets":{"type":"string","minLength":1,"description":"The bucket objects of a samples `buckets` check.","default":"$.buckets[*]"},"le":{"type":"string","minLength":1,"description":"Within a bucket object: its upper bound.","default":"le"},"count":{"type":"string","minLength":1,"description":"Within a bucket object: its cumulative count.","default":"count"}},"additionalProperties":false},"scrapeMetrics":{"type":"object","description":"Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.","properties":{"type":{"const":"scrape","description":"Selects this type: `scrape`."},"canary":{"type":"array","description":"`/metrics` URLs of the canary instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"baseline":{"type":"array","description":"`/metrics` URLs of the stable (baseline) instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","canary","baseline"]},"check":{"type":"object","description":"A check, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/ratioCheck"},{"$ref":"#/definitions/samplesCheck"},{"$ref":"#/definitions/valueCheck"}]},"ratioCheck":{"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]},"samplesCheck":{"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]},"valueCheck":{"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]},"flags":{"type":"object","description":"Feature-flag cleanup.","properties":{"source":{"$ref":"#/definitions/flagSource","description":"Where flags and their state are read from, chosen by `type`.","default":{"type":"registry"}},"stale":{"$ref":"#/definitions/stale","description":"When a flag counts as stale.","default":{}},"include":{"type":"array","description":"Globs of files scanned for flag references.","items":{"type":"string","minLength":1},"default":["**/*"]},"exclude":{"type":"array","description":"Globs of files never scanned or edited.","items":{"type":"string","minLength":1},"default":["node_modules/**","dist/**","vendor/**","**/*.min.js"]},"owners":{"type":"array","description":"GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.","items":{"type":"string","pattern":"^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"},"default":[]},"maxPullRequests":{"type":"integer","minimum":0,"maximum":100,"description":"Most cleanup pull requests open at once; 0 reports without opening any.","default":5},"labels":{"type":"array","description":"Labels put on cleanup pull requests.","items":{"type":"string","minLength":1},"default":["flag-cleanup"]},"verify":{"$ref":"#/definitions/argv","description":"Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft."}},"additionalProperties":false},"stale":{"type":"object","description":"Staleness rules.","properties":{"afterDays":{"type":"integer","minimum":1,"description":"Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.","default":30}},"additionalProperties":false},"drill":{"type":"object","description":"A rollback drill: the `drill` action ships a canary, injects a failure, rolls back and checks that traffic, record, deployment status and alert all say so, measuring the time to restore.","properties":{"schedule":{"type":"string","minLength":1,"description":"Cron expression the drill workflow runs on (documentation: GitHub reads the schedule from the workflow's `on.schedule`, which the `drill` action compares with it)."},"inject":{"enum":["verdict","provider-fault"],"description":"`verdict`: a failing analysis verdict is recorded for the canary, then it is rolled back. `provider-fault`: the same, and the traffic provider also fails the rollback's first move (the backend is down just when you need it); the drill checks the weights were restored and recorded, then rolls back again.","default":"verdict"},"version":{"type":"string","minLength":1,"description":"Version shipped as the drill's canary (the `version` input wins); the stable version when unset, so a drill ships no new code."},"alert":{"type":"object","description":"Where the rollback's alert goes; the drill checks it arrived.","properties":{"issue":{"type":"integer","minimum":1,"description":"Issue (or pull request) number that gets the environment's sticky rollout comment."},"webhook":{"$ref":"#/definitions/url","description":"URL POSTed the drill's result as JSON; a 2xx answer counts as delivered."}},"additionalProperties":false},"maxTimeToRestore":{"$ref":"#/definitions/duration","description":"The drill fails when restoring the stable version (failure injected → traffic read back at 0%) takes longer.","default":"5m"},"allowProduction":{"type":"boolean","description":"Allow drills on an environment marked `production: true`. Without it the drill refuses (reason code `drill-production-refused`).","default":false}},"additionalProperties":false},"flagSource":{"type":"object","description":"A flag source.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/registryFlags"},{"$ref":"#/definitions/unleashFlags"},{"$ref":"#/definitions/launchdarklyFlags"},{"$ref":"#/definitions/flagsmithFlags"},{"$ref":"#/definitions/growthbookFlags"},{"$ref":"#/definitions/flagdFlags"}]},"registryFlags":{"type":"object","description":"The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"registry","description":"Selects this type: `registry`."},"file":{"type":"string","minLength":1,"description":"Path of the registry, relative to the repository root.","default":"flags.yml"}}},"unleashFlags":{"type":"object","description":"The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).","additionalProperties":false,"required":["type","url","token"],"properties":{"type":{"const":"unleash","description":"Selects this type: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash base URL (with or without /api)."},"token":{"type":"string","minLength":1,"description":"Admin API token or personal access token; write `${UNLEASH_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"launchdarklyFlags":{"type":"object","description":"LaunchDarkly REST API v2 (flags with their environment configuration and statuses).","additionalProperties":false,"required":["type","token","project"],"properties":{"type":{"const":"launchdarkly","description":"Selects this type: `launchdarkly`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://app.launchdarkly.com"},"token":{"type":"string","minLength":1,"description":"API access token with reader rights; write `${LD_ACCESS_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Project key."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagsmithFlags":{"type":"object","description":"Flagsmith admin API v1 (feature states per environment, the Stale tag).","additionalProperties":false,"required":["type","token","project","environment"],"properties":{"type":{"const":"flagsmith","description":"Selects this type: `flagsmith`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.flagsmith.com/api/v1"},"token":{"type":"string","minLength":1,"description":"Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`."},"project":{"type":"integer","minimum":1,"description":"Project id."},"environment":{"type":"integer","minimum":1,"description":"Environment id whose state decides the value to keep."},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"growthbookFlags":{"type":"object","description":"GrowthBook REST API (features with per-environment rules).","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"growthbook","description":"Selects this type: `growthbook`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.growthbook.io"},"token":{"type":"string","minLength":1,"description":"Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`."},"project":{"type":"string","minLength":1,"description":"Project id; all projects when unset."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagdFlags":{"type":"object","description":"An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"flagd","description":"Selects this type: `flagd`."},"file":{"type":"string","minLength":1,"description":"Path of the flag file, relative to the repository root.","default":"flags.flagd.json"}}}}};
 const schema7 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 _./-]*$","maxLength":255,"description":"A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."};
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9 _./-]*$", "u");
 
@@ -46,7 +46,7 @@ validate22.errors = vErrors;
 return errors === 0;
 }
 
-const schema8 = {"type":"object","description":"One deployment environment.","properties":{"production":{"type":"boolean","description":"Marks the GitHub deployment as a production deployment.","default":false},"stableVersion":{"type":"string","minLength":1,"description":"The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."},"strategy":{"enum":["canary","blue-green"],"description":"`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.","default":"canary"},"traffic":{"$ref":"#/definitions/traffic","description":"How traffic moves between the stable and canary versions."},"steps":{"type":"array","description":"The rollout schedule, in order; the canary is promoted when the last step completes.","items":{"$ref":"#/definitions/step"},"minItems":1},"protect":{"$ref":"#/definitions/protect","description":"Minimum repository role needed to run each `/rollgate` command against this environment.","default":{}},"allowForks":{"type":"boolean","description":"Accept `/rollgate` commands on pull requests from forks for this environment.","default":false},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).","default":"hold"},"drills":{"$ref":"#/definitions/drill","description":"A scheduled rollback drill for this environment (the `drill` action): ship a canary, inject a failure, prove the way back works."}},"additionalProperties":false,"required":["traffic","steps"]};
+const schema8 = {"type":"object","description":"One deployment environment.","properties":{"production":{"type":"boolean","description":"Marks the GitHub deployment as a production deployment.","default":false},"stableVersion":{"type":"string","minLength":1,"description":"The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."},"strategy":{"enum":["canary","blue-green"],"description":"`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.","default":"canary"},"traffic":{"$ref":"#/definitions/traffic","description":"How traffic moves between the stable and canary versions."},"steps":{"type":"array","description":"The rollout schedule, in order; the canary is promoted when the last step completes.","items":{"$ref":"#/definitions/step"},"minItems":1},"protect":{"$ref":"#/definitions/protect","description":"Minimum repository role needed to run each `/rollgate` command against this environment.","default":{}},"allowForks":{"type":"boolean","description":"Accept `/rollgate` commands on pull requests from forks for this environment.","default":false},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).","default":"hold"},"drills":{"$ref":"#/definitions/drill","description":"A scheduled rollback drill for this environment (the `drill` action): ship a canary, inject a failure, prove the way back works."},"migration":{"$ref":"#/definitions/migration","description":"An expand/contract database migration gated on the rollout (docs/migrations.md)."}},"additionalProperties":false,"required":["traffic","steps"]};
 const func2 = Object.prototype.hasOwnProperty;
 const schema9 = {"type":"object","description":"The traffic provider, chosen by `provider`.","discriminator":{"propertyName":"provider"},"oneOf":[{"$ref":"#/definitions/commandTraffic"},{"$ref":"#/definitions/gatewayApiTraffic"},{"$ref":"#/definitions/istioTraffic"},{"$ref":"#/definitions/nginxIngressTraffic"},{"$ref":"#/definitions/argoRolloutsTraffic"},{"$ref":"#/definitions/awsLambdaTraffic"},{"$ref":"#/definitions/haproxyTraffic"},{"$ref":"#/definitions/unleashTraffic"}]};
 const schema10 = {"type":"object","description":"Your own commands move traffic; `{{weight}}` (0-100), `{{version}}`, `{{stableVersion}}` and `{{environment}}` are filled in, each inside one argument (no shell).","properties":{"provider":{"const":"command","description":"Selects this provider: `command`."},"setWeight":{"$ref":"#/definitions/argv","description":"Command that sets the canary weight, e.g. `[./scripts/set-weight.sh, \"{{weight}}\"]`."},"getWeight":{"$ref":"#/definitions/argv","description":"Command that prints the current canary weight (0-100) on stdout, to detect drift."}},"additionalProperties":false,"required":["provider","setWeight"]};
@@ -2947,6 +2947,73 @@ validate86.errors = vErrors;
 return errors === 0;
 }
 
+const schema32 = {"type":"object","description":"Expand runs once before the first traffic move of a rollout; contract once the old version has drained after promotion. Never on rollback. Both must be idempotent (a command interrupted before its end is recorded runs again).","properties":{"expand":{"$ref":"#/definitions/argv","description":"Command (no shell) that makes the schema work for both versions, e.g. adds the column the new version writes."},"contract":{"$ref":"#/definitions/argv","description":"Command (no shell) that removes what only the old version needed, e.g. drops its column."},"drain":{"$ref":"#/definitions/duration","description":"How long the old version's traffic must read back at zero after the promotion before contract runs.","default":"0s"},"timeout":{"$ref":"#/definitions/duration","description":"How long each migration command may take before it counts as failed.","default":"10m"}},"additionalProperties":false,"required":["expand"]};
+
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.expand === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expand"},message:"must have required property '"+"expand"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "expand") || (key0 === "contract")) || (key0 === "drain")) || (key0 === "timeout"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.expand !== undefined){
+if(!(validate27(data.expand, {instancePath:instancePath+"/expand",parentData:data,parentDataProperty:"expand",rootData}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+if(data.contract !== undefined){
+if(!(validate27(data.contract, {instancePath:instancePath+"/contract",parentData:data,parentDataProperty:"contract",rootData}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+if(data.drain !== undefined){
+if(!(validate37(data.drain, {instancePath:instancePath+"/drain",parentData:data,parentDataProperty:"drain",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+}
+if(data.timeout !== undefined){
+if(!(validate37(data.timeout, {instancePath:instancePath+"/timeout",parentData:data,parentDataProperty:"timeout",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate90.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3102,6 +3169,12 @@ vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.error
 errors = vErrors.length;
 }
 }
+if(data.migration !== undefined){
+if(!(validate90(data.migration, {instancePath:instancePath+"/migration",parentData:data,parentDataProperty:"migration",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
 const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
@@ -3117,13 +3190,13 @@ validate24.errors = vErrors;
 return errors === 0;
 }
 
-const schema32 = {"type":"object","description":"How a step is judged: where the metrics come from, how often to look, and the checks.","properties":{"provider":{"$ref":"#/definitions/metricsProvider","description":"Where metrics come from, chosen by `type`."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks; each look queries every check over the last interval.","default":"1m"},"minDuration":{"$ref":"#/definitions/duration","description":"The analysis cannot pass before this long."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest the analysis may run before it ends inconclusive.","default":"30m"},"alpha":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1,"description":"False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.","default":0.05},"test":{"$ref":"#/definitions/statisticalTest","description":"The statistical test, chosen by `type`.","default":{"type":"sequential"}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when this template's analysis ends without a decision; the environment's `onInconclusive` when unset."},"variables":{"type":"object","description":"Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.","propertyNames":{"$ref":"#/definitions/variableName"},"additionalProperties":{"type":"string"},"default":{}},"checks":{"type":"array","description":"The checks judged at every look.","items":{"$ref":"#/definitions/check"},"minItems":1}},"additionalProperties":false,"required":["provider","checks"]};
-const schema33 = {"type":"object","description":"A metrics provider.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/prometheusMetrics"},{"$ref":"#/definitions/datadogMetrics"},{"$ref":"#/definitions/cloudwatchMetrics"},{"$ref":"#/definitions/newrelicMetrics"},{"$ref":"#/definitions/httpMetrics"},{"$ref":"#/definitions/scrapeMetrics"}]};
-const schema34 = {"type":"object","description":"Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).","properties":{"type":{"const":"prometheus","description":"Selects this type: `prometheus`."},"address":{"$ref":"#/definitions/url","description":"Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"auth":{"$ref":"#/definitions/prometheusAuth","description":"Authentication, chosen by `type`."},"queryRange":{"type":"boolean","description":"Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.","default":false},"step":{"$ref":"#/definitions/duration","description":"Resolution of range queries; one point per interval when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","address"]};
-const schema35 = {"type":"object","description":"Prometheus authentication.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/bearerAuth"},{"$ref":"#/definitions/basicAuth"},{"$ref":"#/definitions/headerAuth"}]};
-const schema36 = {"type":"object","description":"Sends `Authorization: Bearer <token>`.","properties":{"type":{"const":"bearer","description":"Selects this type: `bearer`."},"token":{"type":"string","minLength":1,"description":"The token; write `${NAME}`."}},"additionalProperties":false,"required":["type","token"]};
+const schema33 = {"type":"object","description":"How a step is judged: where the metrics come from, how often to look, and the checks.","properties":{"provider":{"$ref":"#/definitions/metricsProvider","description":"Where metrics come from, chosen by `type`."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks; each look queries every check over the last interval.","default":"1m"},"minDuration":{"$ref":"#/definitions/duration","description":"The analysis cannot pass before this long."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest the analysis may run before it ends inconclusive.","default":"30m"},"alpha":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1,"description":"False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.","default":0.05},"test":{"$ref":"#/definitions/statisticalTest","description":"The statistical test, chosen by `type`.","default":{"type":"sequential"}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when this template's analysis ends without a decision; the environment's `onInconclusive` when unset."},"variables":{"type":"object","description":"Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.","propertyNames":{"$ref":"#/definitions/variableName"},"additionalProperties":{"type":"string"},"default":{}},"checks":{"type":"array","description":"The checks judged at every look.","items":{"$ref":"#/definitions/check"},"minItems":1}},"additionalProperties":false,"required":["provider","checks"]};
+const schema34 = {"type":"object","description":"A metrics provider.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/prometheusMetrics"},{"$ref":"#/definitions/datadogMetrics"},{"$ref":"#/definitions/cloudwatchMetrics"},{"$ref":"#/definitions/newrelicMetrics"},{"$ref":"#/definitions/httpMetrics"},{"$ref":"#/definitions/scrapeMetrics"}]};
+const schema35 = {"type":"object","description":"Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).","properties":{"type":{"const":"prometheus","description":"Selects this type: `prometheus`."},"address":{"$ref":"#/definitions/url","description":"Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"auth":{"$ref":"#/definitions/prometheusAuth","description":"Authentication, chosen by `type`."},"queryRange":{"type":"boolean","description":"Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.","default":false},"step":{"$ref":"#/definitions/duration","description":"Resolution of range queries; one point per interval when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","address"]};
+const schema36 = {"type":"object","description":"Prometheus authentication.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/bearerAuth"},{"$ref":"#/definitions/basicAuth"},{"$ref":"#/definitions/headerAuth"}]};
+const schema37 = {"type":"object","description":"Sends `Authorization: Bearer <token>`.","properties":{"type":{"const":"bearer","description":"Selects this type: `bearer`."},"token":{"type":"string","minLength":1,"description":"The token; write `${NAME}`."}},"additionalProperties":false,"required":["type","token"]};
 
-function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3207,13 +3280,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate98.errors = vErrors;
+validate104.errors = vErrors;
 return errors === 0;
 }
 
-const schema37 = {"type":"object","description":"HTTP basic authentication.","properties":{"type":{"const":"basic","description":"Selects this type: `basic`."},"username":{"type":"string","minLength":1,"description":"User name."},"password":{"type":"string","minLength":1,"description":"Password; write `${NAME}`."}},"additionalProperties":false,"required":["type","username","password"]};
+const schema38 = {"type":"object","description":"HTTP basic authentication.","properties":{"type":{"const":"basic","description":"Selects this type: `basic`."},"username":{"type":"string","minLength":1,"description":"User name."},"password":{"type":"string","minLength":1,"description":"Password; write `${NAME}`."}},"additionalProperties":false,"required":["type","username","password"]};
 
-function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3332,13 +3405,13 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate99.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
 
-const schema38 = {"type":"object","description":"Sends the credential in a header of your choice.","properties":{"type":{"const":"header","description":"Selects this type: `header`."},"name":{"type":"string","minLength":1,"description":"Header name, e.g. `X-Scope-OrgID`."},"value":{"type":"string","minLength":1,"description":"Header value; write `${NAME}`."}},"additionalProperties":false,"required":["type","name","value"]};
+const schema39 = {"type":"object","description":"Sends the credential in a header of your choice.","properties":{"type":{"const":"header","description":"Selects this type: `header`."},"name":{"type":"string","minLength":1,"description":"Header name, e.g. `X-Scope-OrgID`."},"value":{"type":"string","minLength":1,"description":"Header value; write `${NAME}`."}},"additionalProperties":false,"required":["type","name","value"]};
 
-function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3457,32 +3530,32 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate100.errors = vErrors;
+validate106.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "bearer"){
-if(!(validate98(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+if(!(validate104(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "basic"){
-if(!(validate99(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(!(validate105(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "header"){
-if(!(validate100(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+if(!(validate106(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
 errors = vErrors.length;
 }
 }
@@ -3518,12 +3591,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate97.errors = vErrors;
+validate103.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3584,8 +3657,8 @@ errors = vErrors.length;
 }
 }
 if(data.auth !== undefined){
-if(!(validate97(data.auth, {instancePath:instancePath+"/auth",parentData:data,parentDataProperty:"auth",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+if(!(validate103(data.auth, {instancePath:instancePath+"/auth",parentData:data,parentDataProperty:"auth",rootData}))){
+vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
 errors = vErrors.length;
 }
 }
@@ -3659,13 +3732,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate94.errors = vErrors;
+validate100.errors = vErrors;
 return errors === 0;
 }
 
-const schema39 = {"type":"object","description":"Datadog metrics query API.","properties":{"type":{"const":"datadog","description":"Selects this type: `datadog`."},"site":{"type":"string","minLength":1,"description":"Datadog site.","default":"datadoghq.com"},"apiKey":{"type":"string","minLength":1,"description":"API key; write `${DD_API_KEY}`."},"appKey":{"type":"string","minLength":1,"description":"Application key; write `${DD_APP_KEY}`."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","apiKey","appKey"]};
+const schema40 = {"type":"object","description":"Datadog metrics query API.","properties":{"type":{"const":"datadog","description":"Selects this type: `datadog`."},"site":{"type":"string","minLength":1,"description":"Datadog site.","default":"datadoghq.com"},"apiKey":{"type":"string","minLength":1,"description":"API key; write `${DD_API_KEY}`."},"appKey":{"type":"string","minLength":1,"description":"Application key; write `${DD_APP_KEY}`."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","apiKey","appKey"]};
 
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3856,13 +3929,13 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate107.errors = vErrors;
+validate113.errors = vErrors;
 return errors === 0;
 }
 
-const schema40 = {"type":"object","description":"Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.","properties":{"type":{"const":"cloudwatch","description":"Selects this type: `cloudwatch`."},"region":{"type":"string","minLength":1,"description":"AWS region."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","region"]};
+const schema41 = {"type":"object","description":"Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.","properties":{"type":{"const":"cloudwatch","description":"Selects this type: `cloudwatch`."},"region":{"type":"string","minLength":1,"description":"AWS region."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","region"]};
 
-function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3993,14 +4066,14 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate110.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"type":"object","description":"New Relic NRQL queries through NerdGraph.","properties":{"type":{"const":"newrelic","description":"Selects this type: `newrelic`."},"accountId":{"type":["string","integer"],"pattern":"^[0-9]+$","description":"New Relic account id."},"apiKey":{"type":"string","minLength":1,"description":"User API key; write `${NEW_RELIC_API_KEY}`."},"region":{"enum":["us","eu"],"description":"Data center region.","default":"us"},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","accountId","apiKey"]};
+const schema42 = {"type":"object","description":"New Relic NRQL queries through NerdGraph.","properties":{"type":{"const":"newrelic","description":"Selects this type: `newrelic`."},"accountId":{"type":["string","integer"],"pattern":"^[0-9]+$","description":"New Relic account id."},"apiKey":{"type":"string","minLength":1,"description":"User API key; write `${NEW_RELIC_API_KEY}`."},"region":{"enum":["us","eu"],"description":"Data center region.","default":"us"},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","accountId","apiKey"]};
 const pattern4 = new RegExp("^[0-9]+$", "u");
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4061,7 +4134,7 @@ errors++;
 if(data.accountId !== undefined){
 let data1 = data.accountId;
 if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
-const err5 = {instancePath:instancePath+"/accountId",schemaPath:"#/properties/accountId/type",keyword:"type",params:{type: schema41.properties.accountId.type},message:"must be string,integer"};
+const err5 = {instancePath:instancePath+"/accountId",schemaPath:"#/properties/accountId/type",keyword:"type",params:{type: schema42.properties.accountId.type},message:"must be string,integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4111,7 +4184,7 @@ errors++;
 if(data.region !== undefined){
 let data3 = data.region;
 if(!((data3 === "us") || (data3 === "eu"))){
-const err9 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/enum",keyword:"enum",params:{allowedValues: schema41.properties.region.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/enum",keyword:"enum",params:{allowedValues: schema42.properties.region.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4179,14 +4252,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate113.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
 
-const schema42 = {"type":"object","description":"Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check's query, and `jsonPath` picks the numbers.","properties":{"type":{"const":"http","description":"Selects this type: `http`."},"url":{"$ref":"#/definitions/url","description":"URL to request; may contain `{{query}}` and the other placeholders (URL-encoded)."},"method":{"enum":["GET","POST"],"description":"HTTP method.","default":"GET"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers; may contain placeholders."},"body":{"type":["string","object"],"description":"Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in."},"jsonPath":{"$ref":"#/definitions/httpJsonPaths","description":"Where the numbers are in the response.","default":{}},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","url"]};
-const schema43 = {"type":"object","description":"JSONPath expressions (themselves templates) locating the numbers in a response.","properties":{"value":{"type":"string","minLength":1,"description":"The number for ratio counts and value checks.","default":"$.value"},"values":{"type":"string","minLength":1,"description":"The numbers of a samples `values` check.","default":"$.values[*]"},"buckets":{"type":"string","minLength":1,"description":"The bucket objects of a samples `buckets` check.","default":"$.buckets[*]"},"le":{"type":"string","minLength":1,"description":"Within a bucket object: its upper bound.","default":"le"},"count":{"type":"string","minLength":1,"description":"Within a bucket object: its cumulative count.","default":"count"}},"additionalProperties":false};
+const schema43 = {"type":"object","description":"Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check's query, and `jsonPath` picks the numbers.","properties":{"type":{"const":"http","description":"Selects this type: `http`."},"url":{"$ref":"#/definitions/url","description":"URL to request; may contain `{{query}}` and the other placeholders (URL-encoded)."},"method":{"enum":["GET","POST"],"description":"HTTP method.","default":"GET"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers; may contain placeholders."},"body":{"type":["string","object"],"description":"Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in."},"jsonPath":{"$ref":"#/definitions/httpJsonPaths","description":"Where the numbers are in the response.","default":{}},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","url"]};
+const schema44 = {"type":"object","description":"JSONPath expressions (themselves templates) locating the numbers in a response.","properties":{"value":{"type":"string","minLength":1,"description":"The number for ratio counts and value checks.","default":"$.value"},"values":{"type":"string","minLength":1,"description":"The numbers of a samples `values` check.","default":"$.values[*]"},"buckets":{"type":"string","minLength":1,"description":"The bucket objects of a samples `buckets` check.","default":"$.buckets[*]"},"le":{"type":"string","minLength":1,"description":"Within a bucket object: its upper bound.","default":"le"},"count":{"type":"string","minLength":1,"description":"Within a bucket object: its cumulative count.","default":"count"}},"additionalProperties":false};
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4338,12 +4411,12 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate119.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4400,7 +4473,7 @@ errors = vErrors.length;
 if(data.method !== undefined){
 let data2 = data.method;
 if(!((data2 === "GET") || (data2 === "POST"))){
-const err4 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema42.properties.method.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema43.properties.method.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4419,7 +4492,7 @@ errors = vErrors.length;
 if(data.body !== undefined){
 let data4 = data.body;
 if((typeof data4 !== "string") && (!(data4 && typeof data4 == "object" && !Array.isArray(data4)))){
-const err5 = {instancePath:instancePath+"/body",schemaPath:"#/properties/body/type",keyword:"type",params:{type: schema42.properties.body.type},message:"must be string,object"};
+const err5 = {instancePath:instancePath+"/body",schemaPath:"#/properties/body/type",keyword:"type",params:{type: schema43.properties.body.type},message:"must be string,object"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4430,8 +4503,8 @@ errors++;
 }
 }
 if(data.jsonPath !== undefined){
-if(!(validate119(data.jsonPath, {instancePath:instancePath+"/jsonPath",parentData:data,parentDataProperty:"jsonPath",rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate125(data.jsonPath, {instancePath:instancePath+"/jsonPath",parentData:data,parentDataProperty:"jsonPath",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 }
@@ -4487,13 +4560,13 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate116.errors = vErrors;
+validate122.errors = vErrors;
 return errors === 0;
 }
 
-const schema44 = {"type":"object","description":"Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.","properties":{"type":{"const":"scrape","description":"Selects this type: `scrape`."},"canary":{"type":"array","description":"`/metrics` URLs of the canary instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"baseline":{"type":"array","description":"`/metrics` URLs of the stable (baseline) instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","canary","baseline"]};
+const schema45 = {"type":"object","description":"Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.","properties":{"type":{"const":"scrape","description":"Selects this type: `scrape`."},"canary":{"type":"array","description":"`/metrics` URLs of the canary instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"baseline":{"type":"array","description":"`/metrics` URLs of the stable (baseline) instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","canary","baseline"]};
 
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4673,50 +4746,50 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate122.errors = vErrors;
+validate128.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "prometheus"){
-if(!(validate94(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate100(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "datadog"){
-if(!(validate107(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "cloudwatch"){
-if(!(validate110(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "newrelic"){
 if(!(validate113(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 }
-else if(tag0 === "http"){
+else if(tag0 === "cloudwatch"){
 if(!(validate116(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
 }
-else if(tag0 === "scrape"){
+else if(tag0 === "newrelic"){
+if(!(validate119(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "http"){
 if(!(validate122(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "scrape"){
+if(!(validate128(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 }
@@ -4752,14 +4825,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate93.errors = vErrors;
+validate99.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"type":"object","description":"A statistical test.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/sequentialTest"},{"$ref":"#/definitions/mannWhitneyTest"}]};
-const schema46 = {"type":"object","description":"Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.","properties":{"type":{"const":"sequential","description":"Selects this type: `sequential`."}},"additionalProperties":false,"required":["type"]};
+const schema46 = {"type":"object","description":"A statistical test.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/sequentialTest"},{"$ref":"#/definitions/mannWhitneyTest"}]};
+const schema47 = {"type":"object","description":"Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.","properties":{"type":{"const":"sequential","description":"Selects this type: `sequential`."}},"additionalProperties":false,"required":["type"]};
 
-function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4808,13 +4881,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate138.errors = vErrors;
+validate144.errors = vErrors;
 return errors === 0;
 }
 
-const schema47 = {"type":"object","description":"Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.","properties":{"type":{"const":"mann-whitney","description":"Selects this type: `mann-whitney`."},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"Confidence level of each check's interval (Kayenta uses 0.98).","default":0.98},"groupWeights":{"type":"object","description":"Weight of each check group in the score, out of 100; groups not listed share what is left equally.","additionalProperties":{"type":"number","minimum":0,"maximum":100},"default":{}},"passScore":{"type":"number","minimum":0,"maximum":100,"description":"Score at or above which the analysis passes.","default":95},"marginalScore":{"type":"number","minimum":0,"maximum":100,"description":"Score below which the analysis fails; between this and `passScore` it is inconclusive.","default":75}},"additionalProperties":false,"required":["type"]};
+const schema48 = {"type":"object","description":"Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.","properties":{"type":{"const":"mann-whitney","description":"Selects this type: `mann-whitney`."},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"Confidence level of each check's interval (Kayenta uses 0.98).","default":0.98},"groupWeights":{"type":"object","description":"Weight of each check group in the score, out of 100; groups not listed share what is left equally.","additionalProperties":{"type":"number","minimum":0,"maximum":100},"default":{}},"passScore":{"type":"number","minimum":0,"maximum":100,"description":"Score at or above which the analysis passes.","default":95},"marginalScore":{"type":"number","minimum":0,"maximum":100,"description":"Score below which the analysis fails; between this and `passScore` it is inconclusive.","default":75}},"additionalProperties":false,"required":["type"]};
 
-function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5018,26 +5091,26 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate139.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "sequential"){
-if(!(validate138(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate144(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "mann-whitney"){
-if(!(validate139(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+if(!(validate145(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -5073,14 +5146,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate137.errors = vErrors;
+validate143.errors = vErrors;
 return errors === 0;
 }
 
-const schema48 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_.-]*$","maxLength":100,"description":"A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."};
+const schema49 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_.-]*$","maxLength":100,"description":"A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."};
 const pattern5 = new RegExp("^[A-Za-z_][A-Za-z0-9_.-]*$", "u");
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data === "string"){
@@ -5115,20 +5188,20 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate144.errors = vErrors;
+validate150.errors = vErrors;
 return errors === 0;
 }
 
-const schema49 = {"type":"object","description":"A check, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/ratioCheck"},{"$ref":"#/definitions/samplesCheck"},{"$ref":"#/definitions/valueCheck"}]};
-const schema50 = {"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]};
-const schema51 = {"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."};
+const schema50 = {"type":"object","description":"A check, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/ratioCheck"},{"$ref":"#/definitions/samplesCheck"},{"$ref":"#/definitions/valueCheck"}]};
+const schema51 = {"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]};
+const schema52 = {"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."};
 const pattern6 = new RegExp("^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$", "u");
 
-function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((typeof data !== "string") && (!((typeof data == "number") && (isFinite(data))))){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema51.type},message:"must be string,number"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema52.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5171,12 +5244,12 @@ vErrors.push(err3);
 errors++;
 }
 }
-validate149.errors = vErrors;
+validate155.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5221,7 +5294,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema50.properties, key0))){
+if(!(func2.call(schema51.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -5400,7 +5473,7 @@ errors++;
 if(data.direction !== undefined){
 let data8 = data.direction;
 if(!(((data8 === "increase") || (data8 === "decrease")) || (data8 === "either"))){
-const err18 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema50.properties.direction.enum},message:"must be equal to one of the allowed values"};
+const err18 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema51.properties.direction.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5411,8 +5484,8 @@ errors++;
 }
 }
 if(data.tolerance !== undefined){
-if(!(validate149(data.tolerance, {instancePath:instancePath+"/tolerance",parentData:data,parentDataProperty:"tolerance",rootData}))){
-vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+if(!(validate155(data.tolerance, {instancePath:instancePath+"/tolerance",parentData:data,parentDataProperty:"tolerance",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
 errors = vErrors.length;
 }
 }
@@ -5427,13 +5500,13 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate147.errors = vErrors;
+validate153.errors = vErrors;
 return errors === 0;
 }
 
-const schema52 = {"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]};
+const schema53 = {"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]};
 
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5458,7 +5531,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema52.properties, key0))){
+if(!(func2.call(schema53.properties, key0))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -5637,7 +5710,7 @@ errors++;
 if(data.quantile !== undefined){
 let data8 = data.quantile;
 if(!(((((data8 === "p50") || (data8 === "p90")) || (data8 === "p95")) || (data8 === "p99")) || (data8 === "distribution"))){
-const err16 = {instancePath:instancePath+"/quantile",schemaPath:"#/properties/quantile/enum",keyword:"enum",params:{allowedValues: schema52.properties.quantile.enum},message:"must be equal to one of the allowed values"};
+const err16 = {instancePath:instancePath+"/quantile",schemaPath:"#/properties/quantile/enum",keyword:"enum",params:{allowedValues: schema53.properties.quantile.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5650,7 +5723,7 @@ errors++;
 if(data.direction !== undefined){
 let data9 = data.direction;
 if(!(((data9 === "increase") || (data9 === "decrease")) || (data9 === "either"))){
-const err17 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema52.properties.direction.enum},message:"must be equal to one of the allowed values"};
+const err17 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema53.properties.direction.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5661,8 +5734,8 @@ errors++;
 }
 }
 if(data.tolerance !== undefined){
-if(!(validate149(data.tolerance, {instancePath:instancePath+"/tolerance",parentData:data,parentDataProperty:"tolerance",rootData}))){
-vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+if(!(validate155(data.tolerance, {instancePath:instancePath+"/tolerance",parentData:data,parentDataProperty:"tolerance",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
 errors = vErrors.length;
 }
 }
@@ -5677,13 +5750,13 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate151.errors = vErrors;
+validate157.errors = vErrors;
 return errors === 0;
 }
 
-const schema53 = {"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]};
+const schema54 = {"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]};
 
-function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5718,7 +5791,7 @@ vErrors.push(err2);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema53.properties, key0))){
+if(!(func2.call(schema54.properties, key0))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err3];
@@ -5898,7 +5971,7 @@ errors++;
 if(data.reduce !== undefined){
 let data9 = data.reduce;
 if(!(((((data9 === "mean") || (data9 === "last")) || (data9 === "max")) || (data9 === "min")) || (data9 === "sum"))){
-const err17 = {instancePath:instancePath+"/reduce",schemaPath:"#/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema53.properties.reduce.enum},message:"must be equal to one of the allowed values"};
+const err17 = {instancePath:instancePath+"/reduce",schemaPath:"#/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema54.properties.reduce.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5944,32 +6017,32 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate154.errors = vErrors;
+validate160.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "ratio"){
-if(!(validate147(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+if(!(validate153(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "samples"){
-if(!(validate151(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(!(validate157(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "value"){
-if(!(validate154(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+if(!(validate160(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
@@ -6005,12 +6078,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate146.errors = vErrors;
+validate152.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6035,7 +6108,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema32.properties, key0))){
+if(!(func2.call(schema33.properties, key0))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -6047,8 +6120,8 @@ errors++;
 }
 }
 if(data.provider !== undefined){
-if(!(validate93(data.provider, {instancePath:instancePath+"/provider",parentData:data,parentDataProperty:"provider",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+if(!(validate99(data.provider, {instancePath:instancePath+"/provider",parentData:data,parentDataProperty:"provider",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
 }
@@ -6106,8 +6179,8 @@ errors++;
 }
 }
 if(data.test !== undefined){
-if(!(validate137(data.test, {instancePath:instancePath+"/test",parentData:data,parentDataProperty:"test",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate143(data.test, {instancePath:instancePath+"/test",parentData:data,parentDataProperty:"test",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
 errors = vErrors.length;
 }
 }
@@ -6122,8 +6195,8 @@ let data7 = data.variables;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key1 in data7){
 const _errs12 = errors;
-if(!(validate144(key1, {instancePath:instancePath+"/variables",parentData:data7,parentDataProperty:"variables",rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+if(!(validate150(key1, {instancePath:instancePath+"/variables",parentData:data7,parentDataProperty:"variables",rootData}))){
+vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs12 === errors;
@@ -6177,8 +6250,8 @@ errors++;
 }
 const len0 = data9.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate146(data9[i0], {instancePath:instancePath+"/checks/" + i0,parentData:data9,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
+if(!(validate152(data9[i0], {instancePath:instancePath+"/checks/" + i0,parentData:data9,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
 }
@@ -6205,15 +6278,15 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate92.errors = vErrors;
+validate98.errors = vErrors;
 return errors === 0;
 }
 
-const schema54 = {"type":"object","description":"Feature-flag cleanup.","properties":{"source":{"$ref":"#/definitions/flagSource","description":"Where flags and their state are read from, chosen by `type`.","default":{"type":"registry"}},"stale":{"$ref":"#/definitions/stale","description":"When a flag counts as stale.","default":{}},"include":{"type":"array","description":"Globs of files scanned for flag references.","items":{"type":"string","minLength":1},"default":["**/*"]},"exclude":{"type":"array","description":"Globs of files never scanned or edited.","items":{"type":"string","minLength":1},"default":["node_modules/**","dist/**","vendor/**","**/*.min.js"]},"owners":{"type":"array","description":"GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.","items":{"type":"string","pattern":"^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"},"default":[]},"maxPullRequests":{"type":"integer","minimum":0,"maximum":100,"description":"Most cleanup pull requests open at once; 0 reports without opening any.","default":5},"labels":{"type":"array","description":"Labels put on cleanup pull requests.","items":{"type":"string","minLength":1},"default":["flag-cleanup"]},"verify":{"$ref":"#/definitions/argv","description":"Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft."}},"additionalProperties":false};
-const schema55 = {"type":"object","description":"A flag source.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/registryFlags"},{"$ref":"#/definitions/unleashFlags"},{"$ref":"#/definitions/launchdarklyFlags"},{"$ref":"#/definitions/flagsmithFlags"},{"$ref":"#/definitions/growthbookFlags"},{"$ref":"#/definitions/flagdFlags"}]};
-const schema56 = {"type":"object","description":"The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"registry","description":"Selects this type: `registry`."},"file":{"type":"string","minLength":1,"description":"Path of the registry, relative to the repository root.","default":"flags.yml"}}};
+const schema55 = {"type":"object","description":"Feature-flag cleanup.","properties":{"source":{"$ref":"#/definitions/flagSource","description":"Where flags and their state are read from, chosen by `type`.","default":{"type":"registry"}},"stale":{"$ref":"#/definitions/stale","description":"When a flag counts as stale.","default":{}},"include":{"type":"array","description":"Globs of files scanned for flag references.","items":{"type":"string","minLength":1},"default":["**/*"]},"exclude":{"type":"array","description":"Globs of files never scanned or edited.","items":{"type":"string","minLength":1},"default":["node_modules/**","dist/**","vendor/**","**/*.min.js"]},"owners":{"type":"array","description":"GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.","items":{"type":"string","pattern":"^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"},"default":[]},"maxPullRequests":{"type":"integer","minimum":0,"maximum":100,"description":"Most cleanup pull requests open at once; 0 reports without opening any.","default":5},"labels":{"type":"array","description":"Labels put on cleanup pull requests.","items":{"type":"string","minLength":1},"default":["flag-cleanup"]},"verify":{"$ref":"#/definitions/argv","description":"Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft."}},"additionalProperties":false};
+const schema56 = {"type":"object","description":"A flag source.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/registryFlags"},{"$ref":"#/definitions/unleashFlags"},{"$ref":"#/definitions/launchdarklyFlags"},{"$ref":"#/definitions/flagsmithFlags"},{"$ref":"#/definitions/growthbookFlags"},{"$ref":"#/definitions/flagdFlags"}]};
+const schema57 = {"type":"object","description":"The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"registry","description":"Selects this type: `registry`."},"file":{"type":"string","minLength":1,"description":"Path of the registry, relative to the repository root.","default":"flags.yml"}}};
 
-function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6287,13 +6360,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate163.errors = vErrors;
+validate169.errors = vErrors;
 return errors === 0;
 }
 
-const schema57 = {"type":"object","description":"The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).","additionalProperties":false,"required":["type","url","token"],"properties":{"type":{"const":"unleash","description":"Selects this type: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash base URL (with or without /api)."},"token":{"type":"string","minLength":1,"description":"Admin API token or personal access token; write `${UNLEASH_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
+const schema58 = {"type":"object","description":"The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).","additionalProperties":false,"required":["type","url","token"],"properties":{"type":{"const":"unleash","description":"Selects this type: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash base URL (with or without /api)."},"token":{"type":"string","minLength":1,"description":"Admin API token or personal access token; write `${UNLEASH_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
 
-function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6513,13 +6586,13 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate164.errors = vErrors;
+validate170.errors = vErrors;
 return errors === 0;
 }
 
-const schema58 = {"type":"object","description":"LaunchDarkly REST API v2 (flags with their environment configuration and statuses).","additionalProperties":false,"required":["type","token","project"],"properties":{"type":{"const":"launchdarkly","description":"Selects this type: `launchdarkly`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://app.launchdarkly.com"},"token":{"type":"string","minLength":1,"description":"API access token with reader rights; write `${LD_ACCESS_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Project key."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
+const schema59 = {"type":"object","description":"LaunchDarkly REST API v2 (flags with their environment configuration and statuses).","additionalProperties":false,"required":["type","token","project"],"properties":{"type":{"const":"launchdarkly","description":"Selects this type: `launchdarkly`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://app.launchdarkly.com"},"token":{"type":"string","minLength":1,"description":"API access token with reader rights; write `${LD_ACCESS_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Project key."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6739,13 +6812,13 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate166.errors = vErrors;
+validate172.errors = vErrors;
 return errors === 0;
 }
 
-const schema59 = {"type":"object","description":"Flagsmith admin API v1 (feature states per environment, the Stale tag).","additionalProperties":false,"required":["type","token","project","environment"],"properties":{"type":{"const":"flagsmith","description":"Selects this type: `flagsmith`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.flagsmith.com/api/v1"},"token":{"type":"string","minLength":1,"description":"Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`."},"project":{"type":"integer","minimum":1,"description":"Project id."},"environment":{"type":"integer","minimum":1,"description":"Environment id whose state decides the value to keep."},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
+const schema60 = {"type":"object","description":"Flagsmith admin API v1 (feature states per environment, the Stale tag).","additionalProperties":false,"required":["type","token","project","environment"],"properties":{"type":{"const":"flagsmith","description":"Selects this type: `flagsmith`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.flagsmith.com/api/v1"},"token":{"type":"string","minLength":1,"description":"Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`."},"project":{"type":"integer","minimum":1,"description":"Project id."},"environment":{"type":"integer","minimum":1,"description":"Environment id whose state decides the value to keep."},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
 
-function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6975,13 +7048,13 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate168.errors = vErrors;
+validate174.errors = vErrors;
 return errors === 0;
 }
 
-const schema60 = {"type":"object","description":"GrowthBook REST API (features with per-environment rules).","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"growthbook","description":"Selects this type: `growthbook`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.growthbook.io"},"token":{"type":"string","minLength":1,"description":"Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`."},"project":{"type":"string","minLength":1,"description":"Project id; all projects when unset."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
+const schema61 = {"type":"object","description":"GrowthBook REST API (features with per-environment rules).","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"growthbook","description":"Selects this type: `growthbook`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.growthbook.io"},"token":{"type":"string","minLength":1,"description":"Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`."},"project":{"type":"string","minLength":1,"description":"Project id; all projects when unset."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7191,13 +7264,13 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate170.errors = vErrors;
+validate176.errors = vErrors;
 return errors === 0;
 }
 
-const schema61 = {"type":"object","description":"An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"flagd","description":"Selects this type: `flagd`."},"file":{"type":"string","minLength":1,"description":"Path of the flag file, relative to the repository root.","default":"flags.flagd.json"}}};
+const schema62 = {"type":"object","description":"An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"flagd","description":"Selects this type: `flagd`."},"file":{"type":"string","minLength":1,"description":"Path of the flag file, relative to the repository root.","default":"flags.flagd.json"}}};
 
-function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7271,50 +7344,50 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate172.errors = vErrors;
+validate178.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "registry"){
-if(!(validate163(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate169(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "unleash"){
-if(!(validate164(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "launchdarkly"){
-if(!(validate166(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "flagsmith"){
-if(!(validate168(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "growthbook"){
 if(!(validate170(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
 }
-else if(tag0 === "flagd"){
+else if(tag0 === "launchdarkly"){
 if(!(validate172(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "flagsmith"){
+if(!(validate174(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "growthbook"){
+if(!(validate176(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "flagd"){
+if(!(validate178(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
 errors = vErrors.length;
 }
 }
@@ -7350,13 +7423,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate162.errors = vErrors;
+validate168.errors = vErrors;
 return errors === 0;
 }
 
-const schema62 = {"type":"object","description":"Staleness rules.","properties":{"afterDays":{"type":"integer","minimum":1,"description":"Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.","default":30}},"additionalProperties":false};
+const schema63 = {"type":"object","description":"Staleness rules.","properties":{"afterDays":{"type":"integer","minimum":1,"description":"Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.","default":30}},"additionalProperties":false};
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7408,13 +7481,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate180.errors = vErrors;
+validate186.errors = vErrors;
 return errors === 0;
 }
 
 const pattern7 = new RegExp("^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$", "u");
 
-function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7431,14 +7504,14 @@ errors++;
 }
 }
 if(data.source !== undefined){
-if(!(validate162(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate168(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
 errors = vErrors.length;
 }
 }
 if(data.stale !== undefined){
-if(!(validate180(data.stale, {instancePath:instancePath+"/stale",parentData:data,parentDataProperty:"stale",rootData}))){
-vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
+if(!(validate186(data.stale, {instancePath:instancePath+"/stale",parentData:data,parentDataProperty:"stale",rootData}))){
+vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
 errors = vErrors.length;
 }
 }
@@ -7658,13 +7731,13 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate161.errors = vErrors;
+validate167.errors = vErrors;
 return errors === 0;
 }
 
-const schema63 = {"type":"object","description":"Which PR comments are read as commands.","properties":{"allowBots":{"type":"boolean","description":"Accept commands from bot accounts.","default":false},"allowEdited":{"type":"boolean","description":"Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.","default":false},"requireChecks":{"type":"boolean","description":"`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted).","default":true},"roles":{"type":"object","description":"Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.","propertyNames":{"type":"string","minLength":1,"maxLength":100},"additionalProperties":{"enum":["read","triage","write","maintain","admin"],"description":"The base role this custom role counts as."},"default":{}}},"additionalProperties":false};
+const schema64 = {"type":"object","description":"Which PR comments are read as commands.","properties":{"allowBots":{"type":"boolean","description":"Accept commands from bot accounts.","default":false},"allowEdited":{"type":"boolean","description":"Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.","default":false},"requireChecks":{"type":"boolean","description":"`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted).","default":true},"roles":{"type":"object","description":"Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.","propertyNames":{"type":"string","minLength":1,"maxLength":100},"additionalProperties":{"enum":["read","triage","write","maintain","admin"],"description":"The base role this custom role counts as."},"default":{}}},"additionalProperties":false};
 
-function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7768,7 +7841,7 @@ errors++;
 for(const key2 in data3){
 let data4 = data3[key2];
 if(!(((((data4 === "read") || (data4 === "triage")) || (data4 === "write")) || (data4 === "maintain")) || (data4 === "admin"))){
-const err8 = {instancePath:instancePath+"/roles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/roles/additionalProperties/enum",keyword:"enum",params:{allowedValues: schema63.properties.roles.additionalProperties.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/roles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/roles/additionalProperties/enum",keyword:"enum",params:{allowedValues: schema64.properties.roles.additionalProperties.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7801,15 +7874,15 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate184.errors = vErrors;
+validate190.errors = vErrors;
 return errors === 0;
 }
 
-const schema64 = {"type":"object","description":"One A/B experiment: variants, how traffic is split between them, the primary metric and its guardrails.","properties":{"start":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$","description":"When the split started serving (ISO 8601, `2026-11-20` or `2026-11-20T09:00:00Z`): every look judges the intervals from here on."},"variants":{"type":"array","minItems":2,"description":"The variants, two or more, one of them the control.","items":{"$ref":"#/definitions/experimentVariant"}},"control":{"$ref":"#/definitions/name","description":"The variant the others are compared with.","default":"control"},"split":{"$ref":"#/definitions/experimentSplit","description":"How traffic is split between the variants."},"analysis":{"$ref":"#/definitions/name","description":"Analysis template (under `analysis`) whose metrics provider and variables the queries use, and whose checks `guardrails` names."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks, and the window each query covers. Every look re-reads all intervals since `start`.","default":"1d"},"primary":{"$ref":"#/definitions/experimentPrimary","description":"The metric that decides the winner."},"guardrails":{"type":"array","description":"Checks of the analysis template that must not regress on any variant, judged by the canary judge against control; a variant that breaks one cannot win. Default: none.","items":{"$ref":"#/definitions/name","description":"Name of a check of the analysis template."},"default":[]},"minimumEffect":{"$ref":"#/definitions/percentage","description":"Smallest relative lift that matters. `no-difference` means the lift is proven within ±this; it also tunes the confidence sequences."},"maxDuration":{"$ref":"#/definitions/duration","description":"After this long without a decision the experiment is `inconclusive`."},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"Family-wise error over every look and every variant: false winners, false losers and false no-difference included.","default":0.05}},"additionalProperties":false,"required":["start","variants","split","analysis","primary","minimumEffect","maxDuration"]};
+const schema65 = {"type":"object","description":"One A/B experiment: variants, how traffic is split between them, the primary metric and its guardrails.","properties":{"start":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$","description":"When the split started serving (ISO 8601, `2026-11-20` or `2026-11-20T09:00:00Z`): every look judges the intervals from here on."},"variants":{"type":"array","minItems":2,"description":"The variants, two or more, one of them the control.","items":{"$ref":"#/definitions/experimentVariant"}},"control":{"$ref":"#/definitions/name","description":"The variant the others are compared with.","default":"control"},"split":{"$ref":"#/definitions/experimentSplit","description":"How traffic is split between the variants."},"analysis":{"$ref":"#/definitions/name","description":"Analysis template (under `analysis`) whose metrics provider and variables the queries use, and whose checks `guardrails` names."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks, and the window each query covers. Every look re-reads all intervals since `start`.","default":"1d"},"primary":{"$ref":"#/definitions/experimentPrimary","description":"The metric that decides the winner."},"guardrails":{"type":"array","description":"Checks of the analysis template that must not regress on any variant, judged by the canary judge against control; a variant that breaks one cannot win. Default: none.","items":{"$ref":"#/definitions/name","description":"Name of a check of the analysis template."},"default":[]},"minimumEffect":{"$ref":"#/definitions/percentage","description":"Smallest relative lift that matters. `no-difference` means the lift is proven within ±this; it also tunes the confidence sequences."},"maxDuration":{"$ref":"#/definitions/duration","description":"After this long without a decision the experiment is `inconclusive`."},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"Family-wise error over every look and every variant: false winners, false losers and false no-difference included.","default":0.05}},"additionalProperties":false,"required":["start","variants","split","analysis","primary","minimumEffect","maxDuration"]};
 const pattern8 = new RegExp("^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$", "u");
-const schema65 = {"type":"object","description":"One variant.","properties":{"name":{"$ref":"#/definitions/name","description":"The variant's name: `{{variant}}` in queries, the flag's variant name for a flag split."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Share of the traffic (relative to the other variants). Sessions per variant are checked against it (sample-ratio mismatch).","default":1}},"additionalProperties":false,"required":["name"]};
+const schema66 = {"type":"object","description":"One variant.","properties":{"name":{"$ref":"#/definitions/name","description":"The variant's name: `{{variant}}` in queries, the flag's variant name for a flag split."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Share of the traffic (relative to the other variants). Sessions per variant are checked against it (sample-ratio mismatch).","default":1}},"additionalProperties":false,"required":["name"]};
 
-function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7877,14 +7950,14 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate188.errors = vErrors;
+validate194.errors = vErrors;
 return errors === 0;
 }
 
-const schema66 = {"type":"object","description":"How traffic reaches the variants, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentTrafficSplit"},{"$ref":"#/definitions/experimentFlagSplit"}]};
-const schema67 = {"type":"object","description":"The environment's traffic provider: control is the stable version, the other variant the canary at its weight (deploy it with `deploy-canary`). Exactly two variants.","properties":{"type":{"const":"traffic","description":"Selects this split: `traffic`."},"environment":{"$ref":"#/definitions/environmentName","description":"Environment (under `environments`) whose traffic provider splits the two versions."}},"additionalProperties":false,"required":["type","environment"]};
+const schema67 = {"type":"object","description":"How traffic reaches the variants, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentTrafficSplit"},{"$ref":"#/definitions/experimentFlagSplit"}]};
+const schema68 = {"type":"object","description":"The environment's traffic provider: control is the stable version, the other variant the canary at its weight (deploy it with `deploy-canary`). Exactly two variants.","properties":{"type":{"const":"traffic","description":"Selects this split: `traffic`."},"environment":{"$ref":"#/definitions/environmentName","description":"Environment (under `environments`) whose traffic provider splits the two versions."}},"additionalProperties":false,"required":["type","environment"]};
 
-function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7949,13 +8022,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate193.errors = vErrors;
+validate199.errors = vErrors;
 return errors === 0;
 }
 
-const schema68 = {"type":"object","description":"A feature flag's variants, served by the policy's flag source (`flags.source`); the variant names are the flag's.","properties":{"type":{"const":"flag","description":"Selects this split: `flag`."},"flag":{"type":"string","minLength":1,"description":"Name (key) of the flag in the flag source."}},"additionalProperties":false,"required":["type","flag"]};
+const schema69 = {"type":"object","description":"A feature flag's variants, served by the policy's flag source (`flags.source`); the variant names are the flag's.","properties":{"type":{"const":"flag","description":"Selects this split: `flag`."},"flag":{"type":"string","minLength":1,"description":"Name (key) of the flag in the flag source."}},"additionalProperties":false,"required":["type","flag"]};
 
-function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8039,26 +8112,26 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate195.errors = vErrors;
+validate201.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "traffic"){
-if(!(validate193(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+if(!(validate199(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "flag"){
-if(!(validate195(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
+if(!(validate201(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
 errors = vErrors.length;
 }
 }
@@ -8094,14 +8167,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate192.errors = vErrors;
+validate198.errors = vErrors;
 return errors === 0;
 }
 
-const schema69 = {"type":"object","description":"The primary metric, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentRatioMetric"},{"$ref":"#/definitions/experimentSamplesMetric"}]};
-const schema70 = {"type":"object","description":"Events out of a total per variant (conversions per session), compared as rates.","properties":{"type":{"const":"ratio","description":"Selects this metric: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"events":{"type":"string","minLength":1,"description":"Query counting the events (conversions) of one variant in the interval; `{{variant}}` is the variant's name."},"total":{"type":"string","minLength":1,"description":"Query counting the total (sessions) of one variant in the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","events","total","direction"]};
+const schema70 = {"type":"object","description":"The primary metric, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentRatioMetric"},{"$ref":"#/definitions/experimentSamplesMetric"}]};
+const schema71 = {"type":"object","description":"Events out of a total per variant (conversions per session), compared as rates.","properties":{"type":{"const":"ratio","description":"Selects this metric: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"events":{"type":"string","minLength":1,"description":"Query counting the events (conversions) of one variant in the interval; `{{variant}}` is the variant's name."},"total":{"type":"string","minLength":1,"description":"Query counting the total (sessions) of one variant in the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","events","total","direction"]};
 
-function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8238,7 +8311,7 @@ errors++;
 if(data.direction !== undefined){
 let data4 = data.direction;
 if(!((data4 === "increase") || (data4 === "decrease"))){
-const err11 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema70.properties.direction.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema71.properties.direction.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8259,13 +8332,13 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate202.errors = vErrors;
+validate208.errors = vErrors;
 return errors === 0;
 }
 
-const schema71 = {"type":"object","description":"Positive values per variant (order value), compared by their mean. Set exactly one of `values` and `buckets`.","properties":{"type":{"const":"samples","description":"Selects this metric: `samples`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"values":{"type":"string","minLength":1,"description":"Query returning one variant's raw values for the interval."},"buckets":{"type":"string","minLength":1,"description":"Query returning one variant's cumulative histogram buckets (series with an `le` label) for the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","direction"]};
+const schema72 = {"type":"object","description":"Positive values per variant (order value), compared by their mean. Set exactly one of `values` and `buckets`.","properties":{"type":{"const":"samples","description":"Selects this metric: `samples`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"values":{"type":"string","minLength":1,"description":"Query returning one variant's raw values for the interval."},"buckets":{"type":"string","minLength":1,"description":"Query returning one variant's cumulative histogram buckets (series with an `le` label) for the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","direction"]};
 
-function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8382,7 +8455,7 @@ errors++;
 if(data.direction !== undefined){
 let data4 = data.direction;
 if(!((data4 === "increase") || (data4 === "decrease"))){
-const err9 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema71.properties.direction.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema72.properties.direction.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8403,26 +8476,26 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate204.errors = vErrors;
+validate210.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "ratio"){
-if(!(validate202(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
+if(!(validate208(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "samples"){
-if(!(validate204(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
+if(!(validate210(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate210.errors : vErrors.concat(validate210.errors);
 errors = vErrors.length;
 }
 }
@@ -8458,12 +8531,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate201.errors = vErrors;
+validate207.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8538,7 +8611,7 @@ vErrors.push(err6);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema64.properties, key0))){
+if(!(func2.call(schema65.properties, key0))){
 const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
@@ -8589,8 +8662,8 @@ errors++;
 }
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate188(data1[i0], {instancePath:instancePath+"/variants/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+if(!(validate194(data1[i0], {instancePath:instancePath+"/variants/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 }
@@ -8613,8 +8686,8 @@ errors = vErrors.length;
 }
 }
 if(data.split !== undefined){
-if(!(validate192(data.split, {instancePath:instancePath+"/split",parentData:data,parentDataProperty:"split",rootData}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate198(data.split, {instancePath:instancePath+"/split",parentData:data,parentDataProperty:"split",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
 errors = vErrors.length;
 }
 }
@@ -8631,8 +8704,8 @@ errors = vErrors.length;
 }
 }
 if(data.primary !== undefined){
-if(!(validate201(data.primary, {instancePath:instancePath+"/primary",parentData:data,parentDataProperty:"primary",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate207(data.primary, {instancePath:instancePath+"/primary",parentData:data,parentDataProperty:"primary",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
 errors = vErrors.length;
 }
 }
@@ -8659,8 +8732,8 @@ errors++;
 }
 }
 if(data.minimumEffect !== undefined){
-if(!(validate149(data.minimumEffect, {instancePath:instancePath+"/minimumEffect",parentData:data,parentDataProperty:"minimumEffect",rootData}))){
-vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+if(!(validate155(data.minimumEffect, {instancePath:instancePath+"/minimumEffect",parentData:data,parentDataProperty:"minimumEffect",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
 errors = vErrors.length;
 }
 }
@@ -8716,7 +8789,7 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate187.errors = vErrors;
+validate193.errors = vErrors;
 return errors === 0;
 }
 
@@ -8831,8 +8904,8 @@ errors++;
 }
 }
 for(const key4 in data3){
-if(!(validate92(data3[key4], {instancePath:instancePath+"/analysis/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key4,rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate98(data3[key4], {instancePath:instancePath+"/analysis/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key4,rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 }
@@ -8849,14 +8922,14 @@ errors++;
 }
 }
 if(data.flags !== undefined){
-if(!(validate161(data.flags, {instancePath:instancePath+"/flags",parentData:data,parentDataProperty:"flags",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate167(data.flags, {instancePath:instancePath+"/flags",parentData:data,parentDataProperty:"flags",rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
 errors = vErrors.length;
 }
 }
 if(data.commands !== undefined){
-if(!(validate184(data.commands, {instancePath:instancePath+"/commands",parentData:data,parentDataProperty:"commands",rootData}))){
-vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
+if(!(validate190(data.commands, {instancePath:instancePath+"/commands",parentData:data,parentDataProperty:"commands",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
 errors = vErrors.length;
 }
 }
@@ -8882,8 +8955,8 @@ errors++;
 }
 }
 for(const key6 in data7){
-if(!(validate187(data7[key6], {instancePath:instancePath+"/experiments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data7,parentDataProperty:key6,rootData}))){
-vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
+if(!(validate193(data7[key6], {instancePath:instancePath+"/experiments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data7,parentDataProperty:key6,rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
 errors = vErrors.length;
 }
 }

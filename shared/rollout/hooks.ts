@@ -4,12 +4,13 @@
  * backoff and `retry-after`, credentials redacted). A failing hook stops the command unless it says
  * `continueOnError`; the error names the hook, the step and what came back.
  */
-import { ProviderError } from '../errors.js'
 import type { Logger } from '../action/logger.js'
 import type { Hook } from '../config/policy.generated.js'
 import { createHttpClient, describeFailure, describeResponseFailure, httpClientDeps, type PartialHttpDeps } from '../http/client.js'
 import { redactUrl, SecretSet } from '../http/redact.js'
 import { runProcess } from '../process/run.js'
+import { ConfigError, ProviderError } from '../errors.js'
+import type { MigrationRunner } from '../migration/migration.js'
 
 export interface HookContext {
   environment: string
@@ -36,7 +37,7 @@ export interface HookDeps {
 }
 
 /** `{{weight}}`, `{{version}}`, `{{stableVersion}}`, `{{environment}}`, `{{step}}` inside one argument. */
-function fill(text: string, c: HookContext): string {
+export function fill(text: string, c: HookContext): string {
   const vars: Record<string, string> = {
     weight: String(c.weight),
     version: c.canaryVersion,
@@ -71,7 +72,7 @@ export function createHookRunner(deps: HookDeps): HookRunner {
   }
 }
 
-async function runCommandHook(argv: string[], timeoutMs: number, deps: HookDeps): Promise<void> {
+export async function runCommandHook(argv: string[], timeoutMs: number, deps: HookDeps): Promise<void> {
   const [command, ...args] = argv
   if (!command) throw new Error('empty command')
   const result = await runProcess(command, args, {
@@ -110,4 +111,23 @@ async function runWebhook(hook: Extract<Hook, { type: 'webhook' }>, context: Hoo
   if (outcome.kind === 'response' && outcome.response.status >= 200 && outcome.response.status < 300) return
   const detail = outcome.kind === 'response' ? describeResponseFailure(outcome) : describeFailure(outcome)
   throw new Error(secrets.scrub(`${hook.method} ${redactUrl(hook.url)} failed: ${detail}`))
+}
+
+/** Migration commands (shared/migration) run as command hooks do, templated with the rollout's versions. */
+export function createMigrationRunner(deps: HookDeps): MigrationRunner {
+  return {
+    async run(phase, argv, timeoutMs, context) {
+      const filled = argv.map((a) => fill(a, { ...context, step: 0, phase: 'before', weight: 0 }))
+      await deps.logger.group(`migration ${phase}: ${filled[0] ?? ''}`, async () => {
+        try {
+          await runCommandHook(filled, timeoutMs, deps)
+        } catch (error) {
+          throw new ConfigError(`${context.environment}: the migration's ${phase} command failed: ${error instanceof Error ? error.message : String(error)}`, {
+            cause: error,
+            reasonCode: 'migration-failed',
+          })
+        }
+      })
+    },
+  }
 }

@@ -19,6 +19,8 @@ import { environmentOf } from './analysis-plan.js'
 import type { HookRunner } from './hooks.js'
 import { toRolloutReport, type RolloutReporter } from './reporter.js'
 import { recordSummary } from './result.js'
+import { assertNoPendingContract, contractIfDrained, keptAfterRollback, needsExpand, type MigrationRunner } from '../migration/migration.js'
+import { runRef } from '../state/transition.js'
 
 export interface LifecycleDeps {
   store: StateStore
@@ -29,6 +31,10 @@ export interface LifecycleDeps {
   context: CommandContext
   /** How long one command may hold the environment's lease (default 15 minutes). */
   leaseTtlMs?: number
+  /** Runs an environment's migration commands (required when the policy has `migration:`). */
+  migrations?: MigrationRunner
+  /** The time now (the action's clock); default the system clock. */
+  now?: () => Date
 }
 
 export interface LifecycleOutcome {
@@ -39,6 +45,8 @@ export interface LifecycleOutcome {
   record: RolloutRecord
   /** What happened to the traffic, when this command moved it. */
   move?: TrafficMove
+  /** The stored version of `record` (what a next write names), when it is stored. */
+  version?: string
 }
 
 const DEFAULT_LEASE_MS = 15 * 60_000
@@ -78,6 +86,10 @@ async function execute(
 ): Promise<LifecycleOutcome> {
   const environment = environmentOf(policy, environmentName)
   const { traffic, hooks, logger } = deps
+  const migration = environment.migration
+  const now = deps.now ?? (() => new Date())
+  // Whether this deploy-canary runs the migration's expand (decided on the record it claims).
+  let expanding = false
   const outcome = await withRollout(deps.store, environmentName, () => runTransition({
     store: deps.store,
     environment: environmentName,
@@ -98,7 +110,24 @@ async function execute(
     repairHint: (pending) =>
       `if traffic is at ${pending.to}%, run the promote action with \`repair-weight: ${pending.to}\`; if it is at ${pending.from}%, ` +
       `with \`repair-weight: ${pending.from}\` (it records the weight you state and moves nothing); or run rollback, which sets the weight outright`,
+    check: (record) => {
+      if (command.type === 'deploy-canary') assertNoPendingContract(migration, record, command.canary.version)
+    },
+    prepare: (claim, transition) => {
+      if (command.type !== 'deploy-canary' || transition.move?.kind !== 'deploy' || !needsExpand(migration, claim, command.canary.version)) return claim
+      expanding = true
+      return { ...claim, migration: { state: 'expanding', version: command.canary.version } }
+    },
     moveTraffic: async (move, record) => {
+      // Expand before the first traffic move: the canary starts only on a schema both versions can use.
+      if (expanding && migration) {
+        if (!deps.migrations) throw new Error('the policy has a migration, but no migration runner was given')
+        await deps.migrations.run('expand', migration.expand, migration.timeout, {
+          environment: environmentName,
+          canaryVersion: move.canary.version,
+          stableVersion: stableVersionOf(environment, record, move),
+        })
+      }
       const step = targetStep(environment, record, move)
       const hookContext = (phase: 'before' | 'after', index: number) => ({
         environment: environmentName,
@@ -140,7 +169,8 @@ async function execute(
         if (final && final.after.length > 0) await runHooks(hooks, final.after, hookContext('after', last))
       }
     },
-    amend: async (record) => {
+    amend: async (settled) => {
+      const record = await migrationAfter(settled)
       const shown = report(record)
       const links = await deps.reporter.publish({
         record,
@@ -154,7 +184,73 @@ async function execute(
   if (outcome.repair) logger.info(`repaired an interrupted move first: ${outcome.repair.message}`)
   logger.info(outcome.message)
   const record = outcome.snapshot?.record ?? outcome.record
-  return { effect: outcome.effect, message: outcome.message, record, ...(outcome.move ? { move: outcome.move } : {}) }
+  return {
+    effect: outcome.effect,
+    message: outcome.message,
+    record,
+    ...(outcome.move ? { move: outcome.move } : {}),
+    ...(outcome.snapshot ? { version: outcome.snapshot.version } : {}),
+  }
+
+  /** The migration as the command leaves it, written with its final record. */
+  async function migrationAfter(record: RolloutRecord): Promise<RolloutRecord> {
+    if (!migration) return record
+    if (expanding && record.canary) return { ...record, migration: { state: 'expanded', version: record.canary.version, expandedAt: now().toISOString() } }
+    if (command.type === 'rollback' || command.type === 'abort') {
+      const kept = keptAfterRollback(record)
+      if (kept !== record.migration) {
+        logger.info(`migration: the expanded schema of ${record.canary?.version ?? '?'} stays; contract will not run for this rollout`)
+        return kept ? { ...record, migration: kept } : record
+      }
+    }
+    const m = record.migration
+    if (record.phase === 'promoted' && migration.contract && m?.state === 'expanded' && m.version === record.canary?.version && !m.drainingSince) {
+      // The old version drains from the moment its traffic reads back at zero.
+      const observed = await readCanaryWeight(record)
+      if (observed === 100) return { ...record, migration: { ...m, drainingSince: now().toISOString() } }
+    }
+    return record
+  }
+
+  function readCanaryWeight(record: RolloutRecord): Promise<number | undefined> {
+    return traffic.readWeight({
+      environment: environmentName,
+      canaryVersion: record.canary?.version ?? '',
+      stableVersion: stableVersionOf(environment, record),
+      recordedWeight: record.weight,
+    })
+  }
+}
+
+/** After a promote: the migration's contract, once the old version has drained. */
+async function settleMigration(policy: Policy, environmentName: string, outcome: LifecycleOutcome, deps: LifecycleDeps): Promise<LifecycleOutcome> {
+  const environment = environmentOf(policy, environmentName)
+  const migration = environment.migration
+  if (!migration?.contract || outcome.version === undefined || outcome.record.phase !== 'promoted') return outcome
+  const record = outcome.record
+  const settled = await inStage('migration-failed', () =>
+    contractIfDrained(
+      {
+        environment: environmentName,
+        migration,
+        snapshot: { record, version: outcome.version as string },
+        readWeight: () =>
+          deps.traffic.readWeight({ environment: environmentName, canaryVersion: record.canary?.version ?? '', stableVersion: stableVersionOf(environment, record), recordedWeight: record.weight }),
+        context: { environment: environmentName, canaryVersion: record.canary?.version ?? '', stableVersion: stableVersionOf(environment, record) },
+      },
+      {
+        store: deps.store,
+        runner: deps.migrations ?? { run: () => Promise.reject(new Error('the policy has a migration, but no migration runner was given')) },
+        logger: deps.logger,
+        owner: runRef(deps.context),
+        leaseTtlMs: deps.leaseTtlMs ?? DEFAULT_LEASE_MS,
+        now: deps.now ?? (() => new Date()),
+      },
+    ),
+  )
+  if (!settled) return outcome
+  deps.logger.info(settled.message)
+  return { ...outcome, record: settled.record, reasonCode: settled.reasonCode, message: `${outcome.message}; ${settled.message}` }
 }
 
 /** Runs `fn`; an error it throws carries the rollout as the store last saw it, for the `result` output. */
@@ -218,7 +314,8 @@ export async function deployCanary(request: DeployRequest, deps: LifecycleDeps):
 }
 
 export async function promote(request: { policy: Policy; environment: string; target: PromoteTarget }, deps: LifecycleDeps): Promise<LifecycleOutcome> {
-  return execute(request.policy, request.environment, { type: 'promote', target: request.target }, deps, progress)
+  const outcome = await execute(request.policy, request.environment, { type: 'promote', target: request.target }, deps, progress)
+  return settleMigration(request.policy, request.environment, outcome, deps)
 }
 
 export async function rollback(request: { policy: Policy; environment: string; reason: string }, deps: LifecycleDeps): Promise<LifecycleOutcome> {

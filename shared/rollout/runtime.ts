@@ -24,7 +24,8 @@ import type { TrafficDeps, TrafficProvider } from '../traffic/types.js'
 import { ROLLGATE_VERSION } from '../version.js'
 import { environmentOf } from './analysis-plan.js'
 import { systemClock, type Clock } from '../clock.js'
-import { createHookRunner, type HookRunner } from './hooks.js'
+import { createHookRunner, createMigrationRunner, type HookRunner } from './hooks.js'
+import type { MigrationRunner } from '../migration/migration.js'
 import type { LifecycleDeps } from './lifecycle.js'
 import { createGitHubReporter, type RolloutReporter } from './reporter.js'
 
@@ -68,6 +69,8 @@ export interface ActionRuntime {
   store: StateStore
   reporter: RolloutReporter
   hooks: HookRunner
+  migrations: MigrationRunner
+  now(): Date
   traffic(policy: Policy, environment: string): TrafficProvider
   metrics(config: MetricsProviderConfig): MetricsProvider
   command(): CommandContext
@@ -99,7 +102,8 @@ export function createActionRuntime(io: ActionIO, deps: ActionDeps, token: strin
     logger,
     sleep: (ms) => clock.sleep(ms),
   })
-  const hooks = createHookRunner({ logger, env: io.env, fetch: deps.fetch, ...(io.env['GITHUB_WORKSPACE'] ? { cwd: io.env['GITHUB_WORKSPACE'] } : {}) })
+  const hookDeps = { logger, env: io.env, fetch: deps.fetch, ...(io.env['GITHUB_WORKSPACE'] ? { cwd: io.env['GITHUB_WORKSPACE'] } : {}) }
+  const hooks = createHookRunner(hookDeps)
   return {
     run,
     logger,
@@ -107,6 +111,8 @@ export function createActionRuntime(io: ActionIO, deps: ActionDeps, token: strin
     store,
     reporter,
     hooks,
+    migrations: createMigrationRunner(hookDeps),
+    now: () => clock.now(),
     traffic: (p, environment) => deps.traffic(environmentOf(p, environment).traffic, { exec: deps.exec, fetch: deps.fetch, logger, clock }),
     metrics: (config) => deps.metrics(config, { logger, env: io.env, fetch: deps.fetch, now: () => clock.now(), sleep: (ms) => clock.sleep(ms) }),
     command: () => ({
@@ -125,6 +131,8 @@ export function lifecycleDeps(runtime: ActionRuntime, policy: Policy, environmen
     store: runtime.store,
     traffic: runtime.traffic(policy, environment),
     hooks: runtime.hooks,
+    migrations: runtime.migrations,
+    now: () => runtime.now(),
     reporter: runtime.reporter,
     logger: runtime.logger,
     context: runtime.command(),

@@ -183,6 +183,28 @@ export class GitHubStateStore extends BaseStateStore {
     return marked.length
   }
 
+  /**
+   * Posts the record's deployment status when the deployment's newest status is not it: a command
+   * stopped after its record write (the runner killed it) left the deployment showing the state
+   * before. One read; a write only when something is missing.
+   */
+  async reconcile(record: RolloutRecord): Promise<void> {
+    const id = record.deploymentId
+    const status = visibleStatus(record)
+    if (id === undefined || !status) return
+    let newest: { state: string; description?: string | null } | undefined
+    try {
+      const { data } = await this.github.repos.listDeploymentStatuses({ ...this.repo, deployment_id: id, per_page: 1 })
+      newest = data[0]
+    } catch (error) {
+      this.warn(gitHubError(`repos.listDeploymentStatuses (deployment ${id})`, error))
+      return
+    }
+    if (newest && newest.state === status.state && (newest.description ?? '') === truncate(status.description, MAX_STATUS_DESCRIPTION)) return
+    this.options.logger?.info(`deployment ${id} showed ${newest ? `"${newest.state}"` : 'no status'}; posting "${status.state}: ${status.description}" to match the record`)
+    await this.postStatus(id, status, record.environment)
+  }
+
   private async putFile(record: RolloutRecord, text: string, expectedVersion: string | null): Promise<string> {
     const where = this.describe(record.environment)
     const params = {

@@ -646,6 +646,8 @@ function decideRepair(b: Builder, observed: number): Transition {
     if (move.stable) next.stable = move.stable
     if (move.phase !== 'canary') delete next.paused
     if (move.phase === 'rolled-back' || move.phase === 'aborted') next.reason = `${who} was interrupted after moving traffic`
+    // Traffic moves only after a migration's expand succeeded: the move done means expand is done.
+    if (next.migration?.state === 'expanding' && move.command === 'deploy-canary') next.migration = { ...next.migration, state: 'expanded', expandedAt: b.context.now.toISOString() }
     // The entry carries the interrupted command's key, so re-running that job is a replay.
     return b.applied(`repaired: completed ${who}, interrupted after traffic reached ${move.to}%`, undefined, {
       op: move.op,

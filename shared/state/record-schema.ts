@@ -82,6 +82,11 @@ export const RECORD_SCHEMA = {
         ['from', 'to', 'startedAt', 'runId', 'runAttempt', 'job', 'command', 'phase', 'step', 'op'],
       ),
       deploymentId: int(1),
+      // Where an expand/contract migration stands (shared/migration); optional, so older records read.
+      migration: object(
+        { state: oneOf(['expanding', 'expanded', 'contracting', 'contracted', 'kept']), version: str, expandedAt: time, drainingSince: time, contractedAt: time },
+        ['state', 'version'],
+      ),
       report: object({ checkRunId: int(1), commentId: int(1), pullRequest: int(1), commentAuthor: str }, []),
       writeId: str,
       history: {

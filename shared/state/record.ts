@@ -163,6 +163,22 @@ export interface ReportLinks {
   commentAuthor?: string
 }
 
+/**
+ * `expanding`: expand was started and not yet recorded as done (it runs again: expand commands must
+ * be idempotent); `expanded`: done, both versions can run on the schema; `contracting`: contract
+ * started; `contracted`: done; `kept`: the rollout was rolled back after expand, so contract never
+ * runs for it and the expanded schema stays.
+ */
+export interface MigrationState {
+  state: 'expanding' | 'expanded' | 'contracting' | 'contracted' | 'kept'
+  /** The canary version the migration was expanded for. */
+  version: string
+  expandedAt?: string
+  /** When the old version's traffic was read back at zero (the promotion); contract waits `drain` from here. */
+  drainingSince?: string
+  contractedAt?: string
+}
+
 export interface RolloutRecord {
   schemaVersion: typeof RECORD_SCHEMA_VERSION
   environment: string
@@ -189,6 +205,8 @@ export interface RolloutRecord {
   lease?: Lease
   pendingMove?: PendingMove
   deploymentId?: number
+  /** Where the environment's expand/contract migration stands for `version` (see shared/migration). */
+  migration?: MigrationState
   report?: ReportLinks
   /** Oldest first, bounded (HISTORY_LIMIT). */
   history: HistoryEntry[]

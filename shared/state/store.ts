@@ -67,6 +67,12 @@ export interface StateStore {
   history(environment: string): Promise<HistoryEntry[]>
   /** The record this store last read or wrote for the environment, without a request (for error reports). */
   lastSeen?(environment: string): RolloutRecord | undefined
+  /**
+   * Makes what the store shows beside the record (GitHub's deployment statuses) match `record`,
+   * for a command that writes nothing: a run stopped between its record write and its statuses
+   * left them behind. Optional: stores that show nothing beside the record have nothing to do.
+   */
+  reconcile?(record: RolloutRecord): Promise<void>
   /** The newest version that served all traffic and was not reverted since (see record.ts). */
   lastKnownGood(environment: string): Promise<VersionRef | undefined>
 }
@@ -84,7 +90,8 @@ export class LeaseHeldError extends ConfigError {
     const left = Math.max(0, Date.parse(lease.expiresAt) - now.getTime())
     super(
       `${environment} is locked by ${formatRun(lease.owner)} (job ${lease.owner.job || '?'}) until ${lease.expiresAt} ` +
-        `(${formatWait(left)} from now): another Rollgate command is running there; wait for it to finish or for its lease to expire`,
+        `(${formatWait(left)} from now): another Rollgate command is running there; wait for it to finish or for its lease to expire ` +
+        `(if that run was stopped, re-running its failed jobs takes the lease over at once)`,
     )
   }
 }
@@ -106,7 +113,19 @@ export class StateConflictError extends ConfigError {
 /** Throws LeaseHeldError unless `owner` may take the record's lease at `now`. */
 export function assertLeaseAvailable(record: RolloutRecord | undefined, owner: RunRef, now: Date): void {
   const lease = record?.lease
-  if (record && leaseIsLive(lease, now) && !sameRun(lease.owner, owner)) throw new LeaseHeldError(record.environment, lease, now)
+  if (record && leaseIsLive(lease, now) && !sameRun(lease.owner, owner) && !supersededAttempt(lease.owner, owner)) {
+    throw new LeaseHeldError(record.environment, lease, now)
+  }
+}
+
+/**
+ * Whether `holder` is an earlier attempt of the run `claimer` belongs to. GitHub re-runs jobs only
+ * of a workflow run that has completed, so every job of an earlier attempt has ended: its lease is
+ * a leftover (a job killed mid-command), and re-running the job takes over at once instead of
+ * waiting for the lease to expire.
+ */
+export function supersededAttempt(holder: RunRef, claimer: RunRef): boolean {
+  return holder.runId === claimer.runId && holder.runAttempt < claimer.runAttempt
 }
 
 export function withLease(record: RolloutRecord, owner: RunRef, ttlMs: number, now: Date): RolloutRecord {

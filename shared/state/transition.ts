@@ -18,6 +18,7 @@ import {
   beginMove,
   decide,
   failedMove,
+  IllegalMoveError,
   interruptedMoveProblem,
   type Command,
   type CommandContext,
@@ -27,7 +28,7 @@ import {
 } from './machine.js'
 import type { PendingMove } from './record.js'
 import { idleRecord, leaseIsLive, sameRun, type RolloutRecord, type RunRef } from './record.js'
-import { StateConflictError, assertLeaseAvailable, withLease, withoutLease, type Snapshot, type StateStore } from './store.js'
+import { StateConflictError, assertLeaseAvailable, supersededAttempt, withLease, withoutLease, type Snapshot, type StateStore } from './store.js'
 
 export interface TransitionRequest {
   store: StateStore
@@ -57,6 +58,10 @@ export interface TransitionRequest {
    * reports just published), so they cost no write of their own.
    */
   amend?: (record: RolloutRecord, transition: Transition) => Promise<RolloutRecord>
+  /** Refuses the command on the record as loaded, before anything is written (throw a user error). */
+  check?: (record: RolloutRecord | undefined) => void
+  /** Changes written with the claim (lease + pending move), e.g. a migration about to start. */
+  prepare?: (claim: RolloutRecord, transition: Transition) => RolloutRecord
 }
 
 export interface TransitionOutcome extends Transition {
@@ -82,23 +87,22 @@ export async function runTransition(request: TransitionRequest): Promise<Transit
   const owner = runRef(context)
   const loaded = await store.load(environment)
   assertLeaseAvailable(loaded?.record, owner, context.now)
+  request.check?.(loaded?.record)
   let record = loaded?.record ?? idleRecord(environment, context.now)
 
   let repair: Transition | undefined
   const pending = record.pendingMove
   const settlesTraffic = request.command.type === 'repair' || request.command.type === 'rollback' || request.command.type === 'abort'
   if (pending && !settlesTraffic) {
-    const observed = request.readWeight ? await request.readWeight(record) : undefined
-    if (observed === undefined) {
-      const hint =
-        request.repairHint?.(pending) ??
-        `settle it with a repair command giving the weight you observe (${pending.from} or ${pending.to}), or roll back`
-      throw new InterruptedMoveError(
-        `${environment}: ${interruptedMoveProblem(pending)}. The traffic provider cannot read weights back, so Rollgate cannot tell which: ${hint}`,
-      )
+    try {
+      ;({ repair, record } = await repairFirst(request, record, pending))
+    } catch (error) {
+      // A refusal by the re-run of a killed job: the dead attempt's lease would otherwise block the
+      // very command the refusal names (rollback, repair) until it expires.
+      const lease = loaded?.record.lease
+      if (loaded && lease && supersededAttempt(lease.owner, owner)) await store.save(withoutLease(loaded.record), loaded.version).catch(() => undefined)
+      throw error
     }
-    repair = decide(record, { type: 'repair', observedWeight: observed }, policy, context)
-    record = repair.record
   }
 
   const transition = decide(record, request.command, policy, context)
@@ -111,17 +115,21 @@ export async function runTransition(request: TransitionRequest): Promise<Transit
 
   const amend = async (r: RolloutRecord): Promise<RolloutRecord> => (request.amend ? request.amend(r, transition) : r)
   if (transition.effect !== 'applied') {
-    if (!repair) return outcome(loaded)
+    if (!repair) {
+      // A re-run of a command that was stopped after its record write may have lost the deployment
+      // status that echoes it: show it now (a read, and a write only when it is missing). Only a
+      // replay can be that re-run, so other no-ops cost nothing more.
+      if (loaded && store.reconcile && transition.effect === 'replayed') await store.reconcile(loaded.record)
+      return outcome(loaded)
+    }
     return outcome(await store.save(settle(transition.record), loaded?.version ?? null))
   }
   if (!transition.move) return outcome(await store.save(settle(await amend(transition.record)), loaded?.version ?? null))
 
   if (!request.moveTraffic) throw new Error(`${transition.command} moves traffic, but no traffic provider was given`)
   // The claim: lease and pending move in one compare-and-swap on the version read above.
-  const begun = await store.save(
-    withLease(beginMove(record, transition, context), owner, request.leaseTtlMs, context.now),
-    loaded?.version ?? null,
-  )
+  const claim = withLease(beginMove(record, transition, context), owner, request.leaseTtlMs, context.now)
+  const begun = await store.save(request.prepare ? request.prepare(claim, transition) : claim, loaded?.version ?? null)
 
   try {
     await request.moveTraffic(transition.move, record)
@@ -146,6 +154,31 @@ export async function runTransition(request: TransitionRequest): Promise<Transit
       { cause: error, reasonCode: 'record-write-failed' },
     )
   }
+}
+
+/** Settles a pending move left by a run that is gone, from the traffic provider's read-back. */
+async function repairFirst(request: TransitionRequest, record: RolloutRecord, pending: PendingMove): Promise<{ repair: Transition; record: RolloutRecord }> {
+  const { environment, policy, context } = request
+  const observed = request.readWeight ? await request.readWeight(record) : undefined
+  if (observed === undefined) {
+    const hint =
+      request.repairHint?.(pending) ??
+      `settle it with a repair command giving the weight you observe (${pending.from} or ${pending.to}), or roll back`
+    throw new InterruptedMoveError(
+      `${environment}: ${interruptedMoveProblem(pending)}. The traffic provider cannot read weights back, so Rollgate cannot tell which: ${hint}`,
+    )
+  }
+  let repair: Transition
+  try {
+    repair = decide(record, { type: 'repair', observedWeight: observed }, policy, context)
+  } catch (error) {
+    // Traffic is at neither weight (a move stopped half way): say what settles it.
+    if (error instanceof IllegalMoveError && request.repairHint) {
+      throw new InterruptedMoveError(`${environment}: ${interruptedMoveProblem(pending)}. ${error.message}. To settle it: ${request.repairHint(pending)}`, { cause: error })
+    }
+    throw error
+  }
+  return { repair, record: repair.record }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -34,6 +34,8 @@ export interface BundleOptions {
   apiUrl?: string
   cwd?: string
   timeoutMs?: number
+  /** Called with the bundle's process once it runs (crash tests kill it from outside). */
+  onSpawn?: (child: ChildProcess) => void
 }
 
 /** Runs dist/<name>/index.js exactly as a runner does and reads back what it left. */
@@ -88,6 +90,7 @@ export async function runBundle(name: string, options: BundleOptions = {}): Prom
     const started = performance.now()
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((ok, fail) => {
       const child = spawn(node24(), [bundle], { cwd: options.cwd ?? REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      options.onSpawn?.(child)
       let out = ''
       let err = ''
       child.stdout.on('data', (d: Buffer) => (out += d.toString()))

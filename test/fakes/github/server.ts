@@ -24,7 +24,7 @@ export type FaultStatus = 500 | 502 | 503 | 504 | 429 | 422 | 'secondary-rate-li
 
 export interface Fault {
   /** Which requests it applies to; all fields optional, all given ones must match. */
-  match?: { method?: string; path?: RegExp; operationId?: string }
+  match?: { method?: string; path?: RegExp; operationId?: string; body?: (body: unknown) => boolean }
   /** How many matching requests it answers (default 1); counts down, removed at 0. */
   times?: number
   /** Let this many matching requests through first (to fail the second write of a kind). */
@@ -47,6 +47,12 @@ export interface Fault {
   after?: boolean
   /** Close the connection instead of answering (ECONNRESET on the client). */
   reset?: boolean
+  /**
+   * Holds the request (before it is carried out, or after with `after`) until the promise settles:
+   * a test kills the client meanwhile (crash tests). 'drop' then waits for the client's connection
+   * to close and neither carries the request out (unless `after`) nor answers.
+   */
+  hold?: (request: RecordedRequest) => Promise<'drop' | void>
 }
 
 export interface RecordedRequest {
@@ -149,9 +155,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     res.end(JSON.stringify(body))
   }
 
-  function takeFault(method: string, path: string, operationId: string | undefined): Fault | undefined {
+  function takeFault(method: string, path: string, operationId: string | undefined, body: unknown): Fault | undefined {
     const index = faults.findIndex(
       (f) =>
+        (f.match?.body === undefined || f.match.body(body)) &&
         (f.match?.method === undefined || f.match.method.toUpperCase() === method) &&
         (f.match?.path === undefined || f.match.path.test(path)) &&
         (f.match?.operationId === undefined || f.match.operationId === operationId),
@@ -235,7 +242,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         answer(401, { message: 'This endpoint requires you to be authenticated.', documentation_url: 'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql' })
         return
       }
-      const fault = takeFault(method, path, 'graphql')
+      const fault = takeFault(method, path, 'graphql', undefined)
       if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs))
       if (fault?.status !== undefined) {
         const f = faultAnswer({ ...fault, status: fault.status })
@@ -276,9 +283,22 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (validation.urlProblems.length > 0) reject(400, validation.urlProblems)
     else if (validation.bodyProblems.length > 0) reject(422, validation.bodyProblems)
 
-    const taken = takeFault(method, path, operation.operationId)
+    const taken = takeFault(method, path, operation.operationId, json)
     const fault = taken?.after ? undefined : taken
     const late = taken?.after ? taken : undefined
+    const held = async (f: Fault): Promise<boolean> => {
+      if (!f.hold) return false
+      entry.fault = true
+      if ((await f.hold(entry)) !== 'drop') return false
+      if (!req.socket.destroyed) await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 5_000)
+        req.socket.once('close', () => (clearTimeout(timer), resolve()))
+      })
+      entry.status = 0
+      if (!req.socket.destroyed) req.socket.destroy()
+      return true
+    }
+    if (fault && (await held(fault))) return
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs))
     if (fault?.reset) {
       entry.fault = true
@@ -339,7 +359,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (problems.length > 0) {
       fakeErrors.push(`fake GitHub answered ${method} ${path} (${operation.operationId}) with an invalid ${result.status}:\n  ${problems.join('\n  ')}`)
     }
-    if (late) {
+    if (late && (await held(late))) return
+    if (late && (late.status !== undefined || late.reset || late.delayMs)) {
       // The request was carried out; what the client gets is the fault.
       entry.fault = true
       if (late.delayMs) await new Promise((resolve) => setTimeout(resolve, late.delayMs))

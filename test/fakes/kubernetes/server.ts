@@ -109,10 +109,37 @@ export class FakeKubernetes {
       .map((r) => ({ path: r.path, contentType: r.contentType, body: JSON.parse(r.body) as unknown }))
   }
 
-  /** Forgets recorded requests and patch hooks (objects stay). */
+  /** Forgets recorded requests, patch hooks and holds (objects stay). */
   reset(): void {
     this.requests.length = 0
     this.hooks = []
+    this.holds = []
+  }
+
+  /**
+   * Holds a request before it is applied or after (the change stored, no answer yet) while the
+   * returned promise is pending: crash tests kill the client meanwhile. 'drop' waits for the
+   * client's connection to close and answers nothing (a 'before' request is then never applied).
+   */
+  hold(fn: (request: RecordedRequest, phase: 'before' | 'after') => Promise<'drop' | void> | undefined): void {
+    this.holds.push(fn)
+  }
+
+  private holds: ((request: RecordedRequest, phase: 'before' | 'after') => Promise<'drop' | void> | undefined)[] = []
+
+  private async held(request: RecordedRequest, phase: 'before' | 'after', req: IncomingMessage): Promise<boolean> {
+    for (const fn of this.holds) {
+      const pending = fn(request, phase)
+      if (!pending) continue
+      if ((await pending) !== 'drop') return false
+      if (!req.socket.destroyed) await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 5_000)
+        req.socket.once('close', () => (clearTimeout(timer), resolve()))
+      })
+      req.socket.destroy()
+      return true
+    }
+    return false
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -128,8 +155,10 @@ export class FakeKubernetes {
       status: 0,
     }
     this.requests.push(record)
+    if (await this.held(record, 'before', req)) return
     const { status, body } = this.route(record)
     record.status = status
+    if (await this.held(record, 'after', req)) return
     const text = JSON.stringify(body)
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
     res.end(text)

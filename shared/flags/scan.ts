@@ -7,7 +7,8 @@
 import ts from './typescript.js'
 import type { FlagRef, FlagReference, ScanOptions, ScanResult } from './types.js'
 import { createPrefilter, looksBinary } from './text-prefilter.js'
-import { createPathFilter, FileReader, walkFiles } from './scan-files.js'
+import { createPathFilter, FileReader, type WalkedFile } from './scan-files.js'
+import { prefilterTree } from './scan-pool.js'
 import { isScriptFile, lineColumn, ModuleGraph, propertyNameText, unwrapExpression } from './scan-modules.js'
 import type { ParsedModule, Resolved } from './scan-modules.js'
 
@@ -18,12 +19,14 @@ export const SDK_NAME_STEMS = ['isEnabled', 'Variant', 'ariation', 'useFlag', 'V
 
 export interface ScanTimings {
   walkMs: number
-  /** Reading and testing every file in the first round (the figure compared with ripgrep). */
+  /** Walking, reading and testing every file in the first round (the walk overlaps the reads). */
   prefilterMs: number
   parseMs: number
   /** Later rounds: re-reading unparsed TS/JS files for learned names. */
   followMs: number
   rounds: number
+  /** Threads that read in the first pass (1 = the main thread). */
+  threads: number
 }
 
 export interface ScanResultWithTimings extends ScanResult {
@@ -47,50 +50,54 @@ export function flagNameMap(flags: readonly FlagRef[]): Map<string, string> {
 
 export async function scanRepository(flags: readonly FlagRef[], options: ScanOptions): Promise<ScanResultWithTimings> {
   const names = flagNameMap(flags)
-  const t0 = performance.now()
-  const files = walkFiles(options.root, createPathFilter(options.include, options.exclude))
-  const walkMs = performance.now() - t0
-  const known = new Set(files.map((f) => f.rel))
-  const graph = new ModuleGraph(options.root, names, (rel) => known.has(rel))
-  const reader = new FileReader(options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES)
-  const references: FlagReference[] = []
   const flagNames = [...names.keys()]
-  const textFilter = createPrefilter(flagNames)
-  const scriptFilter = createPrefilter([...flagNames, ...SDK_NAME_STEMS])
+  const known = new Set<string>()
+  const graph = new ModuleGraph(options.root, names, (rel) => known.has(rel))
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
+  const reader = new FileReader(maxFileBytes)
+  const references: FlagReference[] = []
   let bytesScanned = 0
   let filesScanned = 0
   const skipped = { binary: 0, huge: 0 }
-  const unparsedScripts: typeof files = []
+  const unparsedScripts: WalkedFile[] = []
   const parsed: ParsedModule[] = []
+  const matched: { rel: string; text: string }[] = []
 
+  // Script files are tested for flag names and SDK stems (set 0), other text files for names (set 1).
   const t1 = performance.now()
-  let parseInRound = 0
-  for (const f of files) {
-    const r = reader.read(f.abs)
-    if (r === undefined) continue
-    if (r === 'huge') {
-      skipped.huge++
-      continue
-    }
-    filesScanned++
-    bytesScanned += r.length
-    if (looksBinary(r.buf, r.length)) {
-      skipped.binary++
-      continue
-    }
-    if (isScriptFile(f.rel)) {
-      if (scriptFilter.test(r.buf, r.length)) {
-        const text = r.buf.toString('utf8', 0, r.length)
-        const before = graph.parseMs
-        const m = graph.get(f.rel, text)
-        parseInRound += graph.parseMs - before
-        if (m) parsed.push(m)
-      } else unparsedScripts.push(f)
-    } else if (textFilter.test(r.buf, r.length)) {
-      references.push(...textReferences(f.rel, r.buf.toString('utf8', 0, r.length), names))
-    }
+  const tree = await prefilterTree(
+    {
+      root: options.root,
+      filter: createPathFilter(options.include, options.exclude),
+      patternSets: [[...flagNames, ...SDK_NAME_STEMS], flagNames],
+      setOf: (rel) => (isScriptFile(rel) ? 0 : 1),
+      maxFileBytes,
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+      ...(options.parallelFrom === undefined ? {} : { parallelFrom: options.parallelFrom }),
+    },
+    (o) => {
+      if (o.status === 'unreadable') return
+      if (o.status === 'huge') {
+        skipped.huge++
+        return
+      }
+      filesScanned++
+      bytesScanned += o.length
+      if (o.status === 'binary') skipped.binary++
+      else if (o.status === 'miss') {
+        if (isScriptFile(o.file.rel)) unparsedScripts.push(o.file)
+      } else matched.push({ rel: o.file.rel, text: o.bytes!.toString('utf8', 0, o.length) })
+    },
+  )
+  const prefilterMs = performance.now() - t1
+  for (const f of tree.files) known.add(f.rel)
+  // Parsing waits for the walk: the module graph resolves imports against the whole file list.
+  for (const o of matched) {
+    if (isScriptFile(o.rel)) {
+      const m = graph.get(o.rel, o.text)
+      if (m) parsed.push(m)
+    } else references.push(...textReferences(o.rel, o.text, names))
   }
-  const prefilterMs = performance.now() - t1 - parseInRound
 
   // Follow: names exported by flag-related modules, searched in the TS/JS files not parsed yet.
   const t2 = performance.now()
@@ -104,7 +111,7 @@ export async function scanRepository(flags: readonly FlagRef[], options: ScanOpt
     rounds++
     for (const n of learned) searched.add(n)
     const filter = createPrefilter([...learned])
-    const still: typeof files = []
+    const still: WalkedFile[] = []
     for (const f of pending) {
       const r = reader.read(f.abs)
       if (r === undefined || r === 'huge' || looksBinary(r.buf, r.length)) continue
@@ -127,7 +134,7 @@ export async function scanRepository(flags: readonly FlagRef[], options: ScanOpt
     filesParsed: graph.parsedCount,
     bytesScanned,
     filesSkipped: skipped,
-    timings: { walkMs, prefilterMs, parseMs: graph.parseMs, followMs, rounds },
+    timings: { walkMs: tree.walkMs, prefilterMs, parseMs: graph.parseMs, followMs, rounds, threads: tree.threads },
   }
 }
 

@@ -9,7 +9,7 @@ import type { FlagRef, FlagReference, ScanOptions, ScanResult } from './types.js
 import { createPrefilter, looksBinary } from './text-prefilter.js'
 import { createPathFilter, FileReader, type WalkedFile } from './scan-files.js'
 import { prefilterTree } from './scan-pool.js'
-import { isScriptFile, lineColumn, ModuleGraph, propertyNameText, unwrapExpression } from './scan-modules.js'
+import { DEFAULT_OBJECT, isScriptFile, lineColumn, ModuleGraph, propertyNameText, unwrapExpression } from './scan-modules.js'
 import type { ParsedModule, Resolved } from './scan-modules.js'
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024
@@ -196,6 +196,13 @@ export function holdsFlag(graph: ModuleGraph, r: Resolved | undefined, depth = 0
   return false
 }
 
+/** `src/config/toggles.ts` -> `toggles`; `src/flags/index.ts` -> `flags`. */
+function moduleStem(file: string): string {
+  const parts = file.split('/')
+  const base = parts[parts.length - 1]!.replace(/\.[cm]?[jt]sx?$/, '')
+  return base === 'index' && parts.length > 1 ? parts[parts.length - 2]! : base
+}
+
 function* interestingExports(graph: ModuleGraph, m: ParsedModule, depth = 0): Generator<string> {
   if (depth > 6) return
   const names = new Set([...m.localExports.keys(), ...m.reexports.keys()])
@@ -203,9 +210,14 @@ function* interestingExports(graph: ModuleGraph, m: ParsedModule, depth = 0): Ge
     const r = graph.resolveExport(m, n)
     if (!holdsFlag(graph, r, depth)) continue
     if (n !== 'default') yield n
-    // A default export is imported under any name; its own name is the best guess (documented).
-    else if (r?.kind === 'function' && r.name !== 'default') yield r.name
-    else if (m.localExports.get('default')) yield m.localExports.get('default')!
+    else {
+      // A default export is imported under any name, but the importing file names the module: its
+      // stem (`toggles` for src/toggles.ts, the folder for an index file) is in the specifier.
+      const stem = moduleStem(m.file)
+      if (stem.length >= 3) yield stem
+      if (r?.kind === 'function' && r.name !== 'default') yield r.name
+      else if (m.localExports.get('default') && m.localExports.get('default') !== DEFAULT_OBJECT) yield m.localExports.get('default')!
+    }
   }
   for (const s of m.stars) {
     const t = s ? graph.get(s) : undefined

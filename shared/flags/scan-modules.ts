@@ -557,6 +557,47 @@ function returnsCall(returned: ts.Expression | undefined, call: ts.CallExpressio
   return returned !== undefined && unwrapExpression(returned) === call
 }
 
+/**
+ * LaunchDarkly's React SDK hands out every flag at once: `const { newCheckout } = useFlags()`, keyed
+ * by the flag key camel-cased (its `useCamelCaseFlagKeys` option, on by default; lodash's camelCase)
+ * or, with that option off, by the key itself. Returns each binding element of such a destructuring
+ * with the flag its key names.
+ */
+export function useFlagsBindings(m: ParsedModule, names: ReadonlyMap<string, string>): { element: ts.BindingElement; flag: string; key: string }[] {
+  if (!m.text.includes('useFlags')) return []
+  const camel = new Map<string, string>()
+  for (const [n, flag] of names) camel.set(ldCamelCase(n), flag)
+  const out: { element: ts.BindingElement; flag: string; key: string }[] = []
+  const visit = (n: ts.Node) => {
+    if (ts.isVariableDeclaration(n) && ts.isObjectBindingPattern(n.name) && n.initializer && isUseFlagsCall(m, unwrapExpression(n.initializer))) {
+      for (const el of n.name.elements) {
+        if (el.dotDotDotToken) continue
+        const keyNode = el.propertyName ?? el.name
+        const key = ts.isIdentifier(keyNode) || ts.isStringLiteral(keyNode) ? keyNode.text : undefined
+        if (key === undefined) continue
+        const flag = names.get(key) ?? camel.get(key)
+        if (flag !== undefined) out.push({ element: el, flag, key })
+      }
+    }
+    ts.forEachChild(n, visit)
+  }
+  visit(m.sf)
+  return out
+}
+
+function isUseFlagsCall(m: ParsedModule, e: ts.Expression): boolean {
+  if (!ts.isCallExpression(e) || e.arguments.length > 0) return false
+  const callee = unwrapExpression(e.expression)
+  if (ts.isIdentifier(callee)) return callee.text === 'useFlags' && !m.bindings.has('useFlags')
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'useFlags'
+}
+
+/** lodash's camelCase, which LaunchDarkly's React SDK applies to flag keys: `new-checkout` -> `newCheckout`. */
+export function ldCamelCase(key: string): string {
+  const words = key.match(/[A-Z]{2,}(?=[A-Z][a-z]+[0-9]*|[^A-Za-z0-9]|$)|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+/g) ?? []
+  return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1).toLowerCase())).join('')
+}
+
 export function lineColumn(sf: ts.SourceFile, pos: number): { line: number; column: number } {
   const lc = sf.getLineAndCharacterOfPosition(pos)
   return { line: lc.line + 1, column: lc.character + 1 }

@@ -9,7 +9,7 @@ import type { FlagRef, FlagReference, ScanOptions, ScanResult } from './types.js
 import { createPrefilter, looksBinary } from './text-prefilter.js'
 import { createPathFilter, FileReader, type WalkedFile } from './scan-files.js'
 import { prefilterTree } from './scan-pool.js'
-import { DEFAULT_OBJECT, isScriptFile, lineColumn, ModuleGraph, propertyNameText, unwrapExpression } from './scan-modules.js'
+import { DEFAULT_OBJECT, isScriptFile, lineColumn, ModuleGraph, propertyNameText, unwrapExpression, useFlagsBindings } from './scan-modules.js'
 import type { ParsedModule, Resolved } from './scan-modules.js'
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024
@@ -266,6 +266,11 @@ export function moduleReferences(graph: ModuleGraph, m: ParsedModule): FlagRefer
     if (r?.kind === 'flag') add(r.flag, re.node, 'constant', name)
   }
 
+  // LaunchDarkly's useFlags() destructured: each element naming a flag is an evaluation.
+  for (const b of useFlagsBindings(m, graph.names)) {
+    add(b.flag, b.element, 'evaluation', 'useFlags')
+    account(b.element.propertyName ?? b.element.name)
+  }
   const visit = (n: ts.Node) => {
     if (ts.isCallExpression(n)) {
       const c = graph.classifyCall(m, n)

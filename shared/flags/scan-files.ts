@@ -4,6 +4,7 @@
 // include/exclude globs, then size and binary checks on read.
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs'
 import { join } from 'node:path'
+import { createReader } from './text-prefilter.js'
 
 export interface GlobRule {
   regex: RegExp
@@ -90,6 +91,7 @@ function ruleMatches(rule: GlobRule, relToBase: string, isDir: boolean): boolean
 
 /** git semantics: the last matching rule across all layers (deepest .gitignore last) decides. */
 function ignoredBy(layers: readonly IgnoreLayer[], rel: string, isDir: boolean): boolean {
+  if (layers.length === 0) return false
   let ignored = false
   for (const layer of layers) {
     const sub = layer.base === '' ? rel : rel.slice(layer.base.length + 1)
@@ -130,11 +132,16 @@ export interface WalkedFile {
   abs: string
 }
 
-/** Every file under root that .gitignore and the filter let through, in a stable order. */
-export function walkFiles(root: string, filter: PathFilter): WalkedFile[] {
+/**
+ * Every file under root that .gitignore and the filter let through, in a stable order. `onFile` sees
+ * each one as soon as it is found, so reading can start while the walk goes on.
+ */
+export function walkFiles(root: string, filter: PathFilter, onFile?: (file: WalkedFile) => void): WalkedFile[] {
   const files: WalkedFile[] = []
+  const rootAbs = root.length > 1 && root.endsWith('/') ? root.slice(0, -1) : root
   const visit = (dirRel: string, layers: IgnoreLayer[]) => {
-    const dirAbs = dirRel === '' ? root : join(root, dirRel)
+    // Plain concatenation, not path.join: the walk builds one path per file and join normalises each.
+    const dirAbs = dirRel === '' ? rootAbs : `${rootAbs}/${dirRel}`
     let entries
     try {
       entries = readdirSync(dirAbs, { withFileTypes: true })
@@ -156,7 +163,11 @@ export function walkFiles(root: string, filter: PathFilter): WalkedFile[] {
       if (e.isDirectory()) {
         if (!ignoredBy(here, rel, true) && filter.directory(rel)) visit(rel, here)
       } else if (e.isFile()) {
-        if (!ignoredBy(here, rel, false) && filter.file(rel)) files.push({ rel, abs: join(dirAbs, e.name) })
+        if (!ignoredBy(here, rel, false) && filter.file(rel)) {
+          const file = { rel, abs: `${dirAbs}/${e.name}` }
+          files.push(file)
+          onFile?.(file)
+        }
       }
       // Symbolic links are not followed: a link can leave the repository or loop.
     }
@@ -165,34 +176,11 @@ export function walkFiles(root: string, filter: PathFilter): WalkedFile[] {
   return files
 }
 
-/**
- * Reads files into one reused buffer of maxBytes + 1: one read answers both "what is in it" and "is
- * it over the limit", so a file costs open + read + close (no fstat). On Linux a read of a regular
- * file returns less than asked only at its end; a full buffer means the file is over the limit.
- */
+/** A reader with one reused buffer (text-prefilter.ts: createReader says how it reads). */
 export class FileReader {
-  private readonly buf: Buffer
+  readonly read: (abs: string) => { buf: Buffer; length: number } | 'huge' | undefined
 
-  constructor(private readonly maxBytes: number) {
-    this.buf = Buffer.allocUnsafe(maxBytes + 1)
-  }
-
-  /** The bytes (valid until the next call) or 'huge'; undefined when the file cannot be read. */
-  read(abs: string): { buf: Buffer; length: number } | 'huge' | undefined {
-    let fd: number
-    try {
-      fd = openSync(abs, 'r')
-    } catch {
-      return undefined
-    }
-    try {
-      const length = readSync(fd, this.buf, 0, this.buf.length, 0)
-      if (length > this.maxBytes) return 'huge'
-      return { buf: this.buf, length }
-    } catch {
-      return undefined
-    } finally {
-      closeSync(fd)
-    }
+  constructor(maxBytes: number) {
+    this.read = createReader({ openSync, readSync, closeSync }, maxBytes)
   }
 }

@@ -10,6 +10,62 @@ import { join, posix } from 'node:path'
 
 export const SCRIPT_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const
 
+/** The binding name of an `export default { ... }` object (not a valid identifier, so no clash). */
+export const DEFAULT_OBJECT = '<default>'
+
+export interface TsconfigAliases {
+  /** Repo-relative folder non-relative specifiers resolve against ('' = the root), if set. */
+  baseUrl: string | undefined
+  /** `paths` patterns (at most one `*` each) with their repo-relative targets, in file order. */
+  paths: { pattern: string; targets: string[] }[]
+}
+
+/**
+ * Reads `compilerOptions.baseUrl` and `paths` from the root tsconfig.json (JSON with comments and
+ * trailing commas, as tsc allows). `paths` targets resolve against baseUrl, or the tsconfig's
+ * folder without one. `extends` is not followed.
+ */
+export function readTsconfigAliases(readText: (rel: string) => string | undefined): TsconfigAliases | null {
+  const text = readText('tsconfig.json')
+  if (text === undefined) return null
+  const parsed = ts.parseConfigFileTextToJson('tsconfig.json', text)
+  const options = (parsed.config as { compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined)?.compilerOptions
+  if (!options) return null
+  const norm = (p: string) => {
+    const n = posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\/?/, '').replace(/\/$/, '')
+    return n === '.' ? '' : n
+  }
+  const baseUrl = typeof options.baseUrl === 'string' ? norm(options.baseUrl) : undefined
+  const paths: TsconfigAliases['paths'] = []
+  if (options.paths && typeof options.paths === 'object') {
+    for (const [pattern, targets] of Object.entries(options.paths as Record<string, unknown>)) {
+      if (!Array.isArray(targets)) continue
+      paths.push({ pattern, targets: targets.filter((t): t is string => typeof t === 'string').map((t) => norm(posix.join(baseUrl ?? '', t))) })
+    }
+  }
+  if (baseUrl === undefined && paths.length === 0) return null
+  return { baseUrl, paths }
+}
+
+/** Where a non-relative specifier may point: `paths` matches (longest prefix first), then baseUrl. */
+export function aliasTargets(a: TsconfigAliases, spec: string): string[] {
+  const out: string[] = []
+  const matches = a.paths
+    .map((p) => {
+      const star = p.pattern.indexOf('*')
+      if (star === -1) return p.pattern === spec ? { p, rest: '', prefix: p.pattern.length } : undefined
+      const prefix = p.pattern.slice(0, star)
+      const suffix = p.pattern.slice(star + 1)
+      if (!spec.startsWith(prefix) || !spec.endsWith(suffix) || spec.length < prefix.length + suffix.length) return undefined
+      return { p, rest: spec.slice(prefix.length, spec.length - suffix.length), prefix: prefix.length }
+    })
+    .filter((x): x is { p: TsconfigAliases['paths'][number]; rest: string; prefix: number } => x !== undefined)
+    .sort((x, y) => y.prefix - x.prefix)
+  for (const { p, rest } of matches) for (const t of p.targets) out.push(t.replace('*', rest))
+  if (a.baseUrl !== undefined) out.push(posix.join(a.baseUrl, spec))
+  return out.map((t) => posix.normalize(t))
+}
+
 export function isScriptFile(rel: string): boolean {
   if (rel.endsWith('.d.ts') || rel.endsWith('.d.mts') || rel.endsWith('.d.cts')) return false
   return SCRIPT_EXTENSIONS.some((e) => rel.endsWith(e))
@@ -82,7 +138,7 @@ export interface ImportBinding {
 }
 
 export type LocalBinding =
-  | { kind: 'value'; node: ts.Expression; decl: ts.VariableDeclaration }
+  | { kind: 'value'; node: ts.Expression; decl?: ts.VariableDeclaration }
   | { kind: 'enum'; node: ts.EnumDeclaration }
   | { kind: 'function'; node: ts.FunctionLikeDeclaration; name: string }
 
@@ -192,11 +248,34 @@ export class ModuleGraph {
     this.names = names
   }
 
-  /** Resolves a relative specifier the way bundlers and NodeNext do for TS sources. */
+  private aliasConfig: TsconfigAliases | null | undefined
+
+  /** The root tsconfig.json's `baseUrl` and `paths` (read once; null when there are none). */
+  private aliases(): TsconfigAliases | null {
+    if (this.aliasConfig === undefined) this.aliasConfig = readTsconfigAliases(this.readText)
+    return this.aliasConfig
+  }
+
+  /**
+   * Resolves a specifier the way bundlers and NodeNext do for TS sources: relative ones against the
+   * importing file, others through the root tsconfig's `paths` patterns and then its `baseUrl`
+   * (a package name that matches neither stays unresolved, as a package).
+   */
   resolveSpecifier(from: string, spec: string): string | undefined {
-    if (!spec.startsWith('./') && !spec.startsWith('../') && spec !== '.' && spec !== '..') return undefined
-    const base = posix.normalize(posix.join(posix.dirname(from), spec))
-    if (base.startsWith('../')) return undefined
+    if (!spec.startsWith('./') && !spec.startsWith('../') && spec !== '.' && spec !== '..') {
+      const a = this.aliases()
+      if (!a) return undefined
+      for (const target of aliasTargets(a, spec)) {
+        const r = this.resolveBase(target)
+        if (r) return r
+      }
+      return undefined
+    }
+    return this.resolveBase(posix.normalize(posix.join(posix.dirname(from), spec)))
+  }
+
+  private resolveBase(base: string): string | undefined {
+    if (base.startsWith('../') || base === '..') return undefined
     const candidates: string[] = []
     const ext = posix.extname(base)
     if (ext !== '' && this.exists(base) && isScriptFile(base)) return base
@@ -278,6 +357,11 @@ export class ModuleGraph {
       } else if (ts.isExportAssignment(st)) {
         const e = unwrapExpression(st.expression)
         if (ts.isIdentifier(e)) m.localExports.set('default', e.text)
+        else if (ts.isObjectLiteralExpression(e) && !m.bindings.has(DEFAULT_OBJECT)) {
+          // `export default { newCheckout: 'new-checkout' }`: a map under a name no code can write.
+          m.bindings.set(DEFAULT_OBJECT, { kind: 'value', node: st.expression })
+          m.localExports.set('default', DEFAULT_OBJECT)
+        }
       } else if (ts.isVariableStatement(st)) {
         const exported = hasExportModifier(st)
         for (const d of st.declarationList.declarations) {
@@ -471,6 +555,47 @@ export function returnedExpression(fn: ts.FunctionLikeDeclaration): ts.Expressio
 
 function returnsCall(returned: ts.Expression | undefined, call: ts.CallExpression): boolean {
   return returned !== undefined && unwrapExpression(returned) === call
+}
+
+/**
+ * LaunchDarkly's React SDK hands out every flag at once: `const { newCheckout } = useFlags()`, keyed
+ * by the flag key camel-cased (its `useCamelCaseFlagKeys` option, on by default; lodash's camelCase)
+ * or, with that option off, by the key itself. Returns each binding element of such a destructuring
+ * with the flag its key names.
+ */
+export function useFlagsBindings(m: ParsedModule, names: ReadonlyMap<string, string>): { element: ts.BindingElement; flag: string; key: string }[] {
+  if (!m.text.includes('useFlags')) return []
+  const camel = new Map<string, string>()
+  for (const [n, flag] of names) camel.set(ldCamelCase(n), flag)
+  const out: { element: ts.BindingElement; flag: string; key: string }[] = []
+  const visit = (n: ts.Node) => {
+    if (ts.isVariableDeclaration(n) && ts.isObjectBindingPattern(n.name) && n.initializer && isUseFlagsCall(m, unwrapExpression(n.initializer))) {
+      for (const el of n.name.elements) {
+        if (el.dotDotDotToken) continue
+        const keyNode = el.propertyName ?? el.name
+        const key = ts.isIdentifier(keyNode) || ts.isStringLiteral(keyNode) ? keyNode.text : undefined
+        if (key === undefined) continue
+        const flag = names.get(key) ?? camel.get(key)
+        if (flag !== undefined) out.push({ element: el, flag, key })
+      }
+    }
+    ts.forEachChild(n, visit)
+  }
+  visit(m.sf)
+  return out
+}
+
+function isUseFlagsCall(m: ParsedModule, e: ts.Expression): boolean {
+  if (!ts.isCallExpression(e) || e.arguments.length > 0) return false
+  const callee = unwrapExpression(e.expression)
+  if (ts.isIdentifier(callee)) return callee.text === 'useFlags' && !m.bindings.has('useFlags')
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'useFlags'
+}
+
+/** lodash's camelCase, which LaunchDarkly's React SDK applies to flag keys: `new-checkout` -> `newCheckout`. */
+export function ldCamelCase(key: string): string {
+  const words = key.match(/[A-Z]{2,}(?=[A-Z][a-z]+[0-9]*|[^A-Za-z0-9]|$)|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+/g) ?? []
+  return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1).toLowerCase())).join('')
 }
 
 export function lineColumn(sf: ts.SourceFile, pos: number): { line: number; column: number } {

@@ -7,8 +7,9 @@
 import ts from './typescript.js'
 import type { FlagRef, FlagReference, ScanOptions, ScanResult } from './types.js'
 import { createPrefilter, looksBinary } from './text-prefilter.js'
-import { createPathFilter, FileReader, walkFiles } from './scan-files.js'
-import { isScriptFile, lineColumn, ModuleGraph, propertyNameText, unwrapExpression } from './scan-modules.js'
+import { createPathFilter, FileReader, type WalkedFile } from './scan-files.js'
+import { prefilterTree } from './scan-pool.js'
+import { DEFAULT_OBJECT, isScriptFile, lineColumn, ModuleGraph, propertyNameText, unwrapExpression, useFlagsBindings } from './scan-modules.js'
 import type { ParsedModule, Resolved } from './scan-modules.js'
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024
@@ -18,12 +19,14 @@ export const SDK_NAME_STEMS = ['isEnabled', 'Variant', 'ariation', 'useFlag', 'V
 
 export interface ScanTimings {
   walkMs: number
-  /** Reading and testing every file in the first round (the figure compared with ripgrep). */
+  /** Walking, reading and testing every file in the first round (the walk overlaps the reads). */
   prefilterMs: number
   parseMs: number
   /** Later rounds: re-reading unparsed TS/JS files for learned names. */
   followMs: number
   rounds: number
+  /** Threads that read in the first pass (1 = the main thread). */
+  threads: number
 }
 
 export interface ScanResultWithTimings extends ScanResult {
@@ -47,50 +50,54 @@ export function flagNameMap(flags: readonly FlagRef[]): Map<string, string> {
 
 export async function scanRepository(flags: readonly FlagRef[], options: ScanOptions): Promise<ScanResultWithTimings> {
   const names = flagNameMap(flags)
-  const t0 = performance.now()
-  const files = walkFiles(options.root, createPathFilter(options.include, options.exclude))
-  const walkMs = performance.now() - t0
-  const known = new Set(files.map((f) => f.rel))
-  const graph = new ModuleGraph(options.root, names, (rel) => known.has(rel))
-  const reader = new FileReader(options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES)
-  const references: FlagReference[] = []
   const flagNames = [...names.keys()]
-  const textFilter = createPrefilter(flagNames)
-  const scriptFilter = createPrefilter([...flagNames, ...SDK_NAME_STEMS])
+  const known = new Set<string>()
+  const graph = new ModuleGraph(options.root, names, (rel) => known.has(rel))
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
+  const reader = new FileReader(maxFileBytes)
+  const references: FlagReference[] = []
   let bytesScanned = 0
   let filesScanned = 0
   const skipped = { binary: 0, huge: 0 }
-  const unparsedScripts: typeof files = []
+  const unparsedScripts: WalkedFile[] = []
   const parsed: ParsedModule[] = []
+  const matched: { rel: string; text: string }[] = []
 
+  // Script files are tested for flag names and SDK stems (set 0), other text files for names (set 1).
   const t1 = performance.now()
-  let parseInRound = 0
-  for (const f of files) {
-    const r = reader.read(f.abs)
-    if (r === undefined) continue
-    if (r === 'huge') {
-      skipped.huge++
-      continue
-    }
-    filesScanned++
-    bytesScanned += r.length
-    if (looksBinary(r.buf, r.length)) {
-      skipped.binary++
-      continue
-    }
-    if (isScriptFile(f.rel)) {
-      if (scriptFilter.test(r.buf, r.length)) {
-        const text = r.buf.toString('utf8', 0, r.length)
-        const before = graph.parseMs
-        const m = graph.get(f.rel, text)
-        parseInRound += graph.parseMs - before
-        if (m) parsed.push(m)
-      } else unparsedScripts.push(f)
-    } else if (textFilter.test(r.buf, r.length)) {
-      references.push(...textReferences(f.rel, r.buf.toString('utf8', 0, r.length), names))
-    }
+  const tree = await prefilterTree(
+    {
+      root: options.root,
+      filter: createPathFilter(options.include, options.exclude),
+      patternSets: [[...flagNames, ...SDK_NAME_STEMS], flagNames],
+      setOf: (rel) => (isScriptFile(rel) ? 0 : 1),
+      maxFileBytes,
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+      ...(options.parallelFrom === undefined ? {} : { parallelFrom: options.parallelFrom }),
+    },
+    (o) => {
+      if (o.status === 'unreadable') return
+      if (o.status === 'huge') {
+        skipped.huge++
+        return
+      }
+      filesScanned++
+      bytesScanned += o.length
+      if (o.status === 'binary') skipped.binary++
+      else if (o.status === 'miss') {
+        if (isScriptFile(o.file.rel)) unparsedScripts.push(o.file)
+      } else matched.push({ rel: o.file.rel, text: o.bytes!.toString('utf8', 0, o.length) })
+    },
+  )
+  const prefilterMs = performance.now() - t1
+  for (const f of tree.files) known.add(f.rel)
+  // Parsing waits for the walk: the module graph resolves imports against the whole file list.
+  for (const o of matched) {
+    if (isScriptFile(o.rel)) {
+      const m = graph.get(o.rel, o.text)
+      if (m) parsed.push(m)
+    } else references.push(...textReferences(o.rel, o.text, names))
   }
-  const prefilterMs = performance.now() - t1 - parseInRound
 
   // Follow: names exported by flag-related modules, searched in the TS/JS files not parsed yet.
   const t2 = performance.now()
@@ -104,7 +111,7 @@ export async function scanRepository(flags: readonly FlagRef[], options: ScanOpt
     rounds++
     for (const n of learned) searched.add(n)
     const filter = createPrefilter([...learned])
-    const still: typeof files = []
+    const still: WalkedFile[] = []
     for (const f of pending) {
       const r = reader.read(f.abs)
       if (r === undefined || r === 'huge' || looksBinary(r.buf, r.length)) continue
@@ -127,7 +134,7 @@ export async function scanRepository(flags: readonly FlagRef[], options: ScanOpt
     filesParsed: graph.parsedCount,
     bytesScanned,
     filesSkipped: skipped,
-    timings: { walkMs, prefilterMs, parseMs: graph.parseMs, followMs, rounds },
+    timings: { walkMs: tree.walkMs, prefilterMs, parseMs: graph.parseMs, followMs, rounds, threads: tree.threads },
   }
 }
 
@@ -189,6 +196,13 @@ export function holdsFlag(graph: ModuleGraph, r: Resolved | undefined, depth = 0
   return false
 }
 
+/** `src/config/toggles.ts` -> `toggles`; `src/flags/index.ts` -> `flags`. */
+function moduleStem(file: string): string {
+  const parts = file.split('/')
+  const base = parts[parts.length - 1]!.replace(/\.[cm]?[jt]sx?$/, '')
+  return base === 'index' && parts.length > 1 ? parts[parts.length - 2]! : base
+}
+
 function* interestingExports(graph: ModuleGraph, m: ParsedModule, depth = 0): Generator<string> {
   if (depth > 6) return
   const names = new Set([...m.localExports.keys(), ...m.reexports.keys()])
@@ -196,9 +210,14 @@ function* interestingExports(graph: ModuleGraph, m: ParsedModule, depth = 0): Ge
     const r = graph.resolveExport(m, n)
     if (!holdsFlag(graph, r, depth)) continue
     if (n !== 'default') yield n
-    // A default export is imported under any name; its own name is the best guess (documented).
-    else if (r?.kind === 'function' && r.name !== 'default') yield r.name
-    else if (m.localExports.get('default')) yield m.localExports.get('default')!
+    else {
+      // A default export is imported under any name, but the importing file names the module: its
+      // stem (`toggles` for src/toggles.ts, the folder for an index file) is in the specifier.
+      const stem = moduleStem(m.file)
+      if (stem.length >= 3) yield stem
+      if (r?.kind === 'function' && r.name !== 'default') yield r.name
+      else if (m.localExports.get('default') && m.localExports.get('default') !== DEFAULT_OBJECT) yield m.localExports.get('default')!
+    }
   }
   for (const s of m.stars) {
     const t = s ? graph.get(s) : undefined
@@ -247,6 +266,11 @@ export function moduleReferences(graph: ModuleGraph, m: ParsedModule): FlagRefer
     if (r?.kind === 'flag') add(r.flag, re.node, 'constant', name)
   }
 
+  // LaunchDarkly's useFlags() destructured: each element naming a flag is an evaluation.
+  for (const b of useFlagsBindings(m, graph.names)) {
+    add(b.flag, b.element, 'evaluation', 'useFlags')
+    account(b.element.propertyName ?? b.element.name)
+  }
   const visit = (n: ts.Node) => {
     if (ts.isCallExpression(n)) {
       const c = graph.classifyCall(m, n)

@@ -40,6 +40,10 @@ export interface ScanOptions {
   exclude: readonly string[]
   /** Files larger than this are skipped (default 1 MiB). */
   maxFileBytes?: number
+  /** Threads reading files in the first pass; 1 = the main thread only. Default: available cores. */
+  threads?: number
+  /** Fewer files than this are read on the main thread (starting workers costs more). Default 2000. */
+  parallelFrom?: number
 }
 
 export interface ScanResult {

@@ -1,6 +1,7 @@
 /**
  * Against a real Unleash 8.2.0 on a real PostgreSQL (both started here, 127.0.0.1, free ports,
- * stopped at the end): flags seeded through Unleash's own admin API and aged in its database, read
+ * stopped at the end): flags seeded through Unleash's own admin API and aged in its database,
+ * evaluated by the real unleash-client SDK so the server records lastSeenAt from its metrics, read
  * by the `unleash` flag source and judged by the stale rules; the `unleash` traffic provider moves a
  * real gradual rollout. Outside CI the file skips, loudly, when Unleash or PostgreSQL is missing; in
  * CI (CI=true) a missing piece fails it.
@@ -14,7 +15,7 @@ import { createTrafficProvider } from '../../shared/traffic/registry.js'
 import { testDeps } from '../traffic/support.js'
 import { useFakeGitHub } from '../fakes/github/use-fake-github.js'
 import { cleanupRepo, runFlagCleanup } from '../actions/flag-cleanup-support.js'
-import { startUnleash, unleashAvailability, type UnleashServer } from './unleash/harness.js'
+import { evaluateWithSdk, startUnleash, unleashAvailability, type UnleashServer } from './unleash/harness.js'
 
 const missing = unleashAvailability()
 const inCi = process.env.CI === 'true'
@@ -49,6 +50,29 @@ export async function seedUnleash(unleash: UnleashServer): Promise<void> {
   // Age everything but fresh-flag: its events and creation 60 days back.
   unleash.sql(`UPDATE events SET created_at = now() - interval '60 days' WHERE feature_name <> 'fresh-flag'`)
   unleash.sql(`UPDATE features SET created_at = now() - interval '60 days' WHERE name <> 'fresh-flag'`)
+  // Real evaluations: the SDK evaluates two flags and sends its metrics; the server sets lastSeenAt.
+  const answers = await evaluateWithSdk(unleash, ENV, ['new-checkout', 'vip-lane'])
+  expect(answers).toEqual({ 'new-checkout': true, 'vip-lane': false })
+  await waitForLastSeen(unleash, ['new-checkout', 'vip-lane'])
+  // Age one of those server-recorded marks, as the events are aged: seen once, 45 days ago.
+  unleash.sql(`UPDATE last_seen_at_metrics SET last_seen_at = now() - interval '45 days' WHERE feature_name = 'vip-lane'`)
+}
+
+/** Polls the admin API (bounded: 30 s) until the server reports lastSeenAt for each flag in ENV. */
+async function waitForLastSeen(unleash: UnleashServer, names: readonly string[]): Promise<void> {
+  const deadline = Date.now() + 30_000
+  let missing = [...names]
+  while (missing.length > 0) {
+    const next: string[] = []
+    for (const name of missing) {
+      const feature = (await unleash.admin('GET', `/api/admin/projects/${PROJECT}/features/${name}`)) as { environments: { name: string; lastSeenAt?: string | null }[] }
+      if (!feature.environments.find((e) => e.name === ENV)?.lastSeenAt) next.push(name)
+    }
+    missing = next
+    if (missing.length === 0) return
+    if (Date.now() > deadline) throw new Error(`Unleash recorded no lastSeenAt within 30 s for ${missing.join(', ')} (client metrics not stored)`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
 }
 
 describe.skipIf(Boolean(missing) && !inCi)('real Unleash on PostgreSQL', () => {
@@ -78,7 +102,26 @@ describe.skipIf(Boolean(missing) && !inCi)('real Unleash on PostgreSQL', () => {
     const changed = flags.get('new-checkout')?.changedAt as Date
     expect(Date.now() - changed.getTime()).toBeGreaterThan(59 * 86_400_000)
     expect(Date.now() - (flags.get('fresh-flag')?.changedAt as Date).getTime()).toBeLessThan(3_600_000)
-    expect(flags.get('new-checkout')?.lastEvaluatedAt).toBeNull()
+    // lastSeenAt as the server recorded it from the SDK's metrics (vip-lane's aged 45 days).
+    expect(Date.now() - (flags.get('new-checkout')?.lastEvaluatedAt as Date).getTime()).toBeLessThan(3_600_000)
+    const vip = Date.now() - (flags.get('vip-lane')?.lastEvaluatedAt as Date).getTime()
+    expect(vip).toBeGreaterThan(44 * 86_400_000)
+    expect(vip).toBeLessThan(46 * 86_400_000)
+    expect(flags.get('legacy-search')?.lastEvaluatedAt).toBeNull()
+    expect(flags.get('fresh-flag')?.lastEvaluatedAt).toBeNull()
+  })
+
+  it('the not-evaluated rule follows what the server saw: evaluated today is not a reason, 45 days ago or never is', async () => {
+    const now = new Date()
+    const verdicts = new Map((await source().listFlags()).map((f) => [f.name, judgeStale(f, { afterDays: 30 }, now)]))
+    expect(verdicts.get('new-checkout')?.reasons).not.toContain('not-evaluated')
+    expect(verdicts.get('vip-lane')?.reasons).toContain('not-evaluated')
+    expect(verdicts.get('vip-lane')?.explanation.join(' ')).toMatch(/last evaluated \d{4}-\d{2}-\d{2}/)
+    expect(verdicts.get('legacy-search')?.reasons).toContain('not-evaluated')
+    expect(verdicts.get('legacy-search')?.explanation.join(' ')).toMatch(/never evaluated/)
+    // Evaluated within afterDays (50 here) is not stale for that reason either.
+    const lenient = new Map((await source().listFlags()).map((f) => [f.name, judgeStale(f, { afterDays: 50 }, now)]))
+    expect(lenient.get('vip-lane')?.reasons).not.toContain('not-evaluated')
   })
 
   it('the stale rules find the aged flags stale and refuse the partial rollout and the targeting', async () => {

@@ -191,6 +191,13 @@ const NEEDED: Record<string, Record<string, string>> = {
   drill: { contents: 'write', deployments: 'write', checks: 'write', issues: 'write' },
 }
 const EXPERIMENT = 'analyze (experiment)'
+/** flag-cleanup with `task: check` only reads the pull request and publishes the rollgate/flags check run. */
+const FLAG_CHECK_PERMISSIONS = { contents: 'read', 'pull-requests': 'read', checks: 'write' }
+
+function neededBy(step: Step): Record<string, string> {
+  if (step.rollgate === 'flag-cleanup' && step.with['task'] === 'check') return FLAG_CHECK_PERMISSIONS
+  return NEEDED[step.rollgate ?? ''] ?? {}
+}
 const TRAFFIC_MOVING = new Set(['deploy-canary', 'promote', 'rollback', 'drill'])
 const OIDC_ACTIONS = /^(aws-actions\/configure-aws-credentials|google-github-actions\/auth|azure\/login)@/
 
@@ -198,6 +205,7 @@ interface Step {
   uses: string | undefined
   rollgate: string | undefined
   env: Record<string, unknown>
+  with: Record<string, unknown>
 }
 interface Job {
   id: string
@@ -228,7 +236,7 @@ function workflowOf(text: string): Workflow {
       const use = uses === undefined ? undefined : rollgateUse(uses)
       // analyze with `experiment:` judges an A/B experiment: it reads the policy (and, for a traffic split, the record) and writes one check run.
       const name = use && 'name' in use ? (use.name === 'analyze' && asRecord(step.with).experiment !== undefined ? EXPERIMENT : use.name) : undefined
-      return { uses, rollgate: name, env: asRecord(step.env) }
+      return { uses, rollgate: name, env: asRecord(step.env), with: asRecord(step.with) }
     })
     return { id, permissions: job.permissions as Job['permissions'], environment: job.environment, env: asRecord(job.env), steps }
   })
@@ -294,9 +302,10 @@ describe.each(exampleWorkflows)('%s', (file) => {
       const granted = permissionsOf(workflow, job)
       const oidc = job.steps.some((s) => s.uses !== undefined && OIDC_ACTIONS.test(s.uses))
       expect(granted['id-token'], `job ${job.id}: id-token`).toBe(oidc ? 'write' : undefined)
-      const actions = job.steps.flatMap((s) => (s.rollgate === undefined ? [] : [s.rollgate]))
+      const rollgateSteps = job.steps.filter((s) => s.rollgate !== undefined)
+      const actions = rollgateSteps.map((s) => (s.rollgate === 'flag-cleanup' && s.with['task'] === 'check' ? 'flag-cleanup (check)' : s.rollgate))
       if (actions.length === 0) continue
-      const needed: Record<string, string> = Object.assign({}, ...actions.map((a) => NEEDED[a]), oidc ? { 'id-token': 'write' } : {})
+      const needed: Record<string, string> = Object.assign({}, ...rollgateSteps.map(neededBy), oidc ? { 'id-token': 'write' } : {})
       expect(granted, `job ${job.id} (${actions.join(', ')})`).toEqual(needed)
     }
   })

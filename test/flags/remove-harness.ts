@@ -61,6 +61,7 @@ export function typeCheck(root: string, files: readonly string[], extra: ts.Comp
     types: [],
     skipLibCheck: true,
     allowJs: false,
+    ...tsconfigAliasOptions(root),
     ...extra,
   }
   const program = ts.createProgram(
@@ -72,6 +73,15 @@ export function typeCheck(root: string, files: readonly string[], extra: ts.Comp
     const file = d.file ? relative(root, d.file.fileName) : ''
     return `${file}:${where ? where.line + 1 : 0}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`
   })
+}
+
+/** A case's own tsconfig.json `baseUrl` and `paths` (the corpus's import-alias cases), for tsc. */
+function tsconfigAliasOptions(root: string): ts.CompilerOptions {
+  const file = join(root, 'tsconfig.json')
+  if (!existsSync(file)) return {}
+  const json = ts.parseConfigFileTextToJson(file, readFileSync(file, 'utf8')).config as { compilerOptions?: object }
+  const { options } = ts.convertCompilerOptionsFromJson(json.compilerOptions ?? {}, root)
+  return { ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), ...(options.paths ? { paths: options.paths } : {}) }
 }
 
 export interface CaseSpec {

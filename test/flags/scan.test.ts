@@ -189,3 +189,46 @@ describe('which files are read', () => {
     expect(r.filesParsed).toBe(1)
   })
 })
+
+describe("LaunchDarkly's useFlags() destructured", () => {
+  it.each([
+    ['the camel-cased key', 'const { newCheckout } = useFlags()'],
+    ['a renamed camel-cased key', 'const { newCheckout: nc } = useFlags()'],
+    ['the raw key', "const { 'new-checkout': nc } = useFlags()"],
+    ['a method of a client', 'const { newCheckout } = ld.useFlags()'],
+  ])('%s is an evaluation', async (_, line) => {
+    const r = await scan({ 'src/a.tsx': `import { useFlags } from 'sdk'\nexport function A() {\n  ${line}\n  return null\n}\n` })
+    expect(short(r.references)).toEqual([`src/a.tsx:3:${line.indexOf('{') + 5} evaluation useFlags`])
+  })
+
+  it('a key of another flag, a rest element and a local useFlags are not', async () => {
+    const r = await scan({ 'src/a.ts': `function useFlags() { return { newCheckout: true } }\nexport const { newCheckout } = useFlags()\n`, 'src/b.ts': `export const { darkMode, ...rest } = useFlags()\n` })
+    expect(r.references).toEqual([])
+  })
+
+  it.each([
+    ['new-checkout', 'newCheckout'],
+    ['NEW_CHECKOUT', 'newCheckout'],
+    ['beta.banner-2', 'betaBanner2'],
+    ['newCheckout', 'newCheckout'],
+    ['XMLParser-on', 'xmlParserOn'],
+  ])('camel-cases %s as %s (lodash, as the SDK does)', async (key, camel) => {
+    const { ldCamelCase } = await import('../../shared/flags/scan-modules.js')
+    expect(ldCamelCase(key)).toBe(camel)
+  })
+})
+
+describe('import resolution through tsconfig', () => {
+  it.each([
+    ['paths', '{ "compilerOptions": { "baseUrl": ".", "paths": { "@app/*": ["src/*"] } } }', '@app/flags'],
+    ['paths without baseUrl, with comments', '{\n  // aliases\n  "compilerOptions": { "paths": { "~/*": ["./src/*"], }, },\n}', '~/flags'],
+    ['baseUrl', '{ "compilerOptions": { "baseUrl": "src" } }', 'flags'],
+  ])('%s: a constant imported through the alias is followed', async (_, tsconfig, spec) => {
+    const r = await scan({
+      'tsconfig.json': tsconfig,
+      'src/flags.ts': `export const NEW_CHECKOUT = 'new-checkout'\n`,
+      'src/app/page.ts': `import { unleash } from 'sdk'\nimport { NEW_CHECKOUT } from '${spec}'\nexport const v = unleash.isEnabled(NEW_CHECKOUT)\n`,
+    })
+    expect(short(r.references)).toEqual(['src/app/page.ts:3:18 evaluation isEnabled', 'src/flags.ts:1:29 constant NEW_CHECKOUT'])
+  })
+})

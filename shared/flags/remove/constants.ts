@@ -52,6 +52,9 @@ export function removeFlagDefinitions(graph: ModuleGraph, file: string, text: st
         const init = unwrapExpression(d.initializer)
         if (ts.isObjectLiteralExpression(init)) objectEntries(init)
       }
+    } else if (ts.isExportAssignment(st)) {
+      const init = unwrapExpression(st.expression)
+      if (ts.isObjectLiteralExpression(init)) objectEntries(init)
     } else if (ts.isEnumDeclaration(st)) {
       for (const mem of st.members) if (isFlag(mem.initializer)) removeListItem(mem, st.members)
     } else if (ts.isExportDeclaration(st) && st.exportClause && ts.isNamedExports(st.exportClause)) {

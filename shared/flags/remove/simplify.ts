@@ -6,7 +6,7 @@
 import ts from '../typescript.js'
 import type { KeptValue } from '../types.js'
 import type { ModuleGraph, ParsedModule } from '../scan-modules.js'
-import { unwrapExpression } from '../scan-modules.js'
+import { unwrapExpression, useFlagsBindings } from '../scan-modules.js'
 import type { TextEdit } from './text-edits.js'
 import { applyEdits, dedent, indentOf, lineStartOf, onlyWhitespace, statementRange, wholeLineRange } from './text-edits.js'
 
@@ -39,6 +39,8 @@ class ModuleRewriter {
   private readonly text: string
   private readonly sf: ts.SourceFile
   private readonly derived = new Map<ts.VariableDeclaration, Lit>()
+  /** `const { newCheckout } = useFlags()` elements naming this flag (LaunchDarkly React). */
+  private readonly flagBindings = new Set<ts.BindingElement>()
   private evaluations = 0
   private readonly quote: string
 
@@ -56,6 +58,7 @@ class ModuleRewriter {
   }
 
   run(): RewriteOutcome {
+    for (const b of useFlagsBindings(this.m, this.graph.names)) if (b.flag === this.flag) this.flagBindings.add(b.element)
     this.collectDerived(this.sf)
     const edits = this.rw(this.sf)
     return { text: applyEdits(this.text, 0, this.text.length, edits), evaluations: this.evaluations }
@@ -120,6 +123,28 @@ class ModuleRewriter {
           if (ts.isVariableStatement(st))
             for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === id.text) return d
           if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name?.text === id.text) return undefined
+        }
+      }
+      if (ts.isFunctionLike(n) && n.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === id.text)) return undefined
+    }
+    return undefined
+  }
+
+  /** The useFlags() binding of this flag an identifier reads, if it reads one (nearest scope wins). */
+  private flagBindingOf(id: ts.Identifier): ts.BindingElement | undefined {
+    if (ts.isBindingElement(id.parent) || (ts.isPropertyAccessExpression(id.parent) && id.parent.name === id)) return undefined
+    for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
+      const statements = ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n) ? n.statements : undefined
+      if (statements) {
+        for (const st of statements) {
+          if (!ts.isVariableStatement(st)) continue
+          for (const d of st.declarationList.declarations) {
+            if (ts.isIdentifier(d.name) && d.name.text === id.text) return undefined
+            if (ts.isObjectBindingPattern(d.name)) {
+              const el = d.name.elements.find((x) => ts.isIdentifier(x.name) && x.name.text === id.text)
+              if (el) return this.flagBindings.has(el) ? el : undefined
+            }
+          }
         }
       }
       if (ts.isFunctionLike(n) && n.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === id.text)) return undefined
@@ -220,6 +245,10 @@ class ModuleRewriter {
       }
     }
     if (ts.isIdentifier(e)) {
+      if (this.flagBindings.size > 0 && this.flagBindingOf(e)) {
+        if (!dry) this.evaluations++
+        return { c: true, value: this.keep.value }
+      }
       const d = this.declarationOf(e)
       if (d && this.derived.has(d) && d.name !== e) return { c: true, value: this.derived.get(d) }
       return undefined
@@ -443,6 +472,28 @@ class ModuleRewriter {
       }
       if (ts.isIfStatement(branch)) return { text: this.render(branch).trimStart() }
       return { groups: [[branch]], block: undefined, terminates: endsAbruptly([branch]) }
+    }
+    if (ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => ts.isObjectBindingPattern(d.name) && d.name.elements.some((el) => this.flagBindings.has(el)))) {
+      // `const { newCheckout, darkMode } = useFlags()`: the flag's elements go; an empty pattern takes
+      // its declaration with it, the last declaration the statement.
+      const kept: string[] = []
+      for (const d of st.declarationList.declarations) {
+        if (!ts.isObjectBindingPattern(d.name)) {
+          kept.push(this.render(d))
+          continue
+        }
+        const rest = d.name.elements.filter((el) => !this.flagBindings.has(el))
+        if (rest.length === 0) continue
+        const pattern = d.name
+        const inner = this.text.slice(pattern.getStart(this.sf), pattern.end)
+        const list = inner.includes('\n')
+          ? `{\n${rest.map((el) => `${/\n([ \t]*)/.exec(inner)![1]!}${el.getText(this.sf)},`).join('\n')}\n}`
+          : `{ ${rest.map((el) => el.getText(this.sf)).join(', ')} }`
+        kept.push(`${list}${this.text.slice(pattern.end, d.end)}`)
+      }
+      if (kept.length === 0) return 'remove'
+      const head = this.text.slice(st.getStart(this.sf), st.declarationList.declarations[0]!.getStart(this.sf))
+      return { text: `${head}${kept.join(', ')}${this.text.slice(st.declarationList.end, st.end)}` }
     }
     if (ts.isVariableStatement(st)) {
       const decls = st.declarationList.declarations

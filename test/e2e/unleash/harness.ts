@@ -19,6 +19,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 export const UNLEASH_MODULE = join(ROOT, '.ci', '.unleash', 'node_modules', 'unleash-server', 'dist', 'lib', 'server-impl.js')
 const NODE24 = join(ROOT, 'node_modules', '.bin', 'node')
 export const ADMIN_TOKEN = '*:*.rollgate-e2e-admin-token'
+/** The real Node SDK (Apache-2.0), installed next to the server by .ci/run; test-only as well. */
+export const UNLEASH_CLIENT_MODULE = join(ROOT, '.ci', '.unleash', 'node_modules', 'unleash-client', 'lib', 'index.js')
 
 function postgresBin(): string | undefined {
   const base = '/usr/lib/postgresql'
@@ -30,7 +32,8 @@ function postgresBin(): string | undefined {
 /** undefined when everything is there, else what is missing and how to get it. */
 export function unleashAvailability(): string | undefined {
   const missing: string[] = []
-  if (!existsSync(UNLEASH_MODULE)) missing.push('unleash-server (npm install --prefix .ci/.unleash unleash-server@8.2.0, as .ci/run does)')
+  if (!existsSync(UNLEASH_MODULE)) missing.push('unleash-server (npm install --prefix .ci/.unleash unleash-server@8.2.0 unleash-client@6.12.1, as .ci/run does)')
+  if (!existsSync(UNLEASH_CLIENT_MODULE)) missing.push('unleash-client (npm install --prefix .ci/.unleash unleash-server@8.2.0 unleash-client@6.12.1, as .ci/run does)')
   if (!postgresBin()) missing.push('PostgreSQL server binaries (apt-get install postgresql)')
   if (!existsSync(NODE24)) missing.push('the node@24 runtime (npm ci)')
   return missing.length === 0 ? undefined : missing.join('; ')
@@ -61,6 +64,8 @@ export interface UnleashServer {
   admin(method: string, path: string, body?: unknown): Promise<unknown>
   /** Runs SQL against Unleash's database (to age flags: events and creation dates). */
   sql(statement: string): void
+  /** Runs SQL and returns the rows, tab-separated, without headers. */
+  query(statement: string): string[]
   stop(): Promise<void>
 }
 
@@ -73,9 +78,10 @@ export async function startUnleash(): Promise<UnleashServer> {
   const pgPort = await freePort()
   run(join(bin, 'initdb'), ['-D', data, '-U', 'unleash', '--auth=trust', '-E', 'UTF8', '--no-sync'], asPostgres)
   run(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', '-o', `-p ${pgPort} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start'], asPostgres)
-  const psql = (database: string, statement: string): void => {
-    const result = spawnSync(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'unleash', '-d', database, '-v', 'ON_ERROR_STOP=1', '-qc', statement], { encoding: 'utf8', timeout: 30_000 })
+  const psql = (database: string, statement: string): string => {
+    const result = spawnSync(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'unleash', '-d', database, '-v', 'ON_ERROR_STOP=1', '-qAtF', '\t', '-c', statement], { encoding: 'utf8', timeout: 30_000 })
     if (result.status !== 0) throw new Error(`psql: ${statement}: ${result.stderr}`)
+    return result.stdout
   }
   let child: ChildProcess | undefined
   const stopPostgres = (): void => {
@@ -125,7 +131,10 @@ export async function startUnleash(): Promise<UnleashServer> {
         if (!response.ok) throw new Error(`Unleash ${method} ${path}: HTTP ${response.status}: ${text.slice(0, 500)}`)
         return text === '' ? undefined : (JSON.parse(text) as unknown)
       },
-      sql: (statement) => psql('unleash', statement),
+      sql: (statement) => {
+        psql('unleash', statement)
+      },
+      query: (statement) => psql('unleash', statement).split('\n').filter((l) => l !== ''),
       async stop() {
         const exited = new Promise<void>((resolveExit) => {
           if (!child || child.exitCode !== null) resolveExit()
@@ -144,4 +153,50 @@ export async function startUnleash(): Promise<UnleashServer> {
     stopPostgres()
     throw error
   }
+}
+
+/** The slice of unleash-client 6 used here (the package is not a project dependency, so no types). */
+interface UnleashSdk {
+  Unleash: new (config: Record<string, unknown>) => {
+    on(event: 'error', listener: (error: Error) => void): void
+    once(event: 'synchronized', listener: () => void): void
+    isEnabled(name: string, context?: Record<string, string>): boolean
+    destroyWithFlush(): Promise<void>
+  }
+  InMemStorageProvider: new () => unknown
+}
+
+/**
+ * Evaluates flags the way an application does: the real unleash-client SDK with a client token for
+ * `environment`, which registers (POST /api/client/register), fetches the toggles, evaluates each
+ * name `times` times and sends its metrics (POST /api/client/metrics) on destroyWithFlush. The
+ * server then records lastSeenAt itself; nothing here writes it.
+ */
+export async function evaluateWithSdk(server: UnleashServer, environment: string, names: readonly string[], times = 3): Promise<Record<string, boolean>> {
+  const created = (await server.admin('POST', '/api/admin/api-tokens', { tokenName: `rollgate-e2e-client-${environment}`, type: 'client', environment, projects: ['*'] })) as { secret: string }
+  const sdk = (await import(UNLEASH_CLIENT_MODULE)) as { default?: UnleashSdk } & UnleashSdk
+  const { Unleash, InMemStorageProvider } = sdk.Unleash ? sdk : (sdk.default as UnleashSdk)
+  const client = new Unleash({
+    url: `${server.url}/api/`,
+    appName: 'rollgate-e2e-shop',
+    instanceId: 'rollgate-e2e-1',
+    customHeaders: { Authorization: created.secret },
+    refreshInterval: 60_000, // one fetch at start (0 would disable fetching); destroyed before the next
+    metricsInterval: 60_000,
+    storageProvider: new InMemStorageProvider(),
+  })
+  const failures: string[] = []
+  client.on('error', (error: Error) => failures.push(error.message))
+  await new Promise<void>((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`unleash-client did not synchronise within 30 s: ${failures.join('; ')}`)), 30_000)
+    client.once('synchronized', () => {
+      clearTimeout(timer)
+      resolveReady()
+    })
+  })
+  const answers: Record<string, boolean> = {}
+  for (const name of names) for (let i = 0; i < times; i++) answers[name] = client.isEnabled(name, { userId: String(i) })
+  await client.destroyWithFlush()
+  if (failures.length > 0) throw new Error(`unleash-client: ${failures.join('; ')}`)
+  return answers
 }

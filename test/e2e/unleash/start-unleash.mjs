@@ -16,9 +16,18 @@ const unleash = await start({
   disableLegacyFeaturesApi: true,
   scheduler: { enabled: false },
 })
+// Unleash's scheduler (off above: it would also phone home for version checks) writes the last-seen
+// marks it aggregates from client metrics every 30 s, a period with no setting
+// (features/scheduler/schedule-services.js, 'storeLastSeen'). The harness runs that same job of the
+// server's own LastSeenService every 500 ms instead, so a test waits half a second, not half a minute.
+const storeLastSeen = setInterval(() => {
+  unleash.services.lastSeenService.store().catch((error) => console.error('storeLastSeen', error))
+}, 500)
+storeLastSeen.unref()
 process.stdout.write(`UNLEASH_READY ${unleash.server.address().port}\n`)
 process.stdin.resume()
 process.stdin.on('end', async () => {
+  clearInterval(storeLastSeen)
   await unleash.stop().catch(() => {})
   process.exit(0)
 })

@@ -1,19 +1,24 @@
 /**
  * `rollgate replay FILE [--json]`: run recorded metrics through the judge, one look after every
- * interval with cumulative data, exactly as a live analysis would (DESIGN.md, "Replay format").
- * Exit 0 whatever the verdict; 2 on bad usage or a malformed file, naming the field at fault.
+ * interval with cumulative data, exactly as a live analysis would (docs/replay.md, DESIGN.md
+ * "Replay format"). Batch mode: `rollgate replay FILE|DIR... --jsonl` prints one JSON line per file
+ * (a directory stands for its *.json files, recursively, in sorted order), so replaying months of
+ * deployments pays start-up once. Exit 0 whatever the verdicts; 2 on bad usage or a malformed file,
+ * naming the file and the field at fault (in batch mode every file is still replayed).
+ *
+ * Start-up matters here (issue 14, point 5): this module imports only the judge, never the rest of
+ * the CLI, and `bin/rollgate.js` runs it from its own small bundle (dist/replay, cli/replay-main.ts).
  */
-import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { readFile, readdir, stat } from 'node:fs/promises'
+import { join, relative, resolve } from 'node:path'
 import { formatE, formatInterval, formatRelative } from '../shared/analysis/evidence.js'
 import { replay } from '../shared/analysis/judge.js'
 import { ReplayFormatError, parseReplay } from '../shared/analysis/replay-file.js'
 import type { LookResult, MetricLook, ReplayResult } from '../shared/analysis/types.js'
 import { isExperimentReplay } from '../shared/analysis/experiment/replay-file.js'
-import { runExperimentReplay } from './replay-experiment.js'
 import type { CliIO, Subcommand } from './command.js'
 
-const USAGE = 'rollgate replay FILE [--json]'
+const USAGE = 'rollgate replay FILE [--json]  |  rollgate replay FILE|DIR... --jsonl'
 
 function metricJson(m: MetricLook): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -54,9 +59,10 @@ function lookJson(l: LookResult): Record<string, unknown> {
   return out
 }
 
-/** The documented JSON object: decision, decidedAt, looks[...]. */
-export function replayJson(result: ReplayResult): string {
+/** The documented JSON object: decision, decidedAt, looks[...]; in batch mode led by the file's path. */
+export function replayJson(result: ReplayResult, file?: string): string {
   return JSON.stringify({
+    ...(file === undefined ? {} : { file }),
     decision: result.decision,
     decidedAt: result.decidedAt,
     action: result.action,
@@ -92,67 +98,151 @@ export function replayTable(result: ReplayResult): string {
   return `${out.join('\n')}\n`
 }
 
+/** A file's replay, or why it could not be replayed (the message names the field at fault). */
+type FileOutcome = { file: string; result: ReplayResult } | { file: string; error: string } | { file: string; experiment: unknown }
+
+/**
+ * A recorded A/B experiment (an `experiment` object: docs/experiments.md) has its own judge, loaded
+ * only when a file needs it so that canary replays keep their start-up.
+ */
+async function experimentOutput(file: string, data: unknown, json: boolean): Promise<{ text: string } | { error: string }> {
+  const { runExperimentReplay } = await import('./replay-experiment.js')
+  try {
+    return { text: runExperimentReplay(data, json) }
+  } catch (error) {
+    if (error instanceof ReplayFormatError) return { error: `${file}: ${error.message}` }
+    throw error
+  }
+}
+
+async function replayFile(file: string, cwd: string): Promise<FileOutcome> {
+  let text: string
+  try {
+    text = await readFile(resolve(cwd, file), 'utf8')
+  } catch (error) {
+    return { file, error: `cannot read ${file}: ${(error as Error).message}` }
+  }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    return { file, error: `${file} is not valid JSON: ${(error as Error).message}` }
+  }
+  if (isExperimentReplay(data)) return { file, experiment: data }
+  let input: ReturnType<typeof parseReplay>
+  try {
+    input = parseReplay(data)
+  } catch (error) {
+    if (error instanceof ReplayFormatError) return { file, error: `${file}: ${error.message}` }
+    throw error
+  }
+  return { file, result: replay(input.config, input.intervals) }
+}
+
+/** FILE arguments as given; a directory expands to its *.json files, recursively, sorted. */
+async function expand(args: string[], cwd: string): Promise<{ files: string[]; error?: string }> {
+  const files: string[] = []
+  for (const arg of args) {
+    const full = resolve(cwd, arg)
+    let isDir = false
+    try {
+      isDir = (await stat(full)).isDirectory()
+    } catch {
+      // Not there: replayFile reports it with the path as given.
+    }
+    if (!isDir) {
+      files.push(arg)
+      continue
+    }
+    const found: string[] = []
+    const walk = async (dir: string): Promise<void> => {
+      const entries = await readdir(dir, { withFileTypes: true })
+      for (const e of entries) {
+        const path = join(dir, e.name)
+        if (e.isDirectory()) await walk(path)
+        else if (e.isFile() && e.name.endsWith('.json')) found.push(path)
+      }
+    }
+    await walk(full)
+    if (found.length === 0) return { files, error: `${arg} is a directory without *.json files` }
+    found.sort()
+    for (const f of found) files.push(relative(cwd, f) || f)
+  }
+  return { files }
+}
+
 export const replayCommand: Subcommand = {
   name: 'replay',
   summary: 'Run recorded metrics through the judge, looking after every interval',
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     let json = false
-    const files: string[] = []
+    let jsonl = false
+    const paths: string[] = []
     for (const arg of args) {
       if (arg === '--json') json = true
+      else if (arg === '--jsonl') jsonl = true
       else if (arg === '--help' || arg === '-h') {
         io.stdout(`usage: ${USAGE}\n`)
         return 0
       } else if (arg.startsWith('-')) {
         io.stderr(`rollgate replay: unknown option ${arg}\nusage: ${USAGE}\n`)
         return 2
-      } else files.push(arg)
+      } else paths.push(arg)
     }
-    if (files.length !== 1) {
-      io.stderr(`rollgate replay: expected one FILE, found ${files.length}\nusage: ${USAGE}\n`)
+    if (json && jsonl) {
+      io.stderr(`rollgate replay: --json and --jsonl exclude each other\nusage: ${USAGE}\n`)
       return 2
     }
-    const file = files[0] as string
-    let text: string
-    try {
-      text = await readFile(resolve(io.cwd, file), 'utf8')
-    } catch (error) {
-      io.stderr(`rollgate replay: cannot read ${file}: ${(error as Error).message}\n`)
+    if (paths.length === 0) {
+      io.stderr(`rollgate replay: expected a FILE (or, with --jsonl, files and directories)\nusage: ${USAGE}\n`)
       return 2
     }
-    let data: unknown
-    try {
-      data = JSON.parse(text)
-    } catch (error) {
-      io.stderr(`rollgate replay: ${file} is not valid JSON: ${(error as Error).message}\n`)
+    const { files, error } = await expand(paths, io.cwd)
+    if (error !== undefined) {
+      io.stderr(`rollgate replay: ${error}\n`)
       return 2
     }
-    // A recorded experiment (an `experiment` object: docs/experiments.md) has its own judge.
-    if (isExperimentReplay(data)) {
-      try {
-        io.stdout(runExperimentReplay(data, json))
-        return 0
-      } catch (error) {
-        if (error instanceof ReplayFormatError) {
-          io.stderr(`rollgate replay: ${file}: ${error.message}\n`)
-          return 2
+    if (!jsonl && (files.length !== 1 || paths.length !== 1 || files[0] !== paths[0])) {
+      io.stderr(`rollgate replay: ${files.length} files given; replay several files or a directory with --jsonl (one JSON line per file)\nusage: ${USAGE}\n`)
+      return 2
+    }
+    if (jsonl) {
+      let failed = 0
+      for (const file of files) {
+        const outcome = await replayFile(file, io.cwd)
+        if ('experiment' in outcome) {
+          const out = await experimentOutput(file, outcome.experiment, true)
+          if ('error' in out) {
+            failed++
+            io.stderr(`rollgate replay: ${out.error}\n`)
+            io.stdout(`${JSON.stringify({ file, error: out.error })}\n`)
+          } else io.stdout(`${JSON.stringify({ file, ...(JSON.parse(out.text) as Record<string, unknown>) })}\n`)
+          continue
         }
-        throw error
+        if ('error' in outcome) {
+          failed++
+          io.stderr(`rollgate replay: ${outcome.error}\n`)
+          io.stdout(`${JSON.stringify({ file, error: outcome.error })}\n`)
+        } else io.stdout(`${replayJson(outcome.result, file)}\n`)
       }
+      return failed > 0 ? 2 : 0
     }
-    let input: ReturnType<typeof parseReplay>
-    try {
-      input = parseReplay(data)
-    } catch (error) {
-      if (error instanceof ReplayFormatError) {
-        io.stderr(`rollgate replay: ${file}: ${error.message}\n`)
+    const outcome = await replayFile(files[0] as string, io.cwd)
+    if ('experiment' in outcome) {
+      const out = await experimentOutput(outcome.file, outcome.experiment, json)
+      if ('error' in out) {
+        io.stderr(`rollgate replay: ${out.error}\n`)
         return 2
       }
-      throw error
+      io.stdout(out.text)
+      return 0
     }
-    const result = replay(input.config, input.intervals)
-    io.stdout(json ? `${replayJson(result)}\n` : replayTable(result))
+    if ('error' in outcome) {
+      io.stderr(`rollgate replay: ${outcome.error}\n`)
+      return 2
+    }
+    io.stdout(json ? `${replayJson(outcome.result)}\n` : replayTable(outcome.result))
     return 0
   },
 }

@@ -16,6 +16,8 @@ const entries = [
   ...actions.map((name) => ({ name, entry: `actions/${name}/index.ts` })),
   { name: 'router', entry: 'router/index.ts' },
   { name: 'cli', entry: 'cli/index.ts' },
+  // `rollgate replay` alone, without the rest of the CLI: bin/rollgate.js runs it for fast start-up.
+  { name: 'replay', entry: 'cli/replay-main.ts' },
 ]
 const only = process.argv.slice(2)
 const selected = only.length > 0 ? entries.filter((e) => only.includes(e.name)) : entries

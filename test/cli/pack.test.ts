@@ -64,8 +64,8 @@ describe('the published package', () => {
 
   it('holds the command, its bundle, the schemas, the licence and the README, and nothing else', () => {
     const paths = packed.files.map((f) => f.path).sort()
-    for (const needed of ['bin/rollgate.js', 'dist/cli/index.js', 'dist/cli/package.json', 'schema/rollgate.schema.json', 'LICENSE', 'README.md', 'package.json']) expect(paths).toContain(needed)
-    expect(paths.filter((p) => !/^(bin|dist\/cli|schema)\/|^(LICENSE|README\.md|package\.json)$/.test(p))).toEqual([])
+    for (const needed of ['bin/rollgate.js', 'dist/cli/index.js', 'dist/cli/package.json', 'dist/replay/index.js', 'schema/rollgate.schema.json', 'schema/replay.schema.json', 'LICENSE', 'README.md', 'package.json']) expect(paths).toContain(needed)
+    expect(paths.filter((p) => !/^(bin|dist\/cli|dist\/replay|schema)\/|^(LICENSE|README\.md|package\.json)$/.test(p))).toEqual([])
   })
 
   it('stays small (packed and installed)', () => {

@@ -69,3 +69,13 @@ describe('policy experiments: section', () => {
     expect(lines.some((l) => l.startsWith(`rollgate.yml:${line}:`) && message.test(l))).toBe(true)
   })
 })
+
+describe('rollgate validate on the experiments example', () => {
+  it('accepts it and names its experiments', async () => {
+    const { runCli } = await import('../../cli/main.js')
+    const { REPO_ROOT } = await import('../bundle/harness.js')
+    const io = { out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t), env: {}, cwd: REPO_ROOT, isTTY: false }
+    expect(await runCli(['validate', 'examples/policies/experiments.yml'], io)).toBe(0)
+    expect(io.out).toContain('2 experiments (checkout-button, search-ranking)')
+  })
+})

@@ -20,7 +20,7 @@ describe('rollgate replay on a recorded experiment', () => {
     expect(await runCli(['replay', FIXTURE], out)).toBe(0)
     expect(out.out).toMatch(/^look\s+decision\s+needed \(sessions\)\s+green$/m)
     expect(out.out).toMatch(/Decision: winner green at interval \d+/)
-    expect(out.out).toMatch(/green is better than control: lift \+[\d.]+% \[\+[\d.]+%, \+[\d.]+%\] excludes 0/)
+    expect(out.out).toMatch(/green is better than control: lift \+[\d.]+% \(\+[\d.]+% … \+[\d.]+%\) excludes 0/)
   })
 
   it('--json prints the versioned verdict: decision, winner, per-variant lift and bounds, every look with the traffic still needed', async () => {

@@ -35,7 +35,7 @@ describe('experiment report', () => {
     const r = report([day(500, 510, 495), day(500, 505, 500)])
     const md = renderExperimentMarkdown(r)
     expect(md).toContain('## Experiment checkout: in progress')
-    expect(md).toMatch(/\| green \| 5\.\d+% \| \+1\.\d+% \| -\d+(\.\d+)?% … \+\d+(\.\d+)?% \| ⏳ open \|/)
+    expect(md).toMatch(/\| green \| 5\.\d+% \| \+1\.\d+% \| \(−\d+(\.\d+)?% … \+\d+(\.\d+)?%\) \| ⏳ open \|/)
     expect(md).toMatch(/\| blue \|/)
     expect(md).toMatch(/\| control \(control\) \| 5% \|/)
     expect(neededLine(r)).toMatch(/^A decision needs about \*\*[\d,]+ more sessions\*\* over all variants \(about [\d,]+ more intervals? of 24h at the current rate/)

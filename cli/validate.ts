@@ -102,7 +102,9 @@ export function createValidateCommand(files: PolicyFiles = nodeFiles): Subcomman
       else {
         const envs = `${plural(summary.environments.length, 'environment')} (${summary.environments.join(', ')})`
         const templates = `${plural(summary.templates.length, 'analysis template')}${summary.templates.length > 0 ? ` (${summary.templates.join(', ')})` : ''}`
-        io.stdout(`OK ${parsed.file}: ${envs}, ${templates}, ${plural(summary.checks, 'check')}\n`)
+        const experiments = Object.keys(result.policy.experiments)
+        const more = experiments.length > 0 ? `, ${plural(experiments.length, 'experiment')} (${experiments.join(', ')})` : ''
+        io.stdout(`OK ${parsed.file}: ${envs}, ${templates}, ${plural(summary.checks, 'check')}${more}\n`)
       }
       return 0
     },

@@ -112,6 +112,21 @@ function checkExperiment(report: Report, name: string, e: Record<string, unknown
     if (names.length > 2) {
       report([...path, 'variants'], 'a traffic split serves exactly two variants (the stable and the canary version)', { found: `${names.length} variants`, expected: 'two variants, or split: { type: flag, flag: <name> } for more' })
     }
+    // The canary variant's share must be a weight the environment's steps actually set.
+    const envSteps = isRecord(environments[String(env)]) ? (environments[String(env)] as Record<string, unknown>).steps : undefined
+    const stepWeights = Array.isArray(envSteps) ? envSteps.flatMap((st) => (isRecord(st) && typeof st.weight === 'number' ? [st.weight] : [])) : []
+    const weights = variants.map((v) => (isRecord(v) ? (typeof v.weight === 'number' ? v.weight : v.weight === undefined ? 1 : NaN) : NaN))
+    const canaryIndex = variants.findIndex((v) => isRecord(v) && v.name !== control)
+    const total = weights.reduce((a, b) => a + b, 0)
+    if (names.length === 2 && canaryIndex >= 0 && Number.isFinite(total) && total > 0 && stepWeights.length > 0) {
+      const share = Math.round(((weights[canaryIndex] as number) / total) * 1000) / 10
+      if (!stepWeights.includes(share)) {
+        report([...path, 'variants', canaryIndex], `variant '${names[canaryIndex]}' gets ${share}% of the traffic, a weight no step of environment '${String(env)}' sets`, {
+          found: `steps at ${stepWeights.join(', ')}`,
+          expected: `a step with weight: ${share}, or variant weights matching a step`,
+        })
+      }
+    }
   }
 
   const effect = percent(e.minimumEffect)

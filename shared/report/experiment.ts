@@ -5,6 +5,7 @@
  * run's and the job summary's limits.
  */
 import type { ExperimentLook, VariantLook } from '../analysis/experiment/types.js'
+import { formatInterval } from '../analysis/evidence.js'
 import { closeAndCut } from './fit.js'
 import { formatChange, formatCount, NONE } from './format.js'
 import { CHECK_OUTPUT_LIMIT, CHECK_TITLE_LIMIT } from './limits.js'
@@ -73,7 +74,7 @@ export function neededLine(report: ExperimentReport): string | null {
 }
 
 function rangeOf(v: VariantLook): string {
-  return `${formatChange(v.lower)} … ${formatChange(v.upper)}`
+  return formatInterval(v.lower, v.upper)
 }
 
 function guardrailCell(v: VariantLook): string {

@@ -94,7 +94,7 @@ describe('analyze with experiment:', () => {
     expect(check?.run).toMatchObject({ status: 'completed', conclusion: 'success', head_sha: sha })
     expect(check?.run.output?.title).toBe('Experiment checkout: winner green')
     expect(io.summary).toContain('## Experiment checkout: winner green')
-    expect(io.summary).toMatch(/\| green \| [\d.]+% \| \+[\d.]+% \| \+[\d.]+% … \+[\d.]+% \| ✅ better \| errors/)
+    expect(io.summary).toMatch(/\| green \| [\d.]+% \| \+[\d.]+% \| \(\+[\d.]+% … \+[\d.]+%\) \| ✅ better \| errors/)
     expect(io.summary).toContain('xychart-beta')
   })
 

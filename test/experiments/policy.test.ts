@@ -44,6 +44,7 @@ describe('policy experiments: section', () => {
     ['an unknown placeholder in the primary metric', { primary: '{ name: conversion, type: ratio, events: "x{v=\\"{{variantt}}\\"}", total: t, direction: increase }' }, '{{variantt}}', "unknown placeholder '{{variantt}}'; did you mean 'variant'?"],
     ['a traffic split with three variants', { variants: '[{ name: control }, { name: b }, { name: c }]', split: '{ type: traffic, environment: production }' }, '[{ name: control }', 'a traffic split serves exactly two variants (the stable and the canary version) (found 3 variants; expected two variants, or split: { type: flag, flag: <name> } for more)'],
     ['a traffic split on an unknown environment', { split: '{ type: traffic, environment: prod }' }, 'prod }', "unknown environment 'prod'"],
+    ['a traffic split at a share no step sets', { variants: '[{ name: control, weight: 70 }, { name: green, weight: 30 }]', split: '{ type: traffic, environment: production }' }, '{ name: green, weight: 30 }', "variant 'green' gets 30% of the traffic, a weight no step of environment 'production' sets (found steps at 50, 100; expected a step with weight: 30, or variant weights matching a step)"],
     ['a zero minimum effect', { minimumEffect: '0%' }, '0%', 'the minimum detectable effect must be a lift between 0% and 100%, exclusive (found 0%; expected e.g. 2%)'],
     ['an interval not shorter than maxDuration', { interval: '30d' }, '30d', 'interval must be shorter than maxDuration, or the experiment never looks (found interval 30d, maxDuration 28d; expected an interval shorter than 28d)'],
     ['too many intervals per look', { interval: '1m' }, '1m', 'maxDuration / interval is 40320 intervals; each look re-reads every interval since start'],
@@ -67,5 +68,15 @@ describe('policy experiments: section', () => {
     expect(lines.length).toBeGreaterThan(0)
     const [line] = at(text, needle)
     expect(lines.some((l) => l.startsWith(`rollgate.yml:${line}:`) && message.test(l))).toBe(true)
+  })
+})
+
+describe('rollgate validate on the experiments example', () => {
+  it('accepts it and names its experiments', async () => {
+    const { runCli } = await import('../../cli/main.js')
+    const { REPO_ROOT } = await import('../bundle/harness.js')
+    const io = { out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t), env: {}, cwd: REPO_ROOT, isTTY: false }
+    expect(await runCli(['validate', 'examples/policies/experiments.yml'], io)).toBe(0)
+    expect(io.out).toContain('2 experiments (checkout-button, search-ranking)')
   })
 })

@@ -70,3 +70,25 @@ describe('rollgate replay on a recorded experiment', () => {
     expect(out.err).toMatch(/bad\.json: experiment\.minimumEffect: expected a relative lift/)
   })
 })
+
+describe('schema/experiment-replay.schema.json', () => {
+  it('accepts the fixture, and refuses what the parser refuses', async () => {
+    const { Ajv } = await import('ajv')
+    const schema = JSON.parse(readFileSync(`${REPO_ROOT}/schema/experiment-replay.schema.json`, 'utf8')) as object
+    const validate = new Ajv({ strict: false }).compile(schema)
+    expect(validate(base())).toBe(true)
+    const cases: ((f: ReturnType<typeof base>) => void)[] = [
+      (f) => (f.experiment.variants = ['control']),
+      (f) => ((f.experiment.primary as Record<string, unknown>).direction = 'either'),
+      (f) => (f.experiment.minimumEffect = 5),
+      (f) => ((f.intervals[0]?.variants.green as Record<string, unknown>).conversion = { events: 'x', total: 3 }),
+      (f) => (f.experiment.extra = 1),
+    ]
+    for (const mutate of cases) {
+      const file = base()
+      mutate(file)
+      expect(validate(file)).toBe(false)
+      expect(() => parseExperimentReplay(file)).toThrow()
+    }
+  })
+})

@@ -67,7 +67,7 @@ function stateText(state: string, p: Palette): string {
  * interval and the state (a word, so never colour alone), then the evidence of a regression and of
  * none, each against the threshold that decides.
  *
- *   errors   +420% [+50.0%, +1.6k%]       continue
+ *   errors   +420% (+50% … +1,600%)       continue
  *              worse 8.20/40 ▕██░░░░▏  no worse 0.01/40 ▕░░░░░░▏
  */
 export function metricLines(m: MetricLook, p: Palette, bars: boolean): [string] | [string, string] {

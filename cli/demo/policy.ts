@@ -67,6 +67,7 @@ analysis:
         type: samples
         buckets: http_request_duration_seconds{version="{{version}}"}
         quantile: p50
+        unit: seconds
         tolerance: 50%
 `
 }

@@ -8,7 +8,7 @@ import { CHART_COLOURS } from '../../shared/report/mermaid.js'
 import { ROLLGATE_VERSION } from '../../shared/version.js'
 import { decidingFigure, outcomeText, timelineRows } from './report-markdown.js'
 import { analysisSeries, weightSteps, type AnalysisSeries, type DemoRun, type MetricSeries } from './run.js'
-import { escapeHtml as esc, svgChart, type Band, type LineSeries, type Marker, type Point } from './svg.js'
+import { escapeHtml as esc, niceTicks, svgChart, type Band, type LineSeries, type Marker, type Point } from './svg.js'
 
 const RED = '#c92a2a'
 const GREEN = '#2b8a3e'
@@ -39,6 +39,7 @@ svg .chart-title { font-size: 14px; font-weight: 600; fill: #212529; }
 svg .tick { font-size: 11px; fill: #495057; }
 svg .axis-label { font-size: 12px; fill: #495057; }
 svg .legend { font-size: 12px; fill: #212529; }
+svg .clamp-note { font-size: 11px; fill: #495057; }
 svg .band-label { font-size: 11px; fill: #495057; }
 svg .marker-label { font-size: 11px; font-weight: 600; }
 svg .ref-label { font-size: 11px; }
@@ -68,7 +69,7 @@ export function renderDemoHtml(run: DemoRun): string {
   const markers: Marker[] = series.flatMap((s) =>
     s.decidedAt === null ? [] : [{ x: s.decidedAt, label: `${s.analysis.result.decision === 'pass' ? '✓ pass' : '✗ fail'}`, color: s.analysis.result.decision === 'pass' ? GREEN : RED }],
   )
-  const x = { min: 0, max: Math.ceil(end), label: 'seconds since the demo started', format: secondsLabel }
+  const x = { min: 0, max: Math.ceil(end), label: 'time since the demo started (s)', format: secondsLabel }
   const names = [...(series[0]?.metrics.keys() ?? [])]
 
   const body: string[] = []
@@ -97,7 +98,7 @@ export function renderDemoHtml(run: DemoRun): string {
   body.push(
     figure(
       evidenceChart(names, series, x, bands),
-      'Each metric carries two e-values, divided here by their thresholds: evidence of a regression (solid; reaching 1 fails the canary) and evidence of no regression beyond the tolerance (dashed; every metric reaching 1 passes it). Every analysis starts from nothing. The thresholds split the false-rollback budget alpha between the metrics, so the rates stay honest however often the judge looks.',
+      'Each metric carries two e-values, drawn as the share of the way to their thresholds, ln e ÷ ln threshold: evidence of a regression (solid; reaching 100% fails the canary) and evidence of no regression beyond the tolerance (dashed; every metric reaching 100% passes it). 0% is no evidence either way (e = 1), 50% an e-value of the square root of its threshold, below 0% evidence against. Every analysis starts from nothing. The thresholds split the false-rollback budget alpha between the metrics, so the rates stay honest however often the judge looks.',
     ),
   )
   body.push('<h2>Decisions</h2>', decisionsTable(series))
@@ -173,9 +174,9 @@ function weightChart(run: DemoRun, x: ChartX, bands: Band[], markers: Marker[]):
 type ChartX = { min: number; max: number; label: string; format: (v: number) => string }
 
 function unitOf(m: MetricSeries): { scale: number; label: string; format: (v: number) => string } {
-  if (m.type === 'ratio') return { scale: 1, label: 'error rate', format: pct }
+  if (m.type === 'ratio') return { scale: 1, label: 'error rate (%)', format: pct }
   if (m.type === 'samples') return { scale: 1, label: `p${Math.round((m.level ?? 0.5) * 100)} latency (ms)`, format: (v) => `${v} ms` }
-  return { scale: 1, label: 'reading', format: (v) => String(v) }
+  return { scale: 1, label: 'reading (as queried)', format: (v) => String(v) }
 }
 
 function armsChart(name: string, first: MetricSeries, series: AnalysisSeries[], x: ChartX, bands: Band[], markers: Marker[]): string {
@@ -217,53 +218,64 @@ function armsCaption(m: MetricSeries): string {
   return 'The canary reading per interval.'
 }
 
-/** Relative change shown on a log scale of the ratio canary/baseline: −75% … +700%. */
-const RATIO_MIN = 0.25
-const RATIO_MAX = 8
+/** Signed percent with a true minus: `+50%`, `−25%`, `0%` (the convention of report.md too). */
+const signedPct = (v: number): string => (v === 0 ? '0%' : `${v > 0 ? '+' : '−'}${Math.abs(Number(v.toPrecision(3)))}%`)
+
+/**
+ * The y range of a change chart, in percent: from −100% (a canary that never errs) to a round bound
+ * that shows the tolerance twice over and the estimates, at most +400%; beyond it, values are
+ * clamped and marked.
+ */
+export function changeRange(tolerance: number, estimates: readonly number[]): { min: number; max: number; ticks: number[] } {
+  const finite = estimates.filter((v) => Number.isFinite(v)).map((v) => v * 100)
+  const want = Math.max(100, tolerance * 200, ...finite.map((v) => v * 1.15))
+  const max = Math.min(400, [100, 150, 200, 300, 400].find((m) => m >= want) ?? 400)
+  return { min: -100, max, ticks: niceTicks(-100, max, 5) }
+}
 
 function estimateChart(name: string, first: MetricSeries, series: AnalysisSeries[], x: ChartX, bands: Band[], color: string): string {
   const seg = series.map((s) => s.metrics.get(name)?.estimate ?? [])
-  const toRatio = (v: number | null, fallback: number): number => (v === null || !Number.isFinite(v) ? fallback : Math.min(RATIO_MAX, Math.max(RATIO_MIN, 1 + v)))
+  const percent = (v: number | null, missing: number): number => (v === null ? missing : v * 100)
+  const range = changeRange(first.tolerance, seg.flat().flatMap((p) => (p.estimate === null ? [] : [p.estimate])))
   return svgChart({
     id: `estimate:${name}`,
     title: `${name}: change of the canary against the baseline, with its confidence sequence`,
     height: 220,
     x,
-    y: { min: RATIO_MIN, max: RATIO_MAX, log: true, label: 'canary vs baseline', ticks: [0.25, 0.5, 1, 2, 4, 8], format: (v) => `${v >= 1 ? '+' : '−'}${Math.abs(Math.round((v - 1) * 100))}%` },
-    areas: [{ color, segments: seg.map((points) => points.filter((p) => p.estimate !== null).map((p) => ({ x: p.t, lower: toRatio(p.lower, RATIO_MIN), upper: toRatio(p.upper, RATIO_MAX) }))), opacity: 0.18 }],
-    lines: [{ name: 'estimate (band: interval)', color, segments: seg.map((points) => points.flatMap((p) => (p.estimate === null ? [] : [[p.t, toRatio(p.estimate, 1)] as Point]))), dots: true }],
+    y: { ...range, label: 'change vs baseline (%)', format: signedPct },
+    areas: [{ color, segments: seg.map((points) => points.filter((p) => p.estimate !== null).map((p) => ({ x: p.t, lower: percent(p.lower, -100), upper: percent(p.upper, Number.POSITIVE_INFINITY) }))), opacity: 0.18 }],
+    lines: [{ name: 'estimate (band: interval)', color, segments: seg.map((points) => points.flatMap((p) => (p.estimate === null ? [] : [[p.t, p.estimate * 100] as Point]))), dots: true }],
     references: [
-      { y: 1 + first.tolerance, label: `tolerance ${formatRelative(first.tolerance)}`, color: RED },
-      { y: 1, label: 'no change', color: GREY },
+      { y: first.tolerance * 100, label: `tolerance ${signedPct(Number((first.tolerance * 100).toPrecision(3)))}`, color: RED },
+      { y: 0, label: 'no change', color: GREY },
     ],
     bands,
   })
 }
 
 function estimateCaption(m: MetricSeries): string {
-  return `The band is the anytime-valid interval on the change: a regression is proven when it lies above the tolerance (${formatRelative(m.tolerance)}), no regression when it lies below. Drawn between −75% and +700%; an unbounded side runs off the chart.`
+  return `The band is the anytime-valid interval on the change, in percent of the baseline: a regression is proven when it lies above the tolerance (${signedPct(Number((m.tolerance * 100).toPrecision(3)))}), no regression when it lies below. The axis is linear; an estimate or bound beyond it (an unbounded side runs to +∞) is drawn at the edge and marked ▲ or ▼.`
 }
 
-const EVIDENCE_MIN = 1e-3
-const EVIDENCE_MAX = 1e3
+/** The evidence axis, in percent of the way to the threshold: 100% decides. */
+const EVIDENCE_RANGE = { min: -50, max: 150, ticks: [-50, 0, 50, 100, 150] }
 
 function evidenceChart(names: string[], series: AnalysisSeries[], x: ChartX, bands: Band[]): string {
-  const clamp = (v: number): number => Math.min(EVIDENCE_MAX, Math.max(EVIDENCE_MIN, v))
   const lines: LineSeries[] = []
   for (const [i, name] of names.entries()) {
     const color = METRIC_COLOURS[i % METRIC_COLOURS.length] as string
     const ev = series.map((s) => s.metrics.get(name)?.evidence ?? [])
-    lines.push({ name: `${name}: regression`, color, segments: ev.map((points) => points.map((p) => [p.t, clamp(p.fail)] as Point)) })
-    lines.push({ name: `${name}: no regression`, color, dashed: true, segments: ev.map((points) => points.map((p) => [p.t, clamp(p.pass)] as Point)) })
+    lines.push({ name: `${name}: regression`, color, segments: ev.map((points) => points.map((p) => [p.t, p.fail * 100] as Point)) })
+    lines.push({ name: `${name}: no regression`, color, dashed: true, segments: ev.map((points) => points.map((p) => [p.t, p.pass * 100] as Point)) })
   }
   return svgChart({
     id: 'evidence',
-    title: 'Evidence ÷ threshold (log scale): 1 decides',
+    title: 'Evidence, as a share of the way to its threshold: 100% decides',
     height: 260,
     x,
-    y: { min: EVIDENCE_MIN, max: EVIDENCE_MAX, log: true, label: 'e-value ÷ threshold', format: (v) => (v >= 1 ? String(v) : v.toString()) },
+    y: { ...EVIDENCE_RANGE, label: 'ln e ÷ ln threshold (%)', format: (v) => `${v}%` },
     lines,
-    references: [{ y: 1, label: 'threshold', color: '#212529' }],
+    references: [{ y: 100, label: 'threshold', color: '#212529' }],
     bands,
   })
 }

@@ -47,7 +47,7 @@ export interface MetricSeries {
   baseline: ArmPoint[]
   /** Relative change canary vs baseline with its confidence sequence, per look. */
   estimate: { t: number; estimate: number | null; lower: number | null; upper: number | null }[]
-  /** Evidence relative to its threshold (1 decides): of a regression, and of none. */
+  /** How far each e-value has come to its threshold, ln(e) ÷ ln(threshold) (1 decides): of a regression, and of none. */
   evidence: { t: number; fail: number; pass: number }[]
   tolerance: number
   /** The quantile compared (samples) or null. */
@@ -96,7 +96,7 @@ export function analysisSeries(run: DemoRun): AnalysisSeries[] {
             points.push({ t, interval: observation ? reading(observation, series.level) : null, cumulative: combined(seen, series.level) })
           }
           series.estimate.push({ t, estimate: m.estimate, lower: m.lower, upper: m.upper })
-          series.evidence.push({ t, fail: ratio(m.eValue, m.threshold), pass: ratio(m.passEValue, m.passThreshold) })
+          series.evidence.push({ t, fail: progress(m.eValue, m.threshold), pass: progress(m.passEValue, m.passThreshold) })
         }
       }
       const decided = outcome.decidedAt === null ? null : outcome.windows[outcome.decidedAt]
@@ -113,9 +113,12 @@ export function analysisSeries(run: DemoRun): AnalysisSeries[] {
   return out
 }
 
-function ratio(e: number, threshold: number): number {
-  if (!Number.isFinite(threshold) || threshold <= 0) return 0
-  return Number.isFinite(e) ? e / threshold : Number.MAX_VALUE
+/** ln(e) ÷ ln(threshold): 0 with no evidence (e = 1), 1 at the threshold, negative against. */
+function progress(e: number, threshold: number): number {
+  if (!Number.isFinite(threshold) || threshold <= 1) return 0
+  if (Number.isNaN(e)) return 0
+  if (e <= 0) return Number.NEGATIVE_INFINITY
+  return Number.isFinite(e) ? Math.log(e) / Math.log(threshold) : Number.POSITIVE_INFINITY
 }
 
 /** Error rate (ratio) or the quantile in milliseconds (samples, Prometheus histograms in seconds). */

@@ -1,7 +1,9 @@
 /**
  * Small inline SVG charts for the demo's HTML report: lines (optionally stepped), dots, shaded
- * areas, background bands for time ranges, vertical markers and horizontal reference lines, on a
- * linear or logarithmic y axis. Pure string building; no script, no external resource.
+ * areas, background bands for time ranges, vertical markers and horizontal reference lines, on
+ * linear axes (a reader compares distances, so no log scales). A value beyond the y axis is drawn at
+ * the edge and marked with a triangle pointing the way it ran off (class `clamped`), and the chart
+ * says so in its bottom-right corner. Pure string building; no script, no external resource.
  */
 /** Text for HTML and SVG, whitespace kept (a page of our own, not GitHub Markdown). */
 export function escapeHtml(text: string): string {
@@ -63,8 +65,8 @@ export interface ReferenceLine {
 export interface Axis {
   min: number
   max: number
+  /** The axis title, with its unit: `canary weight (%)`. */
   label: string
-  log?: boolean
   /** Tick values; computed when absent. */
   ticks?: number[]
   format?: (value: number) => string
@@ -100,12 +102,6 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   return ticks
 }
 
-function logTicks(min: number, max: number): number[] {
-  const ticks: number[] = []
-  for (let e = Math.ceil(Math.log10(min)); e <= Math.floor(Math.log10(max)); e++) ticks.push(10 ** e)
-  return ticks
-}
-
 const n = (v: number): string => (Math.round(v * 10) / 10).toString()
 
 export function svgChart(spec: ChartSpec): string {
@@ -116,9 +112,15 @@ export function svgChart(spec: ChartSpec): string {
   const clampY = (v: number): number => Math.min(spec.y.max, Math.max(spec.y.min, v))
   const sx = (x: number): number => MARGIN.left + ((x - spec.x.min) / (spec.x.max - spec.x.min || 1)) * plotW
   const sy = (y: number): number => {
-    const v = clampY(y)
-    const t = spec.y.log ? (Math.log(v) - Math.log(spec.y.min)) / (Math.log(spec.y.max) - Math.log(spec.y.min)) : (v - spec.y.min) / (spec.y.max - spec.y.min || 1)
+    const t = (clampY(y) - spec.y.min) / (spec.y.max - spec.y.min || 1)
     return MARGIN.top + plotH - t * plotH
+  }
+  // Values beyond the axis (±∞ included): drawn at the edge, marked after the data so they stay on top.
+  const clamped: { x: number; up: boolean; color: string; size: number }[] = []
+  const noteClamp = (x: number, y: number, color: string, size: number): void => {
+    if (Number.isNaN(y) || x < spec.x.min || x > spec.x.max) return
+    if (y > spec.y.max) clamped.push({ x, up: true, color, size })
+    else if (y < spec.y.min) clamped.push({ x, up: false, color, size })
   }
   const fx = spec.x.format ?? ((v: number) => String(v))
   const fy = spec.y.format ?? ((v: number) => String(v))
@@ -137,7 +139,7 @@ export function svgChart(spec: ChartSpec): string {
     out.push(`<text x="${n(x0 + 3)}" y="${MARGIN.top + 11}" class="band-label">${escapeHtml(band.label)}</text>`)
   }
   // Grid and axes.
-  const yTicks = spec.y.ticks ?? (spec.y.log ? logTicks(spec.y.min, spec.y.max) : niceTicks(spec.y.min, spec.y.max))
+  const yTicks = spec.y.ticks ?? niceTicks(spec.y.min, spec.y.max)
   for (const t of yTicks) {
     const y = sy(t)
     out.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${n(y)}" y2="${n(y)}" class="grid"/>`)
@@ -165,6 +167,10 @@ export function svgChart(spec: ChartSpec): string {
       const top = seg.map((p) => `${n(sx(p.x))},${n(sy(p.upper))}`)
       const bottom = [...seg].reverse().map((p) => `${n(sx(p.x))},${n(sy(p.lower))}`)
       out.push(`<polygon points="${[...top, ...bottom].join(' ')}" fill="${area.color}" opacity="${area.opacity ?? 0.2}"/>`)
+      for (const p of seg) {
+        noteClamp(p.x, p.upper, area.color, 3)
+        noteClamp(p.x, p.lower, area.color, 3)
+      }
     }
   }
   for (const line of spec.lines ?? []) {
@@ -182,7 +188,19 @@ export function svgChart(spec: ChartSpec): string {
       if (line.dots || line.dotsOnly || seg.length === 1) {
         for (const [x, y] of seg) out.push(`<circle cx="${n(sx(x))}" cy="${n(sy(y))}" r="${line.dotsOnly ? 2.2 : 2.6}" fill="${line.color}"${line.opacity !== undefined ? ` opacity="${line.opacity}"` : ''}/>`)
       }
+      for (const [x, y] of seg) noteClamp(x, y, line.color, 4.5)
     }
+  }
+  for (const c of clamped) {
+    const x = sx(c.x)
+    const edge = c.up ? MARGIN.top : MARGIN.top + plotH
+    const tip = c.up ? edge - c.size * 0.2 : edge + c.size * 0.2
+    const base = c.up ? tip + c.size * 1.6 : tip - c.size * 1.6
+    out.push(`<path class="clamped" d="M${n(x)},${n(tip)} L${n(x - c.size)},${n(base)} L${n(x + c.size)},${n(base)} Z" fill="${c.color}" stroke="#fff" stroke-width="0.6"/>`)
+  }
+  if (clamped.length > 0) {
+    // Bottom right, clear of the title row and of the centred x-axis title.
+    out.push(`<text x="${width - MARGIN.right}" y="${height - 6}" class="clamp-note" text-anchor="end">▲▼ beyond the axis, drawn at its edge</text>`)
   }
   for (const [i, marker] of (spec.markers ?? []).entries()) {
     if (marker.x < spec.x.min || marker.x > spec.x.max) continue
@@ -212,5 +230,7 @@ export function svgChart(spec: ChartSpec): string {
     lx += 34 + line.name.length * 6.6
   }
   out.push('</svg>')
+  // The count of clamped values on the root element, for tests and for anyone inspecting the page.
+  out[0] = (out[0] as string).replace('" xmlns=', `" data-clamped="${clamped.length}" xmlns=`)
   return out.join('\n')
 }

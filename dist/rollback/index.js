@@ -56804,7 +56804,7 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 9874:
+/***/ 7493:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -56864,7 +56864,7 @@ var seq = __nccwpck_require__(1706);
 var string = __nccwpck_require__(6464);
 var bool = __nccwpck_require__(3959);
 var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
+var int = __nccwpck_require__(7493);
 
 const schema = [
     map.map,
@@ -56967,7 +56967,7 @@ var seq = __nccwpck_require__(1706);
 var string = __nccwpck_require__(6464);
 var bool = __nccwpck_require__(3959);
 var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
+var int = __nccwpck_require__(7493);
 var schema = __nccwpck_require__(896);
 var schema$1 = __nccwpck_require__(3559);
 var binary = __nccwpck_require__(6083);
@@ -62678,14 +62678,6 @@ function join(path, key) {
 }
 
 ;// CONCATENATED MODULE: ./shared/state/record.ts
-/**
- * The rollout record: everything Rollgate knows about one environment's rollout, versioned so a
- * newer Rollgate can refuse a record it does not understand instead of misreading it.
- *
- * Records are parsed with errors that name the field (`history[3].at must be ...`), and every write
- * goes through `serializeRecord`, which parses its own output first: a record the next command
- * cannot read is never written.
- */
 
 
 const RECORD_SCHEMA_VERSION = 1;
@@ -62712,7 +62704,6 @@ const COMMAND_TYPES = (/* unused pure expression or super */ null && ([
     'finalize',
     'repair',
 ]));
-const DECISIONS = (/* unused pure expression or super */ null && (['pass', 'fail', 'inconclusive', 'continue']));
 /** A record that cannot be read or must not be written. Names the field at fault. */
 class RecordError extends errors_ConfigError {
 }
@@ -63122,23 +63113,23 @@ function decide(record, command, policy, context) {
     const build = new Builder(record, command, context, op, policy);
     switch (command.type) {
         case 'deploy-canary':
-            return deployCanary(build, command);
+            return decideDeployCanary(build, command);
         case 'analyze':
-            return analyze(build, command);
+            return decideAnalyze(build, command);
         case 'promote':
-            return promote(build, command.target);
+            return decidePromote(build, command.target);
         case 'finalize':
-            return finalize(build);
+            return decideFinalize(build);
         case 'rollback':
-            return rollback(build, command.reason);
+            return decideRollback(build, command.reason);
         case 'abort':
-            return abort(build, command.reason);
+            return decideAbort(build, command.reason);
         case 'pause':
-            return pause(build, command.reason);
+            return decidePause(build, command.reason);
         case 'resume':
-            return resume(build);
+            return decideResume(build);
         case 'repair':
-            return repair(build, command.observedWeight);
+            return decideRepair(build, command.observedWeight);
     }
 }
 function findReplay(record, command, op, context) {
@@ -63231,7 +63222,7 @@ function canaryOf(b) {
         return b.refuse('there is no canary');
     return canary;
 }
-function deployCanary(b, command) {
+function decideDeployCanary(b, command) {
     const { current } = b;
     const same = current.canary?.version === command.canary.version && current.canary.sha === command.canary.sha;
     if (current.phase === 'canary' || current.phase === 'pending') {
@@ -63275,7 +63266,7 @@ function deployCanary(b, command) {
         move.stable = stable;
     return b.applied(`deployed ${command.canary.version} as the canary at ${first.weight}% (${b.stepLabel(0)})`, move, stable ? { stable } : {});
 }
-function analyze(b, command) {
+function decideAnalyze(b, command) {
     const { current, next } = b;
     if (current.phase !== 'canary')
         b.refuse();
@@ -63343,7 +63334,7 @@ function promotionBlock(b, from, to) {
 function requiresAnalysis(step) {
     return step.analysis !== undefined && step.skippable === false;
 }
-function promote(b, target) {
+function decidePromote(b, target) {
     const { current, policy } = b;
     if (current.phase === 'promoted')
         return b.noop(`${current.canary?.version ?? 'the canary'} is already promoted to 100%`);
@@ -63383,7 +63374,7 @@ function promote(b, target) {
     }
     if (to === current.step) {
         // `next` or `full` from the last step: what remains is to finalize.
-        return finalize(b);
+        return decideFinalize(b);
     }
     const block = promotionBlock(b, current.step, to);
     if (block)
@@ -63402,7 +63393,7 @@ function promote(b, target) {
         move.stable = current.stable;
     return b.applied(`promoted to ${toStep.weight}% (${b.stepLabel(to)})`, move, { note: `${current.weight}% → ${toStep.weight}%` });
 }
-function finalize(b) {
+function decideFinalize(b) {
     const { current, policy } = b;
     if (current.phase === 'promoted')
         return b.noop(`${current.canary?.version ?? 'the canary'} is already promoted to 100%`);
@@ -63434,7 +63425,7 @@ function complete(b, step, message) {
         note: `${current.weight}% → 100%`,
     });
 }
-function rollback(b, reason) {
+function decideRollback(b, reason) {
     const { current, next } = b;
     switch (current.phase) {
         case 'idle':
@@ -63470,7 +63461,7 @@ function rollback(b, reason) {
         }
     }
 }
-function abort(b, reason) {
+function decideAbort(b, reason) {
     const { current, next } = b;
     if (current.phase === 'aborted')
         return b.noop(`already aborted: ${describeState(current)}`);
@@ -63486,7 +63477,7 @@ function abort(b, reason) {
         move.stable = current.stable;
     return b.applied(`aborted the rollout of ${canary.version}: all traffic on ${current.stable?.version ?? 'the stable version'}`, move, { note: reason });
 }
-function pause(b, reason) {
+function decidePause(b, reason) {
     const { current, next } = b;
     if (current.phase !== 'canary')
         b.refuse();
@@ -63497,7 +63488,7 @@ function pause(b, reason) {
         next.paused.reason = reason;
     return b.applied(`paused at ${current.weight}% (${b.stepLabel(current.step)})`, undefined, reason === undefined ? {} : { note: reason });
 }
-function resume(b) {
+function decideResume(b) {
     const { current, next } = b;
     if (current.phase !== 'canary')
         b.refuse();
@@ -63512,7 +63503,7 @@ function interruptedMoveProblem(move) {
     return (`${formatRun(move)} (job ${move.job || '?'}) stopped during a ${move.command} that was moving traffic ` +
         `${move.from}% → ${move.to}% (started ${move.startedAt}), so traffic may be at either weight`);
 }
-function repair(b, observed) {
+function decideRepair(b, observed) {
     const { current, next } = b;
     const move = current.pendingMove;
     if (!move)
@@ -70041,56 +70032,154 @@ const JOB_SUMMARY_LIMIT = 1024 * 1024;
 /** Deployment status (and commit status) `description`; longer is a 422. */
 const limits_STATUS_DESCRIPTION_LIMIT = 140;
 
+;// CONCATENATED MODULE: ./shared/analysis/evidence.ts
+/**
+ * The mixture that proves regressions. Half-normal scales from 0.1 (a 10% change in rate ratio) to 4
+ * (×50) on the log ratio, most weight near ×2, plus 15% of the mass on "infinitely worse" (events on
+ * the canary only), so both a ×1.5 drift and a new error class are caught quickly: the e-value
+ * analogue of averaging several Dirichlet concentrations in Lindon & Malek (2022).
+ */
+const DEFAULT_FAIL_MIXTURE = {
+    scales: [0.1, 0.3, 0.7, 1.5, 4],
+    weights: [0.1, 0.2, 0.4, 0.2, 0.1],
+    infinityWeight: 0.15,
+};
+function failMixture(tuning) {
+    return {
+        scales: tuning?.scales ?? DEFAULT_FAIL_MIXTURE.scales,
+        weights: tuning?.weights ?? (tuning?.scales ? tuning.scales.map(() => 1) : DEFAULT_FAIL_MIXTURE.weights),
+        infinityWeight: tuning?.newClassWeight ?? DEFAULT_FAIL_MIXTURE.infinityWeight,
+    };
+}
+/**
+ * The mixture that proves "no worse than the tolerance": centred on the distance δ between the
+ * tolerance and no change (log scale), where a healthy canary sits, so it passes as early as the
+ * data allow (a normal mixture is most powerful near its scale; Johari et al. 2022, §4).
+ */
+function passMixture(delta) {
+    const d = Math.max(delta, 0.03);
+    return { scales: [d / 2, d, 2 * d], weights: [0.25, 0.5, 0.25], infinityWeight: 0 };
+}
+/** Sticky pass/fail (a confidence sequence may be intersected over time) and the running p-value. */
+class VerdictState {
+    state = 'nodata';
+    decidedAt;
+    minP = 1;
+    update(index, failed, passed, hasData, eValue) {
+        this.minP = Math.min(this.minP, eValue > 1 ? 1 / eValue : 1);
+        if (this.state === 'fail' || this.state === 'pass')
+            return this.state;
+        if (failed) {
+            this.state = 'fail';
+            this.decidedAt = index;
+        }
+        else if (passed) {
+            this.state = 'pass';
+            this.decidedAt = index;
+        }
+        else {
+            this.state = hasData ? 'continue' : 'nodata';
+        }
+        return this.state;
+    }
+}
+// The one number convention of logs, reasons and reports (shared/report/format.ts uses these too):
+// a change is a signed percentage with a true minus (`+31%`, `−4.2%`, `0%`), thousands grouped, two
+// significant digits at most below 10%; an interval is `(lower … upper)`; an e-value has three
+// significant digits (`87.9`, `30`, `1,390`), and `> 10⁶` beyond.
+const PERCENT = [0, 1, 2].map((digits) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }));
+const THREE_DIGITS = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3, useGrouping: false });
+const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+/** 0.31 → `+31%`, -0.042 → `−4.2%`, 10 → `+1,000%`; null → `n/a`. */
+function formatRelative(value) {
+    if (value === null || Number.isNaN(value))
+        return 'n/a';
+    if (value === Number.POSITIVE_INFINITY)
+        return '+∞';
+    if (value === Number.NEGATIVE_INFINITY)
+        return '−∞';
+    const pct = value * 100;
+    const abs = Math.abs(pct);
+    const text = PERCENT[abs >= 10 ? 0 : abs >= 1 ? 1 : 2].format(abs);
+    if (text === '0')
+        return '0%';
+    return `${pct > 0 ? '+' : '−'}${text}%`;
+}
+/** `(+144% … +3,760%)`; a missing lower bound is −100% (a rate cannot fall further), a missing upper one +∞. */
+function formatInterval(lower, upper) {
+    return `(${lower === null ? '−100%' : formatRelative(lower)} … ${upper === null ? '+∞' : formatRelative(upper)})`;
+}
+function formatE(value) {
+    if (Number.isNaN(value))
+        return 'n/a';
+    if (!Number.isFinite(value))
+        return value > 0 ? '∞' : '0';
+    if (value >= 1e6)
+        return '> 10⁶';
+    if (value >= 1000)
+        return GROUPED.format(Math.round(value));
+    return THREE_DIGITS.format(value);
+}
+function formatCount(value) {
+    const digits = String(Math.abs(Math.round(value)));
+    const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    return value < 0 ? `-${grouped}` : grouped;
+}
+/** Finite numbers pass through; ±∞ and NaN become null (JSON has no infinities). */
+function finiteOrNull(value) {
+    return Number.isFinite(value) ? value : null;
+}
+/** z-value a one-sided mixture boundary needs at level a, roughly (for "needs more traffic"). */
+function roughBoundary(level) {
+    return Math.sqrt(2 * Math.log(1 / level) + 2);
+}
+
 ;// CONCATENATED MODULE: ./shared/report/format.ts
+/**
+ * Numbers as people read them in a report: relative changes as signed percentages, counts with
+ * thousands separators, a few significant digits, and a dash where there is nothing to show.
+ */
+
 
 const NONE = '—';
 // Intl formatters are costly to build; reports format thousands of numbers.
-const FRACTION = [0, 1, 2].map((digits) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }));
 const SIGNIFICANT = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3, useGrouping: false });
-const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-/** 0.31 → `+31%`, -0.042 → `-4.2%`, 3.1 → `+310%`. */
+const format_GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+/** 0.31 → `+31%`, -0.042 → `−4.2%`, 3.1 → `+310%`: the judge's own convention (analysis/evidence.ts). */
 function formatChange(relative) {
     if (relative === null || relative === undefined || Number.isNaN(relative))
         return NONE;
-    if (relative === Number.POSITIVE_INFINITY)
-        return '+∞';
-    if (relative === Number.NEGATIVE_INFINITY)
-        return '-∞';
-    const pct = relative * 100;
-    if (pct === 0)
-        return '0%';
-    const abs = Math.abs(pct);
-    const digits = abs >= 10 ? 0 : abs >= 1 ? 1 : 2;
-    const text = FRACTION[digits].format(abs);
-    if (text === '0')
-        return '0%';
-    return `${pct > 0 ? '+' : '-'}${text}%`;
+    return formatRelative(relative);
 }
 /** A plain reading: 3 significant digits below 1,000, whole numbers with separators above. */
 function formatNumber(value, unit) {
     if (value === null || value === undefined || Number.isNaN(value))
         return NONE;
     if (!Number.isFinite(value))
-        return value > 0 ? '∞' : '-∞';
+        return value > 0 ? '∞' : '−∞';
     const abs = Math.abs(value);
-    const text = abs >= 1000 ? GROUPED.format(Math.round(value)) : SIGNIFICANT.format(value);
+    const text = (abs >= 1000 ? format_GROUPED.format(Math.round(value)) : SIGNIFICANT.format(value)).replace(/^-/, '−');
     return unit ? `${text} ${text_escapeInline(unit)}` : text;
 }
 function format_formatCount(value) {
-    return Number.isFinite(value) ? GROUPED.format(Math.round(value)) : NONE;
+    return Number.isFinite(value) ? format_GROUPED.format(Math.round(value)) : NONE;
 }
-/** `(+180% … +470%)`, or the bounds as readings for `value` metrics. */
+/**
+ * `(+180% … +470%)`, written as the judge writes it (a missing lower bound of a change is −100%, a
+ * missing upper one +∞), or the bounds as readings for `value` metrics.
+ */
 function format_formatInterval(metric, type) {
     const { lower, upper } = metric;
+    if (type !== 'value')
+        return formatInterval(lower ?? null, upper ?? null);
     if ((lower === null || lower === undefined) && (upper === null || upper === undefined))
         return '';
-    const show = (v) => (type === 'value' ? formatNumber(v) : formatChange(v));
-    return `(${show(lower ?? Number.NEGATIVE_INFINITY)} … ${show(upper ?? Number.POSITIVE_INFINITY)})`;
+    return `(${formatReading(lower ?? Number.NEGATIVE_INFINITY, metric.unit)} … ${formatReading(upper ?? Number.POSITIVE_INFINITY, metric.unit)})`;
 }
 /** The estimate with its interval: `+310% (+180% … +470%)`. */
 function formatEstimate(metric) {
     const type = metricType(metric);
-    const estimate = type === 'value' ? formatNumber(metric.estimate, metric.unit) : formatChange(metric.estimate);
+    const estimate = type === 'value' ? formatReading(metric.estimate, metric.unit) : formatChange(metric.estimate);
     if (estimate === NONE)
         return NONE;
     const interval = format_formatInterval(metric, type);
@@ -70100,10 +70189,30 @@ function formatEstimate(metric) {
 function formatEvidence(evidence, alpha) {
     if (evidence === null || evidence === undefined || Number.isNaN(evidence))
         return NONE;
-    const text = evidence >= 1e6 ? '> 10⁶' : formatNumber(evidence);
+    const text = formatE(evidence);
     if (alpha === undefined || !(alpha > 0))
         return text;
     return evidence >= 1 / alpha ? `${text} (≥ 1/α)` : text;
+}
+/**
+ * How a metric's readings are shown, the same in every table, chart and line of a report: durations
+ * (the check's `unit` is `seconds` or `milliseconds`) always in milliseconds, anything else in the
+ * unit the queries return, named after the number.
+ */
+function readingScale(unit) {
+    const u = unit?.trim().toLowerCase();
+    if (u === undefined || u === '')
+        return { factor: 1 };
+    if (u === 's' || u === 'second' || u === 'seconds')
+        return { factor: 1000, unit: 'ms' };
+    if (u === 'ms' || u === 'millisecond' || u === 'milliseconds')
+        return { factor: 1, unit: 'ms' };
+    return { factor: 1, unit: unit };
+}
+/** A reading in its display unit: `41.4 ms` for 0.0414 with unit `seconds`. */
+function formatReading(value, unit) {
+    const scale = readingScale(unit);
+    return formatNumber(value === null || value === undefined ? value : value * scale.factor, scale.unit);
 }
 /** `12 / 4,000 (0.30%)`, `p99 182 ms (n = 4,000)`, `0.41`. */
 function formatArm(arm, unit) {
@@ -70114,8 +70223,8 @@ function formatArm(arm, unit) {
         return `${format_formatCount(arm.events)} / ${format_formatCount(arm.total)}${rate}`;
     }
     if ('n' in arm)
-        return `${quantileLabel(arm.level)} ${formatNumber(arm.quantile, unit)} (n = ${format_formatCount(arm.n)})`;
-    return formatNumber(arm.value, unit);
+        return `${quantileLabel(arm.level)} ${formatReading(arm.quantile, unit)} (n = ${format_formatCount(arm.n)})`;
+    return formatReading(arm.value, unit);
 }
 function quantileLabel(level) {
     if (level === undefined || !(level > 0 && level < 1))
@@ -70133,14 +70242,14 @@ function metricType(metric) {
         return 'samples';
     return arm ? 'value' : 'ratio';
 }
-/** The value a chart plots for one arm: a rate in percent, a quantile, or a reading. */
-function armValue(arm) {
+/** The value a chart plots for one arm: a rate in percent, or a quantile or reading in its display unit. */
+function armValue(arm, unit) {
     if (arm === undefined)
         return null;
     if ('events' in arm)
         return arm.total > 0 ? (arm.events / arm.total) * 100 : null;
     const value = 'n' in arm ? (arm.n > 0 ? arm.quantile : null) : arm.value;
-    return value !== null && Number.isFinite(value) ? value : null;
+    return value !== null && Number.isFinite(value) ? value * readingScale(unit).factor : null;
 }
 /** `2024-05-01 12:03 UTC` from ISO 8601; unparsable text is shown escaped as given. */
 function formatTime(iso) {
@@ -70416,7 +70525,7 @@ function chartBlock(report, maxPoints, hint) {
         const name = latest.name;
         const points = byName.map((metrics, i) => {
             const m = metrics.get(name);
-            return { look: i + 1, canary: armValue(m?.canary), baseline: armValue(m?.baseline) };
+            return { look: i + 1, canary: armValue(m?.canary, latest.unit), baseline: armValue(m?.baseline, latest.unit) };
         });
         const chart = renderLineChart(points, { title: text_clip(name, 80), yTitle: yAxisTitle(latest), maxPoints });
         if (chart)
@@ -70439,7 +70548,9 @@ function chartBlock(report, maxPoints, hint) {
  * where Mermaid is not rendered (mail notifications, the mobile app, an older GitHub Enterprise).
  */
 function trendLine(points, metric) {
-    const unit = metricType(metric) === 'ratio' ? '%' : metric.unit ? ` ${text_escapeInline(text_clip(metric.unit, 32))}` : '';
+    // The points are already in the display unit (armValue): only the unit's name is added.
+    const shown = readingScale(metric.unit).unit;
+    const unit = metricType(metric) === 'ratio' ? '%' : shown ? ` ${text_escapeInline(text_clip(shown, 32))}` : '';
     const arm = (label, values) => {
         const seen = values.filter((v) => v !== null && Number.isFinite(v));
         if (seen.length === 0)
@@ -70450,7 +70561,8 @@ function trendLine(points, metric) {
     return `<sub>${parts.join(' · ')}, looks 1–${points.length}</sub>`;
 }
 function yAxisTitle(metric) {
-    const unit = metric.unit ? ` (${metric.unit})` : '';
+    const shown = readingScale(metric.unit).unit;
+    const unit = shown ? ` (${text_clip(shown, 32)})` : '';
     switch (metricType(metric)) {
         case 'ratio':
             return 'rate (percent)';
@@ -70523,6 +70635,7 @@ function plural(n, noun) {
 }
 function toAnalysisReport(input) {
     const quantiles = new Map(input.plan.judge.metrics.map((m) => [m.name, m.type === 'samples' && typeof m.quantile === 'number' ? m.quantile : 0.5]));
+    const units = new Map((input.plan.template?.checks ?? []).flatMap((c) => (c.unit ? [[c.name, c.unit]] : [])));
     return {
         environment: input.plan.environment,
         decision: input.decision,
@@ -70537,12 +70650,12 @@ function toAnalysisReport(input) {
         looks: input.looks.map((look, i) => ({
             at: (input.windows[i]?.end ?? new Date(0)).toISOString(),
             decision: look.decision === 'continue' ? 'in-progress' : look.decision,
-            metrics: look.metrics.map((m) => toMetricLook(m, input.intervals[i], quantiles.get(m.name) ?? 0.5, input.plan.judge.metrics.find((c) => c.name === m.name)?.critical ?? false)),
+            metrics: look.metrics.map((m) => toMetricLook(m, input.intervals[i], quantiles.get(m.name) ?? 0.5, input.plan.judge.metrics.find((c) => c.name === m.name)?.critical ?? false, units.get(m.name))),
         })),
         ...(input.links ? { links: input.links } : {}),
     };
 }
-function toMetricLook(m, interval, level, critical) {
+function toMetricLook(m, interval, level, critical, unit) {
     const look = {
         name: m.name,
         type: m.type,
@@ -70554,6 +70667,7 @@ function toMetricLook(m, interval, level, critical) {
         ...(m.type !== 'value' && Number.isFinite(m.threshold) ? { threshold: m.threshold } : {}),
         reason: m.reason,
         critical,
+        ...(unit !== undefined && m.type !== 'ratio' ? { unit } : {}),
     };
     const canary = armFigures(m, 'canary', interval?.canary[m.name], level);
     const baseline = armFigures(m, 'baseline', interval?.baseline[m.name], level);
@@ -71390,7 +71504,7 @@ const progress = (record) => ({
             ? { conclusion: 'failure' }
             : 'in_progress',
 });
-async function lifecycle_deployCanary(request, deps) {
+async function deployCanary(request, deps) {
     const stable = request.stableVersion !== undefined ? { version: request.stableVersion } : undefined;
     const fallback = environmentOf(request.policy, request.environment).stableVersion;
     return execute(request.policy, request.environment, {
@@ -71400,17 +71514,17 @@ async function lifecycle_deployCanary(request, deps) {
         ...(fallback !== undefined ? { defaultStable: { version: fallback } } : {}),
     }, deps, progress);
 }
-async function lifecycle_promote(request, deps) {
+async function promote(request, deps) {
     return execute(request.policy, request.environment, { type: 'promote', target: request.target }, deps, progress);
 }
-async function lifecycle_rollback(request, deps) {
+async function rollback(request, deps) {
     return execute(request.policy, request.environment, { type: 'rollback', reason: request.reason }, deps, progress);
 }
 /**
  * Settles an interrupted move by the weight the operator observed (the promote action's
  * `repair-weight`): for traffic providers that cannot read weights back. Moves nothing.
  */
-async function lifecycle_repair(request, deps) {
+async function repair(request, deps) {
     const outcome = await execute(request.policy, request.environment, { type: 'repair', observedWeight: request.observedWeight }, deps, progress);
     return outcome.effect === 'applied' ? { ...outcome, reasonCode: 'repaired' } : outcome;
 }
@@ -73247,6 +73361,12 @@ const commonCheck = {
     name: ref('name', 'Unique name of the check within its template, shown in every report.'),
     critical: bool('A proven regression on a critical check fails the analysis at once, whatever the other checks say.', false),
     group: schema_str('Group the check belongs to, for `mann-whitney` scoring (`groupWeights`).'),
+    unit: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 32,
+        description: 'Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit.',
+    },
     weight: {
         type: 'number',
         exclusiveMinimum: 0,
@@ -73895,7 +74015,7 @@ function resolvePolicyValue(data) {
 
 const validate = validate21;
 /* harmony default export */ const validate_policy_generated = ((/* unused pure expression or super */ null && (validate21)));
-const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/rollgate-dev/rollgate/main/schema/rollgate.schema.json","title":"Rollgate policy","description":"The rollout policy read from `.github/rollgate.yml`: environments and their traffic steps, analysis templates and feature-flag cleanup. `${NAME}` in a string value is replaced by the environment variable NAME (`$${` writes a literal `${`).","type":"object","additionalProperties":false,"required":["version","environments"],"properties":{"version":{"const":1,"description":"Version of the policy file format. Always `1`."},"environments":{"type":"object","description":"Deployment environments by name (the GitHub environment name), each with its traffic provider and steps.","propertyNames":{"$ref":"#/definitions/environmentName"},"additionalProperties":{"$ref":"#/definitions/environment"}},"analysis":{"type":"object","description":"Analysis templates by name; steps refer to them with `analysis: <name>`.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/analysisTemplate"},"default":{}},"flags":{"$ref":"#/definitions/flags","description":"Feature-flag cleanup: where flags are defined, when they are stale and which files to scan."},"commands":{"$ref":"#/definitions/commands","description":"Who may drive rollouts from PR comments (`/rollgate ...`), beyond the roles in each environment's `protect`.","default":{}}},"definitions":{"duration":{"type":"string","pattern":"^(?=.*[1-9])([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","description":"A duration greater than zero: a number and a unit (ms, s, m, h, d), combined as in `1h30m`."},"percentage":{"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."},"url":{"type":"string","pattern":"^(https?://[^\\s]+|.*\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}.*)$","description":"An http:// or https:// URL."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":100,"description":"A name made of letters, digits and `-`, `_`, `.`, starting with a letter or digit."},"variableName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_.-]*$","maxLength":100,"description":"A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."},"environmentName":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 _./-]*$","maxLength":255,"description":"A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."},"argv":{"type":"array","items":{"type":"string"},"minItems":1,"description":"A command as a list of arguments, run without a shell; `{{weight}}`-style placeholders are filled in."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"HTTP headers sent with every request, by name."},"role":{"type":"string","minLength":1,"description":"A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or a custom repository role listed in `commands.roles`. GitHub does not tell a workflow token which base role a custom role inherits, so a custom role counts only as the base role `commands.roles` maps it to; an unmapped custom role is denied."},"onInconclusive":{"enum":["hold","promote","rollback"],"description":"`hold` keeps the current weight and waits for a `/rollgate` command, `promote` continues to the next step, `rollback` returns to the stable version."},"environment":{"type":"object","description":"One deployment environment.","properties":{"production":{"type":"boolean","description":"Marks the GitHub deployment as a production deployment.","default":false},"stableVersion":{"type":"string","minLength":1,"description":"The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."},"strategy":{"enum":["canary","blue-green"],"description":"`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.","default":"canary"},"traffic":{"$ref":"#/definitions/traffic","description":"How traffic moves between the stable and canary versions."},"steps":{"type":"array","description":"The rollout schedule, in order; the canary is promoted when the last step completes.","items":{"$ref":"#/definitions/step"},"minItems":1},"protect":{"$ref":"#/definitions/protect","description":"Minimum repository role needed to run each `/rollgate` command against this environment.","default":{}},"allowForks":{"type":"boolean","description":"Accept `/rollgate` commands on pull requests from forks for this environment.","default":false},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).","default":"hold"}},"additionalProperties":false,"required":["traffic","steps"]},"step":{"type":"object","description":"One step of the rollout: set the canary weight, then wait, analyse or both.","properties":{"weight":{"type":"integer","minimum":0,"maximum":100,"description":"Percentage of traffic sent to the canary during this step."},"analysis":{"$ref":"#/definitions/name","description":"Name of the analysis template (under `analysis`) that judges this step."},"minDuration":{"$ref":"#/definitions/duration","description":"The step cannot pass before this long, even if the analysis proves the canary good earlier."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest this step's analysis may run; the template's `maxDuration` when unset."},"pause":{"description":"Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration.","oneOf":[{"const":"manual","description":"Wait for a `/rollgate resume` or `promote` command."},{"$ref":"#/definitions/duration"}]},"skippable":{"type":"boolean","description":"Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.","default":false},"before":{"type":"array","description":"Hooks run before the weight is set; a failing hook stops the rollout.","items":{"$ref":"#/definitions/hook"},"default":[]},"after":{"type":"array","description":"Hooks run after the step has passed, before the next step.","items":{"$ref":"#/definitions/hook"},"default":[]}},"additionalProperties":false,"required":["weight"]},"hook":{"type":"object","description":"A command or webhook run around a step.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/commandHook"},{"$ref":"#/definitions/webhookHook"}]},"commandHook":{"type":"object","description":"Runs a command (no shell); it passes when it exits 0.","properties":{"type":{"const":"command","description":"Selects this type: `command`."},"run":{"$ref":"#/definitions/argv","description":"The command and its arguments."},"timeout":{"$ref":"#/definitions/duration","description":"How long the command may take before it counts as failed.","default":"5m"},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","run"]},"webhookHook":{"type":"object","description":"Calls a URL with the rollout as a JSON body; it passes on a 2xx status.","properties":{"type":{"const":"webhook","description":"Selects this type: `webhook`."},"url":{"$ref":"#/definitions/url","description":"The URL to call."},"method":{"enum":["GET","POST","PUT"],"description":"HTTP method.","default":"POST"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Retries after a failed request.","default":0},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","url"]},"protect":{"type":"object","description":"Minimum role per command. A commenter below it gets a reply naming the role needed.","properties":{"canary":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate canary`.","default":"write"},"promote":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate promote`.","default":"write"},"rollback":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate rollback`.","default":"write"},"analyze":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate analyze`.","default":"triage"},"pause":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate pause`.","default":"write"},"resume":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate resume`.","default":"write"},"status":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate status`.","default":"read"},"help":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate help`.","default":"read"}},"additionalProperties":false},"commands":{"type":"object","description":"Which PR comments are read as commands.","properties":{"allowBots":{"type":"boolean","description":"Accept commands from bot accounts.","default":false},"allowEdited":{"type":"boolean","description":"Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.","default":false},"requireChecks":{"type":"boolean","description":"`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted).","default":true},"roles":{"type":"object","description":"Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.","propertyNames":{"type":"string","minLength":1,"maxLength":100},"additionalProperties":{"enum":["read","triage","write","maintain","admin"],"description":"The base role this custom role counts as."},"default":{}}},"additionalProperties":false},"traffic":{"type":"object","description":"The traffic provider, chosen by `provider`.","discriminator":{"propertyName":"provider"},"oneOf":[{"$ref":"#/definitions/commandTraffic"},{"$ref":"#/definitions/gatewayApiTraffic"},{"$ref":"#/definitions/istioTraffic"},{"$ref":"#/definitions/nginxIngressTraffic"},{"$ref":"#/definitions/argoRolloutsTraffic"},{"$ref":"#/definitions/awsLambdaTraffic"},{"$ref":"#/definitions/haproxyTraffic"},{"$ref":"#/definitions/unleashTraffic"}]},"commandTraffic":{"type":"object","description":"Your own commands move traffic; `{{weight}}` (0-100), `{{version}}`, `{{stableVersion}}` and `{{environment}}` are filled in, each inside one argument (no shell).","properties":{"provider":{"const":"command","description":"Selects this provider: `command`."},"setWeight":{"$ref":"#/definitions/argv","description":"Command that sets the canary weight, e.g. `[./scripts/set-weight.sh, \"{{weight}}\"]`."},"getWeight":{"$ref":"#/definitions/argv","description":"Command that prints the current canary weight (0-100) on stdout, to detect drift."}},"additionalProperties":false,"required":["provider","setWeight"]},"gatewayApiTraffic":{"type":"object","description":"Kubernetes Gateway API: sets the weights of two backendRefs of an HTTPRoute.","properties":{"provider":{"const":"gateway-api","description":"Selects this provider: `gateway-api`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the HTTPRoute."},"route":{"type":"string","minLength":1,"description":"Name of the HTTPRoute."},"stable":{"type":"string","minLength":1,"description":"Service name of the stable backendRef."},"canary":{"type":"string","minLength":1,"description":"Service name of the canary backendRef."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","route","stable","canary"]},"istioTraffic":{"type":"object","description":"Istio: sets the weights of two destinations in a VirtualService HTTP route.","properties":{"provider":{"const":"istio","description":"Selects this provider: `istio`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the VirtualService."},"virtualService":{"type":"string","minLength":1,"description":"Name of the VirtualService."},"route":{"type":"string","minLength":1,"description":"Name of the HTTP route inside the VirtualService; every HTTP route holding both destinations when unset."},"stable":{"$ref":"#/definitions/istioDestination","description":"Destination of the stable version."},"canary":{"$ref":"#/definitions/istioDestination","description":"Destination of the canary version."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","virtualService","stable","canary"]},"istioDestination":{"type":"object","description":"An Istio destination.","properties":{"host":{"type":"string","minLength":1,"description":"Destination host (a Kubernetes Service name or FQDN)."},"subset":{"type":"string","minLength":1,"description":"DestinationRule subset, when both versions share a host."}},"additionalProperties":false,"required":["host"]},"nginxIngressTraffic":{"type":"object","description":"ingress-nginx: sets `nginx.ingress.kubernetes.io/canary-weight` on the canary Ingress.","properties":{"provider":{"const":"nginx-ingress","description":"Selects this provider: `nginx-ingress`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Ingress."},"ingress":{"type":"string","minLength":1,"description":"Name of the canary Ingress (the one annotated `canary: \"true\"`)."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","ingress"]},"argoRolloutsTraffic":{"type":"object","description":"Drives an existing Argo Rollouts Rollout (set weight, promote, abort) through its controller.","properties":{"provider":{"const":"argo-rollouts","description":"Selects this provider: `argo-rollouts`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Rollout."},"rollout":{"type":"string","minLength":1,"description":"Name of the Rollout."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long the controller may take to report the new weight.","default":"2m"}},"additionalProperties":false,"required":["provider","namespace","rollout"]},"awsLambdaTraffic":{"type":"object","description":"AWS Lambda: weighted alias routing between two function versions.","properties":{"provider":{"const":"aws-lambda","description":"Selects this provider: `aws-lambda`."},"function":{"type":"string","minLength":1,"description":"Function name or ARN."},"alias":{"type":"string","minLength":1,"description":"Alias whose routing configuration is changed."},"region":{"type":"string","minLength":1,"description":"AWS region; `AWS_REGION` when unset."}},"additionalProperties":false,"required":["provider","function","alias"]},"haproxyTraffic":{"type":"object","description":"HAProxy runtime API: sets the weights of two servers in a backend. Set exactly one of `socket` or `address`.","properties":{"provider":{"const":"haproxy","description":"Selects this provider: `haproxy`."},"socket":{"type":"string","minLength":1,"description":"Path of the runtime API Unix socket (`stats socket`)."},"address":{"type":"string","minLength":1,"description":"`host:port` of the runtime API over TCP."},"backend":{"type":"string","minLength":1,"description":"Backend holding both servers."},"stable":{"type":"string","minLength":1,"description":"Server name of the stable version."},"canary":{"type":"string","minLength":1,"description":"Server name of the canary version."}},"additionalProperties":false,"required":["provider","backend","stable","canary"]},"unleashTraffic":{"type":"object","description":"Unleash: the canary is a feature flag whose gradual-rollout percentage is the weight.","properties":{"provider":{"const":"unleash","description":"Selects this provider: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash API base URL, e.g. `https://unleash.example.com/api`."},"token":{"type":"string","minLength":1,"description":"Admin API token; write `${UNLEASH_TOKEN}` and keep the value in a secret."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"feature":{"type":"string","minLength":1,"description":"Feature flag name."},"environment":{"type":"string","minLength":1,"description":"Unleash environment name."},"strategyId":{"type":"string","minLength":1,"description":"Id of the flexible-rollout strategy to update; the feature's only flexible rollout in that environment when unset."}},"additionalProperties":false,"required":["provider","url","token","feature","environment"]},"analysisTemplate":{"type":"object","description":"How a step is judged: where the metrics come from, how often to look, and the checks.","properties":{"provider":{"$ref":"#/definitions/metricsProvider","description":"Where metrics come from, chosen by `type`."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks; each look queries every check over the last interval.","default":"1m"},"minDuration":{"$ref":"#/definitions/duration","description":"The analysis cannot pass before this long."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest the analysis may run before it ends inconclusive.","default":"30m"},"alpha":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1,"description":"False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.","default":0.05},"test":{"$ref":"#/definitions/statisticalTest","description":"The statistical test, chosen by `type`.","default":{"type":"sequential"}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when this template's analysis ends without a decision; the environment's `onInconclusive` when unset."},"variables":{"type":"object","description":"Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.","propertyNames":{"$ref":"#/definitions/variableName"},"additionalProperties":{"type":"string"},"default":{}},"checks":{"type":"array","description":"The checks judged at every look.","items":{"$ref":"#/definitions/check"},"minItems":1}},"additionalProperties":false,"required":["provider","checks"]},"statisticalTest":{"type":"object","description":"A statistical test.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/sequentialTest"},{"$ref":"#/definitions/mannWhitneyTest"}]},"sequentialTest":{"type":"object","description":"Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.","properties":{"type":{"const":"sequential","description":"Selects this type: `sequential`."}},"additionalProperties":false,"required":["type"]},"mannWhitneyTest":{"type":"object","description":"Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.","properties":{"type":{"const":"mann-whitney","description":"Selects this type: `mann-whitney`."},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"Confidence level of each check's interval (Kayenta uses 0.98).","default":0.98},"groupWeights":{"type":"object","description":"Weight of each check group in the score, out of 100; groups not listed share what is left equally.","additionalProperties":{"type":"number","minimum":0,"maximum":100},"default":{}},"passScore":{"type":"number","minimum":0,"maximum":100,"description":"Score at or above which the analysis passes.","default":95},"marginalScore":{"type":"number","minimum":0,"maximum":100,"description":"Score below which the analysis fails; between this and `passScore` it is inconclusive.","default":75}},"additionalProperties":false,"required":["type"]},"metricsProvider":{"type":"object","description":"A metrics provider.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/prometheusMetrics"},{"$ref":"#/definitions/datadogMetrics"},{"$ref":"#/definitions/cloudwatchMetrics"},{"$ref":"#/definitions/newrelicMetrics"},{"$ref":"#/definitions/httpMetrics"},{"$ref":"#/definitions/scrapeMetrics"}]},"prometheusMetrics":{"type":"object","description":"Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).","properties":{"type":{"const":"prometheus","description":"Selects this type: `prometheus`."},"address":{"$ref":"#/definitions/url","description":"Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"auth":{"$ref":"#/definitions/prometheusAuth","description":"Authentication, chosen by `type`."},"queryRange":{"type":"boolean","description":"Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.","default":false},"step":{"$ref":"#/definitions/duration","description":"Resolution of range queries; one point per interval when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","address"]},"prometheusAuth":{"type":"object","description":"Prometheus authentication.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/bearerAuth"},{"$ref":"#/definitions/basicAuth"},{"$ref":"#/definitions/headerAuth"}]},"bearerAuth":{"type":"object","description":"Sends `Authorization: Bearer <token>`.","properties":{"type":{"const":"bearer","description":"Selects this type: `bearer`."},"token":{"type":"string","minLength":1,"description":"The token; write `${NAME}`."}},"additionalProperties":false,"required":["type","token"]},"basicAuth":{"type":"object","description":"HTTP basic authentication.","properties":{"type":{"const":"basic","description":"Selects this type: `basic`."},"username":{"type":"string","minLength":1,"description":"User name."},"password":{"type":"string","minLength":1,"description":"Password; write `${NAME}`."}},"additionalProperties":false,"required":["type","username","password"]},"headerAuth":{"type":"object","description":"Sends the credential in a header of your choice.","properties":{"type":{"const":"header","description":"Selects this type: `header`."},"name":{"type":"string","minLength":1,"description":"Header name, e.g. `X-Scope-OrgID`."},"value":{"type":"string","minLength":1,"description":"Header value; write `${NAME}`."}},"additionalProperties":false,"required":["type","name","value"]},"datadogMetrics":{"type":"object","description":"Datadog metrics query API.","properties":{"type":{"const":"datadog","description":"Selects this type: `datadog`."},"site":{"type":"string","minLength":1,"description":"Datadog site.","default":"datadoghq.com"},"apiKey":{"type":"string","minLength":1,"description":"API key; write `${DD_API_KEY}`."},"appKey":{"type":"string","minLength":1,"description":"Application key; write `${DD_APP_KEY}`."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","apiKey","appKey"]},"cloudwatchMetrics":{"type":"object","description":"Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.","properties":{"type":{"const":"cloudwatch","description":"Selects this type: `cloudwatch`."},"region":{"type":"string","minLength":1,"description":"AWS region."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","region"]},"newrelicMetrics":{"type":"object","description":"New Relic NRQL queries through NerdGraph.","properties":{"type":{"const":"newrelic","description":"Selects this type: `newrelic`."},"accountId":{"type":["string","integer"],"pattern":"^[0-9]+$","description":"New Relic account id."},"apiKey":{"type":"string","minLength":1,"description":"User API key; write `${NEW_RELIC_API_KEY}`."},"region":{"enum":["us","eu"],"description":"Data center region.","default":"us"},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","accountId","apiKey"]},"httpMetrics":{"type":"object","description":"Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check's query, and `jsonPath` picks the numbers.","properties":{"type":{"const":"http","description":"Selects this type: `http`."},"url":{"$ref":"#/definitions/url","description":"URL to request; may contain `{{query}}` and the other placeholders (URL-encoded)."},"method":{"enum":["GET","POST"],"description":"HTTP method.","default":"GET"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers; may contain placeholders."},"body":{"type":["string","object"],"description":"Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in."},"jsonPath":{"$ref":"#/definitions/httpJsonPaths","description":"Where the numbers are in the response.","default":{}},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","url"]},"httpJsonPaths":{"type":"object","description":"JSONPath expressions (themselves templates) locating the numbers in a response.","properties":{"value":{"type":"string","minLength":1,"description":"The number for ratio counts and value checks.","default":"$.value"},"values":{"type":"string","minLength":1,"description":"The numbers of a samples `values` check.","default":"$.values[*]"},"buckets":{"type":"string","minLength":1,"description":"The bucket objects of a samples `buckets` check.","default":"$.buckets[*]"},"le":{"type":"string","minLength":1,"description":"Within a bucket object: its upper bound.","default":"le"},"count":{"type":"string","minLength":1,"description":"Within a bucket object: its cumulative count.","default":"count"}},"additionalProperties":false},"scrapeMetrics":{"type":"object","description":"Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.","properties":{"type":{"const":"scrape","description":"Selects this type: `scrape`."},"canary":{"type":"array","description":"`/metrics` URLs of the canary instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"baseline":{"type":"array","description":"`/metrics` URLs of the stable (baseline) instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","canary","baseline"]},"check":{"type":"object","description":"A check, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/ratioCheck"},{"$ref":"#/definitions/samplesCheck"},{"$ref":"#/definitions/valueCheck"}]},"ratioCheck":{"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]},"samplesCheck":{"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]},"valueCheck":{"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]},"flags":{"type":"object","description":"Feature-flag cleanup.","properties":{"source":{"$ref":"#/definitions/flagSource","description":"Where flags and their state are read from, chosen by `type`.","default":{"type":"registry"}},"stale":{"$ref":"#/definitions/stale","description":"When a flag counts as stale.","default":{}},"include":{"type":"array","description":"Globs of files scanned for flag references.","items":{"type":"string","minLength":1},"default":["**/*"]},"exclude":{"type":"array","description":"Globs of files never scanned or edited.","items":{"type":"string","minLength":1},"default":["node_modules/**","dist/**","vendor/**","**/*.min.js"]},"owners":{"type":"array","description":"GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.","items":{"type":"string","pattern":"^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"},"default":[]},"maxPullRequests":{"type":"integer","minimum":0,"maximum":100,"description":"Most cleanup pull requests open at once; 0 reports without opening any.","default":5},"labels":{"type":"array","description":"Labels put on cleanup pull requests.","items":{"type":"string","minLength":1},"default":["flag-cleanup"]},"verify":{"$ref":"#/definitions/argv","description":"Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft."}},"additionalProperties":false},"stale":{"type":"object","description":"Staleness rules.","properties":{"afterDays":{"type":"integer","minimum":1,"description":"Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.","default":30}},"additionalProperties":false},"flagSource":{"type":"object","description":"A flag source.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/registryFlags"},{"$ref":"#/definitions/unleashFlags"},{"$ref":"#/definitions/launchdarklyFlags"},{"$ref":"#/definitions/flagsmithFlags"},{"$ref":"#/definitions/growthbookFlags"},{"$ref":"#/definitions/flagdFlags"}]},"registryFlags":{"type":"object","description":"The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"registry","description":"Selects this type: `registry`."},"file":{"type":"string","minLength":1,"description":"Path of the registry, relative to the repository root.","default":"flags.yml"}}},"unleashFlags":{"type":"object","description":"The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).","additionalProperties":false,"required":["type","url","token"],"properties":{"type":{"const":"unleash","description":"Selects this type: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash base URL (with or without /api)."},"token":{"type":"string","minLength":1,"description":"Admin API token or personal access token; write `${UNLEASH_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"launchdarklyFlags":{"type":"object","description":"LaunchDarkly REST API v2 (flags with their environment configuration and statuses).","additionalProperties":false,"required":["type","token","project"],"properties":{"type":{"const":"launchdarkly","description":"Selects this type: `launchdarkly`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://app.launchdarkly.com"},"token":{"type":"string","minLength":1,"description":"API access token with reader rights; write `${LD_ACCESS_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Project key."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagsmithFlags":{"type":"object","description":"Flagsmith admin API v1 (feature states per environment, the Stale tag).","additionalProperties":false,"required":["type","token","project","environment"],"properties":{"type":{"const":"flagsmith","description":"Selects this type: `flagsmith`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.flagsmith.com/api/v1"},"token":{"type":"string","minLength":1,"description":"Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`."},"project":{"type":"integer","minimum":1,"description":"Project id."},"environment":{"type":"integer","minimum":1,"description":"Environment id whose state decides the value to keep."},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"growthbookFlags":{"type":"object","description":"GrowthBook REST API (features with per-environment rules).","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"growthbook","description":"Selects this type: `growthbook`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.growthbook.io"},"token":{"type":"string","minLength":1,"description":"Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`."},"project":{"type":"string","minLength":1,"description":"Project id; all projects when unset."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagdFlags":{"type":"object","description":"An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"flagd","description":"Selects this type: `flagd`."},"file":{"type":"string","minLength":1,"description":"Path of the flag file, relative to the repository root.","default":"flags.flagd.json"}}}}};
+const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/rollgate-dev/rollgate/main/schema/rollgate.schema.json","title":"Rollgate policy","description":"The rollout policy read from `.github/rollgate.yml`: environments and their traffic steps, analysis templates and feature-flag cleanup. `${NAME}` in a string value is replaced by the environment variable NAME (`$${` writes a literal `${`).","type":"object","additionalProperties":false,"required":["version","environments"],"properties":{"version":{"const":1,"description":"Version of the policy file format. Always `1`."},"environments":{"type":"object","description":"Deployment environments by name (the GitHub environment name), each with its traffic provider and steps.","propertyNames":{"$ref":"#/definitions/environmentName"},"additionalProperties":{"$ref":"#/definitions/environment"}},"analysis":{"type":"object","description":"Analysis templates by name; steps refer to them with `analysis: <name>`.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/analysisTemplate"},"default":{}},"flags":{"$ref":"#/definitions/flags","description":"Feature-flag cleanup: where flags are defined, when they are stale and which files to scan."},"commands":{"$ref":"#/definitions/commands","description":"Who may drive rollouts from PR comments (`/rollgate ...`), beyond the roles in each environment's `protect`.","default":{}}},"definitions":{"duration":{"type":"string","pattern":"^(?=.*[1-9])([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","description":"A duration greater than zero: a number and a unit (ms, s, m, h, d), combined as in `1h30m`."},"percentage":{"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."},"url":{"type":"string","pattern":"^(https?://[^\\s]+|.*\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}.*)$","description":"An http:// or https:// URL."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":100,"description":"A name made of letters, digits and `-`, `_`, `.`, starting with a letter or digit."},"variableName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_.-]*$","maxLength":100,"description":"A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."},"environmentName":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 _./-]*$","maxLength":255,"description":"A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."},"argv":{"type":"array","items":{"type":"string"},"minItems":1,"description":"A command as a list of arguments, run without a shell; `{{weight}}`-style placeholders are filled in."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"HTTP headers sent with every request, by name."},"role":{"type":"string","minLength":1,"description":"A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or a custom repository role listed in `commands.roles`. GitHub does not tell a workflow token which base role a custom role inherits, so a custom role counts only as the base role `commands.roles` maps it to; an unmapped custom role is denied."},"onInconclusive":{"enum":["hold","promote","rollback"],"description":"`hold` keeps the current weight and waits for a `/rollgate` command, `promote` continues to the next step, `rollback` returns to the stable version."},"environment":{"type":"object","description":"One deployment environment.","properties":{"production":{"type":"boolean","description":"Marks the GitHub deployment as a production deployment.","default":false},"stableVersion":{"type":"string","minLength":1,"description":"The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."},"strategy":{"enum":["canary","blue-green"],"description":"`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.","default":"canary"},"traffic":{"$ref":"#/definitions/traffic","description":"How traffic moves between the stable and canary versions."},"steps":{"type":"array","description":"The rollout schedule, in order; the canary is promoted when the last step completes.","items":{"$ref":"#/definitions/step"},"minItems":1},"protect":{"$ref":"#/definitions/protect","description":"Minimum repository role needed to run each `/rollgate` command against this environment.","default":{}},"allowForks":{"type":"boolean","description":"Accept `/rollgate` commands on pull requests from forks for this environment.","default":false},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).","default":"hold"}},"additionalProperties":false,"required":["traffic","steps"]},"step":{"type":"object","description":"One step of the rollout: set the canary weight, then wait, analyse or both.","properties":{"weight":{"type":"integer","minimum":0,"maximum":100,"description":"Percentage of traffic sent to the canary during this step."},"analysis":{"$ref":"#/definitions/name","description":"Name of the analysis template (under `analysis`) that judges this step."},"minDuration":{"$ref":"#/definitions/duration","description":"The step cannot pass before this long, even if the analysis proves the canary good earlier."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest this step's analysis may run; the template's `maxDuration` when unset."},"pause":{"description":"Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration.","oneOf":[{"const":"manual","description":"Wait for a `/rollgate resume` or `promote` command."},{"$ref":"#/definitions/duration"}]},"skippable":{"type":"boolean","description":"Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.","default":false},"before":{"type":"array","description":"Hooks run before the weight is set; a failing hook stops the rollout.","items":{"$ref":"#/definitions/hook"},"default":[]},"after":{"type":"array","description":"Hooks run after the step has passed, before the next step.","items":{"$ref":"#/definitions/hook"},"default":[]}},"additionalProperties":false,"required":["weight"]},"hook":{"type":"object","description":"A command or webhook run around a step.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/commandHook"},{"$ref":"#/definitions/webhookHook"}]},"commandHook":{"type":"object","description":"Runs a command (no shell); it passes when it exits 0.","properties":{"type":{"const":"command","description":"Selects this type: `command`."},"run":{"$ref":"#/definitions/argv","description":"The command and its arguments."},"timeout":{"$ref":"#/definitions/duration","description":"How long the command may take before it counts as failed.","default":"5m"},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","run"]},"webhookHook":{"type":"object","description":"Calls a URL with the rollout as a JSON body; it passes on a 2xx status.","properties":{"type":{"const":"webhook","description":"Selects this type: `webhook`."},"url":{"$ref":"#/definitions/url","description":"The URL to call."},"method":{"enum":["GET","POST","PUT"],"description":"HTTP method.","default":"POST"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Retries after a failed request.","default":0},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","url"]},"protect":{"type":"object","description":"Minimum role per command. A commenter below it gets a reply naming the role needed.","properties":{"canary":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate canary`.","default":"write"},"promote":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate promote`.","default":"write"},"rollback":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate rollback`.","default":"write"},"analyze":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate analyze`.","default":"triage"},"pause":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate pause`.","default":"write"},"resume":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate resume`.","default":"write"},"status":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate status`.","default":"read"},"help":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate help`.","default":"read"}},"additionalProperties":false},"commands":{"type":"object","description":"Which PR comments are read as commands.","properties":{"allowBots":{"type":"boolean","description":"Accept commands from bot accounts.","default":false},"allowEdited":{"type":"boolean","description":"Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.","default":false},"requireChecks":{"type":"boolean","description":"`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted).","default":true},"roles":{"type":"object","description":"Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.","propertyNames":{"type":"string","minLength":1,"maxLength":100},"additionalProperties":{"enum":["read","triage","write","maintain","admin"],"description":"The base role this custom role counts as."},"default":{}}},"additionalProperties":false},"traffic":{"type":"object","description":"The traffic provider, chosen by `provider`.","discriminator":{"propertyName":"provider"},"oneOf":[{"$ref":"#/definitions/commandTraffic"},{"$ref":"#/definitions/gatewayApiTraffic"},{"$ref":"#/definitions/istioTraffic"},{"$ref":"#/definitions/nginxIngressTraffic"},{"$ref":"#/definitions/argoRolloutsTraffic"},{"$ref":"#/definitions/awsLambdaTraffic"},{"$ref":"#/definitions/haproxyTraffic"},{"$ref":"#/definitions/unleashTraffic"}]},"commandTraffic":{"type":"object","description":"Your own commands move traffic; `{{weight}}` (0-100), `{{version}}`, `{{stableVersion}}` and `{{environment}}` are filled in, each inside one argument (no shell).","properties":{"provider":{"const":"command","description":"Selects this provider: `command`."},"setWeight":{"$ref":"#/definitions/argv","description":"Command that sets the canary weight, e.g. `[./scripts/set-weight.sh, \"{{weight}}\"]`."},"getWeight":{"$ref":"#/definitions/argv","description":"Command that prints the current canary weight (0-100) on stdout, to detect drift."}},"additionalProperties":false,"required":["provider","setWeight"]},"gatewayApiTraffic":{"type":"object","description":"Kubernetes Gateway API: sets the weights of two backendRefs of an HTTPRoute.","properties":{"provider":{"const":"gateway-api","description":"Selects this provider: `gateway-api`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the HTTPRoute."},"route":{"type":"string","minLength":1,"description":"Name of the HTTPRoute."},"stable":{"type":"string","minLength":1,"description":"Service name of the stable backendRef."},"canary":{"type":"string","minLength":1,"description":"Service name of the canary backendRef."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","route","stable","canary"]},"istioTraffic":{"type":"object","description":"Istio: sets the weights of two destinations in a VirtualService HTTP route.","properties":{"provider":{"const":"istio","description":"Selects this provider: `istio`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the VirtualService."},"virtualService":{"type":"string","minLength":1,"description":"Name of the VirtualService."},"route":{"type":"string","minLength":1,"description":"Name of the HTTP route inside the VirtualService; every HTTP route holding both destinations when unset."},"stable":{"$ref":"#/definitions/istioDestination","description":"Destination of the stable version."},"canary":{"$ref":"#/definitions/istioDestination","description":"Destination of the canary version."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","virtualService","stable","canary"]},"istioDestination":{"type":"object","description":"An Istio destination.","properties":{"host":{"type":"string","minLength":1,"description":"Destination host (a Kubernetes Service name or FQDN)."},"subset":{"type":"string","minLength":1,"description":"DestinationRule subset, when both versions share a host."}},"additionalProperties":false,"required":["host"]},"nginxIngressTraffic":{"type":"object","description":"ingress-nginx: sets `nginx.ingress.kubernetes.io/canary-weight` on the canary Ingress.","properties":{"provider":{"const":"nginx-ingress","description":"Selects this provider: `nginx-ingress`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Ingress."},"ingress":{"type":"string","minLength":1,"description":"Name of the canary Ingress (the one annotated `canary: \"true\"`)."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","ingress"]},"argoRolloutsTraffic":{"type":"object","description":"Drives an existing Argo Rollouts Rollout (set weight, promote, abort) through its controller.","properties":{"provider":{"const":"argo-rollouts","description":"Selects this provider: `argo-rollouts`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Rollout."},"rollout":{"type":"string","minLength":1,"description":"Name of the Rollout."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long the controller may take to report the new weight.","default":"2m"}},"additionalProperties":false,"required":["provider","namespace","rollout"]},"awsLambdaTraffic":{"type":"object","description":"AWS Lambda: weighted alias routing between two function versions.","properties":{"provider":{"const":"aws-lambda","description":"Selects this provider: `aws-lambda`."},"function":{"type":"string","minLength":1,"description":"Function name or ARN."},"alias":{"type":"string","minLength":1,"description":"Alias whose routing configuration is changed."},"region":{"type":"string","minLength":1,"description":"AWS region; `AWS_REGION` when unset."}},"additionalProperties":false,"required":["provider","function","alias"]},"haproxyTraffic":{"type":"object","description":"HAProxy runtime API: sets the weights of two servers in a backend. Set exactly one of `socket` or `address`.","properties":{"provider":{"const":"haproxy","description":"Selects this provider: `haproxy`."},"socket":{"type":"string","minLength":1,"description":"Path of the runtime API Unix socket (`stats socket`)."},"address":{"type":"string","minLength":1,"description":"`host:port` of the runtime API over TCP."},"backend":{"type":"string","minLength":1,"description":"Backend holding both servers."},"stable":{"type":"string","minLength":1,"description":"Server name of the stable version."},"canary":{"type":"string","minLength":1,"description":"Server name of the canary version."}},"additionalProperties":false,"required":["provider","backend","stable","canary"]},"unleashTraffic":{"type":"object","description":"Unleash: the canary is a feature flag whose gradual-rollout percentage is the weight.","properties":{"provider":{"const":"unleash","description":"Selects this provider: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash API base URL, e.g. `https://unleash.example.com/api`."},"token":{"type":"string","minLength":1,"description":"Admin API token; write `${UNLEASH_TOKEN}` and keep the value in a secret."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"feature":{"type":"string","minLength":1,"description":"Feature flag name."},"environment":{"type":"string","minLength":1,"description":"Unleash environment name."},"strategyId":{"type":"string","minLength":1,"description":"Id of the flexible-rollout strategy to update; the feature's only flexible rollout in that environment when unset."}},"additionalProperties":false,"required":["provider","url","token","feature","environment"]},"analysisTemplate":{"type":"object","description":"How a step is judged: where the metrics come from, how often to look, and the checks.","properties":{"provider":{"$ref":"#/definitions/metricsProvider","description":"Where metrics come from, chosen by `type`."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks; each look queries every check over the last interval.","default":"1m"},"minDuration":{"$ref":"#/definitions/duration","description":"The analysis cannot pass before this long."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest the analysis may run before it ends inconclusive.","default":"30m"},"alpha":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1,"description":"False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.","default":0.05},"test":{"$ref":"#/definitions/statisticalTest","description":"The statistical test, chosen by `type`.","default":{"type":"sequential"}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when this template's analysis ends without a decision; the environment's `onInconclusive` when unset."},"variables":{"type":"object","description":"Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.","propertyNames":{"$ref":"#/definitions/variableName"},"additionalProperties":{"type":"string"},"default":{}},"checks":{"type":"array","description":"The checks judged at every look.","items":{"$ref":"#/definitions/check"},"minItems":1}},"additionalProperties":false,"required":["provider","checks"]},"statisticalTest":{"type":"object","description":"A statistical test.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/sequentialTest"},{"$ref":"#/definitions/mannWhitneyTest"}]},"sequentialTest":{"type":"object","description":"Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.","properties":{"type":{"const":"sequential","description":"Selects this type: `sequential`."}},"additionalProperties":false,"required":["type"]},"mannWhitneyTest":{"type":"object","description":"Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.","properties":{"type":{"const":"mann-whitney","description":"Selects this type: `mann-whitney`."},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"Confidence level of each check's interval (Kayenta uses 0.98).","default":0.98},"groupWeights":{"type":"object","description":"Weight of each check group in the score, out of 100; groups not listed share what is left equally.","additionalProperties":{"type":"number","minimum":0,"maximum":100},"default":{}},"passScore":{"type":"number","minimum":0,"maximum":100,"description":"Score at or above which the analysis passes.","default":95},"marginalScore":{"type":"number","minimum":0,"maximum":100,"description":"Score below which the analysis fails; between this and `passScore` it is inconclusive.","default":75}},"additionalProperties":false,"required":["type"]},"metricsProvider":{"type":"object","description":"A metrics provider.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/prometheusMetrics"},{"$ref":"#/definitions/datadogMetrics"},{"$ref":"#/definitions/cloudwatchMetrics"},{"$ref":"#/definitions/newrelicMetrics"},{"$ref":"#/definitions/httpMetrics"},{"$ref":"#/definitions/scrapeMetrics"}]},"prometheusMetrics":{"type":"object","description":"Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).","properties":{"type":{"const":"prometheus","description":"Selects this type: `prometheus`."},"address":{"$ref":"#/definitions/url","description":"Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"auth":{"$ref":"#/definitions/prometheusAuth","description":"Authentication, chosen by `type`."},"queryRange":{"type":"boolean","description":"Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.","default":false},"step":{"$ref":"#/definitions/duration","description":"Resolution of range queries; one point per interval when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","address"]},"prometheusAuth":{"type":"object","description":"Prometheus authentication.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/bearerAuth"},{"$ref":"#/definitions/basicAuth"},{"$ref":"#/definitions/headerAuth"}]},"bearerAuth":{"type":"object","description":"Sends `Authorization: Bearer <token>`.","properties":{"type":{"const":"bearer","description":"Selects this type: `bearer`."},"token":{"type":"string","minLength":1,"description":"The token; write `${NAME}`."}},"additionalProperties":false,"required":["type","token"]},"basicAuth":{"type":"object","description":"HTTP basic authentication.","properties":{"type":{"const":"basic","description":"Selects this type: `basic`."},"username":{"type":"string","minLength":1,"description":"User name."},"password":{"type":"string","minLength":1,"description":"Password; write `${NAME}`."}},"additionalProperties":false,"required":["type","username","password"]},"headerAuth":{"type":"object","description":"Sends the credential in a header of your choice.","properties":{"type":{"const":"header","description":"Selects this type: `header`."},"name":{"type":"string","minLength":1,"description":"Header name, e.g. `X-Scope-OrgID`."},"value":{"type":"string","minLength":1,"description":"Header value; write `${NAME}`."}},"additionalProperties":false,"required":["type","name","value"]},"datadogMetrics":{"type":"object","description":"Datadog metrics query API.","properties":{"type":{"const":"datadog","description":"Selects this type: `datadog`."},"site":{"type":"string","minLength":1,"description":"Datadog site.","default":"datadoghq.com"},"apiKey":{"type":"string","minLength":1,"description":"API key; write `${DD_API_KEY}`."},"appKey":{"type":"string","minLength":1,"description":"Application key; write `${DD_APP_KEY}`."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","apiKey","appKey"]},"cloudwatchMetrics":{"type":"object","description":"Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.","properties":{"type":{"const":"cloudwatch","description":"Selects this type: `cloudwatch`."},"region":{"type":"string","minLength":1,"description":"AWS region."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","region"]},"newrelicMetrics":{"type":"object","description":"New Relic NRQL queries through NerdGraph.","properties":{"type":{"const":"newrelic","description":"Selects this type: `newrelic`."},"accountId":{"type":["string","integer"],"pattern":"^[0-9]+$","description":"New Relic account id."},"apiKey":{"type":"string","minLength":1,"description":"User API key; write `${NEW_RELIC_API_KEY}`."},"region":{"enum":["us","eu"],"description":"Data center region.","default":"us"},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","accountId","apiKey"]},"httpMetrics":{"type":"object","description":"Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check's query, and `jsonPath` picks the numbers.","properties":{"type":{"const":"http","description":"Selects this type: `http`."},"url":{"$ref":"#/definitions/url","description":"URL to request; may contain `{{query}}` and the other placeholders (URL-encoded)."},"method":{"enum":["GET","POST"],"description":"HTTP method.","default":"GET"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers; may contain placeholders."},"body":{"type":["string","object"],"description":"Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in."},"jsonPath":{"$ref":"#/definitions/httpJsonPaths","description":"Where the numbers are in the response.","default":{}},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","url"]},"httpJsonPaths":{"type":"object","description":"JSONPath expressions (themselves templates) locating the numbers in a response.","properties":{"value":{"type":"string","minLength":1,"description":"The number for ratio counts and value checks.","default":"$.value"},"values":{"type":"string","minLength":1,"description":"The numbers of a samples `values` check.","default":"$.values[*]"},"buckets":{"type":"string","minLength":1,"description":"The bucket objects of a samples `buckets` check.","default":"$.buckets[*]"},"le":{"type":"string","minLength":1,"description":"Within a bucket object: its upper bound.","default":"le"},"count":{"type":"string","minLength":1,"description":"Within a bucket object: its cumulative count.","default":"count"}},"additionalProperties":false},"scrapeMetrics":{"type":"object","description":"Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.","properties":{"type":{"const":"scrape","description":"Selects this type: `scrape`."},"canary":{"type":"array","description":"`/metrics` URLs of the canary instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"baseline":{"type":"array","description":"`/metrics` URLs of the stable (baseline) instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","canary","baseline"]},"check":{"type":"object","description":"A check, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/ratioCheck"},{"$ref":"#/definitions/samplesCheck"},{"$ref":"#/definitions/valueCheck"}]},"ratioCheck":{"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]},"samplesCheck":{"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]},"valueCheck":{"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]},"flags":{"type":"object","description":"Feature-flag cleanup.","properties":{"source":{"$ref":"#/definitions/flagSource","description":"Where flags and their state are read from, chosen by `type`.","default":{"type":"registry"}},"stale":{"$ref":"#/definitions/stale","description":"When a flag counts as stale.","default":{}},"include":{"type":"array","description":"Globs of files scanned for flag references.","items":{"type":"string","minLength":1},"default":["**/*"]},"exclude":{"type":"array","description":"Globs of files never scanned or edited.","items":{"type":"string","minLength":1},"default":["node_modules/**","dist/**","vendor/**","**/*.min.js"]},"owners":{"type":"array","description":"GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.","items":{"type":"string","pattern":"^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"},"default":[]},"maxPullRequests":{"type":"integer","minimum":0,"maximum":100,"description":"Most cleanup pull requests open at once; 0 reports without opening any.","default":5},"labels":{"type":"array","description":"Labels put on cleanup pull requests.","items":{"type":"string","minLength":1},"default":["flag-cleanup"]},"verify":{"$ref":"#/definitions/argv","description":"Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft."}},"additionalProperties":false},"stale":{"type":"object","description":"Staleness rules.","properties":{"afterDays":{"type":"integer","minimum":1,"description":"Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.","default":30}},"additionalProperties":false},"flagSource":{"type":"object","description":"A flag source.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/registryFlags"},{"$ref":"#/definitions/unleashFlags"},{"$ref":"#/definitions/launchdarklyFlags"},{"$ref":"#/definitions/flagsmithFlags"},{"$ref":"#/definitions/growthbookFlags"},{"$ref":"#/definitions/flagdFlags"}]},"registryFlags":{"type":"object","description":"The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"registry","description":"Selects this type: `registry`."},"file":{"type":"string","minLength":1,"description":"Path of the registry, relative to the repository root.","default":"flags.yml"}}},"unleashFlags":{"type":"object","description":"The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).","additionalProperties":false,"required":["type","url","token"],"properties":{"type":{"const":"unleash","description":"Selects this type: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash base URL (with or without /api)."},"token":{"type":"string","minLength":1,"description":"Admin API token or personal access token; write `${UNLEASH_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"launchdarklyFlags":{"type":"object","description":"LaunchDarkly REST API v2 (flags with their environment configuration and statuses).","additionalProperties":false,"required":["type","token","project"],"properties":{"type":{"const":"launchdarkly","description":"Selects this type: `launchdarkly`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://app.launchdarkly.com"},"token":{"type":"string","minLength":1,"description":"API access token with reader rights; write `${LD_ACCESS_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Project key."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagsmithFlags":{"type":"object","description":"Flagsmith admin API v1 (feature states per environment, the Stale tag).","additionalProperties":false,"required":["type","token","project","environment"],"properties":{"type":{"const":"flagsmith","description":"Selects this type: `flagsmith`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.flagsmith.com/api/v1"},"token":{"type":"string","minLength":1,"description":"Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`."},"project":{"type":"integer","minimum":1,"description":"Project id."},"environment":{"type":"integer","minimum":1,"description":"Environment id whose state decides the value to keep."},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"growthbookFlags":{"type":"object","description":"GrowthBook REST API (features with per-environment rules).","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"growthbook","description":"Selects this type: `growthbook`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.growthbook.io"},"token":{"type":"string","minLength":1,"description":"Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`."},"project":{"type":"string","minLength":1,"description":"Project id; all projects when unset."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagdFlags":{"type":"object","description":"An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"flagd","description":"Selects this type: `flagd`."},"file":{"type":"string","minLength":1,"description":"Path of the flag file, relative to the repository root.","default":"flags.flagd.json"}}}}};
 const schema7 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 _./-]*$","maxLength":255,"description":"A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."};
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9 _./-]*$", "u");
 
@@ -78701,7 +78821,7 @@ return errors === 0;
 }
 
 const schema48 = {"type":"object","description":"A check, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/ratioCheck"},{"$ref":"#/definitions/samplesCheck"},{"$ref":"#/definitions/valueCheck"}]};
-const schema49 = {"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]};
+const schema49 = {"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]};
 const schema50 = {"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."};
 const pattern6 = new RegExp("^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$", "u");
 
@@ -78868,11 +78988,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.weight !== undefined){
-let data4 = data.weight;
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 <= 0 || isNaN(data4)){
-const err9 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(data.unit !== undefined){
+let data4 = data.unit;
+if(typeof data4 === "string"){
+if(data4.length > 32){
+const err9 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -78881,9 +79001,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-else {
-const err10 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data4.length < 1){
+const err10 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -78893,11 +79012,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.events !== undefined){
-let data5 = data.events;
-if(typeof data5 === "string"){
-if(data5.length < 1){
-const err11 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err11 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -78907,8 +79023,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-else {
-const err12 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.weight !== undefined){
+let data5 = data.weight;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 <= 0 || isNaN(data5)){
+const err12 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -78918,11 +79037,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.total !== undefined){
-let data6 = data.total;
-if(typeof data6 === "string"){
-if(data6.length < 1){
-const err13 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err13 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -78932,8 +79048,11 @@ vErrors.push(err13);
 errors++;
 }
 }
-else {
-const err14 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.events !== undefined){
+let data6 = data.events;
+if(typeof data6 === "string"){
+if(data6.length < 1){
+const err14 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -78943,15 +79062,51 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.direction !== undefined){
-let data7 = data.direction;
-if(!(((data7 === "increase") || (data7 === "decrease")) || (data7 === "either"))){
-const err15 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema49.properties.direction.enum},message:"must be equal to one of the allowed values"};
+else {
+const err15 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
 else {
 vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.total !== undefined){
+let data7 = data.total;
+if(typeof data7 === "string"){
+if(data7.length < 1){
+const err16 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.direction !== undefined){
+let data8 = data.direction;
+if(!(((data8 === "increase") || (data8 === "decrease")) || (data8 === "either"))){
+const err18 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema49.properties.direction.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
 }
 errors++;
 }
@@ -78964,12 +79119,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err19];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err19);
 }
 errors++;
 }
@@ -78977,7 +79132,7 @@ validate143.errors = vErrors;
 return errors === 0;
 }
 
-const schema51 = {"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]};
+const schema51 = {"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]};
 
 function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -79070,11 +79225,11 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.weight !== undefined){
-let data4 = data.weight;
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 <= 0 || isNaN(data4)){
-const err7 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(data.unit !== undefined){
+let data4 = data.unit;
+if(typeof data4 === "string"){
+if(data4.length > 32){
+const err7 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -79083,9 +79238,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data4.length < 1){
+const err8 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -79095,11 +79249,8 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.values !== undefined){
-let data5 = data.values;
-if(typeof data5 === "string"){
-if(data5.length < 1){
-const err9 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err9 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -79109,8 +79260,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.weight !== undefined){
+let data5 = data.weight;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 <= 0 || isNaN(data5)){
+const err10 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -79120,11 +79274,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.buckets !== undefined){
-let data6 = data.buckets;
-if(typeof data6 === "string"){
-if(data6.length < 1){
-const err11 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err11 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -79134,8 +79285,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-else {
-const err12 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.values !== undefined){
+let data6 = data.values;
+if(typeof data6 === "string"){
+if(data6.length < 1){
+const err12 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -79145,10 +79299,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.quantile !== undefined){
-let data7 = data.quantile;
-if(!(((((data7 === "p50") || (data7 === "p90")) || (data7 === "p95")) || (data7 === "p99")) || (data7 === "distribution"))){
-const err13 = {instancePath:instancePath+"/quantile",schemaPath:"#/properties/quantile/enum",keyword:"enum",params:{allowedValues: schema51.properties.quantile.enum},message:"must be equal to one of the allowed values"};
+else {
+const err13 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -79158,15 +79310,53 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.direction !== undefined){
-let data8 = data.direction;
-if(!(((data8 === "increase") || (data8 === "decrease")) || (data8 === "either"))){
-const err14 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema51.properties.direction.enum},message:"must be equal to one of the allowed values"};
+if(data.buckets !== undefined){
+let data7 = data.buckets;
+if(typeof data7 === "string"){
+if(data7.length < 1){
+const err14 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
 else {
 vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.quantile !== undefined){
+let data8 = data.quantile;
+if(!(((((data8 === "p50") || (data8 === "p90")) || (data8 === "p95")) || (data8 === "p99")) || (data8 === "distribution"))){
+const err16 = {instancePath:instancePath+"/quantile",schemaPath:"#/properties/quantile/enum",keyword:"enum",params:{allowedValues: schema51.properties.quantile.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.direction !== undefined){
+let data9 = data.direction;
+if(!(((data9 === "increase") || (data9 === "decrease")) || (data9 === "either"))){
+const err17 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema51.properties.direction.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
 }
 errors++;
 }
@@ -79179,12 +79369,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err18];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err18);
 }
 errors++;
 }
@@ -79192,7 +79382,7 @@ validate147.errors = vErrors;
 return errors === 0;
 }
 
-const schema52 = {"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]};
+const schema52 = {"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]};
 
 function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -79295,11 +79485,11 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.weight !== undefined){
-let data4 = data.weight;
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 <= 0 || isNaN(data4)){
-const err8 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(data.unit !== undefined){
+let data4 = data.unit;
+if(typeof data4 === "string"){
+if(data4.length > 32){
+const err8 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -79308,9 +79498,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-else {
-const err9 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data4.length < 1){
+const err9 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -79320,11 +79509,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.query !== undefined){
-let data5 = data.query;
-if(typeof data5 === "string"){
-if(data5.length < 1){
-const err10 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err10 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -79334,8 +79520,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.weight !== undefined){
+let data5 = data.weight;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 <= 0 || isNaN(data5)){
+const err11 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -79345,10 +79534,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.min !== undefined){
-let data6 = data.min;
-if(!((typeof data6 == "number") && (isFinite(data6)))){
-const err12 = {instancePath:instancePath+"/min",schemaPath:"#/properties/min/type",keyword:"type",params:{type: "number"},message:"must be number"};
+else {
+const err12 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -79358,10 +79545,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.max !== undefined){
-let data7 = data.max;
-if(!((typeof data7 == "number") && (isFinite(data7)))){
-const err13 = {instancePath:instancePath+"/max",schemaPath:"#/properties/max/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.query !== undefined){
+let data6 = data.query;
+if(typeof data6 === "string"){
+if(data6.length < 1){
+const err13 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -79371,10 +79559,8 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.reduce !== undefined){
-let data8 = data.reduce;
-if(!(((((data8 === "mean") || (data8 === "last")) || (data8 === "max")) || (data8 === "min")) || (data8 === "sum"))){
-const err14 = {instancePath:instancePath+"/reduce",schemaPath:"#/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema52.properties.reduce.enum},message:"must be equal to one of the allowed values"};
+else {
+const err14 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -79384,10 +79570,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.failureLimit !== undefined){
-let data9 = data.failureLimit;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err15 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.min !== undefined){
+let data7 = data.min;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+const err15 = {instancePath:instancePath+"/min",schemaPath:"#/properties/min/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -79396,9 +79582,11 @@ vErrors.push(err15);
 }
 errors++;
 }
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 < 0 || isNaN(data9)){
-const err16 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.max !== undefined){
+let data8 = data.max;
+if(!((typeof data8 == "number") && (isFinite(data8)))){
+const err16 = {instancePath:instancePath+"/max",schemaPath:"#/properties/max/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -79408,15 +79596,52 @@ vErrors.push(err16);
 errors++;
 }
 }
-}
-}
-else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.reduce !== undefined){
+let data9 = data.reduce;
+if(!(((((data9 === "mean") || (data9 === "last")) || (data9 === "max")) || (data9 === "min")) || (data9 === "sum"))){
+const err17 = {instancePath:instancePath+"/reduce",schemaPath:"#/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema52.properties.reduce.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err17];
 }
 else {
 vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.failureLimit !== undefined){
+let data10 = data.failureLimit;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err18 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 < 0 || isNaN(data10)){
+const err19 = {instancePath:instancePath+"/failureLimit",schemaPath:"#/properties/failureLimit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
 }
 errors++;
 }
@@ -86682,14 +86907,14 @@ function createArgoRolloutsProvider(options, deps) {
     const get = () => kubectl.get(RESOURCE, name);
     /** Waits for the controller to observe the new steps and report the weight (or the deadline). */
     const settle = async (weight) => {
-        const deadline = deps.clock.now() + timeout;
+        const deadline = deps.clock.now().getTime() + timeout;
         for (;;) {
             const rollout = await get();
             const observed = kubectl_isRecord(rollout.status) && String(rollout.status.observedGeneration) === String(rollout.metadata?.generation);
             const reported = rolloutWeight(rollout);
             if (observed && reported === weight)
                 return reported;
-            if (deps.clock.now() >= deadline) {
+            if (deps.clock.now().getTime() >= deadline) {
                 if (observed)
                     return reported;
                 throw new ProviderError('argo-rollouts', `wait for the controller on ${object}`, `the controller has not observed generation ${String(rollout.metadata?.generation)} after ${timeout / 1000}s (traffic.timeout); is the Argo Rollouts controller running?`);
@@ -87524,14 +87749,7 @@ function unleash_rolloutOf(strategy) {
     return strategy.parameters?.rollout === undefined || !Number.isFinite(rollout) ? undefined : rollout;
 }
 
-;// CONCATENATED MODULE: ./shared/traffic/types.ts
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-
 ;// CONCATENATED MODULE: ./shared/traffic/provider.ts
-
 
 
 
@@ -87565,2169 +87783,11 @@ function createTrafficProvider(config, deps) {
 /** Kept equal to package.json's version by a contract test. */
 const ROLLGATE_VERSION = '0.1.0';
 
-;// CONCATENATED MODULE: ./shared/analysis/evidence.ts
-/**
- * The mixture that proves regressions. Half-normal scales from 0.1 (a 10% change in rate ratio) to 4
- * (×50) on the log ratio, most weight near ×2, plus 15% of the mass on "infinitely worse" (events on
- * the canary only), so both a ×1.5 drift and a new error class are caught quickly: the e-value
- * analogue of averaging several Dirichlet concentrations in Lindon & Malek (2022).
- */
-const DEFAULT_FAIL_MIXTURE = {
-    scales: [0.1, 0.3, 0.7, 1.5, 4],
-    weights: [0.1, 0.2, 0.4, 0.2, 0.1],
-    infinityWeight: 0.15,
-};
-function evidence_failMixture(tuning) {
-    return {
-        scales: tuning?.scales ?? DEFAULT_FAIL_MIXTURE.scales,
-        weights: tuning?.weights ?? (tuning?.scales ? tuning.scales.map(() => 1) : DEFAULT_FAIL_MIXTURE.weights),
-        infinityWeight: tuning?.newClassWeight ?? DEFAULT_FAIL_MIXTURE.infinityWeight,
-    };
-}
-/**
- * The mixture that proves "no worse than the tolerance": centred on the distance δ between the
- * tolerance and no change (log scale), where a healthy canary sits, so it passes as early as the
- * data allow (a normal mixture is most powerful near its scale; Johari et al. 2022, §4).
- */
-function evidence_passMixture(delta) {
-    const d = Math.max(delta, 0.03);
-    return { scales: [d / 2, d, 2 * d], weights: [0.25, 0.5, 0.25], infinityWeight: 0 };
-}
-/** Sticky pass/fail (a confidence sequence may be intersected over time) and the running p-value. */
-class evidence_VerdictState {
-    state = 'nodata';
-    decidedAt;
-    minP = 1;
-    update(index, failed, passed, hasData, eValue) {
-        this.minP = Math.min(this.minP, eValue > 1 ? 1 / eValue : 1);
-        if (this.state === 'fail' || this.state === 'pass')
-            return this.state;
-        if (failed) {
-            this.state = 'fail';
-            this.decidedAt = index;
-        }
-        else if (passed) {
-            this.state = 'pass';
-            this.decidedAt = index;
-        }
-        else {
-            this.state = hasData ? 'continue' : 'nodata';
-        }
-        return this.state;
-    }
-}
-function evidence_formatRelative(value) {
-    if (value === null)
-        return 'n/a';
-    if (value === Number.POSITIVE_INFINITY)
-        return '+∞';
-    if (value === Number.NEGATIVE_INFINITY)
-        return '−∞';
-    const pct = value * 100;
-    const digits = Math.abs(pct) >= 100 ? 0 : Math.abs(pct) >= 10 ? 1 : 2;
-    return `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(digits)}%`;
-}
-function evidence_formatInterval(lower, upper) {
-    return `[${lower === null ? '−100%' : evidence_formatRelative(lower)}, ${upper === null ? '+∞' : evidence_formatRelative(upper)}]`;
-}
-function evidence_formatE(value) {
-    if (!Number.isFinite(value))
-        return value > 0 ? '∞' : '0';
-    if (value >= 1e6)
-        return value.toExponential(2);
-    if (value >= 100)
-        return value.toFixed(0);
-    return value.toPrecision(3);
-}
-function evidence_formatCount(value) {
-    const digits = String(Math.abs(Math.round(value)));
-    const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-    return value < 0 ? `-${grouped}` : grouped;
-}
-/** Finite numbers pass through; ±∞ and NaN become null (JSON has no infinities). */
-function evidence_finiteOrNull(value) {
-    return Number.isFinite(value) ? value : null;
-}
-/** z-value a one-sided mixture boundary needs at level a, roughly (for "needs more traffic"). */
-function evidence_roughBoundary(level) {
-    return Math.sqrt(2 * Math.log(1 / level) + 2);
-}
-
-;// CONCATENATED MODULE: ./shared/analysis/combine.ts
-/**
- * Combining metrics so the family-wise budgets hold.
- *
- * False fail: the analysis fails when the weighted average Σ wᵢ Eᵢ of the metrics' e-values reaches
- * 1/α (Σ wᵢ = 1). An average of e-processes for the same data stream is an e-process (Vovk & Wang,
- * "E-values: calibration, combination and applications", Annals of Statistics 2021; Ramdas, Grünwald,
- * Vovk & Shafer, "Game-theoretic statistics and safe anytime-valid inference", Statistical Science
- * 2023), so P(false fail at any look, on any metric) ≤ α. Since Σ wⱼ Eⱼ ≥ wᵢ Eᵢ, a single metric
- * reaching 1/(wᵢ α) — the per-metric `fail` state — always fails the analysis: averaging is never
- * weaker than splitting α (Bonferroni) and also adds up moderate evidence from several metrics.
- *
- * False pass: a metric passes when its non-inferiority e-value reaches 1/(wᵢ β); the analysis passes
- * when every metric has (union bound over metrics: P(some regressed metric passes) ≤ β).
- */
-
-/** Normalised shares of the budgets; `value` metrics spend none. Critical metrics weigh 2 by default. */
-function combine_metricShares(metrics) {
-    const raw = metrics.map((m) => (m.type === 'value' ? 0 : Math.max(m.weight ?? (m.critical ? 2 : 1), 0)));
-    const total = raw.reduce((a, b) => a + b, 0);
-    return raw.map((w) => (total > 0 ? w / total : 0));
-}
-function combine_actionFor(decision, policy) {
-    switch (decision) {
-        case 'pass':
-            return 'promote';
-        case 'fail':
-            return 'rollback';
-        case 'inconclusive':
-            return policy;
-        default:
-            return 'continue';
-    }
-}
-function combine_combineLooks(looks, shares, alpha, last, policy) {
-    let eValue = 0;
-    for (let i = 0; i < looks.length; i++)
-        eValue += (shares[i] ?? 0) * looks[i].eValue;
-    const threshold = 1 / alpha;
-    const make = (decision, decidingMetric, reason) => ({
-        decision,
-        action: combine_actionFor(decision, policy),
-        decidingMetric,
-        reason,
-        eValue,
-        threshold,
-    });
-    // A user's absolute bound broken, or a regression proven on one metric.
-    const failed = looks.filter((l) => l.state === 'fail');
-    if (failed.length > 0) {
-        const worst = failed.reduce((a, b) => (b.eValue / b.threshold > a.eValue / a.threshold ? b : a));
-        return make('fail', worst.name, `${worst.name}: ${worst.reason}`);
-    }
-    if (eValue >= threshold && looks.length > 0) {
-        let top = 0;
-        for (let i = 1; i < looks.length; i++) {
-            if ((shares[i] ?? 0) * looks[i].eValue > (shares[top] ?? 0) * looks[top].eValue)
-                top = i;
-        }
-        const name = looks[top].name;
-        return make('fail', name, `combined evidence of a regression over ${looks.length} metrics: e-value ${formatE(eValue)} ≥ ${formatE(threshold)}; ${name} contributes most`);
-    }
-    // Early pass needs a statistical proof; with bounds only (`value` metrics) the analysis passes at
-    // its maximum duration if no bound was broken too often.
-    const statistical = looks.some((l, i) => l.type !== 'value' && (shares[i] ?? 0) > 0);
-    if (looks.length > 0 && (statistical || last) && looks.every((l) => l.state === 'pass')) {
-        const lastPassed = looks.reduce((a, b) => ((b.decidedAt ?? 0) >= (a.decidedAt ?? 0) ? b : a));
-        return make('pass', lastPassed.name, `every metric proven no worse than its tolerance; last: ${lastPassed.name}: ${lastPassed.reason}`);
-    }
-    const waiting = looks.filter((l) => l.state !== 'pass');
-    const nodata = waiting.filter((l) => l.state === 'nodata');
-    const names = waiting.map((l) => l.name).join(', ');
-    if (last) {
-        const why = nodata.length > 0 ? `no data for ${nodata.map((l) => l.name).join(', ')}` : `not decided: ${names}`;
-        return make('inconclusive', waiting[0]?.name ?? null, `maximum duration reached without a decision (${why}); policy: ${policy}`);
-    }
-    return make('continue', null, `waiting for ${names}`);
-}
-
-;// CONCATENATED MODULE: ./shared/analysis/stats.ts
-/**
- * Distributions and numerics used by the judge. Everything works in log space where sums of
- * millions of requests would otherwise overflow; tests pin these against SciPy.
- */
-/**
- * Standard normal CDF, double precision (Hart 1968, algorithm 5666, as given by G. West, "Better
- * approximations to cumulative normal functions", Wilmott 2005): absolute error below 1e-14.
- */
-function normalCdf(x) {
-    if (Number.isNaN(x))
-        return Number.NaN;
-    const ax = Math.abs(x);
-    let c;
-    if (ax > 37) {
-        c = 0;
-    }
-    else {
-        const e = Math.exp((-ax * ax) / 2);
-        if (ax < 7.07106781186547) {
-            let n = 3.52624965998911e-2 * ax + 0.700383064443688;
-            n = n * ax + 6.37396220353165;
-            n = n * ax + 33.912866078383;
-            n = n * ax + 112.079291497871;
-            n = n * ax + 221.213596169931;
-            n = n * ax + 220.206867912376;
-            let d = 8.83883476483184e-2 * ax + 1.75566716318264;
-            d = d * ax + 16.064177579207;
-            d = d * ax + 86.7807322029461;
-            d = d * ax + 296.564248779674;
-            d = d * ax + 637.333633378831;
-            d = d * ax + 793.826512519948;
-            d = d * ax + 440.413735824752;
-            c = (e * n) / d;
-        }
-        else {
-            let b = ax + 0.65;
-            b = ax + 4 / b;
-            b = ax + 3 / b;
-            b = ax + 2 / b;
-            b = ax + 1 / b;
-            c = e / b / 2.506628274631;
-        }
-    }
-    return x > 0 ? 1 - c : c;
-}
-/** Upper tail 1 − Φ(x), accurate in the far tail. */
-function normalSf(x) {
-    return normalCdf(-x);
-}
-const A = (/* unused pure expression or super */ null && ([-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239]));
-const B = (/* unused pure expression or super */ null && ([-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1]));
-const C = (/* unused pure expression or super */ null && ([-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783]));
-const D = (/* unused pure expression or super */ null && ([7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416]));
-/** Standard normal quantile Φ⁻¹(p): Acklam's rational approximation refined by one Halley step. */
-function normalQuantile(p) {
-    if (!(p >= 0 && p <= 1))
-        return Number.NaN;
-    if (p === 0)
-        return Number.NEGATIVE_INFINITY;
-    if (p === 1)
-        return Number.POSITIVE_INFINITY;
-    const [a0, a1, a2, a3, a4, a5] = A;
-    const [b0, b1, b2, b3, b4] = B;
-    const [c0, c1, c2, c3, c4, c5] = C;
-    const [d0, d1, d2, d3] = D;
-    const low = 0.02425;
-    let x;
-    if (p < low) {
-        const q = Math.sqrt(-2 * Math.log(p));
-        x = (((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) / ((((d0 * q + d1) * q + d2) * q + d3) * q + 1);
-    }
-    else if (p <= 1 - low) {
-        const q = p - 0.5;
-        const r = q * q;
-        x = ((((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5) * q) / (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1);
-    }
-    else {
-        const q = Math.sqrt(-2 * Math.log(1 - p));
-        x = -(((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) / ((((d0 * q + d1) * q + d2) * q + d3) * q + 1);
-    }
-    // Halley refinement against the double-precision CDF; use the smaller tail for accuracy.
-    const e = p < 0.5 ? normalCdf(x) - p : -(normalCdf(-x) - (1 - p));
-    const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
-    return x - u / (1 + (x * u) / 2);
-}
-/** log(1 + e^z) without overflow. */
-function softplus(z) {
-    return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-}
-/** log σ(z) = −softplus(−z). */
-function logSigmoid(z) {
-    return -softplus(-z);
-}
-function stats_sigmoid(z) {
-    if (z >= 0)
-        return 1 / (1 + Math.exp(-z));
-    const e = Math.exp(z);
-    return e / (1 + e);
-}
-function logit(p) {
-    return Math.log(p) - Math.log1p(-p);
-}
-/** log Σ exp(xᵢ) over the given values; −∞ for an empty input. */
-function logSumExp(values) {
-    let max = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < values.length; i++) {
-        const v = values[i];
-        if (v > max)
-            max = v;
-    }
-    if (max === Number.NEGATIVE_INFINITY)
-        return max;
-    if (max === Number.POSITIVE_INFINITY)
-        return max;
-    let sum = 0;
-    for (let i = 0; i < values.length; i++)
-        sum += Math.exp(values[i] - max);
-    return max + Math.log(sum);
-}
-/** log(e^a + e^b). */
-function logAddExp(a, b) {
-    if (a === Number.NEGATIVE_INFINITY)
-        return b;
-    if (b === Number.NEGATIVE_INFINITY)
-        return a;
-    const m = Math.max(a, b);
-    return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
-}
-/** Half-normal density on δ > 0 with scale τ: 2φ(δ/τ)/τ. */
-function stats_halfNormalDensity(delta, scale) {
-    return (2 / (scale * Math.sqrt(2 * Math.PI))) * Math.exp(-0.5 * (delta / scale) ** 2);
-}
-/**
- * Variance of a sum of t AR(1) terms relative to t independent ones:
- * 1 + (2/t) Σ_{k=1}^{t-1} (t−k) ρᵏ. Tends to (1+ρ)/(1−ρ) as t grows.
- */
-function stats_ar1SumInflation(rho, t) {
-    if (t <= 1 || rho <= 0)
-        return 1;
-    let sum = 0;
-    let pk = 1;
-    const n = Math.min(Math.floor(t), 10_000);
-    for (let k = 1; k < n; k++) {
-        pk *= rho;
-        sum += (n - k) * pk;
-        if (pk < 1e-12)
-            break;
-    }
-    return 1 + (2 / n) * sum;
-}
-/**
- * Mean, over the one-step-ahead residuals j = 1 … n, of the share of an AR(1) drift's variance that
- * the residual x_{j+1} − (mean of x_1 … x_j) keeps, after the standardisation by 1 + 1/j that accounts
- * for the running mean's own counting noise:
- *   c_j = [1 + f(ρ, j)/j − (2/j) Σ_{k=1}^{j} ρᵏ] · j/(j + 1),
- * with f the AR(1) sum inflation above. c_1 = 1 − ρ; c_j → 1 as j grows. A drift with lag-one
- * autocorrelation ρ = 0.8 shows only about half its variance in the first ten residuals.
- * O(min(n, 200)) per call; beyond 200 residuals c_j = 1 − 2ρ / ((1 − ρ)² j (j + 1)) + O(ρʲ), whose
- * sum telescopes.
- */
-function stats_ar1ResidualShare(rho, n) {
-    const count = Math.floor(n);
-    if (count <= 0)
-        return 1;
-    const r = Math.min(Math.max(rho, 0), 0.999);
-    const exact = Math.min(count, 200);
-    let s = 0; // Σ_{k=1}^{j} ρᵏ
-    let t = 0; // Σ_{k=1}^{j−1} (j − k) ρᵏ
-    let pk = 1;
-    let total = 0;
-    for (let j = 1; j <= exact; j++) {
-        pk *= r;
-        t += s; // T_j = T_{j−1} + S_{j−1}
-        s += pk;
-        const inflation = (j + 2 * t) / (j * j);
-        total += (1 + inflation - (2 * s) / j) * (j / (j + 1));
-    }
-    const tail = count > exact ? count - exact - ((2 * r) / (1 - r) ** 2) * (1 / (exact + 1) - 1 / (count + 1)) : 0;
-    return (total + tail) / count;
-}
-/**
- * Mean, over consecutive pairs of one-step-ahead residuals (j = 1 … n − 1), of the covariance an AR(1)
- * drift with unit variance leaves between them, after the same standardisation as ar1ResidualShare:
- *   L_j = [ρ − A/(j+1) − B/j + C/(j(j+1))] · √(j/(j+2)),
- * A = Σ_{m=0}^{j} ρᵐ, B = Σ_{m=2}^{j+1} ρᵐ, C = j f(ρ, j) + Σ_{m=1}^{j} ρᵐ. The running mean absorbs
- * much of a slow drift, so the lag-one covariance of the residuals is far below ρ at first (L_1 =
- * (ρ − ρ²)/√3) and tends to ρ. O(min(n, 200)); beyond, L_j is taken as ρ. 0 for n < 2.
- */
-function stats_ar1ResidualLag(rho, n) {
-    const pairs = Math.floor(n) - 1;
-    if (pairs <= 0)
-        return 0;
-    const r = Math.min(Math.max(rho, 0), 0.999);
-    const exact = Math.min(pairs, 200);
-    let s = 0; // Σ_{m=1}^{j} ρᵐ
-    let t = 0; // Σ_{k=1}^{j−1} (j − k) ρᵏ
-    let pk = 1;
-    let total = 0;
-    for (let j = 1; j <= exact; j++) {
-        pk *= r;
-        t += s;
-        s += pk;
-        const a = 1 + s;
-        const b = r * (s - pk) + r * pk; // Σ_{m=2}^{j+1} ρᵐ = ρ Σ_{m=1}^{j} ρᵐ
-        const c = j + 2 * t + s;
-        total += (r - a / (j + 1) - b / j + c / (j * (j + 1))) * Math.sqrt(j / (j + 2));
-    }
-    return (total + (pairs - exact) * r) / pairs;
-}
-/** Mean and standard deviation helpers for plain arrays. */
-function mean(values) {
-    let s = 0;
-    for (let i = 0; i < values.length; i++)
-        s += values[i];
-    return values.length === 0 ? Number.NaN : s / values.length;
-}
-
-;// CONCATENATED MODULE: ./shared/analysis/sequential.ts
-/**
- * The anytime-valid engine shared by `ratio` and `samples` metrics: a sequential test of the rate
- * ratio r between two arms from per-interval counts, conditional on the events of the interval.
- *
- * Model. In interval s the canary sees x events out of n units and the baseline y out of m. Whatever
- * the shared rate λₛ of that interval (load swings, incidents hitting both arms), if events per unit
- * are Poisson (or rare Bernoulli) with rates r·λₛ and λₛ, then given K = x + y the canary's share is
- * Binomial(K, θₛ(r)) with logit θₛ(r) = logit πₛ + log r and πₛ = n/(n+m), the traffic split. Bernoulli
- * events give a hypergeometric share, which is smaller than the binomial in the convex order
- * (Hoeffding 1963), so every e-value below stays valid. Conditioning removes λₛ exactly: no equal
- * baseline is needed and a 5% canary is compared with the other 95% directly.
- *
- * Evidence. The log-likelihood Lₛ(u) = Σ x log θₛ + y log(1−θₛ) is kept on a lattice of u = log r
- * (O(lattice) per interval, O(1) in the history length). Against a null u₀ the mixture likelihood ratio
- * E(u₀) = Σⱼ wⱼ exp(L(u₀ ± jh) − L(u₀)) is a test supermartingale for the one-sided null (a one-sided
- * exponential-family alternative has expectation ≤ 1 under every null on its other side), so by
- * Ville's inequality P(∃t: Eₜ ≥ 1/α) ≤ α: this is the mixture SPRT of Robbins (1970) and Johari,
- * Pekelis & Walsh ("Always valid inference", Operations Research 2022), on the binomial/multinomial
- * likelihood of Lindon & Malek ("Anytime-valid inference for multinomial count data", NeurIPS 2022),
- * but with a time-varying split πₛ handled exactly. Inverting the tests over the lattice gives a
- * confidence sequence (Howard, Ramdas, McAuliffe & Sekhon, Annals of Statistics 2021). The mixing
- * weights wⱼ are a mixture of half-normals on the log ratio plus a point mass at r = ∞ (events on the
- * canary only: a new error class), the e-value analogue of averaging several Dirichlet concentrations.
- *
- * Robustness. Real counts are overdispersed (bursts) and autocorrelated, which makes any
- * Poisson/binomial e-value anti-conservative. The engine (1) caps each interval's log-likelihood ratio
- * (min(LR, e^C) still has expectation ≤ 1, so validity is kept and one burst cannot decide alone), and
- * (2) tempers the log-likelihood by an estimated long-run dispersion φ̂ ≥ 1 (a quasi-likelihood /
- * "safe Bayes" learning rate 1/φ̂; Grünwald 2012; McCullagh & Nelder 1989, ch. 9). φ̂ comes from a
- * model of the log ratio drifting by dₛ per interval (variance τ², AR(1) autocorrelation ρ): τ² is
- * bounded by the baseline arm's own interval-to-interval variation, which a canary regression cannot
- * touch, and estimated within that bound from the canary share's one-step-ahead residuals (a grid
- * posterior that starts at the conservative end); φ̂ = 1 + τ² Σ Σ vₛ vₛ' ρ^|s−s'| / Σ vₛ is the
- * long-run variance of the score (Newey & West 1987 for the sum of autocorrelated terms). Since
- * φ̂ ≥ 1, Σ wⱼ Yⱼ^{1/φ̂} ≤ max(1, Σ wⱼ Yⱼ) (Hölder), so whatever φ̂ is, tempering never makes the test
- * less valid under the exact binomial null; under overdispersion it restores approximate calibration.
- */
-
-/**
- * Constants of the dispersion estimator; documented in docs/judge.md ("Robustness"). The model: the
- * log rate ratio drifts from interval to interval by dₛ with variance τ² and lag-one autocorrelation
- * ρ (each arm's own noise; what both arms share cancels in the conditional test), on top of the
- * counting noise.
- */
-const DISPERSION = {
-    /**
-     * Prior median of τ² for the first looks, before the baseline has shown its own variation: each
-     * arm's own log rate wandering by about 8% (τ² = 2 × 0.08²).
-     */
-    priorTau2: 0.0125,
-    /** Log-normal spread of that prior; its mean is τ₀² e^{s²/2} ≈ 0.029 (about 12% per arm). */
-    priorLogSd: 1.3,
-    /** Looks use that prior until the baseline has this many residuals (intervals after its first). */
-    baselineResiduals: 2,
-    /** Standard errors by which a variation must clear counting noise to count as detected. */
-    detectZ: 2,
-    /**
-     * Prior of the drift's lag-one autocorrelation: normal with mode priorRho and sd rhoPriorSd on
-     * [0, maxRho] (mean 0.64). A stronger prior (mode 0.9, sd 0.2: mean 0.76) lowers the false fails
-     * under AR(1) drift further, but then a healthy canary under shared swings almost never passes early.
-     * The AR(1) correction of the baseline's variation uses ρ = baselineRho.
-     */
-    priorRho: 0.8,
-    rhoPriorSd: 0.3,
-    maxRho: 0.9,
-    baselineRho: 0.8,
-    /** ρ is taken this many posterior standard deviations above its posterior mean. */
-    rhoZ: 0,
-};
-/** Per-interval cap on the log-likelihood ratio used by decisions (nats). */
-const INTERVAL_CAP = 3;
-function mixtureWeights(spec, step, maxOffset) {
-    const inf = Math.min(Math.max(spec.infinityWeight, 0), 1);
-    const raw = new Float64Array(maxOffset + 1);
-    let wsum = 0;
-    for (let c = 0; c < spec.scales.length; c++)
-        wsum += Math.max(spec.weights[c] ?? 0, 0);
-    let total = 0;
-    for (let j = 1; j <= maxOffset; j++) {
-        let d = 0;
-        for (let c = 0; c < spec.scales.length; c++) {
-            const w = Math.max(spec.weights[c] ?? 0, 0) / (wsum || 1);
-            d += w * halfNormalDensity(j * step, spec.scales[c]);
-        }
-        raw[j] = d;
-        total += d;
-    }
-    const logW = new Float64Array(maxOffset + 1).fill(Number.NEGATIVE_INFINITY);
-    const mass = wsum > 0 ? 1 - inf : 0;
-    for (let j = 1; j <= maxOffset; j++) {
-        const w = total > 0 ? (raw[j] / total) * mass : 0;
-        logW[j] = w > 1e-300 ? Math.log(w) : Number.NEGATIVE_INFINITY;
-    }
-    return { logW, logInf: inf > 0 ? Math.log(inf) : Number.NEGATIVE_INFINITY };
-}
-/** Grid of the drift variance τ² (log-spaced around the prior median, 5·10⁻⁵ to 3.4) and its log-normal prior. */
-const TAU_GRID = [];
-const TAU_LOG_PRIOR = [];
-for (let k = -16; k <= 16; k++) {
-    const step = 0.35;
-    TAU_GRID.push(DISPERSION.priorTau2 * Math.exp(k * step));
-    TAU_LOG_PRIOR.push(-0.5 * ((k * step) / DISPERSION.priorLogSd) ** 2);
-}
-const TAU_PRIOR_MEAN = (() => {
-    let num = 0;
-    let den = 0;
-    TAU_GRID.forEach((t, g) => {
-        const w = Math.exp(TAU_LOG_PRIOR[g]);
-        num += w * t;
-        den += w;
-    });
-    return num / den;
-})();
-/** Grid of the drift's lag-one autocorrelation, and L(ρ, n) on it for n ≤ RHO_TABLE_N residuals. */
-const RHO_POST = [];
-for (let rho = 0; rho <= DISPERSION.maxRho + 1e-9; rho += 0.05)
-    RHO_POST.push(Math.round(rho * 100) / 100);
-const RHO_TABLE_N = 201;
-const RHO_LAG = RHO_POST.map((rho) => {
-    const row = new Float64Array(RHO_TABLE_N + 1);
-    for (let n = 2; n <= RHO_TABLE_N; n++)
-        row[n] = stats_ar1ResidualLag(rho, n);
-    return row;
-});
-/** The prior mean of ρ on RHO_POST: what ρ̂ is without lag data. */
-const RHO_PRIOR_MEAN = (() => {
-    let w = 0;
-    let m = 0;
-    for (const rho of RHO_POST) {
-        const p = Math.exp(-0.5 * ((rho - DISPERSION.priorRho) / DISPERSION.rhoPriorSd) ** 2);
-        w += p;
-        m += p * rho;
-    }
-    return m / w;
-})();
-/**
- * Posterior mean of ρ on RHO_POST (plus rhoZ posterior standard deviations, at most maxRho): prior
- * N(priorRho, rhoPriorSd²); the data y, the residuals' lag-one covariance per unit drift variance, are
- * N(L(ρ, n), se²) with L = ar1ResidualLag (what an AR(1) drift leaves in one-step residuals).
- */
-function rhoPosterior(y, se, n) {
-    if (!(se > 0) || !Number.isFinite(y))
-        return RHO_PRIOR_MEAN;
-    const logs = scratch(RHO_POST.length);
-    let max = Number.NEGATIVE_INFINITY;
-    for (let g = 0; g < RHO_POST.length; g++) {
-        const rho = RHO_POST[g];
-        const l = n <= RHO_TABLE_N ? RHO_LAG[g][n] : ar1ResidualLag(rho, n);
-        const v = -0.5 * ((rho - DISPERSION.priorRho) / DISPERSION.rhoPriorSd) ** 2 - 0.5 * ((y - l) / se) ** 2;
-        logs[g] = v;
-        if (v > max)
-            max = v;
-    }
-    let w = 0;
-    let m1 = 0;
-    let m2 = 0;
-    for (let g = 0; g < RHO_POST.length; g++) {
-        const p = Math.exp(logs[g] - max);
-        const rho = RHO_POST[g];
-        w += p;
-        m1 += p * rho;
-        m2 += p * rho * rho;
-    }
-    const mean = m1 / w;
-    const sd = Math.sqrt(Math.max(m2 / w - mean * mean, 0));
-    return Math.min(mean + DISPERSION.rhoZ * sd, DISPERSION.maxRho);
-}
-/** Lag-one autocorrelations at which the long-run variance is tracked exactly. */
-const RHO_GRID = (/* unused pure expression or super */ null && ([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]));
-/**
- * Σₛ Σₛ' vₛ vₛ' ρ^|s−s'| / Σₛ vₛ over the intervals so far: the variance of a sum of AR(1) drifts
- * weighted by each interval's information vₛ, per unit of drift variance and of information. Exact
- * on RHO_GRID by the recursion Qₜ = Qₜ₋₁ + vₜ² + 2ρ vₜ Bₜ₋₁, Bₜ = ρ Bₜ₋₁ + vₜ (O(1) per interval),
- * linear in between. With equal vₛ = v it is v f(ρ, t), f the AR(1) sum inflation of stats.ts.
- */
-class LongRunVariance {
-    sum = 0;
-    q = new Float64Array(RHO_GRID.length);
-    b = new Float64Array(RHO_GRID.length);
-    add(v) {
-        if (!(v > 0))
-            return;
-        this.sum += v;
-        for (let g = 0; g < RHO_GRID.length; g++) {
-            const rho = RHO_GRID[g];
-            const b = this.b[g];
-            this.q[g] = this.q[g] + v * v + 2 * rho * v * b;
-            this.b[g] = rho * b + v;
-        }
-    }
-    /** Σ vₛ. */
-    get information() {
-        return this.sum;
-    }
-    factor(rho) {
-        if (!(this.sum > 0))
-            return 0;
-        const step = RHO_GRID[1];
-        const last = RHO_GRID.length - 1;
-        const x = Math.min(Math.max(rho / step, 0), last);
-        const i = Math.min(Math.floor(x), last - 1);
-        const f = x - i;
-        return ((1 - f) * this.q[i] + f * this.q[i + 1]) / this.sum;
-    }
-}
-/**
- * Posterior mean of the drift variance τ² on TAU_GRID: prior log-normal (median priorTau2, log-sd
- * priorLogSd) when `bound` is infinite, else uniform on [0, bound]; likelihood S₁ ~ N(τ² c S₂,
- * S₂var + 4 τ² c Σa²v + 2 τ⁴ c² Σa²v² g) with c = `share`, g = `squareInflation`. 0 when the bound
- * is below the grid. See RateRatioSequence.driftModel().
- */
-function driftPosteriorMean(sums, share, squareInflation, bound) {
-    if (!(bound > TAU_GRID[0]))
-        return 0;
-    const uniform = Number.isFinite(bound);
-    let max = Number.NEGATIVE_INFINITY;
-    const logs = scratch(TAU_GRID.length);
-    for (let g = 0; g < TAU_GRID.length; g++) {
-        const tau2 = TAU_GRID[g];
-        // Uniform on [0, bound]: density × grid spacing ∝ τ² on a log grid.
-        const prior = uniform ? (tau2 <= bound ? Math.log(tau2) : Number.NEGATIVE_INFINITY) : TAU_LOG_PRIOR[g];
-        if (prior === Number.NEGATIVE_INFINITY) {
-            logs[g] = prior;
-            continue;
-        }
-        const t = tau2 * share;
-        const variance = sums.s2var + 4 * t * sums.a2v + 2 * t * t * sums.a2v2 * squareInflation;
-        const z = sums.s1 - t * sums.s2;
-        const l = prior - 0.5 * Math.log(variance) - (0.5 * z * z) / variance;
-        logs[g] = l;
-        if (l > max)
-            max = l;
-    }
-    if (max === Number.NEGATIVE_INFINITY)
-        return 0;
-    let num = 0;
-    let den = 0;
-    for (let g = 0; g < TAU_GRID.length; g++) {
-        if (logs[g] === Number.NEGATIVE_INFINITY)
-            continue;
-        const w = Math.exp(logs[g] - max);
-        num += w * TAU_GRID[g];
-        den += w;
-    }
-    return num / den;
-}
-/**
- * Excess variation of one arm's own rate from interval to interval (events out of a total per
- * interval), beyond binomial counting noise, from standardised one-step-ahead residuals against the
- * running rate. Fed with the baseline, which a regression of the canary cannot affect: under the
- * assumption that the canary's own noise is no larger than the baseline's whole variation, twice the
- * baseline's excess variance bounds the drift variance of the canary/baseline ratio.
- */
-class RateVariation {
-    events = 0;
-    total = 0;
-    n = 0;
-    /** Σ v (w² − 1), Σ v² and Σ v² var(w²) (under no excess) over the residuals w. */
-    s1 = 0;
-    s2 = 0;
-    s2var = 0;
-    add(events, total) {
-        if (!(total > 0) || !(events >= 0) || !(events <= total))
-            return;
-        if (this.events > 0 && this.events < this.total) {
-            const rate = this.events / this.total;
-            const mu = total * rate;
-            // v: this interval's information about the log rate; q: the count's prediction variance,
-            // including the running rate's own uncertainty (its information is events / (1 − rate)).
-            const v = mu / (1 - rate);
-            const q = mu * (1 - rate) * (1 + (v * (1 - rate)) / this.events);
-            if (v > 0 && q > 0) {
-                const w = (events - mu) / Math.sqrt(q);
-                this.n++;
-                this.s1 += v * (w * w - 1);
-                this.s2 += v * v;
-                // var(w²) is 2 for a normal count, 2 + 1/μ for a Poisson one (small counts are kurtotic).
-                this.s2var += v * v * (2 + 1 / Math.max(mu * (1 - rate), 1e-9));
-            }
-        }
-        this.events += events;
-        this.total += total;
-    }
-    /**
-     * The excess variance σ̂² of the log rate per interval when it is detected (Σ v (w² − 1) beyond
-     * detectZ standard errors of counting noise), corrected for the share of an AR(1) drift with
-     * autocorrelation baselineRho that one-step residuals see (a bound that is, if anything, too loose);
-     * 0 when the variation is within counting noise.
-     */
-    detectedVariance() {
-        if (this.n === 0 || !(this.s2 > 0))
-            return 0;
-        if (!(this.s1 - DISPERSION.detectZ * Math.sqrt(this.s2var) > 0))
-            return 0;
-        return this.s1 / this.s2 / ar1ResidualShare(DISPERSION.baselineRho, this.n);
-    }
-    /** Residuals seen so far (intervals after the first with events). */
-    get residuals() {
-        return this.n;
-    }
-}
-/** Sequential evidence about the canary/baseline rate ratio; see the file comment. */
-class sequential_RateRatioSequence {
-    step;
-    size;
-    /** Lattice index of the decision null. */
-    anchorIndex;
-    u;
-    /** Cumulative log-likelihood at each lattice point (uncapped; used for bounds and estimates). */
-    ll;
-    /** Capped cumulative LLR of each alternative against the anchor (decisions). */
-    capUp;
-    capDown;
-    capUpInf = 0;
-    capDownInf = 0;
-    terms;
-    upW;
-    downW;
-    fixedPhi;
-    cap;
-    /** Totals of the counts seen (events per arm) and intervals with events. */
-    canaryEvents = 0;
-    baselineEvents = 0;
-    intervals = 0;
-    // Dispersion statistics over standardised one-step-ahead residuals of the canary share.
-    resN = 0;
-    resS1 = 0;
-    resS2 = 0;
-    resS2var = 0;
-    /** Σ a² v and Σ a² v² of the residual weights a (the variance of Σ a (w² − 1) under a drift). */
-    resA2V = 0;
-    resA2V2 = 0;
-    resLag = 0;
-    resLag2 = 0;
-    /** The drift variance estimated at the last look (weights the next residual). */
-    tauWeight = TAU_PRIOR_MEAN;
-    prevW = Number.NaN;
-    prevV = 0;
-    /** Information per interval at the anchor, for the long-run variance of the score. */
-    longRun = new LongRunVariance();
-    /** The baseline arm's own variation (events out of its total), fed by the metric. */
-    baseline = new RateVariation();
-    constructor(options) {
-        const { anchor, below, above, step } = options;
-        this.step = step;
-        const nBelow = Math.max(1, Math.round(below / step));
-        const nAbove = Math.max(1, Math.round(above / step));
-        this.size = nBelow + nAbove + 1;
-        this.anchorIndex = nBelow;
-        this.u = new Float64Array(this.size);
-        for (let i = 0; i < this.size; i++)
-            this.u[i] = anchor + (i - nBelow) * step;
-        this.ll = new Float64Array(this.size);
-        this.terms = new Float64Array(this.size);
-        this.capUp = new Float64Array(nAbove + 1);
-        this.capDown = new Float64Array(nBelow + 1);
-        this.upW = mixtureWeights(options.up, step, this.size - 1);
-        this.downW = mixtureWeights(options.down, step, this.size - 1);
-        this.fixedPhi = options.dispersion;
-        this.cap = options.cap ?? INTERVAL_CAP;
-    }
-    /** The lattice value (log ratio) at index i. */
-    at(i) {
-        return this.u[i];
-    }
-    /**
-     * Add one interval: x canary events, y baseline events, and the canary's share of the exposure
-     * (π = n/(n+m) for counts). Intervals without events carry no information about the ratio.
-     */
-    add(x, y, share) {
-        const k = x + y;
-        if (!(k > 0) || !(share > 0 && share < 1))
-            return;
-        const a = Math.log(share) - Math.log1p(-share);
-        const phiBefore = this.dispersion();
-        this.recordResidual(x, k, a);
-        const theta0 = sigmoid(a + this.u[this.anchorIndex]);
-        this.longRun.add(k * theta0 * (1 - theta0));
-        const { u, ll, terms, size } = this;
-        for (let i = 0; i < size; i++) {
-            const z = a + u[i];
-            // log σ(z) = −(max(−z, 0) + log1p(e^−|z|)), log σ(−z) = −(max(z, 0) + log1p(e^−|z|)).
-            const l = Math.log1p(Math.exp(-Math.abs(z)));
-            const t = -x * ((z < 0 ? -z : 0) + l) - y * ((z > 0 ? z : 0) + l);
-            terms[i] = t;
-            ll[i] = ll[i] + t;
-        }
-        const k0 = this.anchorIndex;
-        const t0 = terms[k0];
-        // The cap is predictable (set before this interval is seen), in tempered units.
-        const cap = this.cap * phiBefore;
-        for (let j = 1; j < this.capUp.length; j++) {
-            this.capUp[j] = this.capUp[j] + Math.min(terms[k0 + j] - t0, cap);
-        }
-        for (let j = 1; j < this.capDown.length; j++) {
-            this.capDown[j] = this.capDown[j] + Math.min(terms[k0 - j] - t0, cap);
-        }
-        // The points at infinity: all events on one arm. Their likelihood is 1 while the other arm has
-        // no events and 0 forever after.
-        this.capUpInf = y > 0 ? Number.NEGATIVE_INFINITY : this.capUpInf + Math.min(-t0, cap);
-        this.capDownInf = x > 0 ? Number.NEGATIVE_INFINITY : this.capDownInf + Math.min(-t0, cap);
-        this.canaryEvents += x;
-        this.baselineEvents += y;
-        this.intervals++;
-    }
-    /** Maximum-likelihood log ratio: ±Infinity when one arm has no events, NaN with no events. */
-    mle() {
-        if (this.canaryEvents === 0 && this.baselineEvents === 0)
-            return Number.NaN;
-        if (this.baselineEvents === 0)
-            return Number.POSITIVE_INFINITY;
-        if (this.canaryEvents === 0)
-            return Number.NEGATIVE_INFINITY;
-        const i = this.argmax();
-        return this.refine(i).u;
-    }
-    argmax() {
-        let best = 0;
-        let bestV = Number.NEGATIVE_INFINITY;
-        for (let i = 0; i < this.size; i++) {
-            const v = this.ll[i];
-            if (v > bestV) {
-                bestV = v;
-                best = i;
-            }
-        }
-        return best;
-    }
-    /** Parabolic refinement of the maximum and the curvature (Fisher information) there. */
-    refine(i) {
-        const ui = this.u[i];
-        if (i <= 0 || i >= this.size - 1)
-            return { u: ui, info: 0 };
-        const l0 = this.ll[i - 1];
-        const l1 = this.ll[i];
-        const l2 = this.ll[i + 1];
-        const curv = l0 - 2 * l1 + l2;
-        if (!(curv < 0))
-            return { u: ui, info: 0 };
-        const off = (0.5 * (l0 - l2)) / curv;
-        return { u: ui + Math.max(-1, Math.min(1, off)) * this.step, info: -curv / (this.step * this.step) };
-    }
-    recordResidual(x, k, a) {
-        if (this.canaryEvents === 0 || this.baselineEvents === 0)
-            return;
-        const fit = this.refine(this.argmax());
-        if (!(fit.info > 0))
-            return;
-        const theta = sigmoid(a + fit.u);
-        const v = k * theta * (1 - theta);
-        if (!(v > 0))
-            return;
-        const q = v * (1 + v / fit.info);
-        const w = (x - k * theta) / Math.sqrt(q);
-        // E[w² − 1] ≈ τ² v and var(w²) ≈ 2 (1 + τ² v)²: weights v / (1 + τ̃² v)², with τ̃² the estimate
-        // before this interval (predictable, so the weighted sum stays unbiased), are the efficient ones.
-        const weight = v / (1 + this.tauWeight * v) ** 2;
-        this.resN++;
-        this.resS1 += weight * (w * w - 1);
-        this.resS2 += weight * v;
-        this.resS2var += weight * weight * (2 + 1 / v);
-        this.resA2V += weight * weight * v;
-        this.resA2V2 += weight * weight * v * v;
-        if (!Number.isNaN(this.prevW)) {
-            this.resLag += Math.sqrt(v * this.prevV) * w * this.prevW;
-            this.resLag2 += v * this.prevV;
-        }
-        this.prevW = w;
-        this.prevV = v;
-    }
-    /**
-     * Long-run dispersion φ̂ ≥ 1: the variance of the cumulative score relative to counting noise,
-     * φ = 1 + τ² Σₛ Σₛ' vₛ vₛ' ρ^|s−s'| / Σₛ vₛ, for a drift of the log ratio with variance τ² and
-     * autocorrelation ρ per interval (vₛ: the interval's information). See driftModel() and
-     * docs/judge.md ("Robustness").
-     */
-    dispersion() {
-        if (this.fixedPhi !== undefined)
-            return Math.max(1, this.fixedPhi);
-        if (!(this.longRun.information > 0))
-            return 1;
-        const { tau2, rho, posterior } = this.driftModel();
-        this.tauWeight = posterior;
-        if (!(tau2 > 0))
-            return 1;
-        return 1 + tau2 * this.longRun.factor(rho);
-    }
-    /**
-     * The drift variance τ̂² and autocorrelation ρ̂ of the log ratio per interval.
-     *
-     * Prior. For the first looks (until the baseline has `baselineResiduals` residuals), log-normal
-     * with median τ₀². Then uniform on [0, B], B = 2σ̂²_b: twice the baseline's own excess variance if
-     * it is detected, else 0 (a baseline whose rate varies only as counting allows leaves no room for a
-     * drift: the canary's own noise is assumed no larger than the baseline's whole variation, shared
-     * swings included). Within [0, B] the ratio's residuals decide: a large drift shows quickly, a small
-     * one never can, so the posterior starts high and comes down.
-     *
-     * Likelihood. S = Σ a (w² − 1) over the canary share's standardised one-step residuals w, weights
-     * a, is approximately normal with mean τ² c Σ a v and variance Σ a² (2 + 1/v) + 4 τ² c Σ a² v +
-     * 2 τ⁴ c² Σ a² v² f(ρ², n): c = ar1ResidualShare(ρ, n) is the share of an AR(1) drift one-step
-     * residuals see; the squares of an AR(1) drift are autocorrelated ρ²ᵏ (the counting noise and its
-     * cross term with the drift are not). τ̂² is the posterior mean on a log-spaced grid, or what the
-     * residuals prove on their own (a lower confidence bound, without the AR correction, which would
-     * only raise it) if that is larger: a canary noisier than the baseline.
-     *
-     * ρ̂ is the posterior mean under a prior N(ρ₀, rhoPriorSd²) on [0, maxRho] given
-     * y = Σ √(v v') w w' / (τ̂² Σ v v'),
-     * whose expectation under an AR(1) drift is L(ρ, n) = ar1ResidualLag: far below ρ at first (the
-     * running mean absorbs a slow drift), so the plain ratio would understate ρ exactly where the data
-     * dominate. With a small drift y is mostly counting noise and ρ stays near the prior; independent
-     * bursts (y ≈ 0 with a large τ̂²) bring it down.
-     */
-    driftModel() {
-        const n = this.resN;
-        const rho0 = RHO_PRIOR_MEAN;
-        const bound = this.baseline.residuals >= DISPERSION.baselineResiduals ? 2 * this.baseline.detectedVariance() : Number.POSITIVE_INFINITY;
-        let rho = rho0;
-        let posterior = bound === Number.POSITIVE_INFINITY ? TAU_PRIOR_MEAN : bound / 2;
-        let proven = 0;
-        if (n > 0 && this.resS2 > 0) {
-            for (let iter = 0; iter < 2; iter++) {
-                const share = ar1ResidualShare(rho, n);
-                const sums = { s1: this.resS1, s2: this.resS2, s2var: this.resS2var, a2v: this.resA2V, a2v2: this.resA2V2 };
-                posterior = driftPosteriorMean(sums, share, ar1SumInflation(rho * rho, n), bound);
-                rho = rho0;
-                if (n >= 2 && this.resLag2 > 0 && posterior > 0) {
-                    // The residuals' lag-one covariance per unit drift variance, against what an AR(1) drift
-                    // leaves in one-step residuals, L(ρ, n): a grid posterior for ρ under the prior.
-                    const y = this.resLag / this.resLag2 / posterior;
-                    const excess = (posterior * this.resLag2) / this.longRun.information; // typical excess per interval
-                    const se = (1 + excess) / Math.sqrt(this.resLag2) / posterior;
-                    rho = rhoPosterior(y, se, n);
-                }
-            }
-            const low = this.resS1 - DISPERSION.detectZ * Math.sqrt(this.resS2var);
-            proven = low > 0 ? low / this.resS2 : 0;
-        }
-        return { tau2: Math.max(proven, posterior, 0), rho, proven, posterior, bound };
-    }
-    /** log e-value against the anchor for regressions upwards (r above r₀), capped per interval. */
-    logEUpAnchor(phi) {
-        return this.mixCapped(this.capUp, this.upW, this.capUpInf, phi);
-    }
-    /** log e-value against the anchor for changes downwards (r below r₀), capped per interval. */
-    logEDownAnchor(phi) {
-        return this.mixCapped(this.capDown, this.downW, this.capDownInf, phi);
-    }
-    mixCapped(sums, w, inf, phi) {
-        let max = Number.NEGATIVE_INFINITY;
-        const n = sums.length;
-        const buf = scratch(n + 1);
-        for (let j = 1; j < n; j++) {
-            const v = w.logW[j] + sums[j] / phi;
-            buf[j] = v;
-            if (v > max)
-                max = v;
-        }
-        const vInf = w.logInf + inf / phi;
-        buf[0] = vInf;
-        if (vInf > max)
-            max = vInf;
-        if (max === Number.NEGATIVE_INFINITY)
-            return max;
-        let s = 0;
-        for (let j = 0; j < n; j++)
-            s += Math.exp(buf[j] - max);
-        return max + Math.log(s);
-    }
-    /** Uncapped log e-value against lattice null k, alternatives above (side 1) or below (side −1). */
-    logEAt(k, side, phi) {
-        const w = side === 1 ? this.upW : this.downW;
-        const lk = this.ll[k];
-        const last = side === 1 ? this.size - 1 - k : k;
-        let max = Number.NEGATIVE_INFINITY;
-        const buf = scratch(last + 1);
-        for (let j = 1; j <= last; j++) {
-            const v = w.logW[j] + (this.ll[k + side * j] - lk) / phi;
-            buf[j] = v;
-            if (v > max)
-                max = v;
-        }
-        const infOk = side === 1 ? this.baselineEvents === 0 : this.canaryEvents === 0;
-        const vInf = infOk ? w.logInf - lk / phi : Number.NEGATIVE_INFINITY;
-        buf[0] = vInf;
-        if (vInf > max)
-            max = vInf;
-        if (max === Number.NEGATIVE_INFINITY)
-            return max;
-        let s = 0;
-        for (let j = 0; j <= last; j++)
-            s += Math.exp(buf[j] - max);
-        return max + Math.log(s);
-    }
-    /**
-     * Confidence-sequence bounds on u = log r by inverting the lattice tests: `lower` is the largest
-     * null rejected by the upward test at log(1/αUp), `upper` the smallest rejected by the downward
-     * test at log(1/αDown) (conservative to one lattice step). ±Infinity when unbounded.
-     */
-    bounds(logThresholdUp, logThresholdDown, phi) {
-        const mle = this.mle();
-        if (Number.isNaN(mle))
-            return { lower: Number.NEGATIVE_INFINITY, upper: Number.POSITIVE_INFINITY };
-        const center = mle === Number.POSITIVE_INFINITY ? this.size - 1 : mle === Number.NEGATIVE_INFINITY ? 0 : this.nearest(mle);
-        // Lower bound: rejected(k) for k small; find the largest rejected index below the centre.
-        let lower = Number.NEGATIVE_INFINITY;
-        if (this.logEAt(0, 1, phi) >= logThresholdUp) {
-            let lo = 0;
-            let hi = center;
-            if (this.logEAt(hi, 1, phi) >= logThresholdUp)
-                lo = hi;
-            else {
-                while (hi - lo > 1) {
-                    const mid = (lo + hi) >> 1;
-                    if (this.logEAt(mid, 1, phi) >= logThresholdUp)
-                        lo = mid;
-                    else
-                        hi = mid;
-                }
-            }
-            lower = this.u[lo];
-        }
-        let upper = Number.POSITIVE_INFINITY;
-        const top = this.size - 1;
-        if (this.logEAt(top, -1, phi) >= logThresholdDown) {
-            let lo = center;
-            let hi = top;
-            if (this.logEAt(lo, -1, phi) >= logThresholdDown)
-                hi = lo;
-            else {
-                while (hi - lo > 1) {
-                    const mid = (lo + hi) >> 1;
-                    if (this.logEAt(mid, -1, phi) >= logThresholdDown)
-                        hi = mid;
-                    else
-                        lo = mid;
-                }
-            }
-            upper = this.u[hi];
-        }
-        return { lower, upper };
-    }
-    nearest(value) {
-        const i = Math.round((value - this.u[0]) / this.step);
-        return Math.min(Math.max(i, 0), this.size - 1);
-    }
-    /** Fisher information about log r accumulated so far, at the current estimate (0 if none). */
-    information() {
-        if (this.canaryEvents === 0 || this.baselineEvents === 0)
-            return 0;
-        return this.refine(this.argmax()).info;
-    }
-}
-let scratchBuf = new Float64Array(1024);
-function scratch(n) {
-    if (scratchBuf.length < n)
-        scratchBuf = new Float64Array(Math.max(n, scratchBuf.length * 2));
-    return scratchBuf;
-}
-
-;// CONCATENATED MODULE: ./shared/analysis/ratio.ts
-/**
- * `ratio` metrics: events out of a total per arm (errors out of requests), judged from the counts
- * with the real traffic split, never from per-interval percentages. Each interval costs O(lattice)
- * whatever the history length; see ./sequential.ts for the test and its references.
- */
-
-
-const MIN_STEP = 0.005;
-const MAX_STEP = 0.04;
-function isRatio(o) {
-    return o !== undefined && 'events' in o && 'total' in o;
-}
-class ratio_RatioMetric {
-    config;
-    checks;
-    verdict = new VerdictState();
-    canaryEvents = 0;
-    canaryTotal = 0;
-    baselineEvents = 0;
-    baselineTotal = 0;
-    tolerance;
-    constructor(config) {
-        this.config = config;
-        const direction = config.direction ?? 'increase';
-        const tol = Math.max(config.tolerance ?? 0, 0);
-        this.tolerance = tol;
-        const fail = failMixture(config.tuning);
-        const dispersion = config.tuning?.dispersion;
-        // The lattice must resolve the tolerance: a step of a third of it (0.005 to 0.04 on log r),
-        // over a range of up to 300 steps below and 400 above (beyond: the point at infinity).
-        const step = Math.min(Math.max(Math.max(Math.log1p(tol), 0.03) / 3, MIN_STEP), MAX_STEP);
-        const make = (anchor, failSide) => {
-            const pass = passMixture(Math.abs(anchor));
-            return {
-                failSide,
-                engine: new RateRatioSequence({
-                    anchor,
-                    below: Math.min(5, 300 * step),
-                    above: Math.min(7, 400 * step),
-                    step,
-                    up: failSide === 1 ? fail : pass,
-                    down: failSide === 1 ? pass : fail,
-                    dispersion,
-                }),
-            };
-        };
-        const up = Math.log1p(tol);
-        const down = tol < 1 ? Math.log1p(-tol) : Math.log(1e-3);
-        this.checks =
-            direction === 'increase' ? [make(up, 1)] : direction === 'decrease' ? [make(down, -1)] : [make(up, 1), make(down, -1)];
-    }
-    add(canary, baseline) {
-        // The baseline's own interval-to-interval variation bounds the drift of the ratio (sequential.ts).
-        if (isRatio(baseline))
-            for (const check of this.checks)
-                check.engine.baseline.add(baseline.events, baseline.total);
-        if (!isRatio(canary) || !isRatio(baseline)) {
-            // One arm missing: the interval cannot be compared, but its traffic still shows in the counts.
-            if (isRatio(canary)) {
-                this.canaryEvents += canary.events;
-                this.canaryTotal += canary.total;
-            }
-            if (isRatio(baseline)) {
-                this.baselineEvents += baseline.events;
-                this.baselineTotal += baseline.total;
-            }
-            return;
-        }
-        this.canaryEvents += canary.events;
-        this.canaryTotal += canary.total;
-        this.baselineEvents += baseline.events;
-        this.baselineTotal += baseline.total;
-        if (!(canary.total > 0 && baseline.total > 0))
-            return;
-        const share = canary.total / (canary.total + baseline.total);
-        for (const check of this.checks)
-            check.engine.add(canary.events, baseline.events, share);
-    }
-    look(index, shares) {
-        const k = this.checks.length;
-        let logFail = Number.NEGATIVE_INFINITY;
-        let allPass = true;
-        let passE = Number.POSITIVE_INFINITY;
-        let phi = 1;
-        for (const check of this.checks) {
-            const p = check.engine.dispersion();
-            phi = Math.max(phi, p);
-            const lf = check.failSide === 1 ? check.engine.logEUpAnchor(p) : check.engine.logEDownAnchor(p);
-            const lp = check.failSide === 1 ? check.engine.logEDownAnchor(p) : check.engine.logEUpAnchor(p);
-            logFail = logAdd(logFail, lf);
-            passE = Math.min(passE, Math.exp(lp));
-            if (lp < Math.log(k / shares.beta))
-                allPass = false;
-        }
-        const eValue = Math.exp(logFail) / k;
-        const threshold = 1 / shares.alpha;
-        const passThreshold = k / shares.beta;
-        const hasData = this.canaryTotal > 0 && this.baselineTotal > 0;
-        const events = this.canaryEvents + this.baselineEvents;
-        const failed = hasData && eValue >= threshold;
-        const passed = hasData && events > 0 && allPass;
-        const state = this.verdict.update(index, failed, passed, hasData, eValue);
-        const first = this.checks[0];
-        const mle = first.engine.mle();
-        const estimate = Number.isNaN(mle) ? null : finiteOrNull(Math.expm1(mle));
-        let lower = null;
-        let upper = null;
-        if (shares.bounds && events > 0) {
-            const a = Math.log(threshold);
-            if (k === 1) {
-                const failUp = first.failSide === 1;
-                const b = first.engine.bounds(failUp ? a : Math.log(passThreshold), failUp ? Math.log(passThreshold) : a, phi);
-                lower = Number.isFinite(b.lower) ? Math.expm1(b.lower) : null;
-                upper = Number.isFinite(b.upper) ? Math.expm1(b.upper) : null;
-            }
-            else {
-                const upCheck = this.checks[0];
-                const downCheck = this.checks[1];
-                const lo = upCheck.engine.bounds(a + Math.log(2), Number.POSITIVE_INFINITY, phi);
-                const hi = downCheck.engine.bounds(Number.POSITIVE_INFINITY, a + Math.log(2), phi);
-                lower = Number.isFinite(lo.lower) ? Math.expm1(lo.lower) : null;
-                upper = Number.isFinite(hi.upper) ? Math.expm1(hi.upper) : null;
-            }
-            if (lower !== null && lower <= -1)
-                lower = -1;
-        }
-        const look = {
-            name: this.config.name,
-            type: 'ratio',
-            state,
-            estimate,
-            lower,
-            upper,
-            eValue,
-            threshold,
-            pValue: this.verdict.minP,
-            passEValue: passE,
-            passThreshold,
-            canary: { events: this.canaryEvents, total: this.canaryTotal },
-            baseline: { events: this.baselineEvents, total: this.baselineTotal },
-            dispersion: phi,
-            reason: '',
-        };
-        if (this.verdict.decidedAt !== undefined)
-            look.decidedAt = this.verdict.decidedAt;
-        const needed = this.needed(shares, phi);
-        if (needed !== undefined && (state === 'continue' || state === 'nodata'))
-            look.needed = needed;
-        look.reason = this.reason(look);
-        return look;
-    }
-    /** Extra canary requests a decision roughly needs: resolve a change of max(tolerance, 20%). */
-    needed(shares, phi) {
-        const d = Math.log1p(Math.max(this.tolerance, 0.2));
-        const z = roughBoundary(Math.min(shares.alpha, shares.beta));
-        const x = this.canaryEvents;
-        const y = this.baselineEvents;
-        const rate = x > 0 && this.canaryTotal > 0 ? x / this.canaryTotal : y > 0 && this.baselineTotal > 0 ? y / this.baselineTotal : undefined;
-        if (rate === undefined)
-            return undefined;
-        const eventsNeeded = phi * (z / d) ** 2 * (1 + (x > 0 && y > 0 ? x / y : 0));
-        return Math.max(0, Math.ceil(eventsNeeded / rate - this.canaryTotal));
-    }
-    reason(look) {
-        const tol = this.tolerance;
-        const what = `${formatRelative(look.estimate)} ${formatInterval(look.lower, look.upper)}`;
-        const counts = `canary ${formatCount(this.canaryEvents)}/${formatCount(this.canaryTotal)}, baseline ${formatCount(this.baselineEvents)}/${formatCount(this.baselineTotal)}`;
-        switch (look.state) {
-            case 'nodata':
-                return this.canaryTotal === 0
-                    ? `no canary traffic yet${look.needed !== undefined ? `; a decision needs ~${formatCount(look.needed)} canary requests` : ''}`
-                    : 'no baseline traffic yet';
-            case 'fail':
-                return `regression beyond ${formatRelative(tol)} proven: ${what}, e-value ${formatE(look.eValue)} ≥ ${formatE(look.threshold)} (${counts})`;
-            case 'pass':
-                return `no worse than ${formatRelative(tol)} proven: ${what}, pass e-value ${formatE(look.passEValue)} ≥ ${formatE(look.passThreshold)} (${counts})`;
-            default: {
-                // Enough traffic by the rough plan, yet undecided: each interval's evidence is capped, so it takes looks, not requests.
-                const need = look.needed === undefined ? '' : look.needed > 0 ? `; needs ~${formatCount(look.needed)} more canary requests` : '; enough traffic, needs a few more looks';
-                if (this.canaryEvents + this.baselineEvents === 0)
-                    return `no events in either arm yet (${counts})${need}`;
-                return `not decided: ${what}, e-value ${formatE(look.eValue)} of ${formatE(look.threshold)} (${counts})${need}`;
-            }
-        }
-    }
-}
-function logAdd(a, b) {
-    if (a === Number.NEGATIVE_INFINITY)
-        return b;
-    if (b === Number.NEGATIVE_INFINITY)
-        return a;
-    const m = Math.max(a, b);
-    return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
-}
-
-;// CONCATENATED MODULE: ./shared/analysis/histogram.ts
-class histogram_SortedValues {
-    sorted;
-    count;
-    min;
-    max;
-    constructor(sorted) {
-        this.sorted = sorted;
-        this.count = sorted.length;
-        this.min = sorted.length > 0 ? sorted[0] : Number.NaN;
-        this.max = sorted.length > 0 ? sorted[sorted.length - 1] : Number.NaN;
-    }
-    static of(values) {
-        const a = Float64Array.from(values);
-        a.sort();
-        return new histogram_SortedValues(a);
-    }
-    countBelow(v, strict) {
-        const a = this.sorted;
-        let lo = 0;
-        let hi = a.length;
-        while (lo < hi) {
-            const mid = (lo + hi) >>> 1;
-            const x = a[mid];
-            if (strict ? x < v : x <= v)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        return lo;
-    }
-}
-/**
- * Cumulative Prometheus buckets of one interval: `count` observations were ≤ `le`. Within a bucket
- * observations are spread linearly (as histogram_quantile assumes; the first bucket starts at 0, or at
- * its bound if that is negative); the +Inf bucket's observations sit just above the highest finite
- * bound. countBelow is a binary search: O(log buckets).
- */
-class histogram_BucketDistribution {
-    count;
-    min;
-    max;
-    /** Finite upper bounds, ascending, and the cumulative counts at them. */
-    les;
-    cum;
-    /** Observations above the highest finite bound (the +Inf bucket's own). */
-    tail;
-    constructor(buckets) {
-        const sorted = [...buckets].sort((a, b) => a.le - b.le);
-        this.les = [];
-        this.cum = [];
-        let running = 0;
-        for (const b of sorted) {
-            running = Math.max(running, b.count);
-            if (Number.isFinite(b.le)) {
-                this.les.push(b.le);
-                this.cum.push(running);
-            }
-        }
-        this.count = running;
-        const last = this.cum.length > 0 ? this.cum[this.cum.length - 1] : 0;
-        this.tail = running - last;
-        const firstLe = this.les[0] ?? 0;
-        this.min = Math.min(0, firstLe);
-        this.max = this.les.length > 0 ? this.les[this.les.length - 1] : 0;
-    }
-    countBelow(v, _strict) {
-        const les = this.les;
-        const m = les.length;
-        if (m === 0)
-            return v > this.max ? this.count : 0;
-        if (v > les[m - 1])
-            return this.count;
-        // The first bound ≥ v.
-        let lo = 0;
-        let hi = m - 1;
-        while (lo < hi) {
-            const mid = (lo + hi) >>> 1;
-            if (les[mid] >= v)
-                hi = mid;
-            else
-                lo = mid + 1;
-        }
-        const prevLe = lo === 0 ? Math.min(0, les[0]) : les[lo - 1];
-        const prevCum = lo === 0 ? 0 : this.cum[lo - 1];
-        if (v <= prevLe)
-            return prevCum;
-        const le = les[lo];
-        return prevCum + ((this.cum[lo] - prevCum) * (v - prevLe)) / (le - prevLe);
-    }
-    /** Calls f(lo, hi, mass) for the mass spread uniformly on (lo, hi]; lo = hi for a point mass. */
-    forEachSegment(f) {
-        let prevLe = Math.min(0, this.les[0] ?? 0);
-        let prevCum = 0;
-        for (let i = 0; i < this.les.length; i++) {
-            const le = this.les[i];
-            const c = this.cum[i];
-            if (c > prevCum)
-                f(le > prevLe ? prevLe : le, le, c - prevCum);
-            prevLe = le;
-            prevCum = c;
-        }
-        if (this.tail > 0)
-            f(this.max, this.max, this.tail);
-    }
-}
-/** The smallest v with countBelow(v) ≥ target, by bisection (geometric for positive ranges). */
-function histogram_invertCount(f, target, lo, hi) {
-    if (!(hi > lo))
-        return lo;
-    const geometric = lo > 0;
-    let a = lo;
-    let b = hi;
-    for (let i = 0; i < 60; i++) {
-        const mid = geometric ? Math.sqrt(a * b) : (a + b) / 2;
-        if (f(mid) >= target)
-            b = mid;
-        else
-            a = mid;
-        if (b - a <= 1e-12 * Math.max(Math.abs(b), 1))
-            break;
-    }
-    return b;
-}
-/**
- * Mergeable log-spaced histogram (relative accuracy ±0.5%, as in DDSketch) of all intervals so far.
- * Raw values go to their bin; an interval's Prometheus buckets are integrated onto the bins (each
- * bucket's observations spread linearly, as histogram_quantile assumes), so intervals with different
- * bucket bounds merge correctly. Memory grows with the value range, not the count; a quantile is one
- * pass over the bins.
- */
-class histogram_CumulativeDistribution {
-    static LOG_GAMMA = Math.log(1.01);
-    /** A bucket that starts at 0 is spread over (bound × 2⁻¹⁰, bound]; what lies below joins that bin. */
-    static ZERO_SPAN = 1 / 1024;
-    /** Dense counts of bins k ∈ [offset, offset + bins.length), bin k holding (γ^(k−1), γ^k]. */
-    bins = new Float64Array(0);
-    offset = 0;
-    nonPositive = 0;
-    count = 0;
-    lo = Number.POSITIVE_INFINITY;
-    hi = Number.NEGATIVE_INFINITY;
-    ensure(kMin, kMax) {
-        if (this.bins.length === 0) {
-            this.offset = kMin;
-            this.bins = new Float64Array(kMax - kMin + 1);
-            return;
-        }
-        const lo = Math.min(kMin, this.offset);
-        const hi = Math.max(kMax, this.offset + this.bins.length - 1);
-        if (lo === this.offset && hi === this.offset + this.bins.length - 1)
-            return;
-        const next = new Float64Array(hi - lo + 1);
-        next.set(this.bins, this.offset - lo);
-        this.bins = next;
-        this.offset = lo;
-    }
-    static bin(v) {
-        return Math.ceil(Math.log(v) / histogram_CumulativeDistribution.LOG_GAMMA);
-    }
-    /** Add one interval's raw values, sorted ascending. */
-    addValues(sorted) {
-        const n = sorted.length;
-        if (n === 0)
-            return;
-        let i = 0;
-        while (i < n && sorted[i] <= 0)
-            i++;
-        this.nonPositive += i;
-        if (i < n) {
-            this.ensure(histogram_CumulativeDistribution.bin(sorted[i]), histogram_CumulativeDistribution.bin(sorted[n - 1]));
-            const bins = this.bins;
-            const off = this.offset;
-            for (; i < n; i++) {
-                const k = histogram_CumulativeDistribution.bin(sorted[i]) - off;
-                bins[k] = bins[k] + 1;
-            }
-        }
-        this.lo = Math.min(this.lo, sorted[0]);
-        this.hi = Math.max(this.hi, sorted[n - 1]);
-        this.count += n;
-    }
-    /** Add one interval's buckets: O(bins spanned + buckets). */
-    addBuckets(dist) {
-        if (!(dist.count > 0))
-            return;
-        dist.forEachSegment((a, b, mass) => this.addSegment(a, b, mass));
-        this.count += dist.count;
-        this.lo = Math.min(this.lo, dist.min);
-        this.hi = Math.max(this.hi, dist.max);
-    }
-    /** Mass spread uniformly on (a, b] (a point mass at b when a = b). */
-    addSegment(a, b, mass) {
-        if (b <= 0) {
-            this.nonPositive += mass;
-            return;
-        }
-        let lo = a;
-        let m = mass;
-        if (lo < 0) {
-            const below = (m * -lo) / (b - lo);
-            this.nonPositive += below;
-            m -= below;
-            lo = 0;
-        }
-        if (lo === b) {
-            const k = histogram_CumulativeDistribution.bin(b);
-            this.ensure(k, k);
-            this.bins[k - this.offset] = this.bins[k - this.offset] + m;
-            return;
-        }
-        const width = b - lo;
-        const origin = lo;
-        const kLo = histogram_CumulativeDistribution.bin(origin === 0 ? b * histogram_CumulativeDistribution.ZERO_SPAN : origin);
-        const kHi = histogram_CumulativeDistribution.bin(b);
-        this.ensure(kLo, kHi);
-        const g = histogram_CumulativeDistribution.LOG_GAMMA;
-        let placed = 0;
-        for (let k = kLo; k <= kHi; k++) {
-            // The lowest bin also takes what lies below it (all of (0, b × 2⁻¹⁰] for a bucket from 0).
-            const from = k === kLo ? origin : Math.max(origin, Math.exp((k - 1) * g));
-            const to = Math.min(b, Math.exp(k * g));
-            if (!(to > from))
-                continue;
-            const add = (m * (to - from)) / width;
-            this.bins[k - this.offset] = this.bins[k - this.offset] + add;
-            placed += add;
-        }
-        // Rounding stays in the top bin.
-        this.bins[kHi - this.offset] = this.bins[kHi - this.offset] + (m - placed);
-    }
-    /** The q-quantile, or NaN with no data. */
-    quantile(q) {
-        if (this.count === 0)
-            return Number.NaN;
-        const target = q * this.count;
-        if (this.nonPositive >= target && this.nonPositive > 0)
-            return Math.min(this.lo, 0);
-        let c = this.nonPositive;
-        for (let j = 0; j < this.bins.length; j++) {
-            c += this.bins[j];
-            // Values of bin k are represented at its log-midpoint γ^(k−½).
-            if (c >= target)
-                return Math.exp((this.offset + j - 0.5) * histogram_CumulativeDistribution.LOG_GAMMA);
-        }
-        return this.hi;
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/analysis/samples.ts
-/**
- * `samples` metrics: a distribution per arm (raw values or Prometheus buckets), compared at a chosen
- * quantile, or over several quantiles for the whole distribution.
- *
- * Test. "The canary's q-quantile is at most c times the baseline's" is tested through exceedances:
- * in each interval take the pooled q-quantile v of {canary/c} ∪ {baseline} and count x canary values
- * above c·v and y baseline values above v. Under the boundary null (canary distributed as c × the
- * baseline within the interval, whatever that interval's shared shift) the arms are exchangeable
- * after scaling, so given x + y the canary's count is hypergeometric with the traffic split: the same
- * conditional count test as `ratio` (./sequential.ts), shared load swings included. A time-uniform
- * statement about quantiles follows (cf. Howard & Ramdas, "Sequential estimation of quantiles with
- * applications to A/B-testing and best-arm identification", Bernoulli 2022, who build confidence
- * sequences for quantiles from the same binomial exceedance counts). Unlike their iid bounds, this
- * keeps the dispersion correction for intervals whose samples share a per-arm shift.
- *
- * Interval. The same test run at a grid of multipliers c gives a confidence sequence on the ratio of
- * quantiles: the lower bound is the largest c proven exceeded, the upper the smallest c proven not
- * reached (resolution of the grid, always including the tolerance itself).
- */
-
-
-
-/** Relative changes at which the interval is resolved (plus the tolerance). */
-const GRID = (/* unused pure expression or super */ null && ([-0.5, -0.3, -0.2, -0.1, -0.05, -0.02, 0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2]));
-/** Quantiles compared for `quantile: distribution`. */
-const DISTRIBUTION_QUANTILES = (/* unused pure expression or super */ null && ([0.5, 0.9, 0.99]));
-function toDistribution(o) {
-    if (o === undefined)
-        return null;
-    if ('values' in o) {
-        const s = SortedValues.of(o.values);
-        return { dist: s, raw: s.sorted, buckets: null, input: o };
-    }
-    if ('buckets' in o) {
-        const b = new BucketDistribution(o.buckets);
-        return { dist: b, raw: null, buckets: b, input: o };
-    }
-    return null;
-}
-class samples_SamplesMetric {
-    config;
-    anchors;
-    grid;
-    canaryAll = new CumulativeDistribution();
-    baselineAll = new CumulativeDistribution();
-    verdict = new VerdictState();
-    tolerance;
-    quantile;
-    direction;
-    constructor(config, withBounds) {
-        this.config = config;
-        this.direction = config.direction ?? 'increase';
-        this.tolerance = Math.max(config.tolerance ?? 0, 0);
-        const quantiles = config.quantile === 'distribution' ? DISTRIBUTION_QUANTILES : [config.quantile ?? 0.5];
-        this.quantile = quantiles[0];
-        const fail = failMixture(config.tuning);
-        const pass = passMixture(0.1);
-        const dispersion = config.tuning?.dispersion;
-        const probe = (change, quantile, tail) => ({
-            change,
-            multiplier: 1 + change,
-            quantile,
-            tail,
-            engine: new RateRatioSequence({ anchor: 0, below: 3, above: 3, step: 0.05, up: fail, down: pass, dispersion }),
-        });
-        const tol = this.tolerance;
-        this.anchors = [];
-        for (const q of quantiles) {
-            if (this.direction !== 'decrease')
-                this.anchors.push(probe(tol, q, 'upper'));
-            if (this.direction !== 'increase')
-                this.anchors.push(probe(Math.max(-tol, -0.999), q, 'lower'));
-        }
-        this.grid = [];
-        if (withBounds) {
-            const tail = this.direction === 'decrease' ? 'lower' : 'upper';
-            const changes = [...new Set([...GRID, tail === 'upper' ? tol : -tol])].sort((a, b) => a - b);
-            for (const c of changes) {
-                const existing = this.anchors.find((p) => p.quantile === this.quantile && p.change === c && p.tail === tail);
-                this.grid.push(existing ?? probe(c, this.quantile, tail));
-            }
-        }
-    }
-    add(canary, baseline) {
-        const c = toDistribution(canary);
-        const b = toDistribution(baseline);
-        if (c)
-            this.accumulate(this.canaryAll, c);
-        if (b)
-            this.accumulate(this.baselineAll, b);
-        if (!c || !b || c.dist.count <= 0 || b.dist.count <= 0)
-            return;
-        const seen = new Set();
-        for (const p of [...this.anchors, ...this.grid]) {
-            if (seen.has(p))
-                continue;
-            seen.add(p);
-            this.probeInterval(p, c.dist, b.dist);
-        }
-    }
-    accumulate(all, d) {
-        if (d.raw)
-            all.addValues(d.raw);
-        else if (d.buckets)
-            all.addBuckets(d.buckets);
-    }
-    probeInterval(p, c, b) {
-        const n = c.count;
-        const m = b.count;
-        const k = p.multiplier;
-        const upper = p.tail === 'upper';
-        // Pooled quantile of {canary/k} ∪ {baseline}: symmetric in the arms after scaling.
-        const pooled = (v) => c.countBelow(k * v, !upper) + b.countBelow(v, !upper);
-        const lo = Math.min(c.min / k, b.min);
-        const hi = Math.max(c.max / k, b.max);
-        const v = invertCount(pooled, p.quantile * (n + m), lo > 0 ? lo : Math.min(lo, 0), hi);
-        const x = upper ? n - c.countBelow(k * v, false) : c.countBelow(k * v, true);
-        const y = upper ? m - b.countBelow(v, false) : b.countBelow(v, true);
-        p.engine.add(x, y, n / (n + m));
-        p.reference ??= v;
-        const ref = p.reference;
-        p.engine.baseline.add(upper ? m - b.countBelow(ref, false) : b.countBelow(ref, true), m);
-    }
-    look(index, shares) {
-        const kA = this.anchors.length;
-        let failSum = 0;
-        let allPass = true;
-        let passE = Number.POSITIVE_INFINITY;
-        let phi = 1;
-        for (const p of this.anchors) {
-            const d = p.engine.dispersion();
-            phi = Math.max(phi, d);
-            failSum += Math.exp(p.engine.logEUpAnchor(d));
-            const lp = p.engine.logEDownAnchor(d);
-            passE = Math.min(passE, Math.exp(lp));
-            if (lp < Math.log(kA / shares.beta))
-                allPass = false;
-        }
-        const eValue = failSum / kA;
-        const threshold = 1 / shares.alpha;
-        const passThreshold = kA / shares.beta;
-        const hasData = this.canaryAll.count > 0 && this.baselineAll.count > 0;
-        const failed = hasData && eValue >= threshold;
-        const passed = hasData && allPass;
-        const state = this.verdict.update(index, failed, passed, hasData, eValue);
-        const qc = this.canaryAll.quantile(this.quantile);
-        const qb = this.baselineAll.quantile(this.quantile);
-        const estimate = hasData && qb !== 0 ? finiteOrNull(qc / qb - 1) : null;
-        let lower = null;
-        let upper = null;
-        if (shares.bounds && this.grid.length > 0 && hasData) {
-            const logA = Math.log(threshold);
-            const logB = Math.log(passThreshold / kA);
-            const increase = this.grid[0]?.tail === 'upper';
-            for (const p of this.grid) {
-                const d = p.engine.dispersion();
-                const up = p.engine.logEUpAnchor(d) >= (increase ? logA : logB);
-                const down = p.engine.logEDownAnchor(d) >= (increase ? logB : logA);
-                // upper tail: "up" proves Q_c > c·Q_b, "down" proves Q_c < c·Q_b; the lower tail mirrors it.
-                const provesAbove = increase ? up : down;
-                const provesBelow = increase ? down : up;
-                if (provesAbove && (lower === null || p.change > lower))
-                    lower = p.change;
-                if (provesBelow && (upper === null || p.change < upper))
-                    upper = p.change;
-            }
-        }
-        const look = {
-            name: this.config.name,
-            type: 'samples',
-            state,
-            estimate,
-            lower,
-            upper,
-            eValue,
-            threshold,
-            pValue: this.verdict.minP,
-            passEValue: passE,
-            passThreshold,
-            canary: { total: this.canaryAll.count },
-            baseline: { total: this.baselineAll.count },
-            dispersion: phi,
-            reason: '',
-        };
-        if (this.verdict.decidedAt !== undefined)
-            look.decidedAt = this.verdict.decidedAt;
-        if (state === 'continue' || state === 'nodata') {
-            const z = roughBoundary(Math.min(shares.alpha, shares.beta));
-            const d = Math.log1p(Math.max(this.tolerance, 0.1));
-            const tail = Math.min(this.quantile, 1 - this.quantile) || 0.5;
-            const exceedances = phi * (z / d) ** 2;
-            look.needed = Math.max(0, Math.ceil(exceedances / tail - this.canaryAll.count));
-        }
-        look.reason = this.reason(look);
-        return look;
-    }
-    reason(look) {
-        const label = this.config.quantile === 'distribution' ? 'distribution (p50/p90/p99)' : `p${Math.round(this.quantile * 1000) / 10}`;
-        const what = `${label} ${formatRelative(look.estimate)} ${formatInterval(look.lower, look.upper)}`;
-        const counts = `${formatCount(this.canaryAll.count)} canary / ${formatCount(this.baselineAll.count)} baseline samples`;
-        const tol = formatRelative(this.direction === 'decrease' ? -this.tolerance : this.tolerance);
-        switch (look.state) {
-            case 'nodata':
-                return this.canaryAll.count === 0
-                    ? `no canary samples yet; a decision needs ~${formatCount(look.needed ?? 0)} canary samples`
-                    : 'no baseline samples yet';
-            case 'fail':
-                return `regression beyond ${tol} proven: ${what}, e-value ${formatE(look.eValue)} ≥ ${formatE(look.threshold)} (${counts})`;
-            case 'pass':
-                return `no worse than ${tol} proven: ${what}, pass e-value ${formatE(look.passEValue)} ≥ ${formatE(look.passThreshold)} (${counts})`;
-            default:
-                return `not decided: ${what}, e-value ${formatE(look.eValue)} of ${formatE(look.threshold)} (${counts}); ${(look.needed ?? 0) > 0 ? `needs ~${formatCount(look.needed ?? 0)} more canary samples` : 'enough samples, needs a few more looks'}`;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/analysis/value.ts
-/**
- * `value` metrics: an absolute bound on the canary, Argo Rollouts / Flagger style. Each interval's
- * reading outside [min, max] is a failure; the metric fails when failures exceed `failureLimit`
- * (default 0: the first failure fails). It spends no statistical budget: it is the user's own rule.
- */
-
-class value_ValueMetric {
-    config;
-    verdict = new VerdictState();
-    readings = 0;
-    failures = 0;
-    last;
-    lastOk = false;
-    worst;
-    constructor(config) {
-        this.config = config;
-    }
-    add(canary) {
-        if (canary === undefined || !('value' in canary) || !Number.isFinite(canary.value))
-            return;
-        const v = canary.value;
-        this.readings++;
-        this.last = v;
-        const tooHigh = this.config.max !== undefined && v > this.config.max;
-        const tooLow = this.config.min !== undefined && v < this.config.min;
-        this.lastOk = !tooHigh && !tooLow;
-        if (!this.lastOk) {
-            this.failures++;
-            this.worst = this.worst === undefined ? v : tooHigh ? Math.max(this.worst, v) : Math.min(this.worst, v);
-        }
-    }
-    look(index) {
-        const limit = this.config.failureLimit ?? 0;
-        const failed = this.failures > limit;
-        const hasData = this.readings > 0;
-        // In bounds at the latest reading and within the failure limit: not blocking a pass.
-        const passing = hasData && this.lastOk && !failed;
-        if (this.verdict.state === 'pass' && !passing)
-            this.verdict.state = 'continue';
-        const state = this.verdict.update(index, failed, passing, hasData, 1);
-        const bound = [this.config.min !== undefined ? `min ${this.config.min}` : '', this.config.max !== undefined ? `max ${this.config.max}` : '']
-            .filter(Boolean)
-            .join(', ');
-        let reason;
-        if (state === 'nodata')
-            reason = 'no canary reading yet';
-        else if (state === 'fail')
-            reason = `out of bounds (${bound}) in ${this.failures} interval(s), worst ${this.worst}; failure limit ${limit}`;
-        else if (state === 'pass')
-            reason = `latest ${this.last} within bounds (${bound}); ${this.failures} failure(s) of ${limit} allowed`;
-        else
-            reason = `latest ${this.last} out of bounds (${bound}); ${this.failures} failure(s) of ${limit} allowed`;
-        const look = {
-            name: this.config.name,
-            type: 'value',
-            state,
-            estimate: this.last ?? null,
-            lower: null,
-            upper: null,
-            eValue: 1,
-            threshold: Number.POSITIVE_INFINITY,
-            pValue: 1,
-            passEValue: 1,
-            passThreshold: Number.POSITIVE_INFINITY,
-            canary: { events: this.failures, total: this.readings },
-            baseline: { total: 0 },
-            reason: `${reason} (${formatCount(this.readings)} reading(s))`,
-        };
-        if (state === 'fail' && this.verdict.decidedAt !== undefined)
-            look.decidedAt = this.verdict.decidedAt;
-        return look;
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/analysis/judge.ts
-/**
- * The judge: one look after every interval, on all data so far, keeping sufficient statistics so a
- * look costs the same whatever the history length. Pure: plain numbers in, plain data out.
- *
- *   const judge = createJudge(config)
- *   for (const interval of intervals) {
- *     const look = judge.look(interval)       // per-metric states, estimates, intervals, evidence
- *     if (look.decision !== 'continue') break // pass | fail | inconclusive (→ look.action)
- *   }
- *
- * `replay(config, intervals)` does exactly that for recorded data and keeps looking after a decision
- * (the decision is sticky), as `rollgate replay` prints it. See docs/judge.md.
- */
-
-
-
-
-
-
-function judge_createJudge(config, options = {}) {
-    return config.test === 'mann-whitney' ? new KayentaJudge(config) : new SequentialJudge(config, options);
-}
-/** Run every interval through a fresh judge; the first decisive look decides. */
-function replay(config, intervals, options = {}) {
-    const maxIntervals = config.maxIntervals ?? intervals.length;
-    const judge = judge_createJudge({ ...config, maxIntervals }, options);
-    const looks = [];
-    let decided;
-    for (const interval of intervals) {
-        const look = judge.look(interval);
-        looks.push(look);
-        if (decided === undefined && (look.decision === 'pass' || look.decision === 'fail' || look.decision === 'inconclusive'))
-            decided = look;
-    }
-    const policy = config.onInconclusive ?? 'hold';
-    if (decided === undefined) {
-        const last = looks[looks.length - 1];
-        return {
-            decision: 'inconclusive',
-            decidedAt: null,
-            action: policy,
-            decidingMetric: last?.decidingMetric ?? null,
-            reason: last ? `the recording ended before the maximum duration (${maxIntervals} intervals) without a decision: ${last.reason}` : 'no intervals recorded',
-            looks,
-        };
-    }
-    const decision = decided.decision;
-    return {
-        decision,
-        decidedAt: decision === 'inconclusive' ? null : decided.interval,
-        action: actionFor(decision, policy),
-        decidingMetric: decided.decidingMetric,
-        reason: decided.reason,
-        looks,
-    };
-}
-class SequentialJudge {
-    config;
-    options;
-    looks = 0;
-    trackers;
-    shares;
-    beta;
-    final;
-    constructor(config, options) {
-        this.config = config;
-        this.options = options;
-        const bounds = options.bounds ?? true;
-        this.trackers = config.metrics.map((m) => m.type === 'ratio' ? new RatioMetric(m) : m.type === 'samples' ? new SamplesMetric(m, bounds) : new ValueMetric(m));
-        this.shares = metricShares(config.metrics);
-        this.beta = config.beta ?? config.alpha;
-    }
-    look(interval) {
-        const index = this.looks++;
-        const bounds = this.options.bounds ?? true;
-        const metricLooks = [];
-        this.trackers.forEach((t, i) => {
-            const name = t.config.name;
-            const share = this.shares[i];
-            if (t instanceof ValueMetric) {
-                t.add(interval.canary[name]);
-                metricLooks.push(t.look(index));
-            }
-            else {
-                t.add(interval.canary[name], interval.baseline[name]);
-                metricLooks.push(t.look(index, { alpha: share * this.config.alpha, beta: share * this.beta, bounds }));
-            }
-        });
-        const last = this.config.maxIntervals !== undefined && index + 1 >= this.config.maxIntervals;
-        const policy = this.config.onInconclusive ?? 'hold';
-        const verdict = combineLooks(metricLooks, this.shares, this.config.alpha, last, policy);
-        // A decision stands once taken (a live analysis stops there).
-        if (this.final && this.final.decision !== 'continue') {
-            return { ...this.final, interval: index, eValue: verdict.eValue, metrics: metricLooks };
-        }
-        const result = { interval: index, ...verdict, metrics: metricLooks };
-        if (verdict.decision !== 'continue')
-            this.final = result;
-        return result;
-    }
-}
-function seriesPoint(o, quantileOf) {
-    if (o === undefined)
-        return [];
-    if ('events' in o)
-        return o.total > 0 ? [o.events / o.total] : [];
-    if ('values' in o)
-        return o.values.filter((v) => Number.isFinite(v));
-    if ('buckets' in o) {
-        // Kayenta compares series of per-interval aggregates: use the interval's median from the buckets.
-        const sorted = [...o.buckets].sort((a, b) => a.le - b.le);
-        const total = sorted[sorted.length - 1]?.count ?? 0;
-        if (total <= 0)
-            return [];
-        let prevLe = 0;
-        let prevCum = 0;
-        for (const b of sorted) {
-            if (b.count >= total / 2) {
-                if (!Number.isFinite(b.le))
-                    return [prevLe];
-                return [prevLe + ((b.le - prevLe) * (total / 2 - prevCum)) / Math.max(b.count - prevCum, 1e-12)];
-            }
-            prevLe = b.le;
-            prevCum = b.count;
-        }
-        return [quantileOf([])];
-    }
-    if ('value' in o)
-        return Number.isFinite(o.value) ? [o.value] : [];
-    return [];
-}
-class KayentaJudge {
-    config;
-    looks = 0;
-    series;
-    final;
-    constructor(config) {
-        this.config = config;
-        this.series = config.metrics.map(() => ({ canary: [], baseline: [], failures: 0, readings: 0 }));
-    }
-    look(interval) {
-        const index = this.looks++;
-        const k = this.config.kayenta ?? {};
-        const every = Math.max(1, Math.floor(k.judgeEvery ?? 1));
-        const last = this.config.maxIntervals !== undefined && index + 1 >= this.config.maxIntervals;
-        this.config.metrics.forEach((m, i) => {
-            const s = this.series[i];
-            for (const v of seriesPoint(interval.canary[m.name], () => Number.NaN))
-                s.canary.push(v);
-            for (const v of seriesPoint(interval.baseline[m.name], () => Number.NaN))
-                s.baseline.push(v);
-            if (m.type === 'value') {
-                const o = interval.canary[m.name];
-                if (o && 'value' in o && Number.isFinite(o.value)) {
-                    s.readings++;
-                    if ((m.max !== undefined && o.value > m.max) || (m.min !== undefined && o.value < m.min))
-                        s.failures++;
-                }
-            }
-        });
-        const judging = last || (index + 1) % every === 0;
-        const classes = this.config.metrics.map((m, i) => this.classify(m, this.series[i]));
-        const metrics = this.config.metrics.map((m, i) => this.metricLook(m, classes[i], this.series[i]));
-        const policy = this.config.onInconclusive ?? 'hold';
-        const threshold = Number.POSITIVE_INFINITY;
-        if (this.final)
-            return { ...this.final, interval: index, metrics };
-        if (!judging) {
-            return { interval: index, decision: 'continue', action: 'continue', decidingMetric: null, reason: 'between judgments', eValue: 1, threshold, score: null, metrics };
-        }
-        const scored = scoreKayenta(this.config.metrics.map((m, i) => ({ name: m.name, group: m.group ?? 'default', classification: classes[i].classification, critical: classes[i].critical })), k.groupWeights);
-        const passAt = k.pass ?? 95;
-        const marginal = k.marginal ?? 75;
-        let decision = 'continue';
-        let reason;
-        let deciding = null;
-        if (scored.override === 'nodata') {
-            decision = last ? 'inconclusive' : 'continue';
-            reason = `score 0: half or more of the metrics have no data (Rollgate never fails on missing data)`;
-        }
-        else if (scored.override === 'critical') {
-            decision = 'fail';
-            deciding = scored.criticalMetric;
-            reason = `score 0: critical metric ${scored.criticalMetric} did not pass`;
-        }
-        else if (!last) {
-            if (scored.score <= marginal)
-                decision = 'fail';
-            reason = `interim score ${scored.score} ${scored.score <= marginal ? '≤' : '>'} marginal ${marginal}`;
-        }
-        else {
-            decision = scored.score >= passAt ? 'pass' : 'fail';
-            reason = `final score ${scored.score} ${scored.score >= passAt ? '≥' : '<'} pass ${passAt}`;
-        }
-        if (decision === 'fail' && deciding === null)
-            deciding = metrics.find((l) => l.kayenta?.classification === 'High' || l.kayenta?.classification === 'Low')?.name ?? null;
-        const result = { interval: index, decision, action: actionFor(decision, policy), decidingMetric: deciding, reason, eValue: 1, threshold, score: scored.score, metrics };
-        if (decision !== 'continue')
-            this.final = result;
-        return result;
-    }
-    classify(m, s) {
-        const k = this.config.kayenta ?? {};
-        if (m.type === 'value' && s.baseline.length === 0) {
-            // No baseline series: the absolute bound decides (failure-limit semantics).
-            const c = s.readings === 0 ? 'Nodata' : s.failures > (m.failureLimit ?? 0) ? 'High' : 'Pass';
-            return { classification: c, critical: (m.critical ?? false) && c !== 'Pass', test: null, meanRatio: null };
-        }
-        const direction = m.type === 'value' ? 'either' : (m.direction ?? 'either');
-        return classifyKayenta(s.canary, s.baseline, {
-            direction,
-            critical: m.critical ?? false,
-            allowedIncrease: m.allowedIncrease ?? 1,
-            allowedDecrease: m.allowedDecrease ?? 1,
-            criticalIncrease: m.criticalIncrease ?? 1,
-            criticalDecrease: m.criticalDecrease ?? 1,
-        }, k.tolerance ?? 0.25, k.confidence ?? 0.98);
-    }
-    metricLook(m, c, s) {
-        const mb = s.baseline.length > 0 ? s.baseline.reduce((a, b) => a + b, 0) / s.baseline.length : Number.NaN;
-        const rel = (v) => (v === undefined || !Number.isFinite(mb) || mb === 0 ? null : finiteOrNull(v / Math.abs(mb)));
-        const state = c.classification === 'Nodata' ? 'nodata' : c.classification === 'High' || c.classification === 'Low' ? 'fail' : c.classification === 'Pass' ? 'pass' : 'continue';
-        const t = c.test;
-        const reason = c.classification === 'Nodata'
-            ? 'no data in one arm'
-            : t
-                ? `${c.classification}: shift ${t.estimate.toPrecision(4)} [${t.lower.toPrecision(4)}, ${t.upper.toPrecision(4)}], Mann-Whitney p = ${t.pValue.toPrecision(3)}, mean ratio ${c.meanRatio === null ? 'n/a' : c.meanRatio.toFixed(3)} (${formatRelative(c.meanRatio === null ? null : c.meanRatio - 1)})`
-                : `${c.classification}`;
-        return {
-            name: m.name,
-            type: m.type,
-            state,
-            estimate: c.meanRatio === null ? null : c.meanRatio - 1,
-            lower: rel(t?.lower),
-            upper: rel(t?.upper),
-            eValue: 1,
-            threshold: Number.POSITIVE_INFINITY,
-            pValue: t?.pValue ?? 1,
-            passEValue: 1,
-            passThreshold: Number.POSITIVE_INFINITY,
-            canary: { total: s.canary.length },
-            baseline: { total: s.baseline.length },
-            kayenta: {
-                classification: c.classification,
-                pValue: t?.pValue ?? null,
-                shift: t?.estimate ?? null,
-                shiftLower: t?.lower ?? null,
-                shiftUpper: t?.upper ?? null,
-                meanRatio: c.meanRatio,
-                critical: c.critical,
-            },
-            reason,
-        };
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/rollout/analysis-run.ts
-
-
-const analysis_run_systemClock = {
+;// CONCATENATED MODULE: ./shared/clock.ts
+const systemClock = {
     now: () => new Date(),
-    sleep: (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms))),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
 };
-/** Template variables for one arm, besides the per-query ones the provider adds. */
-function armVariables(plan, arms, arm) {
-    return {
-        ...plan.template.variables,
-        version: arm === 'canary' ? arms.canaryVersion : arms.stableVersion,
-        canaryVersion: arms.canaryVersion,
-        stableVersion: arms.stableVersion,
-        environment: plan.environment,
-    };
-}
-/** Fails before the first look when a check cannot be served (unknown variable, bad selector...). */
-function validatePlan(plan, arms, metrics) {
-    for (const check of plan.checks)
-        for (const arm of ['canary', 'baseline'])
-            metrics.validate(check, armVariables(plan, arms, arm));
-}
-/** Queries every check for both arms over one window. Value checks are read for the canary only. */
-async function collectInterval(plan, arms, metrics, window, index) {
-    const data = { canary: {}, baseline: {} };
-    const problems = [];
-    const jobs = [];
-    for (const check of plan.checks) {
-        for (const arm of ['canary', 'baseline']) {
-            if (check.type === 'value' && arm === 'baseline')
-                continue;
-            jobs.push(metrics.query({ check, arm, vars: armVariables(plan, arms, arm), window }).then((result) => {
-                if (result.ok)
-                    data[arm][check.name] = result.observation;
-                else
-                    problems.push({ interval: index, metric: check.name, arm, reason: result.reason });
-            }));
-        }
-    }
-    await Promise.all(jobs);
-    return { data, problems };
-}
-/** `http-errors  +12.0% [-30.0%, +80.0%]  e=1.3 (needs 40)  continue` */
-function lookLine(metric) {
-    const estimate = metric.type === 'value' ? (metric.estimate === null ? 'no reading' : String(metric.estimate)) : formatRelative(metric.estimate);
-    const interval = metric.type === 'value' ? '' : ` ${formatInterval(metric.lower, metric.upper)}`;
-    return `${metric.name}: ${estimate}${interval}  e=${formatE(metric.eValue)} (fails at ${formatE(metric.threshold)})  ${metric.state}`;
-}
-/** Watches the canary: a look after every interval until a decision or the maximum duration. */
-async function watchAnalysis(plan, arms, deps) {
-    validatePlan(plan, arms, deps.metrics);
-    const judge = createJudge(plan.judge);
-    const start = deps.clock.now();
-    await deps.metrics.begin?.(start);
-    const looks = [];
-    const intervals = [];
-    const windows = [];
-    const problems = [];
-    let final;
-    for (let i = 0; i < plan.maxIntervals; i++) {
-        const window = { start: new Date(start.getTime() + i * plan.intervalMs), end: new Date(start.getTime() + (i + 1) * plan.intervalMs) };
-        await deps.clock.sleep(window.end.getTime() - deps.clock.now().getTime());
-        const { data, problems: found } = await collectInterval(plan, arms, deps.metrics, window, i);
-        const look = judge.look(data);
-        looks.push(look);
-        intervals.push(data);
-        windows.push(window);
-        problems.push(...found);
-        await deps.logger.group(`look ${i + 1}/${plan.maxIntervals}: ${look.decision}`, async () => {
-            for (const metric of look.metrics)
-                deps.logger.info(lookLine(metric));
-            for (const problem of found)
-                deps.logger.info(`no data: ${problem.metric} (${problem.arm}): ${problem.reason}`);
-        });
-        await deps.onLook?.(look, { looks, intervals, windows, problems });
-        // A pass waits for the minimum duration; a fail or inconclusive ends the analysis at once.
-        if (look.decision === 'fail' || look.decision === 'inconclusive' || (look.decision === 'pass' && i + 1 >= plan.minIntervals)) {
-            final = look;
-            break;
-        }
-    }
-    return conclude(plan, looks, intervals, windows, problems, start, deps.clock.now(), final);
-}
-/** Judges recorded intervals (a `mode: once` analysis keeps them in the rollout record between runs). */
-function judgeRecorded(plan, intervals, windows, problems, startedAt, now) {
-    const judge = createJudge(plan.judge);
-    const looks = [];
-    let final;
-    for (const [i, data] of intervals.entries()) {
-        const look = judge.look(data);
-        looks.push(look);
-        if (look.decision === 'fail' || look.decision === 'inconclusive' || (look.decision === 'pass' && i + 1 >= plan.minIntervals)) {
-            final = look;
-            break;
-        }
-    }
-    return conclude(plan, looks, intervals, windows, problems, startedAt, now, final);
-}
-function conclude(plan, looks, intervals, windows, problems, start, end, final) {
-    const last = looks[looks.length - 1];
-    const base = { looks, intervals, windows, problems, startedAt: start.toISOString(), endedAt: end.toISOString() };
-    if (final && final.decision !== 'continue') {
-        return {
-            ...base,
-            decision: final.decision,
-            decidedAt: final.decision === 'inconclusive' ? null : final.interval,
-            action: final.action,
-            decidingMetric: final.decidingMetric,
-            reason: final.reason,
-        };
-    }
-    const complete = looks.length >= plan.maxIntervals;
-    return {
-        ...base,
-        decision: 'inconclusive',
-        decidedAt: null,
-        action: complete ? plan.onInconclusive : 'continue',
-        decidingMetric: last?.decidingMetric ?? null,
-        reason: complete
-            ? `no decision after ${looks.length} looks (the maximum duration): ${last?.reason ?? 'no data'}`
-            : `no decision yet after ${looks.length} of ${plan.maxIntervals} looks: ${last?.reason ?? 'no data'}`,
-    };
-}
 
 ;// CONCATENATED MODULE: ./shared/rollout/hooks.ts
 /**
@@ -89887,7 +87947,7 @@ function productionDeps(io) {
         github: ({ token, logger }) => 
         // GitHub asks for a second between writes; an API on this machine is not GitHub's.
         createGitHubClient({ token, version: ROLLGATE_VERSION, logger, env: io.env, paceWrites: !isLocalApi(resolveApiUrl(io.env)) }),
-        clock: analysis_run_systemClock,
+        clock: systemClock,
         traffic: (config, deps) => createTrafficProvider(toTrafficConfig(config), deps),
         metrics: createMetricsProvider,
         exec: actionsExec(),
@@ -89924,7 +87984,6 @@ function createActionRuntime(io, deps, token, policy, logger = actionLogger(io))
         sleep: (ms) => clock.sleep(ms),
     });
     const hooks = createHookRunner({ logger, env: io.env, fetch: deps.fetch, ...(io.env['GITHUB_WORKSPACE'] ? { cwd: io.env['GITHUB_WORKSPACE'] } : {}) });
-    const trafficClock = { now: () => clock.now().getTime(), sleep: (ms) => clock.sleep(ms) };
     return {
         run,
         logger,
@@ -89932,7 +87991,7 @@ function createActionRuntime(io, deps, token, policy, logger = actionLogger(io))
         store,
         reporter,
         hooks,
-        traffic: (p, environment) => deps.traffic(analysis_plan_environmentOf(p, environment).traffic, { exec: deps.exec, fetch: deps.fetch, logger, clock: trafficClock }),
+        traffic: (p, environment) => deps.traffic(analysis_plan_environmentOf(p, environment).traffic, { exec: deps.exec, fetch: deps.fetch, logger, clock }),
         metrics: (config) => deps.metrics(config, { logger, env: io.env, fetch: deps.fetch, now: () => clock.now(), sleep: (ms) => clock.sleep(ms) }),
         command: () => ({
             runId: run.runId,
@@ -90847,7 +88906,7 @@ async function main_main(io, deps = productionDeps(io)) {
     const runtime = createActionRuntime(io, deps, inputs.token, policy);
     // No expected-sha here: a rollback must always be possible, whatever the pull request did since.
     const reply = commandReply(runtime.octokit.rest, runtime.run, runtime.logger, inputs.replyCommentId, { command: 'rollback', environment });
-    const outcome = await withCommandReply(reply, () => lifecycle_rollback({ policy, environment, reason: inputs.reason }, lifecycleDeps(runtime, policy, environment)));
+    const outcome = await withCommandReply(reply, () => rollback({ policy, environment, reason: inputs.reason }, lifecycleDeps(runtime, policy, environment)));
     io.setOutput('weight', String(outcome.record.weight));
     io.setOutput('result', lifecycleResult('rollback', outcome));
 }

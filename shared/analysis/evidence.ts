@@ -57,24 +57,37 @@ export class VerdictState {
   }
 }
 
+// The one number convention of logs, reasons and reports (shared/report/format.ts uses these too):
+// a change is a signed percentage with a true minus (`+31%`, `−4.2%`, `0%`), thousands grouped, two
+// significant digits at most below 10%; an interval is `(lower … upper)`; an e-value has three
+// significant digits (`87.9`, `30`, `1,390`), and `> 10⁶` beyond.
+const PERCENT = [0, 1, 2].map((digits) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }))
+const THREE_DIGITS = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3, useGrouping: false })
+const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+
+/** 0.31 → `+31%`, -0.042 → `−4.2%`, 10 → `+1,000%`; null → `n/a`. */
 export function formatRelative(value: number | null): string {
-  if (value === null) return 'n/a'
+  if (value === null || Number.isNaN(value)) return 'n/a'
   if (value === Number.POSITIVE_INFINITY) return '+∞'
   if (value === Number.NEGATIVE_INFINITY) return '−∞'
   const pct = value * 100
-  const digits = Math.abs(pct) >= 100 ? 0 : Math.abs(pct) >= 10 ? 1 : 2
-  return `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(digits)}%`
+  const abs = Math.abs(pct)
+  const text = (PERCENT[abs >= 10 ? 0 : abs >= 1 ? 1 : 2] as Intl.NumberFormat).format(abs)
+  if (text === '0') return '0%'
+  return `${pct > 0 ? '+' : '−'}${text}%`
 }
 
+/** `(+144% … +3,760%)`; a missing lower bound is −100% (a rate cannot fall further), a missing upper one +∞. */
 export function formatInterval(lower: number | null, upper: number | null): string {
-  return `[${lower === null ? '−100%' : formatRelative(lower)}, ${upper === null ? '+∞' : formatRelative(upper)}]`
+  return `(${lower === null ? '−100%' : formatRelative(lower)} … ${upper === null ? '+∞' : formatRelative(upper)})`
 }
 
 export function formatE(value: number): string {
+  if (Number.isNaN(value)) return 'n/a'
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '0'
-  if (value >= 1e6) return value.toExponential(2)
-  if (value >= 100) return value.toFixed(0)
-  return value.toPrecision(3)
+  if (value >= 1e6) return '> 10⁶'
+  if (value >= 1000) return GROUPED.format(Math.round(value))
+  return THREE_DIGITS.format(value)
 }
 
 export function formatCount(value: number): string {

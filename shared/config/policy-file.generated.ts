@@ -662,6 +662,8 @@ export interface RawRatioCheck {
   critical?: boolean
   /** Group the check belongs to, for `mann-whitney` scoring (`groupWeights`). */
   group?: string
+  /** Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit. */
+  unit?: string
   /**
    * Relative weight of the check within its group for `mann-whitney` scoring.
    * @default 1
@@ -696,6 +698,8 @@ export interface RawSamplesCheck {
   critical?: boolean
   /** Group the check belongs to, for `mann-whitney` scoring (`groupWeights`). */
   group?: string
+  /** Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit. */
+  unit?: string
   /**
    * Relative weight of the check within its group for `mann-whitney` scoring.
    * @default 1
@@ -735,6 +739,8 @@ export interface RawValueCheck {
   critical?: boolean
   /** Group the check belongs to, for `mann-whitney` scoring (`groupWeights`). */
   group?: string
+  /** Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit. */
+  unit?: string
   /**
    * Relative weight of the check within its group for `mann-whitney` scoring.
    * @default 1

@@ -524,6 +524,8 @@ export interface RatioCheck {
   critical: boolean
   /** Group the check belongs to, for `mann-whitney` scoring (`groupWeights`). */
   group?: string
+  /** Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit. */
+  unit?: string
   /** Relative weight of the check within its group for `mann-whitney` scoring. */
   weight: number
   /** Query for the number of events (e.g. errors) in the interval, per arm. */
@@ -549,6 +551,8 @@ export interface SamplesCheck {
   critical: boolean
   /** Group the check belongs to, for `mann-whitney` scoring (`groupWeights`). */
   group?: string
+  /** Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit. */
+  unit?: string
   /** Relative weight of the check within its group for `mann-whitney` scoring. */
   weight: number
   /** Query returning raw sample values for the interval, per arm. */
@@ -576,6 +580,8 @@ export interface ValueCheck {
   critical: boolean
   /** Group the check belongs to, for `mann-whitney` scoring (`groupWeights`). */
   group?: string
+  /** Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit. */
+  unit?: string
   /** Relative weight of the check within its group for `mann-whitney` scoring. */
   weight: number
   /** Query returning one number for the canary in the interval. */

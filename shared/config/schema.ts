@@ -111,6 +111,13 @@ const commonCheck = {
   name: ref('name', 'Unique name of the check within its template, shown in every report.'),
   critical: bool('A proven regression on a critical check fails the analysis at once, whatever the other checks say.', false),
   group: str('Group the check belongs to, for `mann-whitney` scoring (`groupWeights`).'),
+  unit: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 32,
+    description:
+      'Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit.',
+  } satisfies JsonSchema,
   weight: {
     type: 'number',
     exclusiveMinimum: 0,

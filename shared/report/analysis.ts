@@ -7,6 +7,7 @@ import { fitBlocks, fixed, omissionNote, type Block, type ListBlock } from './fi
 import {
   NONE,
   armValue,
+  readingScale,
   formatArm,
   formatChange,
   formatEstimate,
@@ -231,7 +232,7 @@ function chartBlock(report: AnalysisReport, maxPoints: number, hint: string): Li
     const name = latest.name
     const points = byName.map((metrics, i) => {
       const m = metrics.get(name)
-      return { look: i + 1, canary: armValue(m?.canary), baseline: armValue(m?.baseline) }
+      return { look: i + 1, canary: armValue(m?.canary, latest.unit), baseline: armValue(m?.baseline, latest.unit) }
     })
     const chart = renderLineChart(points, { title: clip(name, 80), yTitle: yAxisTitle(latest), maxPoints })
     if (chart) items.push(`**${escapeInline(clip(name, CELL_BYTES))}**\n\n${chart}\n${trendLine(points, latest)}\n\n`)
@@ -253,7 +254,9 @@ function chartBlock(report: AnalysisReport, maxPoints: number, hint: string): Li
  * where Mermaid is not rendered (mail notifications, the mobile app, an older GitHub Enterprise).
  */
 function trendLine(points: { look: number; canary: number | null; baseline: number | null }[], metric: MetricLook): string {
-  const unit = metricType(metric) === 'ratio' ? '%' : metric.unit ? ` ${escapeInline(clip(metric.unit, 32))}` : ''
+  // The points are already in the display unit (armValue): only the unit's name is added.
+  const shown = readingScale(metric.unit).unit
+  const unit = metricType(metric) === 'ratio' ? '%' : shown ? ` ${escapeInline(clip(shown, 32))}` : ''
   const arm = (label: string, values: (number | null)[]) => {
     const seen = values.filter((v): v is number => v !== null && Number.isFinite(v))
     if (seen.length === 0) return null
@@ -264,7 +267,8 @@ function trendLine(points: { look: number; canary: number | null; baseline: numb
 }
 
 function yAxisTitle(metric: MetricLook): string {
-  const unit = metric.unit ? ` (${metric.unit})` : ''
+  const shown = readingScale(metric.unit).unit
+  const unit = shown ? ` (${clip(shown, 32)})` : ''
   switch (metricType(metric)) {
     case 'ratio':
       return 'rate (percent)'
@@ -345,7 +349,7 @@ function plural(n: number, noun: string): string {
 
 export interface AnalysisReportInput {
   /** The parts of the analysis plan (shared/rollout/analysis-plan.ts) the report shows. */
-  plan: { environment: string; templateName: string; judge: Pick<JudgeConfig, 'alpha' | 'metrics'> }
+  plan: { environment: string; templateName: string; judge: Pick<JudgeConfig, 'alpha' | 'metrics'>; template?: { checks: readonly { name: string; unit?: string | undefined }[] } }
   looks: LookResult[]
   intervals: IntervalData[]
   windows: { start: Date; end: Date }[]
@@ -361,6 +365,7 @@ export interface AnalysisReportInput {
 
 export function toAnalysisReport(input: AnalysisReportInput): AnalysisReport {
   const quantiles = new Map(input.plan.judge.metrics.map((m) => [m.name, m.type === 'samples' && typeof m.quantile === 'number' ? m.quantile : 0.5]))
+  const units = new Map((input.plan.template?.checks ?? []).flatMap((c) => (c.unit ? [[c.name, c.unit] as const] : [])))
   return {
     environment: input.plan.environment,
     decision: input.decision,
@@ -375,13 +380,13 @@ export function toAnalysisReport(input: AnalysisReportInput): AnalysisReport {
     looks: input.looks.map((look, i) => ({
       at: (input.windows[i]?.end ?? new Date(0)).toISOString(),
       decision: look.decision === 'continue' ? 'in-progress' : look.decision,
-      metrics: look.metrics.map((m) => toMetricLook(m, input.intervals[i], quantiles.get(m.name) ?? 0.5, input.plan.judge.metrics.find((c) => c.name === m.name)?.critical ?? false)),
+      metrics: look.metrics.map((m) => toMetricLook(m, input.intervals[i], quantiles.get(m.name) ?? 0.5, input.plan.judge.metrics.find((c) => c.name === m.name)?.critical ?? false, units.get(m.name))),
     })),
     ...(input.links ? { links: input.links } : {}),
   }
 }
 
-function toMetricLook(m: JudgeMetric, interval: IntervalData | undefined, level: number, critical: boolean): MetricLook {
+function toMetricLook(m: JudgeMetric, interval: IntervalData | undefined, level: number, critical: boolean, unit: string | undefined): MetricLook {
   const look: MetricLook = {
     name: m.name,
     type: m.type,
@@ -393,6 +398,7 @@ function toMetricLook(m: JudgeMetric, interval: IntervalData | undefined, level:
     ...(m.type !== 'value' && Number.isFinite(m.threshold) ? { threshold: m.threshold } : {}),
     reason: m.reason,
     critical,
+    ...(unit !== undefined && m.type !== 'ratio' ? { unit } : {}),
   }
   const canary = armFigures(m, 'canary', interval?.canary[m.name], level)
   const baseline = armFigures(m, 'baseline', interval?.baseline[m.name], level)

@@ -32,6 +32,13 @@ export interface ChartLayout {
   /** The two axis titles (class axis-label), in document order. */
   axisTitles: string[]
   texts: TextBox[]
+  /** The y axis's tick labels (right-aligned ticks) with their vertical centres, top to bottom. */
+  yTicks: { text: string; y: number }[]
+  /** Values drawn at the axis edge (the chart's `data-clamped`) and the triangles marking them. */
+  clamped: number
+  clampMarks: number
+  /** The chart's own note that something runs off it. */
+  clampNote: string | null
 }
 
 export interface PageReport {
@@ -62,6 +69,13 @@ export async function inspectReport(htmlPath: string, screenshot: string): Promi
       [...(globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<BrowserElement> & Iterable<BrowserElement> } }).document.querySelectorAll('svg.chart')].map((svg) => ({
         id: svg.getAttribute('data-chart') ?? '',
         axisTitles: [...svg.querySelectorAll('text.axis-label')].map((t) => t.textContent ?? ''),
+        yTicks: [...svg.querySelectorAll('text.tick[text-anchor="end"]')].map((t) => {
+          const r = t.getBoundingClientRect()
+          return { text: t.textContent ?? '', y: r.y + r.height / 2 }
+        }),
+        clamped: Number(svg.getAttribute('data-clamped') ?? 'NaN'),
+        clampMarks: [...svg.querySelectorAll('path.clamped')].length,
+        clampNote: [...svg.querySelectorAll('text.clamp-note')].map((t) => t.textContent ?? '')[0] ?? null,
         texts: [...svg.querySelectorAll('text')].map((t) => {
           const r = t.getBoundingClientRect()
           return { text: t.textContent ?? '', className: t.getAttribute('class') ?? '', x: r.x, y: r.y, width: r.width, height: r.height }

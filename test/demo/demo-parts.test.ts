@@ -123,6 +123,28 @@ describe('svgChart', () => {
     expect(svg).toMatch(/>tolerance</)
     expect(svg).toMatch(/>canary</)
     expect(svg).not.toMatch(/NaN|Infinity/)
+    // The one value above the axis (2 > 1) is drawn at the edge and marked, and the chart says so.
+    expect(svg).toMatch(/data-clamped="1"/)
+    expect(svg.match(/<path class="clamped" /g)).toHaveLength(1)
+    expect(svg).toMatch(/class="clamp-note"[^>]*>▲▼ beyond the axis/)
+  })
+
+  it('marks every value beyond the y axis, ±∞ and area bounds included, and nothing inside it', () => {
+    const svg = svgChart({
+      id: 'estimate:x',
+      title: 't',
+      x: { min: 0, max: 10, label: 's' },
+      y: { min: -100, max: 200, label: 'change (%)' },
+      lines: [{ name: 'e', color: '#000', segments: [[[1, 50], [2, 250], [3, Number.POSITIVE_INFINITY], [4, -150], [5, 199]]] }],
+      areas: [{ color: '#111', segments: [[{ x: 1, lower: -100, upper: Number.POSITIVE_INFINITY }, { x: 2, lower: -120, upper: 150 }]] }],
+    })
+    // line: 250, +∞ (up) and −150 (down); area: +∞ (up) and −120 (down). −100 sits on the edge, inside.
+    expect(svg).toMatch(/data-clamped="5"/)
+    expect(svg.match(/<path class="clamped" /g)).toHaveLength(5)
+    expect(svg).not.toMatch(/NaN|Infinity/)
+    const inside = svgChart({ id: 'y', title: 't', x: { min: 0, max: 1, label: 's' }, y: { min: 0, max: 1, label: 'r (%)' }, lines: [{ name: 'e', color: '#000', segments: [[[0, 0], [1, 1]]] }] })
+    expect(inside).toMatch(/data-clamped="0"/)
+    expect(inside).not.toMatch(/clamp-note|class="clamped"/)
   })
 
   it.each([

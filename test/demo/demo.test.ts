@@ -124,7 +124,7 @@ describe.each(routers)('rollgate demo --fast through %s', (router) => {
     expect(summary.durationMs).toBeLessThan(180_000)
     // The progress went to stderr as plain lines, each look with each metric's interval.
     expect(run.stderr).toMatch(/✗ FAIL v2 at 5%/)
-    expect(run.stderr).toMatch(/errors\s+[+−][\d.]+% \[/)
+    expect(run.stderr).toMatch(/errors\s+[+−][\d,.]+% \(/)
     expect(run.stderr).toMatch(/✓ PASS v3 at 50%/)
   })
 
@@ -142,6 +142,15 @@ describe.each(routers)('rollgate demo --fast through %s', (router) => {
     expect(markdown).toMatch(/## v3: promoted/)
     expect(markdown).toMatch(/```mermaid/)
     expect(markdown).toMatch(/### Analysis of v3 at 50%/)
+    // One unit and sign convention throughout: changes signed with a true minus and grouped
+    // thousands, intervals as (lower … upper), latency in milliseconds everywhere (table, chart, trend).
+    expect(markdown).not.toMatch(/(^|[\s(|])-\d[\d.,]*%/m)
+    expect(markdown).not.toMatch(/[+−]\d{4,}%/)
+    expect(markdown).not.toMatch(/\\\[[+−]/)
+    expect(markdown).toMatch(/[+−][\d,.]+% \([+−][\d,.]+% … [+−][\d,.∞]+%?\)/)
+    expect(markdown).toMatch(/p50 [\d.]+ ms \(n = [\d,]+\)/)
+    expect(markdown).not.toMatch(/p50 0\.\d/)
+    expect(markdown).toMatch(/y-axis "p50 \(ms\)"/)
 
     const html = readFileSync(join(out, 'report.html'), 'utf8')
     for (const chart of ['weight', 'metric:errors', 'metric:latency', 'estimate:errors', 'estimate:latency', 'evidence']) {
@@ -183,15 +192,28 @@ describe.each(routers)('rollgate demo --fast through %s', (router) => {
   })
 
   // Debian chromium, installed by .ci/run; the screenshot is kept under artifacts/ for CI.
-  it.skipIf(!chromiumAvailable())('report.html in headless Chromium: axis titles on every chart, no overlapping text, no console errors', async () => {
+  it.skipIf(!chromiumAvailable())('report.html in headless Chromium: axis titles with units, linear axes, clamped values marked, no overlapping text, no console errors', async () => {
     const page = await inspectReport(join(work, router, 'report.html'), join(ROOT, 'artifacts', `demo-report-${router}.png`))
     expect(page.consoleErrors).toEqual([])
     expect(page.charts.length).toBeGreaterThanOrEqual(6)
     for (const chart of page.charts) {
       expect(chart.axisTitles, chart.id).toHaveLength(2)
       for (const title of chart.axisTitles) expect(title.trim(), chart.id).not.toBe('')
+      // Every axis names its unit, in parentheses at the end: `canary weight (%)`, `p50 latency (ms)`.
+      for (const title of chart.axisTitles) expect(title, chart.id).toMatch(/\([^()]+\)$/)
+      // Linear: the tick values are evenly spaced, so their labels are too (a log axis would bunch them).
+      expect(chart.yTicks.length, chart.id).toBeGreaterThanOrEqual(3)
+      const gaps = chart.yTicks.slice(1).map((t, i) => t.y - (chart.yTicks[i] as { y: number }).y)
+      for (const gap of gaps) expect(Math.abs(gap - (gaps[0] as number)), `${chart.id}: y ticks ${chart.yTicks.map((t) => `${t.text}@${t.y.toFixed(1)}`).join(' ')}`).toBeLessThan(1.5)
+      // A value beyond the axis is marked where it runs off, and the chart says what the marks mean.
+      expect(chart.clampMarks, chart.id).toBe(chart.clamped)
+      if (chart.clamped > 0) expect(chart.clampNote, chart.id).toMatch(/beyond the axis/)
+      else expect(chart.clampNote, chart.id).toBeNull()
       expect(overlaps(chart.texts).map(([a, b]) => `${chart.id}: "${a.text}" (${a.className}) overlaps "${b.text}" (${b.className})`)).toEqual([])
     }
+    // The demo's regression (errors about +1,000% against a +400% axis) and its unbounded intervals run off the change chart.
+    const change = page.charts.find((c) => c.id === 'estimate:errors')
+    expect(change?.clamped ?? 0).toBeGreaterThan(0)
   }, 60_000)
 
   it('leaves nothing running', async () => {

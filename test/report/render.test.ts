@@ -64,7 +64,7 @@ describe('the analysis report', () => {
       | Metric | State | Estimate (interval) | Evidence (decides at 20) | Canary | Baseline | Note |
       |---|---|---|---|---|---|---|
       | http-errors (critical) | **fail** | +310% (+180% … +470%) | 24.1 (≥ 1/α) | 48 / 4,000 (1.2%) | 220 / 76,000 (0.289%) |  |
-      | latency | continue | +2% (-4% … +9%) | 0.6 | p99 185 ms (n = 4,000) | p99 178 ms (n = 76,000) |  |
+      | latency | continue | +2% (−4% … +9%) | 0.6 | p99 185 ms (n = 4,000) | p99 178 ms (n = 76,000) |  |
 
       <details><summary>Looks (4)</summary>
 

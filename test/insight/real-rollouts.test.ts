@@ -62,5 +62,5 @@ describe('report over rollouts made by the real actions', () => {
       { step: 2, weight: 50, rollouts: 1, medianMs: 30 * MIN, totalMs: 30 * MIN },
     ])
     expect(report.result['report']).toMatchObject({ ignoredDeployments: 1, rolloutCount: 2 })
-  })
+  }, 60_000)
 })

@@ -88,7 +88,3 @@ export function graphQLError(name: string, error: unknown): ProviderError {
   return new ProviderError('GitHub GraphQL API', name, detail, false, { cause: error })
 }
 
-/** A GraphQL string literal (for values that cannot be variables, such as generated aliases' inputs). */
-export function graphQLString(value: string): string {
-  return JSON.stringify(value)
-}

@@ -82,6 +82,15 @@ describe('the published package', () => {
     expect(help.stdout).toMatch(/^rollgate demo \[options\]/)
   })
 
+  it('runs `rollgate report`: its help, and a usage error naming the flag before any request', () => {
+    const help = rollgate(['report', '--help'])
+    expect(help.status).toBe(0)
+    expect(help.stdout).toMatch(/^rollgate report --repo OWNER\/NAME --environment ENV/)
+    const missing = rollgate(['report', '--repo', 'acme/shop'])
+    expect(missing.status).toBe(2)
+    expect(missing.stderr).toMatch(/--environment is required/)
+  })
+
   it('runs `rollgate validate` on a policy copied out of the repository', () => {
     const run = rollgate(['validate', 'policy.yml'])
     expect(run.stderr).toBe('')

@@ -189,8 +189,12 @@ const NEEDED: Record<string, Record<string, string>> = {
   'analyze (experiment)': { contents: 'read', checks: 'write' },
   // The drill's rollback comment goes to the policy's alert issue, not a pull request.
   drill: { contents: 'write', deployments: 'write', checks: 'write', issues: 'write' },
+  // Reads deployments, pull requests and the records; writes only its check run.
+  report: { contents: 'read', deployments: 'read', 'pull-requests': 'read', checks: 'write' },
 }
 const EXPERIMENT = 'analyze (experiment)'
+/** Actions that load no policy file: their workflows name `# Policy: none`. */
+const POLICY_FREE = new Set(['report'])
 /** flag-cleanup with `task: check` only reads the pull request and publishes the rollgate/flags check run. */
 const FLAG_CHECK_PERMISSIONS = { contents: 'read', 'pull-requests': 'read', checks: 'write' }
 
@@ -270,7 +274,13 @@ describe.each(exampleWorkflows)('%s', (file) => {
   const workflow = workflowOf(text)
   const rollgateJobs = workflow.jobs.filter((job) => job.steps.some((s) => s.rollgate !== undefined))
 
+  const policyFree = rollgateJobs.length > 0 && rollgateJobs.every((job) => job.steps.every((s) => s.rollgate === undefined || POLICY_FREE.has(s.rollgate)))
+
   it('names the policy it pairs with, and that policy exists', () => {
+    if (policyFree) {
+      expect(text, 'a header line "# Policy: none" (its actions load no policy)').toMatch(/^# Policy: none$/m)
+      return
+    }
     const policy = pairedPolicy(text)
     expect(policy, 'a header line "# Policy: examples/policies/NAME.yml"').toBeDefined()
     expect(examplePolicies).toContain(policy)
@@ -286,6 +296,7 @@ describe.each(exampleWorkflows)('%s', (file) => {
   })
 
   it("sets every ${NAME} of its policy on every Rollgate step (each action loads the whole policy)", () => {
+    if (policyFree) return
     const needed = policyEnvNames(read(pairedPolicy(text) ?? ''))
     for (const job of rollgateJobs) {
       // The router ('') reads roles and environments only and loads the policy with unset variables allowed.

@@ -73,4 +73,26 @@ describe('rollgate report on a seeded history', () => {
     expect(report.budget).toMatchObject({ graphqlCalls: 4, graphqlPoints: 4, restCalls: 0 })
     expect(github.graphql.points()).toBe(4)
   })
+
+  it('reports on several environments at once: staging adds its one promotion (03-15 18:30)', async () => {
+    seedHistory(github.state)
+    const report = await buildInsightReport(octokit(github.url), { repo: { owner: 'acme', repo: 'shop' }, environments: ['production', 'staging'], ...WINDOW })
+    expect(report.deploymentFrequency.promotions).toBe(6)
+    expect(report.changeFailureRate).toMatchObject({ ended: 7, failed: 3 })
+    expect(report.rollouts.filter((r) => r.environment === 'staging').map((r) => r.outcome)).toEqual(['promoted'])
+    // staging has no record on the state branch: nothing to warn about, no verdicts from it.
+    expect(report.warnings).toEqual([])
+    expect(github.graphql.calls[0]?.variables).toMatchObject({ e0: 'rollgate-state:production.json', e1: 'rollgate-state:staging.json' })
+  })
+
+  it('warns, and still reports, when a record cannot be read', async () => {
+    seedHistory(github.state)
+    github.state.commitFiles({ branch: 'rollgate-state', files: { 'production.json': '{"schemaVersion": 1, "environment": 3}' } })
+    const report = await buildInsightReport(octokit(github.url), { repo: { owner: 'acme', repo: 'shop' }, environments: ['production'], ...WINDOW })
+    expect(report.warnings).toEqual([expect.stringMatching(/^acme\/shop@rollgate-state:production\.json cannot be read, so its verdicts are left out: /)])
+    expect(report.judge.verdicts).toBe(0)
+    expect(report.changeFailureRate.rate).toBe(0.5)
+    // Without the record's failing verdict, R3 counts from the start of its step: 08:00 → 08:40.
+    expect(report.rollouts.find((r) => r.version === 'v3')?.failure).toMatchObject({ detectedFrom: 'step-start', restoreMs: 40 * MIN })
+  })
 })

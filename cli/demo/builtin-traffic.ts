@@ -1,6 +1,6 @@
 /**
  * The built-in router as a traffic provider, for machines without HAProxy: the same interface the
- * lifecycle drives every backend through (shared/traffic/provider.ts), in-process.
+ * lifecycle drives every backend through (shared/traffic/types.ts), in-process.
  */
 import type { TrafficProvider, TrafficProviderName, WeightChange } from '../../shared/traffic/types.js'
 import type { WeightedRouter } from './router.js'

@@ -13,8 +13,9 @@ export const ROOMS = {
   traffic: ['action', 'config', 'http', 'process'],
   metrics: ['action', 'analysis', 'config', 'http'],
   report: ['action', 'analysis', 'config', 'github'],
-  rollout: ['action', 'analysis', 'config', 'github', 'http', 'metrics', 'process', 'report', 'state', 'traffic'],
+  rollout: ['action', 'analysis', 'config', 'github', 'http', 'metrics', 'migration', 'process', 'report', 'state', 'traffic'],
   insight: ['action', 'config', 'github', 'report', 'state'],
+  migration: ['action', 'config', 'state'], // #17: expand/contract commands and the record's migration field
   drill: ['action', 'config', 'report', 'rollout', 'state', 'traffic'], // #16: drills run the lifecycle
 }
 

@@ -795,8 +795,6 @@ export interface RawRatioCheck {
   critical?: boolean
   /** Group the check belongs to, for `mann-whitney` scoring (`groupWeights`). */
   group?: string
-  /** Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit. */
-  unit?: string
   /**
    * Relative weight of the check within its group for `mann-whitney` scoring.
    * @default 1
@@ -831,13 +829,13 @@ export interface RawSamplesCheck {
   critical?: boolean
   /** Group the check belongs to, for `mann-whitney` scoring (`groupWeights`). */
   group?: string
-  /** Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit. */
-  unit?: string
   /**
    * Relative weight of the check within its group for `mann-whitney` scoring.
    * @default 1
    */
   weight?: number
+  /** Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. */
+  unit?: string
   /** Query returning raw sample values for the interval, per arm. */
   values?: string
   /** Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm. */
@@ -872,13 +870,13 @@ export interface RawValueCheck {
   critical?: boolean
   /** Group the check belongs to, for `mann-whitney` scoring (`groupWeights`). */
   group?: string
-  /** Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit. */
-  unit?: string
   /**
    * Relative weight of the check within its group for `mann-whitney` scoring.
    * @default 1
    */
   weight?: number
+  /** Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. */
+  unit?: string
   /** Query returning one number for the canary in the interval. */
   query: string
   /** Lowest acceptable value. */

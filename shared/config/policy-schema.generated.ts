@@ -1756,12 +1756,6 @@ export const policySchema: JsonSchema = {
           "minLength": 1,
           "description": "Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."
         },
-        "unit": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 32,
-          "description": "Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."
-        },
         "weight": {
           "type": "number",
           "exclusiveMinimum": 0,
@@ -1823,17 +1817,17 @@ export const policySchema: JsonSchema = {
           "minLength": 1,
           "description": "Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."
         },
-        "unit": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 32,
-          "description": "Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."
-        },
         "weight": {
           "type": "number",
           "exclusiveMinimum": 0,
           "description": "Relative weight of the check within its group for `mann-whitney` scoring.",
           "default": 1
+        },
+        "unit": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 32,
+          "description": "Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written."
         },
         "values": {
           "type": "string",
@@ -1899,17 +1893,17 @@ export const policySchema: JsonSchema = {
           "minLength": 1,
           "description": "Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."
         },
-        "unit": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 32,
-          "description": "Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."
-        },
         "weight": {
           "type": "number",
           "exclusiveMinimum": 0,
           "description": "Relative weight of the check within its group for `mann-whitney` scoring.",
           "default": 1
+        },
+        "unit": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 32,
+          "description": "Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written."
         },
         "query": {
           "type": "string",

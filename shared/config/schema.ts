@@ -46,18 +46,22 @@ const commonCheck = {
   name: ref('name', 'Unique name of the check within its template, shown in every report.'),
   critical: bool('A proven regression on a critical check fails the analysis at once, whatever the other checks say.', false),
   group: str('Group the check belongs to, for `mann-whitney` scoring (`groupWeights`).'),
-  unit: {
-    type: 'string',
-    minLength: 1,
-    maxLength: 32,
-    description:
-      'Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit.',
-  } satisfies JsonSchema,
   weight: {
     type: 'number',
     exclusiveMinimum: 0,
     description: 'Relative weight of the check within its group for `mann-whitney` scoring.',
     default: 1,
+  } satisfies JsonSchema,
+}
+
+/** `unit` of samples and value checks (a ratio check is a rate and has none). */
+const unitKey = {
+  unit: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 32,
+    description:
+      'Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written.',
   } satisfies JsonSchema,
 }
 
@@ -437,6 +441,7 @@ export function composePolicySchema(parts: PolicyParts): JsonSchema {
         'A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.',
         {
           ...commonCheck,
+          ...unitKey,
           values: str('Query returning raw sample values for the interval, per arm.'),
           buckets: str('Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm.'),
           quantile: {
@@ -454,6 +459,7 @@ export function composePolicySchema(parts: PolicyParts): JsonSchema {
         'An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.',
         {
           ...commonCheck,
+          ...unitKey,
           query: str('Query returning one number for the canary in the interval.'),
           min: { type: 'number', description: 'Lowest acceptable value.' },
           max: { type: 'number', description: 'Highest acceptable value.' },

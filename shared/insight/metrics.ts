@@ -150,12 +150,14 @@ interface Parsed {
   abortedAt?: string
   /** A deployment whose record write lost its race: never a rollout. */
   superseded: boolean
+  /** A rollback drill's canary (the drill action): practice, not a change that failed. */
+  drill: boolean
   steps: { step: number; weight: number; ms: number; startedAt: string }[]
 }
 
 function parseStatuses(statuses: StatusEvent[]): Parsed {
   const sorted = [...statuses].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))
-  const out: Parsed = { superseded: false, steps: [] }
+  const out: Parsed = { superseded: false, drill: false, steps: [] }
   for (const [i, s] of sorted.entries()) {
     if (s.state === 'in_progress') {
       const m = STEP_STATUS.exec(s.description)
@@ -173,6 +175,8 @@ function parseStatuses(statuses: StatusEvent[]): Parsed {
       out.promotedAt = s.createdAt
     } else if (s.state === 'failure' && /^rolled back /.test(s.description) && out.rolledBackAt === undefined) {
       out.rolledBackAt = s.createdAt
+      // shared/drill/run.ts gives every drill rollback the reason DRILL_REASON_PREFIX ('Rollgate drill: …').
+      if (/Rollgate drill: /.test(s.description)) out.drill = true
     } else if (s.state === 'error') {
       if (/^Superseded: another Rollgate command/.test(s.description)) out.superseded = true
       else if (/^aborted/.test(s.description) && out.abortedAt === undefined) out.abortedAt = s.createdAt
@@ -274,7 +278,7 @@ export function computeInsight(history: History, options: InsightOptions = {}): 
   const rollouts: (RolloutSummary & { parsed: Parsed })[] = []
   for (const d of history.deployments) {
     const parsed = parseStatuses(d.statuses)
-    if (parsed.superseded) continue
+    if (parsed.superseded || parsed.drill) continue
     const commit = history.commits.get(d.sha)
     const reverted = parsed.promotedAt !== undefined && parsed.rolledBackAt !== undefined && Date.parse(parsed.rolledBackAt) > Date.parse(parsed.promotedAt)
     const outcome: RolloutOutcome = reverted ? 'reverted' : parsed.rolledBackAt ? 'rolled-back' : parsed.promotedAt ? 'promoted' : parsed.abortedAt ? 'aborted' : 'in-progress'

@@ -47173,35 +47173,6 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
 /******/ 
-/******/ /* webpack/runtime/compat get default export */
-/******/ (() => {
-/******/ 	// getDefaultExport function for compatibility with non-harmony modules
-/******/ 	__nccwpck_require__.n = (module) => {
-/******/ 		var getter = module && module.__esModule ?
-/******/ 			() => (module['default']) :
-/******/ 			() => (module);
-/******/ 		__nccwpck_require__.d(getter, { a: getter });
-/******/ 		return getter;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
 /************************************************************************/
 var __webpack_exports__ = {};
 
@@ -47324,7 +47295,8 @@ const REASON_CODES = {
     'checks-failed': 'router: canary refused because check runs or statuses on the pull request head failed (`commands.requireChecks`).',
     'sha-changed': 'deploy-canary, promote: the pull request head or the rollout\'s SHA is no longer the `expected-sha` the command was read at.',
     'pr-closed': 'router, deploy-canary, promote: the pull request is closed or merged; canary and promote act on open pull requests only.',
-    paused: 'promote: the rollout is paused (`/rollgate pause`); `/rollgate resume` first. Analysis keeps running and a fail still rolls back.',
+    busy: 'router: answered early from the record: another rollout is in flight (canary of another commit) or another run holds the environment\'s lease; the reply says which command would proceed.',
+    paused: 'promote (and the router, early, from the record): the rollout is paused (`/rollgate pause`); `/rollgate resume` first. Analysis keeps running and a fail still rolls back.',
     // Failures: something outside Rollgate failed; the record says what is in force.
     'traffic-failed': 'The traffic provider failed; the previous weights were restored and recorded.',
     'hook-failed': 'A step hook failed; traffic was not moved past it.',
@@ -47332,13 +47304,29 @@ const REASON_CODES = {
     'github-api-error': 'A GitHub API call failed after its retries; the message names the call.',
     'provider-error': 'An upstream service (metrics, traffic backend, webhook) failed; the message names the service and the call.',
     'internal-error': 'A bug in Rollgate; the log holds the stack. Please report it.',
+    reported: 'report: the delivery report was computed from the GitHub history and published (job summary, check run `rollgate/report`, `result`).',
+    // A/B experiments: analyze with `experiment:` (docs/experiments.md).
+    'experiment-winner': 'analyze (`experiment`): a variant is proven better than control (or every variant worse) with its guardrails holding; `winner` names it.',
+    'experiment-no-difference': 'analyze (`experiment`): every variant\'s lift is proven within ±minimumEffect of control.',
+    'experiment-inconclusive': 'analyze (`experiment`): the maximum duration passed without a decision; the report says how much more traffic one would need.',
+    'experiment-in-progress': 'analyze (`experiment`): not decided yet; the report says how much more traffic a decision needs. Run it again after the next interval.',
+    'experiment-sample-ratio-mismatch': 'analyze (`experiment`): the traffic per variant does not match the configured split, so no verdict is trusted; fix the assignment.',
+    // Rollback drills (the drill action): see docs/insight.md#drills.
+    'drill-passed': 'drill: the injected failure was rolled back end to end (traffic, record, deployment status, alert) within `maxTimeToRestore`.',
+    'drill-failed': 'drill: a part of the rollback path broke; the check run `rollgate/drill/<env>` names which.',
+    'drill-production-refused': 'drill: the environment is marked `production` and its `drills:` does not set `allowProduction: true`; nothing was deployed.',
+    'drill-not-configured': 'drill: the environment has no `drills:` section in the policy.',
+    // Expand/contract migrations (environments.<env>.migration, docs/migrations.md).
+    'migration-failed': 'The migration\'s expand (the canary did not start) or contract command failed; the record says where the migration stands.',
+    'migration-draining': 'promote: promoted, but the old version has not read back at zero traffic for the migration\'s `drain` time yet; contract runs on a later promote (deploy-canary refuses a new rollout until then).',
+    contracted: 'promote: the migration\'s contract ran after the old version drained; the old version no longer works with the schema.',
 };
 const REASON_CODE_LIST = Object.keys(REASON_CODES);
 function isReasonCode(value) {
     return typeof value === 'string' && Object.hasOwn(REASON_CODES, value);
 }
 /** The actions that write a `result` output. */
-const RESULT_ACTIONS = (/* unused pure expression or super */ null && (['deploy-canary', 'analyze', 'promote', 'rollback', 'flag-cleanup', 'router']));
+const RESULT_ACTIONS = (/* unused pure expression or super */ null && (['deploy-canary', 'analyze', 'promote', 'rollback', 'flag-cleanup', 'router', 'report', 'drill']));
 /** Version of the `result` output's shape; bumped only on an incompatible change. */
 const RESULT_SCHEMA_VERSION = 1;
 
@@ -50457,7 +50445,6 @@ function rolloutOf(error) {
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var dist_ajv = __nccwpck_require__(2463);
-var ajv_default = /*#__PURE__*/__nccwpck_require__.n(dist_ajv);
 ;// CONCATENATED MODULE: ./shared/state/record-schema.ts
 /**
  * The rollout record's JSON Schema (schemaVersion 1), checked by ajv like the policy. Each leaf
@@ -50469,39 +50456,39 @@ var ajv_default = /*#__PURE__*/__nccwpck_require__.n(dist_ajv);
 const ISO_TIME = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?(?:Z|[+-]\\d{2}:\\d{2})$';
 const PHASES = ['idle', 'pending', 'canary', 'promoted', 'rolled-back', 'aborted'];
 const COMMANDS = ['deploy-canary', 'analyze', 'promote', 'rollback', 'pause', 'resume', 'abort', 'finalize', 'repair'];
-const str = { type: 'string', minLength: 1, pattern: '\\S', 'x-message': { type: 'must be a string', '*': 'must not be empty' } };
+const record_schema_str = { type: 'string', minLength: 1, pattern: '\\S', 'x-message': { type: 'must be a string', '*': 'must not be empty' } };
 const record_schema_text = { type: 'string', 'x-message': 'must be a string' };
 const time = { type: 'string', pattern: ISO_TIME, format: 'date-time-ish', 'x-message': 'must be an ISO 8601 time such as 2025-01-31T12:00:00Z' };
 const sha = { type: 'string', pattern: '^[0-9a-fA-F]{7,64}$', 'x-message': 'must be a commit SHA (7 to 64 hex digits)' };
 const weight = { type: 'number', minimum: 0, maximum: 100, 'x-message': 'must be a percentage from 0 to 100' };
 const record_schema_int = (min) => ({ type: 'integer', minimum: min, 'x-message': { type: 'must be an integer', '*': `must be ${min} or more` } });
 const oneOf = (values) => ({ enum: [...values], 'x-message': `must be one of ${values.join(', ')}` });
-const object = (properties, required) => ({
+const record_schema_object = (properties, required) => ({
     type: 'object',
     properties,
     required,
     additionalProperties: false,
     'x-message': 'must be an object',
 });
-const versionRef = object({ version: str, ref: str, sha, deploymentId: record_schema_int(1) }, ['version']);
-const runRef = object({ runId: record_schema_int(0), runAttempt: record_schema_int(1), job: record_schema_text }, ['runId', 'runAttempt', 'job']);
+const versionRef = record_schema_object({ version: record_schema_str, ref: record_schema_str, sha, deploymentId: record_schema_int(1) }, ['version']);
+const runRef = record_schema_object({ runId: record_schema_int(0), runAttempt: record_schema_int(1), job: record_schema_text }, ['runId', 'runAttempt', 'job']);
 const RECORD_SCHEMA = {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'Rollgate rollout record (schemaVersion 1)',
-    ...object({
+    ...record_schema_object({
         schemaVersion: { const: 1, 'x-message': 'must be 1' },
-        environment: str,
+        environment: record_schema_str,
         revision: record_schema_int(0),
         updatedAt: time,
         phase: oneOf(PHASES),
         stable: versionRef,
-        canary: object({ version: str, ref: str, sha }, ['version', 'ref', 'sha']),
+        canary: record_schema_object({ version: record_schema_str, ref: record_schema_str, sha }, ['version', 'ref', 'sha']),
         startedAt: time,
         step: record_schema_int(-1),
         weight,
-        paused: object({ at: time, actor: record_schema_text, reason: record_schema_text }, ['at', 'actor']),
+        paused: record_schema_object({ at: time, actor: record_schema_text, reason: record_schema_text }, ['at', 'actor']),
         reason: record_schema_text,
-        lastVerdict: object({ decision: oneOf(['pass', 'fail', 'inconclusive', 'continue']), at: time, template: str, summary: record_schema_text, step: record_schema_int(0) }, [
+        lastVerdict: record_schema_object({ decision: oneOf(['pass', 'fail', 'inconclusive', 'continue']), at: time, template: record_schema_str, summary: record_schema_text, step: record_schema_int(0) }, [
             'decision',
             'at',
             'template',
@@ -50511,16 +50498,16 @@ const RECORD_SCHEMA = {
         verdicts: {
             type: 'array',
             'x-message': 'must be an array',
-            items: object({ step: record_schema_int(0), decision: oneOf(['pass', 'fail', 'inconclusive']), at: time, template: str, version: str, sha }, [
+            items: record_schema_object({ step: record_schema_int(0), decision: oneOf(['pass', 'fail', 'inconclusive']), at: time, template: record_schema_str, version: record_schema_str, sha }, [
                 'step',
                 'decision',
                 'at',
                 'template',
             ]),
         },
-        evidence: object({ step: record_schema_int(0), template: str, data: {} }, ['step', 'template', 'data']),
-        lease: object({ owner: runRef, claimedAt: time, expiresAt: time }, ['owner', 'claimedAt', 'expiresAt']),
-        pendingMove: object({
+        evidence: record_schema_object({ step: record_schema_int(0), template: record_schema_str, data: {} }, ['step', 'template', 'data']),
+        lease: record_schema_object({ owner: runRef, claimedAt: time, expiresAt: time }, ['owner', 'claimedAt', 'expiresAt']),
+        pendingMove: record_schema_object({
             from: weight,
             to: weight,
             startedAt: time,
@@ -50530,30 +50517,32 @@ const RECORD_SCHEMA = {
             command: oneOf(COMMANDS),
             phase: oneOf(PHASES),
             step: record_schema_int(-1),
-            op: str,
+            op: record_schema_str,
             stable: versionRef,
-            writeId: str,
+            writeId: record_schema_str,
         }, ['from', 'to', 'startedAt', 'runId', 'runAttempt', 'job', 'command', 'phase', 'step', 'op']),
         deploymentId: record_schema_int(1),
-        report: object({ checkRunId: record_schema_int(1), commentId: record_schema_int(1), pullRequest: record_schema_int(1), commentAuthor: str }, []),
-        writeId: str,
+        // Where an expand/contract migration stands (shared/migration); optional, so older records read.
+        migration: record_schema_object({ state: oneOf(['expanding', 'expanded', 'contracting', 'contracted', 'kept']), version: record_schema_str, expandedAt: time, drainingSince: time, contractedAt: time }, ['state', 'version']),
+        report: record_schema_object({ checkRunId: record_schema_int(1), commentId: record_schema_int(1), pullRequest: record_schema_int(1), commentAuthor: record_schema_str }, []),
+        writeId: record_schema_str,
         history: {
             type: 'array',
             'x-message': 'must be an array',
-            items: object({
+            items: record_schema_object({
                 at: time,
                 action: oneOf(COMMANDS),
                 from: oneOf(PHASES),
                 to: oneOf(PHASES),
                 fromWeight: weight,
                 weight,
-                version: str,
+                version: record_schema_str,
                 stable: versionRef,
                 actor: record_schema_text,
                 runId: record_schema_int(0),
                 runAttempt: record_schema_int(1),
                 note: record_schema_text,
-                op: str,
+                op: record_schema_str,
             }, ['at', 'action', 'from', 'to', 'fromWeight', 'weight', 'actor', 'runId', 'runAttempt']),
         },
     }, ['schemaVersion', 'environment', 'revision', 'updatedAt', 'phase', 'step', 'weight', 'verdicts', 'history']),
@@ -51451,6 +51440,9 @@ function decideRepair(b, observed) {
             delete next.paused;
         if (move.phase === 'rolled-back' || move.phase === 'aborted')
             next.reason = `${who} was interrupted after moving traffic`;
+        // Traffic moves only after a migration's expand succeeded: the move done means expand is done.
+        if (next.migration?.state === 'expanding' && move.command === 'deploy-canary')
+            next.migration = { ...next.migration, state: 'expanded', expandedAt: b.context.now.toISOString() };
         // The entry carries the interrupted command's key, so re-running that job is a replay.
         return b.applied(`repaired: completed ${who}, interrupted after traffic reached ${move.to}%`, undefined, {
             op: move.op,
@@ -51566,7 +51558,8 @@ class LeaseHeldError extends errors_ConfigError {
     constructor(environment, lease, now) {
         const left = Math.max(0, Date.parse(lease.expiresAt) - now.getTime());
         super(`${environment} is locked by ${formatRun(lease.owner)} (job ${lease.owner.job || '?'}) until ${lease.expiresAt} ` +
-            `(${formatWait(left)} from now): another Rollgate command is running there; wait for it to finish or for its lease to expire`);
+            `(${formatWait(left)} from now): another Rollgate command is running there; wait for it to finish or for its lease to expire ` +
+            `(if that run was stopped, re-running its failed jobs takes the lease over at once)`);
         this.environment = environment;
         this.lease = lease;
     }
@@ -51585,8 +51578,18 @@ class StateConflictError extends errors_ConfigError {
 /** Throws LeaseHeldError unless `owner` may take the record's lease at `now`. */
 function assertLeaseAvailable(record, owner, now) {
     const lease = record?.lease;
-    if (record && leaseIsLive(lease, now) && !sameRun(lease.owner, owner))
+    if (record && leaseIsLive(lease, now) && !sameRun(lease.owner, owner) && !supersededAttempt(lease.owner, owner)) {
         throw new LeaseHeldError(record.environment, lease, now);
+    }
+}
+/**
+ * Whether `holder` is an earlier attempt of the run `claimer` belongs to. GitHub re-runs jobs only
+ * of a workflow run that has completed, so every job of an earlier attempt has ended: its lease is
+ * a leftover (a job killed mid-command), and re-running the job takes over at once instead of
+ * waiting for the lease to expire.
+ */
+function supersededAttempt(holder, claimer) {
+    return holder.runId === claimer.runId && holder.runAttempt < claimer.runAttempt;
 }
 function withLease(record, owner, ttlMs, now) {
     if (!Number.isFinite(ttlMs) || ttlMs <= 0)
@@ -51746,19 +51749,24 @@ async function runTransition(request) {
     const owner = transition_runRef(context);
     const loaded = await store.load(environment);
     assertLeaseAvailable(loaded?.record, owner, context.now);
+    request.check?.(loaded?.record);
     let record = loaded?.record ?? idleRecord(environment, context.now);
     let repair;
     const pending = record.pendingMove;
     const settlesTraffic = request.command.type === 'repair' || request.command.type === 'rollback' || request.command.type === 'abort';
     if (pending && !settlesTraffic) {
-        const observed = request.readWeight ? await request.readWeight(record) : undefined;
-        if (observed === undefined) {
-            const hint = request.repairHint?.(pending) ??
-                `settle it with a repair command giving the weight you observe (${pending.from} or ${pending.to}), or roll back`;
-            throw new InterruptedMoveError(`${environment}: ${interruptedMoveProblem(pending)}. The traffic provider cannot read weights back, so Rollgate cannot tell which: ${hint}`);
+        try {
+            ;
+            ({ repair, record } = await repairFirst(request, record, pending));
         }
-        repair = decide(record, { type: 'repair', observedWeight: observed }, policy, context);
-        record = repair.record;
+        catch (error) {
+            // A refusal by the re-run of a killed job: the dead attempt's lease would otherwise block the
+            // very command the refusal names (rollback, repair) until it expires.
+            const lease = loaded?.record.lease;
+            if (loaded && lease && supersededAttempt(lease.owner, owner))
+                await store.save(withoutLease(loaded.record), loaded.version).catch(() => undefined);
+            throw error;
+        }
     }
     const transition = decide(record, request.command, policy, context);
     const outcome = (snapshot, t = transition) => ({
@@ -51769,8 +51777,14 @@ async function runTransition(request) {
     const settle = (r) => settleLease(r, owner, context.now, request.keepLease ?? false);
     const amend = async (r) => (request.amend ? request.amend(r, transition) : r);
     if (transition.effect !== 'applied') {
-        if (!repair)
+        if (!repair) {
+            // A re-run of a command that was stopped after its record write may have lost the deployment
+            // status that echoes it: show it now (a read, and a write only when it is missing). Only a
+            // replay can be that re-run, so other no-ops cost nothing more.
+            if (loaded && store.reconcile && transition.effect === 'replayed')
+                await store.reconcile(loaded.record);
             return outcome(loaded);
+        }
         return outcome(await store.save(settle(transition.record), loaded?.version ?? null));
     }
     if (!transition.move)
@@ -51778,7 +51792,8 @@ async function runTransition(request) {
     if (!request.moveTraffic)
         throw new Error(`${transition.command} moves traffic, but no traffic provider was given`);
     // The claim: lease and pending move in one compare-and-swap on the version read above.
-    const begun = await store.save(withLease(beginMove(record, transition, context), owner, request.leaseTtlMs, context.now), loaded?.version ?? null);
+    const claim = withLease(beginMove(record, transition, context), owner, request.leaseTtlMs, context.now);
+    const begun = await store.save(request.prepare ? request.prepare(claim, transition) : claim, loaded?.version ?? null);
     try {
         await request.moveTraffic(transition.move, record);
     }
@@ -51800,6 +51815,28 @@ async function runTransition(request) {
         throw new errors_ConfigError(`${environment}: traffic moved to ${transition.move.to}% but the record could not be written (${why}). The record keeps the ` +
             `pending move, so the next command repairs it from the traffic provider's read-back, or says how to`, { cause: error, reasonCode: 'record-write-failed' });
     }
+}
+/** Settles a pending move left by a run that is gone, from the traffic provider's read-back. */
+async function repairFirst(request, record, pending) {
+    const { environment, policy, context } = request;
+    const observed = request.readWeight ? await request.readWeight(record) : undefined;
+    if (observed === undefined) {
+        const hint = request.repairHint?.(pending) ??
+            `settle it with a repair command giving the weight you observe (${pending.from} or ${pending.to}), or roll back`;
+        throw new InterruptedMoveError(`${environment}: ${interruptedMoveProblem(pending)}. The traffic provider cannot read weights back, so Rollgate cannot tell which: ${hint}`);
+    }
+    let repair;
+    try {
+        repair = decide(record, { type: 'repair', observedWeight: observed }, policy, context);
+    }
+    catch (error) {
+        // Traffic is at neither weight (a move stopped half way): say what settles it.
+        if (error instanceof IllegalMoveError && request.repairHint) {
+            throw new InterruptedMoveError(`${environment}: ${interruptedMoveProblem(pending)}. ${error.message}. To settle it: ${request.repairHint(pending)}`, { cause: error });
+        }
+        throw error;
+    }
+    return { repair, record: repair.record };
 }
 /**
  * After a failed move: when the provider put the previous weights back (read back, or trusted
@@ -57689,6 +57726,61 @@ async function readChecks(port, repo, sha) {
     }
 }
 
+;// CONCATENATED MODULE: ./shared/commands/early-answer.ts
+/**
+ * The router's courtesy answer from the rollout record, before it dispatches a job that would only
+ * be refused after waiting for the environment's reviewers: `busy` (another rollout of another
+ * commit is in flight, or another run holds the lease) and `paused`. The lifecycle actions still
+ * decide (the record can change while the job waits); this only answers early what is certain now,
+ * and names the commands that would proceed. Pure: the record is read by the caller.
+ */
+
+/** The commands whose refusal the router may answer early: the ones that move traffic forward. */
+const EARLY_ANSWERED = ['canary', 'promote'];
+const ROUTER_COMMAND = {
+    'deploy-canary': 'canary',
+    promote: 'promote',
+    rollback: 'rollback',
+    analyze: 'analyze',
+    pause: 'pause',
+    resume: 'resume',
+};
+function routerCommands(types) {
+    const names = types.map((t) => ROUTER_COMMAND[t]).filter((n) => n !== undefined);
+    return [...new Set(names)];
+}
+function earlyAnswer(command, environment, record, facts, policy) {
+    if (record === undefined || !EARLY_ANSWERED.includes(command))
+        return undefined;
+    const lease = record.lease;
+    if (lease !== undefined && Date.parse(lease.expiresAt) > facts.now.getTime() && lease.owner.runId !== facts.runId) {
+        const holder = `run ${lease.owner.runId}/${lease.owner.runAttempt} (job ${lease.owner.job || '?'})`;
+        return {
+            code: 'busy',
+            message: `busy: ${environment} is held by ${holder} until ${lease.expiresAt}: another Rollgate command is running there`,
+            proceeds: [command, 'status'],
+            after: lease.expiresAt,
+        };
+    }
+    const inFlight = record.phase === 'canary' || record.phase === 'pending';
+    if (command === 'canary' && inFlight && record.canary !== undefined && record.canary.sha !== facts.headSha) {
+        return {
+            code: 'busy',
+            message: `busy: another rollout is in flight in ${environment}: ${record.canary.version} (${record.canary.sha.slice(0, 12)}) is ${describeState(record, policy)}; finish it or roll it back first`,
+            proceeds: routerCommands(allowedCommands(record, policy)).filter((c) => c !== 'canary'),
+        };
+    }
+    if (command === 'promote' && record.phase === 'canary' && record.paused !== undefined) {
+        const by = `${record.paused.actor || 'someone'} at ${record.paused.at}${record.paused.reason ? ` (${record.paused.reason})` : ''}`;
+        return {
+            code: 'paused',
+            message: `the rollout of ${environment} is paused by ${by}; promote waits for resume`,
+            proceeds: routerCommands(allowedCommands(record, policy)),
+        };
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./shared/config/problems.ts
 
 function formatPath(path) {
@@ -58269,6 +58361,15 @@ function replyDenied(c, message, runUrl) {
 function replyRefused(c, code, message, runUrl) {
     return cap(`😕 ${label(c)} was refused (${codeSpan(code)}): ${prose(message)}. Nothing moved.${runLink(runUrl)}`);
 }
+/**
+ * A refusal answered early from the record (busy, paused), with the commands that would proceed,
+ * each written out so it can be copied.
+ */
+function replyEarly(c, code, message, proceeds, environment, after, runUrl) {
+    const commands = proceeds.map((p) => echo(`/rollgate ${p} ${environment}`)).join(', ');
+    const next = proceeds.length === 0 ? '' : after !== undefined ? ` After ${escapeInline(after)}: ${commands}.` : ` Would proceed now: ${commands}.`;
+    return cap(`😕 ${label(c)} was not dispatched (${codeSpan(code)}): ${prose(message)}. Nothing moved.${next}${runLink(runUrl)}`);
+}
 function replyDispatched(c, sha, environment, runUrl, ignored = []) {
     return cap(`⏳ ${label(c)} for ${codeSpan(sha.slice(0, 12))} is dispatched${runLink(runUrl)}. ` +
         `The job waits for the protection rules of the GitHub environment ${escapeInline(environment)} (reviewers, wait timers) and edits this comment when it ends.` +
@@ -58315,6 +58416,7 @@ async function react(port, repo, commentId, content) {
 }
 
 ;// CONCATENATED MODULE: ./shared/commands/dispatch.ts
+
 
 
 
@@ -58421,6 +58523,18 @@ async function routeComment(event, deps) {
             const names = (checks.state === 'failed' ? checks.failed : checks.pending).slice(0, 20).join(', ');
             const message = checks.state === 'failed' ? `checks failed on ${pull.headSha.slice(0, 12)}: ${names}` : `checks still running on ${pull.headSha.slice(0, 12)}: ${names}`;
             return dispatch_refuse(checks.state === 'failed' ? 'checks-failed' : 'checks-pending', message, label, base, commentId, deps);
+        }
+    }
+    // A courtesy from the record (one read, only once every gate passed): answer now what the action
+    // would refuse after the environment's reviewers approved. The action still decides.
+    if (EARLY_ANSWERED.includes(command)) {
+        const snapshot = await deps.store.load(environment);
+        const early = earlyAnswer(command, environment, snapshot?.record, { headSha: pull.headSha, now: deps.now(), runId: deps.context.runId }, policy.environments[environment]);
+        if (early !== undefined) {
+            await react(github, repo, commentId, 'confused');
+            const body = replyEarly(label, early.code, early.message, early.proceeds, environment, early.after, deps.runUrl);
+            const answered = await createReply(github, repo, pr, body);
+            return { ...base, reasonCode: early.code, message: early.message, commentId: answered.id };
         }
     }
     const reply = await createReply(github, repo, pr, replyDispatched(label, pull.headSha, environment, deps.runUrl, ignored));
@@ -58569,2182 +58683,2381 @@ function streamLogger(write = (l) => process.stderr.write(`${l}\n`), verbose = f
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./shared/config/indentation.ts
-/**
- * Indentation mistakes said in the user's terms: which key is at the wrong level and where it would
- * belong, instead of the parser's "All mapping items must start at the same column" at a later line,
- * or an "unknown key" in one place and a "missing key" in another for one misplaced line.
- */
-const BLOCK_SCALAR = /:\s*[|>][-+0-9]*\s*(#.*)?$/;
-function significantLines(text, upTo) {
-    const out = [];
-    const raw = text.split('\n');
-    let blockScalarIndent;
-    let flowDepth = 0;
-    for (let i = 0; i < Math.min(raw.length, upTo); i++) {
-        const line = (raw[i] ?? '').replace(/\r$/, '');
-        const content = line.trimStart();
-        const indent = line.length - content.length;
-        if (content === '' || content.startsWith('#') || content === '---' || content === '...')
-            continue;
-        if (blockScalarIndent !== undefined) {
-            if (indent > blockScalarIndent)
-                continue;
-            blockScalarIndent = undefined;
-        }
-        const inFlow = flowDepth > 0;
-        flowDepth += (content.match(/[[{]/g) ?? []).length - (content.match(/[\]}]/g) ?? []).length;
-        if (flowDepth < 0)
-            flowDepth = 0;
-        if (inFlow)
-            continue;
-        out.push({ number: i + 1, indent, content });
-        if (BLOCK_SCALAR.test(content))
-            blockScalarIndent = indent;
-    }
-    return out;
-}
-function keyOf(content) {
-    const match = /^(?:"([^"]*)"|'([^']*)'|([^\s:#][^:#]*?))\s*:(?:\s|$)/.exec(content);
-    return match ? (match[1] ?? match[2] ?? match[3]) : undefined;
-}
-/** Whether a line leaves its value to the lines below it (`key:` alone, or `- ` alone). */
-function opensBlock(content) {
-    const withoutComment = content.replace(/\s+#.*$/, '');
-    return /:$/.test(withoutComment) || withoutComment === '-' || BLOCK_SCALAR.test(content);
-}
-function describeLevel(level) {
-    return `${level.column} spaces to belong to ${level.owner} (like ${level.label} on line ${level.line})`;
-}
-/**
- * The first line, up to `errorLine`, whose indentation matches no level of the block structure
- * around it, explained; undefined when the lines look consistent (the parser's message stays).
- */
-function indentationProblem(text, errorLine) {
-    const tab = text.split('\n').findIndex((line, i) => i < errorLine && /^ *\t/.test(line));
-    const lines = significantLines(text, errorLine);
-    const stack = [];
-    let previous;
-    for (const line of lines) {
-        if (tab >= 0 && line.number > tab)
-            break;
-        const isItem = line.content === '-' || line.content.startsWith('- ');
-        const key = keyOf(isItem ? line.content.slice(1).trimStart() : line.content);
-        const label = isItem ? `the list item` : key !== undefined ? `'${key}'` : 'the value';
-        const popped = [];
-        while (stack.length > 0 && stack[stack.length - 1].column > line.indent)
-            popped.push(stack.pop());
-        const top = stack[stack.length - 1];
-        if (top !== undefined && top.column === line.indent) {
-            top.label = label;
-            top.line = line.number;
-        }
-        else if (popped.length > 0) {
-            const what = key !== undefined ? `'${key}'` : isItem ? 'this list item' : 'this line';
-            const candidates = [popped[popped.length - 1], ...(top ? [top] : [])];
-            return {
-                line: line.number,
-                column: line.indent + 1,
-                message: `${what} is indented ${line.indent} spaces, which matches no level around it`,
-                expected: `${candidates.map(describeLevel).join(', or ')}`,
-            };
-        }
-        else if (previous !== undefined && !opensBlock(previous.content) && !(top === undefined)) {
-            const previousKey = keyOf(previous.content.replace(/^-\s*/, ''));
-            const what = key !== undefined ? `'${key}'` : 'this line';
-            return {
-                line: line.number,
-                column: line.indent + 1,
-                message: `${what} is indented deeper than ${previousKey !== undefined ? `'${previousKey}'` : 'the line'} on line ${previous.number}, which already has a value`,
-                expected: `${top.column} spaces to belong to ${top.owner} (like ${top.label} on line ${top.line}), or a value left empty on line ${previous.number} to nest under it`,
-            };
-        }
-        else {
-            const previousKey = previous === undefined ? undefined : keyOf(previous.content.replace(/^-\s*/, ''));
-            const owner = previous === undefined ? 'the top level' : previousKey !== undefined ? `'${previousKey}'` : `the list item on line ${previous.number}`;
-            stack.push({ column: line.indent, label, line: line.number, owner });
-        }
-        if (isItem && key !== undefined) {
-            // `- key: value`: the item's own keys line up with `key`.
-            const column = line.indent + line.content.length - line.content.slice(1).trimStart().length;
-            stack.push({ column, label: `'${key}'`, line: line.number, owner: `the list item on line ${line.number}` });
-        }
-        previous = line;
-    }
-    if (tab >= 0) {
-        return { line: tab + 1, column: 1, message: 'this line is indented with a tab', expected: 'spaces only: YAML does not allow tabs for indentation' };
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./shared/config/yaml-source.ts
-
-
-
-/** With `merge: true`, yaml parses a plain `<<` key as a Scalar holding a symbol. */
-function isMergeKey(key) {
-    return (0,dist/* isScalar */.jn)(key) && typeof key.value === 'symbol';
-}
-const REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}/;
-/** The depth limit named when the parser itself gives up (POLICY_LIMITS.maxDepth in load.ts). */
-const DEPTH_HINT = 64;
-/**
- * A parsed policy file that can say where any path is: every problem, from YAML syntax to a
- * semantic check, is reported at a line and column.
- */
-class yaml_source_YamlSource {
-    text;
-    file;
-    doc;
-    lines = new dist/* LineCounter */.HN();
-    constructor(text, file) {
-        this.text = text;
-        this.file = file;
-        // merge: anchors with `<<` keep repeated checks short; uniqueKeys (the default) reports duplicates.
-        this.doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: this.lines, merge: true, prettyErrors: false });
-    }
-    syntaxProblems() {
-        if (this.doc.errors.some((e) => /Maximum call stack size exceeded/.test(e.message))) {
-            // The parser ran out of stack: the document nests far deeper than any policy does.
-            return [{ file: this.file, line: 1, column: 1, path: '', message: 'the file nests lists or mappings too deeply to be a policy', expected: `at most ${DEPTH_HINT} levels of nesting` }];
-        }
-        const problems = this.doc.errors.map((error) => {
-            const at = this.at(error.pos[0]);
-            return { file: this.file, ...at, path: '', message: `YAML: ${error.message.split('\n')[0] ?? error.message}` };
-        });
-        // Indentation slips surface as parser errors at a later line ("All mapping items must start at
-        // the same column"); say which key is at the wrong level instead.
-        const indentationCodes = new Set(['BAD_INDENT', 'MISSING_CHAR', 'UNEXPECTED_TOKEN', 'TAB_AS_INDENT', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY']);
-        const firstError = this.doc.errors[0];
-        if (firstError !== undefined && indentationCodes.has(firstError.code)) {
-            const explained = indentationProblem(this.text, this.at(firstError.pos[0]).line);
-            if (explained)
-                problems.splice(0, problems.length, { file: this.file, path: '', ...explained });
-        }
-        // `{ address: ${URL} }` is the likeliest cause: `{` and `}` end a plain value inside flow collections.
-        const first = problems[0];
-        const line = first === undefined ? '' : (this.text.split('\n')[first.line - 1] ?? '');
-        if (first !== undefined && /[{[][^'"]*\$\{/.test(line)) {
-            first.expected = 'quotes around values that use ${NAME} inside { } or [ ], e.g. address: "${PROMETHEUS_URL}"';
-        }
-        return problems;
-    }
-    toJS() {
-        return this.doc.toJS({ maxAliasCount: 1000 });
-    }
-    /**
-     * The document as data, or a problem at the first alias when aliases expand past `maxAliasCount`
-     * nodes (a "billion laughs" alias bomb), instead of the parser's exception.
-     */
-    toJSWithin(maxAliasCount) {
-        try {
-            return { ok: true, value: this.doc.toJS({ maxAliasCount }) };
-        }
-        catch (error) {
-            if (!(error instanceof ReferenceError) || !/alias count/i.test(error.message))
-                throw error;
-            let firstAlias = { line: 1, column: 1 };
-            (0,dist/* visit */.YR)(this.doc, {
-                Alias: (_, node) => {
-                    if (node.range)
-                        firstAlias = this.at(node.range[0]);
-                    return dist/* visit */.YR.BREAK;
-                },
-            });
-            return {
-                ok: false,
-                problem: {
-                    file: this.file,
-                    ...firstAlias,
-                    path: '',
-                    message: `YAML aliases (*name) expand to more than ${maxAliasCount} nodes: the file would grow without bound when read (an alias bomb)`,
-                    expected: 'anchors and aliases used to share a few values, not to multiply them',
-                },
-            };
-        }
-    }
-    /** A problem at the first node nested deeper than `maxDepth` levels, or undefined. Iterative: no stack to exhaust. */
-    depthProblem(maxDepth) {
-        const pending = [{ node: this.doc.contents, depth: 1 }];
-        while (pending.length > 0) {
-            const { node, depth } = pending.pop();
-            const children = (0,dist/* isMap */.jh)(node) ? node.items.map((pair) => pair.value) : (0,dist/* isSeq */.oP)(node) ? node.items : [];
-            if (children.length === 0)
-                continue;
-            if (depth > maxDepth) {
-                const at = this.nodePosition(node) ?? { line: 1, column: 1 };
-                return { file: this.file, ...at, path: '', message: `lists and mappings are nested more than ${maxDepth} levels deep here`, expected: `at most ${maxDepth} levels of nesting` };
-            }
-            for (const child of children)
-                pending.push({ node: child, depth: depth + 1 });
-        }
-        return undefined;
-    }
-    at(offset) {
-        const { line, col } = this.lines.linePos(offset);
-        return { line, column: col };
-    }
-    /**
-     * Where `path` is written: its key when `key` is set (unknown keys), else its value. A path that does
-     * not exist (a missing key) maps to the deepest ancestor that does, at its key.
-     */
-    locate(path, options = {}) {
-        let node = this.doc.contents;
-        let lastPair;
-        for (let i = 0; i < path.length; i++) {
-            const seg = path[i];
-            node = this.deref(node);
-            const found = this.child(node, seg);
-            if (found === undefined)
-                return this.pairPosition(lastPair) ?? this.nodePosition(node) ?? { line: 1, column: 1 };
-            if ((0,dist/* isPair */.tO)(found)) {
-                lastPair = found;
-                if (i === path.length - 1 && options.key)
-                    return this.pairPosition(found) ?? { line: 1, column: 1 };
-                node = found.value;
-                if (node === null || node === undefined)
-                    return this.pairPosition(found) ?? { line: 1, column: 1 };
-            }
-            else {
-                node = found;
-            }
-        }
-        if (options.needle !== undefined && (0,dist/* isScalar */.jn)(node) && node.range) {
-            const index = this.text.slice(node.range[0], node.range[1]).indexOf(options.needle);
-            if (index >= 0)
-                return this.at(node.range[0] + index);
-        }
-        return this.nodePosition(node) ?? this.pairPosition(lastPair) ?? { line: 1, column: 1 };
-    }
-    /**
-     * Replaces `${NAME}` in every string value from `env`. An unset or empty NAME is a problem at the
-     * reference itself (Actions turns a missing secret into an empty variable); `$${` writes `${`.
-     */
-    substitute(env, options = {}) {
-        const problems = [];
-        /** With allowUnset: the references left as written, as problems a caller may show as warnings. */
-        const unset = [];
-        const substitutions = { unresolved: new Set(), written: new Map() };
-        const visit = (node, path) => {
-            if ((0,dist/* isMap */.jh)(node)) {
-                for (const pair of node.items) {
-                    const key = (0,dist/* isScalar */.jn)(pair.key) ? pair.key.value : pair.key;
-                    visit(pair.value, [...path, String(key)]);
-                }
-            }
-            else if ((0,dist/* isSeq */.oP)(node)) {
-                node.items.forEach((item, index) => visit(item, [...path, index]));
-            }
-            else if ((0,dist/* isScalar */.jn)(node) && typeof node.value === 'string' && node.value.includes('${')) {
-                const source = node.range ? this.text.slice(node.range[0], node.range[1]) : '';
-                const offset = node.range?.[0] ?? 0;
-                const result = this.expand(node.value, env, options, (message, reference, expected, kind) => {
-                    const index = source.indexOf(reference);
-                    (kind === 'unset' && options.allowUnset ? unset : problems).push({
-                        file: this.file,
-                        ...this.at(index >= 0 ? offset + index : offset),
-                        path: formatPath(path),
-                        message,
-                        found: reference,
-                        expected,
-                    });
-                });
-                if (result.unresolved)
-                    substitutions.unresolved.add(formatPath(path));
-                if (result.fromEnv)
-                    substitutions.written.set(formatPath(path), node.value);
-                node.value = result.text;
-            }
-        };
-        visit(this.doc.contents, []);
-        return { problems, substitutions, unset };
-    }
-    expand(text, env, options, report) {
-        let out = '';
-        let unresolved = false;
-        let fromEnv = false;
-        let i = 0;
-        while (i < text.length) {
-            if (text.startsWith('$${', i)) {
-                out += '${';
-                i += 3;
-                continue;
-            }
-            if (!text.startsWith('${', i)) {
-                out += text[i];
-                i += 1;
-                continue;
-            }
-            const match = REFERENCE.exec(text.slice(i));
-            if (match === null) {
-                const reference = text.slice(i, i + 12);
-                report('malformed environment variable reference', reference, '${NAME} with NAME made of letters, digits and _, or $${ for a literal ${');
-                out += '${';
-                i += 2;
-                continue;
-            }
-            const name = match[1];
-            const value = env[name];
-            if (value === undefined || value === '') {
-                if (options.allowUnset)
-                    unresolved = true;
-                report(`environment variable ${name} is ${value === undefined ? 'not set' : 'empty'}`, match[0], `${name} set in the environment (env: or secrets)`, 'unset');
-                out += match[0];
-            }
-            else {
-                fromEnv = true;
-                out += value;
-            }
-            i += match[0].length;
-        }
-        return { text: out, unresolved, fromEnv };
-    }
-    deref(node) {
-        return (0,dist/* isAlias */.Vj)(node) ? node.resolve(this.doc) : node;
-    }
-    /** The pair (in a map) or item (in a sequence) for one path segment, looking through `<<` merges. */
-    child(node, seg) {
-        if ((0,dist/* isMap */.jh)(node)) {
-            const direct = node.items.find((pair) => (0,dist/* isScalar */.jn)(pair.key) && !isMergeKey(pair.key) && String(pair.key.value) === String(seg));
-            if (direct)
-                return direct;
-            for (const pair of node.items) {
-                if (!isMergeKey(pair.key))
-                    continue;
-                const sources = (0,dist/* isSeq */.oP)(pair.value) ? pair.value.items : [pair.value];
-                for (const source of sources) {
-                    const found = this.child(this.deref(source), seg);
-                    if (found)
-                        return found;
-                }
-            }
-            return undefined;
-        }
-        if ((0,dist/* isSeq */.oP)(node) && typeof seg === 'number')
-            return node.items[seg] ?? undefined;
-        return undefined;
-    }
-    pairPosition(pair) {
-        const key = pair?.key;
-        if (key && typeof key === 'object' && 'range' in key && Array.isArray(key.range))
-            return this.at(key.range[0]);
-        return undefined;
-    }
-    nodePosition(node) {
-        if (node && typeof node === 'object' && 'range' in node && Array.isArray(node.range))
-            return this.at(node.range[0]);
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/flags/file-problems.ts
-/**
- * Validates a YAML/JSON document in the repository (flags.yml, a flagd file) against a JSON Schema
- * and reports every problem at its file:line:column, with the policy's problem type and wording, so
- * editors, annotations and the CLI show them the same way.
- */
-
-
-
-const Ajv = (ajv_default())["default"];
-function describeFound(value) {
-    if (value === null || value === undefined)
-        return 'nothing';
-    if (Array.isArray(value))
-        return value.length === 0 ? 'an empty list' : `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
-    if (typeof value === 'object')
-        return 'a mapping';
-    const text = JSON.stringify(value);
-    return text.length > 60 ? `${text.slice(0, 57)}..."` : text;
-}
-const file_problems_compiled = new WeakMap();
-function validatorFor(schema) {
-    let validate = file_problems_compiled.get(schema);
-    if (!validate) {
-        validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
-        file_problems_compiled.set(schema, validate);
-    }
-    return validate;
-}
-function pathOf(pointer, data) {
-    if (pointer === '')
-        return [];
-    const path = [];
-    let node = data;
-    for (const raw of pointer.slice(1).split('/')) {
-        const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-        const index = Array.isArray(node) && /^\d+$/.test(seg) ? Number(seg) : seg;
-        path.push(index);
-        node = node !== null && typeof node === 'object' ? node[index] : undefined;
-    }
-    return path;
-}
-function valueAt(path, data) {
-    let node = data;
-    for (const seg of path)
-        node = node !== null && typeof node === 'object' ? node[seg] : undefined;
-    return node;
-}
-/** Parses `text` (YAML, so JSON too) and validates it; `what` names the document in messages. */
-function checkDocument(text, file, schema, what) {
-    const source = new yaml_source_YamlSource(text, file);
-    const syntax = source.syntaxProblems();
-    if (syntax.length > 0)
-        return { ok: false, problems: sortProblems(syntax) };
-    if (source.doc.contents === null) {
-        return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message: `the ${what} is empty`, expected: 'a top-level flags: mapping' }] };
-    }
-    const data = source.toJS();
-    const validate = validatorFor(schema);
-    if (validate(data))
-        return { ok: true, doc: { source, data } };
-    const problems = (validate.errors ?? []).map((error) => problemFor(source, data, error, schema)).filter((p) => p !== undefined);
-    const seen = new Set();
-    return {
-        ok: false,
-        problems: sortProblems(problems.filter((p) => (seen.has(`${p.line}:${p.column}:${p.message}`) ? false : (seen.add(`${p.line}:${p.column}:${p.message}`), true)))),
-    };
-}
-function problemFor(source, data, error, root) {
-    const path = pathOf(error.instancePath, data);
-    const params = error.params;
-    const at = (p, key = false) => ({ file: source.file, ...source.locate(p, key ? { key: true } : {}), path: formatPath(p), message: '' });
-    const schema = error.parentSchema;
-    switch (error.keyword) {
-        case 'additionalProperties': {
-            const key = String(params.additionalProperty);
-            const allowed = Object.keys(schema?.properties ?? {});
-            return { ...at([...path, key], true), message: `unknown key '${key}'${didYouMean(key, allowed)}`, ...(allowed.length ? { expected: problems_oneOf(allowed) } : {}) };
-        }
-        case 'required': {
-            const key = String(params.missingProperty);
-            const description = schema?.properties?.[key]?.description;
-            return { ...at(path, true), message: `missing required key '${key}'`, ...(description ? { expected: description } : {}) };
-        }
-        case 'propertyNames':
-            return { ...at([...path, String(params.propertyName)], true), message: `invalid flag name '${String(params.propertyName)}'`, expected: root.definitions?.flagName?.description ?? 'a flag name' };
-        default: {
-            if (error.propertyName !== undefined)
-                return undefined;
-            const found = describeFound(valueAt(path, data));
-            const expected = schema?.description ?? error.message ?? 'a valid value';
-            const message = error.keyword === 'enum' || error.keyword === 'pattern'
-                ? `invalid value for ${formatPath(path) || 'the document'}`
-                : error.keyword === 'type'
-                    ? `${formatPath(path) || 'the document'} must be ${String(params.type)}`
-                    : `${formatPath(path) || 'the document'}: ${error.message ?? 'invalid'}`;
-            return { ...at(path), message, found, expected: error.keyword === 'enum' ? problems_oneOf(params.allowedValues) : expected };
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/flags/sources/flagd.ts
-/**
- * `source: { type: flagd }`: an OpenFeature flagd flag file in the repository, read directly (flagd's
- * schema v0, https://flagd.dev/schema/v0/flags.json). ENABLED with no targeting serves
- * `variants[defaultVariant]` to everyone; DISABLED serves the code's own default, which the file
- * cannot tell, so such a flag is reported, never removed.
- */
-
-
-
-
-const DEFAULT_FLAGD_FILE = 'flags.flagd.json';
-/** The part of flagd's schema v0 Rollgate relies on (the daemon accepts more; extra keys pass). */
-const flagdFileSchema = {
-    type: 'object',
-    required: ['flags'],
-    properties: {
-        flags: {
-            type: 'object',
-            description: 'Flag key → flag',
-            additionalProperties: {
-                type: 'object',
-                required: ['state', 'variants'],
-                description: 'a flagd flag: state, variants, defaultVariant, targeting',
-                properties: {
-                    state: { type: 'string', enum: ['ENABLED', 'DISABLED'], description: 'ENABLED or DISABLED' },
-                    variants: { type: 'object', minProperties: 1, description: 'variant name → value (boolean, string, number or object)' },
-                    defaultVariant: { type: ['string', 'null'], description: 'the variant served when targeting does not decide' },
-                    targeting: { type: 'object', description: 'JsonLogic targeting rule' },
-                    metadata: { type: 'object', description: 'string, number or boolean values (Rollgate reads owner and expires)' },
-                },
-            },
-        },
-    },
-};
-function served(flag) {
-    if (flag.state === 'DISABLED')
-        return { kind: 'unknown', reason: 'DISABLED: flagd serves the default written in the code' };
-    const targeting = flag.targeting;
-    if (targeting !== undefined && targeting !== null && Object.keys(targeting).length > 0) {
-        return { kind: 'targeting', rules: [JSON.stringify(targeting).slice(0, 200)] };
-    }
-    const name = flag.defaultVariant;
-    if (typeof name !== 'string')
-        return { kind: 'unknown', reason: 'no defaultVariant: flagd serves the default written in the code' };
-    const value = flag.variants[name];
-    if (typeof value === 'boolean')
-        return { kind: 'boolean', value };
-    if (typeof value === 'string')
-        return { kind: 'variant', value };
-    return { kind: 'unknown', reason: `defaultVariant ${name} is ${value === undefined ? 'not one of the variants' : `a ${typeof value}`}; only boolean and string values can be kept` };
-}
-function parseFlagdFile(text, file) {
-    const check = checkDocument(text, file, flagdFileSchema, 'flagd flag file');
-    if (!check.ok)
-        throw new problems_PolicyError(file, check.problems);
-    const flags = check.doc.data.flags;
-    return Object.entries(flags).map(([name, flag]) => {
-        const metadata = (flag.metadata ?? {});
-        const info = {
-            name,
-            aliases: [],
-            state: served(flag),
-            archived: false,
-            markedStale: false,
-            evidence: [`${file}: state ${String(flag.state)}, defaultVariant ${String(flag.defaultVariant ?? '(none)')}, ${flag.targeting && Object.keys(flag.targeting).length > 0 ? 'targeting rules' : 'no targeting'}`],
-        };
-        if (typeof metadata.owner === 'string')
-            info.owner = metadata.owner;
-        if (typeof metadata.expires === 'string')
-            info.expires = metadata.expires;
-        return info;
-    });
-}
-const flagdSource = {
-    type: 'flagd',
-    definition: 'flagdFlags',
-    schema: {
-        type: 'object',
-        description: 'An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).',
-        additionalProperties: false,
-        required: ['type'],
-        properties: {
-            type: { const: 'flagd', description: 'Selects this type: `flagd`.' },
-            file: { type: 'string', minLength: 1, description: 'Path of the flag file, relative to the repository root.', default: DEFAULT_FLAGD_FILE },
-        },
-    },
-    create(config, deps) {
-        const file = config.file ?? DEFAULT_FLAGD_FILE;
-        return {
-            type: 'flagd',
-            describe: () => `the flagd file ${file}`,
-            async listFlags() {
-                let text;
-                try {
-                    text = await deps.readText((0,external_node_path_namespaceObject.join)(deps.root, file));
-                }
-                catch (error) {
-                    throw new errors_ConfigError(`flagd file ${file} (flags.source.file) could not be read: ${error.message}`);
-                }
-                return parseFlagdFile(text, file);
-            },
-        };
-    },
-};
-
-;// CONCATENATED MODULE: ./shared/http/redact.ts
-
-/**
- * Query parameters that carry credentials in the wild (Datadog `api_key`, New Relic and Grafana
- * `apikey`, pre-signed `signature`s, `token=`...): their values are secrets wherever the URL goes.
- */
-const CREDENTIAL_PARAM = /^(?:api[_-]?key|apikey|app[_-]?key|application[_-]?key|token|access[_-]?token|auth[_-]?token|id[_-]?token|refresh[_-]?token|key|secret|client[_-]?secret|signature|sig|x-amz-signature|x-amz-security-token|password|passwd|pwd|auth|authorization|session|sessionid)$/i;
-/** Shorter values found in URLs are not treated as secrets: masking `1` or `on` would garble every line. */
-const MIN_SECRET_LENGTH = 4;
-/** The secrets one provider holds, scrubbed from every reason it returns (reasons reach reports, not only logs). */
-class SecretSet {
-    logger;
-    values = new Set();
-    constructor(logger) {
-        this.logger = logger;
-    }
-    add(secret) {
-        if (!secret || this.values.has(secret))
-            return;
-        this.values.add(secret);
-        this.logger.mask(secret);
-        // A secret also travels URL-encoded (query strings) and base64-encoded (basic auth).
-        const encoded = encodeURIComponent(secret);
-        if (encoded !== secret) {
-            this.values.add(encoded);
-            this.logger.mask(encoded);
-        }
-    }
-    /** Header values that carry credentials are secrets; the rest (content types, tenants) are not. */
-    addHeaders(headers) {
-        for (const [name, value] of Object.entries(headers ?? {})) {
-            if (SECRET_HEADER.test(name))
-                this.addHeaderValue(value);
-        }
-    }
-    /** `Bearer abc` is masked whole and as `abc`, which may appear alone (a token echoed in an error). */
-    addHeaderValue(value) {
-        this.add(value);
-        const credential = /^[A-Za-z][\w-]*\s+(\S.*)$/.exec(value)?.[1];
-        if (credential !== undefined && credential.length >= 6)
-            this.add(credential);
-    }
-    /** The userinfo and credential-like query parameters of a URL (or URL template). */
-    addUrl(url) {
-        for (const secret of credentialsInUrl(url))
-            this.add(secret);
-    }
-    /** Own secrets, then every secret the logger knows (the policy's `${NAME}` values, the GitHub token). */
-    scrub(text) {
-        const own = escape_maskSecrets(text, this.values);
-        return this.logger.redact ? this.logger.redact(own) : own;
-    }
-}
-const SECRET_HEADER = /auth|token|key|secret|cookie|session|password|credential|signature/i;
-/**
- * The secrets a URL carries: the password of `user:password@` (and the pair as Basic sends it), and
- * the values of credential-like query parameters, raw and decoded. Works on templates too (no parsing
- * that `{{placeholders}}` could break).
- */
-function credentialsInUrl(url) {
-    const found = [];
-    const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#@]*)@/i.exec(url)?.[1];
-    if (userinfo !== undefined) {
-        const colon = userinfo.indexOf(':');
-        if (colon >= 0) {
-            const user = safeDecode(userinfo.slice(0, colon));
-            const password = safeDecode(userinfo.slice(colon + 1));
-            found.push(userinfo.slice(colon + 1), password, Buffer.from(`${user}:${password}`).toString('base64'));
-        }
-        else
-            found.push(userinfo, safeDecode(userinfo));
-    }
-    const query = url.split('#')[0]?.split('?').slice(1).join('?') ?? '';
-    for (const pair of query.split('&')) {
-        const eq = pair.indexOf('=');
-        if (eq <= 0)
-            continue;
-        if (!CREDENTIAL_PARAM.test(safeDecode(pair.slice(0, eq))))
-            continue;
-        const value = pair.slice(eq + 1);
-        found.push(value, safeDecode(value.replace(/\+/g, ' ')));
-    }
-    return [...new Set(found.filter((s) => s.length >= MIN_SECRET_LENGTH))];
-}
-/** A URL fit for a log line: userinfo and credential-like query values replaced by `***`. */
-function redactUrl(url) {
-    return url
-        .replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1***@')
-        .replace(/([?&])([^=&#]+)=([^&#]*)/g, (whole, sep, name) => (CREDENTIAL_PARAM.test(safeDecode(name)) ? `${sep}${name}=***` : whole));
-}
-function safeDecode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-/**
- * The values of every `${NAME}` a policy text expands (`$${` writes a literal and expands nothing):
- * each is treated as a secret, whatever its name, since the policy cannot say which ones are.
- */
-function expandedValues(text, env) {
-    const values = new Set();
-    for (const match of text.matchAll(/(\$?)\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) {
-        if (match[1] === '$')
-            continue;
-        const value = env[match[2]];
-        if (value !== undefined && value.length >= MIN_SECRET_LENGTH)
-            values.add(value);
-    }
-    return [...values];
-}
-const remembered = new WeakMap();
-/** Keeps the secrets a loaded policy expanded beside it (not in it, so they never serialize). */
-function rememberSecrets(policy, secrets) {
-    remembered.set(policy, [...(remembered.get(policy) ?? []), ...secrets]);
-}
-/** The secrets `rememberSecrets` kept for this policy object. */
-function secretsOf(policy) {
-    return remembered.get(policy) ?? [];
-}
-
-;// CONCATENATED MODULE: ./shared/http/client.ts
-/**
- * The one HTTP client: every metrics provider, the Unleash traffic provider and future flag sources
- * send through it. A timeout per attempt (body included), retries with exponential backoff, full
- * jitter and the server's `retry-after`, a cap on the body size, and request descriptions with their
- * credentials redacted. Clock, sleep, jitter and fetch are injected, so tests run without waiting.
- *
- * Retries are a loop here rather than p-retry: the wait before an attempt depends on the answer
- * (`retry-after`, a rate limit too long to wait for ends the request), the sleep must be injectable,
- * and a retryable *answer* is returned as the outcome when attempts run out, not thrown.
- */
-
-
-
-const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_RETRIES = 2;
-const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
-/** First backoff ceiling; doubles per attempt up to MAX_BACKOFF_MS ("full jitter": uniform below it). */
-const BASE_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 10_000;
-/** A rate limit asking for a longer wait than this ends the query as nodata instead of stalling the look. */
-const MAX_RATE_LIMIT_WAIT_MS = 60_000;
-function httpClientDeps(deps) {
-    return {
-        fetch: deps.fetch ?? globalThis.fetch,
-        sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-        random: deps.random ?? Math.random,
-        now: deps.now ?? (() => new Date()),
-        logger: deps.logger,
-    };
-}
-/** Exponential backoff with full jitter: uniform in [0, min(max, base * 2^attempt)). */
-function backoffMs(attempt, random) {
-    const ceiling = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempt);
-    return Math.floor(random() * ceiling);
-}
-/** Retry-After is either delay-seconds or an HTTP date. */
-function parseRetryAfter(value, now) {
-    if (value === null || value.trim() === '')
-        return undefined;
-    const trimmed = value.trim();
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Math.ceil(Number(trimmed) * 1000);
-    const date = Date.parse(trimmed);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now.getTime());
-}
-const defaultRetryable = (response) => response.status === 429 || response.status >= 500;
-/**
- * One HTTP client per provider: a timeout per attempt (AbortSignal, body included), retries with
- * exponential backoff and full jitter, and the server's own wait honoured on 429. `describe` names the
- * request in debug lines without its credentials (they are masked by the logger too).
- */
-function createHttpClient(options, deps, hooks = {}, scrub = (t) => t) {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const retries = options.retries ?? DEFAULT_RETRIES;
-    const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    const retryable = hooks.retryable ?? defaultRetryable;
-    const retryAfterMs = hooks.retryAfterMs ?? ((r, now) => parseRetryAfter(r.headers.get('retry-after'), now));
-    return {
-        async send(request, signal) {
-            let attempt = 0;
-            for (;;) {
-                attempt++;
-                const label = scrub(`${request.method} ${redactUrl(request.url)}`);
-                deps.logger.debug(`${label} (attempt ${attempt} of ${retries + 1})`);
-                const result = await sendOnce(deps.fetch, request, timeoutMs, maxBodyBytes, signal);
-                const last = attempt > retries;
-                if (!result.ok) {
-                    if (signal?.aborted)
-                        return { kind: 'failed', reason: `cancelled (${result.reason})`, attempts: attempt };
-                    if (last)
-                        return { kind: 'failed', reason: result.reason, attempts: attempt };
-                    const wait = backoffMs(attempt - 1, deps.random);
-                    deps.logger.debug(`${label}: ${result.reason}; retrying in ${wait}ms`);
-                    await deps.sleep(wait);
-                    continue;
-                }
-                const response = result.response;
-                if (!retryable(response)) {
-                    return { kind: 'response', response, attempts: attempt, retriesExhausted: false };
-                }
-                if (last)
-                    return { kind: 'response', response, attempts: attempt, retriesExhausted: true };
-                const asked = retryAfterMs(response, deps.now());
-                if (asked !== undefined && asked > MAX_RATE_LIMIT_WAIT_MS) {
-                    return {
-                        kind: 'response',
-                        response,
-                        attempts: attempt,
-                        retriesExhausted: false,
-                        note: `the server asked to wait ${Math.ceil(asked / 1000)}s, more than the ${MAX_RATE_LIMIT_WAIT_MS / 1000}s Rollgate waits within a look`,
-                    };
-                }
-                // The server's wait when it gave one (plus jitter so parallel arms do not return together).
-                const wait = asked !== undefined ? asked + backoffMs(0, deps.random) : backoffMs(attempt - 1, deps.random);
-                deps.logger.debug(`${label}: HTTP ${response.status}; retrying in ${wait}ms`);
-                await deps.sleep(wait);
-            }
-        },
-    };
-}
-async function sendOnce(fetchFn, request, timeoutMs, maxBodyBytes, outer) {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = outer ? AbortSignal.any([timeout, outer]) : timeout;
-    try {
-        const { url, headers } = moveUrlCredentials(request.url, request.headers);
-        const init = { method: request.method, headers, signal, redirect: 'follow' };
-        if (request.body !== undefined)
-            init.body = request.body;
-        const res = await fetchFn(url, init);
-        const text = await readLimited(res, maxBodyBytes);
-        if (text === undefined)
-            return { ok: false, reason: `the response body is larger than ${maxBodyBytes} bytes` };
-        return { ok: true, response: { status: res.status, headers: res.headers, text } };
-    }
-    catch (error) {
-        if (timeout.aborted)
-            return { ok: false, reason: `timed out after ${timeoutMs}ms` };
-        return { ok: false, reason: `request failed: ${describeFetchError(error)}` };
-    }
-}
-/** The body as text, or undefined once it passes `max` bytes (the rest is not read). */
-async function readLimited(res, max) {
-    const declared = Number(res.headers.get('content-length') ?? Number.NaN);
-    if (declared > max) {
-        await res.body?.cancel().catch(() => undefined);
-        return undefined;
-    }
-    if (!res.body)
-        return res.text();
-    const reader = res.body.getReader();
-    const chunks = [];
-    let size = 0;
-    for (;;) {
-        const { done, value } = await reader.read();
-        if (done)
-            break;
-        size += value.byteLength;
-        if (size > max) {
-            await reader.cancel().catch(() => undefined);
-            return undefined;
-        }
-        chunks.push(value);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-function describeFetchError(error) {
-    const cause = error instanceof Error ? error.cause : undefined;
-    const code = cause && typeof cause === 'object' && 'code' in cause ? String(cause.code) : '';
-    const message = errorMessage(cause ?? error);
-    return code && !message.includes(code) ? `${code} ${message}` : message;
-}
-/**
- * fetch refuses URLs with user:password@; they become a Basic Authorization header instead (an
- * explicit Authorization header wins).
- */
-function moveUrlCredentials(url, headers) {
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        return { url, headers };
-    }
-    if (!parsed.username && !parsed.password)
-        return { url, headers };
-    const basic = Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64');
-    parsed.username = '';
-    parsed.password = '';
-    const hasAuth = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization');
-    return { url: parsed.toString(), headers: hasAuth ? headers : { ...headers, Authorization: `Basic ${basic}` } };
-}
-/**
- * A body as a reason may quote it: one line, controls shown as escapes, at most `max` characters,
- * with its size when cut. Never the raw body: it may echo the request (and its credentials, which the
- * caller's SecretSet scrubs from the reason) or carry text meant for the log.
- */
-function excerpt(text, max = 200) {
-    const flat = showControls(text.replace(/\s+/g, ' ').trim());
-    if (flat === '')
-        return '(empty body)';
-    return flat.length > max ? `${flat.slice(0, max)}… (${text.length} characters)` : flat;
-}
-/** "HTTP 503 after 3 attempts: <body>" and the like. */
-function describeResponseFailure(outcome, detail) {
-    const tries = outcome.attempts > 1 ? ` after ${outcome.attempts} attempts` : '';
-    const note = outcome.note ? ` (${outcome.note})` : '';
-    return `HTTP ${outcome.response.status}${tries}${note}: ${detail ?? excerpt(outcome.response.text)}`;
-}
-function describeFailure(outcome) {
-    const tries = outcome.attempts > 1 ? ` (${outcome.attempts} attempts)` : '';
-    return `${outcome.reason}${tries}`;
-}
-function parseJson(text) {
-    try {
-        return { ok: true, value: JSON.parse(text) };
-    }
-    catch (error) {
-        return { ok: false, reason: `malformed JSON (${errorMessage(error)}): ${excerpt(text, 120)}` };
-    }
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: ./shared/flags/source-http.ts
-/**
- * JSON over HTTP for the provider-backed flag sources, through the one HTTP client (timeouts,
- * retries with backoff, credentials masked). Every failure is a ProviderError naming the source and
- * the call, so a bad answer stops the run before anything is opened.
- */
-
-
-
-/** The schema keys every HTTP-backed flag source accepts. */
-const REQUEST_SCHEMA = {
-    timeoutMs: { type: 'integer', minimum: 100, maximum: 120_000, description: 'Per request attempt, in milliseconds.', default: 10_000 },
-    retries: { type: 'integer', minimum: 0, maximum: 5, description: 'Further attempts after a timeout, network error, 5xx or 429.', default: 2 },
-};
-function createSourceHttp(source, options, headers, secrets, deps, authHint) {
-    const secretSet = new SecretSet(deps.logger);
-    for (const secret of secrets)
-        secretSet.add(secret);
-    const scrub = (text) => secretSet.scrub(text);
-    const client = createHttpClient(options, httpClientDeps(deps), {}, scrub);
-    return {
-        async getJson(url, call) {
-            const outcome = await client.send({ method: 'GET', url, headers: { accept: 'application/json', ...headers } });
-            if (outcome.kind === 'failed')
-                throw new ProviderError(source, call, scrub(describeFailure(outcome)), outcome.attempts > 1);
-            const { response } = outcome;
-            if (response.status < 200 || response.status >= 300) {
-                const hint = response.status === 401 || response.status === 403 ? ` (${authHint})` : '';
-                throw new ProviderError(source, call, scrub(describeResponseFailure(outcome) + hint), outcome.attempts > 1);
-            }
-            const parsed = parseJson(response.text);
-            if (!parsed.ok)
-                throw new ProviderError(source, call, scrub(parsed.reason), outcome.attempts > 1);
-            return parsed.value;
-        },
-    };
-}
-/** A field of an answer that must be there: a clear ProviderError otherwise. */
-function expectRecord(value, source, call, what) {
-    if (!isRecord(value))
-        throw new ProviderError(source, call, `unexpected answer: expected ${what}, got ${describeValue(value)}`);
-    return value;
-}
-function expectArray(value, source, call, what) {
-    if (!Array.isArray(value))
-        throw new ProviderError(source, call, `unexpected answer: expected ${what}, got ${describeValue(value)}`);
-    return value;
-}
-function describeValue(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'a list';
-    return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value).slice(0, 40)}`;
-}
-function optionalDate(value) {
-    if (typeof value !== 'string' && typeof value !== 'number')
-        return undefined;
-    const date = new Date(value);
-    return Number.isNaN(date.getTime()) ? undefined : date;
-}
-function trimBase(url) {
-    return url.replace(/\/+$/, '');
-}
-
-;// CONCATENATED MODULE: ./shared/flags/sources/flagsmith.ts
-
-const SOURCE = 'flagsmith';
-const MAX_PAGES = 100;
-/** `GET /api/v1/projects/…`: the request as the API description names it, without the host. */
-function callName(url) {
-    const parsed = new URL(url);
-    return `GET ${parsed.pathname}${parsed.search}`;
-}
-function flagsmithServed(state, segmentOverrides, identityOverrides) {
-    if (!state)
-        return { kind: 'unknown', reason: 'no state in this environment' };
-    if (segmentOverrides > 0 || identityOverrides > 0)
-        return { kind: 'targeting', rules: [`${segmentOverrides} segment override(s), ${identityOverrides} identity override(s)`] };
-    if (state.enabled !== true)
-        return { kind: 'boolean', value: false };
-    const value = state.feature_state_value;
-    if (value === null || value === undefined || value === '')
-        return { kind: 'boolean', value: true };
-    if (typeof value === 'string')
-        return { kind: 'variant', value };
-    return { kind: 'unknown', reason: `enabled with a ${typeof value} value; only flags and string values can be kept` };
-}
-const flagsmithSource = {
-    type: 'flagsmith',
-    definition: 'flagsmithFlags',
-    schema: {
-        type: 'object',
-        description: 'Flagsmith admin API v1 (feature states per environment, the Stale tag).',
-        additionalProperties: false,
-        required: ['type', 'token', 'project', 'environment'],
-        properties: {
-            type: { const: 'flagsmith', description: 'Selects this type: `flagsmith`.' },
-            url: { $ref: '#/definitions/url', description: 'API base URL.', default: 'https://api.flagsmith.com/api/v1' },
-            token: { type: 'string', minLength: 1, description: 'Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`.' },
-            project: { type: 'integer', minimum: 1, description: 'Project id.' },
-            environment: { type: 'integer', minimum: 1, description: 'Environment id whose state decides the value to keep.' },
-            ...REQUEST_SCHEMA,
-        },
-    },
-    create(config, deps) {
-        const base = trimBase(config.url ?? 'https://api.flagsmith.com/api/v1');
-        const http = createSourceHttp(SOURCE, config, { authorization: `Api-Key ${config.token}` }, [config.token], deps, 'check flags.source.token: it needs an organisation API key');
-        return {
-            type: SOURCE,
-            describe: () => `Flagsmith ${base}, project ${config.project}, environment ${config.environment}`,
-            async listFlags() {
-                const tagsUrl = `${base}/projects/${config.project}/tags/`;
-                const tagsCall = callName(tagsUrl);
-                const tagsAnswer = await http.getJson(tagsUrl, tagsCall);
-                const tagList = Array.isArray(tagsAnswer) ? tagsAnswer : expectArray(expectRecord(tagsAnswer, SOURCE, tagsCall, 'tags').results, SOURCE, tagsCall, 'results: a list of tags');
-                const staleTags = new Set();
-                for (const raw of tagList) {
-                    const tag = expectRecord(raw, SOURCE, tagsCall, 'a tag');
-                    if (tag.type === 'STALE' || (tag.is_system_tag === true && String(tag.label).toLowerCase() === 'stale'))
-                        staleTags.add(Number(tag.id));
-                }
-                const features = [];
-                let path = `/projects/${config.project}/features/?environment=${config.environment}&page_size=100`;
-                for (let page = 0; path !== undefined && page < MAX_PAGES; page++) {
-                    const url = path.startsWith('http') ? path : `${base}${path}`;
-                    const call = callName(url);
-                    const answer = expectRecord(await http.getJson(url, call), SOURCE, call, 'a page of features');
-                    features.push(...expectArray(answer.results, SOURCE, call, 'results: a list of features').map((f) => expectRecord(f, SOURCE, call, 'a feature')));
-                    path = typeof answer.next === 'string' && answer.next !== '' ? answer.next : undefined;
-                }
-                return features.map((feature) => {
-                    const state = feature.environment_feature_state;
-                    const tags = Array.isArray(feature.tags) ? feature.tags : [];
-                    const owners = Array.isArray(feature.owners) ? feature.owners : [];
-                    const info = {
-                        name: String(feature.name),
-                        aliases: [],
-                        state: flagsmithServed(state, Number(feature.num_segment_overrides ?? 0), Number(feature.num_identity_overrides ?? 0)),
-                        archived: feature.is_archived === true,
-                        markedStale: tags.some((t) => staleTags.has(Number(t))),
-                        evidence: [
-                            `Flagsmith project ${config.project}, environment ${config.environment}: ${state?.enabled === true ? 'enabled' : 'disabled'}${state?.feature_state_value != null && state.feature_state_value !== '' ? `, value ${JSON.stringify(state.feature_state_value)}` : ''}, updated ${String(state?.updated_at ?? 'unknown')}`,
-                            `${tags.some((t) => staleTags.has(Number(t))) ? 'tagged Stale by Flagsmith' : 'not tagged Stale'}${feature.is_archived === true ? ', archived' : ''}`,
-                        ],
-                    };
-                    const owner = owners.map((o) => o.email).find((e) => typeof e === 'string');
-                    if (owner)
-                        info.owner = owner;
-                    const changed = optionalDate(state?.updated_at);
-                    if (changed)
-                        info.changedAt = changed;
-                    const created = optionalDate(feature.created_date);
-                    if (created)
-                        info.createdAt = created;
-                    return info;
-                });
-            },
-        };
-    },
-};
-
-;// CONCATENATED MODULE: ./shared/flags/sources/growthbook.ts
-
-const growthbook_SOURCE = 'growthbook';
-const PAGE = 100;
-const growthbook_MAX_PAGES = 100;
-function parseValue(raw, valueType) {
-    const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
-    if (valueType === 'boolean')
-        return text === 'true' ? { kind: 'boolean', value: true } : { kind: 'boolean', value: false };
-    if (valueType === 'string')
-        return { kind: 'variant', value: text };
-    return { kind: 'unknown', reason: `a ${String(valueType)} feature; only boolean and string values can be kept` };
-}
-function growthbookServed(feature, env) {
-    const valueType = feature.valueType;
-    // A disabled environment evaluates the feature to null, which the SDKs read as off/the code default.
-    if (!env || env.enabled !== true)
-        return valueType === 'boolean' ? { kind: 'boolean', value: false } : { kind: 'unknown', reason: 'disabled: the SDK returns the code default' };
-    const rules = (Array.isArray(env.rules) ? env.rules : []).filter((r) => r.enabled !== false);
-    for (const rule of rules) {
-        const conditional = (typeof rule.condition === 'string' && rule.condition.trim() !== '' && rule.condition.trim() !== '{}') ||
-            (Array.isArray(rule.savedGroupTargeting) && rule.savedGroupTargeting.length > 0);
-        if (conditional || rule.type === 'experiment' || rule.type === 'experiment-ref')
-            return { kind: 'targeting', rules: rules.map((r) => `${String(r.type)} rule${r.condition ? ` if ${String(r.condition)}` : ''}`) };
-        if (rule.type === 'force')
-            return parseValue(rule.value, valueType);
-        if (rule.type === 'rollout') {
-            const coverage = Number(rule.coverage ?? 1);
-            if (coverage >= 1)
-                return parseValue(rule.value, valueType);
-            if (coverage > 0)
-                return { kind: 'percentage', percent: Math.round(coverage * 100) };
-        }
-    }
-    return parseValue(env.defaultValue ?? feature.defaultValue, valueType);
-}
-const growthbookSource = {
-    type: 'growthbook',
-    definition: 'growthbookFlags',
-    schema: {
-        type: 'object',
-        description: 'GrowthBook REST API (features with per-environment rules).',
-        additionalProperties: false,
-        required: ['type', 'token'],
-        properties: {
-            type: { const: 'growthbook', description: 'Selects this type: `growthbook`.' },
-            url: { $ref: '#/definitions/url', description: 'API base URL.', default: 'https://api.growthbook.io' },
-            token: { type: 'string', minLength: 1, description: 'Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`.' },
-            project: { type: 'string', minLength: 1, description: 'Project id; all projects when unset.' },
-            environment: { type: 'string', minLength: 1, description: 'Environment whose state decides the value to keep.', default: 'production' },
-            ...REQUEST_SCHEMA,
-        },
-    },
-    create(config, deps) {
-        const base = trimBase(config.url ?? 'https://api.growthbook.io').replace(/\/api$/, '');
-        const environment = config.environment ?? 'production';
-        const http = createSourceHttp(growthbook_SOURCE, config, { authorization: `Bearer ${config.token}` }, [config.token], deps, 'check flags.source.token: it needs a secret API key');
-        return {
-            type: growthbook_SOURCE,
-            describe: () => `GrowthBook ${base}${config.project ? `, project ${config.project}` : ''}, environment ${environment}`,
-            async listFlags() {
-                const features = [];
-                let offset = 0;
-                for (let page = 0; page < growthbook_MAX_PAGES; page++) {
-                    const path = `/api/v1/features?limit=${PAGE}&offset=${offset}${config.project ? `&projectId=${encodeURIComponent(config.project)}` : ''}`;
-                    const call = `GET ${path}`;
-                    const answer = expectRecord(await http.getJson(`${base}${path}`, call), growthbook_SOURCE, call, 'a page of features');
-                    features.push(...expectArray(answer.features, growthbook_SOURCE, call, 'features: a list').map((f) => expectRecord(f, growthbook_SOURCE, call, 'a feature')));
-                    if (answer.hasMore !== true)
-                        break;
-                    offset = typeof answer.nextOffset === 'number' ? answer.nextOffset : offset + PAGE;
-                }
-                return features.map((feature) => {
-                    const env = (feature.environments ?? {})[environment];
-                    const info = {
-                        name: String(feature.id),
-                        aliases: [],
-                        state: growthbookServed(feature, env),
-                        archived: feature.archived === true,
-                        markedStale: false,
-                        evidence: [
-                            `GrowthBook ${environment}: ${env?.enabled === true ? 'enabled' : 'disabled'}, default ${String(env?.defaultValue ?? feature.defaultValue)}, ${Array.isArray(env?.rules) ? env.rules.length : 0} rule(s), updated ${String(feature.dateUpdated ?? 'unknown')}`,
-                        ],
-                    };
-                    if (typeof feature.owner === 'string' && feature.owner !== '')
-                        info.owner = feature.owner;
-                    const changed = optionalDate(feature.dateUpdated);
-                    if (changed)
-                        info.changedAt = changed;
-                    const created = optionalDate(feature.dateCreated);
-                    if (created)
-                        info.createdAt = created;
-                    return info;
-                });
-            },
-        };
-    },
-};
-
-;// CONCATENATED MODULE: ./shared/flags/sources/launchdarkly.ts
-
-const launchdarkly_SOURCE = 'launchdarkly';
-const LD_API_VERSION = '20240415';
-const launchdarkly_PAGE = 100;
-function valueState(value) {
-    if (typeof value === 'boolean')
-        return { kind: 'boolean', value };
-    if (typeof value === 'string')
-        return { kind: 'variant', value };
-    return { kind: 'unknown', reason: `serves a ${typeof value} value; only boolean and string values can be kept` };
-}
-/** What one environment serves, from its configuration (LaunchDarkly's evaluation order: off, targets, rules, fallthrough). */
-function launchDarklyServed(env, variations) {
-    const at = (index) => typeof index === 'number' && variations[index] ? valueState(variations[index].value) : { kind: 'unknown', reason: 'no variation is served (offVariation unset)' };
-    if (env.on !== true)
-        return at(env.offVariation);
-    const rules = Array.isArray(env.rules) ? env.rules : [];
-    const targets = [...(Array.isArray(env.targets) ? env.targets : []), ...(Array.isArray(env.contextTargets) ? env.contextTargets : [])];
-    const prerequisites = Array.isArray(env.prerequisites) ? env.prerequisites : [];
-    if (rules.length > 0 || targets.length > 0 || prerequisites.length > 0) {
-        return { kind: 'targeting', rules: [`${rules.length} rule(s), ${targets.length} individual target list(s), ${prerequisites.length} prerequisite(s)`] };
-    }
-    const fallthrough = (env.fallthrough ?? {});
-    if (typeof fallthrough.variation === 'number')
-        return at(fallthrough.variation);
-    const split = (fallthrough.rollout?.variations ?? []).filter((v) => v.weight > 0);
-    if (split.length === 1 && split[0])
-        return at(split[0].variation);
-    if (split.length > 1) {
-        const onIndex = variations.findIndex((v) => v.value === true);
-        const on = split.find((v) => v.variation === onIndex);
-        if (split.length === 2 && on)
-            return { kind: 'percentage', percent: on.weight / 1000 };
-        return { kind: 'targeting', rules: [`percentage rollout over ${split.length} variations`] };
-    }
-    return { kind: 'unknown', reason: 'fallthrough serves nothing' };
-}
-const launchdarklySource = {
-    type: 'launchdarkly',
-    definition: 'launchdarklyFlags',
-    schema: {
-        type: 'object',
-        description: 'LaunchDarkly REST API v2 (flags with their environment configuration and statuses).',
-        additionalProperties: false,
-        required: ['type', 'token', 'project'],
-        properties: {
-            type: { const: 'launchdarkly', description: 'Selects this type: `launchdarkly`.' },
-            url: { $ref: '#/definitions/url', description: 'API base URL.', default: 'https://app.launchdarkly.com' },
-            token: { type: 'string', minLength: 1, description: 'API access token with reader rights; write `${LD_ACCESS_TOKEN}`.' },
-            project: { type: 'string', minLength: 1, description: 'Project key.' },
-            environment: { type: 'string', minLength: 1, description: 'Environment whose state decides the value to keep.', default: 'production' },
-            ...REQUEST_SCHEMA,
-        },
-    },
-    create(config, deps) {
-        const base = trimBase(config.url ?? 'https://app.launchdarkly.com');
-        const environment = config.environment ?? 'production';
-        const project = config.project;
-        const http = createSourceHttp(launchdarkly_SOURCE, config, { authorization: config.token, 'ld-api-version': LD_API_VERSION }, [config.token], deps, 'check flags.source.token: it needs an API access token with read access to the project');
-        return {
-            type: launchdarkly_SOURCE,
-            describe: () => `LaunchDarkly ${base}, project ${project}, environment ${environment}`,
-            async listFlags() {
-                const items = [];
-                for (let offset = 0;; offset += launchdarkly_PAGE) {
-                    const path = `/api/v2/flags/${encodeURIComponent(project)}?env=${encodeURIComponent(environment)}&summary=0&limit=${launchdarkly_PAGE}&offset=${offset}`;
-                    const call = `GET ${path}`;
-                    const page = expectRecord(await http.getJson(`${base}${path}`, call), launchdarkly_SOURCE, call, 'a flag collection');
-                    const got = expectArray(page.items, launchdarkly_SOURCE, call, 'items: a list of flags').map((f) => expectRecord(f, launchdarkly_SOURCE, call, 'a flag'));
-                    items.push(...got);
-                    const total = typeof page.totalCount === 'number' ? page.totalCount : items.length;
-                    if (got.length < launchdarkly_PAGE || items.length >= total)
-                        break;
-                }
-                const statusPath = `/api/v2/flag-statuses/${encodeURIComponent(project)}/${encodeURIComponent(environment)}`;
-                const statusCall = `GET ${statusPath}`;
-                const statusAnswer = expectRecord(await http.getJson(`${base}${statusPath}`, statusCall), launchdarkly_SOURCE, statusCall, 'flag statuses');
-                const statuses = new Map();
-                for (const raw of expectArray(statusAnswer.items, launchdarkly_SOURCE, statusCall, 'items: a list of statuses')) {
-                    const status = expectRecord(raw, launchdarkly_SOURCE, statusCall, 'a flag status');
-                    const href = String((status._links?.parent?.href) ?? '');
-                    const key = decodeURIComponent(href.split('/').pop() ?? '');
-                    if (key)
-                        statuses.set(key, status);
-                }
-                return items.map((flag) => {
-                    const key = String(flag.key);
-                    const envs = (flag.environments ?? {});
-                    const env = envs[environment];
-                    const variations = Array.isArray(flag.variations) ? flag.variations : [];
-                    const status = statuses.get(key);
-                    const maintainer = (flag._maintainer ?? {});
-                    const team = (flag._maintainerTeam ?? {});
-                    const info = {
-                        name: key,
-                        aliases: [],
-                        state: env ? launchDarklyServed(env, variations) : { kind: 'unknown', reason: `no environment ${environment} in the answer` },
-                        archived: flag.archived === true,
-                        markedStale: false,
-                        temporary: flag.temporary === true,
-                        lastEvaluatedAt: status ? (status.lastRequested ? (optionalDate(status.lastRequested) ?? null) : null) : undefined,
-                        evidence: [
-                            `LaunchDarkly ${project}/${environment}: ${env?.on === true ? 'on' : 'off'}, status ${String(status?.name ?? 'unknown')}, last requested ${String(status?.lastRequested ?? 'never')}`,
-                            `${flag.temporary === true ? 'temporary' : 'permanent'} flag, maintainer ${String(maintainer.email ?? team.key ?? 'none')}${flag.archived === true ? ', archived' : ''}${flag.deprecated === true ? ', deprecated' : ''}`,
-                        ],
-                    };
-                    const owner = typeof team.key === 'string' ? team.key : typeof maintainer.email === 'string' ? maintainer.email : undefined;
-                    if (owner)
-                        info.owner = owner;
-                    const changed = optionalDate(env?.lastModified);
-                    if (changed)
-                        info.changedAt = changed;
-                    const created = optionalDate(flag.creationDate);
-                    if (created)
-                        info.createdAt = created;
-                    return info;
-                });
-            },
-        };
-    },
-};
-
-;// CONCATENATED MODULE: ./shared/flags/sources/registry.ts
-/**
- * `source: { type: registry }`, the embedded default: a `flags.yml` in the repository maps each flag
- * to its owner, expiry and what is served now. Published as schema/flags.schema.json and validated
- * like the policy: every problem at its file:line:column.
- */
-
-
-
-
-
-
-const DEFAULT_REGISTRY_FILE = 'flags.yml';
-const FLAGS_SCHEMA_ID = 'https://raw.githubusercontent.com/rollgate/rollgate/main/schema/flags.schema.json';
-const DATE = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
-const VALUE = '^(on|off|[A-Za-z0-9][A-Za-z0-9_.-]*)$';
-/** The flags.yml schema: scripts/gen-flags-schema.ts writes it to schema/flags.schema.json. */
-const flagsFileSchema = {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: FLAGS_SCHEMA_ID,
-    title: 'Rollgate flag registry (flags.yml)',
-    description: 'Every feature flag of the repository with its owner, its expiry and what it serves now.',
-    type: 'object',
-    additionalProperties: false,
-    required: ['flags'],
-    properties: {
-        flags: {
-            type: 'object',
-            description: 'Flag name → its entry.',
-            propertyNames: { $ref: '#/definitions/flagName' },
-            additionalProperties: { $ref: '#/definitions/flag' },
-        },
-    },
-    definitions: {
-        flagName: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$', description: 'letters, digits, `_`, `.`, `:` and `-`, starting with a letter or digit' },
-        date: { type: 'string', pattern: DATE, description: 'a date written YYYY-MM-DD' },
-        flag: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['owner', 'expires', 'state'],
-            description: 'One flag.',
-            properties: {
-                owner: { type: 'string', pattern: '^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$', description: 'GitHub user or team (`@org/team`) that owns the flag and reviews its cleanup' },
-                expires: { $ref: '#/definitions/date', description: 'The deadline (YYYY-MM-DD): from this day on the flag is stale and its cleanup is proposed' },
-                state: {
-                    type: 'string',
-                    pattern: '^(on|off|targeting|(100|[1-9]?\\d)%|[A-Za-z0-9][A-Za-z0-9_.-]*)$',
-                    description: 'What is served now: `on`, `off`, a percentage such as `50%`, `targeting` (with `rules`) or a variant name',
-                },
-                keep: { type: 'string', pattern: VALUE, description: 'The value that stays when the flag goes: `on`, `off` or a variant name (defaults to `state` when that is one value)' },
-                rules: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'The targeting rules, in words, when `state` is `targeting`' },
-                aliases: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'Other names the code uses for this flag (constants, camelCase keys)' },
-                changed: { $ref: '#/definitions/date', description: 'When `state` last changed (YYYY-MM-DD); enables the "one value for afterDays" rule' },
-            },
-        },
-    },
-};
-function servedFrom(state, rules) {
-    if (state === 'on' || state === 'off')
-        return { kind: 'boolean', value: state === 'on' };
-    if (state === 'targeting')
-        return { kind: 'targeting', rules: rules ?? [] };
-    const percent = /^(\d+)%$/.exec(state);
-    if (percent) {
-        const value = Number(percent[1]);
-        if (value === 0)
-            return { kind: 'boolean', value: false };
-        if (value === 100)
-            return { kind: 'boolean', value: true };
-        return { kind: 'percentage', percent: value };
-    }
-    return { kind: 'variant', value: state };
-}
-function keptFrom(keep) {
-    return keep === 'on' || keep === 'off' ? { kind: 'boolean', value: keep === 'on' } : { kind: 'variant', value: keep };
-}
-function validDate(text) {
-    const date = new Date(`${text}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-}
-/** Parses flags.yml text; throws a PolicyError listing every problem at file:line:column. */
-function parseRegistry(text, file) {
-    const check = checkDocument(text, file, flagsFileSchema, 'flag registry');
-    if (!check.ok)
-        throw new problems_PolicyError(file, check.problems);
-    const { source, data } = check.doc;
-    const flags = data.flags ?? {};
-    const problems = [];
-    const at = (path, message, expected) => {
-        problems.push({ file, ...source.locate(path), path: path.join('.'), message, ...(expected ? { expected } : {}) });
-    };
-    const out = [];
-    for (const [name, raw] of Object.entries(flags)) {
-        for (const key of ['expires', 'changed']) {
-            const value = raw[key];
-            if (value !== undefined && !validDate(value))
-                at(['flags', name, key], `flags.${name}.${key}: ${value} is not a calendar date`, 'a real date written YYYY-MM-DD');
-        }
-        if (raw.state === 'targeting' && raw.rules === undefined)
-            at(['flags', name, 'state'], `flags.${name}: state targeting needs its rules`, 'rules: a list of the targeting rules, in words');
-        if (raw.state !== 'targeting' && raw.rules !== undefined)
-            at(['flags', name, 'rules'], `flags.${name}.rules: only a flag whose state is targeting has rules`, `state: targeting, or no rules`);
-        const info = {
-            name,
-            aliases: raw.aliases ?? [],
-            owner: raw.owner,
-            expires: raw.expires,
-            state: servedFrom(raw.state, raw.rules),
-            archived: false,
-            markedStale: false,
-            evidence: [`${file}: owner ${raw.owner}, expires ${raw.expires}, state ${raw.state}${raw.keep ? `, keep ${raw.keep}` : ''}${raw.changed ? `, changed ${raw.changed}` : ''}`],
-        };
-        if (raw.keep !== undefined)
-            info.keep = keptFrom(raw.keep);
-        if (raw.changed !== undefined && validDate(raw.changed))
-            info.changedAt = new Date(`${raw.changed}T00:00:00Z`);
-        out.push(info);
-    }
-    if (problems.length > 0)
-        throw new problems_PolicyError(file, problems);
-    return out;
-}
-/**
- * flags.yml without the entry of `name`, every other line untouched (the cleanup removes the flag's
- * registry entry with its code). Undefined when the file has no such entry.
- */
-function removeRegistryEntry(text, file, name) {
-    const source = new YamlSource(text, file);
-    const flags = source.doc.get('flags', true);
-    if (!isMap(flags))
-        return undefined;
-    const pair = flags.items.find((p) => isScalar(p.key) && String(p.key.value) === name);
-    const keyRange = pair && isScalar(pair.key) ? pair.key.range : undefined;
-    if (!pair || !keyRange)
-        return undefined;
-    const valueEnd = pair.value?.range?.[1] ?? keyRange[1];
-    const lineStart = text.lastIndexOf('\n', keyRange[0] - 1) + 1;
-    const nextNewline = text.indexOf('\n', Math.max(valueEnd - 1, keyRange[1]));
-    const lineEnd = nextNewline === -1 ? text.length : nextNewline + 1;
-    const rest = text.slice(0, lineStart) + text.slice(lineEnd);
-    // The last flag gone: keep a valid, empty map.
-    return flags.items.length === 1 ? rest.replace(/^flags:[ \t]*$/m, 'flags: {}') : rest;
-}
-async function readRegistryFile(file, deps) {
-    let text;
-    try {
-        text = await deps.readText((0,external_node_path_namespaceObject.join)(deps.root, file));
-    }
-    catch (error) {
-        const code = error?.code;
-        if (code === 'ENOENT')
-            throw new errors_ConfigError(`Flag registry ${file} not found (flags.source.file); create it with a top-level flags: map (see schema/flags.schema.json).`);
-        throw new errors_ConfigError(`Flag registry ${file} could not be read: ${error.message}`);
-    }
-    return parseRegistry(text, file);
-}
-const registrySource = {
-    type: 'registry',
-    definition: 'registryFlags',
-    schema: {
-        type: 'object',
-        description: 'The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).',
-        additionalProperties: false,
-        required: ['type'],
-        properties: {
-            type: { const: 'registry', description: 'Selects this type: `registry`.' },
-            file: { type: 'string', minLength: 1, description: 'Path of the registry, relative to the repository root.', default: DEFAULT_REGISTRY_FILE },
-        },
-    },
-    create(config, deps) {
-        const file = config.file ?? DEFAULT_REGISTRY_FILE;
-        return {
-            type: 'registry',
-            describe: () => `the flag registry ${file}`,
-            listFlags: () => readRegistryFile(file, deps),
-        };
-    },
-};
-
-;// CONCATENATED MODULE: ./shared/flags/sources/unleash.ts
-
-const unleash_SOURCE = 'unleash';
-const unleash_PAGE = 1000;
-/** Events that change what an environment serves. */
-const STATE_EVENTS = new Set([
-    'feature-environment-enabled',
-    'feature-environment-disabled',
-    'feature-strategy-add',
-    'feature-strategy-update',
-    'feature-strategy-remove',
-    'feature-environment-variants-updated',
-    'feature-created',
-    'feature-revived',
-]);
-/** What one environment serves, from its enabled switch and strategies (Unleash's own evaluation order). */
-function unleashServed(enabled, strategies) {
-    if (!enabled)
-        return { kind: 'boolean', value: false };
-    const active = strategies.filter((s) => s.disabled !== true);
-    // An enabled environment without strategies serves the flag to everyone.
-    if (active.length === 0)
-        return { kind: 'boolean', value: true };
-    const rules = [];
-    let everyone;
-    let partial;
-    for (const s of active) {
-        const conditional = (s.constraints?.length ?? 0) > 0 || (s.segments?.length ?? 0) > 0;
-        if (s.name === 'default' || s.name === 'flexibleRollout') {
-            const rollout = s.name === 'default' ? 100 : Number(s.parameters?.rollout ?? 100);
-            if (conditional)
-                rules.push(`${s.name} with ${s.constraints?.length ?? 0} constraint(s) and ${s.segments?.length ?? 0} segment(s)`);
-            else if (rollout >= 100)
-                everyone = everyone ?? s;
-            else if (rollout > 0)
-                partial = Math.max(partial ?? 0, rollout);
-        }
-        else {
-            rules.push(`${s.name} strategy`);
-        }
-    }
-    if (everyone) {
-        const variants = everyone.variants ?? [];
-        if (variants.length === 1 && variants[0])
-            return { kind: 'variant', value: variants[0].name };
-        if (variants.length > 1)
-            return { kind: 'targeting', rules: [`variants split: ${variants.map((v) => v.name).join(', ')}`] };
-        return { kind: 'boolean', value: true };
-    }
-    if (rules.length > 0)
-        return { kind: 'targeting', rules };
-    if (partial !== undefined)
-        return { kind: 'percentage', percent: partial };
-    return { kind: 'boolean', value: false };
-}
-const unleashSource = {
-    type: 'unleash',
-    definition: 'unleashFlags',
-    schema: {
-        type: 'object',
-        description: 'The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).',
-        additionalProperties: false,
-        required: ['type', 'url', 'token'],
-        properties: {
-            type: { const: 'unleash', description: 'Selects this type: `unleash`.' },
-            url: { $ref: '#/definitions/url', description: 'Unleash base URL (with or without /api).' },
-            token: { type: 'string', minLength: 1, description: 'Admin API token or personal access token; write `${UNLEASH_TOKEN}`.' },
-            project: { type: 'string', minLength: 1, description: 'Unleash project.', default: 'default' },
-            environment: { type: 'string', minLength: 1, description: 'Environment whose state decides the value to keep.', default: 'production' },
-            ...REQUEST_SCHEMA,
-        },
-    },
-    create(config, deps) {
-        const base = trimBase(config.url).replace(/\/api$/, '');
-        const project = config.project ?? 'default';
-        const environment = config.environment ?? 'production';
-        const http = createSourceHttp(unleash_SOURCE, config, { authorization: config.token }, [config.token], deps, 'check flags.source.token: it needs an admin token or a personal access token');
-        const search = async (archived) => {
-            const out = [];
-            for (let offset = 0;; offset += unleash_PAGE) {
-                const path = `/api/admin/search/features?project=IS:${encodeURIComponent(project)}${archived ? '&archived=IS:true' : ''}&limit=${unleash_PAGE}&offset=${offset}`;
-                const call = `GET ${path}`;
-                const page = expectRecord(await http.getJson(`${base}${path}`, call), unleash_SOURCE, call, 'a feature search result');
-                const features = expectArray(page.features, unleash_SOURCE, call, 'features: a list').map((f) => expectRecord(f, unleash_SOURCE, call, 'a feature'));
-                out.push(...features);
-                const total = typeof page.total === 'number' ? page.total : out.length;
-                if (features.length < unleash_PAGE || out.length >= total)
-                    return out;
-            }
-        };
-        const feature = async (name) => {
-            const path = `/api/admin/projects/${encodeURIComponent(project)}/features/${encodeURIComponent(name)}`;
-            return expectRecord(await http.getJson(`${base}${path}`, `GET ${path}`), unleash_SOURCE, `GET ${path}`, 'a feature');
-        };
-        const lastChange = async (name) => {
-            const path = `/api/admin/events/${encodeURIComponent(name)}`;
-            const call = `GET ${path}`;
-            const answer = expectRecord(await http.getJson(`${base}${path}`, call), unleash_SOURCE, call, 'the feature events');
-            const events = expectArray(answer.events, unleash_SOURCE, call, 'events: a list').filter((e) => typeof e === 'object' && e !== null && STATE_EVENTS.has(String(e.type)) &&
-                (e.environment === environment || e.environment == null));
-            const dates = events.map((e) => optionalDate(e.createdAt)).filter((d) => d !== undefined);
-            return dates.length === 0 ? undefined : new Date(Math.max(...dates.map((d) => d.getTime())));
-        };
-        return {
-            type: unleash_SOURCE,
-            describe: () => `Unleash ${base}, project ${project}, environment ${environment}`,
-            async listFlags() {
-                const [active, archived] = [await search(false), await search(true)];
-                const flags = [];
-                for (const item of active) {
-                    const name = String(item.name);
-                    const detail = await feature(name);
-                    const envs = Array.isArray(detail.environments) ? detail.environments : [];
-                    const env = envs.find((e) => e.name === environment);
-                    const listed = (Array.isArray(item.environments) ? item.environments : []).find((e) => e.name === environment);
-                    const state = env
-                        ? unleashServed(env.enabled === true, Array.isArray(env.strategies) ? env.strategies : [])
-                        : { kind: 'unknown', reason: `environment ${environment} is not enabled in project ${project}` };
-                    const seen = env?.lastSeenAt ?? listed?.lastSeenAt;
-                    const info = {
-                        name,
-                        aliases: [],
-                        state,
-                        archived: false,
-                        markedStale: item.stale === true,
-                        lastEvaluatedAt: seen === null || seen === undefined ? null : (optionalDate(seen) ?? null),
-                        evidence: [
-                            `Unleash ${project}/${environment}: ${env ? (env.enabled === true ? 'enabled' : 'disabled') : 'environment missing'}, ${describeStrategies(env)}`,
-                            `type ${String(item.type ?? detail.type)}, created ${String(item.createdAt ?? detail.createdAt)}, stale ${String(item.stale === true)}${detail.potentiallyStale === true ? ', potentially stale' : ''}, last seen ${seen ? String(seen) : 'never'}`,
-                        ],
-                    };
-                    const created = optionalDate(item.createdAt ?? detail.createdAt);
-                    if (created)
-                        info.createdAt = created;
-                    const changed = await lastChange(name);
-                    if (changed) {
-                        info.changedAt = changed;
-                        info.evidence.push(`state last changed ${changed.toISOString()} (Unleash events)`);
-                    }
-                    flags.push(info);
-                }
-                for (const item of archived) {
-                    const info = {
-                        name: String(item.name),
-                        aliases: [],
-                        // Archived flags reach no SDK: isEnabled answers false for them.
-                        state: { kind: 'boolean', value: false },
-                        archived: true,
-                        markedStale: item.stale === true,
-                        evidence: [`Unleash ${project}: archived ${String(item.archivedAt ?? '')}; SDKs no longer get it and evaluate it as off`],
-                    };
-                    const archivedAt = optionalDate(item.archivedAt);
-                    if (archivedAt)
-                        info.changedAt = archivedAt;
-                    flags.push(info);
-                }
-                return flags;
-            },
-        };
-    },
-};
-function describeStrategies(env) {
-    const strategies = Array.isArray(env?.strategies) ? env.strategies : [];
-    if (strategies.length === 0)
-        return 'no strategies';
-    return strategies
-        .map((s) => `${s.name}${s.parameters?.rollout !== undefined ? ` ${String(s.parameters.rollout)}%` : ''}${(s.constraints?.length ?? 0) > 0 ? ` (${s.constraints?.length} constraints)` : ''}${s.disabled ? ' (disabled)' : ''}`)
-        .join(', ');
-}
-
-;// CONCATENATED MODULE: ./shared/flags/sources/list.ts
-/** Every flag source, by `type`: adding one is one file in this folder and one line here. */
-
-
-
-
-
-
-
-const FLAG_SOURCES = [
-    registrySource,
-    unleashSource,
-    launchdarklySource,
-    flagsmithSource,
-    growthbookSource,
-    flagdSource,
-];
-function createFlagSource(config, deps) {
-    const descriptor = FLAG_SOURCES.find((d) => d.type === config.type);
-    if (!descriptor)
-        throw new ConfigError(`flags.source.type: got ${JSON.stringify(config.type)}; expected one of ${FLAG_SOURCES.map((d) => d.type).join(', ')}`);
-    return descriptor.create(config, deps);
-}
-
-;// CONCATENATED MODULE: ./shared/config/schema.ts
-/**
- * The policy file's JSON Schema: the single source of truth. scripts/gen-schema.mjs writes it to
- * schema/rollgate.schema.json, generates the TypeScript types (policy-file.generated.ts for the file
- * as written, policy.generated.ts for the loaded policy) and the precompiled Ajv validator from it;
- * test/config/generated.test.ts fails when any of them differs from a fresh generation.
- *
- * Conventions the generator and the loader rely on:
- * - `$ref: '#/definitions/duration'` marks a duration (loaded as milliseconds) and
- *   `$ref: '#/definitions/percentage'` a percentage (loaded as a fraction: 5% -> 0.05);
- * - a property with a `default` is always present in the loaded policy;
- * - unions of objects are `oneOf` + `discriminator` on a `const` property, so errors name the branch;
- * - any other `oneOf` is the only constraint on its value (the loader reports it as one problem).
- */
-
-const SCHEMA_ID = 'https://raw.githubusercontent.com/rollgate-dev/rollgate/main/schema/rollgate.schema.json';
-/** Placeholders every query may use; user `variables` add more. */
-// The same names shared/metrics/template.ts fills in for every query.
-const QUERY_PLACEHOLDERS = [
-    'version',
-    'environment',
-    'arm',
-    'interval',
-    'intervalSeconds',
-    'start',
-    'end',
-    'startMs',
-    'endMs',
-    'startIso',
-    'endIso',
-];
-// Authoring helpers: they only build plain JSON, so the generated file is flat and editor-friendly.
-function ref(name, description, extra = {}) {
-    return { $ref: `#/definitions/${name}`, description, ...extra };
-}
-function schema_str(description, extra = {}) {
-    return { type: 'string', minLength: 1, description, ...extra };
-}
-function bool(description, fallback) {
-    return { type: 'boolean', description, default: fallback };
-}
-function list(description, items, extra = {}) {
-    return { type: 'array', description, items, ...extra };
-}
-function schema_object(description, properties, required = []) {
-    const schema = { type: 'object', description, properties, additionalProperties: false };
-    if (required.length > 0)
-        schema.required = required;
-    return schema;
-}
-/** One branch of a discriminated union: `tag: value` plus its own keys. */
-function variant(tag, value, description, properties, required = []) {
-    return schema_object(description, { [tag]: { const: value, description: `Selects this ${tag}: \`${value}\`.` }, ...properties }, [
-        tag,
-        ...required,
-    ]);
-}
-function union(tag, description, branches, extra = {}) {
-    return {
-        type: 'object',
-        description,
-        discriminator: { propertyName: tag },
-        oneOf: branches.map((name) => ({ $ref: `#/definitions/${name}` })),
-        ...extra,
-    };
-}
-const kubernetes = {
-    context: schema_str('kubectl context to use (`--context`); the current context when unset.'),
-    kubeconfig: schema_str('Path to a kubeconfig file (`--kubeconfig`); kubectl\'s default when unset.'),
-    server: schema_str('API server address (`kubectl --server`), for unusual setups; the kubeconfig\'s when unset.'),
-};
-/** Every metrics provider retries the same way (shared/http/client.ts). */
-const schema_request = {
-    timeout: ref('duration', 'How long one request may take, body included, before it counts as failed.', { default: '10s' }),
-    retries: {
-        type: 'integer',
-        minimum: 0,
-        maximum: 10,
-        description: 'Further attempts after timeouts, network errors, 5xx and 429 responses.',
-        default: 2,
-    },
-};
-const schema_endpoint = ref('url', 'Overrides the API URL (a proxy, a VPC endpoint, LocalStack).');
-const timeout = (fallback, what) => ref('duration', `How long ${what} may take before it counts as failed.`, { default: fallback });
-const commonCheck = {
-    name: ref('name', 'Unique name of the check within its template, shown in every report.'),
-    critical: bool('A proven regression on a critical check fails the analysis at once, whatever the other checks say.', false),
-    group: schema_str('Group the check belongs to, for `mann-whitney` scoring (`groupWeights`).'),
-    unit: {
-        type: 'string',
-        minLength: 1,
-        maxLength: 32,
-        description: 'Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit.',
-    },
-    weight: {
-        type: 'number',
-        exclusiveMinimum: 0,
-        description: 'Relative weight of the check within its group for `mann-whitney` scoring.',
-        default: 1,
-    },
-};
-const comparedCheck = {
-    direction: {
-        enum: ['increase', 'decrease', 'either'],
-        description: 'Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.',
-        default: 'increase',
-    },
-    tolerance: ref('percentage', 'Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta\'s allowed increase (or decrease).', { default: '0%' }),
-};
-const onInconclusive = (fallback) => ref('onInconclusive', fallback
-    ? 'What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).'
-    : 'What happens when this template\'s analysis ends without a decision; the environment\'s `onInconclusive` when unset.', fallback ? { default: fallback } : {});
+;// CONCATENATED MODULE: ./shared/config/policy-schema.generated.ts
 const policySchema = {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: SCHEMA_ID,
-    title: 'Rollgate policy',
-    description: 'The rollout policy read from `.github/rollgate.yml`: environments and their traffic steps, analysis templates and feature-flag cleanup. `${NAME}` in a string value is replaced by the environment variable NAME (`$${` writes a literal `${`).',
-    type: 'object',
-    additionalProperties: false,
-    required: ['version', 'environments'],
-    properties: {
-        version: { const: 1, description: 'Version of the policy file format. Always `1`.' },
-        environments: {
-            type: 'object',
-            description: 'Deployment environments by name (the GitHub environment name), each with its traffic provider and steps.',
-            propertyNames: { $ref: '#/definitions/environmentName' },
-            additionalProperties: { $ref: '#/definitions/environment' },
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "https://raw.githubusercontent.com/rollgate-dev/rollgate/main/schema/rollgate.schema.json",
+    "title": "Rollgate policy",
+    "description": "The rollout policy read from `.github/rollgate.yml`: environments and their traffic steps, analysis templates and feature-flag cleanup. `${NAME}` in a string value is replaced by the environment variable NAME (`$${` writes a literal `${`).",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+        "version",
+        "environments"
+    ],
+    "properties": {
+        "version": {
+            "const": 1,
+            "description": "Version of the policy file format. Always `1`."
         },
-        analysis: {
-            type: 'object',
-            description: 'Analysis templates by name; steps refer to them with `analysis: <name>`.',
-            propertyNames: { $ref: '#/definitions/name' },
-            additionalProperties: { $ref: '#/definitions/analysisTemplate' },
-            default: {},
+        "environments": {
+            "type": "object",
+            "description": "Deployment environments by name (the GitHub environment name), each with its traffic provider and steps.",
+            "propertyNames": {
+                "$ref": "#/definitions/environmentName"
+            },
+            "additionalProperties": {
+                "$ref": "#/definitions/environment"
+            }
         },
-        flags: ref('flags', 'Feature-flag cleanup: where flags are defined, when they are stale and which files to scan.'),
-        commands: ref('commands', 'Who may drive rollouts from PR comments (`/rollgate ...`), beyond the roles in each environment\'s `protect`.', {
-            default: {},
-        }),
+        "analysis": {
+            "type": "object",
+            "description": "Analysis templates by name; steps refer to them with `analysis: <name>`.",
+            "propertyNames": {
+                "$ref": "#/definitions/name"
+            },
+            "additionalProperties": {
+                "$ref": "#/definitions/analysisTemplate"
+            },
+            "default": {}
+        },
+        "flags": {
+            "$ref": "#/definitions/flags",
+            "description": "Feature-flag cleanup: where flags are defined, when they are stale and which files to scan."
+        },
+        "commands": {
+            "$ref": "#/definitions/commands",
+            "description": "Who may drive rollouts from PR comments (`/rollgate ...`), beyond the roles in each environment's `protect`.",
+            "default": {}
+        },
+        "experiments": {
+            "type": "object",
+            "description": "A/B experiments by name; `analyze` with `experiment: <name>` judges one (docs/experiments.md).",
+            "propertyNames": {
+                "$ref": "#/definitions/name"
+            },
+            "additionalProperties": {
+                "$ref": "#/definitions/experiment"
+            },
+            "default": {}
+        }
     },
-    definitions: {
-        duration: {
-            type: 'string',
-            // The lookahead rejects zero, which no duration in the policy can mean.
-            pattern: '^(?=.*[1-9])([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$',
-            description: 'A duration greater than zero: a number and a unit (ms, s, m, h, d), combined as in `1h30m`.',
+    "definitions": {
+        "experiment": {
+            "type": "object",
+            "description": "One A/B experiment: variants, how traffic is split between them, the primary metric and its guardrails.",
+            "properties": {
+                "start": {
+                    "type": "string",
+                    "pattern": "^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$",
+                    "description": "When the split started serving (ISO 8601, `2026-11-20` or `2026-11-20T09:00:00Z`): every look judges the intervals from here on."
+                },
+                "variants": {
+                    "type": "array",
+                    "minItems": 2,
+                    "description": "The variants, two or more, one of them the control.",
+                    "items": {
+                        "$ref": "#/definitions/experimentVariant"
+                    }
+                },
+                "control": {
+                    "$ref": "#/definitions/name",
+                    "description": "The variant the others are compared with.",
+                    "default": "control"
+                },
+                "split": {
+                    "$ref": "#/definitions/experimentSplit",
+                    "description": "How traffic is split between the variants."
+                },
+                "analysis": {
+                    "$ref": "#/definitions/name",
+                    "description": "Analysis template (under `analysis`) whose metrics provider and variables the queries use, and whose checks `guardrails` names."
+                },
+                "interval": {
+                    "$ref": "#/definitions/duration",
+                    "description": "Time between looks, and the window each query covers. Every look re-reads all intervals since `start`.",
+                    "default": "1d"
+                },
+                "primary": {
+                    "$ref": "#/definitions/experimentPrimary",
+                    "description": "The metric that decides the winner."
+                },
+                "guardrails": {
+                    "type": "array",
+                    "description": "Checks of the analysis template that must not regress on any variant, judged by the canary judge against control; a variant that breaks one cannot win. Default: none.",
+                    "items": {
+                        "$ref": "#/definitions/name",
+                        "description": "Name of a check of the analysis template."
+                    },
+                    "default": []
+                },
+                "minimumEffect": {
+                    "$ref": "#/definitions/percentage",
+                    "description": "Smallest relative lift that matters. `no-difference` means the lift is proven within ±this; it also tunes the confidence sequences."
+                },
+                "maxDuration": {
+                    "$ref": "#/definitions/duration",
+                    "description": "After this long without a decision the experiment is `inconclusive`."
+                },
+                "alpha": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": 0.5,
+                    "description": "Family-wise error over every look and every variant: false winners, false losers and false no-difference included.",
+                    "default": 0.05
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "start",
+                "variants",
+                "split",
+                "analysis",
+                "primary",
+                "minimumEffect",
+                "maxDuration"
+            ]
         },
-        percentage: {
-            type: ['string', 'number'],
-            // The pattern bounds strings as minimum/maximum bound numbers: 0% to 100%.
-            pattern: '^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$',
-            minimum: 0,
-            maximum: 100,
-            description: 'A percentage from 0 to 100, written `5%` or `5`.',
+        "experimentVariant": {
+            "type": "object",
+            "description": "One variant.",
+            "properties": {
+                "name": {
+                    "$ref": "#/definitions/name",
+                    "description": "The variant's name: `{{variant}}` in queries, the flag's variant name for a flag split."
+                },
+                "weight": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "description": "Share of the traffic (relative to the other variants). Sessions per variant are checked against it (sample-ratio mismatch).",
+                    "default": 1
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "name"
+            ]
         },
-        url: {
-            type: 'string',
-            // `${NAME}` passes so editors accept the unsubstituted file; the loader checks the substituted value.
-            pattern: '^(https?://[^\\s]+|.*\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}.*)$',
-            description: 'An http:// or https:// URL.',
+        "experimentSplit": {
+            "type": "object",
+            "description": "How traffic reaches the variants, chosen by `type`.",
+            "discriminator": {
+                "propertyName": "type"
+            },
+            "oneOf": [
+                {
+                    "$ref": "#/definitions/experimentTrafficSplit"
+                },
+                {
+                    "$ref": "#/definitions/experimentFlagSplit"
+                }
+            ]
         },
-        name: {
-            type: 'string',
-            pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$',
-            maxLength: 100,
-            description: 'A name made of letters, digits and `-`, `_`, `.`, starting with a letter or digit.',
+        "experimentTrafficSplit": {
+            "type": "object",
+            "description": "The environment's traffic provider: control is the stable version, the other variant the canary at its weight (deploy it with `deploy-canary`). Exactly two variants.",
+            "properties": {
+                "type": {
+                    "const": "traffic",
+                    "description": "Selects this split: `traffic`."
+                },
+                "environment": {
+                    "$ref": "#/definitions/environmentName",
+                    "description": "Environment (under `environments`) whose traffic provider splits the two versions."
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "environment"
+            ]
         },
-        variableName: {
-            type: 'string',
-            pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$',
-            maxLength: 100,
-            description: 'A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`.',
+        "experimentFlagSplit": {
+            "type": "object",
+            "description": "A feature flag's variants, served by the policy's flag source (`flags.source`); the variant names are the flag's.",
+            "properties": {
+                "type": {
+                    "const": "flag",
+                    "description": "Selects this split: `flag`."
+                },
+                "flag": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Name (key) of the flag in the flag source."
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "flag"
+            ]
         },
-        environmentName: {
-            type: 'string',
-            pattern: '^[A-Za-z0-9][A-Za-z0-9 _./-]*$',
-            maxLength: 255,
-            description: 'A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`.',
+        "experimentPrimary": {
+            "type": "object",
+            "description": "The primary metric, chosen by `type`.",
+            "discriminator": {
+                "propertyName": "type"
+            },
+            "oneOf": [
+                {
+                    "$ref": "#/definitions/experimentRatioMetric"
+                },
+                {
+                    "$ref": "#/definitions/experimentSamplesMetric"
+                }
+            ]
         },
-        argv: {
-            type: 'array',
-            items: { type: 'string' },
-            minItems: 1,
-            description: 'A command as a list of arguments, run without a shell; `{{weight}}`-style placeholders are filled in.',
+        "experimentRatioMetric": {
+            "type": "object",
+            "description": "Events out of a total per variant (conversions per session), compared as rates.",
+            "properties": {
+                "type": {
+                    "const": "ratio",
+                    "description": "Selects this metric: `ratio`."
+                },
+                "name": {
+                    "$ref": "#/definitions/name",
+                    "description": "Name of the primary metric, shown in every report."
+                },
+                "events": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Query counting the events (conversions) of one variant in the interval; `{{variant}}` is the variant's name."
+                },
+                "total": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Query counting the total (sessions) of one variant in the interval."
+                },
+                "direction": {
+                    "enum": [
+                        "increase",
+                        "decrease"
+                    ],
+                    "description": "Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "name",
+                "events",
+                "total",
+                "direction"
+            ]
         },
-        headers: {
-            type: 'object',
-            additionalProperties: { type: 'string' },
-            description: 'HTTP headers sent with every request, by name.',
+        "experimentSamplesMetric": {
+            "type": "object",
+            "description": "Positive values per variant (order value), compared by their mean. Set exactly one of `values` and `buckets`.",
+            "properties": {
+                "type": {
+                    "const": "samples",
+                    "description": "Selects this metric: `samples`."
+                },
+                "name": {
+                    "$ref": "#/definitions/name",
+                    "description": "Name of the primary metric, shown in every report."
+                },
+                "values": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Query returning one variant's raw values for the interval."
+                },
+                "buckets": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Query returning one variant's cumulative histogram buckets (series with an `le` label) for the interval."
+                },
+                "direction": {
+                    "enum": [
+                        "increase",
+                        "decrease"
+                    ],
+                    "description": "Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "name",
+                "direction"
+            ]
         },
-        role: {
-            type: 'string',
-            minLength: 1,
-            description: 'A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or a custom repository role listed in `commands.roles`. GitHub does not tell a workflow token which base role a custom role inherits, so a custom role counts only as the base role `commands.roles` maps it to; an unmapped custom role is denied.',
+        "duration": {
+            "type": "string",
+            "pattern": "^(?=.*[1-9])([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$",
+            "description": "A duration greater than zero: a number and a unit (ms, s, m, h, d), combined as in `1h30m`."
         },
-        onInconclusive: {
-            enum: ['hold', 'promote', 'rollback'],
-            description: '`hold` keeps the current weight and waits for a `/rollgate` command, `promote` continues to the next step, `rollback` returns to the stable version.',
+        "percentage": {
+            "type": [
+                "string",
+                "number"
+            ],
+            "pattern": "^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$",
+            "minimum": 0,
+            "maximum": 100,
+            "description": "A percentage from 0 to 100, written `5%` or `5`."
         },
-        environment: schema_object('One deployment environment.', {
-            production: bool('Marks the GitHub deployment as a production deployment.', false),
-            stableVersion: schema_str("The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."),
-            strategy: {
-                enum: ['canary', 'blue-green'],
-                description: '`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.',
-                default: 'canary',
+        "url": {
+            "type": "string",
+            "pattern": "^(https?://[^\\s]+|.*\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}.*)$",
+            "description": "An http:// or https:// URL."
+        },
+        "name": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+            "maxLength": 100,
+            "description": "A name made of letters, digits and `-`, `_`, `.`, starting with a letter or digit."
+        },
+        "variableName": {
+            "type": "string",
+            "pattern": "^[A-Za-z_][A-Za-z0-9_.-]*$",
+            "maxLength": 100,
+            "description": "A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."
+        },
+        "environmentName": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9][A-Za-z0-9 _./-]*$",
+            "maxLength": 255,
+            "description": "A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."
+        },
+        "argv": {
+            "type": "array",
+            "items": {
+                "type": "string"
             },
-            traffic: ref('traffic', 'How traffic moves between the stable and canary versions.'),
-            steps: list('The rollout schedule, in order; the canary is promoted when the last step completes.', { $ref: '#/definitions/step' }, {
-                minItems: 1,
-            }),
-            protect: ref('protect', 'Minimum repository role needed to run each `/rollgate` command against this environment.', { default: {} }),
-            allowForks: bool('Accept `/rollgate` commands on pull requests from forks for this environment.', false),
-            onInconclusive: onInconclusive('hold'),
-        }, ['traffic', 'steps']),
-        step: schema_object('One step of the rollout: set the canary weight, then wait, analyse or both.', {
-            weight: {
-                type: 'integer',
-                minimum: 0,
-                maximum: 100,
-                description: 'Percentage of traffic sent to the canary during this step.',
+            "minItems": 1,
+            "description": "A command as a list of arguments, run without a shell; `{{weight}}`-style placeholders are filled in."
+        },
+        "headers": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "string"
             },
-            analysis: ref('name', 'Name of the analysis template (under `analysis`) that judges this step.'),
-            minDuration: ref('duration', 'The step cannot pass before this long, even if the analysis proves the canary good earlier.'),
-            maxDuration: ref('duration', 'Longest this step\'s analysis may run; the template\'s `maxDuration` when unset.'),
-            pause: {
-                description: 'Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration.',
-                oneOf: [{ const: 'manual', description: 'Wait for a `/rollgate resume` or `promote` command.' }, { $ref: '#/definitions/duration' }],
+            "description": "HTTP headers sent with every request, by name."
+        },
+        "role": {
+            "type": "string",
+            "minLength": 1,
+            "description": "A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or a custom repository role listed in `commands.roles`. GitHub does not tell a workflow token which base role a custom role inherits, so a custom role counts only as the base role `commands.roles` maps it to; an unmapped custom role is denied."
+        },
+        "onInconclusive": {
+            "enum": [
+                "hold",
+                "promote",
+                "rollback"
+            ],
+            "description": "`hold` keeps the current weight and waits for a `/rollgate` command, `promote` continues to the next step, `rollback` returns to the stable version."
+        },
+        "environment": {
+            "type": "object",
+            "description": "One deployment environment.",
+            "properties": {
+                "production": {
+                    "type": "boolean",
+                    "description": "Marks the GitHub deployment as a production deployment.",
+                    "default": false
+                },
+                "stableVersion": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."
+                },
+                "strategy": {
+                    "enum": [
+                        "canary",
+                        "blue-green"
+                    ],
+                    "description": "`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.",
+                    "default": "canary"
+                },
+                "traffic": {
+                    "$ref": "#/definitions/traffic",
+                    "description": "How traffic moves between the stable and canary versions."
+                },
+                "steps": {
+                    "type": "array",
+                    "description": "The rollout schedule, in order; the canary is promoted when the last step completes.",
+                    "items": {
+                        "$ref": "#/definitions/step"
+                    },
+                    "minItems": 1
+                },
+                "protect": {
+                    "$ref": "#/definitions/protect",
+                    "description": "Minimum repository role needed to run each `/rollgate` command against this environment.",
+                    "default": {}
+                },
+                "allowForks": {
+                    "type": "boolean",
+                    "description": "Accept `/rollgate` commands on pull requests from forks for this environment.",
+                    "default": false
+                },
+                "onInconclusive": {
+                    "$ref": "#/definitions/onInconclusive",
+                    "description": "What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).",
+                    "default": "hold"
+                },
+                "drills": {
+                    "$ref": "#/definitions/drill",
+                    "description": "A scheduled rollback drill for this environment (the `drill` action): ship a canary, inject a failure, prove the way back works."
+                },
+                "migration": {
+                    "$ref": "#/definitions/migration",
+                    "description": "An expand/contract database migration gated on the rollout (docs/migrations.md)."
+                }
             },
-            skippable: bool('Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.', false),
-            before: list('Hooks run before the weight is set; a failing hook stops the rollout.', { $ref: '#/definitions/hook' }, { default: [] }),
-            after: list('Hooks run after the step has passed, before the next step.', { $ref: '#/definitions/hook' }, { default: [] }),
-        }, ['weight']),
-        hook: union('type', 'A command or webhook run around a step.', ['commandHook', 'webhookHook']),
-        commandHook: variant('type', 'command', 'Runs a command (no shell); it passes when it exits 0.', {
-            run: ref('argv', 'The command and its arguments.'),
-            timeout: timeout('5m', 'the command'),
-            continueOnError: bool('Keep going when the hook fails.', false),
-        }, ['run']),
-        webhookHook: variant('type', 'webhook', 'Calls a URL with the rollout as a JSON body; it passes on a 2xx status.', {
-            url: ref('url', 'The URL to call.'),
-            method: { enum: ['GET', 'POST', 'PUT'], description: 'HTTP method.', default: 'POST' },
-            headers: ref('headers', 'Extra request headers.'),
-            timeout: timeout('10s', 'one request'),
-            retries: { type: 'integer', minimum: 0, maximum: 10, description: 'Retries after a failed request.', default: 0 },
-            continueOnError: bool('Keep going when the hook fails.', false),
-        }, ['url']),
-        protect: schema_object('Minimum role per command. A commenter below it gets a reply naming the role needed.', {
-            canary: ref('role', 'Role needed for `/rollgate canary`.', { default: 'write' }),
-            promote: ref('role', 'Role needed for `/rollgate promote`.', { default: 'write' }),
-            rollback: ref('role', 'Role needed for `/rollgate rollback`.', { default: 'write' }),
-            analyze: ref('role', 'Role needed for `/rollgate analyze`.', { default: 'triage' }),
-            pause: ref('role', 'Role needed for `/rollgate pause`.', { default: 'write' }),
-            resume: ref('role', 'Role needed for `/rollgate resume`.', { default: 'write' }),
-            status: ref('role', 'Role needed for `/rollgate status`.', { default: 'read' }),
-            help: ref('role', 'Role needed for `/rollgate help`.', { default: 'read' }),
-        }),
-        commands: schema_object('Which PR comments are read as commands.', {
-            allowBots: bool('Accept commands from bot accounts.', false),
-            allowEdited: bool('Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.', false),
-            requireChecks: bool('`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate\'s own excepted).', true),
-            roles: {
-                type: 'object',
-                description: 'Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.',
-                propertyNames: { type: 'string', minLength: 1, maxLength: 100 },
-                additionalProperties: { enum: ['read', 'triage', 'write', 'maintain', 'admin'], description: 'The base role this custom role counts as.' },
-                default: {},
+            "additionalProperties": false,
+            "required": [
+                "traffic",
+                "steps"
+            ]
+        },
+        "migration": {
+            "type": "object",
+            "description": "Expand runs once before the first traffic move of a rollout; contract once the old version has drained after promotion. Never on rollback. Both must be idempotent (a command interrupted before its end is recorded runs again).",
+            "properties": {
+                "expand": {
+                    "$ref": "#/definitions/argv",
+                    "description": "Command (no shell) that makes the schema work for both versions, e.g. adds the column the new version writes."
+                },
+                "contract": {
+                    "$ref": "#/definitions/argv",
+                    "description": "Command (no shell) that removes what only the old version needed, e.g. drops its column."
+                },
+                "drain": {
+                    "$ref": "#/definitions/duration",
+                    "description": "How long the old version's traffic must read back at zero after the promotion before contract runs.",
+                    "default": "0s"
+                },
+                "timeout": {
+                    "$ref": "#/definitions/duration",
+                    "description": "How long each migration command may take before it counts as failed.",
+                    "default": "10m"
+                }
             },
-        }),
-        traffic: union('provider', 'The traffic provider, chosen by `provider`.', [
-            'commandTraffic',
-            'gatewayApiTraffic',
-            'istioTraffic',
-            'nginxIngressTraffic',
-            'argoRolloutsTraffic',
-            'awsLambdaTraffic',
-            'haproxyTraffic',
-            'unleashTraffic',
-        ]),
-        commandTraffic: variant('provider', 'command', 'Your own commands move traffic; `{{weight}}` (0-100), `{{version}}`, `{{stableVersion}}` and `{{environment}}` are filled in, each inside one argument (no shell).', {
-            setWeight: ref('argv', 'Command that sets the canary weight, e.g. `[./scripts/set-weight.sh, "{{weight}}"]`.'),
-            getWeight: ref('argv', 'Command that prints the current canary weight (0-100) on stdout, to detect drift.'),
-        }, ['setWeight']),
-        gatewayApiTraffic: variant('provider', 'gateway-api', 'Kubernetes Gateway API: sets the weights of two backendRefs of an HTTPRoute.', {
-            namespace: schema_str('Namespace of the HTTPRoute.'),
-            route: schema_str('Name of the HTTPRoute.'),
-            stable: schema_str('Service name of the stable backendRef.'),
-            canary: schema_str('Service name of the canary backendRef.'),
-            ...kubernetes,
-        }, ['namespace', 'route', 'stable', 'canary']),
-        istioTraffic: variant('provider', 'istio', 'Istio: sets the weights of two destinations in a VirtualService HTTP route.', {
-            namespace: schema_str('Namespace of the VirtualService.'),
-            virtualService: schema_str('Name of the VirtualService.'),
-            route: schema_str('Name of the HTTP route inside the VirtualService; every HTTP route holding both destinations when unset.'),
-            stable: ref('istioDestination', 'Destination of the stable version.'),
-            canary: ref('istioDestination', 'Destination of the canary version.'),
-            ...kubernetes,
-        }, ['namespace', 'virtualService', 'stable', 'canary']),
-        istioDestination: schema_object('An Istio destination.', {
-            host: schema_str('Destination host (a Kubernetes Service name or FQDN).'),
-            subset: schema_str('DestinationRule subset, when both versions share a host.'),
-        }, ['host']),
-        nginxIngressTraffic: variant('provider', 'nginx-ingress', 'ingress-nginx: sets `nginx.ingress.kubernetes.io/canary-weight` on the canary Ingress.', {
-            namespace: schema_str('Namespace of the Ingress.'),
-            ingress: schema_str('Name of the canary Ingress (the one annotated `canary: "true"`).'),
-            ...kubernetes,
-        }, ['namespace', 'ingress']),
-        argoRolloutsTraffic: variant('provider', 'argo-rollouts', 'Drives an existing Argo Rollouts Rollout (set weight, promote, abort) through its controller.', {
-            namespace: schema_str('Namespace of the Rollout.'),
-            rollout: schema_str('Name of the Rollout.'),
-            ...kubernetes,
-            timeout: ref('duration', 'How long the controller may take to report the new weight.', { default: '2m' }),
-        }, ['namespace', 'rollout']),
-        awsLambdaTraffic: variant('provider', 'aws-lambda', 'AWS Lambda: weighted alias routing between two function versions.', {
-            function: schema_str('Function name or ARN.'),
-            alias: schema_str('Alias whose routing configuration is changed.'),
-            region: schema_str('AWS region; `AWS_REGION` when unset.'),
-        }, ['function', 'alias']),
-        haproxyTraffic: variant('provider', 'haproxy', 'HAProxy runtime API: sets the weights of two servers in a backend. Set exactly one of `socket` or `address`.', {
-            socket: schema_str('Path of the runtime API Unix socket (`stats socket`).'),
-            address: schema_str('`host:port` of the runtime API over TCP.'),
-            backend: schema_str('Backend holding both servers.'),
-            stable: schema_str('Server name of the stable version.'),
-            canary: schema_str('Server name of the canary version.'),
-        }, ['backend', 'stable', 'canary']),
-        unleashTraffic: variant('provider', 'unleash', 'Unleash: the canary is a feature flag whose gradual-rollout percentage is the weight.', {
-            url: ref('url', 'Unleash API base URL, e.g. `https://unleash.example.com/api`.'),
-            token: schema_str('Admin API token; write `${UNLEASH_TOKEN}` and keep the value in a secret.'),
-            project: schema_str('Unleash project.', { default: 'default' }),
-            feature: schema_str('Feature flag name.'),
-            environment: schema_str('Unleash environment name.'),
-            strategyId: schema_str('Id of the flexible-rollout strategy to update; the feature\'s only flexible rollout in that environment when unset.'),
-        }, ['url', 'token', 'feature', 'environment']),
-        analysisTemplate: schema_object('How a step is judged: where the metrics come from, how often to look, and the checks.', {
-            provider: ref('metricsProvider', 'Where metrics come from, chosen by `type`.'),
-            interval: ref('duration', 'Time between looks; each look queries every check over the last interval.', { default: '1m' }),
-            minDuration: ref('duration', 'The analysis cannot pass before this long.'),
-            maxDuration: ref('duration', 'Longest the analysis may run before it ends inconclusive.', { default: '30m' }),
-            alpha: {
-                type: 'number',
-                exclusiveMinimum: 0,
-                exclusiveMaximum: 1,
-                description: 'False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.',
-                default: 0.05,
+            "additionalProperties": false,
+            "required": [
+                "expand"
+            ]
+        },
+        "step": {
+            "type": "object",
+            "description": "One step of the rollout: set the canary weight, then wait, analyse or both.",
+            "properties": {
+                "weight": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 100,
+                    "description": "Percentage of traffic sent to the canary during this step."
+                },
+                "analysis": {
+                    "$ref": "#/definitions/name",
+                    "description": "Name of the analysis template (under `analysis`) that judges this step."
+                },
+                "minDuration": {
+                    "$ref": "#/definitions/duration",
+                    "description": "The step cannot pass before this long, even if the analysis proves the canary good earlier."
+                },
+                "maxDuration": {
+                    "$ref": "#/definitions/duration",
+                    "description": "Longest this step's analysis may run; the template's `maxDuration` when unset."
+                },
+                "pause": {
+                    "description": "Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration.",
+                    "oneOf": [
+                        {
+                            "const": "manual",
+                            "description": "Wait for a `/rollgate resume` or `promote` command."
+                        },
+                        {
+                            "$ref": "#/definitions/duration"
+                        }
+                    ]
+                },
+                "skippable": {
+                    "type": "boolean",
+                    "description": "Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.",
+                    "default": false
+                },
+                "before": {
+                    "type": "array",
+                    "description": "Hooks run before the weight is set; a failing hook stops the rollout.",
+                    "items": {
+                        "$ref": "#/definitions/hook"
+                    },
+                    "default": []
+                },
+                "after": {
+                    "type": "array",
+                    "description": "Hooks run after the step has passed, before the next step.",
+                    "items": {
+                        "$ref": "#/definitions/hook"
+                    },
+                    "default": []
+                },
+                "mirror": {
+                    "description": "Dark launch: copy this percentage of requests (GET and HEAD by default) to the canary while users get only the stable version's responses; the step's weight must be 0. `gateway-api` and `istio` only. Write `mirror: 10` or `mirror: { percent: 10, methods: [GET, HEAD] }`.",
+                    "type": [
+                        "number",
+                        "object"
+                    ],
+                    "exclusiveMinimum": 0,
+                    "maximum": 100,
+                    "properties": {
+                        "percent": {
+                            "type": "number",
+                            "exclusiveMinimum": 0,
+                            "maximum": 100,
+                            "description": "Percentage of requests copied to the canary (more than 0, at most 100; Gateway API writes a non-integer as a fraction)."
+                        },
+                        "methods": {
+                            "type": "array",
+                            "description": "HTTP methods mirrored (default GET and HEAD). A mirrored write runs twice against the back ends both versions share (databases, queues, payment APIs): add a method only when the canary cannot write to them.",
+                            "items": {
+                                "enum": [
+                                    "GET",
+                                    "HEAD",
+                                    "OPTIONS",
+                                    "TRACE",
+                                    "POST",
+                                    "PUT",
+                                    "PATCH",
+                                    "DELETE",
+                                    "CONNECT"
+                                ]
+                            },
+                            "minItems": 1
+                        }
+                    },
+                    "required": [
+                        "percent"
+                    ],
+                    "additionalProperties": false
+                }
             },
-            test: ref('statisticalTest', 'The statistical test, chosen by `type`.', { default: { type: 'sequential' } }),
-            onInconclusive: onInconclusive(),
-            variables: {
-                type: 'object',
-                description: 'Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.',
-                propertyNames: { $ref: '#/definitions/variableName' },
-                additionalProperties: { type: 'string' },
-                default: {},
+            "additionalProperties": false,
+            "required": [
+                "weight"
+            ]
+        },
+        "hook": {
+            "type": "object",
+            "description": "A command or webhook run around a step.",
+            "discriminator": {
+                "propertyName": "type"
             },
-            checks: list('The checks judged at every look.', { $ref: '#/definitions/check' }, { minItems: 1 }),
-        }, ['provider', 'checks']),
-        statisticalTest: union('type', 'A statistical test.', ['sequentialTest', 'mannWhitneyTest']),
-        sequentialTest: variant('type', 'sequential', 'Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.', {}),
-        mannWhitneyTest: variant('type', 'mann-whitney', 'Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.', {
-            confidence: {
-                type: 'number',
-                exclusiveMinimum: 0.5,
-                exclusiveMaximum: 1,
-                description: 'Confidence level of each check\'s interval (Kayenta uses 0.98).',
-                default: 0.98,
+            "oneOf": [
+                {
+                    "$ref": "#/definitions/commandHook"
+                },
+                {
+                    "$ref": "#/definitions/webhookHook"
+                }
+            ]
+        },
+        "commandHook": {
+            "type": "object",
+            "description": "Runs a command (no shell); it passes when it exits 0.",
+            "properties": {
+                "type": {
+                    "const": "command",
+                    "description": "Selects this type: `command`."
+                },
+                "run": {
+                    "$ref": "#/definitions/argv",
+                    "description": "The command and its arguments."
+                },
+                "timeout": {
+                    "$ref": "#/definitions/duration",
+                    "description": "How long the command may take before it counts as failed.",
+                    "default": "5m"
+                },
+                "continueOnError": {
+                    "type": "boolean",
+                    "description": "Keep going when the hook fails.",
+                    "default": false
+                }
             },
-            groupWeights: {
-                type: 'object',
-                description: 'Weight of each check group in the score, out of 100; groups not listed share what is left equally.',
-                additionalProperties: { type: 'number', minimum: 0, maximum: 100 },
-                default: {},
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "run"
+            ]
+        },
+        "webhookHook": {
+            "type": "object",
+            "description": "Calls a URL with the rollout as a JSON body; it passes on a 2xx status.",
+            "properties": {
+                "type": {
+                    "const": "webhook",
+                    "description": "Selects this type: `webhook`."
+                },
+                "url": {
+                    "$ref": "#/definitions/url",
+                    "description": "The URL to call."
+                },
+                "method": {
+                    "enum": [
+                        "GET",
+                        "POST",
+                        "PUT"
+                    ],
+                    "description": "HTTP method.",
+                    "default": "POST"
+                },
+                "headers": {
+                    "$ref": "#/definitions/headers",
+                    "description": "Extra request headers."
+                },
+                "timeout": {
+                    "$ref": "#/definitions/duration",
+                    "description": "How long one request may take before it counts as failed.",
+                    "default": "10s"
+                },
+                "retries": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 10,
+                    "description": "Retries after a failed request.",
+                    "default": 0
+                },
+                "continueOnError": {
+                    "type": "boolean",
+                    "description": "Keep going when the hook fails.",
+                    "default": false
+                }
             },
-            passScore: { type: 'number', minimum: 0, maximum: 100, description: 'Score at or above which the analysis passes.', default: 95 },
-            marginalScore: {
-                type: 'number',
-                minimum: 0,
-                maximum: 100,
-                description: 'Score below which the analysis fails; between this and `passScore` it is inconclusive.',
-                default: 75,
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "url"
+            ]
+        },
+        "protect": {
+            "type": "object",
+            "description": "Minimum role per command. A commenter below it gets a reply naming the role needed.",
+            "properties": {
+                "canary": {
+                    "$ref": "#/definitions/role",
+                    "description": "Role needed for `/rollgate canary`.",
+                    "default": "write"
+                },
+                "promote": {
+                    "$ref": "#/definitions/role",
+                    "description": "Role needed for `/rollgate promote`.",
+                    "default": "write"
+                },
+                "rollback": {
+                    "$ref": "#/definitions/role",
+                    "description": "Role needed for `/rollgate rollback`.",
+                    "default": "write"
+                },
+                "analyze": {
+                    "$ref": "#/definitions/role",
+                    "description": "Role needed for `/rollgate analyze`.",
+                    "default": "triage"
+                },
+                "pause": {
+                    "$ref": "#/definitions/role",
+                    "description": "Role needed for `/rollgate pause`.",
+                    "default": "write"
+                },
+                "resume": {
+                    "$ref": "#/definitions/role",
+                    "description": "Role needed for `/rollgate resume`.",
+                    "default": "write"
+                },
+                "status": {
+                    "$ref": "#/definitions/role",
+                    "description": "Role needed for `/rollgate status`.",
+                    "default": "read"
+                },
+                "help": {
+                    "$ref": "#/definitions/role",
+                    "description": "Role needed for `/rollgate help`.",
+                    "default": "read"
+                }
             },
-        }),
-        metricsProvider: union('type', 'A metrics provider.', [
-            'prometheusMetrics',
-            'datadogMetrics',
-            'cloudwatchMetrics',
-            'newrelicMetrics',
-            'httpMetrics',
-            'scrapeMetrics',
-        ]),
-        prometheusMetrics: variant('type', 'prometheus', 'Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).', {
-            address: ref('url', 'Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`.'),
-            headers: ref('headers', 'Extra request headers.'),
-            auth: ref('prometheusAuth', 'Authentication, chosen by `type`.'),
-            queryRange: bool('Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.', false),
-            step: ref('duration', 'Resolution of range queries; one point per interval when unset.'),
-            ...schema_request,
-        }, ['address']),
-        prometheusAuth: union('type', 'Prometheus authentication.', ['bearerAuth', 'basicAuth', 'headerAuth']),
-        bearerAuth: variant('type', 'bearer', 'Sends `Authorization: Bearer <token>`.', { token: schema_str('The token; write `${NAME}`.') }, ['token']),
-        basicAuth: variant('type', 'basic', 'HTTP basic authentication.', { username: schema_str('User name.'), password: schema_str('Password; write `${NAME}`.') }, ['username', 'password']),
-        headerAuth: variant('type', 'header', 'Sends the credential in a header of your choice.', { name: schema_str('Header name, e.g. `X-Scope-OrgID`.'), value: schema_str('Header value; write `${NAME}`.') }, ['name', 'value']),
-        datadogMetrics: variant('type', 'datadog', 'Datadog metrics query API.', {
-            site: schema_str('Datadog site.', { default: 'datadoghq.com' }),
-            apiKey: schema_str('API key; write `${DD_API_KEY}`.'),
-            appKey: schema_str('Application key; write `${DD_APP_KEY}`.'),
-            endpoint: schema_endpoint,
-            ...schema_request,
-        }, ['apiKey', 'appKey']),
-        cloudwatchMetrics: variant('type', 'cloudwatch', 'Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.', {
-            region: schema_str('AWS region.'),
-            endpoint: schema_endpoint,
-            ...schema_request,
-        }, ['region']),
-        newrelicMetrics: variant('type', 'newrelic', 'New Relic NRQL queries through NerdGraph.', {
-            accountId: { type: ['string', 'integer'], pattern: '^[0-9]+$', description: 'New Relic account id.' },
-            apiKey: schema_str('User API key; write `${NEW_RELIC_API_KEY}`.'),
-            region: { enum: ['us', 'eu'], description: 'Data center region.', default: 'us' },
-            endpoint: schema_endpoint,
-            ...schema_request,
-        }, ['accountId', 'apiKey']),
-        httpMetrics: variant('type', 'http', 'Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check\'s query, and `jsonPath` picks the numbers.', {
-            url: ref('url', 'URL to request; may contain `{{query}}` and the other placeholders (URL-encoded).'),
-            method: { enum: ['GET', 'POST'], description: 'HTTP method.', default: 'GET' },
-            headers: ref('headers', 'Extra request headers; may contain placeholders.'),
-            body: {
-                type: ['string', 'object'],
-                description: 'Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in.',
+            "additionalProperties": false
+        },
+        "commands": {
+            "type": "object",
+            "description": "Which PR comments are read as commands.",
+            "properties": {
+                "allowBots": {
+                    "type": "boolean",
+                    "description": "Accept commands from bot accounts.",
+                    "default": false
+                },
+                "allowEdited": {
+                    "type": "boolean",
+                    "description": "Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.",
+                    "default": false
+                },
+                "requireChecks": {
+                    "type": "boolean",
+                    "description": "`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted).",
+                    "default": true
+                },
+                "roles": {
+                    "type": "object",
+                    "description": "Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.",
+                    "propertyNames": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 100
+                    },
+                    "additionalProperties": {
+                        "enum": [
+                            "read",
+                            "triage",
+                            "write",
+                            "maintain",
+                            "admin"
+                        ],
+                        "description": "The base role this custom role counts as."
+                    },
+                    "default": {}
+                }
             },
-            jsonPath: ref('httpJsonPaths', 'Where the numbers are in the response.', { default: {} }),
-            ...schema_request,
-        }, ['url']),
-        httpJsonPaths: schema_object('JSONPath expressions (themselves templates) locating the numbers in a response.', {
-            value: schema_str('The number for ratio counts and value checks.', { default: '$.value' }),
-            values: schema_str('The numbers of a samples `values` check.', { default: '$.values[*]' }),
-            buckets: schema_str('The bucket objects of a samples `buckets` check.', { default: '$.buckets[*]' }),
-            le: schema_str('Within a bucket object: its upper bound.', { default: 'le' }),
-            count: schema_str('Within a bucket object: its cumulative count.', { default: 'count' }),
-        }),
-        scrapeMetrics: variant('type', 'scrape', 'Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.', {
-            canary: list('`/metrics` URLs of the canary instances.', { $ref: '#/definitions/url' }, { minItems: 1 }),
-            baseline: list('`/metrics` URLs of the stable (baseline) instances.', { $ref: '#/definitions/url' }, { minItems: 1 }),
-            headers: ref('headers', 'Extra request headers.'),
-            ...schema_request,
-        }, ['canary', 'baseline']),
-        check: union('type', 'A check, chosen by `type`.', ['ratioCheck', 'samplesCheck', 'valueCheck']),
-        ratioCheck: variant('type', 'ratio', 'Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.', {
-            ...commonCheck,
-            events: schema_str('Query for the number of events (e.g. errors) in the interval, per arm.'),
-            total: schema_str('Query for the total (e.g. requests) in the interval, per arm.'),
-            ...comparedCheck,
-        }, ['name', 'events', 'total']),
-        samplesCheck: variant('type', 'samples', 'A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.', {
-            ...commonCheck,
-            values: schema_str('Query returning raw sample values for the interval, per arm.'),
-            buckets: schema_str('Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm.'),
-            quantile: {
-                enum: ['p50', 'p90', 'p95', 'p99', 'distribution'],
-                description: 'What is compared: one quantile, or the whole `distribution`.',
-                default: 'distribution',
+            "additionalProperties": false
+        },
+        "traffic": {
+            "type": "object",
+            "description": "The traffic provider, chosen by `provider`.",
+            "discriminator": {
+                "propertyName": "provider"
             },
-            ...comparedCheck,
-        }, ['name']),
-        valueCheck: variant('type', 'value', 'An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.', {
-            ...commonCheck,
-            query: schema_str('Query returning one number for the canary in the interval.'),
-            min: { type: 'number', description: 'Lowest acceptable value.' },
-            max: { type: 'number', description: 'Highest acceptable value.' },
-            reduce: {
-                enum: ['mean', 'last', 'max', 'min', 'sum'],
-                description: 'How several points of the series within one interval become one reading.',
-                default: 'mean',
+            "oneOf": [
+                {
+                    "$ref": "#/definitions/commandTraffic"
+                },
+                {
+                    "$ref": "#/definitions/gatewayApiTraffic"
+                },
+                {
+                    "$ref": "#/definitions/istioTraffic"
+                },
+                {
+                    "$ref": "#/definitions/nginxIngressTraffic"
+                },
+                {
+                    "$ref": "#/definitions/argoRolloutsTraffic"
+                },
+                {
+                    "$ref": "#/definitions/awsLambdaTraffic"
+                },
+                {
+                    "$ref": "#/definitions/haproxyTraffic"
+                },
+                {
+                    "$ref": "#/definitions/unleashTraffic"
+                }
+            ]
+        },
+        "commandTraffic": {
+            "type": "object",
+            "description": "Your own commands move traffic; `{{weight}}` (0-100), `{{version}}`, `{{stableVersion}}` and `{{environment}}` are filled in, each inside one argument (no shell).",
+            "properties": {
+                "provider": {
+                    "const": "command",
+                    "description": "Selects this provider: `command`."
+                },
+                "setWeight": {
+                    "$ref": "#/definitions/argv",
+                    "description": "Command that sets the canary weight, e.g. `[./scripts/set-weight.sh, \"{{weight}}\"]`."
+                },
+                "getWeight": {
+                    "$ref": "#/definitions/argv",
+                    "description": "Command that prints the current canary weight (0-100) on stdout, to detect drift."
+                }
             },
-            failureLimit: {
-                type: 'integer',
-                minimum: 0,
-                description: 'Looks allowed out of bounds before the check fails.',
-                default: 0,
+            "additionalProperties": false,
+            "required": [
+                "provider",
+                "setWeight"
+            ]
+        },
+        "gatewayApiTraffic": {
+            "type": "object",
+            "description": "Kubernetes Gateway API: sets the weights of two backendRefs of an HTTPRoute.",
+            "properties": {
+                "provider": {
+                    "const": "gateway-api",
+                    "description": "Selects this provider: `gateway-api`."
+                },
+                "namespace": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Namespace of the HTTPRoute."
+                },
+                "route": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Name of the HTTPRoute."
+                },
+                "stable": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Service name of the stable backendRef."
+                },
+                "canary": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Service name of the canary backendRef."
+                },
+                "context": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "kubectl context to use (`--context`); the current context when unset."
+                },
+                "kubeconfig": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."
+                },
+                "server": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."
+                }
             },
-        }, ['name', 'query']),
-        flags: schema_object('Feature-flag cleanup.', {
-            source: ref('flagSource', 'Where flags and their state are read from, chosen by `type`.', { default: { type: 'registry' } }),
-            stale: ref('stale', 'When a flag counts as stale.', { default: {} }),
-            include: list('Globs of files scanned for flag references.', { type: 'string', minLength: 1 }, { default: ['**/*'] }),
-            exclude: list('Globs of files never scanned or edited.', { type: 'string', minLength: 1 }, {
-                default: ['node_modules/**', 'dist/**', 'vendor/**', '**/*.min.js'],
-            }),
-            owners: list('GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.', {
-                type: 'string',
-                pattern: '^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$',
-            }, { default: [] }),
-            maxPullRequests: {
-                type: 'integer',
-                minimum: 0,
-                maximum: 100,
-                description: 'Most cleanup pull requests open at once; 0 reports without opening any.',
-                default: 5,
+            "additionalProperties": false,
+            "required": [
+                "provider",
+                "namespace",
+                "route",
+                "stable",
+                "canary"
+            ]
+        },
+        "istioTraffic": {
+            "type": "object",
+            "description": "Istio: sets the weights of two destinations in a VirtualService HTTP route.",
+            "properties": {
+                "provider": {
+                    "const": "istio",
+                    "description": "Selects this provider: `istio`."
+                },
+                "namespace": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Namespace of the VirtualService."
+                },
+                "virtualService": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Name of the VirtualService."
+                },
+                "route": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Name of the HTTP route inside the VirtualService; every HTTP route holding both destinations when unset."
+                },
+                "stable": {
+                    "$ref": "#/definitions/istioDestination",
+                    "description": "Destination of the stable version."
+                },
+                "canary": {
+                    "$ref": "#/definitions/istioDestination",
+                    "description": "Destination of the canary version."
+                },
+                "context": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "kubectl context to use (`--context`); the current context when unset."
+                },
+                "kubeconfig": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."
+                },
+                "server": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."
+                }
             },
-            labels: list('Labels put on cleanup pull requests.', { type: 'string', minLength: 1 }, { default: ['flag-cleanup'] }),
-            verify: ref('argv', 'Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft.'),
-        }),
-        stale: schema_object('Staleness rules.', {
-            afterDays: {
-                type: 'integer',
-                minimum: 1,
-                description: 'Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.',
-                default: 30,
+            "additionalProperties": false,
+            "required": [
+                "provider",
+                "namespace",
+                "virtualService",
+                "stable",
+                "canary"
+            ]
+        },
+        "istioDestination": {
+            "type": "object",
+            "description": "An Istio destination.",
+            "properties": {
+                "host": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Destination host (a Kubernetes Service name or FQDN)."
+                },
+                "subset": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "DestinationRule subset, when both versions share a host."
+                }
             },
-        }),
-        flagSource: union('type', 'A flag source.', FLAG_SOURCES.map((d) => d.definition)),
-        // Each flag source's own schema fragment, from its descriptor in shared/flags/sources/.
-        ...Object.fromEntries(FLAG_SOURCES.map((d) => [d.definition, d.schema])),
+            "additionalProperties": false,
+            "required": [
+                "host"
+            ]
+        },
+        "nginxIngressTraffic": {
+            "type": "object",
+            "description": "ingress-nginx: sets `nginx.ingress.kubernetes.io/canary-weight` on the canary Ingress.",
+            "properties": {
+                "provider": {
+                    "const": "nginx-ingress",
+                    "description": "Selects this provider: `nginx-ingress`."
+                },
+                "namespace": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Namespace of the Ingress."
+                },
+                "ingress": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Name of the canary Ingress (the one annotated `canary: \"true\"`)."
+                },
+                "context": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "kubectl context to use (`--context`); the current context when unset."
+                },
+                "kubeconfig": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."
+                },
+                "server": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "provider",
+                "namespace",
+                "ingress"
+            ]
+        },
+        "argoRolloutsTraffic": {
+            "type": "object",
+            "description": "Drives an existing Argo Rollouts Rollout (set weight, promote, abort) through its controller.",
+            "properties": {
+                "provider": {
+                    "const": "argo-rollouts",
+                    "description": "Selects this provider: `argo-rollouts`."
+                },
+                "namespace": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Namespace of the Rollout."
+                },
+                "rollout": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Name of the Rollout."
+                },
+                "context": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "kubectl context to use (`--context`); the current context when unset."
+                },
+                "kubeconfig": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."
+                },
+                "server": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."
+                },
+                "timeout": {
+                    "$ref": "#/definitions/duration",
+                    "description": "How long the controller may take to report the new weight.",
+                    "default": "2m"
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "provider",
+                "namespace",
+                "rollout"
+            ]
+        },
+        "awsLambdaTraffic": {
+            "type": "object",
+            "description": "AWS Lambda: weighted alias routing between two function versions.",
+            "properties": {
+                "provider": {
+                    "const": "aws-lambda",
+                    "description": "Selects this provider: `aws-lambda`."
+                },
+                "function": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Function name or ARN."
+                },
+                "alias": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Alias whose routing configuration is changed."
+                },
+                "region": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "AWS region; `AWS_REGION` when unset."
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "provider",
+                "function",
+                "alias"
+            ]
+        },
+        "haproxyTraffic": {
+            "type": "object",
+            "description": "HAProxy runtime API: sets the weights of two servers in a backend. Set exactly one of `socket` or `address`.",
+            "properties": {
+                "provider": {
+                    "const": "haproxy",
+                    "description": "Selects this provider: `haproxy`."
+                },
+                "socket": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Path of the runtime API Unix socket (`stats socket`)."
+                },
+                "address": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "`host:port` of the runtime API over TCP."
+                },
+                "backend": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Backend holding both servers."
+                },
+                "stable": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Server name of the stable version."
+                },
+                "canary": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Server name of the canary version."
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "provider",
+                "backend",
+                "stable",
+                "canary"
+            ]
+        },
+        "unleashTraffic": {
+            "type": "object",
+            "description": "Unleash: the canary is a feature flag whose gradual-rollout percentage is the weight.",
+            "properties": {
+                "provider": {
+                    "const": "unleash",
+                    "description": "Selects this provider: `unleash`."
+                },
+                "url": {
+                    "$ref": "#/definitions/url",
+                    "description": "Unleash API base URL, e.g. `https://unleash.example.com/api`."
+                },
+                "token": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Admin API token; write `${UNLEASH_TOKEN}` and keep the value in a secret."
+                },
+                "project": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Unleash project.",
+                    "default": "default"
+                },
+                "feature": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Feature flag name."
+                },
+                "environment": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Unleash environment name."
+                },
+                "strategyId": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Id of the flexible-rollout strategy to update; the feature's only flexible rollout in that environment when unset."
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "provider",
+                "url",
+                "token",
+                "feature",
+                "environment"
+            ]
+        },
+        "analysisTemplate": {
+            "type": "object",
+            "description": "How a step is judged: where the metrics come from, how often to look, and the checks.",
+            "properties": {
+                "provider": {
+                    "$ref": "#/definitions/metricsProvider",
+                    "description": "Where metrics come from, chosen by `type`."
+                },
+                "interval": {
+                    "$ref": "#/definitions/duration",
+                    "description": "Time between looks; each look queries every check over the last interval.",
+                    "default": "1m"
+                },
+                "minDuration": {
+                    "$ref": "#/definitions/duration",
+                    "description": "The analysis cannot pass before this long."
+                },
+                "maxDuration": {
+                    "$ref": "#/definitions/duration",
+                    "description": "Longest the analysis may run before it ends inconclusive.",
+                    "default": "30m"
+                },
+                "alpha": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "exclusiveMaximum": 1,
+                    "description": "False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.",
+                    "default": 0.05
+                },
+                "test": {
+                    "$ref": "#/definitions/statisticalTest",
+                    "description": "The statistical test, chosen by `type`.",
+                    "default": {
+                        "type": "sequential"
+                    }
+                },
+                "onInconclusive": {
+                    "$ref": "#/definitions/onInconclusive",
+                    "description": "What happens when this template's analysis ends without a decision; the environment's `onInconclusive` when unset."
+                },
+                "variables": {
+                    "type": "object",
+                    "description": "Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.",
+                    "propertyNames": {
+                        "$ref": "#/definitions/variableName"
+                    },
+                    "additionalProperties": {
+                        "type": "string"
+                    },
+                    "default": {}
+                },
+                "checks": {
+                    "type": "array",
+                    "description": "The checks judged at every look.",
+                    "items": {
+                        "$ref": "#/definitions/check"
+                    },
+                    "minItems": 1
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "provider",
+                "checks"
+            ]
+        },
+        "statisticalTest": {
+            "type": "object",
+            "description": "A statistical test.",
+            "discriminator": {
+                "propertyName": "type"
+            },
+            "oneOf": [
+                {
+                    "$ref": "#/definitions/sequentialTest"
+                },
+                {
+                    "$ref": "#/definitions/mannWhitneyTest"
+                }
+            ]
+        },
+        "sequentialTest": {
+            "type": "object",
+            "description": "Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.",
+            "properties": {
+                "type": {
+                    "const": "sequential",
+                    "description": "Selects this type: `sequential`."
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "type"
+            ]
+        },
+        "mannWhitneyTest": {
+            "type": "object",
+            "description": "Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.",
+            "properties": {
+                "type": {
+                    "const": "mann-whitney",
+                    "description": "Selects this type: `mann-whitney`."
+                },
+                "confidence": {
+                    "type": "number",
+                    "exclusiveMinimum": 0.5,
+                    "exclusiveMaximum": 1,
+                    "description": "Confidence level of each check's interval (Kayenta uses 0.98).",
+                    "default": 0.98
+                },
+                "groupWeights": {
+                    "type": "object",
+                    "description": "Weight of each check group in the score, out of 100; groups not listed share what is left equally.",
+                    "additionalProperties": {
+                        "type": "number",
+                        "minimum": 0,
+                        "maximum": 100
+                    },
+                    "default": {}
+                },
+                "passScore": {
+                    "type": "number",
+                    "minimum": 0,
+                    "maximum": 100,
+                    "description": "Score at or above which the analysis passes.",
+                    "default": 95
+                },
+                "marginalScore": {
+                    "type": "number",
+                    "minimum": 0,
+                    "maximum": 100,
+                    "description": "Score below which the analysis fails; between this and `passScore` it is inconclusive.",
+                    "default": 75
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "type"
+            ]
+        },
+        "metricsProvider": {
+            "type": "object",
+            "description": "A metrics provider.",
+            "discriminator": {
+                "propertyName": "type"
+            },
+            "oneOf": [
+                {
+                    "$ref": "#/definitions/prometheusMetrics"
+                },
+                {
+                    "$ref": "#/definitions/datadogMetrics"
+                },
+                {
+                    "$ref": "#/definitions/cloudwatchMetrics"
+                },
+                {
+                    "$ref": "#/definitions/newrelicMetrics"
+                },
+                {
+                    "$ref": "#/definitions/httpMetrics"
+                },
+                {
+                    "$ref": "#/definitions/scrapeMetrics"
+                }
+            ]
+        },
+        "prometheusMetrics": {
+            "type": "object",
+            "description": "Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).",
+            "properties": {
+                "type": {
+                    "const": "prometheus",
+                    "description": "Selects this type: `prometheus`."
+                },
+                "address": {
+                    "$ref": "#/definitions/url",
+                    "description": "Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."
+                },
+                "headers": {
+                    "$ref": "#/definitions/headers",
+                    "description": "Extra request headers."
+                },
+                "auth": {
+                    "$ref": "#/definitions/prometheusAuth",
+                    "description": "Authentication, chosen by `type`."
+                },
+                "queryRange": {
+                    "type": "boolean",
+                    "description": "Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.",
+                    "default": false
+                },
+                "step": {
+                    "$ref": "#/definitions/duration",
+                    "description": "Resolution of range queries; one point per interval when unset."
+                },
+                "timeout": {
+                    "$ref": "#/definitions/duration",
+                    "description": "How long one request may take, body included, before it counts as failed.",
+                    "default": "10s"
+                },
+                "retries": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 10,
+                    "description": "Further attempts after timeouts, network errors, 5xx and 429 responses.",
+                    "default": 2
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "address"
+            ]
+        },
+        "prometheusAuth": {
+            "type": "object",
+            "description": "Prometheus authentication.",
+            "discriminator": {
+                "propertyName": "type"
+            },
+            "oneOf": [
+                {
+                    "$ref": "#/definitions/bearerAuth"
+                },
+                {
+                    "$ref": "#/definitions/basicAuth"
+                },
+                {
+                    "$ref": "#/definitions/headerAuth"
+                }
+            ]
+        },
+        "bearerAuth": {
+            "type": "object",
+            "description": "Sends `Authorization: Bearer <token>`.",
+            "properties": {
+                "type": {
+                    "const": "bearer",
+                    "description": "Selects this type: `bearer`."
+                },
+                "token": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "The token; write `${NAME}`."
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "token"
+            ]
+        },
+        "basicAuth": {
+            "type": "object",
+            "description": "HTTP basic authentication.",
+            "properties": {
+                "type": {
+                    "const": "basic",
+                    "description": "Selects this type: `basic`."
+                },
+                "username": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "User name."
+                },
+                "password": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Password; write `${NAME}`."
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "username",
+                "password"
+            ]
+        },
+        "headerAuth": {
+            "type": "object",
+            "description": "Sends the credential in a header of your choice.",
+            "properties": {
+                "type": {
+                    "const": "header",
+                    "description": "Selects this type: `header`."
+                },
+                "name": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Header name, e.g. `X-Scope-OrgID`."
+                },
+                "value": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Header value; write `${NAME}`."
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "name",
+                "value"
+            ]
+        },
+        "datadogMetrics": {
+            "type": "object",
+            "description": "Datadog metrics query API.",
+            "properties": {
+                "type": {
+                    "const": "datadog",
+                    "description": "Selects this type: `datadog`."
+                },
+                "site": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Datadog site.",
+                    "default": "datadoghq.com"
+                },
+                "apiKey": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "API key; write `${DD_API_KEY}`."
+                },
+                "appKey": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Application key; write `${DD_APP_KEY}`."
+                },
+                "endpoint": {
+                    "$ref": "#/definitions/url",
+                    "description": "Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."
+                },
+                "timeout": {
+                    "$ref": "#/definitions/duration",
+                    "description": "How long one request may take, body included, before it counts as failed.",
+                    "default": "10s"
+                },
+                "retries": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 10,
+                    "description": "Further attempts after timeouts, network errors, 5xx and 429 responses.",
+                    "default": 2
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "apiKey",
+                "appKey"
+            ]
+        },
+        "cloudwatchMetrics": {
+            "type": "object",
+            "description": "Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.",
+            "properties": {
+                "type": {
+                    "const": "cloudwatch",
+                    "description": "Selects this type: `cloudwatch`."
+                },
+                "region": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "AWS region."
+                },
+                "endpoint": {
+                    "$ref": "#/definitions/url",
+                    "description": "Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."
+                },
+                "timeout": {
+                    "$ref": "#/definitions/duration",
+                    "description": "How long one request may take, body included, before it counts as failed.",
+                    "default": "10s"
+                },
+                "retries": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 10,
+                    "description": "Further attempts after timeouts, network errors, 5xx and 429 responses.",
+                    "default": 2
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "region"
+            ]
+        },
+        "newrelicMetrics": {
+            "type": "object",
+            "description": "New Relic NRQL queries through NerdGraph.",
+            "properties": {
+                "type": {
+                    "const": "newrelic",
+                    "description": "Selects this type: `newrelic`."
+                },
+                "accountId": {
+                    "type": [
+                        "string",
+                        "integer"
+                    ],
+                    "pattern": "^[0-9]+$",
+                    "description": "New Relic account id."
+                },
+                "apiKey": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "User API key; write `${NEW_RELIC_API_KEY}`."
+                },
+                "region": {
+                    "enum": [
+                        "us",
+                        "eu"
+                    ],
+                    "description": "Data center region.",
+                    "default": "us"
+                },
+                "endpoint": {
+                    "$ref": "#/definitions/url",
+                    "description": "Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."
+                },
+                "timeout": {
+                    "$ref": "#/definitions/duration",
+                    "description": "How long one request may take, body included, before it counts as failed.",
+                    "default": "10s"
+                },
+                "retries": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 10,
+                    "description": "Further attempts after timeouts, network errors, 5xx and 429 responses.",
+                    "default": 2
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "accountId",
+                "apiKey"
+            ]
+        },
+        "httpMetrics": {
+            "type": "object",
+            "description": "Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check's query, and `jsonPath` picks the numbers.",
+            "properties": {
+                "type": {
+                    "const": "http",
+                    "description": "Selects this type: `http`."
+                },
+                "url": {
+                    "$ref": "#/definitions/url",
+                    "description": "URL to request; may contain `{{query}}` and the other placeholders (URL-encoded)."
+                },
+                "method": {
+                    "enum": [
+                        "GET",
+                        "POST"
+                    ],
+                    "description": "HTTP method.",
+                    "default": "GET"
+                },
+                "headers": {
+                    "$ref": "#/definitions/headers",
+                    "description": "Extra request headers; may contain placeholders."
+                },
+                "body": {
+                    "type": [
+                        "string",
+                        "object"
+                    ],
+                    "description": "Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in."
+                },
+                "jsonPath": {
+                    "$ref": "#/definitions/httpJsonPaths",
+                    "description": "Where the numbers are in the response.",
+                    "default": {}
+                },
+                "timeout": {
+                    "$ref": "#/definitions/duration",
+                    "description": "How long one request may take, body included, before it counts as failed.",
+                    "default": "10s"
+                },
+                "retries": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 10,
+                    "description": "Further attempts after timeouts, network errors, 5xx and 429 responses.",
+                    "default": 2
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "url"
+            ]
+        },
+        "httpJsonPaths": {
+            "type": "object",
+            "description": "JSONPath expressions (themselves templates) locating the numbers in a response.",
+            "properties": {
+                "value": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "The number for ratio counts and value checks.",
+                    "default": "$.value"
+                },
+                "values": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "The numbers of a samples `values` check.",
+                    "default": "$.values[*]"
+                },
+                "buckets": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "The bucket objects of a samples `buckets` check.",
+                    "default": "$.buckets[*]"
+                },
+                "le": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Within a bucket object: its upper bound.",
+                    "default": "le"
+                },
+                "count": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Within a bucket object: its cumulative count.",
+                    "default": "count"
+                }
+            },
+            "additionalProperties": false
+        },
+        "scrapeMetrics": {
+            "type": "object",
+            "description": "Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.",
+            "properties": {
+                "type": {
+                    "const": "scrape",
+                    "description": "Selects this type: `scrape`."
+                },
+                "canary": {
+                    "type": "array",
+                    "description": "`/metrics` URLs of the canary instances.",
+                    "items": {
+                        "$ref": "#/definitions/url"
+                    },
+                    "minItems": 1
+                },
+                "baseline": {
+                    "type": "array",
+                    "description": "`/metrics` URLs of the stable (baseline) instances.",
+                    "items": {
+                        "$ref": "#/definitions/url"
+                    },
+                    "minItems": 1
+                },
+                "headers": {
+                    "$ref": "#/definitions/headers",
+                    "description": "Extra request headers."
+                },
+                "timeout": {
+                    "$ref": "#/definitions/duration",
+                    "description": "How long one request may take, body included, before it counts as failed.",
+                    "default": "10s"
+                },
+                "retries": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 10,
+                    "description": "Further attempts after timeouts, network errors, 5xx and 429 responses.",
+                    "default": 2
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "canary",
+                "baseline"
+            ]
+        },
+        "check": {
+            "type": "object",
+            "description": "A check, chosen by `type`.",
+            "discriminator": {
+                "propertyName": "type"
+            },
+            "oneOf": [
+                {
+                    "$ref": "#/definitions/ratioCheck"
+                },
+                {
+                    "$ref": "#/definitions/samplesCheck"
+                },
+                {
+                    "$ref": "#/definitions/valueCheck"
+                }
+            ]
+        },
+        "ratioCheck": {
+            "type": "object",
+            "description": "Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.",
+            "properties": {
+                "type": {
+                    "const": "ratio",
+                    "description": "Selects this type: `ratio`."
+                },
+                "name": {
+                    "$ref": "#/definitions/name",
+                    "description": "Unique name of the check within its template, shown in every report."
+                },
+                "critical": {
+                    "type": "boolean",
+                    "description": "A proven regression on a critical check fails the analysis at once, whatever the other checks say.",
+                    "default": false
+                },
+                "group": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."
+                },
+                "weight": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "description": "Relative weight of the check within its group for `mann-whitney` scoring.",
+                    "default": 1
+                },
+                "events": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Query for the number of events (e.g. errors) in the interval, per arm."
+                },
+                "total": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Query for the total (e.g. requests) in the interval, per arm."
+                },
+                "direction": {
+                    "enum": [
+                        "increase",
+                        "decrease",
+                        "either"
+                    ],
+                    "description": "Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.",
+                    "default": "increase"
+                },
+                "tolerance": {
+                    "$ref": "#/definitions/percentage",
+                    "description": "Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).",
+                    "default": "0%"
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "name",
+                "events",
+                "total"
+            ]
+        },
+        "samplesCheck": {
+            "type": "object",
+            "description": "A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.",
+            "properties": {
+                "type": {
+                    "const": "samples",
+                    "description": "Selects this type: `samples`."
+                },
+                "name": {
+                    "$ref": "#/definitions/name",
+                    "description": "Unique name of the check within its template, shown in every report."
+                },
+                "critical": {
+                    "type": "boolean",
+                    "description": "A proven regression on a critical check fails the analysis at once, whatever the other checks say.",
+                    "default": false
+                },
+                "group": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."
+                },
+                "weight": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "description": "Relative weight of the check within its group for `mann-whitney` scoring.",
+                    "default": 1
+                },
+                "unit": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 32,
+                    "description": "Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written."
+                },
+                "values": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Query returning raw sample values for the interval, per arm."
+                },
+                "buckets": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."
+                },
+                "quantile": {
+                    "enum": [
+                        "p50",
+                        "p90",
+                        "p95",
+                        "p99",
+                        "distribution"
+                    ],
+                    "description": "What is compared: one quantile, or the whole `distribution`.",
+                    "default": "distribution"
+                },
+                "direction": {
+                    "enum": [
+                        "increase",
+                        "decrease",
+                        "either"
+                    ],
+                    "description": "Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.",
+                    "default": "increase"
+                },
+                "tolerance": {
+                    "$ref": "#/definitions/percentage",
+                    "description": "Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).",
+                    "default": "0%"
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "name"
+            ]
+        },
+        "valueCheck": {
+            "type": "object",
+            "description": "An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.",
+            "properties": {
+                "type": {
+                    "const": "value",
+                    "description": "Selects this type: `value`."
+                },
+                "name": {
+                    "$ref": "#/definitions/name",
+                    "description": "Unique name of the check within its template, shown in every report."
+                },
+                "critical": {
+                    "type": "boolean",
+                    "description": "A proven regression on a critical check fails the analysis at once, whatever the other checks say.",
+                    "default": false
+                },
+                "group": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."
+                },
+                "weight": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "description": "Relative weight of the check within its group for `mann-whitney` scoring.",
+                    "default": 1
+                },
+                "unit": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 32,
+                    "description": "Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written."
+                },
+                "query": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Query returning one number for the canary in the interval."
+                },
+                "min": {
+                    "type": "number",
+                    "description": "Lowest acceptable value."
+                },
+                "max": {
+                    "type": "number",
+                    "description": "Highest acceptable value."
+                },
+                "reduce": {
+                    "enum": [
+                        "mean",
+                        "last",
+                        "max",
+                        "min",
+                        "sum"
+                    ],
+                    "description": "How several points of the series within one interval become one reading.",
+                    "default": "mean"
+                },
+                "failureLimit": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Looks allowed out of bounds before the check fails.",
+                    "default": 0
+                }
+            },
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "name",
+                "query"
+            ]
+        },
+        "flags": {
+            "type": "object",
+            "description": "Feature-flag cleanup.",
+            "properties": {
+                "source": {
+                    "$ref": "#/definitions/flagSource",
+                    "description": "Where flags and their state are read from, chosen by `type`.",
+                    "default": {
+                        "type": "registry"
+                    }
+                },
+                "stale": {
+                    "$ref": "#/definitions/stale",
+                    "description": "When a flag counts as stale.",
+                    "default": {}
+                },
+                "include": {
+                    "type": "array",
+                    "description": "Globs of files scanned for flag references.",
+                    "items": {
+                        "type": "string",
+                        "minLength": 1
+                    },
+                    "default": [
+                        "**/*"
+                    ]
+                },
+                "exclude": {
+                    "type": "array",
+                    "description": "Globs of files never scanned or edited.",
+                    "items": {
+                        "type": "string",
+                        "minLength": 1
+                    },
+                    "default": [
+                        "node_modules/**",
+                        "dist/**",
+                        "vendor/**",
+                        "**/*.min.js"
+                    ]
+                },
+                "owners": {
+                    "type": "array",
+                    "description": "GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.",
+                    "items": {
+                        "type": "string",
+                        "pattern": "^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"
+                    },
+                    "default": []
+                },
+                "maxPullRequests": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 100,
+                    "description": "Most cleanup pull requests open at once; 0 reports without opening any.",
+                    "default": 5
+                },
+                "labels": {
+                    "type": "array",
+                    "description": "Labels put on cleanup pull requests.",
+                    "items": {
+                        "type": "string",
+                        "minLength": 1
+                    },
+                    "default": [
+                        "flag-cleanup"
+                    ]
+                },
+                "verify": {
+                    "$ref": "#/definitions/argv",
+                    "description": "Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft."
+                }
+            },
+            "additionalProperties": false
+        },
+        "stale": {
+            "type": "object",
+            "description": "Staleness rules.",
+            "properties": {
+                "afterDays": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.",
+                    "default": 30
+                }
+            },
+            "additionalProperties": false
+        },
+        "drill": {
+            "type": "object",
+            "description": "A rollback drill: the `drill` action ships a canary, injects a failure, rolls back and checks that traffic, record, deployment status and alert all say so, measuring the time to restore.",
+            "properties": {
+                "schedule": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Cron expression the drill workflow runs on (documentation: GitHub reads the schedule from the workflow's `on.schedule`, which the `drill` action compares with it)."
+                },
+                "inject": {
+                    "enum": [
+                        "verdict",
+                        "provider-fault"
+                    ],
+                    "description": "`verdict`: a failing analysis verdict is recorded for the canary, then it is rolled back. `provider-fault`: the same, and the traffic provider also fails the rollback's first move (the backend is down just when you need it); the drill checks the weights were restored and recorded, then rolls back again.",
+                    "default": "verdict"
+                },
+                "version": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Version shipped as the drill's canary (the `version` input wins); the stable version when unset, so a drill ships no new code."
+                },
+                "alert": {
+                    "type": "object",
+                    "description": "Where the rollback's alert goes; the drill checks it arrived.",
+                    "properties": {
+                        "issue": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "description": "Issue (or pull request) number that gets the environment's sticky rollout comment."
+                        },
+                        "webhook": {
+                            "$ref": "#/definitions/url",
+                            "description": "URL POSTed the drill's result as JSON; a 2xx answer counts as delivered."
+                        }
+                    },
+                    "additionalProperties": false
+                },
+                "maxTimeToRestore": {
+                    "$ref": "#/definitions/duration",
+                    "description": "The drill fails when restoring the stable version (failure injected → traffic read back at 0%) takes longer.",
+                    "default": "5m"
+                },
+                "allowProduction": {
+                    "type": "boolean",
+                    "description": "Allow drills on an environment marked `production: true`. Without it the drill refuses (reason code `drill-production-refused`).",
+                    "default": false
+                }
+            },
+            "additionalProperties": false
+        },
+        "flagSource": {
+            "type": "object",
+            "description": "A flag source.",
+            "discriminator": {
+                "propertyName": "type"
+            },
+            "oneOf": [
+                {
+                    "$ref": "#/definitions/registryFlags"
+                },
+                {
+                    "$ref": "#/definitions/unleashFlags"
+                },
+                {
+                    "$ref": "#/definitions/launchdarklyFlags"
+                },
+                {
+                    "$ref": "#/definitions/flagsmithFlags"
+                },
+                {
+                    "$ref": "#/definitions/growthbookFlags"
+                },
+                {
+                    "$ref": "#/definitions/flagdFlags"
+                }
+            ]
+        },
+        "registryFlags": {
+            "type": "object",
+            "description": "The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).",
+            "additionalProperties": false,
+            "required": [
+                "type"
+            ],
+            "properties": {
+                "type": {
+                    "const": "registry",
+                    "description": "Selects this type: `registry`."
+                },
+                "file": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Path of the registry, relative to the repository root.",
+                    "default": "flags.yml"
+                }
+            }
+        },
+        "unleashFlags": {
+            "type": "object",
+            "description": "The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).",
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "url",
+                "token"
+            ],
+            "properties": {
+                "type": {
+                    "const": "unleash",
+                    "description": "Selects this type: `unleash`."
+                },
+                "url": {
+                    "$ref": "#/definitions/url",
+                    "description": "Unleash base URL (with or without /api)."
+                },
+                "token": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Admin API token or personal access token; write `${UNLEASH_TOKEN}`."
+                },
+                "project": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Unleash project.",
+                    "default": "default"
+                },
+                "environment": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Environment whose state decides the value to keep.",
+                    "default": "production"
+                },
+                "timeoutMs": {
+                    "type": "integer",
+                    "minimum": 100,
+                    "maximum": 120000,
+                    "description": "Per request attempt, in milliseconds.",
+                    "default": 10000
+                },
+                "retries": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 5,
+                    "description": "Further attempts after a timeout, network error, 5xx or 429.",
+                    "default": 2
+                }
+            }
+        },
+        "launchdarklyFlags": {
+            "type": "object",
+            "description": "LaunchDarkly REST API v2 (flags with their environment configuration and statuses).",
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "token",
+                "project"
+            ],
+            "properties": {
+                "type": {
+                    "const": "launchdarkly",
+                    "description": "Selects this type: `launchdarkly`."
+                },
+                "url": {
+                    "$ref": "#/definitions/url",
+                    "description": "API base URL.",
+                    "default": "https://app.launchdarkly.com"
+                },
+                "token": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "API access token with reader rights; write `${LD_ACCESS_TOKEN}`."
+                },
+                "project": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Project key."
+                },
+                "environment": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Environment whose state decides the value to keep.",
+                    "default": "production"
+                },
+                "timeoutMs": {
+                    "type": "integer",
+                    "minimum": 100,
+                    "maximum": 120000,
+                    "description": "Per request attempt, in milliseconds.",
+                    "default": 10000
+                },
+                "retries": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 5,
+                    "description": "Further attempts after a timeout, network error, 5xx or 429.",
+                    "default": 2
+                }
+            }
+        },
+        "flagsmithFlags": {
+            "type": "object",
+            "description": "Flagsmith admin API v1 (feature states per environment, the Stale tag).",
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "token",
+                "project",
+                "environment"
+            ],
+            "properties": {
+                "type": {
+                    "const": "flagsmith",
+                    "description": "Selects this type: `flagsmith`."
+                },
+                "url": {
+                    "$ref": "#/definitions/url",
+                    "description": "API base URL.",
+                    "default": "https://api.flagsmith.com/api/v1"
+                },
+                "token": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`."
+                },
+                "project": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "Project id."
+                },
+                "environment": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "Environment id whose state decides the value to keep."
+                },
+                "timeoutMs": {
+                    "type": "integer",
+                    "minimum": 100,
+                    "maximum": 120000,
+                    "description": "Per request attempt, in milliseconds.",
+                    "default": 10000
+                },
+                "retries": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 5,
+                    "description": "Further attempts after a timeout, network error, 5xx or 429.",
+                    "default": 2
+                }
+            }
+        },
+        "growthbookFlags": {
+            "type": "object",
+            "description": "GrowthBook REST API (features with per-environment rules).",
+            "additionalProperties": false,
+            "required": [
+                "type",
+                "token"
+            ],
+            "properties": {
+                "type": {
+                    "const": "growthbook",
+                    "description": "Selects this type: `growthbook`."
+                },
+                "url": {
+                    "$ref": "#/definitions/url",
+                    "description": "API base URL.",
+                    "default": "https://api.growthbook.io"
+                },
+                "token": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`."
+                },
+                "project": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Project id; all projects when unset."
+                },
+                "environment": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Environment whose state decides the value to keep.",
+                    "default": "production"
+                },
+                "timeoutMs": {
+                    "type": "integer",
+                    "minimum": 100,
+                    "maximum": 120000,
+                    "description": "Per request attempt, in milliseconds.",
+                    "default": 10000
+                },
+                "retries": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 5,
+                    "description": "Further attempts after a timeout, network error, 5xx or 429.",
+                    "default": 2
+                }
+            }
+        },
+        "flagdFlags": {
+            "type": "object",
+            "description": "An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).",
+            "additionalProperties": false,
+            "required": [
+                "type"
+            ],
+            "properties": {
+                "type": {
+                    "const": "flagd",
+                    "description": "Selects this type: `flagd`."
+                },
+                "file": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Path of the flag file, relative to the repository root.",
+                    "default": "flags.flagd.json"
+                }
+            }
+        }
+    }
+};
+const policyRules = {
+    "traffic": {
+        "haproxy": {
+            "exactlyOne": [
+                {
+                    "keys": [
+                        "socket",
+                        "address"
+                    ],
+                    "message": "set exactly one of socket or address for the HAProxy runtime API",
+                    "expected": "socket: /path/to/admin.sock or address: host:port"
+                }
+            ]
+        }
     },
+    "metrics": {
+        "http": {
+            "placeholders": [
+                "query"
+            ]
+        }
+    }
 };
 
 ;// CONCATENATED MODULE: ./shared/config/units.ts
@@ -60797,90 +61110,25 @@ function units_parsePercent(text) {
 ;// CONCATENATED MODULE: ./shared/config/schema-walk.ts
 
 
-
-const definitions = policySchema.definitions ?? {};
 /** Names of definitions whose values the loader converts (see schema.ts). */
 function refName(schema) {
     return schema.$ref?.replace('#/definitions/', '');
 }
-/** Follows `$ref`s to the schema that constrains the value. */
-function deref(schema) {
-    let current = schema;
-    for (let depth = 0; current.$ref !== undefined && depth < 20; depth++) {
-        const target = definitions[refName(current)];
-        if (target === undefined)
-            throw new Error(`unresolvable ${current.$ref}`);
-        current = target;
-    }
-    return current;
-}
-function schema_walk_isRecord(value) {
+function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-/** The branch of a discriminated union that `value` selects, or undefined when its tag selects none. */
-function branchFor(schema, value) {
-    const tag = schema.discriminator?.propertyName;
-    if (tag === undefined || !schema_walk_isRecord(value))
-        return undefined;
-    return (schema.oneOf ?? []).map(deref).find((branch) => branch.properties?.[tag]?.const === value[tag]);
-}
-function tagValues(schema) {
-    const tag = schema.discriminator?.propertyName;
-    if (tag === undefined)
-        return [];
-    return (schema.oneOf ?? []).map((b) => String(deref(b).properties?.[tag]?.const));
-}
-/**
- * The schema for the value at `path` in `data`, not dereferenced (so a `duration` stays recognisable).
- * Walks through discriminated unions by the data's tag; stops (undefined) where the data cannot say.
- */
-function schemaAt(path, data) {
-    let schema = policySchema;
-    let value = data;
-    for (const seg of path) {
-        let node = deref(schema);
-        if (node.discriminator !== undefined) {
-            const branch = branchFor(node, value);
-            if (branch === undefined)
-                return undefined;
-            node = branch;
-        }
-        if (typeof seg === 'number') {
-            if (node.items === undefined || !Array.isArray(value))
-                return undefined;
-            schema = node.items;
-            value = value[seg];
-        }
-        else {
-            const next = node.properties?.[seg] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
-            if (next === undefined)
-                return undefined;
-            schema = next;
-            value = schema_walk_isRecord(value) ? value[seg] : undefined;
-        }
-    }
-    return schema;
-}
 /** The value at `path` in `data`. */
-function schema_walk_valueAt(path, data) {
+function valueAt(path, data) {
     let value = data;
     for (const seg of path) {
         if (Array.isArray(value) && typeof seg === 'number')
             value = value[seg];
-        else if (schema_walk_isRecord(value))
+        else if (isRecord(value))
             value = value[String(seg)];
         else
             return undefined;
     }
     return value;
-}
-/** Object schema (after refs and the data's union branch) for the mapping at `path`. */
-function objectSchemaAt(path, data) {
-    const schema = schemaAt(path, data);
-    if (schema === undefined)
-        return undefined;
-    const node = deref(schema);
-    return node.discriminator !== undefined ? branchFor(node, schema_walk_valueAt(path, data)) : node;
 }
 const NAMED_HELP = {
     duration: units_DURATION_HELP,
@@ -60910,44 +61158,111 @@ function range(schema, whole) {
         return `${noun} ${highWord} ${high}`;
     return noun;
 }
-/** What a schema accepts, in words a user reads in an error message. */
-function describeExpected(schema) {
-    const name = refName(schema);
-    if (name !== undefined) {
-        const help = NAMED_HELP[name];
-        if (help !== undefined)
-            return help;
-        return describeExpected(deref(schema));
-    }
-    if (schema.const !== undefined)
-        return String(schema.const);
-    if (schema.enum !== undefined)
-        return problems_oneOf(schema.enum);
-    if (schema.discriminator !== undefined)
-        return `a mapping with ${schema.discriminator.propertyName}: ${problems_oneOf(tagValues(schema))}`;
-    if (schema.oneOf !== undefined)
-        return schema.oneOf.map(describeExpected).join(' or ');
-    const types = Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type];
-    const words = types.map((type) => {
-        switch (type) {
-            case 'integer':
-                return range(schema, true);
-            case 'number':
-                return range(schema, false);
-            case 'boolean':
-                return 'true or false';
-            case 'string':
-                return schema.pattern !== undefined ? `text matching ${schema.pattern}` : 'text';
-            case 'array': {
-                const item = schema.items ? describeExpected(schema.items) : 'anything';
-                const atLeast = schema.minItems !== undefined && schema.minItems > 0 ? `at least ${schema.minItems} ` : '';
-                return `a list of ${atLeast}items, each ${item}`;
-            }
-            case 'object':
-                return 'a mapping';
+function schemaWalk(root) {
+    const definitions = root.definitions ?? {};
+    /** Follows `$ref`s to the schema that constrains the value. */
+    function deref(schema) {
+        let current = schema;
+        for (let depth = 0; current.$ref !== undefined && depth < 20; depth++) {
+            const target = definitions[refName(current)];
+            if (target === undefined)
+                throw new Error(`unresolvable ${current.$ref}`);
+            current = target;
         }
-    });
-    return words.join(' or ') || 'a value';
+        return current;
+    }
+    /** The branch of a discriminated union that `value` selects, or undefined when its tag selects none. */
+    function branchFor(schema, value) {
+        const tag = schema.discriminator?.propertyName;
+        if (tag === undefined || !isRecord(value))
+            return undefined;
+        return (schema.oneOf ?? []).map(deref).find((branch) => branch.properties?.[tag]?.const === value[tag]);
+    }
+    function tagValues(schema) {
+        const tag = schema.discriminator?.propertyName;
+        if (tag === undefined)
+            return [];
+        return (schema.oneOf ?? []).map((b) => String(deref(b).properties?.[tag]?.const));
+    }
+    /**
+     * The schema for the value at `path` in `data`, not dereferenced (so a `duration` stays recognisable).
+     * Walks through discriminated unions by the data's tag; stops (undefined) where the data cannot say.
+     */
+    function schemaAt(path, data) {
+        let schema = root;
+        let value = data;
+        for (const seg of path) {
+            let node = deref(schema);
+            if (node.discriminator !== undefined) {
+                const branch = branchFor(node, value);
+                if (branch === undefined)
+                    return undefined;
+                node = branch;
+            }
+            if (typeof seg === 'number') {
+                if (node.items === undefined || !Array.isArray(value))
+                    return undefined;
+                schema = node.items;
+                value = value[seg];
+            }
+            else {
+                const next = node.properties?.[seg] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
+                if (next === undefined)
+                    return undefined;
+                schema = next;
+                value = isRecord(value) ? value[seg] : undefined;
+            }
+        }
+        return schema;
+    }
+    /** Object schema (after refs and the data's union branch) for the mapping at `path`. */
+    function objectSchemaAt(path, data) {
+        const schema = schemaAt(path, data);
+        if (schema === undefined)
+            return undefined;
+        const node = deref(schema);
+        return node.discriminator !== undefined ? branchFor(node, valueAt(path, data)) : node;
+    }
+    /** What a schema accepts, in words a user reads in an error message. */
+    function describeExpected(schema) {
+        const name = refName(schema);
+        if (name !== undefined) {
+            const help = NAMED_HELP[name];
+            if (help !== undefined)
+                return help;
+            return describeExpected(deref(schema));
+        }
+        if (schema.const !== undefined)
+            return String(schema.const);
+        if (schema.enum !== undefined)
+            return problems_oneOf(schema.enum);
+        if (schema.discriminator !== undefined)
+            return `a mapping with ${schema.discriminator.propertyName}: ${problems_oneOf(tagValues(schema))}`;
+        if (schema.oneOf !== undefined)
+            return schema.oneOf.map(describeExpected).join(' or ');
+        const types = Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type];
+        const words = types.map((type) => {
+            switch (type) {
+                case 'integer':
+                    return range(schema, true);
+                case 'number':
+                    return range(schema, false);
+                case 'boolean':
+                    return 'true or false';
+                case 'string':
+                    return schema.pattern !== undefined ? `text matching ${schema.pattern}` : 'text';
+                case 'array': {
+                    const item = schema.items ? describeExpected(schema.items) : 'anything';
+                    const atLeast = schema.minItems !== undefined && schema.minItems > 0 ? `at least ${schema.minItems} ` : '';
+                    return `a list of ${atLeast}items, each ${item}`;
+                }
+                case 'object':
+                    return 'a mapping';
+            }
+        });
+        return words.join(' or ') || 'a value';
+    }
+    return { deref, branchFor, tagValues, schemaAt, objectSchemaAt, describeExpected };
 }
 /** The first sentence of a description, for "missing key" messages. */
 function shortDescription(schema) {
@@ -60958,71 +61273,13 @@ function shortDescription(schema) {
     return first.replace(/[.:]$/, '').replace(/^./, (c) => c.toLowerCase());
 }
 
-;// CONCATENATED MODULE: ./shared/config/resolve.ts
-
-
-
-function matches(schema, value) {
-    const name = refName(schema);
-    if (name === 'duration')
-        return typeof value === 'string' && units_parseDuration(value) !== null;
-    const node = deref(schema);
-    if (node.const !== undefined)
-        return node.const === value;
-    if (node.enum !== undefined)
-        return node.enum.includes(value);
-    return true;
-}
-function clone(value) {
-    return structuredClone(value);
-}
-/**
- * Walks a valid document with its schema: fills in every `default`, turns durations into
- * milliseconds and percentages into fractions. The generated `Policy` type follows the same rules.
- */
-function resolveValue(schema, value) {
-    const name = refName(schema);
-    if (name === 'duration')
-        return units_parseDuration(String(value));
-    if (name === 'percentage')
-        return units_parsePercent(value) / 100;
-    let node = deref(schema);
-    if (node.discriminator !== undefined)
-        node = branchFor(node, value) ?? node;
-    else if (node.oneOf !== undefined) {
-        const branch = node.oneOf.find((b) => matches(b, value));
-        return branch === undefined ? value : resolveValue(branch, value);
-    }
-    if (Array.isArray(value))
-        return node.items ? value.map((item) => resolveValue(node.items, item)) : value;
-    if (!schema_walk_isRecord(value))
-        return value;
-    const out = {};
-    const properties = node.properties ?? {};
-    for (const [key, property] of Object.entries(properties)) {
-        const given = value[key] !== undefined ? value[key] : property.default !== undefined ? clone(property.default) : undefined;
-        if (given !== undefined)
-            out[key] = resolveValue(property, given);
-    }
-    const rest = typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined;
-    for (const [key, item] of Object.entries(value)) {
-        if (key in properties)
-            continue;
-        out[key] = rest ? resolveValue(rest, item) : item;
-    }
-    return out;
-}
-function resolvePolicyValue(data) {
-    return resolveValue(policySchema, data);
-}
-
 ;// CONCATENATED MODULE: ./shared/config/validate-policy.generated.js
 // Generated by scripts/gen-schema.ts from shared/config/schema.ts. Do not edit: run `npm run gen:schema`.
 /* eslint-disable */
 
 const validate = validate21;
 /* harmony default export */ const validate_policy_generated = ((/* unused pure expression or super */ null && (validate21)));
-const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/rollgate-dev/rollgate/main/schema/rollgate.schema.json","title":"Rollgate policy","description":"The rollout policy read from `.github/rollgate.yml`: environments and their traffic steps, analysis templates and feature-flag cleanup. `${NAME}` in a string value is replaced by the environment variable NAME (`$${` writes a literal `${`).","type":"object","additionalProperties":false,"required":["version","environments"],"properties":{"version":{"const":1,"description":"Version of the policy file format. Always `1`."},"environments":{"type":"object","description":"Deployment environments by name (the GitHub environment name), each with its traffic provider and steps.","propertyNames":{"$ref":"#/definitions/environmentName"},"additionalProperties":{"$ref":"#/definitions/environment"}},"analysis":{"type":"object","description":"Analysis templates by name; steps refer to them with `analysis: <name>`.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/analysisTemplate"},"default":{}},"flags":{"$ref":"#/definitions/flags","description":"Feature-flag cleanup: where flags are defined, when they are stale and which files to scan."},"commands":{"$ref":"#/definitions/commands","description":"Who may drive rollouts from PR comments (`/rollgate ...`), beyond the roles in each environment's `protect`.","default":{}}},"definitions":{"duration":{"type":"string","pattern":"^(?=.*[1-9])([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","description":"A duration greater than zero: a number and a unit (ms, s, m, h, d), combined as in `1h30m`."},"percentage":{"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."},"url":{"type":"string","pattern":"^(https?://[^\\s]+|.*\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}.*)$","description":"An http:// or https:// URL."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":100,"description":"A name made of letters, digits and `-`, `_`, `.`, starting with a letter or digit."},"variableName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_.-]*$","maxLength":100,"description":"A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."},"environmentName":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 _./-]*$","maxLength":255,"description":"A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."},"argv":{"type":"array","items":{"type":"string"},"minItems":1,"description":"A command as a list of arguments, run without a shell; `{{weight}}`-style placeholders are filled in."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"HTTP headers sent with every request, by name."},"role":{"type":"string","minLength":1,"description":"A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or a custom repository role listed in `commands.roles`. GitHub does not tell a workflow token which base role a custom role inherits, so a custom role counts only as the base role `commands.roles` maps it to; an unmapped custom role is denied."},"onInconclusive":{"enum":["hold","promote","rollback"],"description":"`hold` keeps the current weight and waits for a `/rollgate` command, `promote` continues to the next step, `rollback` returns to the stable version."},"environment":{"type":"object","description":"One deployment environment.","properties":{"production":{"type":"boolean","description":"Marks the GitHub deployment as a production deployment.","default":false},"stableVersion":{"type":"string","minLength":1,"description":"The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."},"strategy":{"enum":["canary","blue-green"],"description":"`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.","default":"canary"},"traffic":{"$ref":"#/definitions/traffic","description":"How traffic moves between the stable and canary versions."},"steps":{"type":"array","description":"The rollout schedule, in order; the canary is promoted when the last step completes.","items":{"$ref":"#/definitions/step"},"minItems":1},"protect":{"$ref":"#/definitions/protect","description":"Minimum repository role needed to run each `/rollgate` command against this environment.","default":{}},"allowForks":{"type":"boolean","description":"Accept `/rollgate` commands on pull requests from forks for this environment.","default":false},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).","default":"hold"}},"additionalProperties":false,"required":["traffic","steps"]},"step":{"type":"object","description":"One step of the rollout: set the canary weight, then wait, analyse or both.","properties":{"weight":{"type":"integer","minimum":0,"maximum":100,"description":"Percentage of traffic sent to the canary during this step."},"analysis":{"$ref":"#/definitions/name","description":"Name of the analysis template (under `analysis`) that judges this step."},"minDuration":{"$ref":"#/definitions/duration","description":"The step cannot pass before this long, even if the analysis proves the canary good earlier."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest this step's analysis may run; the template's `maxDuration` when unset."},"pause":{"description":"Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration.","oneOf":[{"const":"manual","description":"Wait for a `/rollgate resume` or `promote` command."},{"$ref":"#/definitions/duration"}]},"skippable":{"type":"boolean","description":"Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.","default":false},"before":{"type":"array","description":"Hooks run before the weight is set; a failing hook stops the rollout.","items":{"$ref":"#/definitions/hook"},"default":[]},"after":{"type":"array","description":"Hooks run after the step has passed, before the next step.","items":{"$ref":"#/definitions/hook"},"default":[]}},"additionalProperties":false,"required":["weight"]},"hook":{"type":"object","description":"A command or webhook run around a step.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/commandHook"},{"$ref":"#/definitions/webhookHook"}]},"commandHook":{"type":"object","description":"Runs a command (no shell); it passes when it exits 0.","properties":{"type":{"const":"command","description":"Selects this type: `command`."},"run":{"$ref":"#/definitions/argv","description":"The command and its arguments."},"timeout":{"$ref":"#/definitions/duration","description":"How long the command may take before it counts as failed.","default":"5m"},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","run"]},"webhookHook":{"type":"object","description":"Calls a URL with the rollout as a JSON body; it passes on a 2xx status.","properties":{"type":{"const":"webhook","description":"Selects this type: `webhook`."},"url":{"$ref":"#/definitions/url","description":"The URL to call."},"method":{"enum":["GET","POST","PUT"],"description":"HTTP method.","default":"POST"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Retries after a failed request.","default":0},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","url"]},"protect":{"type":"object","description":"Minimum role per command. A commenter below it gets a reply naming the role needed.","properties":{"canary":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate canary`.","default":"write"},"promote":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate promote`.","default":"write"},"rollback":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate rollback`.","default":"write"},"analyze":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate analyze`.","default":"triage"},"pause":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate pause`.","default":"write"},"resume":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate resume`.","default":"write"},"status":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate status`.","default":"read"},"help":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate help`.","default":"read"}},"additionalProperties":false},"commands":{"type":"object","description":"Which PR comments are read as commands.","properties":{"allowBots":{"type":"boolean","description":"Accept commands from bot accounts.","default":false},"allowEdited":{"type":"boolean","description":"Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.","default":false},"requireChecks":{"type":"boolean","description":"`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted).","default":true},"roles":{"type":"object","description":"Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.","propertyNames":{"type":"string","minLength":1,"maxLength":100},"additionalProperties":{"enum":["read","triage","write","maintain","admin"],"description":"The base role this custom role counts as."},"default":{}}},"additionalProperties":false},"traffic":{"type":"object","description":"The traffic provider, chosen by `provider`.","discriminator":{"propertyName":"provider"},"oneOf":[{"$ref":"#/definitions/commandTraffic"},{"$ref":"#/definitions/gatewayApiTraffic"},{"$ref":"#/definitions/istioTraffic"},{"$ref":"#/definitions/nginxIngressTraffic"},{"$ref":"#/definitions/argoRolloutsTraffic"},{"$ref":"#/definitions/awsLambdaTraffic"},{"$ref":"#/definitions/haproxyTraffic"},{"$ref":"#/definitions/unleashTraffic"}]},"commandTraffic":{"type":"object","description":"Your own commands move traffic; `{{weight}}` (0-100), `{{version}}`, `{{stableVersion}}` and `{{environment}}` are filled in, each inside one argument (no shell).","properties":{"provider":{"const":"command","description":"Selects this provider: `command`."},"setWeight":{"$ref":"#/definitions/argv","description":"Command that sets the canary weight, e.g. `[./scripts/set-weight.sh, \"{{weight}}\"]`."},"getWeight":{"$ref":"#/definitions/argv","description":"Command that prints the current canary weight (0-100) on stdout, to detect drift."}},"additionalProperties":false,"required":["provider","setWeight"]},"gatewayApiTraffic":{"type":"object","description":"Kubernetes Gateway API: sets the weights of two backendRefs of an HTTPRoute.","properties":{"provider":{"const":"gateway-api","description":"Selects this provider: `gateway-api`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the HTTPRoute."},"route":{"type":"string","minLength":1,"description":"Name of the HTTPRoute."},"stable":{"type":"string","minLength":1,"description":"Service name of the stable backendRef."},"canary":{"type":"string","minLength":1,"description":"Service name of the canary backendRef."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","route","stable","canary"]},"istioTraffic":{"type":"object","description":"Istio: sets the weights of two destinations in a VirtualService HTTP route.","properties":{"provider":{"const":"istio","description":"Selects this provider: `istio`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the VirtualService."},"virtualService":{"type":"string","minLength":1,"description":"Name of the VirtualService."},"route":{"type":"string","minLength":1,"description":"Name of the HTTP route inside the VirtualService; every HTTP route holding both destinations when unset."},"stable":{"$ref":"#/definitions/istioDestination","description":"Destination of the stable version."},"canary":{"$ref":"#/definitions/istioDestination","description":"Destination of the canary version."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","virtualService","stable","canary"]},"istioDestination":{"type":"object","description":"An Istio destination.","properties":{"host":{"type":"string","minLength":1,"description":"Destination host (a Kubernetes Service name or FQDN)."},"subset":{"type":"string","minLength":1,"description":"DestinationRule subset, when both versions share a host."}},"additionalProperties":false,"required":["host"]},"nginxIngressTraffic":{"type":"object","description":"ingress-nginx: sets `nginx.ingress.kubernetes.io/canary-weight` on the canary Ingress.","properties":{"provider":{"const":"nginx-ingress","description":"Selects this provider: `nginx-ingress`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Ingress."},"ingress":{"type":"string","minLength":1,"description":"Name of the canary Ingress (the one annotated `canary: \"true\"`)."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","ingress"]},"argoRolloutsTraffic":{"type":"object","description":"Drives an existing Argo Rollouts Rollout (set weight, promote, abort) through its controller.","properties":{"provider":{"const":"argo-rollouts","description":"Selects this provider: `argo-rollouts`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Rollout."},"rollout":{"type":"string","minLength":1,"description":"Name of the Rollout."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long the controller may take to report the new weight.","default":"2m"}},"additionalProperties":false,"required":["provider","namespace","rollout"]},"awsLambdaTraffic":{"type":"object","description":"AWS Lambda: weighted alias routing between two function versions.","properties":{"provider":{"const":"aws-lambda","description":"Selects this provider: `aws-lambda`."},"function":{"type":"string","minLength":1,"description":"Function name or ARN."},"alias":{"type":"string","minLength":1,"description":"Alias whose routing configuration is changed."},"region":{"type":"string","minLength":1,"description":"AWS region; `AWS_REGION` when unset."}},"additionalProperties":false,"required":["provider","function","alias"]},"haproxyTraffic":{"type":"object","description":"HAProxy runtime API: sets the weights of two servers in a backend. Set exactly one of `socket` or `address`.","properties":{"provider":{"const":"haproxy","description":"Selects this provider: `haproxy`."},"socket":{"type":"string","minLength":1,"description":"Path of the runtime API Unix socket (`stats socket`)."},"address":{"type":"string","minLength":1,"description":"`host:port` of the runtime API over TCP."},"backend":{"type":"string","minLength":1,"description":"Backend holding both servers."},"stable":{"type":"string","minLength":1,"description":"Server name of the stable version."},"canary":{"type":"string","minLength":1,"description":"Server name of the canary version."}},"additionalProperties":false,"required":["provider","backend","stable","canary"]},"unleashTraffic":{"type":"object","description":"Unleash: the canary is a feature flag whose gradual-rollout percentage is the weight.","properties":{"provider":{"const":"unleash","description":"Selects this provider: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash API base URL, e.g. `https://unleash.example.com/api`."},"token":{"type":"string","minLength":1,"description":"Admin API token; write `${UNLEASH_TOKEN}` and keep the value in a secret."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"feature":{"type":"string","minLength":1,"description":"Feature flag name."},"environment":{"type":"string","minLength":1,"description":"Unleash environment name."},"strategyId":{"type":"string","minLength":1,"description":"Id of the flexible-rollout strategy to update; the feature's only flexible rollout in that environment when unset."}},"additionalProperties":false,"required":["provider","url","token","feature","environment"]},"analysisTemplate":{"type":"object","description":"How a step is judged: where the metrics come from, how often to look, and the checks.","properties":{"provider":{"$ref":"#/definitions/metricsProvider","description":"Where metrics come from, chosen by `type`."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks; each look queries every check over the last interval.","default":"1m"},"minDuration":{"$ref":"#/definitions/duration","description":"The analysis cannot pass before this long."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest the analysis may run before it ends inconclusive.","default":"30m"},"alpha":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1,"description":"False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.","default":0.05},"test":{"$ref":"#/definitions/statisticalTest","description":"The statistical test, chosen by `type`.","default":{"type":"sequential"}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when this template's analysis ends without a decision; the environment's `onInconclusive` when unset."},"variables":{"type":"object","description":"Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.","propertyNames":{"$ref":"#/definitions/variableName"},"additionalProperties":{"type":"string"},"default":{}},"checks":{"type":"array","description":"The checks judged at every look.","items":{"$ref":"#/definitions/check"},"minItems":1}},"additionalProperties":false,"required":["provider","checks"]},"statisticalTest":{"type":"object","description":"A statistical test.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/sequentialTest"},{"$ref":"#/definitions/mannWhitneyTest"}]},"sequentialTest":{"type":"object","description":"Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.","properties":{"type":{"const":"sequential","description":"Selects this type: `sequential`."}},"additionalProperties":false,"required":["type"]},"mannWhitneyTest":{"type":"object","description":"Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.","properties":{"type":{"const":"mann-whitney","description":"Selects this type: `mann-whitney`."},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"Confidence level of each check's interval (Kayenta uses 0.98).","default":0.98},"groupWeights":{"type":"object","description":"Weight of each check group in the score, out of 100; groups not listed share what is left equally.","additionalProperties":{"type":"number","minimum":0,"maximum":100},"default":{}},"passScore":{"type":"number","minimum":0,"maximum":100,"description":"Score at or above which the analysis passes.","default":95},"marginalScore":{"type":"number","minimum":0,"maximum":100,"description":"Score below which the analysis fails; between this and `passScore` it is inconclusive.","default":75}},"additionalProperties":false,"required":["type"]},"metricsProvider":{"type":"object","description":"A metrics provider.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/prometheusMetrics"},{"$ref":"#/definitions/datadogMetrics"},{"$ref":"#/definitions/cloudwatchMetrics"},{"$ref":"#/definitions/newrelicMetrics"},{"$ref":"#/definitions/httpMetrics"},{"$ref":"#/definitions/scrapeMetrics"}]},"prometheusMetrics":{"type":"object","description":"Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).","properties":{"type":{"const":"prometheus","description":"Selects this type: `prometheus`."},"address":{"$ref":"#/definitions/url","description":"Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"auth":{"$ref":"#/definitions/prometheusAuth","description":"Authentication, chosen by `type`."},"queryRange":{"type":"boolean","description":"Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.","default":false},"step":{"$ref":"#/definitions/duration","description":"Resolution of range queries; one point per interval when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","address"]},"prometheusAuth":{"type":"object","description":"Prometheus authentication.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/bearerAuth"},{"$ref":"#/definitions/basicAuth"},{"$ref":"#/definitions/headerAuth"}]},"bearerAuth":{"type":"object","description":"Sends `Authorization: Bearer <token>`.","properties":{"type":{"const":"bearer","description":"Selects this type: `bearer`."},"token":{"type":"string","minLength":1,"description":"The token; write `${NAME}`."}},"additionalProperties":false,"required":["type","token"]},"basicAuth":{"type":"object","description":"HTTP basic authentication.","properties":{"type":{"const":"basic","description":"Selects this type: `basic`."},"username":{"type":"string","minLength":1,"description":"User name."},"password":{"type":"string","minLength":1,"description":"Password; write `${NAME}`."}},"additionalProperties":false,"required":["type","username","password"]},"headerAuth":{"type":"object","description":"Sends the credential in a header of your choice.","properties":{"type":{"const":"header","description":"Selects this type: `header`."},"name":{"type":"string","minLength":1,"description":"Header name, e.g. `X-Scope-OrgID`."},"value":{"type":"string","minLength":1,"description":"Header value; write `${NAME}`."}},"additionalProperties":false,"required":["type","name","value"]},"datadogMetrics":{"type":"object","description":"Datadog metrics query API.","properties":{"type":{"const":"datadog","description":"Selects this type: `datadog`."},"site":{"type":"string","minLength":1,"description":"Datadog site.","default":"datadoghq.com"},"apiKey":{"type":"string","minLength":1,"description":"API key; write `${DD_API_KEY}`."},"appKey":{"type":"string","minLength":1,"description":"Application key; write `${DD_APP_KEY}`."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","apiKey","appKey"]},"cloudwatchMetrics":{"type":"object","description":"Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.","properties":{"type":{"const":"cloudwatch","description":"Selects this type: `cloudwatch`."},"region":{"type":"string","minLength":1,"description":"AWS region."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","region"]},"newrelicMetrics":{"type":"object","description":"New Relic NRQL queries through NerdGraph.","properties":{"type":{"const":"newrelic","description":"Selects this type: `newrelic`."},"accountId":{"type":["string","integer"],"pattern":"^[0-9]+$","description":"New Relic account id."},"apiKey":{"type":"string","minLength":1,"description":"User API key; write `${NEW_RELIC_API_KEY}`."},"region":{"enum":["us","eu"],"description":"Data center region.","default":"us"},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","accountId","apiKey"]},"httpMetrics":{"type":"object","description":"Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check's query, and `jsonPath` picks the numbers.","properties":{"type":{"const":"http","description":"Selects this type: `http`."},"url":{"$ref":"#/definitions/url","description":"URL to request; may contain `{{query}}` and the other placeholders (URL-encoded)."},"method":{"enum":["GET","POST"],"description":"HTTP method.","default":"GET"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers; may contain placeholders."},"body":{"type":["string","object"],"description":"Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in."},"jsonPath":{"$ref":"#/definitions/httpJsonPaths","description":"Where the numbers are in the response.","default":{}},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","url"]},"httpJsonPaths":{"type":"object","description":"JSONPath expressions (themselves templates) locating the numbers in a response.","properties":{"value":{"type":"string","minLength":1,"description":"The number for ratio counts and value checks.","default":"$.value"},"values":{"type":"string","minLength":1,"description":"The numbers of a samples `values` check.","default":"$.values[*]"},"buckets":{"type":"string","minLength":1,"description":"The bucket objects of a samples `buckets` check.","default":"$.buckets[*]"},"le":{"type":"string","minLength":1,"description":"Within a bucket object: its upper bound.","default":"le"},"count":{"type":"string","minLength":1,"description":"Within a bucket object: its cumulative count.","default":"count"}},"additionalProperties":false},"scrapeMetrics":{"type":"object","description":"Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.","properties":{"type":{"const":"scrape","description":"Selects this type: `scrape`."},"canary":{"type":"array","description":"`/metrics` URLs of the canary instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"baseline":{"type":"array","description":"`/metrics` URLs of the stable (baseline) instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","canary","baseline"]},"check":{"type":"object","description":"A check, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/ratioCheck"},{"$ref":"#/definitions/samplesCheck"},{"$ref":"#/definitions/valueCheck"}]},"ratioCheck":{"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]},"samplesCheck":{"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]},"valueCheck":{"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]},"flags":{"type":"object","description":"Feature-flag cleanup.","properties":{"source":{"$ref":"#/definitions/flagSource","description":"Where flags and their state are read from, chosen by `type`.","default":{"type":"registry"}},"stale":{"$ref":"#/definitions/stale","description":"When a flag counts as stale.","default":{}},"include":{"type":"array","description":"Globs of files scanned for flag references.","items":{"type":"string","minLength":1},"default":["**/*"]},"exclude":{"type":"array","description":"Globs of files never scanned or edited.","items":{"type":"string","minLength":1},"default":["node_modules/**","dist/**","vendor/**","**/*.min.js"]},"owners":{"type":"array","description":"GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.","items":{"type":"string","pattern":"^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"},"default":[]},"maxPullRequests":{"type":"integer","minimum":0,"maximum":100,"description":"Most cleanup pull requests open at once; 0 reports without opening any.","default":5},"labels":{"type":"array","description":"Labels put on cleanup pull requests.","items":{"type":"string","minLength":1},"default":["flag-cleanup"]},"verify":{"$ref":"#/definitions/argv","description":"Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft."}},"additionalProperties":false},"stale":{"type":"object","description":"Staleness rules.","properties":{"afterDays":{"type":"integer","minimum":1,"description":"Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.","default":30}},"additionalProperties":false},"flagSource":{"type":"object","description":"A flag source.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/registryFlags"},{"$ref":"#/definitions/unleashFlags"},{"$ref":"#/definitions/launchdarklyFlags"},{"$ref":"#/definitions/flagsmithFlags"},{"$ref":"#/definitions/growthbookFlags"},{"$ref":"#/definitions/flagdFlags"}]},"registryFlags":{"type":"object","description":"The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"registry","description":"Selects this type: `registry`."},"file":{"type":"string","minLength":1,"description":"Path of the registry, relative to the repository root.","default":"flags.yml"}}},"unleashFlags":{"type":"object","description":"The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).","additionalProperties":false,"required":["type","url","token"],"properties":{"type":{"const":"unleash","description":"Selects this type: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash base URL (with or without /api)."},"token":{"type":"string","minLength":1,"description":"Admin API token or personal access token; write `${UNLEASH_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"launchdarklyFlags":{"type":"object","description":"LaunchDarkly REST API v2 (flags with their environment configuration and statuses).","additionalProperties":false,"required":["type","token","project"],"properties":{"type":{"const":"launchdarkly","description":"Selects this type: `launchdarkly`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://app.launchdarkly.com"},"token":{"type":"string","minLength":1,"description":"API access token with reader rights; write `${LD_ACCESS_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Project key."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagsmithFlags":{"type":"object","description":"Flagsmith admin API v1 (feature states per environment, the Stale tag).","additionalProperties":false,"required":["type","token","project","environment"],"properties":{"type":{"const":"flagsmith","description":"Selects this type: `flagsmith`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.flagsmith.com/api/v1"},"token":{"type":"string","minLength":1,"description":"Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`."},"project":{"type":"integer","minimum":1,"description":"Project id."},"environment":{"type":"integer","minimum":1,"description":"Environment id whose state decides the value to keep."},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"growthbookFlags":{"type":"object","description":"GrowthBook REST API (features with per-environment rules).","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"growthbook","description":"Selects this type: `growthbook`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.growthbook.io"},"token":{"type":"string","minLength":1,"description":"Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`."},"project":{"type":"string","minLength":1,"description":"Project id; all projects when unset."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagdFlags":{"type":"object","description":"An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"flagd","description":"Selects this type: `flagd`."},"file":{"type":"string","minLength":1,"description":"Path of the flag file, relative to the repository root.","default":"flags.flagd.json"}}}}};
+const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/rollgate-dev/rollgate/main/schema/rollgate.schema.json","title":"Rollgate policy","description":"The rollout policy read from `.github/rollgate.yml`: environments and their traffic steps, analysis templates and feature-flag cleanup. `${NAME}` in a string value is replaced by the environment variable NAME (`$${` writes a literal `${`).","type":"object","additionalProperties":false,"required":["version","environments"],"properties":{"version":{"const":1,"description":"Version of the policy file format. Always `1`."},"environments":{"type":"object","description":"Deployment environments by name (the GitHub environment name), each with its traffic provider and steps.","propertyNames":{"$ref":"#/definitions/environmentName"},"additionalProperties":{"$ref":"#/definitions/environment"}},"analysis":{"type":"object","description":"Analysis templates by name; steps refer to them with `analysis: <name>`.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/analysisTemplate"},"default":{}},"flags":{"$ref":"#/definitions/flags","description":"Feature-flag cleanup: where flags are defined, when they are stale and which files to scan."},"commands":{"$ref":"#/definitions/commands","description":"Who may drive rollouts from PR comments (`/rollgate ...`), beyond the roles in each environment's `protect`.","default":{}},"experiments":{"type":"object","description":"A/B experiments by name; `analyze` with `experiment: <name>` judges one (docs/experiments.md).","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/experiment"},"default":{}}},"definitions":{"experiment":{"type":"object","description":"One A/B experiment: variants, how traffic is split between them, the primary metric and its guardrails.","properties":{"start":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$","description":"When the split started serving (ISO 8601, `2026-11-20` or `2026-11-20T09:00:00Z`): every look judges the intervals from here on."},"variants":{"type":"array","minItems":2,"description":"The variants, two or more, one of them the control.","items":{"$ref":"#/definitions/experimentVariant"}},"control":{"$ref":"#/definitions/name","description":"The variant the others are compared with.","default":"control"},"split":{"$ref":"#/definitions/experimentSplit","description":"How traffic is split between the variants."},"analysis":{"$ref":"#/definitions/name","description":"Analysis template (under `analysis`) whose metrics provider and variables the queries use, and whose checks `guardrails` names."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks, and the window each query covers. Every look re-reads all intervals since `start`.","default":"1d"},"primary":{"$ref":"#/definitions/experimentPrimary","description":"The metric that decides the winner."},"guardrails":{"type":"array","description":"Checks of the analysis template that must not regress on any variant, judged by the canary judge against control; a variant that breaks one cannot win. Default: none.","items":{"$ref":"#/definitions/name","description":"Name of a check of the analysis template."},"default":[]},"minimumEffect":{"$ref":"#/definitions/percentage","description":"Smallest relative lift that matters. `no-difference` means the lift is proven within ±this; it also tunes the confidence sequences."},"maxDuration":{"$ref":"#/definitions/duration","description":"After this long without a decision the experiment is `inconclusive`."},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"Family-wise error over every look and every variant: false winners, false losers and false no-difference included.","default":0.05}},"additionalProperties":false,"required":["start","variants","split","analysis","primary","minimumEffect","maxDuration"]},"experimentVariant":{"type":"object","description":"One variant.","properties":{"name":{"$ref":"#/definitions/name","description":"The variant's name: `{{variant}}` in queries, the flag's variant name for a flag split."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Share of the traffic (relative to the other variants). Sessions per variant are checked against it (sample-ratio mismatch).","default":1}},"additionalProperties":false,"required":["name"]},"experimentSplit":{"type":"object","description":"How traffic reaches the variants, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentTrafficSplit"},{"$ref":"#/definitions/experimentFlagSplit"}]},"experimentTrafficSplit":{"type":"object","description":"The environment's traffic provider: control is the stable version, the other variant the canary at its weight (deploy it with `deploy-canary`). Exactly two variants.","properties":{"type":{"const":"traffic","description":"Selects this split: `traffic`."},"environment":{"$ref":"#/definitions/environmentName","description":"Environment (under `environments`) whose traffic provider splits the two versions."}},"additionalProperties":false,"required":["type","environment"]},"experimentFlagSplit":{"type":"object","description":"A feature flag's variants, served by the policy's flag source (`flags.source`); the variant names are the flag's.","properties":{"type":{"const":"flag","description":"Selects this split: `flag`."},"flag":{"type":"string","minLength":1,"description":"Name (key) of the flag in the flag source."}},"additionalProperties":false,"required":["type","flag"]},"experimentPrimary":{"type":"object","description":"The primary metric, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentRatioMetric"},{"$ref":"#/definitions/experimentSamplesMetric"}]},"experimentRatioMetric":{"type":"object","description":"Events out of a total per variant (conversions per session), compared as rates.","properties":{"type":{"const":"ratio","description":"Selects this metric: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"events":{"type":"string","minLength":1,"description":"Query counting the events (conversions) of one variant in the interval; `{{variant}}` is the variant's name."},"total":{"type":"string","minLength":1,"description":"Query counting the total (sessions) of one variant in the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","events","total","direction"]},"experimentSamplesMetric":{"type":"object","description":"Positive values per variant (order value), compared by their mean. Set exactly one of `values` and `buckets`.","properties":{"type":{"const":"samples","description":"Selects this metric: `samples`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"values":{"type":"string","minLength":1,"description":"Query returning one variant's raw values for the interval."},"buckets":{"type":"string","minLength":1,"description":"Query returning one variant's cumulative histogram buckets (series with an `le` label) for the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","direction"]},"duration":{"type":"string","pattern":"^(?=.*[1-9])([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","description":"A duration greater than zero: a number and a unit (ms, s, m, h, d), combined as in `1h30m`."},"percentage":{"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."},"url":{"type":"string","pattern":"^(https?://[^\\s]+|.*\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}.*)$","description":"An http:// or https:// URL."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":100,"description":"A name made of letters, digits and `-`, `_`, `.`, starting with a letter or digit."},"variableName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_.-]*$","maxLength":100,"description":"A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."},"environmentName":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 _./-]*$","maxLength":255,"description":"A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."},"argv":{"type":"array","items":{"type":"string"},"minItems":1,"description":"A command as a list of arguments, run without a shell; `{{weight}}`-style placeholders are filled in."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"HTTP headers sent with every request, by name."},"role":{"type":"string","minLength":1,"description":"A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or a custom repository role listed in `commands.roles`. GitHub does not tell a workflow token which base role a custom role inherits, so a custom role counts only as the base role `commands.roles` maps it to; an unmapped custom role is denied."},"onInconclusive":{"enum":["hold","promote","rollback"],"description":"`hold` keeps the current weight and waits for a `/rollgate` command, `promote` continues to the next step, `rollback` returns to the stable version."},"environment":{"type":"object","description":"One deployment environment.","properties":{"production":{"type":"boolean","description":"Marks the GitHub deployment as a production deployment.","default":false},"stableVersion":{"type":"string","minLength":1,"description":"The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."},"strategy":{"enum":["canary","blue-green"],"description":"`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.","default":"canary"},"traffic":{"$ref":"#/definitions/traffic","description":"How traffic moves between the stable and canary versions."},"steps":{"type":"array","description":"The rollout schedule, in order; the canary is promoted when the last step completes.","items":{"$ref":"#/definitions/step"},"minItems":1},"protect":{"$ref":"#/definitions/protect","description":"Minimum repository role needed to run each `/rollgate` command against this environment.","default":{}},"allowForks":{"type":"boolean","description":"Accept `/rollgate` commands on pull requests from forks for this environment.","default":false},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).","default":"hold"},"drills":{"$ref":"#/definitions/drill","description":"A scheduled rollback drill for this environment (the `drill` action): ship a canary, inject a failure, prove the way back works."},"migration":{"$ref":"#/definitions/migration","description":"An expand/contract database migration gated on the rollout (docs/migrations.md)."}},"additionalProperties":false,"required":["traffic","steps"]},"migration":{"type":"object","description":"Expand runs once before the first traffic move of a rollout; contract once the old version has drained after promotion. Never on rollback. Both must be idempotent (a command interrupted before its end is recorded runs again).","properties":{"expand":{"$ref":"#/definitions/argv","description":"Command (no shell) that makes the schema work for both versions, e.g. adds the column the new version writes."},"contract":{"$ref":"#/definitions/argv","description":"Command (no shell) that removes what only the old version needed, e.g. drops its column."},"drain":{"$ref":"#/definitions/duration","description":"How long the old version's traffic must read back at zero after the promotion before contract runs.","default":"0s"},"timeout":{"$ref":"#/definitions/duration","description":"How long each migration command may take before it counts as failed.","default":"10m"}},"additionalProperties":false,"required":["expand"]},"step":{"type":"object","description":"One step of the rollout: set the canary weight, then wait, analyse or both.","properties":{"weight":{"type":"integer","minimum":0,"maximum":100,"description":"Percentage of traffic sent to the canary during this step."},"analysis":{"$ref":"#/definitions/name","description":"Name of the analysis template (under `analysis`) that judges this step."},"minDuration":{"$ref":"#/definitions/duration","description":"The step cannot pass before this long, even if the analysis proves the canary good earlier."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest this step's analysis may run; the template's `maxDuration` when unset."},"pause":{"description":"Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration.","oneOf":[{"const":"manual","description":"Wait for a `/rollgate resume` or `promote` command."},{"$ref":"#/definitions/duration"}]},"skippable":{"type":"boolean","description":"Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.","default":false},"before":{"type":"array","description":"Hooks run before the weight is set; a failing hook stops the rollout.","items":{"$ref":"#/definitions/hook"},"default":[]},"after":{"type":"array","description":"Hooks run after the step has passed, before the next step.","items":{"$ref":"#/definitions/hook"},"default":[]},"mirror":{"description":"Dark launch: copy this percentage of requests (GET and HEAD by default) to the canary while users get only the stable version's responses; the step's weight must be 0. `gateway-api` and `istio` only. Write `mirror: 10` or `mirror: { percent: 10, methods: [GET, HEAD] }`.","type":["number","object"],"exclusiveMinimum":0,"maximum":100,"properties":{"percent":{"type":"number","exclusiveMinimum":0,"maximum":100,"description":"Percentage of requests copied to the canary (more than 0, at most 100; Gateway API writes a non-integer as a fraction)."},"methods":{"type":"array","description":"HTTP methods mirrored (default GET and HEAD). A mirrored write runs twice against the back ends both versions share (databases, queues, payment APIs): add a method only when the canary cannot write to them.","items":{"enum":["GET","HEAD","OPTIONS","TRACE","POST","PUT","PATCH","DELETE","CONNECT"]},"minItems":1}},"required":["percent"],"additionalProperties":false}},"additionalProperties":false,"required":["weight"]},"hook":{"type":"object","description":"A command or webhook run around a step.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/commandHook"},{"$ref":"#/definitions/webhookHook"}]},"commandHook":{"type":"object","description":"Runs a command (no shell); it passes when it exits 0.","properties":{"type":{"const":"command","description":"Selects this type: `command`."},"run":{"$ref":"#/definitions/argv","description":"The command and its arguments."},"timeout":{"$ref":"#/definitions/duration","description":"How long the command may take before it counts as failed.","default":"5m"},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","run"]},"webhookHook":{"type":"object","description":"Calls a URL with the rollout as a JSON body; it passes on a 2xx status.","properties":{"type":{"const":"webhook","description":"Selects this type: `webhook`."},"url":{"$ref":"#/definitions/url","description":"The URL to call."},"method":{"enum":["GET","POST","PUT"],"description":"HTTP method.","default":"POST"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Retries after a failed request.","default":0},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","url"]},"protect":{"type":"object","description":"Minimum role per command. A commenter below it gets a reply naming the role needed.","properties":{"canary":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate canary`.","default":"write"},"promote":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate promote`.","default":"write"},"rollback":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate rollback`.","default":"write"},"analyze":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate analyze`.","default":"triage"},"pause":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate pause`.","default":"write"},"resume":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate resume`.","default":"write"},"status":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate status`.","default":"read"},"help":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate help`.","default":"read"}},"additionalProperties":false},"commands":{"type":"object","description":"Which PR comments are read as commands.","properties":{"allowBots":{"type":"boolean","description":"Accept commands from bot accounts.","default":false},"allowEdited":{"type":"boolean","description":"Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.","default":false},"requireChecks":{"type":"boolean","description":"`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted).","default":true},"roles":{"type":"object","description":"Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.","propertyNames":{"type":"string","minLength":1,"maxLength":100},"additionalProperties":{"enum":["read","triage","write","maintain","admin"],"description":"The base role this custom role counts as."},"default":{}}},"additionalProperties":false},"traffic":{"type":"object","description":"The traffic provider, chosen by `provider`.","discriminator":{"propertyName":"provider"},"oneOf":[{"$ref":"#/definitions/commandTraffic"},{"$ref":"#/definitions/gatewayApiTraffic"},{"$ref":"#/definitions/istioTraffic"},{"$ref":"#/definitions/nginxIngressTraffic"},{"$ref":"#/definitions/argoRolloutsTraffic"},{"$ref":"#/definitions/awsLambdaTraffic"},{"$ref":"#/definitions/haproxyTraffic"},{"$ref":"#/definitions/unleashTraffic"}]},"commandTraffic":{"type":"object","description":"Your own commands move traffic; `{{weight}}` (0-100), `{{version}}`, `{{stableVersion}}` and `{{environment}}` are filled in, each inside one argument (no shell).","properties":{"provider":{"const":"command","description":"Selects this provider: `command`."},"setWeight":{"$ref":"#/definitions/argv","description":"Command that sets the canary weight, e.g. `[./scripts/set-weight.sh, \"{{weight}}\"]`."},"getWeight":{"$ref":"#/definitions/argv","description":"Command that prints the current canary weight (0-100) on stdout, to detect drift."}},"additionalProperties":false,"required":["provider","setWeight"]},"gatewayApiTraffic":{"type":"object","description":"Kubernetes Gateway API: sets the weights of two backendRefs of an HTTPRoute.","properties":{"provider":{"const":"gateway-api","description":"Selects this provider: `gateway-api`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the HTTPRoute."},"route":{"type":"string","minLength":1,"description":"Name of the HTTPRoute."},"stable":{"type":"string","minLength":1,"description":"Service name of the stable backendRef."},"canary":{"type":"string","minLength":1,"description":"Service name of the canary backendRef."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","route","stable","canary"]},"istioTraffic":{"type":"object","description":"Istio: sets the weights of two destinations in a VirtualService HTTP route.","properties":{"provider":{"const":"istio","description":"Selects this provider: `istio`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the VirtualService."},"virtualService":{"type":"string","minLength":1,"description":"Name of the VirtualService."},"route":{"type":"string","minLength":1,"description":"Name of the HTTP route inside the VirtualService; every HTTP route holding both destinations when unset."},"stable":{"$ref":"#/definitions/istioDestination","description":"Destination of the stable version."},"canary":{"$ref":"#/definitions/istioDestination","description":"Destination of the canary version."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","virtualService","stable","canary"]},"istioDestination":{"type":"object","description":"An Istio destination.","properties":{"host":{"type":"string","minLength":1,"description":"Destination host (a Kubernetes Service name or FQDN)."},"subset":{"type":"string","minLength":1,"description":"DestinationRule subset, when both versions share a host."}},"additionalProperties":false,"required":["host"]},"nginxIngressTraffic":{"type":"object","description":"ingress-nginx: sets `nginx.ingress.kubernetes.io/canary-weight` on the canary Ingress.","properties":{"provider":{"const":"nginx-ingress","description":"Selects this provider: `nginx-ingress`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Ingress."},"ingress":{"type":"string","minLength":1,"description":"Name of the canary Ingress (the one annotated `canary: \"true\"`)."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","ingress"]},"argoRolloutsTraffic":{"type":"object","description":"Drives an existing Argo Rollouts Rollout (set weight, promote, abort) through its controller.","properties":{"provider":{"const":"argo-rollouts","description":"Selects this provider: `argo-rollouts`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Rollout."},"rollout":{"type":"string","minLength":1,"description":"Name of the Rollout."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long the controller may take to report the new weight.","default":"2m"}},"additionalProperties":false,"required":["provider","namespace","rollout"]},"awsLambdaTraffic":{"type":"object","description":"AWS Lambda: weighted alias routing between two function versions.","properties":{"provider":{"const":"aws-lambda","description":"Selects this provider: `aws-lambda`."},"function":{"type":"string","minLength":1,"description":"Function name or ARN."},"alias":{"type":"string","minLength":1,"description":"Alias whose routing configuration is changed."},"region":{"type":"string","minLength":1,"description":"AWS region; `AWS_REGION` when unset."}},"additionalProperties":false,"required":["provider","function","alias"]},"haproxyTraffic":{"type":"object","description":"HAProxy runtime API: sets the weights of two servers in a backend. Set exactly one of `socket` or `address`.","properties":{"provider":{"const":"haproxy","description":"Selects this provider: `haproxy`."},"socket":{"type":"string","minLength":1,"description":"Path of the runtime API Unix socket (`stats socket`)."},"address":{"type":"string","minLength":1,"description":"`host:port` of the runtime API over TCP."},"backend":{"type":"string","minLength":1,"description":"Backend holding both servers."},"stable":{"type":"string","minLength":1,"description":"Server name of the stable version."},"canary":{"type":"string","minLength":1,"description":"Server name of the canary version."}},"additionalProperties":false,"required":["provider","backend","stable","canary"]},"unleashTraffic":{"type":"object","description":"Unleash: the canary is a feature flag whose gradual-rollout percentage is the weight.","properties":{"provider":{"const":"unleash","description":"Selects this provider: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash API base URL, e.g. `https://unleash.example.com/api`."},"token":{"type":"string","minLength":1,"description":"Admin API token; write `${UNLEASH_TOKEN}` and keep the value in a secret."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"feature":{"type":"string","minLength":1,"description":"Feature flag name."},"environment":{"type":"string","minLength":1,"description":"Unleash environment name."},"strategyId":{"type":"string","minLength":1,"description":"Id of the flexible-rollout strategy to update; the feature's only flexible rollout in that environment when unset."}},"additionalProperties":false,"required":["provider","url","token","feature","environment"]},"analysisTemplate":{"type":"object","description":"How a step is judged: where the metrics come from, how often to look, and the checks.","properties":{"provider":{"$ref":"#/definitions/metricsProvider","description":"Where metrics come from, chosen by `type`."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks; each look queries every check over the last interval.","default":"1m"},"minDuration":{"$ref":"#/definitions/duration","description":"The analysis cannot pass before this long."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest the analysis may run before it ends inconclusive.","default":"30m"},"alpha":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1,"description":"False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.","default":0.05},"test":{"$ref":"#/definitions/statisticalTest","description":"The statistical test, chosen by `type`.","default":{"type":"sequential"}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when this template's analysis ends without a decision; the environment's `onInconclusive` when unset."},"variables":{"type":"object","description":"Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.","propertyNames":{"$ref":"#/definitions/variableName"},"additionalProperties":{"type":"string"},"default":{}},"checks":{"type":"array","description":"The checks judged at every look.","items":{"$ref":"#/definitions/check"},"minItems":1}},"additionalProperties":false,"required":["provider","checks"]},"statisticalTest":{"type":"object","description":"A statistical test.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/sequentialTest"},{"$ref":"#/definitions/mannWhitneyTest"}]},"sequentialTest":{"type":"object","description":"Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.","properties":{"type":{"const":"sequential","description":"Selects this type: `sequential`."}},"additionalProperties":false,"required":["type"]},"mannWhitneyTest":{"type":"object","description":"Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.","properties":{"type":{"const":"mann-whitney","description":"Selects this type: `mann-whitney`."},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"Confidence level of each check's interval (Kayenta uses 0.98).","default":0.98},"groupWeights":{"type":"object","description":"Weight of each check group in the score, out of 100; groups not listed share what is left equally.","additionalProperties":{"type":"number","minimum":0,"maximum":100},"default":{}},"passScore":{"type":"number","minimum":0,"maximum":100,"description":"Score at or above which the analysis passes.","default":95},"marginalScore":{"type":"number","minimum":0,"maximum":100,"description":"Score below which the analysis fails; between this and `passScore` it is inconclusive.","default":75}},"additionalProperties":false,"required":["type"]},"metricsProvider":{"type":"object","description":"A metrics provider.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/prometheusMetrics"},{"$ref":"#/definitions/datadogMetrics"},{"$ref":"#/definitions/cloudwatchMetrics"},{"$ref":"#/definitions/newrelicMetrics"},{"$ref":"#/definitions/httpMetrics"},{"$ref":"#/definitions/scrapeMetrics"}]},"prometheusMetrics":{"type":"object","description":"Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).","properties":{"type":{"const":"prometheus","description":"Selects this type: `prometheus`."},"address":{"$ref":"#/definitions/url","description":"Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"auth":{"$ref":"#/definitions/prometheusAuth","description":"Authentication, chosen by `type`."},"queryRange":{"type":"boolean","description":"Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.","default":false},"step":{"$ref":"#/definitions/duration","description":"Resolution of range queries; one point per interval when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","address"]},"prometheusAuth":{"type":"object","description":"Prometheus authentication.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/bearerAuth"},{"$ref":"#/definitions/basicAuth"},{"$ref":"#/definitions/headerAuth"}]},"bearerAuth":{"type":"object","description":"Sends `Authorization: Bearer <token>`.","properties":{"type":{"const":"bearer","description":"Selects this type: `bearer`."},"token":{"type":"string","minLength":1,"description":"The token; write `${NAME}`."}},"additionalProperties":false,"required":["type","token"]},"basicAuth":{"type":"object","description":"HTTP basic authentication.","properties":{"type":{"const":"basic","description":"Selects this type: `basic`."},"username":{"type":"string","minLength":1,"description":"User name."},"password":{"type":"string","minLength":1,"description":"Password; write `${NAME}`."}},"additionalProperties":false,"required":["type","username","password"]},"headerAuth":{"type":"object","description":"Sends the credential in a header of your choice.","properties":{"type":{"const":"header","description":"Selects this type: `header`."},"name":{"type":"string","minLength":1,"description":"Header name, e.g. `X-Scope-OrgID`."},"value":{"type":"string","minLength":1,"description":"Header value; write `${NAME}`."}},"additionalProperties":false,"required":["type","name","value"]},"datadogMetrics":{"type":"object","description":"Datadog metrics query API.","properties":{"type":{"const":"datadog","description":"Selects this type: `datadog`."},"site":{"type":"string","minLength":1,"description":"Datadog site.","default":"datadoghq.com"},"apiKey":{"type":"string","minLength":1,"description":"API key; write `${DD_API_KEY}`."},"appKey":{"type":"string","minLength":1,"description":"Application key; write `${DD_APP_KEY}`."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","apiKey","appKey"]},"cloudwatchMetrics":{"type":"object","description":"Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.","properties":{"type":{"const":"cloudwatch","description":"Selects this type: `cloudwatch`."},"region":{"type":"string","minLength":1,"description":"AWS region."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","region"]},"newrelicMetrics":{"type":"object","description":"New Relic NRQL queries through NerdGraph.","properties":{"type":{"const":"newrelic","description":"Selects this type: `newrelic`."},"accountId":{"type":["string","integer"],"pattern":"^[0-9]+$","description":"New Relic account id."},"apiKey":{"type":"string","minLength":1,"description":"User API key; write `${NEW_RELIC_API_KEY}`."},"region":{"enum":["us","eu"],"description":"Data center region.","default":"us"},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","accountId","apiKey"]},"httpMetrics":{"type":"object","description":"Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check's query, and `jsonPath` picks the numbers.","properties":{"type":{"const":"http","description":"Selects this type: `http`."},"url":{"$ref":"#/definitions/url","description":"URL to request; may contain `{{query}}` and the other placeholders (URL-encoded)."},"method":{"enum":["GET","POST"],"description":"HTTP method.","default":"GET"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers; may contain placeholders."},"body":{"type":["string","object"],"description":"Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in."},"jsonPath":{"$ref":"#/definitions/httpJsonPaths","description":"Where the numbers are in the response.","default":{}},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","url"]},"httpJsonPaths":{"type":"object","description":"JSONPath expressions (themselves templates) locating the numbers in a response.","properties":{"value":{"type":"string","minLength":1,"description":"The number for ratio counts and value checks.","default":"$.value"},"values":{"type":"string","minLength":1,"description":"The numbers of a samples `values` check.","default":"$.values[*]"},"buckets":{"type":"string","minLength":1,"description":"The bucket objects of a samples `buckets` check.","default":"$.buckets[*]"},"le":{"type":"string","minLength":1,"description":"Within a bucket object: its upper bound.","default":"le"},"count":{"type":"string","minLength":1,"description":"Within a bucket object: its cumulative count.","default":"count"}},"additionalProperties":false},"scrapeMetrics":{"type":"object","description":"Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.","properties":{"type":{"const":"scrape","description":"Selects this type: `scrape`."},"canary":{"type":"array","description":"`/metrics` URLs of the canary instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"baseline":{"type":"array","description":"`/metrics` URLs of the stable (baseline) instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","canary","baseline"]},"check":{"type":"object","description":"A check, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/ratioCheck"},{"$ref":"#/definitions/samplesCheck"},{"$ref":"#/definitions/valueCheck"}]},"ratioCheck":{"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]},"samplesCheck":{"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written."},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]},"valueCheck":{"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written."},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]},"flags":{"type":"object","description":"Feature-flag cleanup.","properties":{"source":{"$ref":"#/definitions/flagSource","description":"Where flags and their state are read from, chosen by `type`.","default":{"type":"registry"}},"stale":{"$ref":"#/definitions/stale","description":"When a flag counts as stale.","default":{}},"include":{"type":"array","description":"Globs of files scanned for flag references.","items":{"type":"string","minLength":1},"default":["**/*"]},"exclude":{"type":"array","description":"Globs of files never scanned or edited.","items":{"type":"string","minLength":1},"default":["node_modules/**","dist/**","vendor/**","**/*.min.js"]},"owners":{"type":"array","description":"GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.","items":{"type":"string","pattern":"^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"},"default":[]},"maxPullRequests":{"type":"integer","minimum":0,"maximum":100,"description":"Most cleanup pull requests open at once; 0 reports without opening any.","default":5},"labels":{"type":"array","description":"Labels put on cleanup pull requests.","items":{"type":"string","minLength":1},"default":["flag-cleanup"]},"verify":{"$ref":"#/definitions/argv","description":"Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft."}},"additionalProperties":false},"stale":{"type":"object","description":"Staleness rules.","properties":{"afterDays":{"type":"integer","minimum":1,"description":"Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.","default":30}},"additionalProperties":false},"drill":{"type":"object","description":"A rollback drill: the `drill` action ships a canary, injects a failure, rolls back and checks that traffic, record, deployment status and alert all say so, measuring the time to restore.","properties":{"schedule":{"type":"string","minLength":1,"description":"Cron expression the drill workflow runs on (documentation: GitHub reads the schedule from the workflow's `on.schedule`, which the `drill` action compares with it)."},"inject":{"enum":["verdict","provider-fault"],"description":"`verdict`: a failing analysis verdict is recorded for the canary, then it is rolled back. `provider-fault`: the same, and the traffic provider also fails the rollback's first move (the backend is down just when you need it); the drill checks the weights were restored and recorded, then rolls back again.","default":"verdict"},"version":{"type":"string","minLength":1,"description":"Version shipped as the drill's canary (the `version` input wins); the stable version when unset, so a drill ships no new code."},"alert":{"type":"object","description":"Where the rollback's alert goes; the drill checks it arrived.","properties":{"issue":{"type":"integer","minimum":1,"description":"Issue (or pull request) number that gets the environment's sticky rollout comment."},"webhook":{"$ref":"#/definitions/url","description":"URL POSTed the drill's result as JSON; a 2xx answer counts as delivered."}},"additionalProperties":false},"maxTimeToRestore":{"$ref":"#/definitions/duration","description":"The drill fails when restoring the stable version (failure injected → traffic read back at 0%) takes longer.","default":"5m"},"allowProduction":{"type":"boolean","description":"Allow drills on an environment marked `production: true`. Without it the drill refuses (reason code `drill-production-refused`).","default":false}},"additionalProperties":false},"flagSource":{"type":"object","description":"A flag source.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/registryFlags"},{"$ref":"#/definitions/unleashFlags"},{"$ref":"#/definitions/launchdarklyFlags"},{"$ref":"#/definitions/flagsmithFlags"},{"$ref":"#/definitions/growthbookFlags"},{"$ref":"#/definitions/flagdFlags"}]},"registryFlags":{"type":"object","description":"The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"registry","description":"Selects this type: `registry`."},"file":{"type":"string","minLength":1,"description":"Path of the registry, relative to the repository root.","default":"flags.yml"}}},"unleashFlags":{"type":"object","description":"The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).","additionalProperties":false,"required":["type","url","token"],"properties":{"type":{"const":"unleash","description":"Selects this type: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash base URL (with or without /api)."},"token":{"type":"string","minLength":1,"description":"Admin API token or personal access token; write `${UNLEASH_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"launchdarklyFlags":{"type":"object","description":"LaunchDarkly REST API v2 (flags with their environment configuration and statuses).","additionalProperties":false,"required":["type","token","project"],"properties":{"type":{"const":"launchdarkly","description":"Selects this type: `launchdarkly`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://app.launchdarkly.com"},"token":{"type":"string","minLength":1,"description":"API access token with reader rights; write `${LD_ACCESS_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Project key."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagsmithFlags":{"type":"object","description":"Flagsmith admin API v1 (feature states per environment, the Stale tag).","additionalProperties":false,"required":["type","token","project","environment"],"properties":{"type":{"const":"flagsmith","description":"Selects this type: `flagsmith`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.flagsmith.com/api/v1"},"token":{"type":"string","minLength":1,"description":"Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`."},"project":{"type":"integer","minimum":1,"description":"Project id."},"environment":{"type":"integer","minimum":1,"description":"Environment id whose state decides the value to keep."},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"growthbookFlags":{"type":"object","description":"GrowthBook REST API (features with per-environment rules).","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"growthbook","description":"Selects this type: `growthbook`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.growthbook.io"},"token":{"type":"string","minLength":1,"description":"Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`."},"project":{"type":"string","minLength":1,"description":"Project id; all projects when unset."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagdFlags":{"type":"object","description":"An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"flagd","description":"Selects this type: `flagd`."},"file":{"type":"string","minLength":1,"description":"Path of the flag file, relative to the repository root.","default":"flags.flagd.json"}}}}};
 const schema7 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 _./-]*$","maxLength":255,"description":"A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."};
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9 _./-]*$", "u");
 
@@ -61065,7 +61322,8 @@ validate22.errors = vErrors;
 return errors === 0;
 }
 
-const schema8 = {"type":"object","description":"One deployment environment.","properties":{"production":{"type":"boolean","description":"Marks the GitHub deployment as a production deployment.","default":false},"stableVersion":{"type":"string","minLength":1,"description":"The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."},"strategy":{"enum":["canary","blue-green"],"description":"`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.","default":"canary"},"traffic":{"$ref":"#/definitions/traffic","description":"How traffic moves between the stable and canary versions."},"steps":{"type":"array","description":"The rollout schedule, in order; the canary is promoted when the last step completes.","items":{"$ref":"#/definitions/step"},"minItems":1},"protect":{"$ref":"#/definitions/protect","description":"Minimum repository role needed to run each `/rollgate` command against this environment.","default":{}},"allowForks":{"type":"boolean","description":"Accept `/rollgate` commands on pull requests from forks for this environment.","default":false},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).","default":"hold"}},"additionalProperties":false,"required":["traffic","steps"]};
+const schema8 = {"type":"object","description":"One deployment environment.","properties":{"production":{"type":"boolean","description":"Marks the GitHub deployment as a production deployment.","default":false},"stableVersion":{"type":"string","minLength":1,"description":"The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."},"strategy":{"enum":["canary","blue-green"],"description":"`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.","default":"canary"},"traffic":{"$ref":"#/definitions/traffic","description":"How traffic moves between the stable and canary versions."},"steps":{"type":"array","description":"The rollout schedule, in order; the canary is promoted when the last step completes.","items":{"$ref":"#/definitions/step"},"minItems":1},"protect":{"$ref":"#/definitions/protect","description":"Minimum repository role needed to run each `/rollgate` command against this environment.","default":{}},"allowForks":{"type":"boolean","description":"Accept `/rollgate` commands on pull requests from forks for this environment.","default":false},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).","default":"hold"},"drills":{"$ref":"#/definitions/drill","description":"A scheduled rollback drill for this environment (the `drill` action): ship a canary, inject a failure, prove the way back works."},"migration":{"$ref":"#/definitions/migration","description":"An expand/contract database migration gated on the rollout (docs/migrations.md)."}},"additionalProperties":false,"required":["traffic","steps"]};
+const func2 = Object.prototype.hasOwnProperty;
 const schema9 = {"type":"object","description":"The traffic provider, chosen by `provider`.","discriminator":{"propertyName":"provider"},"oneOf":[{"$ref":"#/definitions/commandTraffic"},{"$ref":"#/definitions/gatewayApiTraffic"},{"$ref":"#/definitions/istioTraffic"},{"$ref":"#/definitions/nginxIngressTraffic"},{"$ref":"#/definitions/argoRolloutsTraffic"},{"$ref":"#/definitions/awsLambdaTraffic"},{"$ref":"#/definitions/haproxyTraffic"},{"$ref":"#/definitions/unleashTraffic"}]};
 const schema10 = {"type":"object","description":"Your own commands move traffic; `{{weight}}` (0-100), `{{version}}`, `{{stableVersion}}` and `{{environment}}` are filled in, each inside one argument (no shell).","properties":{"provider":{"const":"command","description":"Selects this provider: `command`."},"setWeight":{"$ref":"#/definitions/argv","description":"Command that sets the canary weight, e.g. `[./scripts/set-weight.sh, \"{{weight}}\"]`."},"getWeight":{"$ref":"#/definitions/argv","description":"Command that prints the current canary weight (0-100) on stdout, to detect drift."}},"additionalProperties":false,"required":["provider","setWeight"]};
 const schema11 = {"type":"array","items":{"type":"string"},"minItems":1,"description":"A command as a list of arguments, run without a shell; `{{weight}}`-style placeholders are filled in."};
@@ -61459,7 +61717,6 @@ return errors === 0;
 }
 
 const schema13 = {"type":"object","description":"Istio: sets the weights of two destinations in a VirtualService HTTP route.","properties":{"provider":{"const":"istio","description":"Selects this provider: `istio`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the VirtualService."},"virtualService":{"type":"string","minLength":1,"description":"Name of the VirtualService."},"route":{"type":"string","minLength":1,"description":"Name of the HTTP route inside the VirtualService; every HTTP route holding both destinations when unset."},"stable":{"$ref":"#/definitions/istioDestination","description":"Destination of the stable version."},"canary":{"$ref":"#/definitions/istioDestination","description":"Destination of the canary version."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","virtualService","stable","canary"]};
-const func2 = Object.prototype.hasOwnProperty;
 const schema14 = {"type":"object","description":"An Istio destination.","properties":{"host":{"type":"string","minLength":1,"description":"Destination host (a Kubernetes Service name or FQDN)."},"subset":{"type":"string","minLength":1,"description":"DestinationRule subset, when both versions share a host."}},"additionalProperties":false,"required":["host"]};
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -62956,7 +63213,7 @@ validate25.errors = vErrors;
 return errors === 0;
 }
 
-const schema22 = {"type":"object","description":"One step of the rollout: set the canary weight, then wait, analyse or both.","properties":{"weight":{"type":"integer","minimum":0,"maximum":100,"description":"Percentage of traffic sent to the canary during this step."},"analysis":{"$ref":"#/definitions/name","description":"Name of the analysis template (under `analysis`) that judges this step."},"minDuration":{"$ref":"#/definitions/duration","description":"The step cannot pass before this long, even if the analysis proves the canary good earlier."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest this step's analysis may run; the template's `maxDuration` when unset."},"pause":{"description":"Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration.","oneOf":[{"const":"manual","description":"Wait for a `/rollgate resume` or `promote` command."},{"$ref":"#/definitions/duration"}]},"skippable":{"type":"boolean","description":"Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.","default":false},"before":{"type":"array","description":"Hooks run before the weight is set; a failing hook stops the rollout.","items":{"$ref":"#/definitions/hook"},"default":[]},"after":{"type":"array","description":"Hooks run after the step has passed, before the next step.","items":{"$ref":"#/definitions/hook"},"default":[]}},"additionalProperties":false,"required":["weight"]};
+const schema22 = {"type":"object","description":"One step of the rollout: set the canary weight, then wait, analyse or both.","properties":{"weight":{"type":"integer","minimum":0,"maximum":100,"description":"Percentage of traffic sent to the canary during this step."},"analysis":{"$ref":"#/definitions/name","description":"Name of the analysis template (under `analysis`) that judges this step."},"minDuration":{"$ref":"#/definitions/duration","description":"The step cannot pass before this long, even if the analysis proves the canary good earlier."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest this step's analysis may run; the template's `maxDuration` when unset."},"pause":{"description":"Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration.","oneOf":[{"const":"manual","description":"Wait for a `/rollgate resume` or `promote` command."},{"$ref":"#/definitions/duration"}]},"skippable":{"type":"boolean","description":"Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.","default":false},"before":{"type":"array","description":"Hooks run before the weight is set; a failing hook stops the rollout.","items":{"$ref":"#/definitions/hook"},"default":[]},"after":{"type":"array","description":"Hooks run after the step has passed, before the next step.","items":{"$ref":"#/definitions/hook"},"default":[]},"mirror":{"description":"Dark launch: copy this percentage of requests (GET and HEAD by default) to the canary while users get only the stable version's responses; the step's weight must be 0. `gateway-api` and `istio` only. Write `mirror: 10` or `mirror: { percent: 10, methods: [GET, HEAD] }`.","type":["number","object"],"exclusiveMinimum":0,"maximum":100,"properties":{"percent":{"type":"number","exclusiveMinimum":0,"maximum":100,"description":"Percentage of requests copied to the canary (more than 0, at most 100; Gateway API writes a non-integer as a fraction)."},"methods":{"type":"array","description":"HTTP methods mirrored (default GET and HEAD). A mirrored write runs twice against the back ends both versions share (databases, queues, payment APIs): add a method only when the canary cannot write to them.","items":{"enum":["GET","HEAD","OPTIONS","TRACE","POST","PUT","PATCH","DELETE","CONNECT"]},"minItems":1}},"required":["percent"],"additionalProperties":false}},"additionalProperties":false,"required":["weight"]};
 const schema23 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":100,"description":"A name made of letters, digits and `-`, `_`, `.`, starting with a letter or digit."};
 const pattern3 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]*$", "u");
 
@@ -63336,7 +63593,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!((((((((key0 === "weight") || (key0 === "analysis")) || (key0 === "minDuration")) || (key0 === "maxDuration")) || (key0 === "pause")) || (key0 === "skippable")) || (key0 === "before")) || (key0 === "after"))){
+if(!(func2.call(schema22.properties, key0))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err1];
@@ -63515,14 +63772,147 @@ vErrors.push(err9);
 errors++;
 }
 }
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.mirror !== undefined){
+let data10 = data.mirror;
+if((!((typeof data10 == "number") && (isFinite(data10)))) && (!(data10 && typeof data10 == "object" && !Array.isArray(data10)))){
+const err10 = {instancePath:instancePath+"/mirror",schemaPath:"#/properties/mirror/type",keyword:"type",params:{type: schema22.properties.mirror.type},message:"must be number,object"};
 if(vErrors === null){
 vErrors = [err10];
 }
 else {
 vErrors.push(err10);
+}
+errors++;
+}
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 100 || isNaN(data10)){
+const err11 = {instancePath:instancePath+"/mirror",schemaPath:"#/properties/mirror/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data10 <= 0 || isNaN(data10)){
+const err12 = {instancePath:instancePath+"/mirror",schemaPath:"#/properties/mirror/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(data10.percent === undefined){
+const err13 = {instancePath:instancePath+"/mirror",schemaPath:"#/properties/mirror/required",keyword:"required",params:{missingProperty: "percent"},message:"must have required property '"+"percent"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+for(const key1 in data10){
+if(!((key1 === "percent") || (key1 === "methods"))){
+const err14 = {instancePath:instancePath+"/mirror",schemaPath:"#/properties/mirror/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data10.percent !== undefined){
+let data11 = data10.percent;
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 > 100 || isNaN(data11)){
+const err15 = {instancePath:instancePath+"/mirror/percent",schemaPath:"#/properties/mirror/properties/percent/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data11 <= 0 || isNaN(data11)){
+const err16 = {instancePath:instancePath+"/mirror/percent",schemaPath:"#/properties/mirror/properties/percent/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/mirror/percent",schemaPath:"#/properties/mirror/properties/percent/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data10.methods !== undefined){
+let data12 = data10.methods;
+if(Array.isArray(data12)){
+if(data12.length < 1){
+const err18 = {instancePath:instancePath+"/mirror/methods",schemaPath:"#/properties/mirror/properties/methods/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+const len2 = data12.length;
+for(let i2=0; i2<len2; i2++){
+let data13 = data12[i2];
+if(!(((((((((data13 === "GET") || (data13 === "HEAD")) || (data13 === "OPTIONS")) || (data13 === "TRACE")) || (data13 === "POST")) || (data13 === "PUT")) || (data13 === "PATCH")) || (data13 === "DELETE")) || (data13 === "CONNECT"))){
+const err19 = {instancePath:instancePath+"/mirror/methods/" + i2,schemaPath:"#/properties/mirror/properties/methods/items/enum",keyword:"enum",params:{allowedValues: schema22.properties.mirror.properties.methods.items.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/mirror/methods",schemaPath:"#/properties/mirror/properties/methods/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
 }
 errors++;
 }
@@ -63661,6 +64051,245 @@ validate84.errors = vErrors;
 return errors === 0;
 }
 
+const schema31 = {"type":"object","description":"A rollback drill: the `drill` action ships a canary, injects a failure, rolls back and checks that traffic, record, deployment status and alert all say so, measuring the time to restore.","properties":{"schedule":{"type":"string","minLength":1,"description":"Cron expression the drill workflow runs on (documentation: GitHub reads the schedule from the workflow's `on.schedule`, which the `drill` action compares with it)."},"inject":{"enum":["verdict","provider-fault"],"description":"`verdict`: a failing analysis verdict is recorded for the canary, then it is rolled back. `provider-fault`: the same, and the traffic provider also fails the rollback's first move (the backend is down just when you need it); the drill checks the weights were restored and recorded, then rolls back again.","default":"verdict"},"version":{"type":"string","minLength":1,"description":"Version shipped as the drill's canary (the `version` input wins); the stable version when unset, so a drill ships no new code."},"alert":{"type":"object","description":"Where the rollback's alert goes; the drill checks it arrived.","properties":{"issue":{"type":"integer","minimum":1,"description":"Issue (or pull request) number that gets the environment's sticky rollout comment."},"webhook":{"$ref":"#/definitions/url","description":"URL POSTed the drill's result as JSON; a 2xx answer counts as delivered."}},"additionalProperties":false},"maxTimeToRestore":{"$ref":"#/definitions/duration","description":"The drill fails when restoring the stable version (failure injected → traffic read back at 0%) takes longer.","default":"5m"},"allowProduction":{"type":"boolean","description":"Allow drills on an environment marked `production: true`. Without it the drill refuses (reason code `drill-production-refused`).","default":false}},"additionalProperties":false};
+
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((key0 === "schedule") || (key0 === "inject")) || (key0 === "version")) || (key0 === "alert")) || (key0 === "maxTimeToRestore")) || (key0 === "allowProduction"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.schedule !== undefined){
+let data0 = data.schedule;
+if(typeof data0 === "string"){
+if(data0.length < 1){
+const err1 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.inject !== undefined){
+let data1 = data.inject;
+if(!((data1 === "verdict") || (data1 === "provider-fault"))){
+const err3 = {instancePath:instancePath+"/inject",schemaPath:"#/properties/inject/enum",keyword:"enum",params:{allowedValues: schema31.properties.inject.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.version !== undefined){
+let data2 = data.version;
+if(typeof data2 === "string"){
+if(data2.length < 1){
+const err4 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.alert !== undefined){
+let data3 = data.alert;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+for(const key1 in data3){
+if(!((key1 === "issue") || (key1 === "webhook"))){
+const err6 = {instancePath:instancePath+"/alert",schemaPath:"#/properties/alert/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data3.issue !== undefined){
+let data4 = data3.issue;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err7 = {instancePath:instancePath+"/alert/issue",schemaPath:"#/properties/alert/properties/issue/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 1 || isNaN(data4)){
+const err8 = {instancePath:instancePath+"/alert/issue",schemaPath:"#/properties/alert/properties/issue/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+if(data3.webhook !== undefined){
+if(!(validate42(data3.webhook, {instancePath:instancePath+"/alert/webhook",parentData:data3,parentDataProperty:"webhook",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/alert",schemaPath:"#/properties/alert/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.maxTimeToRestore !== undefined){
+if(!(validate37(data.maxTimeToRestore, {instancePath:instancePath+"/maxTimeToRestore",parentData:data,parentDataProperty:"maxTimeToRestore",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+}
+if(data.allowProduction !== undefined){
+if(typeof data.allowProduction !== "boolean"){
+const err10 = {instancePath:instancePath+"/allowProduction",schemaPath:"#/properties/allowProduction/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate86.errors = vErrors;
+return errors === 0;
+}
+
+const schema32 = {"type":"object","description":"Expand runs once before the first traffic move of a rollout; contract once the old version has drained after promotion. Never on rollback. Both must be idempotent (a command interrupted before its end is recorded runs again).","properties":{"expand":{"$ref":"#/definitions/argv","description":"Command (no shell) that makes the schema work for both versions, e.g. adds the column the new version writes."},"contract":{"$ref":"#/definitions/argv","description":"Command (no shell) that removes what only the old version needed, e.g. drops its column."},"drain":{"$ref":"#/definitions/duration","description":"How long the old version's traffic must read back at zero after the promotion before contract runs.","default":"0s"},"timeout":{"$ref":"#/definitions/duration","description":"How long each migration command may take before it counts as failed.","default":"10m"}},"additionalProperties":false,"required":["expand"]};
+
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.expand === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expand"},message:"must have required property '"+"expand"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "expand") || (key0 === "contract")) || (key0 === "drain")) || (key0 === "timeout"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.expand !== undefined){
+if(!(validate27(data.expand, {instancePath:instancePath+"/expand",parentData:data,parentDataProperty:"expand",rootData}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+if(data.contract !== undefined){
+if(!(validate27(data.contract, {instancePath:instancePath+"/contract",parentData:data,parentDataProperty:"contract",rootData}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+if(data.drain !== undefined){
+if(!(validate37(data.drain, {instancePath:instancePath+"/drain",parentData:data,parentDataProperty:"drain",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+}
+if(data.timeout !== undefined){
+if(!(validate37(data.timeout, {instancePath:instancePath+"/timeout",parentData:data,parentDataProperty:"timeout",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate90.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -63687,7 +64316,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!((((((((key0 === "production") || (key0 === "stableVersion")) || (key0 === "strategy")) || (key0 === "traffic")) || (key0 === "steps")) || (key0 === "protect")) || (key0 === "allowForks")) || (key0 === "onInconclusive"))){
+if(!(func2.call(schema8.properties, key0))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -63810,6 +64439,18 @@ vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.error
 errors = vErrors.length;
 }
 }
+if(data.drills !== undefined){
+if(!(validate86(data.drills, {instancePath:instancePath+"/drills",parentData:data,parentDataProperty:"drills",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
+}
+}
+if(data.migration !== undefined){
+if(!(validate90(data.migration, {instancePath:instancePath+"/migration",parentData:data,parentDataProperty:"migration",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
 const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
@@ -63825,13 +64466,13 @@ validate24.errors = vErrors;
 return errors === 0;
 }
 
-const schema31 = {"type":"object","description":"How a step is judged: where the metrics come from, how often to look, and the checks.","properties":{"provider":{"$ref":"#/definitions/metricsProvider","description":"Where metrics come from, chosen by `type`."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks; each look queries every check over the last interval.","default":"1m"},"minDuration":{"$ref":"#/definitions/duration","description":"The analysis cannot pass before this long."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest the analysis may run before it ends inconclusive.","default":"30m"},"alpha":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1,"description":"False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.","default":0.05},"test":{"$ref":"#/definitions/statisticalTest","description":"The statistical test, chosen by `type`.","default":{"type":"sequential"}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when this template's analysis ends without a decision; the environment's `onInconclusive` when unset."},"variables":{"type":"object","description":"Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.","propertyNames":{"$ref":"#/definitions/variableName"},"additionalProperties":{"type":"string"},"default":{}},"checks":{"type":"array","description":"The checks judged at every look.","items":{"$ref":"#/definitions/check"},"minItems":1}},"additionalProperties":false,"required":["provider","checks"]};
-const schema32 = {"type":"object","description":"A metrics provider.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/prometheusMetrics"},{"$ref":"#/definitions/datadogMetrics"},{"$ref":"#/definitions/cloudwatchMetrics"},{"$ref":"#/definitions/newrelicMetrics"},{"$ref":"#/definitions/httpMetrics"},{"$ref":"#/definitions/scrapeMetrics"}]};
-const schema33 = {"type":"object","description":"Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).","properties":{"type":{"const":"prometheus","description":"Selects this type: `prometheus`."},"address":{"$ref":"#/definitions/url","description":"Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"auth":{"$ref":"#/definitions/prometheusAuth","description":"Authentication, chosen by `type`."},"queryRange":{"type":"boolean","description":"Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.","default":false},"step":{"$ref":"#/definitions/duration","description":"Resolution of range queries; one point per interval when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","address"]};
-const schema34 = {"type":"object","description":"Prometheus authentication.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/bearerAuth"},{"$ref":"#/definitions/basicAuth"},{"$ref":"#/definitions/headerAuth"}]};
-const schema35 = {"type":"object","description":"Sends `Authorization: Bearer <token>`.","properties":{"type":{"const":"bearer","description":"Selects this type: `bearer`."},"token":{"type":"string","minLength":1,"description":"The token; write `${NAME}`."}},"additionalProperties":false,"required":["type","token"]};
+const schema33 = {"type":"object","description":"How a step is judged: where the metrics come from, how often to look, and the checks.","properties":{"provider":{"$ref":"#/definitions/metricsProvider","description":"Where metrics come from, chosen by `type`."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks; each look queries every check over the last interval.","default":"1m"},"minDuration":{"$ref":"#/definitions/duration","description":"The analysis cannot pass before this long."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest the analysis may run before it ends inconclusive.","default":"30m"},"alpha":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1,"description":"False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.","default":0.05},"test":{"$ref":"#/definitions/statisticalTest","description":"The statistical test, chosen by `type`.","default":{"type":"sequential"}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when this template's analysis ends without a decision; the environment's `onInconclusive` when unset."},"variables":{"type":"object","description":"Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.","propertyNames":{"$ref":"#/definitions/variableName"},"additionalProperties":{"type":"string"},"default":{}},"checks":{"type":"array","description":"The checks judged at every look.","items":{"$ref":"#/definitions/check"},"minItems":1}},"additionalProperties":false,"required":["provider","checks"]};
+const schema34 = {"type":"object","description":"A metrics provider.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/prometheusMetrics"},{"$ref":"#/definitions/datadogMetrics"},{"$ref":"#/definitions/cloudwatchMetrics"},{"$ref":"#/definitions/newrelicMetrics"},{"$ref":"#/definitions/httpMetrics"},{"$ref":"#/definitions/scrapeMetrics"}]};
+const schema35 = {"type":"object","description":"Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).","properties":{"type":{"const":"prometheus","description":"Selects this type: `prometheus`."},"address":{"$ref":"#/definitions/url","description":"Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"auth":{"$ref":"#/definitions/prometheusAuth","description":"Authentication, chosen by `type`."},"queryRange":{"type":"boolean","description":"Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.","default":false},"step":{"$ref":"#/definitions/duration","description":"Resolution of range queries; one point per interval when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","address"]};
+const schema36 = {"type":"object","description":"Prometheus authentication.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/bearerAuth"},{"$ref":"#/definitions/basicAuth"},{"$ref":"#/definitions/headerAuth"}]};
+const schema37 = {"type":"object","description":"Sends `Authorization: Bearer <token>`.","properties":{"type":{"const":"bearer","description":"Selects this type: `bearer`."},"token":{"type":"string","minLength":1,"description":"The token; write `${NAME}`."}},"additionalProperties":false,"required":["type","token"]};
 
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -63915,13 +64556,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate94.errors = vErrors;
+validate104.errors = vErrors;
 return errors === 0;
 }
 
-const schema36 = {"type":"object","description":"HTTP basic authentication.","properties":{"type":{"const":"basic","description":"Selects this type: `basic`."},"username":{"type":"string","minLength":1,"description":"User name."},"password":{"type":"string","minLength":1,"description":"Password; write `${NAME}`."}},"additionalProperties":false,"required":["type","username","password"]};
+const schema38 = {"type":"object","description":"HTTP basic authentication.","properties":{"type":{"const":"basic","description":"Selects this type: `basic`."},"username":{"type":"string","minLength":1,"description":"User name."},"password":{"type":"string","minLength":1,"description":"Password; write `${NAME}`."}},"additionalProperties":false,"required":["type","username","password"]};
 
-function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -64040,13 +64681,13 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate95.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
 
-const schema37 = {"type":"object","description":"Sends the credential in a header of your choice.","properties":{"type":{"const":"header","description":"Selects this type: `header`."},"name":{"type":"string","minLength":1,"description":"Header name, e.g. `X-Scope-OrgID`."},"value":{"type":"string","minLength":1,"description":"Header value; write `${NAME}`."}},"additionalProperties":false,"required":["type","name","value"]};
+const schema39 = {"type":"object","description":"Sends the credential in a header of your choice.","properties":{"type":{"const":"header","description":"Selects this type: `header`."},"name":{"type":"string","minLength":1,"description":"Header name, e.g. `X-Scope-OrgID`."},"value":{"type":"string","minLength":1,"description":"Header value; write `${NAME}`."}},"additionalProperties":false,"required":["type","name","value"]};
 
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -64165,32 +64806,32 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate96.errors = vErrors;
+validate106.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "bearer"){
-if(!(validate94(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate104(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "basic"){
-if(!(validate95(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+if(!(validate105(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "header"){
-if(!(validate96(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+if(!(validate106(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
 errors = vErrors.length;
 }
 }
@@ -64226,12 +64867,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate93.errors = vErrors;
+validate103.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -64292,8 +64933,8 @@ errors = vErrors.length;
 }
 }
 if(data.auth !== undefined){
-if(!(validate93(data.auth, {instancePath:instancePath+"/auth",parentData:data,parentDataProperty:"auth",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+if(!(validate103(data.auth, {instancePath:instancePath+"/auth",parentData:data,parentDataProperty:"auth",rootData}))){
+vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
 errors = vErrors.length;
 }
 }
@@ -64367,13 +65008,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate90.errors = vErrors;
+validate100.errors = vErrors;
 return errors === 0;
 }
 
-const schema38 = {"type":"object","description":"Datadog metrics query API.","properties":{"type":{"const":"datadog","description":"Selects this type: `datadog`."},"site":{"type":"string","minLength":1,"description":"Datadog site.","default":"datadoghq.com"},"apiKey":{"type":"string","minLength":1,"description":"API key; write `${DD_API_KEY}`."},"appKey":{"type":"string","minLength":1,"description":"Application key; write `${DD_APP_KEY}`."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","apiKey","appKey"]};
+const schema40 = {"type":"object","description":"Datadog metrics query API.","properties":{"type":{"const":"datadog","description":"Selects this type: `datadog`."},"site":{"type":"string","minLength":1,"description":"Datadog site.","default":"datadoghq.com"},"apiKey":{"type":"string","minLength":1,"description":"API key; write `${DD_API_KEY}`."},"appKey":{"type":"string","minLength":1,"description":"Application key; write `${DD_APP_KEY}`."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","apiKey","appKey"]};
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -64564,13 +65205,13 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate103.errors = vErrors;
+validate113.errors = vErrors;
 return errors === 0;
 }
 
-const schema39 = {"type":"object","description":"Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.","properties":{"type":{"const":"cloudwatch","description":"Selects this type: `cloudwatch`."},"region":{"type":"string","minLength":1,"description":"AWS region."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","region"]};
+const schema41 = {"type":"object","description":"Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.","properties":{"type":{"const":"cloudwatch","description":"Selects this type: `cloudwatch`."},"region":{"type":"string","minLength":1,"description":"AWS region."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","region"]};
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -64701,14 +65342,14 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate106.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
 
-const schema40 = {"type":"object","description":"New Relic NRQL queries through NerdGraph.","properties":{"type":{"const":"newrelic","description":"Selects this type: `newrelic`."},"accountId":{"type":["string","integer"],"pattern":"^[0-9]+$","description":"New Relic account id."},"apiKey":{"type":"string","minLength":1,"description":"User API key; write `${NEW_RELIC_API_KEY}`."},"region":{"enum":["us","eu"],"description":"Data center region.","default":"us"},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","accountId","apiKey"]};
+const schema42 = {"type":"object","description":"New Relic NRQL queries through NerdGraph.","properties":{"type":{"const":"newrelic","description":"Selects this type: `newrelic`."},"accountId":{"type":["string","integer"],"pattern":"^[0-9]+$","description":"New Relic account id."},"apiKey":{"type":"string","minLength":1,"description":"User API key; write `${NEW_RELIC_API_KEY}`."},"region":{"enum":["us","eu"],"description":"Data center region.","default":"us"},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","accountId","apiKey"]};
 const pattern4 = new RegExp("^[0-9]+$", "u");
 
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -64769,7 +65410,7 @@ errors++;
 if(data.accountId !== undefined){
 let data1 = data.accountId;
 if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
-const err5 = {instancePath:instancePath+"/accountId",schemaPath:"#/properties/accountId/type",keyword:"type",params:{type: schema40.properties.accountId.type},message:"must be string,integer"};
+const err5 = {instancePath:instancePath+"/accountId",schemaPath:"#/properties/accountId/type",keyword:"type",params:{type: schema42.properties.accountId.type},message:"must be string,integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -64819,7 +65460,7 @@ errors++;
 if(data.region !== undefined){
 let data3 = data.region;
 if(!((data3 === "us") || (data3 === "eu"))){
-const err9 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/enum",keyword:"enum",params:{allowedValues: schema40.properties.region.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/enum",keyword:"enum",params:{allowedValues: schema42.properties.region.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -64887,14 +65528,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate109.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"type":"object","description":"Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check's query, and `jsonPath` picks the numbers.","properties":{"type":{"const":"http","description":"Selects this type: `http`."},"url":{"$ref":"#/definitions/url","description":"URL to request; may contain `{{query}}` and the other placeholders (URL-encoded)."},"method":{"enum":["GET","POST"],"description":"HTTP method.","default":"GET"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers; may contain placeholders."},"body":{"type":["string","object"],"description":"Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in."},"jsonPath":{"$ref":"#/definitions/httpJsonPaths","description":"Where the numbers are in the response.","default":{}},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","url"]};
-const schema42 = {"type":"object","description":"JSONPath expressions (themselves templates) locating the numbers in a response.","properties":{"value":{"type":"string","minLength":1,"description":"The number for ratio counts and value checks.","default":"$.value"},"values":{"type":"string","minLength":1,"description":"The numbers of a samples `values` check.","default":"$.values[*]"},"buckets":{"type":"string","minLength":1,"description":"The bucket objects of a samples `buckets` check.","default":"$.buckets[*]"},"le":{"type":"string","minLength":1,"description":"Within a bucket object: its upper bound.","default":"le"},"count":{"type":"string","minLength":1,"description":"Within a bucket object: its cumulative count.","default":"count"}},"additionalProperties":false};
+const schema43 = {"type":"object","description":"Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check's query, and `jsonPath` picks the numbers.","properties":{"type":{"const":"http","description":"Selects this type: `http`."},"url":{"$ref":"#/definitions/url","description":"URL to request; may contain `{{query}}` and the other placeholders (URL-encoded)."},"method":{"enum":["GET","POST"],"description":"HTTP method.","default":"GET"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers; may contain placeholders."},"body":{"type":["string","object"],"description":"Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in."},"jsonPath":{"$ref":"#/definitions/httpJsonPaths","description":"Where the numbers are in the response.","default":{}},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","url"]};
+const schema44 = {"type":"object","description":"JSONPath expressions (themselves templates) locating the numbers in a response.","properties":{"value":{"type":"string","minLength":1,"description":"The number for ratio counts and value checks.","default":"$.value"},"values":{"type":"string","minLength":1,"description":"The numbers of a samples `values` check.","default":"$.values[*]"},"buckets":{"type":"string","minLength":1,"description":"The bucket objects of a samples `buckets` check.","default":"$.buckets[*]"},"le":{"type":"string","minLength":1,"description":"Within a bucket object: its upper bound.","default":"le"},"count":{"type":"string","minLength":1,"description":"Within a bucket object: its cumulative count.","default":"count"}},"additionalProperties":false};
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -65046,12 +65687,12 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate115.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -65108,7 +65749,7 @@ errors = vErrors.length;
 if(data.method !== undefined){
 let data2 = data.method;
 if(!((data2 === "GET") || (data2 === "POST"))){
-const err4 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema41.properties.method.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema43.properties.method.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -65127,7 +65768,7 @@ errors = vErrors.length;
 if(data.body !== undefined){
 let data4 = data.body;
 if((typeof data4 !== "string") && (!(data4 && typeof data4 == "object" && !Array.isArray(data4)))){
-const err5 = {instancePath:instancePath+"/body",schemaPath:"#/properties/body/type",keyword:"type",params:{type: schema41.properties.body.type},message:"must be string,object"};
+const err5 = {instancePath:instancePath+"/body",schemaPath:"#/properties/body/type",keyword:"type",params:{type: schema43.properties.body.type},message:"must be string,object"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -65138,8 +65779,8 @@ errors++;
 }
 }
 if(data.jsonPath !== undefined){
-if(!(validate115(data.jsonPath, {instancePath:instancePath+"/jsonPath",parentData:data,parentDataProperty:"jsonPath",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate125(data.jsonPath, {instancePath:instancePath+"/jsonPath",parentData:data,parentDataProperty:"jsonPath",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 }
@@ -65195,13 +65836,13 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate112.errors = vErrors;
+validate122.errors = vErrors;
 return errors === 0;
 }
 
-const schema43 = {"type":"object","description":"Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.","properties":{"type":{"const":"scrape","description":"Selects this type: `scrape`."},"canary":{"type":"array","description":"`/metrics` URLs of the canary instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"baseline":{"type":"array","description":"`/metrics` URLs of the stable (baseline) instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","canary","baseline"]};
+const schema45 = {"type":"object","description":"Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.","properties":{"type":{"const":"scrape","description":"Selects this type: `scrape`."},"canary":{"type":"array","description":"`/metrics` URLs of the canary instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"baseline":{"type":"array","description":"`/metrics` URLs of the stable (baseline) instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","canary","baseline"]};
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -65381,50 +66022,50 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate118.errors = vErrors;
+validate128.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "prometheus"){
-if(!(validate90(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+if(!(validate100(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "datadog"){
-if(!(validate103(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate113(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "cloudwatch"){
-if(!(validate106(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate116(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "newrelic"){
-if(!(validate109(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+if(!(validate119(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "http"){
-if(!(validate112(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate122(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "scrape"){
-if(!(validate118(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+if(!(validate128(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 }
@@ -65460,14 +66101,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate89.errors = vErrors;
+validate99.errors = vErrors;
 return errors === 0;
 }
 
-const schema44 = {"type":"object","description":"A statistical test.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/sequentialTest"},{"$ref":"#/definitions/mannWhitneyTest"}]};
-const schema45 = {"type":"object","description":"Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.","properties":{"type":{"const":"sequential","description":"Selects this type: `sequential`."}},"additionalProperties":false,"required":["type"]};
+const schema46 = {"type":"object","description":"A statistical test.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/sequentialTest"},{"$ref":"#/definitions/mannWhitneyTest"}]};
+const schema47 = {"type":"object","description":"Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.","properties":{"type":{"const":"sequential","description":"Selects this type: `sequential`."}},"additionalProperties":false,"required":["type"]};
 
-function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -65516,13 +66157,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate134.errors = vErrors;
+validate144.errors = vErrors;
 return errors === 0;
 }
 
-const schema46 = {"type":"object","description":"Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.","properties":{"type":{"const":"mann-whitney","description":"Selects this type: `mann-whitney`."},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"Confidence level of each check's interval (Kayenta uses 0.98).","default":0.98},"groupWeights":{"type":"object","description":"Weight of each check group in the score, out of 100; groups not listed share what is left equally.","additionalProperties":{"type":"number","minimum":0,"maximum":100},"default":{}},"passScore":{"type":"number","minimum":0,"maximum":100,"description":"Score at or above which the analysis passes.","default":95},"marginalScore":{"type":"number","minimum":0,"maximum":100,"description":"Score below which the analysis fails; between this and `passScore` it is inconclusive.","default":75}},"additionalProperties":false,"required":["type"]};
+const schema48 = {"type":"object","description":"Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.","properties":{"type":{"const":"mann-whitney","description":"Selects this type: `mann-whitney`."},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"Confidence level of each check's interval (Kayenta uses 0.98).","default":0.98},"groupWeights":{"type":"object","description":"Weight of each check group in the score, out of 100; groups not listed share what is left equally.","additionalProperties":{"type":"number","minimum":0,"maximum":100},"default":{}},"passScore":{"type":"number","minimum":0,"maximum":100,"description":"Score at or above which the analysis passes.","default":95},"marginalScore":{"type":"number","minimum":0,"maximum":100,"description":"Score below which the analysis fails; between this and `passScore` it is inconclusive.","default":75}},"additionalProperties":false,"required":["type"]};
 
-function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -65726,26 +66367,26 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate135.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "sequential"){
-if(!(validate134(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
+if(!(validate144(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "mann-whitney"){
-if(!(validate135(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate145(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -65781,14 +66422,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate133.errors = vErrors;
+validate143.errors = vErrors;
 return errors === 0;
 }
 
-const schema47 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_.-]*$","maxLength":100,"description":"A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."};
+const schema49 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_.-]*$","maxLength":100,"description":"A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."};
 const pattern5 = new RegExp("^[A-Za-z_][A-Za-z0-9_.-]*$", "u");
 
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data === "string"){
@@ -65823,20 +66464,20 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate140.errors = vErrors;
+validate150.errors = vErrors;
 return errors === 0;
 }
 
-const schema48 = {"type":"object","description":"A check, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/ratioCheck"},{"$ref":"#/definitions/samplesCheck"},{"$ref":"#/definitions/valueCheck"}]};
-const schema49 = {"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]};
-const schema50 = {"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."};
+const schema50 = {"type":"object","description":"A check, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/ratioCheck"},{"$ref":"#/definitions/samplesCheck"},{"$ref":"#/definitions/valueCheck"}]};
+const schema51 = {"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]};
+const schema52 = {"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."};
 const pattern6 = new RegExp("^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$", "u");
 
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((typeof data !== "string") && (!((typeof data == "number") && (isFinite(data))))){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema50.type},message:"must be string,number"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema52.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -65879,12 +66520,12 @@ vErrors.push(err3);
 errors++;
 }
 }
-validate145.errors = vErrors;
+validate155.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -65929,7 +66570,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema49.properties, key0))){
+if(!(func2.call(schema51.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -65995,11 +66636,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.unit !== undefined){
-let data4 = data.unit;
-if(typeof data4 === "string"){
-if(data4.length > 32){
-const err9 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+if(data.weight !== undefined){
+let data4 = data.weight;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 <= 0 || isNaN(data4)){
+const err9 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -66008,8 +66649,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data4.length < 1){
-const err10 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err10 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -66019,8 +66661,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.events !== undefined){
+let data5 = data.events;
+if(typeof data5 === "string"){
+if(data5.length < 1){
+const err11 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -66030,11 +66675,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.weight !== undefined){
-let data5 = data.weight;
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 <= 0 || isNaN(data5)){
-const err12 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+else {
+const err12 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -66044,8 +66686,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-else {
-const err13 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.total !== undefined){
+let data6 = data.total;
+if(typeof data6 === "string"){
+if(data6.length < 1){
+const err13 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -66055,11 +66700,8 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.events !== undefined){
-let data6 = data.events;
-if(typeof data6 === "string"){
-if(data6.length < 1){
-const err14 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err14 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -66069,8 +66711,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-else {
-const err15 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.direction !== undefined){
+let data7 = data.direction;
+if(!(((data7 === "increase") || (data7 === "decrease")) || (data7 === "either"))){
+const err15 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema51.properties.direction.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -66080,11 +66724,15 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.total !== undefined){
-let data7 = data.total;
-if(typeof data7 === "string"){
-if(data7.length < 1){
-const err16 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.tolerance !== undefined){
+if(!(validate155(data.tolerance, {instancePath:instancePath+"/tolerance",parentData:data,parentDataProperty:"tolerance",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -66093,55 +66741,13 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-else {
-const err17 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-if(data.direction !== undefined){
-let data8 = data.direction;
-if(!(((data8 === "increase") || (data8 === "decrease")) || (data8 === "either"))){
-const err18 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema49.properties.direction.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data.tolerance !== undefined){
-if(!(validate145(data.tolerance, {instancePath:instancePath+"/tolerance",parentData:data,parentDataProperty:"tolerance",rootData}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-validate143.errors = vErrors;
+validate153.errors = vErrors;
 return errors === 0;
 }
 
-const schema51 = {"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]};
+const schema53 = {"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written."},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]};
 
-function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -66166,7 +66772,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema51.properties, key0))){
+if(!(func2.call(schema53.properties, key0))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -66232,11 +66838,11 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.unit !== undefined){
-let data4 = data.unit;
-if(typeof data4 === "string"){
-if(data4.length > 32){
-const err7 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+if(data.weight !== undefined){
+let data4 = data.weight;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 <= 0 || isNaN(data4)){
+const err7 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -66245,8 +66851,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(data4.length < 1){
-const err8 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err8 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -66256,8 +66863,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.unit !== undefined){
+let data5 = data.unit;
+if(typeof data5 === "string"){
+if(data5.length > 32){
+const err9 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -66266,12 +66876,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-if(data.weight !== undefined){
-let data5 = data.weight;
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 <= 0 || isNaN(data5)){
-const err10 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(data5.length < 1){
+const err10 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -66282,7 +66888,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err11 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -66345,7 +66951,7 @@ errors++;
 if(data.quantile !== undefined){
 let data8 = data.quantile;
 if(!(((((data8 === "p50") || (data8 === "p90")) || (data8 === "p95")) || (data8 === "p99")) || (data8 === "distribution"))){
-const err16 = {instancePath:instancePath+"/quantile",schemaPath:"#/properties/quantile/enum",keyword:"enum",params:{allowedValues: schema51.properties.quantile.enum},message:"must be equal to one of the allowed values"};
+const err16 = {instancePath:instancePath+"/quantile",schemaPath:"#/properties/quantile/enum",keyword:"enum",params:{allowedValues: schema53.properties.quantile.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -66358,7 +66964,7 @@ errors++;
 if(data.direction !== undefined){
 let data9 = data.direction;
 if(!(((data9 === "increase") || (data9 === "decrease")) || (data9 === "either"))){
-const err17 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema51.properties.direction.enum},message:"must be equal to one of the allowed values"};
+const err17 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema53.properties.direction.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -66369,8 +66975,8 @@ errors++;
 }
 }
 if(data.tolerance !== undefined){
-if(!(validate145(data.tolerance, {instancePath:instancePath+"/tolerance",parentData:data,parentDataProperty:"tolerance",rootData}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(!(validate155(data.tolerance, {instancePath:instancePath+"/tolerance",parentData:data,parentDataProperty:"tolerance",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
 errors = vErrors.length;
 }
 }
@@ -66385,13 +66991,13 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate147.errors = vErrors;
+validate157.errors = vErrors;
 return errors === 0;
 }
 
-const schema52 = {"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written. Ratio checks are rates and take no unit."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]};
+const schema54 = {"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written."},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]};
 
-function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -66426,7 +67032,7 @@ vErrors.push(err2);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema52.properties, key0))){
+if(!(func2.call(schema54.properties, key0))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err3];
@@ -66492,11 +67098,11 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.unit !== undefined){
-let data4 = data.unit;
-if(typeof data4 === "string"){
-if(data4.length > 32){
-const err8 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+if(data.weight !== undefined){
+let data4 = data.weight;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 <= 0 || isNaN(data4)){
+const err8 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -66505,8 +67111,9 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(data4.length < 1){
-const err9 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err9 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -66516,8 +67123,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.unit !== undefined){
+let data5 = data.unit;
+if(typeof data5 === "string"){
+if(data5.length > 32){
+const err10 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -66526,12 +67136,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-if(data.weight !== undefined){
-let data5 = data.weight;
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 <= 0 || isNaN(data5)){
-const err11 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(data5.length < 1){
+const err11 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -66542,7 +67148,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err12 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -66606,7 +67212,7 @@ errors++;
 if(data.reduce !== undefined){
 let data9 = data.reduce;
 if(!(((((data9 === "mean") || (data9 === "last")) || (data9 === "max")) || (data9 === "min")) || (data9 === "sum"))){
-const err17 = {instancePath:instancePath+"/reduce",schemaPath:"#/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema52.properties.reduce.enum},message:"must be equal to one of the allowed values"};
+const err17 = {instancePath:instancePath+"/reduce",schemaPath:"#/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema54.properties.reduce.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -66652,32 +67258,32 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate150.errors = vErrors;
+validate160.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "ratio"){
-if(!(validate143(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+if(!(validate153(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "samples"){
-if(!(validate147(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+if(!(validate157(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "value"){
-if(!(validate150(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
+if(!(validate160(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
@@ -66713,12 +67319,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate142.errors = vErrors;
+validate152.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -66743,7 +67349,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema31.properties, key0))){
+if(!(func2.call(schema33.properties, key0))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -66755,8 +67361,8 @@ errors++;
 }
 }
 if(data.provider !== undefined){
-if(!(validate89(data.provider, {instancePath:instancePath+"/provider",parentData:data,parentDataProperty:"provider",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate99(data.provider, {instancePath:instancePath+"/provider",parentData:data,parentDataProperty:"provider",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
 }
@@ -66814,8 +67420,8 @@ errors++;
 }
 }
 if(data.test !== undefined){
-if(!(validate133(data.test, {instancePath:instancePath+"/test",parentData:data,parentDataProperty:"test",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+if(!(validate143(data.test, {instancePath:instancePath+"/test",parentData:data,parentDataProperty:"test",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
 errors = vErrors.length;
 }
 }
@@ -66830,8 +67436,8 @@ let data7 = data.variables;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key1 in data7){
 const _errs12 = errors;
-if(!(validate140(key1, {instancePath:instancePath+"/variables",parentData:data7,parentDataProperty:"variables",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+if(!(validate150(key1, {instancePath:instancePath+"/variables",parentData:data7,parentDataProperty:"variables",rootData}))){
+vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs12 === errors;
@@ -66885,8 +67491,8 @@ errors++;
 }
 const len0 = data9.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate142(data9[i0], {instancePath:instancePath+"/checks/" + i0,parentData:data9,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+if(!(validate152(data9[i0], {instancePath:instancePath+"/checks/" + i0,parentData:data9,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
 }
@@ -66913,15 +67519,15 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate88.errors = vErrors;
+validate98.errors = vErrors;
 return errors === 0;
 }
 
-const schema53 = {"type":"object","description":"Feature-flag cleanup.","properties":{"source":{"$ref":"#/definitions/flagSource","description":"Where flags and their state are read from, chosen by `type`.","default":{"type":"registry"}},"stale":{"$ref":"#/definitions/stale","description":"When a flag counts as stale.","default":{}},"include":{"type":"array","description":"Globs of files scanned for flag references.","items":{"type":"string","minLength":1},"default":["**/*"]},"exclude":{"type":"array","description":"Globs of files never scanned or edited.","items":{"type":"string","minLength":1},"default":["node_modules/**","dist/**","vendor/**","**/*.min.js"]},"owners":{"type":"array","description":"GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.","items":{"type":"string","pattern":"^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"},"default":[]},"maxPullRequests":{"type":"integer","minimum":0,"maximum":100,"description":"Most cleanup pull requests open at once; 0 reports without opening any.","default":5},"labels":{"type":"array","description":"Labels put on cleanup pull requests.","items":{"type":"string","minLength":1},"default":["flag-cleanup"]},"verify":{"$ref":"#/definitions/argv","description":"Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft."}},"additionalProperties":false};
-const schema54 = {"type":"object","description":"A flag source.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/registryFlags"},{"$ref":"#/definitions/unleashFlags"},{"$ref":"#/definitions/launchdarklyFlags"},{"$ref":"#/definitions/flagsmithFlags"},{"$ref":"#/definitions/growthbookFlags"},{"$ref":"#/definitions/flagdFlags"}]};
-const schema55 = {"type":"object","description":"The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"registry","description":"Selects this type: `registry`."},"file":{"type":"string","minLength":1,"description":"Path of the registry, relative to the repository root.","default":"flags.yml"}}};
+const schema55 = {"type":"object","description":"Feature-flag cleanup.","properties":{"source":{"$ref":"#/definitions/flagSource","description":"Where flags and their state are read from, chosen by `type`.","default":{"type":"registry"}},"stale":{"$ref":"#/definitions/stale","description":"When a flag counts as stale.","default":{}},"include":{"type":"array","description":"Globs of files scanned for flag references.","items":{"type":"string","minLength":1},"default":["**/*"]},"exclude":{"type":"array","description":"Globs of files never scanned or edited.","items":{"type":"string","minLength":1},"default":["node_modules/**","dist/**","vendor/**","**/*.min.js"]},"owners":{"type":"array","description":"GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.","items":{"type":"string","pattern":"^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"},"default":[]},"maxPullRequests":{"type":"integer","minimum":0,"maximum":100,"description":"Most cleanup pull requests open at once; 0 reports without opening any.","default":5},"labels":{"type":"array","description":"Labels put on cleanup pull requests.","items":{"type":"string","minLength":1},"default":["flag-cleanup"]},"verify":{"$ref":"#/definitions/argv","description":"Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft."}},"additionalProperties":false};
+const schema56 = {"type":"object","description":"A flag source.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/registryFlags"},{"$ref":"#/definitions/unleashFlags"},{"$ref":"#/definitions/launchdarklyFlags"},{"$ref":"#/definitions/flagsmithFlags"},{"$ref":"#/definitions/growthbookFlags"},{"$ref":"#/definitions/flagdFlags"}]};
+const schema57 = {"type":"object","description":"The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"registry","description":"Selects this type: `registry`."},"file":{"type":"string","minLength":1,"description":"Path of the registry, relative to the repository root.","default":"flags.yml"}}};
 
-function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -66995,13 +67601,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate159.errors = vErrors;
+validate169.errors = vErrors;
 return errors === 0;
 }
 
-const schema56 = {"type":"object","description":"The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).","additionalProperties":false,"required":["type","url","token"],"properties":{"type":{"const":"unleash","description":"Selects this type: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash base URL (with or without /api)."},"token":{"type":"string","minLength":1,"description":"Admin API token or personal access token; write `${UNLEASH_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
+const schema58 = {"type":"object","description":"The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).","additionalProperties":false,"required":["type","url","token"],"properties":{"type":{"const":"unleash","description":"Selects this type: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash base URL (with or without /api)."},"token":{"type":"string","minLength":1,"description":"Admin API token or personal access token; write `${UNLEASH_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
 
-function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -67221,13 +67827,13 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate160.errors = vErrors;
+validate170.errors = vErrors;
 return errors === 0;
 }
 
-const schema57 = {"type":"object","description":"LaunchDarkly REST API v2 (flags with their environment configuration and statuses).","additionalProperties":false,"required":["type","token","project"],"properties":{"type":{"const":"launchdarkly","description":"Selects this type: `launchdarkly`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://app.launchdarkly.com"},"token":{"type":"string","minLength":1,"description":"API access token with reader rights; write `${LD_ACCESS_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Project key."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
+const schema59 = {"type":"object","description":"LaunchDarkly REST API v2 (flags with their environment configuration and statuses).","additionalProperties":false,"required":["type","token","project"],"properties":{"type":{"const":"launchdarkly","description":"Selects this type: `launchdarkly`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://app.launchdarkly.com"},"token":{"type":"string","minLength":1,"description":"API access token with reader rights; write `${LD_ACCESS_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Project key."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -67447,13 +68053,13 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate162.errors = vErrors;
+validate172.errors = vErrors;
 return errors === 0;
 }
 
-const schema58 = {"type":"object","description":"Flagsmith admin API v1 (feature states per environment, the Stale tag).","additionalProperties":false,"required":["type","token","project","environment"],"properties":{"type":{"const":"flagsmith","description":"Selects this type: `flagsmith`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.flagsmith.com/api/v1"},"token":{"type":"string","minLength":1,"description":"Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`."},"project":{"type":"integer","minimum":1,"description":"Project id."},"environment":{"type":"integer","minimum":1,"description":"Environment id whose state decides the value to keep."},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
+const schema60 = {"type":"object","description":"Flagsmith admin API v1 (feature states per environment, the Stale tag).","additionalProperties":false,"required":["type","token","project","environment"],"properties":{"type":{"const":"flagsmith","description":"Selects this type: `flagsmith`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.flagsmith.com/api/v1"},"token":{"type":"string","minLength":1,"description":"Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`."},"project":{"type":"integer","minimum":1,"description":"Project id."},"environment":{"type":"integer","minimum":1,"description":"Environment id whose state decides the value to keep."},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
 
-function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -67683,13 +68289,13 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate164.errors = vErrors;
+validate174.errors = vErrors;
 return errors === 0;
 }
 
-const schema59 = {"type":"object","description":"GrowthBook REST API (features with per-environment rules).","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"growthbook","description":"Selects this type: `growthbook`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.growthbook.io"},"token":{"type":"string","minLength":1,"description":"Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`."},"project":{"type":"string","minLength":1,"description":"Project id; all projects when unset."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
+const schema61 = {"type":"object","description":"GrowthBook REST API (features with per-environment rules).","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"growthbook","description":"Selects this type: `growthbook`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.growthbook.io"},"token":{"type":"string","minLength":1,"description":"Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`."},"project":{"type":"string","minLength":1,"description":"Project id; all projects when unset."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}};
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -67899,13 +68505,13 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate166.errors = vErrors;
+validate176.errors = vErrors;
 return errors === 0;
 }
 
-const schema60 = {"type":"object","description":"An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"flagd","description":"Selects this type: `flagd`."},"file":{"type":"string","minLength":1,"description":"Path of the flag file, relative to the repository root.","default":"flags.flagd.json"}}};
+const schema62 = {"type":"object","description":"An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"flagd","description":"Selects this type: `flagd`."},"file":{"type":"string","minLength":1,"description":"Path of the flag file, relative to the repository root.","default":"flags.flagd.json"}}};
 
-function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -67979,50 +68585,50 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate168.errors = vErrors;
+validate178.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "registry"){
-if(!(validate159(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
+if(!(validate169(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "unleash"){
-if(!(validate160(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
+if(!(validate170(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "launchdarkly"){
-if(!(validate162(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate172(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "flagsmith"){
-if(!(validate164(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+if(!(validate174(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "growthbook"){
-if(!(validate166(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate176(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "flagd"){
-if(!(validate168(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+if(!(validate178(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
 errors = vErrors.length;
 }
 }
@@ -68058,13 +68664,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate158.errors = vErrors;
+validate168.errors = vErrors;
 return errors === 0;
 }
 
-const schema61 = {"type":"object","description":"Staleness rules.","properties":{"afterDays":{"type":"integer","minimum":1,"description":"Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.","default":30}},"additionalProperties":false};
+const schema63 = {"type":"object","description":"Staleness rules.","properties":{"afterDays":{"type":"integer","minimum":1,"description":"Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.","default":30}},"additionalProperties":false};
 
-function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -68116,13 +68722,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate176.errors = vErrors;
+validate186.errors = vErrors;
 return errors === 0;
 }
 
 const pattern7 = new RegExp("^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$", "u");
 
-function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -68139,14 +68745,14 @@ errors++;
 }
 }
 if(data.source !== undefined){
-if(!(validate158(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate168(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
 errors = vErrors.length;
 }
 }
 if(data.stale !== undefined){
-if(!(validate176(data.stale, {instancePath:instancePath+"/stale",parentData:data,parentDataProperty:"stale",rootData}))){
-vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
+if(!(validate186(data.stale, {instancePath:instancePath+"/stale",parentData:data,parentDataProperty:"stale",rootData}))){
+vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
 errors = vErrors.length;
 }
 }
@@ -68366,13 +68972,13 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate157.errors = vErrors;
+validate167.errors = vErrors;
 return errors === 0;
 }
 
-const schema62 = {"type":"object","description":"Which PR comments are read as commands.","properties":{"allowBots":{"type":"boolean","description":"Accept commands from bot accounts.","default":false},"allowEdited":{"type":"boolean","description":"Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.","default":false},"requireChecks":{"type":"boolean","description":"`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted).","default":true},"roles":{"type":"object","description":"Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.","propertyNames":{"type":"string","minLength":1,"maxLength":100},"additionalProperties":{"enum":["read","triage","write","maintain","admin"],"description":"The base role this custom role counts as."},"default":{}}},"additionalProperties":false};
+const schema64 = {"type":"object","description":"Which PR comments are read as commands.","properties":{"allowBots":{"type":"boolean","description":"Accept commands from bot accounts.","default":false},"allowEdited":{"type":"boolean","description":"Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.","default":false},"requireChecks":{"type":"boolean","description":"`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted).","default":true},"roles":{"type":"object","description":"Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.","propertyNames":{"type":"string","minLength":1,"maxLength":100},"additionalProperties":{"enum":["read","triage","write","maintain","admin"],"description":"The base role this custom role counts as."},"default":{}}},"additionalProperties":false};
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -68476,7 +69082,7 @@ errors++;
 for(const key2 in data3){
 let data4 = data3[key2];
 if(!(((((data4 === "read") || (data4 === "triage")) || (data4 === "write")) || (data4 === "maintain")) || (data4 === "admin"))){
-const err8 = {instancePath:instancePath+"/roles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/roles/additionalProperties/enum",keyword:"enum",params:{allowedValues: schema62.properties.roles.additionalProperties.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/roles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/roles/additionalProperties/enum",keyword:"enum",params:{allowedValues: schema64.properties.roles.additionalProperties.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -68509,7 +69115,922 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate180.errors = vErrors;
+validate190.errors = vErrors;
+return errors === 0;
+}
+
+const schema65 = {"type":"object","description":"One A/B experiment: variants, how traffic is split between them, the primary metric and its guardrails.","properties":{"start":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$","description":"When the split started serving (ISO 8601, `2026-11-20` or `2026-11-20T09:00:00Z`): every look judges the intervals from here on."},"variants":{"type":"array","minItems":2,"description":"The variants, two or more, one of them the control.","items":{"$ref":"#/definitions/experimentVariant"}},"control":{"$ref":"#/definitions/name","description":"The variant the others are compared with.","default":"control"},"split":{"$ref":"#/definitions/experimentSplit","description":"How traffic is split between the variants."},"analysis":{"$ref":"#/definitions/name","description":"Analysis template (under `analysis`) whose metrics provider and variables the queries use, and whose checks `guardrails` names."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks, and the window each query covers. Every look re-reads all intervals since `start`.","default":"1d"},"primary":{"$ref":"#/definitions/experimentPrimary","description":"The metric that decides the winner."},"guardrails":{"type":"array","description":"Checks of the analysis template that must not regress on any variant, judged by the canary judge against control; a variant that breaks one cannot win. Default: none.","items":{"$ref":"#/definitions/name","description":"Name of a check of the analysis template."},"default":[]},"minimumEffect":{"$ref":"#/definitions/percentage","description":"Smallest relative lift that matters. `no-difference` means the lift is proven within ±this; it also tunes the confidence sequences."},"maxDuration":{"$ref":"#/definitions/duration","description":"After this long without a decision the experiment is `inconclusive`."},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"Family-wise error over every look and every variant: false winners, false losers and false no-difference included.","default":0.05}},"additionalProperties":false,"required":["start","variants","split","analysis","primary","minimumEffect","maxDuration"]};
+const pattern8 = new RegExp("^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$", "u");
+const schema66 = {"type":"object","description":"One variant.","properties":{"name":{"$ref":"#/definitions/name","description":"The variant's name: `{{variant}}` in queries, the flag's variant name for a flag split."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Share of the traffic (relative to the other variants). Sessions per variant are checked against it (sample-ratio mismatch).","default":1}},"additionalProperties":false,"required":["name"]};
+
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "name") || (key0 === "weight"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data.weight !== undefined){
+let data1 = data.weight;
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 <= 0 || isNaN(data1)){
+const err2 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate194.errors = vErrors;
+return errors === 0;
+}
+
+const schema67 = {"type":"object","description":"How traffic reaches the variants, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentTrafficSplit"},{"$ref":"#/definitions/experimentFlagSplit"}]};
+const schema68 = {"type":"object","description":"The environment's traffic provider: control is the stable version, the other variant the canary at its weight (deploy it with `deploy-canary`). Exactly two variants.","properties":{"type":{"const":"traffic","description":"Selects this split: `traffic`."},"environment":{"$ref":"#/definitions/environmentName","description":"Environment (under `environments`) whose traffic provider splits the two versions."}},"additionalProperties":false,"required":["type","environment"]};
+
+function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.environment === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "environment"},message:"must have required property '"+"environment"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "type") || (key0 === "environment"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+if("traffic" !== data.type){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "traffic"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.environment !== undefined){
+if(!(validate22(data.environment, {instancePath:instancePath+"/environment",parentData:data,parentDataProperty:"environment",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate199.errors = vErrors;
+return errors === 0;
+}
+
+const schema69 = {"type":"object","description":"A feature flag's variants, served by the policy's flag source (`flags.source`); the variant names are the flag's.","properties":{"type":{"const":"flag","description":"Selects this split: `flag`."},"flag":{"type":"string","minLength":1,"description":"Name (key) of the flag in the flag source."}},"additionalProperties":false,"required":["type","flag"]};
+
+function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.flag === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flag"},message:"must have required property '"+"flag"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "type") || (key0 === "flag"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+if("flag" !== data.type){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "flag"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.flag !== undefined){
+let data1 = data.flag;
+if(typeof data1 === "string"){
+if(data1.length < 1){
+const err4 = {instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate201.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const tag0 = data.type;
+if(typeof tag0 == "string"){
+if(tag0 === "traffic"){
+if(!(validate199(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "flag"){
+if(!(validate201(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+}
+else {
+const err0 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate198.errors = vErrors;
+return errors === 0;
+}
+
+const schema70 = {"type":"object","description":"The primary metric, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentRatioMetric"},{"$ref":"#/definitions/experimentSamplesMetric"}]};
+const schema71 = {"type":"object","description":"Events out of a total per variant (conversions per session), compared as rates.","properties":{"type":{"const":"ratio","description":"Selects this metric: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"events":{"type":"string","minLength":1,"description":"Query counting the events (conversions) of one variant in the interval; `{{variant}}` is the variant's name."},"total":{"type":"string","minLength":1,"description":"Query counting the total (sessions) of one variant in the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","events","total","direction"]};
+
+function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.name === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.events === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "events"},message:"must have required property '"+"events"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.total === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.direction === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "direction"},message:"must have required property '"+"direction"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "type") || (key0 === "name")) || (key0 === "events")) || (key0 === "total")) || (key0 === "direction"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+if("ratio" !== data.type){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ratio"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data.events !== undefined){
+let data2 = data.events;
+if(typeof data2 === "string"){
+if(data2.length < 1){
+const err7 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.total !== undefined){
+let data3 = data.total;
+if(typeof data3 === "string"){
+if(data3.length < 1){
+const err9 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.direction !== undefined){
+let data4 = data.direction;
+if(!((data4 === "increase") || (data4 === "decrease"))){
+const err11 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema71.properties.direction.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+validate208.errors = vErrors;
+return errors === 0;
+}
+
+const schema72 = {"type":"object","description":"Positive values per variant (order value), compared by their mean. Set exactly one of `values` and `buckets`.","properties":{"type":{"const":"samples","description":"Selects this metric: `samples`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"values":{"type":"string","minLength":1,"description":"Query returning one variant's raw values for the interval."},"buckets":{"type":"string","minLength":1,"description":"Query returning one variant's cumulative histogram buckets (series with an `le` label) for the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","direction"]};
+
+function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.name === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.direction === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "direction"},message:"must have required property '"+"direction"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "type") || (key0 === "name")) || (key0 === "values")) || (key0 === "buckets")) || (key0 === "direction"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+if("samples" !== data.type){
+const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "samples"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data.values !== undefined){
+let data2 = data.values;
+if(typeof data2 === "string"){
+if(data2.length < 1){
+const err5 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.buckets !== undefined){
+let data3 = data.buckets;
+if(typeof data3 === "string"){
+if(data3.length < 1){
+const err7 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.direction !== undefined){
+let data4 = data.direction;
+if(!((data4 === "increase") || (data4 === "decrease"))){
+const err9 = {instancePath:instancePath+"/direction",schemaPath:"#/properties/direction/enum",keyword:"enum",params:{allowedValues: schema72.properties.direction.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate210.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const tag0 = data.type;
+if(typeof tag0 == "string"){
+if(tag0 === "ratio"){
+if(!(validate208(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "samples"){
+if(!(validate210(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate210.errors : vErrors.concat(validate210.errors);
+errors = vErrors.length;
+}
+}
+else {
+const err0 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate207.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.start === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.variants === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "variants"},message:"must have required property '"+"variants"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.split === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "split"},message:"must have required property '"+"split"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.analysis === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "analysis"},message:"must have required property '"+"analysis"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.primary === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "primary"},message:"must have required property '"+"primary"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.minimumEffect === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "minimumEffect"},message:"must have required property '"+"minimumEffect"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.maxDuration === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "maxDuration"},message:"must have required property '"+"maxDuration"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func2.call(schema65.properties, key0))){
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.start !== undefined){
+let data0 = data.start;
+if(typeof data0 === "string"){
+if(!pattern8.test(data0)){
+const err8 = {instancePath:instancePath+"/start",schemaPath:"#/properties/start/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$"+"\""};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/start",schemaPath:"#/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.variants !== undefined){
+let data1 = data.variants;
+if(Array.isArray(data1)){
+if(data1.length < 2){
+const err10 = {instancePath:instancePath+"/variants",schemaPath:"#/properties/variants/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate194(data1[i0], {instancePath:instancePath+"/variants/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/variants",schemaPath:"#/properties/variants/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.control !== undefined){
+if(!(validate54(data.control, {instancePath:instancePath+"/control",parentData:data,parentDataProperty:"control",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data.split !== undefined){
+if(!(validate198(data.split, {instancePath:instancePath+"/split",parentData:data,parentDataProperty:"split",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+}
+if(data.analysis !== undefined){
+if(!(validate54(data.analysis, {instancePath:instancePath+"/analysis",parentData:data,parentDataProperty:"analysis",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data.interval !== undefined){
+if(!(validate37(data.interval, {instancePath:instancePath+"/interval",parentData:data,parentDataProperty:"interval",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+}
+if(data.primary !== undefined){
+if(!(validate207(data.primary, {instancePath:instancePath+"/primary",parentData:data,parentDataProperty:"primary",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+}
+if(data.guardrails !== undefined){
+let data8 = data.guardrails;
+if(Array.isArray(data8)){
+const len1 = data8.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate54(data8[i1], {instancePath:instancePath+"/guardrails/" + i1,parentData:data8,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/guardrails",schemaPath:"#/properties/guardrails/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.minimumEffect !== undefined){
+if(!(validate155(data.minimumEffect, {instancePath:instancePath+"/minimumEffect",parentData:data,parentDataProperty:"minimumEffect",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+errors = vErrors.length;
+}
+}
+if(data.maxDuration !== undefined){
+if(!(validate37(data.maxDuration, {instancePath:instancePath+"/maxDuration",parentData:data,parentDataProperty:"maxDuration",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+}
+if(data.alpha !== undefined){
+let data12 = data.alpha;
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 > 0.5 || isNaN(data12)){
+const err13 = {instancePath:instancePath+"/alpha",schemaPath:"#/properties/alpha/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data12 <= 0 || isNaN(data12)){
+const err14 = {instancePath:instancePath+"/alpha",schemaPath:"#/properties/alpha/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/alpha",schemaPath:"#/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+validate193.errors = vErrors;
 return errors === 0;
 }
 
@@ -68540,7 +70061,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(((((key0 === "version") || (key0 === "environments")) || (key0 === "analysis")) || (key0 === "flags")) || (key0 === "commands"))){
+if(!((((((key0 === "version") || (key0 === "environments")) || (key0 === "analysis")) || (key0 === "flags")) || (key0 === "commands")) || (key0 === "experiments"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -68624,8 +70145,8 @@ errors++;
 }
 }
 for(const key4 in data3){
-if(!(validate88(data3[key4], {instancePath:instancePath+"/analysis/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key4,rootData}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+if(!(validate98(data3[key4], {instancePath:instancePath+"/analysis/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key4,rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 }
@@ -68642,20 +70163,29 @@ errors++;
 }
 }
 if(data.flags !== undefined){
-if(!(validate157(data.flags, {instancePath:instancePath+"/flags",parentData:data,parentDataProperty:"flags",rootData}))){
-vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
+if(!(validate167(data.flags, {instancePath:instancePath+"/flags",parentData:data,parentDataProperty:"flags",rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
 errors = vErrors.length;
 }
 }
 if(data.commands !== undefined){
-if(!(validate180(data.commands, {instancePath:instancePath+"/commands",parentData:data,parentDataProperty:"commands",rootData}))){
-vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
+if(!(validate190(data.commands, {instancePath:instancePath+"/commands",parentData:data,parentDataProperty:"commands",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
 errors = vErrors.length;
 }
 }
+if(data.experiments !== undefined){
+let data7 = data.experiments;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key5 in data7){
+const _errs17 = errors;
+if(!(validate54(key5, {instancePath:instancePath+"/experiments",parentData:data7,parentDataProperty:"experiments",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
 }
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid5 = _errs17 === errors;
+if(!valid5){
+const err8 = {instancePath:instancePath+"/experiments",schemaPath:"#/properties/experiments/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -68664,17 +70194,114 @@ vErrors.push(err8);
 }
 errors++;
 }
+}
+for(const key6 in data7){
+if(!(validate193(data7[key6], {instancePath:instancePath+"/experiments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data7,parentDataProperty:key6,rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/experiments",schemaPath:"#/properties/experiments/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
 validate21.errors = vErrors;
 return errors === 0;
 }
 
+
+;// CONCATENATED MODULE: ./shared/config/grammar.ts
+
+
+
+function grammarOf(schema, check, rules) {
+    return { schema, validate: check, rules, walk: schemaWalk(schema) };
+}
+const builtinGrammar = grammarOf(policySchema, validate, policyRules);
+
+;// CONCATENATED MODULE: ./shared/config/resolve.ts
+
+
+
+function matches(walk, schema, value) {
+    const name = refName(schema);
+    if (name === 'duration')
+        return typeof value === 'string' && units_parseDuration(value) !== null;
+    const node = walk.deref(schema);
+    if (node.const !== undefined)
+        return node.const === value;
+    if (node.enum !== undefined)
+        return node.enum.includes(value);
+    return true;
+}
+function clone(value) {
+    return structuredClone(value);
+}
+/**
+ * Walks a valid document with its schema: fills in every `default`, turns durations into
+ * milliseconds and percentages into fractions. The generated `Policy` type follows the same rules.
+ */
+function resolveValue(walk, schema, value) {
+    const name = refName(schema);
+    if (name === 'duration')
+        return units_parseDuration(String(value));
+    if (name === 'percentage')
+        return units_parsePercent(value) / 100;
+    let node = walk.deref(schema);
+    if (node.discriminator !== undefined)
+        node = walk.branchFor(node, value) ?? node;
+    else if (node.oneOf !== undefined) {
+        const branch = node.oneOf.find((b) => matches(walk, b, value));
+        return branch === undefined ? value : resolveValue(walk, branch, value);
+    }
+    if (Array.isArray(value))
+        return node.items ? value.map((item) => resolveValue(walk, node.items, item)) : value;
+    if (!isRecord(value))
+        return value;
+    const out = {};
+    const properties = node.properties ?? {};
+    for (const [key, property] of Object.entries(properties)) {
+        const given = value[key] !== undefined ? value[key] : property.default !== undefined ? clone(property.default) : undefined;
+        if (given !== undefined)
+            out[key] = resolveValue(walk, property, given);
+    }
+    const rest = typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined;
+    for (const [key, item] of Object.entries(value)) {
+        if (key in properties)
+            continue;
+        out[key] = rest ? resolveValue(walk, rest, item) : item;
+    }
+    return out;
+}
+function resolvePolicyValue(data, grammar = builtinGrammar) {
+    return resolveValue(grammar.walk, grammar.schema, data);
+}
 
 ;// CONCATENATED MODULE: ./shared/config/schema-problems.ts
 
 
 
 /** Found values are shown briefly; long queries would drown the message. */
-function schema_problems_describeFound(value) {
+function describeFound(value) {
     if (value === null || value === undefined)
         return 'nothing';
     if (Array.isArray(value))
@@ -68691,7 +70318,7 @@ function decodePointer(pointer, data) {
     for (const raw of pointer.slice(1).split('/')) {
         const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
         // Array indexes are numbers so paths print as steps[2]; a mapping key stays text even when numeric.
-        path.push(Array.isArray(schema_walk_valueAt(path, data)) && /^\d+$/.test(seg) ? Number(seg) : seg);
+        path.push(Array.isArray(valueAt(path, data)) && /^\d+$/.test(seg) ? Number(seg) : seg);
     }
     return path;
 }
@@ -68717,9 +70344,10 @@ function found(ctx, path) {
     const written = ctx.substitutions.written.get(formatPath(path));
     if (written !== undefined)
         return `${JSON.stringify(written)} (after substitution)`;
-    return schema_problems_describeFound(schema_walk_valueAt(path, ctx.data));
+    return describeFound(valueAt(path, ctx.data));
 }
 function mapError(ctx, error) {
+    const { deref, describeExpected, objectSchemaAt, schemaAt, tagValues } = ctx.walk;
     const path = decodePointer(error.instancePath, ctx.data);
     const params = error.params;
     // Errors from inside `propertyNames` are reported once, by the propertyNames error that names the key.
@@ -68748,7 +70376,7 @@ function mapError(ctx, error) {
             const tag = String(params.tag);
             const union = deref(schemaAt(path, ctx.data) ?? {});
             const allowed = tagValues(union);
-            const value = schema_walk_valueAt([...path, tag], ctx.data);
+            const value = valueAt([...path, tag], ctx.data);
             if (value === undefined)
                 return problem(ctx, path, `missing required key '${tag}' in ${schema_problems_label(path)}`, { key: true, expected: problems_oneOf(allowed) });
             const text = typeof value === 'string' ? value : JSON.stringify(value);
@@ -68765,7 +70393,7 @@ function mapError(ctx, error) {
             return problem(ctx, path, `${schema_problems_label(path)} needs at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}`, { found: found(ctx, path) });
         default: {
             const schema = schemaAt(path, ctx.data);
-            const value = schema_walk_valueAt(path, ctx.data);
+            const value = valueAt(path, ctx.data);
             const allowed = schema ? deref(schema).enum : undefined;
             const hint = typeof value === 'string' && allowed ? didYouMean(value, allowed.map(String)) : '';
             return problem(ctx, path, `invalid ${schema_problems_label(path)}${hint}`, {
@@ -68780,15 +70408,16 @@ function isUnder(path, prefix) {
     return path === prefix || path.startsWith(`${prefix}/`);
 }
 /**
- * Validates against the generated (precompiled) schema validator and turns Ajv's errors into one
+ * Validates against the grammar's validator (the generated, precompiled one by default) and turns Ajv's errors into one
  * problem per mistake: a failed `oneOf` (e.g. `pause: manual | duration`) is one problem, not one per
  * branch; values still holding an unset `${NAME}` are not judged by their pattern.
  */
-function schemaProblems(source, data, substitutions) {
+function schemaProblems(source, data, substitutions, grammar = builtinGrammar) {
+    const { validate } = grammar;
     if (validate(data))
         return [];
     const errors = validate.errors ?? [];
-    const ctx = { source, data, substitutions };
+    const ctx = { source, data, substitutions, walk: grammar.walk };
     const collapsed = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath);
     // A bad key name yields the name schema's own error on the mapping too; the propertyNames one names the key.
     const named = new Set(errors.filter((e) => e.keyword === 'propertyNames').map((e) => e.instancePath));
@@ -68814,29 +70443,784 @@ function schemaProblems(source, data, substitutions) {
     return problems;
 }
 
+;// CONCATENATED MODULE: ./shared/config/experiments-schema.ts
+const experiments_schema_ref = (name, description, extra = {}) => ({ $ref: `#/definitions/${name}`, description, ...extra });
+const experiments_schema_str = (description, extra = {}) => ({ type: 'string', minLength: 1, description, ...extra });
+function experiments_schema_object(description, properties, required = []) {
+    const schema = { type: 'object', description, properties, additionalProperties: false };
+    if (required.length > 0)
+        schema.required = required;
+    return schema;
+}
+const better = {
+    enum: ['increase', 'decrease'],
+    description: 'Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout).',
+};
+const primaryName = experiments_schema_ref('name', 'Name of the primary metric, shown in every report.');
+/** The `experiments:` property of the policy root. */
+const experiments_schema_EXPERIMENTS_PROPERTY = {
+    type: 'object',
+    description: 'A/B experiments by name; `analyze` with `experiment: <name>` judges one (docs/experiments.md).',
+    propertyNames: { $ref: '#/definitions/name' },
+    additionalProperties: { $ref: '#/definitions/experiment' },
+    default: {},
+};
+/** Definitions merged into the policy schema's `definitions`. */
+const experiments_schema_EXPERIMENT_DEFINITIONS = {
+    experiment: experiments_schema_object('One A/B experiment: variants, how traffic is split between them, the primary metric and its guardrails.', {
+        start: {
+            type: 'string',
+            pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$',
+            description: 'When the split started serving (ISO 8601, `2026-11-20` or `2026-11-20T09:00:00Z`): every look judges the intervals from here on.',
+        },
+        variants: {
+            type: 'array',
+            minItems: 2,
+            description: 'The variants, two or more, one of them the control.',
+            items: { $ref: '#/definitions/experimentVariant' },
+        },
+        control: experiments_schema_ref('name', 'The variant the others are compared with.', { default: 'control' }),
+        split: experiments_schema_ref('experimentSplit', 'How traffic is split between the variants.'),
+        analysis: experiments_schema_ref('name', 'Analysis template (under `analysis`) whose metrics provider and variables the queries use, and whose checks `guardrails` names.'),
+        interval: experiments_schema_ref('duration', 'Time between looks, and the window each query covers. Every look re-reads all intervals since `start`.', { default: '1d' }),
+        primary: experiments_schema_ref('experimentPrimary', 'The metric that decides the winner.'),
+        guardrails: {
+            type: 'array',
+            description: 'Checks of the analysis template that must not regress on any variant, judged by the canary judge against control; a variant that breaks one cannot win. Default: none.',
+            items: experiments_schema_ref('name', 'Name of a check of the analysis template.'),
+            default: [],
+        },
+        minimumEffect: experiments_schema_ref('percentage', 'Smallest relative lift that matters. `no-difference` means the lift is proven within ±this; it also tunes the confidence sequences.'),
+        maxDuration: experiments_schema_ref('duration', 'After this long without a decision the experiment is `inconclusive`.'),
+        alpha: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            maximum: 0.5,
+            description: 'Family-wise error over every look and every variant: false winners, false losers and false no-difference included.',
+            default: 0.05,
+        },
+    }, ['start', 'variants', 'split', 'analysis', 'primary', 'minimumEffect', 'maxDuration']),
+    experimentVariant: experiments_schema_object('One variant.', {
+        name: experiments_schema_ref('name', 'The variant\'s name: `{{variant}}` in queries, the flag\'s variant name for a flag split.'),
+        weight: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            description: 'Share of the traffic (relative to the other variants). Sessions per variant are checked against it (sample-ratio mismatch).',
+            default: 1,
+        },
+    }, ['name']),
+    experimentSplit: {
+        type: 'object',
+        description: 'How traffic reaches the variants, chosen by `type`.',
+        discriminator: { propertyName: 'type' },
+        oneOf: [{ $ref: '#/definitions/experimentTrafficSplit' }, { $ref: '#/definitions/experimentFlagSplit' }],
+    },
+    experimentTrafficSplit: experiments_schema_object('The environment\'s traffic provider: control is the stable version, the other variant the canary at its weight (deploy it with `deploy-canary`). Exactly two variants.', {
+        type: { const: 'traffic', description: 'Selects this split: `traffic`.' },
+        environment: experiments_schema_ref('environmentName', 'Environment (under `environments`) whose traffic provider splits the two versions.'),
+    }, ['type', 'environment']),
+    experimentFlagSplit: experiments_schema_object('A feature flag\'s variants, served by the policy\'s flag source (`flags.source`); the variant names are the flag\'s.', {
+        type: { const: 'flag', description: 'Selects this split: `flag`.' },
+        flag: experiments_schema_str('Name (key) of the flag in the flag source.'),
+    }, ['type', 'flag']),
+    experimentPrimary: {
+        type: 'object',
+        description: 'The primary metric, chosen by `type`.',
+        discriminator: { propertyName: 'type' },
+        oneOf: [{ $ref: '#/definitions/experimentRatioMetric' }, { $ref: '#/definitions/experimentSamplesMetric' }],
+    },
+    experimentRatioMetric: experiments_schema_object('Events out of a total per variant (conversions per session), compared as rates.', {
+        type: { const: 'ratio', description: 'Selects this metric: `ratio`.' },
+        name: primaryName,
+        events: experiments_schema_str('Query counting the events (conversions) of one variant in the interval; `{{variant}}` is the variant\'s name.'),
+        total: experiments_schema_str('Query counting the total (sessions) of one variant in the interval.'),
+        direction: better,
+    }, ['type', 'name', 'events', 'total', 'direction']),
+    experimentSamplesMetric: experiments_schema_object('Positive values per variant (order value), compared by their mean. Set exactly one of `values` and `buckets`.', {
+        type: { const: 'samples', description: 'Selects this metric: `samples`.' },
+        name: primaryName,
+        values: experiments_schema_str('Query returning one variant\'s raw values for the interval.'),
+        buckets: experiments_schema_str('Query returning one variant\'s cumulative histogram buckets (series with an `le` label) for the interval.'),
+        direction: better,
+    }, ['type', 'name', 'direction']),
+};
+
+;// CONCATENATED MODULE: ./shared/config/schema-parts.ts
+// Authoring helpers: they only build plain JSON, so the generated file is flat and editor-friendly.
+function schema_parts_ref(name, description, extra = {}) {
+    return { $ref: `#/definitions/${name}`, description, ...extra };
+}
+function schema_parts_str(description, extra = {}) {
+    return { type: 'string', minLength: 1, description, ...extra };
+}
+function schema_parts_bool(description, fallback) {
+    return { type: 'boolean', description, default: fallback };
+}
+function schema_parts_list(description, items, extra = {}) {
+    return { type: 'array', description, items, ...extra };
+}
+function schema_parts_object(description, properties, required = []) {
+    const schema = { type: 'object', description, properties, additionalProperties: false };
+    if (required.length > 0)
+        schema.required = required;
+    return schema;
+}
+/** One branch of a discriminated union: `tag: value` plus its own keys. */
+function schema_parts_variant(tag, value, description, properties, required = []) {
+    return schema_parts_object(description, { [tag]: { const: value, description: `Selects this ${tag}: \`${value}\`.` }, ...properties }, [
+        tag,
+        ...required,
+    ]);
+}
+function schema_parts_union(tag, description, branches, extra = {}) {
+    return {
+        type: 'object',
+        description,
+        discriminator: { propertyName: tag },
+        oneOf: branches.map((name) => ({ $ref: `#/definitions/${name}` })),
+        ...extra,
+    };
+}
+/** The kubectl options every Kubernetes traffic backend takes. */
+const kubernetes = {
+    context: schema_parts_str('kubectl context to use (`--context`); the current context when unset.'),
+    kubeconfig: schema_parts_str('Path to a kubeconfig file (`--kubeconfig`); kubectl\'s default when unset.'),
+    server: schema_parts_str('API server address (`kubectl --server`), for unusual setups; the kubeconfig\'s when unset.'),
+};
+/** Every metrics provider retries the same way (shared/http/client.ts). */
+const schema_parts_request = {
+    timeout: schema_parts_ref('duration', 'How long one request may take, body included, before it counts as failed.', { default: '10s' }),
+    retries: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 10,
+        description: 'Further attempts after timeouts, network errors, 5xx and 429 responses.',
+        default: 2,
+    },
+};
+const schema_parts_endpoint = schema_parts_ref('url', 'Overrides the API URL (a proxy, a VPC endpoint, LocalStack).');
+function rulesOf(parts) {
+    const byType = (list) => Object.fromEntries(list.filter((p) => p.rules !== undefined).map((p) => [p.type, p.rules]));
+    return { traffic: byType(parts.traffic), metrics: byType(parts.metrics) };
+}
+
+;// CONCATENATED MODULE: ./shared/config/schema.ts
+/**
+ * The policy file's JSON Schema: the single source of truth, its fixed part here and each backend's
+ * fragment in the backend's own file. scripts/gen-schema.ts composes them (composePolicySchema with
+ * the registries), writes the result to schema/rollgate.schema.json and
+ * policy-schema.generated.ts (what the loader reads), and generates the TypeScript types
+ * (policy-file.generated.ts for the file as written, policy.generated.ts for the loaded policy) and
+ * the precompiled Ajv validator from it; test/config/generated.test.ts fails when any of them
+ * differs from a fresh generation. Other policy keys are added here, each in its own block.
+ *
+ * Conventions the generator and the loader rely on:
+ * - `$ref: '#/definitions/duration'` marks a duration (loaded as milliseconds) and
+ *   `$ref: '#/definitions/percentage'` a percentage (loaded as a fraction: 5% -> 0.05);
+ * - a property with a `default` is always present in the loaded policy;
+ * - unions of objects are `oneOf` + `discriminator` on a `const` property, so errors name the branch;
+ * - any other `oneOf` is the only constraint on its value (the loader reports it as one problem).
+ */
+
+
+const SCHEMA_ID = 'https://raw.githubusercontent.com/rollgate-dev/rollgate/main/schema/rollgate.schema.json';
+/** Placeholders every query may use; user `variables` add more. */
+// The same names shared/metrics/template.ts fills in for every query.
+const QUERY_PLACEHOLDERS = [
+    'version',
+    'environment',
+    'arm',
+    'interval',
+    'intervalSeconds',
+    'start',
+    'end',
+    'startMs',
+    'endMs',
+    'startIso',
+    'endIso',
+];
+const timeout = (fallback, what) => ref('duration', `How long ${what} may take before it counts as failed.`, { default: fallback });
+const commonCheck = {
+    name: schema_parts_ref('name', 'Unique name of the check within its template, shown in every report.'),
+    critical: schema_parts_bool('A proven regression on a critical check fails the analysis at once, whatever the other checks say.', false),
+    group: schema_parts_str('Group the check belongs to, for `mann-whitney` scoring (`groupWeights`).'),
+    weight: {
+        type: 'number',
+        exclusiveMinimum: 0,
+        description: 'Relative weight of the check within its group for `mann-whitney` scoring.',
+        default: 1,
+    },
+};
+/** `unit` of samples and value checks (a ratio check is a rate and has none). */
+const unitKey = {
+    unit: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 32,
+        description: 'Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written.',
+    },
+};
+const comparedCheck = {
+    direction: {
+        enum: ['increase', 'decrease', 'either'],
+        description: 'Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.',
+        default: 'increase',
+    },
+    tolerance: schema_parts_ref('percentage', 'Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta\'s allowed increase (or decrease).', { default: '0%' }),
+};
+const onInconclusive = (fallback) => ref('onInconclusive', fallback
+    ? 'What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).'
+    : 'What happens when this template\'s analysis ends without a decision; the environment\'s `onInconclusive` when unset.', fallback ? { default: fallback } : {});
+// Drills and mirroring (#16): one local block, spread into `definitions` and the environment/step.
+const MIRROR_PERCENT = {
+    type: 'number',
+    exclusiveMinimum: 0,
+    maximum: 100,
+    description: 'Percentage of requests copied to the canary (more than 0, at most 100; Gateway API writes a non-integer as a fraction).',
+};
+const HTTP_METHODS = ['GET', 'HEAD', 'OPTIONS', 'TRACE', 'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT'];
+const MIRROR_STEP = {
+    description: 'Dark launch: copy this percentage of requests (GET and HEAD by default) to the canary while users get only the stable version\'s responses; the step\'s weight must be 0. `gateway-api` and `istio` only. Write `mirror: 10` or `mirror: { percent: 10, methods: [GET, HEAD] }`.',
+    // Not a oneOf: the loader reports a oneOf as one problem, and a bad method should be named.
+    type: ['number', 'object'],
+    exclusiveMinimum: 0,
+    maximum: 100,
+    properties: {
+        percent: MIRROR_PERCENT,
+        methods: schema_parts_list('HTTP methods mirrored (default GET and HEAD). A mirrored write runs twice against the back ends both versions share (databases, queues, payment APIs): add a method only when the canary cannot write to them.', { enum: HTTP_METHODS }, { minItems: 1 }),
+    },
+    required: ['percent'],
+    additionalProperties: false,
+};
+const DRILL_AND_MIRROR_DEFINITIONS = {
+    drill: schema_parts_object('A rollback drill: the `drill` action ships a canary, injects a failure, rolls back and checks that traffic, record, deployment status and alert all say so, measuring the time to restore.', {
+        schedule: schema_parts_str('Cron expression the drill workflow runs on (documentation: GitHub reads the schedule from the workflow\'s `on.schedule`, which the `drill` action compares with it).'),
+        inject: {
+            enum: ['verdict', 'provider-fault'],
+            description: '`verdict`: a failing analysis verdict is recorded for the canary, then it is rolled back. `provider-fault`: the same, and the traffic provider also fails the rollback\'s first move (the backend is down just when you need it); the drill checks the weights were restored and recorded, then rolls back again.',
+            default: 'verdict',
+        },
+        version: schema_parts_str('Version shipped as the drill\'s canary (the `version` input wins); the stable version when unset, so a drill ships no new code.'),
+        alert: schema_parts_object('Where the rollback\'s alert goes; the drill checks it arrived.', {
+            issue: { type: 'integer', minimum: 1, description: 'Issue (or pull request) number that gets the environment\'s sticky rollout comment.' },
+            webhook: schema_parts_ref('url', 'URL POSTed the drill\'s result as JSON; a 2xx answer counts as delivered.'),
+        }),
+        maxTimeToRestore: schema_parts_ref('duration', 'The drill fails when restoring the stable version (failure injected → traffic read back at 0%) takes longer.', { default: '5m' }),
+        allowProduction: schema_parts_bool('Allow drills on an environment marked `production: true`. Without it the drill refuses (reason code `drill-production-refused`).', false),
+    }),
+};
+/** A backend's definition, then the definitions only it uses, in that order. */
+function fragments(parts) {
+    return Object.fromEntries(parts.flatMap((p) => [[p.definition, p.schema], ...Object.entries(p.definitions ?? {})]));
+}
+/**
+ * The whole policy schema, with the backends' fragments in their unions. scripts/gen-schema.ts calls
+ * it with the registries (shared/traffic/registry.ts, shared/metrics/registry.ts,
+ * shared/flags/sources/list.ts); a test can call it with a backend of its own.
+ */
+function composePolicySchema(parts) {
+    return {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        $id: SCHEMA_ID,
+        title: 'Rollgate policy',
+        description: 'The rollout policy read from `.github/rollgate.yml`: environments and their traffic steps, analysis templates and feature-flag cleanup. `${NAME}` in a string value is replaced by the environment variable NAME (`$${` writes a literal `${`).',
+        type: 'object',
+        additionalProperties: false,
+        required: ['version', 'environments'],
+        properties: {
+            version: { const: 1, description: 'Version of the policy file format. Always `1`.' },
+            environments: {
+                type: 'object',
+                description: 'Deployment environments by name (the GitHub environment name), each with its traffic provider and steps.',
+                propertyNames: { $ref: '#/definitions/environmentName' },
+                additionalProperties: { $ref: '#/definitions/environment' },
+            },
+            analysis: {
+                type: 'object',
+                description: 'Analysis templates by name; steps refer to them with `analysis: <name>`.',
+                propertyNames: { $ref: '#/definitions/name' },
+                additionalProperties: { $ref: '#/definitions/analysisTemplate' },
+                default: {},
+            },
+            flags: ref('flags', 'Feature-flag cleanup: where flags are defined, when they are stale and which files to scan.'),
+            commands: ref('commands', 'Who may drive rollouts from PR comments (`/rollgate ...`), beyond the roles in each environment\'s `protect`.', {
+                default: {},
+            }),
+            // A/B experiments (#17): their own block in ./experiments-schema.ts.
+            experiments: EXPERIMENTS_PROPERTY,
+        },
+        definitions: {
+            ...EXPERIMENT_DEFINITIONS,
+            duration: {
+                type: 'string',
+                // The lookahead rejects zero, which no duration in the policy can mean.
+                pattern: '^(?=.*[1-9])([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$',
+                description: 'A duration greater than zero: a number and a unit (ms, s, m, h, d), combined as in `1h30m`.',
+            },
+            percentage: {
+                type: ['string', 'number'],
+                // The pattern bounds strings as minimum/maximum bound numbers: 0% to 100%.
+                pattern: '^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$',
+                minimum: 0,
+                maximum: 100,
+                description: 'A percentage from 0 to 100, written `5%` or `5`.',
+            },
+            url: {
+                type: 'string',
+                // `${NAME}` passes so editors accept the unsubstituted file; the loader checks the substituted value.
+                pattern: '^(https?://[^\\s]+|.*\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}.*)$',
+                description: 'An http:// or https:// URL.',
+            },
+            name: {
+                type: 'string',
+                pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$',
+                maxLength: 100,
+                description: 'A name made of letters, digits and `-`, `_`, `.`, starting with a letter or digit.',
+            },
+            variableName: {
+                type: 'string',
+                pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$',
+                maxLength: 100,
+                description: 'A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`.',
+            },
+            environmentName: {
+                type: 'string',
+                pattern: '^[A-Za-z0-9][A-Za-z0-9 _./-]*$',
+                maxLength: 255,
+                description: 'A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`.',
+            },
+            argv: {
+                type: 'array',
+                items: { type: 'string' },
+                minItems: 1,
+                description: 'A command as a list of arguments, run without a shell; `{{weight}}`-style placeholders are filled in.',
+            },
+            headers: {
+                type: 'object',
+                additionalProperties: { type: 'string' },
+                description: 'HTTP headers sent with every request, by name.',
+            },
+            role: {
+                type: 'string',
+                minLength: 1,
+                description: 'A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or a custom repository role listed in `commands.roles`. GitHub does not tell a workflow token which base role a custom role inherits, so a custom role counts only as the base role `commands.roles` maps it to; an unmapped custom role is denied.',
+            },
+            onInconclusive: {
+                enum: ['hold', 'promote', 'rollback'],
+                description: '`hold` keeps the current weight and waits for a `/rollgate` command, `promote` continues to the next step, `rollback` returns to the stable version.',
+            },
+            environment: object('One deployment environment.', {
+                production: bool('Marks the GitHub deployment as a production deployment.', false),
+                stableVersion: str("The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."),
+                strategy: {
+                    enum: ['canary', 'blue-green'],
+                    description: '`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.',
+                    default: 'canary',
+                },
+                traffic: ref('traffic', 'How traffic moves between the stable and canary versions.'),
+                steps: list('The rollout schedule, in order; the canary is promoted when the last step completes.', { $ref: '#/definitions/step' }, {
+                    minItems: 1,
+                }),
+                protect: ref('protect', 'Minimum repository role needed to run each `/rollgate` command against this environment.', { default: {} }),
+                allowForks: bool('Accept `/rollgate` commands on pull requests from forks for this environment.', false),
+                onInconclusive: onInconclusive('hold'),
+                drills: ref('drill', 'A scheduled rollback drill for this environment (the `drill` action): ship a canary, inject a failure, prove the way back works.'),
+                migration: ref('migration', 'An expand/contract database migration gated on the rollout (docs/migrations.md).'),
+            }, ['traffic', 'steps']),
+            // #17 point 2: expand/contract migrations (shared/migration).
+            migration: object('Expand runs once before the first traffic move of a rollout; contract once the old version has drained after promotion. Never on rollback. Both must be idempotent (a command interrupted before its end is recorded runs again).', {
+                expand: ref('argv', 'Command (no shell) that makes the schema work for both versions, e.g. adds the column the new version writes.'),
+                contract: ref('argv', 'Command (no shell) that removes what only the old version needed, e.g. drops its column.'),
+                drain: ref('duration', "How long the old version's traffic must read back at zero after the promotion before contract runs.", { default: '0s' }),
+                timeout: timeout('10m', 'each migration command'),
+            }, ['expand']),
+            step: object('One step of the rollout: set the canary weight, then wait, analyse or both.', {
+                weight: {
+                    type: 'integer',
+                    minimum: 0,
+                    maximum: 100,
+                    description: 'Percentage of traffic sent to the canary during this step.',
+                },
+                analysis: ref('name', 'Name of the analysis template (under `analysis`) that judges this step.'),
+                minDuration: ref('duration', 'The step cannot pass before this long, even if the analysis proves the canary good earlier.'),
+                maxDuration: ref('duration', 'Longest this step\'s analysis may run; the template\'s `maxDuration` when unset.'),
+                pause: {
+                    description: 'Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration.',
+                    oneOf: [{ const: 'manual', description: 'Wait for a `/rollgate resume` or `promote` command.' }, { $ref: '#/definitions/duration' }],
+                },
+                skippable: bool('Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.', false),
+                before: list('Hooks run before the weight is set; a failing hook stops the rollout.', { $ref: '#/definitions/hook' }, { default: [] }),
+                after: list('Hooks run after the step has passed, before the next step.', { $ref: '#/definitions/hook' }, { default: [] }),
+                mirror: MIRROR_STEP,
+            }, ['weight']),
+            hook: union('type', 'A command or webhook run around a step.', ['commandHook', 'webhookHook']),
+            commandHook: variant('type', 'command', 'Runs a command (no shell); it passes when it exits 0.', {
+                run: ref('argv', 'The command and its arguments.'),
+                timeout: timeout('5m', 'the command'),
+                continueOnError: bool('Keep going when the hook fails.', false),
+            }, ['run']),
+            webhookHook: variant('type', 'webhook', 'Calls a URL with the rollout as a JSON body; it passes on a 2xx status.', {
+                url: ref('url', 'The URL to call.'),
+                method: { enum: ['GET', 'POST', 'PUT'], description: 'HTTP method.', default: 'POST' },
+                headers: ref('headers', 'Extra request headers.'),
+                timeout: timeout('10s', 'one request'),
+                retries: { type: 'integer', minimum: 0, maximum: 10, description: 'Retries after a failed request.', default: 0 },
+                continueOnError: bool('Keep going when the hook fails.', false),
+            }, ['url']),
+            protect: object('Minimum role per command. A commenter below it gets a reply naming the role needed.', {
+                canary: ref('role', 'Role needed for `/rollgate canary`.', { default: 'write' }),
+                promote: ref('role', 'Role needed for `/rollgate promote`.', { default: 'write' }),
+                rollback: ref('role', 'Role needed for `/rollgate rollback`.', { default: 'write' }),
+                analyze: ref('role', 'Role needed for `/rollgate analyze`.', { default: 'triage' }),
+                pause: ref('role', 'Role needed for `/rollgate pause`.', { default: 'write' }),
+                resume: ref('role', 'Role needed for `/rollgate resume`.', { default: 'write' }),
+                status: ref('role', 'Role needed for `/rollgate status`.', { default: 'read' }),
+                help: ref('role', 'Role needed for `/rollgate help`.', { default: 'read' }),
+            }),
+            commands: object('Which PR comments are read as commands.', {
+                allowBots: bool('Accept commands from bot accounts.', false),
+                allowEdited: bool('Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.', false),
+                requireChecks: bool('`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate\'s own excepted).', true),
+                roles: {
+                    type: 'object',
+                    description: 'Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.',
+                    propertyNames: { type: 'string', minLength: 1, maxLength: 100 },
+                    additionalProperties: { enum: ['read', 'triage', 'write', 'maintain', 'admin'], description: 'The base role this custom role counts as.' },
+                    default: {},
+                },
+            }),
+            traffic: union('provider', 'The traffic provider, chosen by `provider`.', parts.traffic.map((p) => p.definition)),
+            // Each traffic provider's own schema fragment, from its descriptor in shared/traffic/.
+            ...fragments(parts.traffic),
+            analysisTemplate: object('How a step is judged: where the metrics come from, how often to look, and the checks.', {
+                provider: ref('metricsProvider', 'Where metrics come from, chosen by `type`.'),
+                interval: ref('duration', 'Time between looks; each look queries every check over the last interval.', { default: '1m' }),
+                minDuration: ref('duration', 'The analysis cannot pass before this long.'),
+                maxDuration: ref('duration', 'Longest the analysis may run before it ends inconclusive.', { default: '30m' }),
+                alpha: {
+                    type: 'number',
+                    exclusiveMinimum: 0,
+                    exclusiveMaximum: 1,
+                    description: 'False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.',
+                    default: 0.05,
+                },
+                test: ref('statisticalTest', 'The statistical test, chosen by `type`.', { default: { type: 'sequential' } }),
+                onInconclusive: onInconclusive(),
+                variables: {
+                    type: 'object',
+                    description: 'Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.',
+                    propertyNames: { $ref: '#/definitions/variableName' },
+                    additionalProperties: { type: 'string' },
+                    default: {},
+                },
+                checks: list('The checks judged at every look.', { $ref: '#/definitions/check' }, { minItems: 1 }),
+            }, ['provider', 'checks']),
+            statisticalTest: union('type', 'A statistical test.', ['sequentialTest', 'mannWhitneyTest']),
+            sequentialTest: variant('type', 'sequential', 'Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.', {}),
+            mannWhitneyTest: variant('type', 'mann-whitney', 'Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.', {
+                confidence: {
+                    type: 'number',
+                    exclusiveMinimum: 0.5,
+                    exclusiveMaximum: 1,
+                    description: 'Confidence level of each check\'s interval (Kayenta uses 0.98).',
+                    default: 0.98,
+                },
+                groupWeights: {
+                    type: 'object',
+                    description: 'Weight of each check group in the score, out of 100; groups not listed share what is left equally.',
+                    additionalProperties: { type: 'number', minimum: 0, maximum: 100 },
+                    default: {},
+                },
+                passScore: { type: 'number', minimum: 0, maximum: 100, description: 'Score at or above which the analysis passes.', default: 95 },
+                marginalScore: {
+                    type: 'number',
+                    minimum: 0,
+                    maximum: 100,
+                    description: 'Score below which the analysis fails; between this and `passScore` it is inconclusive.',
+                    default: 75,
+                },
+            }),
+            metricsProvider: union('type', 'A metrics provider.', parts.metrics.map((p) => p.definition)),
+            // Each metrics provider's own schema fragment, from its descriptor in shared/metrics/.
+            ...fragments(parts.metrics),
+            check: union('type', 'A check, chosen by `type`.', ['ratioCheck', 'samplesCheck', 'valueCheck']),
+            ratioCheck: variant('type', 'ratio', 'Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.', {
+                ...commonCheck,
+                events: str('Query for the number of events (e.g. errors) in the interval, per arm.'),
+                total: str('Query for the total (e.g. requests) in the interval, per arm.'),
+                ...comparedCheck,
+            }, ['name', 'events', 'total']),
+            samplesCheck: variant('type', 'samples', 'A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.', {
+                ...commonCheck,
+                ...unitKey,
+                values: str('Query returning raw sample values for the interval, per arm.'),
+                buckets: str('Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm.'),
+                quantile: {
+                    enum: ['p50', 'p90', 'p95', 'p99', 'distribution'],
+                    description: 'What is compared: one quantile, or the whole `distribution`.',
+                    default: 'distribution',
+                },
+                ...comparedCheck,
+            }, ['name']),
+            valueCheck: variant('type', 'value', 'An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.', {
+                ...commonCheck,
+                ...unitKey,
+                query: str('Query returning one number for the canary in the interval.'),
+                min: { type: 'number', description: 'Lowest acceptable value.' },
+                max: { type: 'number', description: 'Highest acceptable value.' },
+                reduce: {
+                    enum: ['mean', 'last', 'max', 'min', 'sum'],
+                    description: 'How several points of the series within one interval become one reading.',
+                    default: 'mean',
+                },
+                failureLimit: {
+                    type: 'integer',
+                    minimum: 0,
+                    description: 'Looks allowed out of bounds before the check fails.',
+                    default: 0,
+                },
+            }, ['name', 'query']),
+            flags: object('Feature-flag cleanup.', {
+                source: ref('flagSource', 'Where flags and their state are read from, chosen by `type`.', { default: { type: 'registry' } }),
+                stale: ref('stale', 'When a flag counts as stale.', { default: {} }),
+                include: list('Globs of files scanned for flag references.', { type: 'string', minLength: 1 }, { default: ['**/*'] }),
+                exclude: list('Globs of files never scanned or edited.', { type: 'string', minLength: 1 }, {
+                    default: ['node_modules/**', 'dist/**', 'vendor/**', '**/*.min.js'],
+                }),
+                owners: list('GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.', {
+                    type: 'string',
+                    pattern: '^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$',
+                }, { default: [] }),
+                maxPullRequests: {
+                    type: 'integer',
+                    minimum: 0,
+                    maximum: 100,
+                    description: 'Most cleanup pull requests open at once; 0 reports without opening any.',
+                    default: 5,
+                },
+                labels: list('Labels put on cleanup pull requests.', { type: 'string', minLength: 1 }, { default: ['flag-cleanup'] }),
+                verify: ref('argv', 'Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft.'),
+            }),
+            stale: object('Staleness rules.', {
+                afterDays: {
+                    type: 'integer',
+                    minimum: 1,
+                    description: 'Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.',
+                    default: 30,
+                },
+            }),
+            ...DRILL_AND_MIRROR_DEFINITIONS,
+            flagSource: union('type', 'A flag source.', parts.flagSources.map((p) => p.definition)),
+            // Each flag source's own schema fragment, from its descriptor in shared/flags/sources/.
+            ...fragments(parts.flagSources),
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./shared/config/experiment-problems.ts
+/**
+ * Rules of the `experiments:` section that JSON Schema cannot state: references to analysis
+ * templates, checks and environments, the control among the variants, placeholders, durations.
+ * They read the raw data defensively, as ./semantic-problems.ts does, and name file:line:column.
+ */
+
+
+
+
+/** Placeholders an experiment's queries get besides the canary's: the variant's name and the experiment's. */
+const EXPERIMENT_PLACEHOLDERS = ['variant', 'experiment'];
+/** Most intervals one look re-reads: each is one query per variant and metric. */
+const MAX_EXPERIMENT_INTERVALS = 1000;
+const PLACEHOLDER = /\{\{\s*([^{}\s]*)\s*\}\}/g;
+const ms = (value) => (typeof value === 'string' ? (units_parseDuration(value) ?? undefined) : undefined);
+function percent(value) {
+    if (typeof value === 'number')
+        return value;
+    if (typeof value === 'string') {
+        const m = /^\s*([0-9.]+)\s*%?\s*$/.exec(value);
+        return m ? Number(m[1]) : undefined;
+    }
+    return undefined;
+}
+function checkExperiment(report, name, e, data) {
+    const path = ['experiments', name];
+    const templates = isRecord(data.analysis) ? data.analysis : {};
+    const environments = isRecord(data.environments) ? data.environments : {};
+    const variants = Array.isArray(e.variants) ? e.variants : [];
+    const names = [];
+    variants.forEach((v, i) => {
+        if (!isRecord(v) || typeof v.name !== 'string')
+            return;
+        if (names.includes(v.name))
+            report([...path, 'variants', i, 'name'], `duplicate variant '${v.name}'`, { expected: 'a name not used by another variant' });
+        names.push(v.name);
+    });
+    const control = typeof e.control === 'string' ? e.control : 'control';
+    if (names.length > 0 && !names.includes(control)) {
+        report(e.control === undefined ? [...path, 'variants'] : [...path, 'control'], `control '${control}' is not one of the variants${didYouMean(control, names)}`, {
+            expected: e.control === undefined ? `a variant named control, or control: ${problems_oneOf(names)}` : problems_oneOf(names),
+        });
+    }
+    const templateName = e.analysis;
+    const template = typeof templateName === 'string' ? templates[templateName] : undefined;
+    if (typeof templateName === 'string' && !isRecord(template)) {
+        const known = Object.keys(templates);
+        report([...path, 'analysis'], `unknown analysis template '${templateName}'${didYouMean(templateName, known)}`, {
+            expected: known.length > 0 ? `a template defined under analysis: ${known.join(', ')}` : 'a template defined under analysis:',
+        });
+    }
+    const checks = isRecord(template) && Array.isArray(template.checks) ? template.checks.filter(isRecord) : [];
+    const checkNames = checks.map((c) => c.name).filter((n) => typeof n === 'string');
+    const primary = isRecord(e.primary) ? e.primary : undefined;
+    if (Array.isArray(e.guardrails)) {
+        e.guardrails.forEach((g, i) => {
+            if (typeof g !== 'string' || !isRecord(template))
+                return;
+            if (!checkNames.includes(g)) {
+                report([...path, 'guardrails', i], `guardrail '${g}' is not a check of analysis template '${String(templateName)}'${didYouMean(g, checkNames)}`, {
+                    expected: checkNames.length > 0 ? problems_oneOf(checkNames) : 'a check name',
+                });
+            }
+            else if (primary && g === primary.name) {
+                report([...path, 'guardrails', i], `guardrail '${g}' has the primary metric's name`, { expected: 'another check, or another name for the primary metric' });
+            }
+            if (e.guardrails && e.guardrails.indexOf(g) !== i)
+                report([...path, 'guardrails', i], `guardrail '${g}' is listed twice`, { expected: 'each check once' });
+        });
+    }
+    if (primary) {
+        const variables = isRecord(template) && isRecord(template.variables) ? Object.keys(template.variables) : [];
+        const known = new Set([...QUERY_PLACEHOLDERS, ...EXPERIMENT_PLACEHOLDERS, ...variables]);
+        for (const key of ['events', 'total', 'values', 'buckets']) {
+            const text = primary[key];
+            if (typeof text !== 'string')
+                continue;
+            for (const match of text.matchAll(PLACEHOLDER)) {
+                const placeholder = match[1];
+                if (known.has(placeholder))
+                    continue;
+                report([...path, 'primary', key], `unknown placeholder '{{${placeholder}}}'${didYouMean(placeholder, [...known])}`, {
+                    needle: match[0],
+                    expected: `one of: ${[...known].map((k) => `{{${k}}}`).join(', ')}`,
+                });
+            }
+        }
+        if (primary.type === 'samples') {
+            const set = ['values', 'buckets'].filter((k) => primary[k] !== undefined);
+            if (set.length !== 1) {
+                report(set.length === 2 ? [...path, 'primary', 'buckets'] : [...path, 'primary'], 'a samples metric needs exactly one of values (raw values) or buckets (histogram)', {
+                    ...(set.length === 2 ? { key: true } : {}),
+                    found: set.length === 2 ? 'both' : 'neither',
+                    expected: 'values: <raw values query> or buckets: <histogram buckets query>',
+                });
+            }
+        }
+    }
+    const split = isRecord(e.split) ? e.split : undefined;
+    if (split?.type === 'traffic') {
+        const env = split.environment;
+        if (typeof env === 'string' && !isRecord(environments[env])) {
+            const known = Object.keys(environments);
+            report([...path, 'split', 'environment'], `unknown environment '${env}'${didYouMean(env, known)}`, { expected: known.length > 0 ? problems_oneOf(known) : 'an environment defined under environments:' });
+        }
+        if (names.length > 2) {
+            report([...path, 'variants'], 'a traffic split serves exactly two variants (the stable and the canary version)', { found: `${names.length} variants`, expected: 'two variants, or split: { type: flag, flag: <name> } for more' });
+        }
+        // The canary variant's share must be a weight the environment's steps actually set.
+        const envSteps = isRecord(environments[String(env)]) ? environments[String(env)].steps : undefined;
+        const stepWeights = Array.isArray(envSteps) ? envSteps.flatMap((st) => (isRecord(st) && typeof st.weight === 'number' ? [st.weight] : [])) : [];
+        const weights = variants.map((v) => (isRecord(v) ? (typeof v.weight === 'number' ? v.weight : v.weight === undefined ? 1 : NaN) : NaN));
+        const canaryIndex = variants.findIndex((v) => isRecord(v) && v.name !== control);
+        const total = weights.reduce((a, b) => a + b, 0);
+        if (names.length === 2 && canaryIndex >= 0 && Number.isFinite(total) && total > 0 && stepWeights.length > 0) {
+            const share = Math.round((weights[canaryIndex] / total) * 1000) / 10;
+            if (!stepWeights.includes(share)) {
+                report([...path, 'variants', canaryIndex], `variant '${names[canaryIndex]}' gets ${share}% of the traffic, a weight no step of environment '${String(env)}' sets`, {
+                    found: `steps at ${stepWeights.join(', ')}`,
+                    expected: `a step with weight: ${share}, or variant weights matching a step`,
+                });
+            }
+        }
+    }
+    const effect = percent(e.minimumEffect);
+    if (effect !== undefined && (effect <= 0 || effect >= 100)) {
+        report([...path, 'minimumEffect'], 'the minimum detectable effect must be a lift between 0% and 100%, exclusive', { found: String(e.minimumEffect), expected: 'e.g. 2%' });
+    }
+    const interval = ms(e.interval ?? '1d');
+    const max = ms(e.maxDuration);
+    if (interval !== undefined && max !== undefined) {
+        if (interval >= max) {
+            report([...path, e.interval !== undefined ? 'interval' : 'maxDuration'], 'interval must be shorter than maxDuration, or the experiment never looks', {
+                found: `interval ${String(e.interval ?? '1d')}, maxDuration ${String(e.maxDuration)}`,
+                expected: `an interval shorter than ${String(e.maxDuration)}`,
+            });
+        }
+        else if (max / interval > MAX_EXPERIMENT_INTERVALS) {
+            report([...path, e.interval !== undefined ? 'interval' : 'maxDuration'], `maxDuration / interval is ${Math.floor(max / interval)} intervals; each look re-reads every interval since start`, {
+                expected: `at most ${MAX_EXPERIMENT_INTERVALS} (a longer interval, e.g. ${formatDuration(Math.ceil(max / MAX_EXPERIMENT_INTERVALS / 3_600_000) * 3_600_000)})`,
+            });
+        }
+    }
+    if (typeof e.start === 'string' && Number.isNaN(Date.parse(e.start))) {
+        report([...path, 'start'], 'start is not a date', { found: e.start, expected: 'an ISO 8601 date or time, e.g. 2026-11-20T09:00:00Z' });
+    }
+}
+function experimentProblems(source, data) {
+    const problems = [];
+    if (!isRecord(data) || !isRecord(data.experiments))
+        return problems;
+    const report = (path, message, details = {}) => {
+        const { key, needle, ...rest } = details;
+        const where = source.locate(path, { ...(key ? { key } : {}), ...(needle !== undefined ? { needle } : {}) });
+        problems.push({ file: source.file, ...where, path: formatPath(path), message, ...rest });
+    };
+    for (const [name, e] of Object.entries(data.experiments))
+        if (isRecord(e))
+            checkExperiment(report, name, e, data);
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./shared/config/mirror.ts
+/** Providers whose engines copy requests: Gateway API's RequestMirror filter and Istio's `mirror`. */
+const MIRROR_PROVIDERS = ['gateway-api', 'istio'];
+/** Mirrored by default: reads only. A mirrored write runs twice against the back ends both versions share. */
+const DEFAULT_MIRROR_METHODS = (/* unused pure expression or super */ null && (['GET', 'HEAD']));
+/** The step's mirror with its defaults, or undefined for a step that mirrors nothing. */
+function mirrorOf(step) {
+    const mirror = step?.mirror;
+    if (mirror === undefined)
+        return undefined;
+    if (typeof mirror === 'number')
+        return { percent: mirror, methods: [...DEFAULT_MIRROR_METHODS] };
+    return { percent: mirror.percent, methods: [...new Set(mirror.methods ?? DEFAULT_MIRROR_METHODS)] };
+}
+
 ;// CONCATENATED MODULE: ./shared/config/semantic-problems.ts
 
 
 
 
+
+
+
 /** A default from the schema: these checks run on the data as written, before defaults are applied. */
-function schemaDefault(definition, property) {
-    return policySchema.definitions?.[definition]?.properties?.[property]?.default;
+function schemaDefault(schema, definition, property) {
+    return schema.definitions?.[definition]?.properties?.[property]?.default;
 }
-const DEFAULT_INTERVAL = schemaDefault('analysisTemplate', 'interval');
-const DEFAULT_MAX_DURATION = schemaDefault('analysisTemplate', 'maxDuration');
-const DEFAULT_PASS_SCORE = schemaDefault('mannWhitneyTest', 'passScore');
-const DEFAULT_MARGINAL_SCORE = schemaDefault('mannWhitneyTest', 'marginalScore');
+const DEFAULT_INTERVAL = schemaDefault(builtinGrammar.schema, 'analysisTemplate', 'interval');
+const DEFAULT_MAX_DURATION = schemaDefault(builtinGrammar.schema, 'analysisTemplate', 'maxDuration');
+const DEFAULT_PASS_SCORE = schemaDefault(builtinGrammar.schema, 'mannWhitneyTest', 'passScore');
+const DEFAULT_MARGINAL_SCORE = schemaDefault(builtinGrammar.schema, 'mannWhitneyTest', 'marginalScore');
 const QUERY_KEYS = ['events', 'total', 'query', 'values', 'buckets'];
-const PLACEHOLDER = /\{\{\s*([^{}\s]*)\s*\}\}/g;
-function ms(value) {
+const semantic_problems_PLACEHOLDER = /\{\{\s*([^{}\s]*)\s*\}\}/g;
+function semantic_problems_ms(value) {
     return typeof value === 'string' ? (units_parseDuration(value) ?? undefined) : undefined;
 }
 function records(value) {
-    return schema_walk_isRecord(value) ? Object.entries(value).filter((e) => schema_walk_isRecord(e[1])) : [];
+    return isRecord(value) ? Object.entries(value).filter((e) => isRecord(e[1])) : [];
 }
 function items(value) {
-    return Array.isArray(value) ? value.flatMap((v, i) => (schema_walk_isRecord(v) ? [[i, v]] : [])) : [];
+    return Array.isArray(value) ? value.flatMap((v, i) => (isRecord(v) ? [[i, v]] : [])) : [];
 }
 function checkSteps(report, envPath, env, templates) {
     const steps = items(env.steps);
@@ -68863,12 +71247,12 @@ function checkSteps(report, envPath, env, templates) {
                 expected: names.length > 0 ? `a template defined under analysis: ${names.join(', ')}` : 'a template defined under analysis:',
             });
         }
-        const min = ms(step.minDuration);
-        const max = ms(step.maxDuration);
+        const min = semantic_problems_ms(step.minDuration);
+        const max = semantic_problems_ms(step.maxDuration);
         if (min !== undefined && max !== undefined && min > max) {
             report([...path, 'minDuration'], 'minDuration is longer than maxDuration', { found: formatDuration(min), expected: `at most ${formatDuration(max)}` });
         }
-        const interval = schema_walk_isRecord(template) ? ms(template.interval ?? DEFAULT_INTERVAL) : undefined;
+        const interval = isRecord(template) ? semantic_problems_ms(template.interval ?? DEFAULT_INTERVAL) : undefined;
         if (max !== undefined && interval !== undefined && max <= interval) {
             report([...path, 'maxDuration'], `maxDuration leaves no time for a look every ${formatDuration(interval)} (the template's interval)`, {
                 found: formatDuration(max),
@@ -68882,20 +71266,45 @@ function checkSteps(report, envPath, env, templates) {
         report([...envPath, 'steps', last[0], 'weight'], 'the last step must send all traffic to the new version', { found: String(last[1].weight), expected: '100' });
     }
 }
-function checkTraffic(report, envPath, env) {
-    const traffic = env.traffic;
-    if (!schema_walk_isRecord(traffic) || traffic.provider !== 'haproxy')
-        return;
-    const set = ['socket', 'address'].filter((key) => traffic[key] !== undefined);
-    if (set.length !== 1) {
-        report([...envPath, 'traffic', ...(set.length === 2 ? ['address'] : [])], 'set exactly one of socket or address for the HAProxy runtime API', {
-            ...(set.length === 2 ? { key: true, found: 'both' } : { found: 'neither' }),
-            expected: 'socket: /path/to/admin.sock or address: host:port',
+/** A backend's block (`traffic:`, a template's `provider:`) against the rules of its descriptor. */
+function checkBackend(report, path, block, rules) {
+    for (const rule of rules?.exactlyOne ?? []) {
+        const set = rule.keys.filter((key) => block[key] !== undefined);
+        if (set.length === 1)
+            continue;
+        report(set.length > 1 ? [...path, set[1]] : path, rule.message, {
+            ...(set.length > 1 ? { key: true, found: set.length === rule.keys.length && set.length === 2 ? 'both' : set.join(' and ') } : { found: 'neither' }),
+            expected: rule.expected,
         });
     }
 }
+function checkTraffic(report, envPath, env, grammar) {
+    const traffic = env.traffic;
+    if (!isRecord(traffic) || typeof traffic.provider !== 'string' || !Object.hasOwn(grammar.rules.traffic, traffic.provider))
+        return;
+    checkBackend(report, [...envPath, 'traffic'], traffic, grammar.rules.traffic[traffic.provider]);
+}
+/** `mirror:` steps (#16): only where the provider's engine copies requests, and users see stable alone. */
+function checkMirrorSteps(report, envPath, env) {
+    const provider = isRecord(env.traffic) ? env.traffic.provider : undefined;
+    for (const [index, step] of items(env.steps)) {
+        if (step.mirror === undefined)
+            continue;
+        const path = [...envPath, 'steps', index, 'mirror'];
+        if (typeof provider === 'string' && !MIRROR_PROVIDERS.includes(provider)) {
+            report(path, `the ${provider} traffic provider cannot mirror requests (step ${index + 1})`, {
+                key: true,
+                found: `provider: ${provider}`,
+                expected: `a provider whose engine mirrors (${MIRROR_PROVIDERS.join(', ')}), or no mirror: on this step`,
+            });
+        }
+        if (step.weight !== undefined && step.weight !== 0) {
+            report([...envPath, 'steps', index, 'weight'], 'a mirror step serves every user from the stable version', { found: String(step.weight), expected: '0' });
+        }
+    }
+}
 function checkPlaceholders(report, path, text, known) {
-    for (const match of text.matchAll(PLACEHOLDER)) {
+    for (const match of text.matchAll(semantic_problems_PLACEHOLDER)) {
         const name = match[1];
         if (known.has(name))
             continue;
@@ -68905,10 +71314,10 @@ function checkPlaceholders(report, path, text, known) {
         });
     }
 }
-function checkTemplate(report, path, template) {
-    const interval = ms(template.interval ?? DEFAULT_INTERVAL);
-    const max = ms(template.maxDuration ?? DEFAULT_MAX_DURATION);
-    const min = ms(template.minDuration);
+function checkTemplate(report, path, template, grammar) {
+    const interval = semantic_problems_ms(template.interval ?? DEFAULT_INTERVAL);
+    const max = semantic_problems_ms(template.maxDuration ?? DEFAULT_MAX_DURATION);
+    const min = semantic_problems_ms(template.minDuration);
     if (interval !== undefined && max !== undefined && interval >= max) {
         const at = template.interval !== undefined ? 'interval' : 'maxDuration';
         report([...path, at], 'interval must be shorter than maxDuration, or the analysis never looks', {
@@ -68919,15 +71328,19 @@ function checkTemplate(report, path, template) {
     if (min !== undefined && max !== undefined && min > max) {
         report([...path, 'minDuration'], 'minDuration is longer than maxDuration', { found: formatDuration(min), expected: `at most ${formatDuration(max)}` });
     }
-    const variables = schema_walk_isRecord(template.variables) ? Object.keys(template.variables) : [];
+    const variables = isRecord(template.variables) ? Object.keys(template.variables) : [];
     const builtins = new Set(QUERY_PLACEHOLDERS);
     for (const name of variables) {
         if (builtins.has(name))
             report([...path, 'variables', name], `variable '${name}' would hide the built-in {{${name}}}`, { key: true, expected: 'another name' });
     }
     const known = new Set([...QUERY_PLACEHOLDERS, ...variables]);
-    if (schema_walk_isRecord(template.provider) && template.provider.type === 'http')
-        known.add('query');
+    const provider = template.provider;
+    const rules = isRecord(provider) && typeof provider.type === 'string' && Object.hasOwn(grammar.rules.metrics, provider.type) ? grammar.rules.metrics[provider.type] : undefined;
+    for (const name of rules?.placeholders ?? [])
+        known.add(name);
+    if (isRecord(provider))
+        checkBackend(report, [...path, 'provider'], provider, rules);
     const names = new Map();
     const groups = new Set();
     for (const [index, check] of items(template.checks)) {
@@ -68969,8 +71382,8 @@ function checkTemplate(report, path, template) {
         }
     }
     const test = template.test;
-    if (schema_walk_isRecord(test) && test.type === 'mann-whitney') {
-        if (schema_walk_isRecord(test.groupWeights)) {
+    if (isRecord(test) && test.type === 'mann-whitney') {
+        if (isRecord(test.groupWeights)) {
             let sum = 0;
             for (const [group, weight] of Object.entries(test.groupWeights)) {
                 if (typeof weight === 'number')
@@ -69001,14 +71414,14 @@ function checkTemplate(report, path, template) {
  * the schema found other problems.
  */
 /** The schema's `environmentName`: what GitHub and the record store accept. */
-const ENVIRONMENT_NAME = new RegExp(String(policySchema.definitions?.['environmentName']?.pattern ?? '^'));
+const ENVIRONMENT_NAME = new RegExp(String(builtinGrammar.schema.definitions?.['environmentName']?.pattern ?? '^'));
 /**
  * GitHub matches environment names case-insensitively, and the rollout record of an environment
  * lives at its lower-cased name: `prod` and `PROD` would share one record (and one GitHub
  * environment) while following two different policies.
  */
 function checkEnvironmentNames(report, environments) {
-    if (!schema_walk_isRecord(environments))
+    if (!isRecord(environments))
         return;
     const seen = new Map();
     for (const name of Object.keys(environments)) {
@@ -69027,23 +71440,25 @@ function checkEnvironmentNames(report, environments) {
             seen.set(folded, name);
     }
 }
-function semanticProblems(source, data) {
+function semanticProblems(source, data, grammar = builtinGrammar) {
     const problems = [];
     const report = (path, message, details = {}) => {
         const { key, needle, ...rest } = details;
         const where = source.locate(path, { ...(key ? { key } : {}), ...(needle !== undefined ? { needle } : {}) });
         problems.push({ file: source.file, ...where, path: formatPath(path), message, ...rest });
     };
-    if (!schema_walk_isRecord(data))
+    if (!isRecord(data))
         return problems;
-    const templates = schema_walk_isRecord(data.analysis) ? data.analysis : {};
+    const templates = isRecord(data.analysis) ? data.analysis : {};
     checkEnvironmentNames(report, data.environments);
     for (const [name, env] of records(data.environments)) {
         checkSteps(report, ['environments', name], env, templates);
-        checkTraffic(report, ['environments', name], env);
+        checkTraffic(report, ['environments', name], env, grammar);
+        checkMirrorSteps(report, ['environments', name], env);
     }
     for (const [name, template] of records(templates))
-        checkTemplate(report, ['analysis', name], template);
+        checkTemplate(report, ['analysis', name], template, grammar);
+    problems.push(...experimentProblems(source, data));
     return problems;
 }
 
@@ -69052,6 +71467,7 @@ function semanticProblems(source, data) {
  * Indentation slips explained from what the schema accepts at each level: a file of its own, because
  * it needs the policy schema, and the YAML reader (indentation.ts) must not (flag files use it too).
  */
+
 
 
 function within(path, prefix) {
@@ -69074,15 +71490,15 @@ function parsePath(path) {
 function indentation_keys_valueAt(data, path) {
     let value = data;
     for (const seg of path)
-        value = Array.isArray(value) && typeof seg === 'number' ? value[seg] : schema_walk_isRecord(value) ? value[String(seg)] : undefined;
+        value = Array.isArray(value) && typeof seg === 'number' ? value[seg] : isRecord(value) ? value[String(seg)] : undefined;
     return value;
 }
-function acceptsKey(path, data, key) {
-    const schema = schemaAt(path, data);
+function acceptsKey(walk, path, data, key) {
+    const schema = walk.schemaAt(path, data);
     if (schema === undefined)
         return false;
-    const node = deref(schema);
-    const branches = [node, ...(node.oneOf ?? []).map(deref)];
+    const node = walk.deref(schema);
+    const branches = [node, ...(node.oneOf ?? []).map(walk.deref)];
     return branches.some((b) => b.properties?.[key] !== undefined);
 }
 function indentation_keys_name(path) {
@@ -69093,7 +71509,8 @@ function indentation_keys_name(path) {
  * An unknown key that an enclosing mapping accepts (and does not already have) was indented one
  * level too far: say so, and drop the "missing required key" the same slip causes up there.
  */
-function explainIndentation(source, data, problems) {
+function explainIndentation(source, data, problems, grammar = builtinGrammar) {
+    const { walk } = grammar;
     const dropped = new Set();
     const rewritten = new Map();
     for (const problem of problems) {
@@ -69106,7 +71523,7 @@ function explainIndentation(source, data, problems) {
         for (let depth = parent.length - 1; depth >= 0; depth--) {
             const ancestor = parent.slice(0, depth);
             const holder = indentation_keys_valueAt(data, ancestor);
-            if (!schema_walk_isRecord(holder) || key in holder || !acceptsKey(ancestor, data, key))
+            if (!isRecord(holder) || key in holder || !acceptsKey(walk, ancestor, data, key))
                 continue;
             const sibling = Object.keys(holder)[0];
             const siblingAt = sibling === undefined ? undefined : source.locate([...ancestor, sibling], { key: true });
@@ -69122,14 +71539,14 @@ function explainIndentation(source, data, problems) {
             break;
         }
     }
-    underIndented(source, data, problems, dropped, rewritten);
+    underIndented(walk, source, data, problems, dropped, rewritten);
     return problems.filter((p) => !dropped.has(p)).map((p) => rewritten.get(p) ?? p);
 }
 /**
  * `production:` left empty with its keys written at its own level: they became its siblings. Say
  * that once, instead of one problem per stray key.
  */
-function underIndented(source, data, problems, dropped, rewritten) {
+function underIndented(walk, source, data, problems, dropped, rewritten) {
     for (const problem of problems) {
         if (dropped.has(problem) || !/has the wrong type/.test(problem.message) || problem.found !== 'nothing')
             continue;
@@ -69139,10 +71556,10 @@ function underIndented(source, data, problems, dropped, rewritten) {
             continue;
         const parent = path.slice(0, -1);
         const holder = indentation_keys_valueAt(data, parent);
-        if (!schema_walk_isRecord(holder))
+        if (!isRecord(holder))
             continue;
         const keys = Object.keys(holder);
-        const strays = keys.slice(keys.indexOf(emptyKey) + 1).filter((k) => acceptsKey(path, data, k));
+        const strays = keys.slice(keys.indexOf(emptyKey) + 1).filter((k) => acceptsKey(walk, path, data, k));
         if (strays.length === 0)
             continue;
         const first = source.locate([...parent, strays[0]], { key: true });
@@ -69163,7 +71580,378 @@ function underIndented(source, data, problems, dropped, rewritten) {
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./shared/config/indentation.ts
+/**
+ * Indentation mistakes said in the user's terms: which key is at the wrong level and where it would
+ * belong, instead of the parser's "All mapping items must start at the same column" at a later line,
+ * or an "unknown key" in one place and a "missing key" in another for one misplaced line.
+ */
+const BLOCK_SCALAR = /:\s*[|>][-+0-9]*\s*(#.*)?$/;
+function significantLines(text, upTo) {
+    const out = [];
+    const raw = text.split('\n');
+    let blockScalarIndent;
+    let flowDepth = 0;
+    for (let i = 0; i < Math.min(raw.length, upTo); i++) {
+        const line = (raw[i] ?? '').replace(/\r$/, '');
+        const content = line.trimStart();
+        const indent = line.length - content.length;
+        if (content === '' || content.startsWith('#') || content === '---' || content === '...')
+            continue;
+        if (blockScalarIndent !== undefined) {
+            if (indent > blockScalarIndent)
+                continue;
+            blockScalarIndent = undefined;
+        }
+        const inFlow = flowDepth > 0;
+        flowDepth += (content.match(/[[{]/g) ?? []).length - (content.match(/[\]}]/g) ?? []).length;
+        if (flowDepth < 0)
+            flowDepth = 0;
+        if (inFlow)
+            continue;
+        out.push({ number: i + 1, indent, content });
+        if (BLOCK_SCALAR.test(content))
+            blockScalarIndent = indent;
+    }
+    return out;
+}
+function keyOf(content) {
+    const match = /^(?:"([^"]*)"|'([^']*)'|([^\s:#][^:#]*?))\s*:(?:\s|$)/.exec(content);
+    return match ? (match[1] ?? match[2] ?? match[3]) : undefined;
+}
+/** Whether a line leaves its value to the lines below it (`key:` alone, or `- ` alone). */
+function opensBlock(content) {
+    const withoutComment = content.replace(/\s+#.*$/, '');
+    return /:$/.test(withoutComment) || withoutComment === '-' || BLOCK_SCALAR.test(content);
+}
+function describeLevel(level) {
+    return `${level.column} spaces to belong to ${level.owner} (like ${level.label} on line ${level.line})`;
+}
+/**
+ * The first line, up to `errorLine`, whose indentation matches no level of the block structure
+ * around it, explained; undefined when the lines look consistent (the parser's message stays).
+ */
+function indentationProblem(text, errorLine) {
+    const tab = text.split('\n').findIndex((line, i) => i < errorLine && /^ *\t/.test(line));
+    const lines = significantLines(text, errorLine);
+    const stack = [];
+    let previous;
+    for (const line of lines) {
+        if (tab >= 0 && line.number > tab)
+            break;
+        const isItem = line.content === '-' || line.content.startsWith('- ');
+        const key = keyOf(isItem ? line.content.slice(1).trimStart() : line.content);
+        const label = isItem ? `the list item` : key !== undefined ? `'${key}'` : 'the value';
+        const popped = [];
+        while (stack.length > 0 && stack[stack.length - 1].column > line.indent)
+            popped.push(stack.pop());
+        const top = stack[stack.length - 1];
+        if (top !== undefined && top.column === line.indent) {
+            top.label = label;
+            top.line = line.number;
+        }
+        else if (popped.length > 0) {
+            const what = key !== undefined ? `'${key}'` : isItem ? 'this list item' : 'this line';
+            const candidates = [popped[popped.length - 1], ...(top ? [top] : [])];
+            return {
+                line: line.number,
+                column: line.indent + 1,
+                message: `${what} is indented ${line.indent} spaces, which matches no level around it`,
+                expected: `${candidates.map(describeLevel).join(', or ')}`,
+            };
+        }
+        else if (previous !== undefined && !opensBlock(previous.content) && !(top === undefined)) {
+            const previousKey = keyOf(previous.content.replace(/^-\s*/, ''));
+            const what = key !== undefined ? `'${key}'` : 'this line';
+            return {
+                line: line.number,
+                column: line.indent + 1,
+                message: `${what} is indented deeper than ${previousKey !== undefined ? `'${previousKey}'` : 'the line'} on line ${previous.number}, which already has a value`,
+                expected: `${top.column} spaces to belong to ${top.owner} (like ${top.label} on line ${top.line}), or a value left empty on line ${previous.number} to nest under it`,
+            };
+        }
+        else {
+            const previousKey = previous === undefined ? undefined : keyOf(previous.content.replace(/^-\s*/, ''));
+            const owner = previous === undefined ? 'the top level' : previousKey !== undefined ? `'${previousKey}'` : `the list item on line ${previous.number}`;
+            stack.push({ column: line.indent, label, line: line.number, owner });
+        }
+        if (isItem && key !== undefined) {
+            // `- key: value`: the item's own keys line up with `key`.
+            const column = line.indent + line.content.length - line.content.slice(1).trimStart().length;
+            stack.push({ column, label: `'${key}'`, line: line.number, owner: `the list item on line ${line.number}` });
+        }
+        previous = line;
+    }
+    if (tab >= 0) {
+        return { line: tab + 1, column: 1, message: 'this line is indented with a tab', expected: 'spaces only: YAML does not allow tabs for indentation' };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./shared/config/yaml-source.ts
+
+
+
+/** With `merge: true`, yaml parses a plain `<<` key as a Scalar holding a symbol. */
+function isMergeKey(key) {
+    return (0,dist/* isScalar */.jn)(key) && typeof key.value === 'symbol';
+}
+const REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}/;
+/** The depth limit named when the parser itself gives up (POLICY_LIMITS.maxDepth in load.ts). */
+const DEPTH_HINT = 64;
+/**
+ * A parsed policy file that can say where any path is: every problem, from YAML syntax to a
+ * semantic check, is reported at a line and column.
+ */
+class YamlSource {
+    text;
+    file;
+    doc;
+    lines = new dist/* LineCounter */.HN();
+    constructor(text, file) {
+        this.text = text;
+        this.file = file;
+        // merge: anchors with `<<` keep repeated checks short; uniqueKeys (the default) reports duplicates.
+        this.doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: this.lines, merge: true, prettyErrors: false });
+    }
+    syntaxProblems() {
+        if (this.doc.errors.some((e) => /Maximum call stack size exceeded/.test(e.message))) {
+            // The parser ran out of stack: the document nests far deeper than any policy does.
+            return [{ file: this.file, line: 1, column: 1, path: '', message: 'the file nests lists or mappings too deeply to be a policy', expected: `at most ${DEPTH_HINT} levels of nesting` }];
+        }
+        const problems = this.doc.errors.map((error) => {
+            const at = this.at(error.pos[0]);
+            return { file: this.file, ...at, path: '', message: `YAML: ${error.message.split('\n')[0] ?? error.message}` };
+        });
+        // Indentation slips surface as parser errors at a later line ("All mapping items must start at
+        // the same column"); say which key is at the wrong level instead.
+        const indentationCodes = new Set(['BAD_INDENT', 'MISSING_CHAR', 'UNEXPECTED_TOKEN', 'TAB_AS_INDENT', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY']);
+        const firstError = this.doc.errors[0];
+        if (firstError !== undefined && indentationCodes.has(firstError.code)) {
+            const explained = indentationProblem(this.text, this.at(firstError.pos[0]).line);
+            if (explained)
+                problems.splice(0, problems.length, { file: this.file, path: '', ...explained });
+        }
+        // `{ address: ${URL} }` is the likeliest cause: `{` and `}` end a plain value inside flow collections.
+        const first = problems[0];
+        const line = first === undefined ? '' : (this.text.split('\n')[first.line - 1] ?? '');
+        if (first !== undefined && /[{[][^'"]*\$\{/.test(line)) {
+            first.expected = 'quotes around values that use ${NAME} inside { } or [ ], e.g. address: "${PROMETHEUS_URL}"';
+        }
+        return problems;
+    }
+    toJS() {
+        return this.doc.toJS({ maxAliasCount: 1000 });
+    }
+    /**
+     * The document as data, or a problem at the first alias when aliases expand past `maxAliasCount`
+     * nodes (a "billion laughs" alias bomb), instead of the parser's exception.
+     */
+    toJSWithin(maxAliasCount) {
+        try {
+            return { ok: true, value: this.doc.toJS({ maxAliasCount }) };
+        }
+        catch (error) {
+            if (!(error instanceof ReferenceError) || !/alias count/i.test(error.message))
+                throw error;
+            let firstAlias = { line: 1, column: 1 };
+            (0,dist/* visit */.YR)(this.doc, {
+                Alias: (_, node) => {
+                    if (node.range)
+                        firstAlias = this.at(node.range[0]);
+                    return dist/* visit */.YR.BREAK;
+                },
+            });
+            return {
+                ok: false,
+                problem: {
+                    file: this.file,
+                    ...firstAlias,
+                    path: '',
+                    message: `YAML aliases (*name) expand to more than ${maxAliasCount} nodes: the file would grow without bound when read (an alias bomb)`,
+                    expected: 'anchors and aliases used to share a few values, not to multiply them',
+                },
+            };
+        }
+    }
+    /** A problem at the first node nested deeper than `maxDepth` levels, or undefined. Iterative: no stack to exhaust. */
+    depthProblem(maxDepth) {
+        const pending = [{ node: this.doc.contents, depth: 1 }];
+        while (pending.length > 0) {
+            const { node, depth } = pending.pop();
+            const children = (0,dist/* isMap */.jh)(node) ? node.items.map((pair) => pair.value) : (0,dist/* isSeq */.oP)(node) ? node.items : [];
+            if (children.length === 0)
+                continue;
+            if (depth > maxDepth) {
+                const at = this.nodePosition(node) ?? { line: 1, column: 1 };
+                return { file: this.file, ...at, path: '', message: `lists and mappings are nested more than ${maxDepth} levels deep here`, expected: `at most ${maxDepth} levels of nesting` };
+            }
+            for (const child of children)
+                pending.push({ node: child, depth: depth + 1 });
+        }
+        return undefined;
+    }
+    at(offset) {
+        const { line, col } = this.lines.linePos(offset);
+        return { line, column: col };
+    }
+    /**
+     * Where `path` is written: its key when `key` is set (unknown keys), else its value. A path that does
+     * not exist (a missing key) maps to the deepest ancestor that does, at its key.
+     */
+    locate(path, options = {}) {
+        let node = this.doc.contents;
+        let lastPair;
+        for (let i = 0; i < path.length; i++) {
+            const seg = path[i];
+            node = this.deref(node);
+            const found = this.child(node, seg);
+            if (found === undefined)
+                return this.pairPosition(lastPair) ?? this.nodePosition(node) ?? { line: 1, column: 1 };
+            if ((0,dist/* isPair */.tO)(found)) {
+                lastPair = found;
+                if (i === path.length - 1 && options.key)
+                    return this.pairPosition(found) ?? { line: 1, column: 1 };
+                node = found.value;
+                if (node === null || node === undefined)
+                    return this.pairPosition(found) ?? { line: 1, column: 1 };
+            }
+            else {
+                node = found;
+            }
+        }
+        if (options.needle !== undefined && (0,dist/* isScalar */.jn)(node) && node.range) {
+            const index = this.text.slice(node.range[0], node.range[1]).indexOf(options.needle);
+            if (index >= 0)
+                return this.at(node.range[0] + index);
+        }
+        return this.nodePosition(node) ?? this.pairPosition(lastPair) ?? { line: 1, column: 1 };
+    }
+    /**
+     * Replaces `${NAME}` in every string value from `env`. An unset or empty NAME is a problem at the
+     * reference itself (Actions turns a missing secret into an empty variable); `$${` writes `${`.
+     */
+    substitute(env, options = {}) {
+        const problems = [];
+        /** With allowUnset: the references left as written, as problems a caller may show as warnings. */
+        const unset = [];
+        const substitutions = { unresolved: new Set(), written: new Map() };
+        const visit = (node, path) => {
+            if ((0,dist/* isMap */.jh)(node)) {
+                for (const pair of node.items) {
+                    const key = (0,dist/* isScalar */.jn)(pair.key) ? pair.key.value : pair.key;
+                    visit(pair.value, [...path, String(key)]);
+                }
+            }
+            else if ((0,dist/* isSeq */.oP)(node)) {
+                node.items.forEach((item, index) => visit(item, [...path, index]));
+            }
+            else if ((0,dist/* isScalar */.jn)(node) && typeof node.value === 'string' && node.value.includes('${')) {
+                const source = node.range ? this.text.slice(node.range[0], node.range[1]) : '';
+                const offset = node.range?.[0] ?? 0;
+                const result = this.expand(node.value, env, options, (message, reference, expected, kind) => {
+                    const index = source.indexOf(reference);
+                    (kind === 'unset' && options.allowUnset ? unset : problems).push({
+                        file: this.file,
+                        ...this.at(index >= 0 ? offset + index : offset),
+                        path: formatPath(path),
+                        message,
+                        found: reference,
+                        expected,
+                    });
+                });
+                if (result.unresolved)
+                    substitutions.unresolved.add(formatPath(path));
+                if (result.fromEnv)
+                    substitutions.written.set(formatPath(path), node.value);
+                node.value = result.text;
+            }
+        };
+        visit(this.doc.contents, []);
+        return { problems, substitutions, unset };
+    }
+    expand(text, env, options, report) {
+        let out = '';
+        let unresolved = false;
+        let fromEnv = false;
+        let i = 0;
+        while (i < text.length) {
+            if (text.startsWith('$${', i)) {
+                out += '${';
+                i += 3;
+                continue;
+            }
+            if (!text.startsWith('${', i)) {
+                out += text[i];
+                i += 1;
+                continue;
+            }
+            const match = REFERENCE.exec(text.slice(i));
+            if (match === null) {
+                const reference = text.slice(i, i + 12);
+                report('malformed environment variable reference', reference, '${NAME} with NAME made of letters, digits and _, or $${ for a literal ${');
+                out += '${';
+                i += 2;
+                continue;
+            }
+            const name = match[1];
+            const value = env[name];
+            if (value === undefined || value === '') {
+                if (options.allowUnset)
+                    unresolved = true;
+                report(`environment variable ${name} is ${value === undefined ? 'not set' : 'empty'}`, match[0], `${name} set in the environment (env: or secrets)`, 'unset');
+                out += match[0];
+            }
+            else {
+                fromEnv = true;
+                out += value;
+            }
+            i += match[0].length;
+        }
+        return { text: out, unresolved, fromEnv };
+    }
+    deref(node) {
+        return (0,dist/* isAlias */.Vj)(node) ? node.resolve(this.doc) : node;
+    }
+    /** The pair (in a map) or item (in a sequence) for one path segment, looking through `<<` merges. */
+    child(node, seg) {
+        if ((0,dist/* isMap */.jh)(node)) {
+            const direct = node.items.find((pair) => (0,dist/* isScalar */.jn)(pair.key) && !isMergeKey(pair.key) && String(pair.key.value) === String(seg));
+            if (direct)
+                return direct;
+            for (const pair of node.items) {
+                if (!isMergeKey(pair.key))
+                    continue;
+                const sources = (0,dist/* isSeq */.oP)(pair.value) ? pair.value.items : [pair.value];
+                for (const source of sources) {
+                    const found = this.child(this.deref(source), seg);
+                    if (found)
+                        return found;
+                }
+            }
+            return undefined;
+        }
+        if ((0,dist/* isSeq */.oP)(node) && typeof seg === 'number')
+            return node.items[seg] ?? undefined;
+        return undefined;
+    }
+    pairPosition(pair) {
+        const key = pair?.key;
+        if (key && typeof key === 'object' && 'range' in key && Array.isArray(key.range))
+            return this.at(key.range[0]);
+        return undefined;
+    }
+    nodePosition(node) {
+        if (node && typeof node === 'object' && 'range' in node && Array.isArray(node.range))
+            return this.at(node.range[0]);
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./shared/config/load.ts
+
 
 
 
@@ -69243,7 +72031,7 @@ function dedupe(problems) {
  * broken document is not checked further), then schema and semantic problems together.
  */
 function checkPolicy(text, fileName, env, options = {}) {
-    const source = new yaml_source_YamlSource(text, fileName);
+    const source = new YamlSource(text, fileName);
     const syntax = source.syntaxProblems();
     if (syntax.length > 0)
         return { ok: false, problems: sortProblems(syntax), warnings: [] };
@@ -69253,15 +72041,16 @@ function checkPolicy(text, fileName, env, options = {}) {
     const tooDeep = source.depthProblem(POLICY_LIMITS.maxDepth);
     if (tooDeep)
         return { ok: false, problems: [tooDeep], warnings: [] };
+    const grammar = options.grammar ?? builtinGrammar;
     const { problems: envProblems, substitutions, unset } = source.substitute(env, options.allowUnsetEnv ? { allowUnset: true } : {});
     const data = source.toJSWithin(POLICY_LIMITS.maxAliasCount);
     if (!data.ok)
         return { ok: false, problems: [data.problem], warnings: [] };
-    const problems = explainIndentation(source, data.value, [...envProblems, ...schemaProblems(source, data.value, substitutions), ...semanticProblems(source, data.value)]);
+    const problems = explainIndentation(source, data.value, [...envProblems, ...schemaProblems(source, data.value, substitutions, grammar), ...semanticProblems(source, data.value, grammar)], grammar);
     const warnings = sortProblems(unset);
     if (problems.length > 0)
         return { ok: false, problems: sortProblems(dedupe(problems)), warnings };
-    return { ok: true, policy: resolvePolicyValue(data.value), problems: [], warnings };
+    return { ok: true, policy: resolvePolicyValue(data.value, grammar), problems: [], warnings };
 }
 /** Parses and validates a policy; throws one PolicyError listing every problem. */
 function parsePolicy(text, fileName, env, options = {}) {
@@ -69329,7 +72118,7 @@ function isAmbiguous(error) {
     // Octokit reports a network failure or an aborted request as status 500 with no response.
     return status >= 500 || status === 408;
 }
-function write_once_describeFailure(error) {
+function describeFailure(error) {
     const status = error?.status;
     const response = error?.response;
     if (typeof status === 'number' && response !== undefined)
@@ -69348,7 +72137,7 @@ async function writeOnce(options) {
         catch (error) {
             if (!isAmbiguous(error))
                 throw error;
-            const what = write_once_describeFailure(error);
+            const what = describeFailure(error);
             options.logger?.warn(`GitHub API ${options.call} got ${what} on attempt ${attempt} of ${attempts}; checking whether it landed`);
             const found = await options.landed();
             if (found !== undefined) {
@@ -69509,6 +72298,30 @@ class GitHubStateStore extends BaseStateStore {
             this.options.logger?.warn(`${environment} has ${older.length} earlier deployments; marked the newest ${marked.length} inactive and left the rest (a sweep is capped at ${limit} requests)`);
         }
         return marked.length;
+    }
+    /**
+     * Posts the record's deployment status when the deployment's newest status is not it: a command
+     * stopped after its record write (the runner killed it) left the deployment showing the state
+     * before. One read; a write only when something is missing.
+     */
+    async reconcile(record) {
+        const id = record.deploymentId;
+        const status = visibleStatus(record);
+        if (id === undefined || !status)
+            return;
+        let newest;
+        try {
+            const { data } = await this.github.repos.listDeploymentStatuses({ ...this.repo, deployment_id: id, per_page: 1 });
+            newest = data[0];
+        }
+        catch (error) {
+            this.warn(gitHubError(`repos.listDeploymentStatuses (deployment ${id})`, error));
+            return;
+        }
+        if (newest && newest.state === status.state && (newest.description ?? '') === github_store_truncate(status.description, MAX_STATUS_DESCRIPTION))
+            return;
+        this.options.logger?.info(`deployment ${id} showed ${newest ? `"${newest.state}"` : 'no status'}; posting "${status.state}: ${status.description}" to match the record`);
+        await this.postStatus(id, status, record.environment);
     }
     async putFile(record, text, expectedVersion) {
         const where = this.describe(record.environment);

@@ -70712,7 +70712,9 @@ function bannerDetail(report) {
 }
 function evidencePhrase(report, metric, at) {
     const e = metric?.evidence;
-    const value = e !== null && e !== undefined ? ` (e = ${formatEvidence(e)})` : '';
+    // `(e = 24.1)`, or `(e > 10⁶)` when the figure is itself a bound.
+    const shown = e !== null && e !== undefined ? formatEvidence(e) : undefined;
+    const value = shown === undefined ? '' : shown.startsWith('> ') ? ` (e ${shown})` : ` (e = ${shown})`;
     // A failure decided by the combined evidence names its strongest metric, whose own evidence may
     // still be short of that metric's threshold: say so rather than claim the threshold was reached.
     if (metric?.threshold !== undefined && report.decision === 'fail' && metric.state !== 'fail') {

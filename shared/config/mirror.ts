@@ -1,13 +1,9 @@
 /**
  * The step key `mirror:` (dark launch by traffic mirroring), normalized for the lifecycle and the
- * providers, and which traffic providers can mirror at all (validation refuses the others at the
- * step's file:line:column). Lives in config/ because the policy checks need it and config/ may not
- * import traffic/.
+ * providers. Which traffic providers can mirror is each descriptor's `mirrors` (shared/traffic/*.ts),
+ * generated into the loader's rules (`policyRules.mirroring`), so config/ need not import traffic/.
  */
 import type { Step } from './policy.generated.js'
-
-/** Providers whose engines copy requests: Gateway API's RequestMirror filter and Istio's `mirror`. */
-export const MIRROR_PROVIDERS = ['gateway-api', 'istio'] as const
 
 /** Mirrored by default: reads only. A mirrored write runs twice against the back ends both versions share. */
 export const DEFAULT_MIRROR_METHODS = ['GET', 'HEAD'] as const

@@ -2376,5 +2376,9 @@ export const policyRules: PolicyRules = {
         "query"
       ]
     }
-  }
+  },
+  "mirroring": [
+    "gateway-api",
+    "istio"
+  ]
 }

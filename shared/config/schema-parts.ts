@@ -105,9 +105,18 @@ export interface SchemaPart {
   readonly rules?: BackendRules
 }
 
+/** A traffic backend's part: its schema part and what its engine can do besides weights. */
+export interface TrafficPart extends SchemaPart {
+  /**
+   * Its engine copies requests to the canary, so a step may say `mirror:` (Gateway API's
+   * RequestMirror filter, Istio's `mirror`). The policy checks refuse `mirror:` for every other backend.
+   */
+  readonly mirrors?: boolean
+}
+
 /** Every backend the policy knows, by kind, in the order the schema lists them. */
 export interface PolicyParts {
-  traffic: readonly SchemaPart[]
+  traffic: readonly TrafficPart[]
   metrics: readonly SchemaPart[]
   flagSources: readonly SchemaPart[]
 }
@@ -116,10 +125,12 @@ export interface PolicyParts {
 export interface PolicyRules {
   traffic: Record<string, BackendRules>
   metrics: Record<string, BackendRules>
+  /** The `provider:` of every traffic backend that mirrors (`mirrors: true`), in registry order. */
+  mirroring: string[]
 }
 
 export function rulesOf(parts: PolicyParts): PolicyRules {
   const byType = (list: readonly SchemaPart[]): Record<string, BackendRules> =>
     Object.fromEntries(list.filter((p) => p.rules !== undefined).map((p) => [p.type, p.rules as BackendRules]))
-  return { traffic: byType(parts.traffic), metrics: byType(parts.metrics) }
+  return { traffic: byType(parts.traffic), metrics: byType(parts.metrics), mirroring: parts.traffic.filter((p) => p.mirrors === true).map((p) => p.type) }
 }

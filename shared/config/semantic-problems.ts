@@ -7,7 +7,6 @@ import { formatDuration, parseDuration } from './units.js'
 import type { PathSegment, PolicyProblem } from './problems.js'
 import { didYouMean, formatPath, oneOf } from './problems.js'
 import { isRecord } from './schema-walk.js'
-import { MIRROR_PROVIDERS } from './mirror.js'
 import type { YamlSource } from './yaml-source.js'
 
 /** A default from the schema: these checks run on the data as written, before defaults are applied. */
@@ -101,16 +100,16 @@ function checkTraffic(report: Report, envPath: PathSegment[], env: Record<string
 }
 
 /** `mirror:` steps (#16): only where the provider's engine copies requests, and users see stable alone. */
-function checkMirrorSteps(report: Report, envPath: PathSegment[], env: Record<string, unknown>): void {
+function checkMirrorSteps(report: Report, envPath: PathSegment[], env: Record<string, unknown>, mirroring: readonly string[]): void {
   const provider = isRecord(env.traffic) ? env.traffic.provider : undefined
   for (const [index, step] of items(env.steps)) {
     if (step.mirror === undefined) continue
     const path = [...envPath, 'steps', index, 'mirror']
-    if (typeof provider === 'string' && !(MIRROR_PROVIDERS as readonly string[]).includes(provider)) {
+    if (typeof provider === 'string' && !mirroring.includes(provider)) {
       report(path, `the ${provider} traffic provider cannot mirror requests (step ${index + 1})`, {
         key: true,
         found: `provider: ${provider}`,
-        expected: `a provider whose engine mirrors (${MIRROR_PROVIDERS.join(', ')}), or no mirror: on this step`,
+        expected: `a provider whose engine mirrors (${mirroring.join(', ')}), or no mirror: on this step`,
       })
     }
     if (step.weight !== undefined && step.weight !== 0) {
@@ -261,7 +260,7 @@ export function semanticProblems(source: YamlSource, data: unknown, grammar: Pol
   for (const [name, env] of records(data.environments)) {
     checkSteps(report, ['environments', name], env, templates)
     checkTraffic(report, ['environments', name], env, grammar)
-    checkMirrorSteps(report, ['environments', name], env)
+    checkMirrorSteps(report, ['environments', name], env, grammar.rules.mirroring)
   }
   for (const [name, template] of records(templates)) checkTemplate(report, ['analysis', name], template, grammar)
   problems.push(...experimentProblems(source, data))

@@ -3,7 +3,7 @@
  * file imports no backend (the registry of sources is sources/list.ts), so nothing cycles through it.
  */
 import type { Logger } from '../action/logger.js'
-import type { JsonSchema } from '../config/json-schema.js'
+import type { SchemaPart } from '../config/schema-parts.js'
 
 /**
  * What the chosen environment serves now. `boolean` and `variant` are one value for everyone (the
@@ -63,11 +63,12 @@ export interface FlagSourceDeps {
   random?: () => number
 }
 
-/** One backend: its `type`, its part of the policy schema, and how to build it from its config. */
-export interface FlagSourceDescriptor<Config extends { type: string } = { type: string }> {
+/**
+ * One flag source, exported by its own file like a traffic or metrics backend: its `type:` value,
+ * its part of the policy schema (scripts/gen-schema.ts composes it into `flags.source`), and how to
+ * build it from its loaded `flags.source` block.
+ */
+export interface FlagSourceDescriptor<Config extends { type: string } = { type: string }> extends SchemaPart {
   readonly type: Config['type']
-  /** Name of its definition in the policy schema (`#/definitions/<definition>`). */
-  readonly definition: string
-  readonly schema: JsonSchema
   create(config: Config, deps: FlagSourceDeps): FlagSource
 }

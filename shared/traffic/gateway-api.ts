@@ -33,7 +33,6 @@ export function createGatewayApiProvider(options: GatewayApiOptions, deps: Traff
 
   return {
     name: 'gateway-api',
-    mirrors: true,
     describe,
     async readWeight() {
       return pairsPercent(await readPairs(), DEFAULT_WEIGHT)
@@ -103,6 +102,7 @@ function findPairs(httpRoute: KubeObject, object: string, names: { stable: strin
 /** `traffic: { provider: gateway-api }`: this backend's descriptor, listed in shared/traffic/registry.ts. */
 export const gatewayApiTraffic: TrafficBackend<GatewayApiTraffic> = {
   type: 'gateway-api',
+  mirrors: true,
   definition: 'gatewayApiTraffic',
   schema: variant(
     'provider',

@@ -39,7 +39,6 @@ export function createIstioProvider(options: IstioOptions, deps: TrafficDeps): T
 
   return {
     name: 'istio',
-    mirrors: true,
     describe,
     async readWeight() {
       return pairsPercent(await readPairs(), DEFAULT_WEIGHT)
@@ -120,6 +119,7 @@ function matches(actual: Record<string, unknown>, wanted: IstioDestination): boo
 /** `traffic: { provider: istio }`: this backend's descriptor, listed in shared/traffic/registry.ts. */
 export const istioTraffic: TrafficBackend<IstioTraffic> = {
   type: 'istio',
+  mirrors: true,
   definition: 'istioTraffic',
   schema: variant(
     'provider',

@@ -27,5 +27,7 @@ export function createTrafficProvider(config: TrafficConfig | { provider: string
   const provider: unknown = config.provider
   const backend = backends.find((b) => b.type === provider)
   if (!backend) throw new ConfigError(`traffic.provider: got ${JSON.stringify(provider)}; expected one of ${backends.map((b) => b.type).join(', ')}`)
-  return backend.create(config, deps)
+  const built = backend.create(config, deps)
+  // The descriptor is the one place a backend says it mirrors: the lifecycle reads it off the provider.
+  return Object.assign(built, { mirrors: backend.mirrors === true })
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../action/logger.js'
 import type { Clock } from '../clock.js'
 import type { StepMirror } from '../config/mirror.js'
 import type { Traffic } from '../config/policy.generated.js'
-import type { SchemaPart } from '../config/schema-parts.js'
+import type { TrafficPart } from '../config/schema-parts.js'
 import type { Exec } from './exec.js'
 
 /** A loaded `traffic:` block of the policy: what a backend's descriptor builds its provider from. */
@@ -46,7 +46,10 @@ export interface WeightChange {
 
 export interface TrafficProvider {
   readonly name: TrafficProviderName
-  /** Whether setWeight honours `ctx.mirror` (gateway-api, istio): config/mirror.ts lists the same providers for validation. */
+  /**
+   * Whether setWeight honours `ctx.mirror`. createTrafficProvider (shared/traffic/registry.ts) sets
+   * it from the descriptor's `mirrors`, the one place a backend declares it.
+   */
   readonly mirrors?: boolean
   /**
    * Sends `canaryWeight` percent (an integer, 0-100) of traffic to the canary and the rest to the
@@ -79,9 +82,10 @@ export interface TrafficDeps {
 /**
  * One traffic backend, exported by its own file: its `provider:` value (`type`), its part of the
  * policy schema (scripts/gen-schema.ts composes the policy schema, its types and the README
- * reference from the fragments) and how to build it from its loaded `traffic:` block.
+ * reference from the fragments), whether its engine mirrors (`mirrors`: the policy checks accept
+ * `mirror:` steps only then) and how to build it from its loaded `traffic:` block.
  */
-export interface TrafficBackend<Config extends { provider: string } = { provider: string }> extends SchemaPart {
+export interface TrafficBackend<Config extends { provider: string } = { provider: string }> extends TrafficPart {
   readonly type: Config['provider']
   create(config: Config, deps: TrafficDeps): TrafficProvider
 }

@@ -8,17 +8,19 @@ import { launchdarklySource } from './launchdarkly.js'
 import { registrySource } from './registry.js'
 import { unleashSource } from './unleash.js'
 
-export const FLAG_SOURCES: readonly FlagSourceDescriptor<{ type: string }>[] = [
+/** In the order the policy schema lists them. */
+export const FLAG_SOURCES: readonly FlagSourceDescriptor[] = [
   registrySource,
   unleashSource,
   launchdarklySource,
   flagsmithSource,
   growthbookSource,
   flagdSource,
-] as unknown as FlagSourceDescriptor<{ type: string }>[]
+]
 
-export function createFlagSource(config: { type: string }, deps: FlagSourceDeps): FlagSource {
-  const descriptor = FLAG_SOURCES.find((d) => d.type === config.type)
-  if (!descriptor) throw new ConfigError(`flags.source.type: got ${JSON.stringify(config.type)}; expected one of ${FLAG_SOURCES.map((d) => d.type).join(', ')}`)
+/** The source for a loaded `flags.source` block, from `sources` (the registry unless a test brings its own). */
+export function createFlagSource(config: { type: string }, deps: FlagSourceDeps, sources: readonly FlagSourceDescriptor[] = FLAG_SOURCES): FlagSource {
+  const descriptor = sources.find((d) => d.type === config.type)
+  if (!descriptor) throw new ConfigError(`flags.source.type: got ${JSON.stringify(config.type)}; expected one of ${sources.map((d) => d.type).join(', ')}`)
   return descriptor.create(config, deps)
 }

@@ -4,8 +4,12 @@
  * refuse it for the rest with the list computed from the registry, and a backend added only as a
  * descriptor (here, in this file) mirrors without any other file being edited.
  */
+import { readdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
-import { compileGrammar, POLICY_PARTS, policyRules } from '../../scripts/gen-schema.js'
+import { compileGrammar, POLICY_PARTS, policyRules, ROOT } from '../../scripts/gen-schema.js'
 import { streamLogger } from '../../shared/action/logger.js'
 import { checkPolicy } from '../../shared/config/load.js'
 import { formatProblem } from '../../shared/config/problems.js'
@@ -47,6 +51,9 @@ describe('mirroring, declared by the traffic descriptors', () => {
     // The built-in grammar (the generated file) and one composed from the registry agree.
     expect(checkPolicy(text, 'rollgate.yml', {}).ok).toBe(backend.mirrors === true)
     expect(problems(text)).toEqual(backend.mirrors === true ? [] : [refusal(type, declared)])
+    // The refusal sits on the step's mirror: key, by its policy path (annotations and the CLI use it).
+    const result = checkPolicy(text, 'rollgate.yml', {})
+    expect(result.ok ? [] : result.problems.map((p) => p.path)).toEqual(backend.mirrors === true ? [] : ['environments.staging.steps[0].mirror'])
   })
 
   // ---- A new backend with the capability: one descriptor, nothing else edited. ----
@@ -92,5 +99,50 @@ describe('mirroring, declared by the traffic descriptors', () => {
       if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'))
       expect(createTrafficProvider(loaded.policy.environments['staging']?.traffic as never, deps).mirrors, backend.type).toBe(backend.mirrors === true)
     }
+  })
+})
+
+/**
+ * What a provider can do, read from its code: the type checker finds every read of the weight
+ * context's `mirror` (`WeightContext.mirror`) in the file that exports the descriptor. A descriptor
+ * that declares `mirrors` without its provider reading the step's mirror (or a provider that reads
+ * it without the descriptor declaring it) fails here; test/mirror/providers.test.ts then asserts,
+ * through real kubectl, what the readers write.
+ */
+describe('each traffic descriptor\'s mirrors agrees with its provider', () => {
+  const dir = resolve(ROOT, 'shared/traffic')
+  const files = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f))
+  const program = ts.createProgram(files, { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, skipLibCheck: true })
+  const checker = program.getTypeChecker()
+  const typesFile = program.getSourceFile(join(dir, 'types.ts')) as ts.SourceFile
+  const contextSymbol = checker.getSymbolAtLocation((typesFile.statements.find((s) => ts.isInterfaceDeclaration(s) && s.name.text === 'WeightContext') as ts.InterfaceDeclaration).name) as ts.Symbol
+  const mirrorOfContext = checker.getDeclaredTypeOfSymbol(contextSymbol).getProperty('mirror') as ts.Symbol
+
+  /** Lines of `file` that read the weight context's mirror. */
+  function mirrorReads(file: string): number[] {
+    const source = program.getSourceFile(file) as ts.SourceFile
+    const lines: number[] = []
+    const visit = (node: ts.Node): void => {
+      let symbol: ts.Symbol | undefined
+      if (ts.isPropertyAccessExpression(node) && node.name.text === 'mirror') symbol = checker.getSymbolAtLocation(node.name)
+      if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent) && (node.propertyName ?? node.name).getText(source) === 'mirror') {
+        symbol = checker.getTypeAtLocation(node.parent).getProperty('mirror')
+      }
+      if (symbol !== undefined && symbol === mirrorOfContext) lines.push(source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1)
+      ts.forEachChild(node, visit)
+    }
+    visit(source)
+    return lines
+  }
+
+  it.each(TRAFFIC_BACKENDS.map((b) => [b.type, b] as const))('%s', async (type, backend) => {
+    const owners: string[] = []
+    for (const file of files) {
+      const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>
+      if (Object.values(module).includes(backend)) owners.push(file)
+    }
+    expect(owners, `the file exporting the ${type} descriptor`).toHaveLength(1)
+    const reads = mirrorReads(owners[0] as string)
+    expect(reads.length > 0, `${type}: descriptor mirrors=${String(backend.mirrors === true)}, reads of ctx.mirror at lines [${reads.join(', ')}]`).toBe(backend.mirrors === true)
   })
 })

@@ -585,6 +585,142 @@ export function useFlagsBindings(m: ParsedModule, names: ReadonlyMap<string, str
   return out
 }
 
+/** Where a read of a flags object comes from: LaunchDarkly React's `useFlags()` or a client's `allFlags()`. */
+export type FlagObjectSource = 'useFlags' | 'allFlags'
+
+/** `flags.newCheckout`, `flags['new-checkout']`, `useFlags().newCheckout`: one flag read off a flags object. */
+export interface FlagObjectRead {
+  node: ts.PropertyAccessExpression | ts.ElementAccessExpression
+  flag: string
+  key: string
+  via: FlagObjectSource
+}
+
+/** `const flags = useFlags()` (or `= client.allFlags()`) and every use of that binding. */
+export interface FlagObjectBinding {
+  decl: ts.VariableDeclaration
+  via: FlagObjectSource
+  /** Every value use of the binding (the identifiers), reads of a flag and others alike. */
+  uses: ts.Identifier[]
+}
+
+export interface FlagObjects {
+  reads: FlagObjectRead[]
+  bindings: FlagObjectBinding[]
+  /** Uses the scanner cannot key to one flag: a computed key, the object passed on or spread. */
+  dynamic: { node: ts.Node; via: FlagObjectSource; text: string }[]
+}
+
+/**
+ * Every flags object of a module and what is read off it. LaunchDarkly hands out all flags at once:
+ * the React SDK's `useFlags()` keyed by the camel-cased key (`new-checkout` -> `newCheckout`, its
+ * default `useCamelCaseFlagKeys`) and the JavaScript client's `allFlags()` keyed by the key itself;
+ * both spellings are accepted for both. A `flags` that is not such a binding (another object, a
+ * parameter, a shadowing declaration) is never one: names are resolved through the scopes.
+ */
+export function flagObjects(m: ParsedModule, names: ReadonlyMap<string, string>): FlagObjects {
+  const out: FlagObjects = { reads: [], bindings: [], dynamic: [] }
+  if (!m.text.includes('useFlags') && !m.text.includes('allFlags')) return out
+  const camel = new Map<string, string>()
+  for (const [n, flag] of names) camel.set(ldCamelCase(n), flag)
+  const flagOf = (key: string) => names.get(key) ?? camel.get(key)
+  const sourceOf = (e: ts.Expression): FlagObjectSource | undefined => {
+    const u = unwrapExpression(e)
+    if (isUseFlagsCall(m, u)) return 'useFlags'
+    if (ts.isCallExpression(u) && u.arguments.length === 0) {
+      const callee = unwrapExpression(u.expression)
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'allFlags') return 'allFlags'
+    }
+    return undefined
+  }
+  /** A read of one key off `object` (the member expression holding it), or undefined. */
+  const readOf = (object: ts.Expression): { node: FlagObjectRead['node']; key: string } | 'dynamic' | undefined => {
+    let top: ts.Expression = object
+    while (ts.isParenthesizedExpression(top.parent) || ts.isNonNullExpression(top.parent) || ts.isAsExpression(top.parent)) top = top.parent as ts.Expression
+    const p = top.parent
+    if (ts.isPropertyAccessExpression(p) && p.expression === top) return { node: p, key: p.name.text }
+    if (ts.isElementAccessExpression(p) && p.expression === top) {
+      const arg = unwrapExpression(p.argumentExpression)
+      return ts.isStringLiteralLike(arg) ? { node: p, key: arg.text } : 'dynamic'
+    }
+    return undefined
+  }
+  const record = (object: ts.Expression, via: FlagObjectSource, whole: boolean) => {
+    const r = readOf(object)
+    if (r === undefined) {
+      if (whole) out.dynamic.push({ node: object, via, text: object.getText(m.sf) })
+    } else if (r === 'dynamic') out.dynamic.push({ node: object.parent, via, text: object.parent.getText(m.sf) })
+    else {
+      const flag = flagOf(r.key)
+      if (flag !== undefined) out.reads.push({ node: r.node, flag, key: r.key, via })
+    }
+  }
+  const visit = (n: ts.Node) => {
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && ts.isVariableDeclarationList(n.parent) && (n.parent.flags & ts.NodeFlags.Const) !== 0) {
+      const via = sourceOf(n.initializer)
+      if (via !== undefined) {
+        const uses = bindingUses(n)
+        out.bindings.push({ decl: n, via, uses })
+        for (const id of uses) record(id, via, true)
+      }
+    } else if (ts.isCallExpression(n) && !(ts.isVariableDeclaration(n.parent) && n.parent.initializer === n)) {
+      // `useFlags().newCheckout` read in place.
+      const via = sourceOf(n)
+      if (via !== undefined) record(n, via, false)
+    }
+    ts.forEachChild(n, visit)
+  }
+  visit(m.sf)
+  return out
+}
+
+/** The value uses of a `const` declared by identifier `decl`, resolved through the scopes between. */
+function bindingUses(decl: ts.VariableDeclaration): ts.Identifier[] {
+  const name = (decl.name as ts.Identifier).text
+  const statement = decl.parent.parent
+  const scope = statement.parent
+  const uses: ts.Identifier[] = []
+  const visit = (n: ts.Node, shadowed: boolean) => {
+    if (n !== scope && declaresName(n, name, decl)) shadowed = true
+    if (!shadowed && ts.isIdentifier(n) && n.text === name && n !== decl.name && isValueReference(n)) uses.push(n)
+    ts.forEachChild(n, (c) => visit(c, shadowed))
+  }
+  visit(scope, false)
+  return uses
+}
+
+/** Whether scope node `n` declares `name` itself (besides `except`): parameters, its own declarations. */
+function declaresName(n: ts.Node, name: string, except: ts.VariableDeclaration): boolean {
+  const names: string[] = []
+  const collect = (b: ts.BindingName) => {
+    if (ts.isIdentifier(b)) names.push(b.text)
+    else for (const el of b.elements) if (!ts.isOmittedExpression(el)) collect(el.name)
+  }
+  if (ts.isFunctionLike(n)) {
+    for (const p of n.parameters) collect(p.name)
+    if ((ts.isFunctionExpression(n) || ts.isClassExpression(n)) && n.name) names.push(n.name.text)
+  } else if (ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n)) {
+    for (const st of n.statements) {
+      if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (d !== except) collect(d.name)
+      if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) && st.name) names.push(st.name.text)
+    }
+  } else if ((ts.isForStatement(n) || ts.isForOfStatement(n) || ts.isForInStatement(n)) && n.initializer && ts.isVariableDeclarationList(n.initializer)) {
+    for (const d of n.initializer.declarations) collect(d.name)
+  } else if (ts.isCatchClause(n) && n.variableDeclaration) collect(n.variableDeclaration.name)
+  return names.includes(name)
+}
+
+/** An identifier read as a value (not a property name, a key, a declaration's name or a type). */
+function isValueReference(id: ts.Identifier): boolean {
+  const p = id.parent
+  if ((ts.isPropertyAccessExpression(p) || ts.isQualifiedName(p)) && (p as ts.PropertyAccessExpression).name === id) return false
+  if ((ts.isPropertyAssignment(p) || ts.isBindingElement(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isPropertySignature(p)) && (p.name === id || (ts.isBindingElement(p) && p.propertyName === id))) return false
+  if (ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isFunctionDeclaration(p) || ts.isClassDeclaration(p)) return p.name !== id
+  if (ts.isImportSpecifier(p) || ts.isImportClause(p) || ts.isNamespaceImport(p) || ts.isExportSpecifier(p)) return false
+  if (ts.isTypeReferenceNode(p) || ts.isTypeQueryNode(p) || ts.isJsxAttribute(p) || ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p)) return false
+  return true
+}
+
 function isUseFlagsCall(m: ParsedModule, e: ts.Expression): boolean {
   if (!ts.isCallExpression(e) || e.arguments.length > 0) return false
   const callee = unwrapExpression(e.expression)

@@ -9,13 +9,13 @@ import type { FlagRef, FlagReference, ScanOptions, ScanResult } from './types.js
 import { createPrefilter, looksBinary } from './text-prefilter.js'
 import { createPathFilter, FileReader, type WalkedFile } from './scan-files.js'
 import { prefilterTree } from './scan-pool.js'
-import { DEFAULT_OBJECT, isScriptFile, lineColumn, ModuleGraph, propertyNameText, unwrapExpression, useFlagsBindings } from './scan-modules.js'
+import { DEFAULT_OBJECT, flagObjects, isScriptFile, lineColumn, ModuleGraph, propertyNameText, unwrapExpression, useFlagsBindings } from './scan-modules.js'
 import type { ParsedModule, Resolved } from './scan-modules.js'
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024
 
 /** Substrings that every SDK evaluation name contains (checked by a test), so the prefilter stays small. */
-export const SDK_NAME_STEMS = ['isEnabled', 'Variant', 'ariation', 'useFlag', 'Value', 'Details', 'Feature', 'isOn', 'isOff'] as const
+export const SDK_NAME_STEMS = ['isEnabled', 'Variant', 'ariation', 'useFlag', 'allFlags', 'Value', 'Details', 'Feature', 'isOn', 'isOff'] as const
 
 export interface ScanTimings {
   walkMs: number
@@ -271,6 +271,14 @@ export function moduleReferences(graph: ModuleGraph, m: ParsedModule): FlagRefer
     add(b.flag, b.element, 'evaluation', 'useFlags')
     account(b.element.propertyName ?? b.element.name)
   }
+  // Flags objects (`const flags = useFlags()`, `client.allFlags()`): a key naming a flag is an
+  // evaluation; a computed key, or the object passed on or spread, may read any flag.
+  const objects = flagObjects(m, graph.names)
+  for (const r of objects.reads) {
+    add(r.flag, r.node, 'evaluation', r.via)
+    if (ts.isElementAccessExpression(r.node)) account(r.node.argumentExpression)
+  }
+  for (const d of objects.dynamic) for (const flag of new Set(graph.names.values())) add(flag, d.node, 'text', `dynamic use of ${d.text}`)
   const visit = (n: ts.Node) => {
     if (ts.isCallExpression(n)) {
       const c = graph.classifyCall(m, n)

@@ -206,6 +206,47 @@ describe("LaunchDarkly's useFlags() destructured", () => {
     expect(r.references).toEqual([])
   })
 
+})
+
+describe("LaunchDarkly's flags objects: useFlags() and allFlags() read by key", () => {
+  const component = (body: string) => `import { useFlags, ldClient } from 'sdk'\nexport function A() {\n${body}\n}\n`
+  it.each([
+    ['useFlags(), the camel-cased key', '  const flags = useFlags()\n  return flags.newCheckout', 4, 'useFlags'],
+    ['useFlags(), the raw key', "  const flags = useFlags()\n  return flags['new-checkout']", 4, 'useFlags'],
+    ['useFlags(), optional chaining and a cast', '  const flags = useFlags() as Record<string, boolean>\n  return flags?.newCheckout', 4, 'useFlags'],
+    ['useFlags() read in place', '  return useFlags().newCheckout', 3, 'useFlags'],
+    ['allFlags(), the raw key', "  const all = ldClient.allFlags()\n  return all['new-checkout']", 4, 'allFlags'],
+    ['allFlags(), the camel-cased key', '  const all = ldClient.allFlags()\n  return all.newCheckout', 4, 'allFlags'],
+  ])('%s is an evaluation', async (_, body, line, via) => {
+    const r = await scan({ 'src/a.tsx': component(body) })
+    expect(short(r.references)).toEqual([`src/a.tsx:${line}:10 evaluation ${via}`])
+  })
+
+  it('a file that names the flag only camel-cased, through allFlags(), passes the prefilter', async () => {
+    const r = await scan({ 'src/a.ts': 'declare const client: { allFlags(): Record<string, boolean> }\nexport const on = client.allFlags().newCheckout\n' })
+    expect(short(r.references)).toEqual(['src/a.ts:2:19 evaluation allFlags'])
+  })
+
+  it('an object named flags that is not the SDK\'s (a literal, a parameter, a shadowing name) is not', async () => {
+    const r = await scan({
+      'src/a.ts': 'const flags = { newCheckout: true }\nexport const a = flags.newCheckout\nexport const b = (flags: { newCheckout: boolean }) => flags.newCheckout\n',
+      'src/b.tsx': component('  const flags = useFlags()\n  const inner = () => { const flags = { newCheckout: 1 }; return flags.newCheckout }\n  return inner() && flags.darkMode'),
+      'src/c.ts': 'let flags = useFlags()\nexport const c = flags.newCheckout\n',
+    })
+    expect(r.references).toEqual([])
+  })
+
+  it('a computed key or the object passed on may read any flag: listed, for the remover to leave', async () => {
+    const r = await scan({ 'src/a.tsx': component('  const flags = useFlags()\n  track(flags)\n  return flags[name]'), 'src/b.ts': '' }, [{ name: 'new-checkout' }, { name: 'dark-mode' }])
+    expect(short(r.references)).toEqual([
+      'src/a.tsx:4:9 text dynamic use of flags',
+      'src/a.tsx:4:9 text dynamic use of flags',
+      'src/a.tsx:5:10 text dynamic use of flags[name]',
+      'src/a.tsx:5:10 text dynamic use of flags[name]',
+    ])
+    expect(new Set(r.references.map((x) => x.flag))).toEqual(new Set(['new-checkout', 'dark-mode']))
+  })
+
   it.each([
     ['new-checkout', 'newCheckout'],
     ['NEW_CHECKOUT', 'newCheckout'],

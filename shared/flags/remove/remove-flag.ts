@@ -15,7 +15,7 @@ import ts from '../typescript.js'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FileEdit, FlagRef, FlagReference, KeptValue, LeftByHand, RemovalResult } from '../types.js'
-import { isScriptFile, lineColumn, ModuleGraph, parseSource } from '../scan-modules.js'
+import { flagObjects, isScriptFile, lineColumn, ModuleGraph, parseSource } from '../scan-modules.js'
 import { flagNameMap, wordOccurrences } from '../scan.js'
 import { createPathFilter, walkFiles } from '../scan-files.js'
 import { rewriteModule, UnsafeReference } from './simplify.js'
@@ -183,6 +183,7 @@ function remainingEvaluations(root: string, names: Map<string, string>, file: st
     ts.forEachChild(n, visit)
   }
   visit(m.sf)
+  for (const r of flagObjects(m, names).reads) if (r.flag === flag) lines.push(lineColumn(m.sf, r.node.getStart(m.sf)).line)
   return lines
 }
 

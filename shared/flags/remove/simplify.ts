@@ -6,7 +6,7 @@
 import ts from '../typescript.js'
 import type { KeptValue } from '../types.js'
 import type { ModuleGraph, ParsedModule } from '../scan-modules.js'
-import { unwrapExpression, useFlagsBindings } from '../scan-modules.js'
+import { flagObjects, unwrapExpression, useFlagsBindings, type FlagObjectBinding } from '../scan-modules.js'
 import type { TextEdit } from './text-edits.js'
 import { applyEdits, dedent, indentOf, lineStartOf, onlyWhitespace, statementRange, wholeLineRange } from './text-edits.js'
 
@@ -41,6 +41,10 @@ class ModuleRewriter {
   private readonly derived = new Map<ts.VariableDeclaration, Lit>()
   /** `const { newCheckout } = useFlags()` elements naming this flag (LaunchDarkly React). */
   private readonly flagBindings = new Set<ts.BindingElement>()
+  /** `flags.newCheckout` / `flags['new-checkout']` reads of this flag off a flags object. */
+  private readonly objectReads = new Set<ts.Node>()
+  /** `const flags = useFlags()` whose every use reads this flag: the declaration goes with them. */
+  private readonly spentObjects = new Set<ts.VariableDeclaration>()
   private evaluations = 0
   private readonly quote: string
 
@@ -59,9 +63,22 @@ class ModuleRewriter {
 
   run(): RewriteOutcome {
     for (const b of useFlagsBindings(this.m, this.graph.names)) if (b.flag === this.flag) this.flagBindings.add(b.element)
+    const objects = flagObjects(this.m, this.graph.names)
+    for (const r of objects.reads) if (r.flag === this.flag) this.objectReads.add(r.node)
+    for (const b of objects.bindings) if (this.readsOnlyThisFlag(b)) this.spentObjects.add(b.decl)
     this.collectDerived(this.sf)
     const edits = this.rw(this.sf)
     return { text: applyEdits(this.text, 0, this.text.length, edits), evaluations: this.evaluations }
+  }
+
+  /** Whether every use of a flags object reads this flag (so nothing needs the object afterwards). */
+  private readsOnlyThisFlag(b: FlagObjectBinding): boolean {
+    if (b.uses.length === 0) return false
+    return b.uses.every((id) => {
+      let top: ts.Node = id
+      while (ts.isParenthesizedExpression(top.parent) || ts.isNonNullExpression(top.parent) || ts.isAsExpression(top.parent)) top = top.parent
+      return this.objectReads.has(top.parent)
+    })
   }
 
   // ---- values --------------------------------------------------------------------------------
@@ -236,6 +253,10 @@ class ModuleRewriter {
         return { c: true, value: v.value }
       }
       if (v) throw new UnsafeReference(e, `${v.via}() returns an object that is used as a whole, not through a known member`)
+    }
+    if ((ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && this.objectReads.has(e)) {
+      if (!dry) this.evaluations++
+      return { c: true, value: this.keep.value }
     }
     if (ts.isPropertyAccessExpression(e) && ts.isCallExpression(unwrapExpression(e.expression))) {
       const v = this.evaluation(unwrapExpression(e.expression) as ts.CallExpression)
@@ -497,7 +518,7 @@ class ModuleRewriter {
     }
     if (ts.isVariableStatement(st)) {
       const decls = st.declarationList.declarations
-      const gone = decls.filter((d) => this.derived.has(d) && !this.isExported(d))
+      const gone = decls.filter((d) => (this.derived.has(d) || this.spentObjects.has(d)) && !this.isExported(d))
       if (gone.length === 0) return undefined
       this.countUses(gone)
       if (gone.length === decls.length) return 'remove'

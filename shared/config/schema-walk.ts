@@ -170,6 +170,8 @@ export function schemaWalk(root: JsonSchema): SchemaWalk {
 export function shortDescription(schema: JsonSchema | undefined): string | undefined {
   const text = schema?.description
   if (text === undefined) return undefined
-  const first = /^(.*?[.:])(\s|$)/.exec(text)?.[1] ?? text
-  return first.replace(/[.:]$/, '').replace(/^./, (c) => c.toLowerCase())
+  // The first `.` or `:` that ends a sentence: not the one of an abbreviation such as `e.g.`.
+  const first = /^((?:e\.g\.|i\.e\.|.)*?[.:])(\s|$)/.exec(text)?.[1] ?? text
+  // `Name of the route` reads `name of the route` after "expected"; `API key` and `URL` keep their capitals.
+  return first.replace(/[.:]$/, '').replace(/^[A-Z](?![A-Z])/, (c) => c.toLowerCase())
 }

@@ -48,7 +48,7 @@ const QUERY_ID = 'rollgate'
 const MAX_PAGES = 10
 
 export function createCloudWatchProvider(options: CloudWatchOptions, deps: MetricsProviderDeps): MetricsProvider {
-  if (!options.region) throw new ConfigError('cloudwatch: `region` is required, e.g. region: us-east-1')
+  if (!options.region?.trim()) throw new ConfigError('cloudwatch: `region` is required, e.g. region: us-east-1')
   const credentials = awsCredentialsFromEnv(deps.env)
   const secrets = new SecretSet(deps.logger)
   secrets.add(credentials.secretAccessKey)

@@ -24,7 +24,7 @@ interface AliasConfiguration {
 }
 
 export function createAwsLambdaProvider(options: AwsLambdaOptions, deps: TrafficDeps): TrafficProvider {
-  const functionName = requireString(options, 'functionName', 'aws-lambda')
+  const functionName = requireString(options, 'functionName', 'aws-lambda', 'function')
   const alias = requireString(options, 'alias', 'aws-lambda')
   const region = optionalString(options, 'region', 'aws-lambda')
   const target = `Lambda alias ${functionName}:${alias}${region ? ` (${region})` : ''}`

@@ -13,6 +13,8 @@ import { str, variant } from '../config/schema-parts.js'
 export interface HaproxyOptions {
   /** The runtime API: a unix socket path (`/run/haproxy/admin.sock`) or `host:port` of a TCP stats socket. */
   socket: string
+  /** The policy key `socket` came from (`socket` or `address`), so errors name what the user wrote. */
+  socketKey?: 'socket' | 'address'
   backend: string
   stableServer: string
   canaryServer: string
@@ -23,10 +25,11 @@ type RuntimeAddress = { path: string } | { host: string; port: number }
 const TIMEOUT_MS = 5_000
 
 export function createHaproxyProvider(options: HaproxyOptions, deps: TrafficDeps): TrafficProvider {
-  const address = parseAddress(requireString(options, 'socket', 'haproxy'))
+  const socketKey = options.socketKey ?? 'socket'
+  const address = parseAddress(requireString(options, 'socket', 'haproxy', socketKey), socketKey)
   const backend = requireString(options, 'backend', 'haproxy')
-  const stable = requireString(options, 'stableServer', 'haproxy')
-  const canary = requireString(options, 'canaryServer', 'haproxy')
+  const stable = requireString(options, 'stableServer', 'haproxy', 'stable')
+  const canary = requireString(options, 'canaryServer', 'haproxy', 'canary')
   const where = 'path' in address ? address.path : `${address.host}:${address.port}`
   const describe = (): string => `HAProxy backend ${backend} (servers ${stable} / ${canary}) via ${where}`
 
@@ -87,13 +90,13 @@ function explainReply(reply: string): string {
   return text
 }
 
-export function parseAddress(socket: string): RuntimeAddress {
+export function parseAddress(socket: string, key: 'socket' | 'address' = 'socket'): RuntimeAddress {
   if (socket.startsWith('/') || socket.startsWith('./') || socket.startsWith('unix@')) return { path: socket.replace(/^unix@/, '') }
   const match = /^(?:ipv4@|ipv6@)?(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(socket)
   const host = match?.[1] ?? match?.[2]
   const port = Number(match?.[3])
   if (!host || !Number.isInteger(port) || port < 1 || port > 65_535) {
-    throw new ConfigError(`traffic.socket: "${socket}" is neither a unix socket path (/run/haproxy/admin.sock) nor host:port of a TCP stats socket`)
+    throw new ConfigError(`traffic.${key}: "${socket}" is neither a unix socket path (/run/haproxy/admin.sock) nor host:port of a TCP stats socket`)
   }
   return { host, port }
 }
@@ -145,5 +148,8 @@ export const haproxyTraffic: TrafficBackend<HaproxyTraffic> = {
   },
   // The rule below leaves exactly one of socket and address; the runtime API client takes either.
   create: (config, deps) =>
-    createHaproxyProvider({ socket: (config.socket ?? config.address) as string, backend: config.backend, stableServer: config.stable, canaryServer: config.canary }, deps),
+    createHaproxyProvider(
+      { socket: (config.socket ?? config.address) as string, socketKey: config.socket === undefined ? 'address' : 'socket', backend: config.backend, stableServer: config.stable, canaryServer: config.canary },
+      deps,
+    ),
 }

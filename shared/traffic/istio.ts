@@ -29,7 +29,7 @@ const DEFAULT_WEIGHT = 0
 export function createIstioProvider(options: IstioOptions, deps: TrafficDeps): TrafficProvider {
   const kubectl = new Kubectl(deps.exec, options, 'istio')
   const name = requireString(options, 'virtualService', 'istio')
-  const routeName = optionalString(options, 'routeName', 'istio')
+  const routeName = optionalString(options, 'routeName', 'istio', 'route')
   const stable = destination(options, 'stable')
   const canary = destination(options, 'canary')
   const object = `VirtualService ${kubectl.namespace}/${name}`
@@ -77,8 +77,8 @@ export function createIstioProvider(options: IstioOptions, deps: TrafficDeps): T
 function destination(options: IstioOptions, side: 'stable' | 'canary'): IstioDestination {
   const value: unknown = options[side]
   if (!isRecord(value)) throw new ConfigError(`traffic.${side}: the istio provider needs { host, subset? }, got ${JSON.stringify(value) ?? 'nothing'}`)
-  const host = requireString(value, 'host', 'istio')
-  const subset = optionalString(value, 'subset', 'istio')
+  const host = requireString(value, 'host', 'istio', `${side}.host`)
+  const subset = optionalString(value, 'subset', 'istio', `${side}.subset`)
   return subset === undefined ? { host } : { host, subset }
 }
 

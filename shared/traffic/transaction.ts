@@ -138,19 +138,23 @@ export function assertWeight(weight: number, provider: string): void {
   }
 }
 
-/** Reads a required string option, with an error naming the policy key. */
-export function requireString(options: object, key: string, provider: string): string {
+/**
+ * Reads a required string option, with an error naming the policy key: `policyKey` is its path under
+ * `traffic:` as the policy spells it, when the provider's option has another name (istio's `routeName`
+ * is the policy's `route`) or sits deeper (`stable.host`).
+ */
+export function requireString(options: object, key: string, provider: string, policyKey = key): string {
   const value = (options as Record<string, unknown>)[key]
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new ConfigError(`traffic.${key}: the ${provider} provider needs a non-empty string, got ${JSON.stringify(value) ?? 'nothing'}`)
+    throw new ConfigError(`traffic.${policyKey}: the ${provider} provider needs a non-empty string, got ${JSON.stringify(value) ?? 'nothing'}`)
   }
   return value
 }
 
-export function optionalString(options: object, key: string, provider: string): string | undefined {
+export function optionalString(options: object, key: string, provider: string, policyKey = key): string | undefined {
   const value = (options as Record<string, unknown>)[key]
   if (value === undefined) return undefined
-  return requireString(options, key, provider)
+  return requireString(options, key, provider, policyKey)
 }
 
 /** Canary percentage from two relative weights; undefined when both are zero. */

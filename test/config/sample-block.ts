@@ -20,6 +20,7 @@ const BY_DEFINITION: Record<string, unknown> = {
 const BY_KEY: Record<string, unknown> = {
   socket: '/run/haproxy/admin.sock',
   address: '127.0.0.1:9999',
+  accountId: '1234567',
 }
 
 function definitionOf(ref: string, part: SchemaPart): JsonSchema {
@@ -59,7 +60,8 @@ function sampleObject(schema: JsonSchema, part: SchemaPart, extra: string[] = []
   const out: Record<string, unknown> = {}
   for (const key of [...(schema.required ?? []), ...extra]) {
     const property = schema.properties?.[key]
-    if (property) out[key] = key in BY_KEY && property.type === 'string' ? BY_KEY[key] : sampleValue(property, part)
+    const types = Array.isArray(property?.type) ? property.type : [property?.type]
+    if (property) out[key] = key in BY_KEY && types.includes('string') ? BY_KEY[key] : sampleValue(property, part)
   }
   return out
 }

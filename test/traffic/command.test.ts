@@ -92,7 +92,7 @@ describe('command provider', () => {
   })
 
   it.each([
-    [{ setWeight: [] }, /traffic.setWeight: expected a non-empty list of arguments/],
+    [{ setWeight: [] }, /traffic.setWeight: expected a list of at least 1 item, got \[\]/],
     [{ setWeight: ['{{weight}}.sh'] }, /the first argument must be the executable's path/],
     [{ setWeight: ['./set.sh', '{{weigth}}'] }, /unknown placeholder \{\{weigth\}\} in "\{\{weigth\}\}"; accepted here: \{\{weight\}\}, \{\{version\}\}, \{\{stableVersion\}\}, \{\{environment\}\}/],
     [{ setWeight: ['./set.sh'], getWeight: ['./get.sh', '{{weight}}'] }, /traffic.getWeight: unknown placeholder \{\{weight\}\}/],

@@ -92,7 +92,7 @@ describe('mirroring, declared by the traffic descriptors', () => {
   it('the provider the registry builds carries its descriptor\'s capability, which the lifecycle reads', () => {
     const deps: TrafficDeps = { exec: undefined as never, fetch, logger: streamLogger(() => undefined), clock: { now: () => new Date(0), sleep: async () => undefined } }
     expect(createTrafficProvider({ provider: 'shadow', pool: 'web' } as never, deps, traffic).mirrors).toBe(true)
-    const plain = { ...shadowTraffic, type: 'plain', mirrors: undefined }
+    const plain = { ...shadowTraffic, type: 'plain', mirrors: undefined, schema: variant('provider', 'plain', 'A pool that only weighs (test only).', { pool: str('Name of the pool.') }, ['pool']) }
     expect(createTrafficProvider({ provider: 'plain', pool: 'web' } as never, deps, [plain as never]).mirrors).toBe(false)
     for (const backend of TRAFFIC_BACKENDS) {
       const loaded = checkPolicy(policy(sampleBlock(backend)).replace(', mirror: 10', ''), 'rollgate.yml', {})

@@ -28,9 +28,9 @@ describe('createTrafficProvider', () => {
 
   it.each([
     [{ provider: 'linkerd' }, 'traffic.provider: got "linkerd"; expected one of command, gateway-api, istio, nginx-ingress, argo-rollouts, aws-lambda, haproxy, unleash'],
-    [{ provider: 'gateway-api', namespace: 'shop', route: 'web', stable: 'web-stable' }, 'traffic.canary: the gateway-api provider needs a non-empty string, got nothing'],
-    [{ provider: 'istio', namespace: 'shop', virtualService: 'web', stable: 'web', canary: { host: 'web' } }, 'traffic.stable: the istio provider needs { host, subset? }, got "web"'],
-    [{ provider: 'argo-rollouts', namespace: 'shop', rollout: 'web', timeout: 0 }, 'traffic.timeout: expected a positive duration in milliseconds, got 0'],
+    [{ provider: 'gateway-api', namespace: 'shop', route: 'web', stable: 'web-stable' }, 'traffic.canary: missing; the gateway-api traffic provider needs it (service name of the canary backendRef)'],
+    [{ provider: 'istio', namespace: 'shop', virtualService: 'web', stable: 'web', canary: { host: 'web' } }, 'traffic.stable: expected a mapping, got "web"'],
+    [{ provider: 'argo-rollouts', namespace: 'shop', rollout: 'web', timeout: 0 }, 'traffic.timeout: expected a duration in milliseconds (a number greater than 0), got 0'],
     [{ provider: 'haproxy', socket: 'admin', backend: 'app', stable: 's', canary: 'c' }, 'traffic.socket: "admin" is neither a unix socket path (/run/haproxy/admin.sock) nor host:port of a TCP stats socket'],
   ])('rejects %j with a message naming the key', (config, message) => {
     expect(() => createTrafficProvider(config as Parameters<typeof createTrafficProvider>[0], testDeps().deps)).toThrow(new ConfigError(message))

@@ -212,7 +212,13 @@ async function main(): Promise<void> {
 
   let perf: PerfFigures | null = null
   if (opts.perf) perf = measurePerformance(createJudge, opts.seed)
-  const checks: TargetCheck[] = judges.some((j) => j.id === 'rollgate') ? [...targetChecks(byScenario.filter((s) => !s.id.startsWith('v2-'))), ...v2TargetChecks(byScenario)] : []
+  const checks: TargetCheck[] = []
+  // The targets per Rollgate engine: v1 (`rollgate`, the default) and v2 (`rollgate-v2`).
+  for (const id of ['rollgate', 'rollgate-v2']) {
+    if (!judges.some((j) => j.id === id)) continue
+    const tagged = (c: TargetCheck): TargetCheck => (id === 'rollgate' ? c : { ...c, name: `[${id}] ${c.name}` })
+    checks.push(...[...targetChecks(byScenario.filter((s) => !s.id.startsWith('v2-')), id), ...v2TargetChecks(byScenario, 0.05, id)].map(tagged))
+  }
   if (perf !== null) {
     checks.push({
       name: 'one look over 1,000,000 samples per arm ≤ 1 s',
@@ -227,7 +233,7 @@ async function main(): Promise<void> {
   }
   const classic = byScenario
     .filter((s) => s.kind === 'healthy')
-    .flatMap((s) => s.judges.filter((j) => j.judge !== 'rollgate' && j.falseFail).map((j) => ({ s, j })))
+    .flatMap((s) => s.judges.filter((j) => !j.judge.startsWith('rollgate') && j.falseFail).map((j) => ({ s, j })))
   const elapsed = (performance.now() - started) / 1000
 
   if (opts.json) {

@@ -81,7 +81,7 @@ class SequentialJudge implements Judge {
   ) {
     const bounds = options.bounds ?? true
     this.trackers = config.metrics.map((m) =>
-      m.type === 'ratio' ? new RatioMetric(m) : m.type === 'samples' ? new SamplesMetric(m, bounds) : new ValueMetric(m),
+      m.type === 'ratio' ? new RatioMetric(m, config.engine) : m.type === 'samples' ? new SamplesMetric(m, bounds, config.engine) : new ValueMetric(m),
     )
     this.shares = metricShares(config.metrics)
     this.beta = config.beta ?? config.alpha

@@ -15,7 +15,7 @@ import {
   roughBoundary,
 } from './evidence.js'
 import type { Observation } from './observations.js'
-import { RateRatioSequence } from './sequential.js'
+import { RateRatioSequence, type EngineVersion } from './sequential.js'
 import type { MetricLook, RatioMetricConfig } from './types.js'
 
 export interface LookShares {
@@ -47,7 +47,10 @@ export class RatioMetric {
   private baselineTotal = 0
   private readonly tolerance: number
 
-  constructor(readonly config: RatioMetricConfig) {
+  constructor(
+    readonly config: RatioMetricConfig,
+    engine: EngineVersion = 'v1',
+  ) {
     const direction = config.direction ?? 'increase'
     const tol = Math.max(config.tolerance ?? 0, 0)
     this.tolerance = tol
@@ -68,6 +71,7 @@ export class RatioMetric {
           up: failSide === 1 ? fail : pass,
           down: failSide === 1 ? pass : fail,
           dispersion,
+          engine,
         }),
       }
     }
@@ -80,6 +84,8 @@ export class RatioMetric {
   add(canary: Observation | undefined, baseline: Observation | undefined): void {
     // The baseline's own interval-to-interval variation bounds the drift of the ratio (sequential.ts).
     if (isRatio(baseline)) for (const check of this.checks) check.engine.baseline.add(baseline.events, baseline.total)
+    // v2 bounds it by both arms' own variation (the canary's own noise included).
+    if (isRatio(canary)) for (const check of this.checks) check.engine.canary.add(canary.events, canary.total)
     if (!isRatio(canary) || !isRatio(baseline)) {
       // One arm missing: the interval cannot be compared, but its traffic still shows in the counts.
       if (isRatio(canary)) {
@@ -110,8 +116,8 @@ export class RatioMetric {
     for (const check of this.checks) {
       const p = check.engine.dispersion()
       phi = Math.max(phi, p)
-      const lf = check.failSide === 1 ? check.engine.logEUpAnchor(p) : check.engine.logEDownAnchor(p)
-      const lp = check.failSide === 1 ? check.engine.logEDownAnchor(p) : check.engine.logEUpAnchor(p)
+      const lf = check.failSide === 1 ? check.engine.logEUpAnchor() : check.engine.logEDownAnchor()
+      const lp = check.failSide === 1 ? check.engine.logEDownAnchor() : check.engine.logEUpAnchor()
       logFail = logAdd(logFail, lf)
       passE = Math.min(passE, Math.exp(lp))
       if (lp < Math.log(k / shares.beta)) allPass = false
@@ -134,14 +140,14 @@ export class RatioMetric {
       const a = Math.log(threshold)
       if (k === 1) {
         const failUp = first.failSide === 1
-        const b = first.engine.bounds(failUp ? a : Math.log(passThreshold), failUp ? Math.log(passThreshold) : a, phi)
+        const b = first.engine.bounds(failUp ? a : Math.log(passThreshold), failUp ? Math.log(passThreshold) : a)
         lower = Number.isFinite(b.lower) ? Math.expm1(b.lower) : null
         upper = Number.isFinite(b.upper) ? Math.expm1(b.upper) : null
       } else {
         const upCheck = this.checks[0] as Check
         const downCheck = this.checks[1] as Check
-        const lo = upCheck.engine.bounds(a + Math.log(2), Number.POSITIVE_INFINITY, phi)
-        const hi = downCheck.engine.bounds(Number.POSITIVE_INFINITY, a + Math.log(2), phi)
+        const lo = upCheck.engine.bounds(a + Math.log(2), Number.POSITIVE_INFINITY)
+        const hi = downCheck.engine.bounds(Number.POSITIVE_INFINITY, a + Math.log(2))
         lower = Number.isFinite(lo.lower) ? Math.expm1(lo.lower) : null
         upper = Number.isFinite(hi.upper) ? Math.expm1(hi.upper) : null
       }

@@ -21,7 +21,7 @@ import { VerdictState, failMixture, finiteOrNull, formatCount, formatE, formatIn
 import { BucketDistribution, CumulativeDistribution, type IntervalDistribution, SortedValues, invertCount } from './histogram.js'
 import type { Observation } from './observations.js'
 import type { LookShares } from './ratio.js'
-import { RateRatioSequence } from './sequential.js'
+import { RateRatioSequence, type EngineVersion } from './sequential.js'
 import type { MetricLook, SamplesMetricConfig } from './types.js'
 
 /** Relative changes at which the interval is resolved (plus the tolerance). */
@@ -70,6 +70,7 @@ export class SamplesMetric {
   constructor(
     readonly config: SamplesMetricConfig,
     withBounds: boolean,
+    engine: EngineVersion = 'v1',
   ) {
     this.direction = config.direction ?? 'increase'
     this.tolerance = Math.max(config.tolerance ?? 0, 0)
@@ -83,7 +84,7 @@ export class SamplesMetric {
       multiplier: 1 + change,
       quantile,
       tail,
-      engine: new RateRatioSequence({ anchor: 0, below: 3, above: 3, step: 0.05, up: fail, down: pass, dispersion }),
+      engine: new RateRatioSequence({ anchor: 0, below: 3, above: 3, step: 0.05, up: fail, down: pass, dispersion, engine }),
     })
     const tol = this.tolerance
     this.anchors = []
@@ -137,6 +138,7 @@ export class SamplesMetric {
     p.reference ??= v
     const ref = p.reference
     p.engine.baseline.add(upper ? m - b.countBelow(ref, false) : b.countBelow(ref, true), m)
+    p.engine.canary.add(upper ? n - c.countBelow(k * ref, false) : c.countBelow(k * ref, true), n)
   }
 
   look(index: number, shares: LookShares): MetricLook {
@@ -148,8 +150,8 @@ export class SamplesMetric {
     for (const p of this.anchors) {
       const d = p.engine.dispersion()
       phi = Math.max(phi, d)
-      failSum += Math.exp(p.engine.logEUpAnchor(d))
-      const lp = p.engine.logEDownAnchor(d)
+      failSum += Math.exp(p.engine.logEUpAnchor())
+      const lp = p.engine.logEDownAnchor()
       passE = Math.min(passE, Math.exp(lp))
       if (lp < Math.log(kA / shares.beta)) allPass = false
     }
@@ -171,9 +173,8 @@ export class SamplesMetric {
       const logB = Math.log(passThreshold / kA)
       const increase = this.grid[0]?.tail === 'upper'
       for (const p of this.grid) {
-        const d = p.engine.dispersion()
-        const up = p.engine.logEUpAnchor(d) >= (increase ? logA : logB)
-        const down = p.engine.logEDownAnchor(d) >= (increase ? logB : logA)
+        const up = p.engine.logEUpAnchor() >= (increase ? logA : logB)
+        const down = p.engine.logEDownAnchor() >= (increase ? logB : logA)
         // upper tail: "up" proves Q_c > c·Q_b, "down" proves Q_c < c·Q_b; the lower tail mirrors it.
         const provesAbove = increase ? up : down
         const provesBelow = increase ? down : up

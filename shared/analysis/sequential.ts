@@ -78,6 +78,17 @@ export const DISPERSION = {
   rhoZ: 0,
 } as const
 
+/** Judge v2 only: the smallest weight an interval's log-likelihood ratio gets. */
+export const MIN_WEIGHT = 0.02
+
+/**
+ * The engine's version. `v1` (the default): the cumulative log-likelihood ratio is tempered at each
+ * look by the current long-run dispersion φ̂, whose bound comes from the baseline arm. `v2`: each
+ * interval is tempered by its own weight, fixed before it is seen (predictable), with the drift bound
+ * from both arms' own variation. See docs/judge.md ("Judge v2").
+ */
+export type EngineVersion = 'v1' | 'v2'
+
 /** Per-interval cap on the log-likelihood ratio used by decisions (nats). */
 export const INTERVAL_CAP = 3
 
@@ -94,6 +105,8 @@ export interface RateRatioOptions {
   dispersion?: number | undefined
   /** Per-interval LLR cap for decisions (nats); Infinity disables. */
   cap?: number
+  /** `v1` (default) or `v2`; see EngineVersion. */
+  engine?: EngineVersion | undefined
 }
 
 interface Weights {
@@ -351,6 +364,13 @@ export class RateRatioSequence {
   private readonly u: Float64Array
   /** Cumulative log-likelihood at each lattice point (uncapped; used for bounds and estimates). */
   private readonly ll: Float64Array
+  /** Σ wₛ ℓₛ: the tempered log-likelihood, each interval at its own predictable weight (bounds). */
+  private readonly llW: Float64Array
+  /** Cₛ = ρ Cₛ₋₁ + wₛ vₛ on RHO_GRID: the past's weighted information, decayed (weightFor()). */
+  private readonly weighted = new Float64Array(RHO_GRID.length)
+  private cachedDrift: { tau2: number; rho: number } | undefined
+  /** The weight of the last interval added (1 before any). */
+  lastWeight = 1
   /** Capped cumulative LLR of each alternative against the anchor (decisions). */
   private readonly capUp: Float64Array
   private readonly capDown: Float64Array
@@ -361,6 +381,7 @@ export class RateRatioSequence {
   private readonly downW: Weights
   private readonly fixedPhi: number | undefined
   private readonly cap: number
+  readonly version: EngineVersion
 
   /** Totals of the counts seen (events per arm) and intervals with events. */
   canaryEvents = 0
@@ -385,6 +406,8 @@ export class RateRatioSequence {
   private readonly longRun = new LongRunVariance()
   /** The baseline arm's own variation (events out of its total), fed by the metric. */
   readonly baseline = new RateVariation()
+  /** The canary arm's own variation (v2 only: its drift bound sees noise that lives on the canary). */
+  readonly canary = new RateVariation()
 
   constructor(options: RateRatioOptions) {
     const { anchor, below, above, step } = options
@@ -396,6 +419,7 @@ export class RateRatioSequence {
     this.u = new Float64Array(this.size)
     for (let i = 0; i < this.size; i++) this.u[i] = anchor + (i - nBelow) * step
     this.ll = new Float64Array(this.size)
+    this.llW = new Float64Array(this.size)
     this.terms = new Float64Array(this.size)
     this.capUp = new Float64Array(nAbove + 1)
     this.capDown = new Float64Array(nBelow + 1)
@@ -403,6 +427,7 @@ export class RateRatioSequence {
     this.downW = mixtureWeights(options.down, step, this.size - 1)
     this.fixedPhi = options.dispersion
     this.cap = options.cap ?? INTERVAL_CAP
+    this.version = options.engine ?? 'v1'
   }
 
   /** The lattice value (log ratio) at index i. */
@@ -418,11 +443,20 @@ export class RateRatioSequence {
     const k = x + y
     if (!(k > 0) || !(share > 0 && share < 1)) return
     const a = Math.log(share) - Math.log1p(-share)
-    const phiBefore = this.dispersion()
-    this.recordResidual(x, k, a)
     const theta0 = sigmoid(a + (this.u[this.anchorIndex] as number))
-    this.longRun.add(k * theta0 * (1 - theta0))
-    const { u, ll, terms, size } = this
+    const v0 = k * theta0 * (1 - theta0)
+    const v2 = this.version === 'v2'
+    // v2: the weight of this interval is fixed before its split is seen, from the past intervals'
+    // drift model and this interval's total k (the conditioning variable; see weightFor()).
+    // v1: weight 1, and the whole sum is divided by φ̂ at the look (mixCapped).
+    const weight = v2 ? this.weightFor(v0) : 1
+    this.lastWeight = weight
+    // v1's cap is in tempered units, set from φ̂ before this interval.
+    const cap = v2 ? this.cap : this.cap * this.dispersion()
+    this.recordResidual(x, k, a)
+    this.longRun.add(v0)
+    for (let g = 0; g < RHO_GRID.length; g++) this.weighted[g] = (RHO_GRID[g] as number) * (this.weighted[g] as number) + weight * v0
+    const { u, ll, llW, terms, size } = this
     for (let i = 0; i < size; i++) {
       const z = a + (u[i] as number)
       // log σ(z) = −(max(−z, 0) + log1p(e^−|z|)), log σ(−z) = −(max(z, 0) + log1p(e^−|z|)).
@@ -430,24 +464,60 @@ export class RateRatioSequence {
       const t = -x * ((z < 0 ? -z : 0) + l) - y * ((z > 0 ? z : 0) + l)
       terms[i] = t
       ll[i] = (ll[i] as number) + t
+      llW[i] = (llW[i] as number) + weight * t
     }
     const k0 = this.anchorIndex
     const t0 = terms[k0] as number
-    // The cap is predictable (set before this interval is seen), in tempered units.
-    const cap = this.cap * phiBefore
+    // Tempered by this interval's own weight (predictable), then capped: min(LR^w, e^C) has
+    // expectation ≤ 1 under the exact null for any w ≤ 1, and one interval cannot decide alone.
     for (let j = 1; j < this.capUp.length; j++) {
-      this.capUp[j] = (this.capUp[j] as number) + Math.min((terms[k0 + j] as number) - t0, cap)
+      this.capUp[j] = (this.capUp[j] as number) + Math.min(weight * ((terms[k0 + j] as number) - t0), cap)
     }
     for (let j = 1; j < this.capDown.length; j++) {
-      this.capDown[j] = (this.capDown[j] as number) + Math.min((terms[k0 - j] as number) - t0, cap)
+      this.capDown[j] = (this.capDown[j] as number) + Math.min(weight * ((terms[k0 - j] as number) - t0), cap)
     }
     // The points at infinity: all events on one arm. Their likelihood is 1 while the other arm has
     // no events and 0 forever after.
-    this.capUpInf = y > 0 ? Number.NEGATIVE_INFINITY : this.capUpInf + Math.min(-t0, cap)
-    this.capDownInf = x > 0 ? Number.NEGATIVE_INFINITY : this.capDownInf + Math.min(-t0, cap)
+    this.capUpInf = y > 0 ? Number.NEGATIVE_INFINITY : this.capUpInf + Math.min(-weight * t0, cap)
+    this.capDownInf = x > 0 ? Number.NEGATIVE_INFINITY : this.capDownInf + Math.min(-weight * t0, cap)
     this.canaryEvents += x
     this.baselineEvents += y
     this.intervals++
+  }
+
+  /**
+   * The weight wₛ ∈ [MIN_WEIGHT, 1] of the next interval (information v at the anchor): the learning
+   * rate of a tempered likelihood ("safe Bayes", Grünwald 2012), chosen so that the weighted score
+   * Σ wₛ (xₛ − kₛθₛ) never has more variance than the information Σ wₛ vₛ it is credited with, under
+   * the drift model (τ̂², ρ̂) estimated from past intervals only. Interval s adds wₛ² vₛ (1 + τ² vₛ)
+   * of its own and 2 wₛ vₛ τ² ρ Cₛ₋₁ of covariance with the past (Cₛ = ρ Cₛ₋₁ + wₛ vₛ), so
+   *   wₛ = (1 − 2 τ² ρ Cₛ₋₁) / (1 + τ² vₛ)
+   * keeps Var(Σ w score) ≤ Σ w v at every t: calibrated at each look, never re-weighting the past
+   * (the issue's cause 1), which a cumulative ÷ φ̂ does. Steady state: 1 / (1 + τ² v (1+ρ)/(1−ρ)).
+   */
+  private weightFor(v: number): number {
+    if (this.fixedPhi !== undefined) return 1 / Math.max(1, this.fixedPhi)
+    if (!(v > 0)) return 1
+    const { tau2, rho } = this.drift()
+    if (!(tau2 > 0)) return 1
+    const step = RHO_GRID[1] as number
+    const last = RHO_GRID.length - 1
+    const xg = Math.min(Math.max(rho / step, 0), last)
+    const i = Math.min(Math.floor(xg), last - 1)
+    const f = xg - i
+    const past = (1 - f) * (this.weighted[i] as number) + f * (this.weighted[i + 1] as number)
+    const w = (1 - 2 * tau2 * rho * past) / (1 + tau2 * v)
+    return Math.min(1, Math.max(MIN_WEIGHT, w))
+  }
+
+  /** τ̂² and ρ̂ as of the last interval recorded (cached: they change only when one is). */
+  private drift(): { tau2: number; rho: number } {
+    if (this.cachedDrift === undefined) {
+      const m = this.driftModel()
+      this.tauWeight = m.posterior
+      this.cachedDrift = { tau2: m.tau2, rho: m.rho }
+    }
+    return this.cachedDrift
   }
 
   /** Maximum-likelihood log ratio: ±Infinity when one arm has no events, NaN with no events. */
@@ -509,6 +579,7 @@ export class RateRatioSequence {
     }
     this.prevW = w
     this.prevV = v
+    this.cachedDrift = undefined
   }
 
   /**
@@ -519,9 +590,9 @@ export class RateRatioSequence {
    */
   dispersion(): number {
     if (this.fixedPhi !== undefined) return Math.max(1, this.fixedPhi)
+    if (this.version === 'v2') return 1 / this.lastWeight
     if (!(this.longRun.information > 0)) return 1
-    const { tau2, rho, posterior } = this.driftModel()
-    this.tauWeight = posterior
+    const { tau2, rho } = this.drift()
     if (!(tau2 > 0)) return 1
     return 1 + tau2 * this.longRun.factor(rho)
   }
@@ -554,7 +625,7 @@ export class RateRatioSequence {
   driftModel(): { tau2: number; rho: number; proven: number; posterior: number; bound: number } {
     const n = this.resN
     const rho0 = RHO_PRIOR_MEAN
-    const bound = this.baseline.residuals >= DISPERSION.baselineResiduals ? 2 * this.baseline.detectedVariance() : Number.POSITIVE_INFINITY
+    const bound = this.driftBound()
     let rho: number = rho0
     let posterior = bound === Number.POSITIVE_INFINITY ? TAU_PRIOR_MEAN : bound / 2
     let proven = 0
@@ -579,14 +650,34 @@ export class RateRatioSequence {
     return { tau2: Math.max(proven, posterior, 0), rho, proven, posterior, bound }
   }
 
+  /**
+   * The upper end B of the drift variance's prior (Infinity: the log-normal prior of the first looks).
+   * v1: B = 2σ̂²_b, twice the baseline's detected excess variance, which is blind to noise that lives
+   * on the canary alone (issue 14, cause 2). v2: B = 2(σ̂²_b + σ̂²_c), both arms' own variation: the
+   * variance of the log ratio is the sum of the arms' own parts, and what they share (counted in
+   * both) only makes B looser. A regression that steps the canary's rate once barely moves σ̂²_c.
+   */
+  private driftBound(): number {
+    const b = this.baseline
+    if (this.version === 'v1') return b.residuals >= DISPERSION.baselineResiduals ? 2 * b.detectedVariance() : Number.POSITIVE_INFINITY
+    const c = this.canary
+    if (b.residuals < DISPERSION.baselineResiduals || c.residuals < DISPERSION.baselineResiduals) return Number.POSITIVE_INFINITY
+    return 2 * (b.detectedVariance() + c.detectedVariance())
+  }
+
+  /** The divisor of v1's cumulative log-likelihood ratio at a look (1 for v2, tempered per interval). */
+  private lookPhi(): number {
+    return this.version === 'v2' ? 1 : this.dispersion()
+  }
+
   /** log e-value against the anchor for regressions upwards (r above r₀), capped per interval. */
-  logEUpAnchor(phi: number): number {
-    return this.mixCapped(this.capUp, this.upW, this.capUpInf, phi)
+  logEUpAnchor(): number {
+    return this.mixCapped(this.capUp, this.upW, this.capUpInf, this.lookPhi())
   }
 
   /** log e-value against the anchor for changes downwards (r below r₀), capped per interval. */
-  logEDownAnchor(phi: number): number {
-    return this.mixCapped(this.capDown, this.downW, this.capDownInf, phi)
+  logEDownAnchor(): number {
+    return this.mixCapped(this.capDown, this.downW, this.capDownInf, this.lookPhi())
   }
 
   private mixCapped(sums: Float64Array, w: Weights, inf: number, phi: number): number {
@@ -608,14 +699,15 @@ export class RateRatioSequence {
   }
 
   /** Uncapped log e-value against lattice null k, alternatives above (side 1) or below (side −1). */
-  logEAt(k: number, side: 1 | -1, phi: number): number {
+  logEAt(k: number, side: 1 | -1, phi = this.lookPhi()): number {
     const w = side === 1 ? this.upW : this.downW
-    const lk = this.ll[k] as number
+    const ll = this.version === 'v2' ? this.llW : this.ll
+    const lk = ll[k] as number
     const last = side === 1 ? this.size - 1 - k : k
     let max = Number.NEGATIVE_INFINITY
     const buf = scratch(last + 1)
     for (let j = 1; j <= last; j++) {
-      const v = (w.logW[j] as number) + ((this.ll[k + side * j] as number) - lk) / phi
+      const v = (w.logW[j] as number) + ((ll[k + side * j] as number) - lk) / phi
       buf[j] = v
       if (v > max) max = v
     }
@@ -634,10 +726,11 @@ export class RateRatioSequence {
    * null rejected by the upward test at log(1/αUp), `upper` the smallest rejected by the downward
    * test at log(1/αDown) (conservative to one lattice step). ±Infinity when unbounded.
    */
-  bounds(logThresholdUp: number, logThresholdDown: number, phi: number): { lower: number; upper: number } {
+  bounds(logThresholdUp: number, logThresholdDown: number): { lower: number; upper: number } {
     const mle = this.mle()
     if (Number.isNaN(mle)) return { lower: Number.NEGATIVE_INFINITY, upper: Number.POSITIVE_INFINITY }
     const center = mle === Number.POSITIVE_INFINITY ? this.size - 1 : mle === Number.NEGATIVE_INFINITY ? 0 : this.nearest(mle)
+    const phi = this.lookPhi()
     // Lower bound: rejected(k) for k small; find the largest rejected index below the centre.
     let lower = Number.NEGATIVE_INFINITY
     if (this.logEAt(0, 1, phi) >= logThresholdUp) {

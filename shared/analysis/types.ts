@@ -91,6 +91,11 @@ export interface JudgeConfig {
   onInconclusive?: InconclusivePolicy
   /** `sequential` (default, anytime-valid) or `mann-whitney` (Kayenta-compatible, not anytime-valid). */
   test?: 'sequential' | 'mann-whitney'
+  /**
+   * The sequential engine: `v1` (default) or `v2` (each interval tempered predictably, drift bound
+   * from both arms; docs/judge.md, "Judge v2"). Ignored by `mann-whitney`.
+   */
+  engine?: 'v1' | 'v2'
   kayenta?: KayentaOptions
 }
 

@@ -59,8 +59,8 @@ describe('mixture e-values (independent Python re-implementation)', () => {
     const anchor = Math.log1p(e.tolerance)
     const seq = new RateRatioSequence({ anchor, below: 5, above: 7, step: 0.04, up: DEFAULT_FAIL_MIXTURE, down: passMixture(anchor), dispersion: 1, cap: 3 })
     for (const [x, y, share] of e.intervals) seq.add(x, y, share)
-    expect(seq.logEUpAnchor(1)).toBeCloseTo(e.logEUp, 8)
-    expect(seq.logEDownAnchor(1)).toBeCloseTo(e.logEDown, 8)
+    expect(seq.logEUpAnchor()).toBeCloseTo(e.logEUp, 8)
+    expect(seq.logEDownAnchor()).toBeCloseTo(e.logEDown, 8)
   })
 })
 

@@ -28,22 +28,24 @@ export function metricConfig(policy: PolicyMetric): MetricConfig {
   }
 }
 
-export function judgeConfig(scenario: Scenario): JudgeConfig {
+export function judgeConfig(scenario: Scenario, engine: JudgeConfig['engine'] = 'v1'): JudgeConfig {
   return {
     alpha: scenario.alpha,
+    ...(engine === 'v1' ? {} : { engine }),
     maxIntervals: scenario.intervals,
     metrics: scenario.metrics.map((m) => metricConfig(m.policy)),
   }
 }
 
-export function rollgate(): BenchJudge {
+/** The Rollgate judge with engine v1 (id `rollgate`, the default) or v2 (id `rollgate-v2`). */
+export function rollgate(engine: JudgeConfig['engine'] = 'v1'): BenchJudge {
   return {
-    id: 'rollgate',
-    label: 'Rollgate (anytime-valid)',
+    id: engine === 'v1' ? 'rollgate' : `rollgate-${engine}`,
+    label: engine === 'v1' ? 'Rollgate (anytime-valid)' : `Rollgate, engine ${engine}`,
     canPassEarly: true,
     start(scenario: Scenario): JudgeSession {
       // Bounds never change a decision; the benchmark only needs decisions.
-      const judge = createJudge(judgeConfig(scenario), { bounds: false })
+      const judge = createJudge(judgeConfig(scenario, engine), { bounds: false })
       let last: LookResult['decision'] = 'continue'
       let by: string | null = null
       return {

@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
 const root = resolve(import.meta.dirname, '..', '..')
@@ -75,6 +75,8 @@ try {
   for (let i = 0; i < warmup; i++) for (const c of Object.values(commands)) time(c)
   for (let i = 0; i < runs; i++) for (const [k, c] of Object.entries(commands)) times[k as keyof typeof commands].push(time(c))
   const batchMs = time(['bin/rollgate.js', 'replay', batch, '--jsonl'])
+  // Two cores shared with other work: the figures only mean something beside the load they ran under.
+  const load = loadavg().map((x) => Math.round(x * 100) / 100)
 
   const node = stats(times.node)
   const replay = stats(times.replay)
@@ -83,6 +85,8 @@ try {
   const above = stats(diffs)
   const result = {
     runs,
+    nodeVersion: process.version,
+    loadAverage: load,
     node,
     replay,
     cliBundle: cli,
@@ -93,7 +97,7 @@ try {
   if (json) console.log(JSON.stringify(result, null, 2))
   else {
     const f = (s: { mean: number; median: number; min: number }): string => `mean ${s.mean.toFixed(1)} ms, median ${s.median.toFixed(1)} ms, min ${s.min.toFixed(1)} ms`
-    console.log(`bench/replay-start: ${runs} runs each after ${warmup} warm-up runs, 60-interval ratio file`)
+    console.log(`bench/replay-start: ${runs} runs each after ${warmup} warm-up runs, 60-interval ratio file, Node ${process.version}, load average ${load.join(' ')}`)
     console.log(`  node -e 0                               ${f(node)}`)
     console.log(`  rollgate replay FILE --json             ${f(replay)}`)
     console.log(`  (whole CLI bundle) replay FILE --json   ${f(cli)}`)

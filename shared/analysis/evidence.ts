@@ -61,9 +61,74 @@ export class VerdictState {
 // a change is a signed percentage with a true minus (`+31%`, `−4.2%`, `0%`), thousands grouped, two
 // significant digits at most below 10%; an interval is `(lower … upper)`; an e-value has three
 // significant digits (`87.9`, `30`, `1,390`), and `> 10⁶` beyond.
-const PERCENT = [0, 1, 2].map((digits) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }))
-const THREE_DIGITS = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3, useGrouping: false })
-const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+//
+// Written out by hand, not with Intl.NumberFormat: the first Intl formatter a process builds loads
+// ICU's locale data, about 14 ms, a quarter of `rollgate replay`'s start-up budget (issue 14, point 5).
+// The output is Intl's en-US output exactly (test/analysis/number-format.test.ts compares them): the
+// shortest decimal that round-trips the double (what String(x) gives and ICU formats from), rounded
+// half away from zero on those decimal digits, never in exponent notation.
+
+/** The shortest round-trip decimal of a finite |x|: digits without leading zeros, and the power of ten of the first. */
+function decimal(x: number): { digits: string; point: number } {
+  const text = String(Math.abs(x))
+  const e = text.indexOf('e')
+  const mantissa = e < 0 ? text : text.slice(0, e)
+  const exponent = e < 0 ? 0 : Number(text.slice(e + 1))
+  const dot = mantissa.indexOf('.')
+  const whole = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1)
+  const intLength = (dot < 0 ? mantissa.length : dot) + exponent
+  const lead = whole.length - whole.replace(/^0+/, '').length
+  const digits = whole.slice(lead).replace(/0+$/, '')
+  return digits === '' ? { digits: '', point: 0 } : { digits, point: intLength - lead }
+}
+
+/**
+ * Keep `keep` digits of `digits` (the first has weight 10^(point−1)), rounding half away from zero;
+ * returns the plain decimal text (`'0'` when nothing is left), trailing fraction zeros dropped.
+ */
+function roundDigits(digits: string, point: number, keep: number): string {
+  let kept = digits.slice(0, Math.max(keep, 0))
+  let p = point
+  if (keep < digits.length && keep >= 0 && digits.charCodeAt(keep) - 48 >= 5) {
+    // Carry one into the kept digits.
+    const arr = kept.split('')
+    let i = arr.length - 1
+    while (i >= 0 && arr[i] === '9') arr[i--] = '0'
+    if (i >= 0) arr[i] = String(Number(arr[i]) + 1)
+    else {
+      arr.unshift('1')
+      p += 1
+    }
+    kept = arr.join('')
+  }
+  kept = kept.replace(/0+$/, '')
+  if (kept === '') return '0'
+  if (p <= 0) return `0.${'0'.repeat(-p)}${kept}`
+  if (kept.length <= p) return kept + '0'.repeat(p - kept.length)
+  return `${kept.slice(0, p)}.${kept.slice(p)}`
+}
+
+function group(text: string): string {
+  const dot = text.indexOf('.')
+  const int = dot < 0 ? text : text.slice(0, dot)
+  return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (dot < 0 ? '' : text.slice(dot))
+}
+
+function signed(x: number, text: string): string {
+  return x < 0 || Object.is(x, -0) ? `-${text}` : text
+}
+
+/** Intl.NumberFormat('en-US', { maximumFractionDigits: fraction }).format(x), for finite x. */
+export function formatFixed(x: number, fraction: number): string {
+  const { digits, point } = decimal(x)
+  return signed(x, group(digits === '' ? '0' : roundDigits(digits, point, point + fraction)))
+}
+
+/** Intl.NumberFormat('en-US', { maximumSignificantDigits: significant, useGrouping: false }).format(x), for finite x. */
+export function formatSignificant(x: number, significant: number): string {
+  const { digits, point } = decimal(x)
+  return signed(x, digits === '' ? '0' : roundDigits(digits, point, significant))
+}
 
 /** 0.31 → `+31%`, -0.042 → `−4.2%`, 10 → `+1,000%`; null → `n/a`. */
 export function formatRelative(value: number | null): string {
@@ -72,7 +137,7 @@ export function formatRelative(value: number | null): string {
   if (value === Number.NEGATIVE_INFINITY) return '−∞'
   const pct = value * 100
   const abs = Math.abs(pct)
-  const text = (PERCENT[abs >= 10 ? 0 : abs >= 1 ? 1 : 2] as Intl.NumberFormat).format(abs)
+  const text = formatFixed(abs, abs >= 10 ? 0 : abs >= 1 ? 1 : 2)
   if (text === '0') return '0%'
   return `${pct > 0 ? '+' : '−'}${text}%`
 }
@@ -86,8 +151,8 @@ export function formatE(value: number): string {
   if (Number.isNaN(value)) return 'n/a'
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '0'
   if (value >= 1e6) return '> 10⁶'
-  if (value >= 1000) return GROUPED.format(Math.round(value))
-  return THREE_DIGITS.format(value)
+  if (value >= 1000) return formatFixed(Math.round(value), 0)
+  return formatSignificant(value, 3)
 }
 
 export function formatCount(value: number): string {

@@ -35,7 +35,7 @@
  * φ̂ ≥ 1, Σ wⱼ Yⱼ^{1/φ̂} ≤ max(1, Σ wⱼ Yⱼ) (Hölder), so whatever φ̂ is, tempering never makes the test
  * less valid under the exact binomial null; under overdispersion it restores approximate calibration.
  */
-import { ar1ResidualLag, ar1ResidualShare, ar1SumInflation, halfNormalDensity, sigmoid } from './stats.js'
+import { ar1ResidualLag, ar1ResidualLagRow, ar1ResidualShare, ar1SumInflation, halfNormalDensity, sigmoid } from './stats.js'
 
 export interface MixtureSpec {
   /** Half-normal scales on the log ratio. */
@@ -161,11 +161,7 @@ const TAU_PRIOR_MEAN = (() => {
 const RHO_POST: number[] = []
 for (let rho = 0; rho <= DISPERSION.maxRho + 1e-9; rho += 0.05) RHO_POST.push(Math.round(rho * 100) / 100)
 const RHO_TABLE_N = 201
-const RHO_LAG: Float64Array[] = RHO_POST.map((rho) => {
-  const row = new Float64Array(RHO_TABLE_N + 1)
-  for (let n = 2; n <= RHO_TABLE_N; n++) row[n] = ar1ResidualLag(rho, n)
-  return row
-})
+const RHO_LAG: Float64Array[] = RHO_POST.map((rho) => ar1ResidualLagRow(rho, RHO_TABLE_N))
 
 /** The prior mean of ρ on RHO_POST: what ρ̂ is without lag data. */
 const RHO_PRIOR_MEAN = (() => {

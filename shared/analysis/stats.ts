@@ -203,6 +203,32 @@ export function ar1ResidualLag(rho: number, n: number): number {
   return (total + (pairs - exact) * r) / pairs
 }
 
+/**
+ * ar1ResidualLag(rho, n) for every n = 0 … nMax (nMax ≤ 201) in one O(nMax) pass, bit for bit the
+ * same numbers (the same sums in the same order), instead of O(nMax²) calls: the judge's ρ table is
+ * built at import, and replay's start-up pays for it (issue 14, point 5).
+ */
+export function ar1ResidualLagRow(rho: number, nMax: number): Float64Array {
+  const row = new Float64Array(nMax + 1)
+  if (nMax > 201) throw new RangeError(`ar1ResidualLagRow: nMax ${nMax} > 201`)
+  const r = Math.min(Math.max(rho, 0), 0.999)
+  let s = 0
+  let t = 0
+  let pk = 1
+  let total = 0
+  for (let j = 1; j < nMax; j++) {
+    pk *= r
+    t += s
+    s += pk
+    const a = 1 + s
+    const b = r * (s - pk) + r * pk
+    const c = j + 2 * t + s
+    total += (r - a / (j + 1) - b / j + c / (j * (j + 1))) * Math.sqrt(j / (j + 2))
+    row[j + 1] = (total + 0 * r) / j
+  }
+  return row
+}
+
 /** Mean and standard deviation helpers for plain arrays. */
 export function mean(values: ArrayLike<number>): number {
   let s = 0

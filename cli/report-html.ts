@@ -2,7 +2,7 @@
  * `rollgate report --html FILE`: the delivery report as one self-contained page (inline CSS and
  * SVG, no script, font or network fetch), drawn with the demo report's chart renderer and styles.
  */
-import { formatDurationMs, formatRate } from '../shared/insight/render.js'
+import { DORA_LEVELS_NOTE, formatDurationMs, formatRate } from '../shared/insight/render.js'
 import type { Band, InsightReport } from '../shared/insight/metrics.js'
 import { ROLLGATE_VERSION } from '../shared/version.js'
 import { htmlPage } from './demo/report-html.js'
@@ -54,7 +54,7 @@ export function renderInsightHtml(report: InsightReport): string {
     `<tr><td>Change failure rate</td><td>${esc(formatRate(cfr.rate))}: ${cfr.failed} of ${cfr.ended} (${cfr.rollbacks} rolled back, ${cfr.reverts} reverted, ${cfr.hotfixFollowed} followed by a hotfix)</td>${bandCell(cfr.band)}</tr>`,
     `<tr><td>Time to restore</td><td>median ${esc(formatDurationMs(ttr.medianMs))}, p90 ${esc(formatDurationMs(ttr.p90Ms))} (${ttr.count} restores)</td>${bandCell(ttr.band)}</tr>`,
     '</tbody></table>',
-    '<p class="meta">Levels: DORA, 2023 Accelerate State of DevOps Report. How each figure is computed: docs/insight.md, "Report".</p>',
+    `<p class="meta">${esc(DORA_LEVELS_NOTE)}</p>`,
   )
   if (report.trend.length > 0) {
     body.push('<h2>Weekly trend</h2>')

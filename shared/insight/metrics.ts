@@ -14,19 +14,80 @@ const WEEK = 7 * DAY
 const MONTH = 30 * DAY
 
 /**
- * The four performance levels of the 2023 Accelerate State of DevOps Report (DORA), read as
- * cut-offs (docs/insight.md quotes the report's table and how it is read here).
+ * Where the levels come from: the most recent DORA report that states performance levels, the
+ * Accelerate State of DevOps Report 2024 (https://dora.dev/research/2024/dora-report/). The 2025
+ * report has none; the 2023 one (https://dora.dev/research/2023/dora-report/) had other values.
  */
-export const DORA_BANDS = {
-  /** Promotions per day at or above: elite on demand (daily or more), high weekly, medium monthly. */
-  deploymentFrequency: { elite: 1, high: 1 / 7, medium: 1 / 30 },
-  /** Median lead time under: elite a day, high a week, medium a month. */
-  leadTime: { elite: DAY, high: WEEK, medium: MONTH },
-  /** Change failure rate at or under: elite 5%, high 10%, medium 15%. */
-  changeFailureRate: { elite: 0.05, high: 0.1, medium: 0.15 },
-  /** Median time to restore under: elite an hour, high a day, medium a week. */
-  timeToRestore: { elite: HOUR, high: DAY, medium: WEEK },
+export const DORA_SOURCE = {
+  report: 'Accelerate State of DevOps Report 2024',
+  year: 2024,
+  table: 'software delivery performance levels',
+  url: 'https://dora.dev/research/2024/dora-report/',
 } as const
+
+/** One level's stated value for one metric; `strict` where the report says "less than" or "multiple". */
+export interface DoraLevel {
+  band: Exclude<Band, 'low'>
+  limit: number
+  strict: boolean
+}
+
+/**
+ * The 2024 report's four performance levels, one metric at a time (docs/insight.md quotes the
+ * table and why it is read this way). The levels are cluster profiles, not cut-offs, and in 2024
+ * they are not ordered on every metric: medium's change failure rate (10%) is better than high's
+ * (20%), and high and medium both recover in "less than one day". So a figure gets the best level
+ * whose stated value it meets (elite, then high, then medium), and low otherwise; a boundary value
+ * meets a level ("between once per day and once per week" includes once a week) unless the report
+ * says "less than" or "multiple deploys per day".
+ */
+export const DORA_LEVELS: Record<'deploymentFrequency' | 'leadTime' | 'changeFailureRate' | 'timeToRestore', { better: 'higher' | 'lower'; levels: readonly DoraLevel[] }> = {
+  /** Promotions a day: elite on demand (multiple deploys per day), high at least weekly, medium at least monthly. */
+  deploymentFrequency: {
+    better: 'higher',
+    levels: [
+      { band: 'elite', limit: 1, strict: true },
+      { band: 'high', limit: 1 / 7, strict: false },
+      { band: 'medium', limit: 1 / 30, strict: false },
+    ],
+  },
+  /** Median lead time: elite less than one day, high up to one week, medium up to one month (30 days). */
+  leadTime: {
+    better: 'lower',
+    levels: [
+      { band: 'elite', limit: DAY, strict: true },
+      { band: 'high', limit: WEEK, strict: false },
+      { band: 'medium', limit: MONTH, strict: false },
+    ],
+  },
+  /** Change failure rate: elite 5%, high 20%, medium 10% (so a rate alone never lands in medium rather than high). */
+  changeFailureRate: {
+    better: 'lower',
+    levels: [
+      { band: 'elite', limit: 0.05, strict: false },
+      { band: 'high', limit: 0.2, strict: false },
+      { band: 'medium', limit: 0.1, strict: false },
+    ],
+  },
+  /** Median time to restore: elite less than one hour, high and medium less than one day; low is one week to one month. */
+  timeToRestore: {
+    better: 'lower',
+    levels: [
+      { band: 'elite', limit: HOUR, strict: true },
+      { band: 'high', limit: DAY, strict: true },
+      { band: 'medium', limit: DAY, strict: true },
+    ],
+  },
+}
+
+/** The DORA level of one figure (null: no figure); see DORA_LEVELS for the reading. */
+export function doraBand(metric: keyof typeof DORA_LEVELS, value: number | null): Band | null {
+  if (value === null || Number.isNaN(value)) return null
+  const { better, levels } = DORA_LEVELS[metric]
+  const meets = ({ limit, strict }: DoraLevel) =>
+    better === 'higher' ? (strict ? value > limit : value >= limit) : strict ? value < limit : value <= limit
+  return levels.find(meets)?.band ?? 'low'
+}
 
 export interface InsightOptions {
   /** A promoted rollout followed by a hotfix rollout of the same environment this soon failed (default 24 h). */
@@ -126,17 +187,6 @@ export function nearestRank(values: number[], p: number): number | null {
 
 function distribution(values: number[]): Distribution {
   return { count: values.length, medianMs: median(values), p90Ms: nearestRank(values, 0.9) }
-}
-
-export function bandAtLeast(value: number | null, cut: { elite: number; high: number; medium: number }): Band | null {
-  if (value === null) return null
-  return value >= cut.elite ? 'elite' : value >= cut.high ? 'high' : value >= cut.medium ? 'medium' : 'low'
-}
-
-export function bandUnder(value: number | null, cut: { elite: number; high: number; medium: number }, inclusive = false): Band | null {
-  if (value === null) return null
-  const ok = (limit: number) => (inclusive ? value <= limit : value < limit)
-  return ok(cut.elite) ? 'elite' : ok(cut.high) ? 'high' : ok(cut.medium) ? 'medium' : 'low'
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -387,8 +437,8 @@ export function computeInsight(history: History, options: InsightOptions = {}): 
     repository: `${history.repo.owner}/${history.repo.repo}`,
     environments: history.environments,
     window: { since: history.since, until: history.until, days: Number(days.toFixed(3)) },
-    deploymentFrequency: { promotions: promotions.length, perDay, perWeek: perDay * 7, band: promotions.length > 0 ? bandAtLeast(perDay, DORA_BANDS.deploymentFrequency) : 'low' },
-    leadTime: { ...leadDist, band: bandUnder(leadDist.medianMs, DORA_BANDS.leadTime), fromPullRequests: leadTimes.filter((r) => r.leadTimeFrom === 'pull-request').length, fromCommits: leadTimes.filter((r) => r.leadTimeFrom === 'commit').length },
+    deploymentFrequency: { promotions: promotions.length, perDay, perWeek: perDay * 7, band: promotions.length > 0 ? doraBand('deploymentFrequency', perDay) : 'low' },
+    leadTime: { ...leadDist, band: doraBand('leadTime', leadDist.medianMs), fromPullRequests: leadTimes.filter((r) => r.leadTimeFrom === 'pull-request').length, fromCommits: leadTimes.filter((r) => r.leadTimeFrom === 'commit').length },
     changeFailureRate: {
       ended: ended.length,
       failed: failed.length,
@@ -396,9 +446,9 @@ export function computeInsight(history: History, options: InsightOptions = {}): 
       reverts: failed.filter((r) => r.failure?.kind === 'revert').length,
       hotfixFollowed: failed.filter((r) => r.failure?.kind === 'hotfix').length,
       rate,
-      band: bandUnder(rate, DORA_BANDS.changeFailureRate, true),
+      band: doraBand('changeFailureRate', rate),
     },
-    timeToRestore: { ...restoreDist, band: bandUnder(restoreDist.medianMs, DORA_BANDS.timeToRestore), fromVerdicts: restores.filter((r) => r.failure?.detectedFrom === 'verdict').length },
+    timeToRestore: { ...restoreDist, band: doraBand('timeToRestore', restoreDist.medianMs), fromVerdicts: restores.filter((r) => r.failure?.detectedFrom === 'verdict').length },
     trend,
     judge: {
       verdicts: windowVerdicts.length,

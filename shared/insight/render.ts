@@ -6,9 +6,12 @@ import { mermaidNumber } from '../report/mermaid.js'
 import { closeAndCut } from '../report/fit.js'
 import { CHECK_OUTPUT_LIMIT } from '../report/limits.js'
 import { escapeInline, mermaidLabel } from '../report/text.js'
-import type { Band, InsightReport } from './metrics.js'
+import { DORA_SOURCE, type Band, type InsightReport } from './metrics.js'
 
 export const REPORT_CHECK_NAME = 'rollgate/report'
+
+/** Which DORA table the levels are read from, for every surface that shows a level. */
+export const DORA_LEVELS_NOTE = `Levels: DORA, ${DORA_SOURCE.report} (${DORA_SOURCE.table}, ${DORA_SOURCE.url}), each metric on its own; how each figure and level is computed: docs/insight.md.`
 
 /** 90 s, 42 min, 5.2 h, 3.1 d: the unit that keeps the number short. */
 export function formatDurationMs(ms: number | null | undefined): string {
@@ -64,7 +67,7 @@ export function renderInsightMarkdown(report: InsightReport, options: { limitByt
   lines.push(`| Lead time for changes | median ${formatDurationMs(lt.medianMs)}, p90 ${formatDurationMs(lt.p90Ms)} (${lt.count} changes) | ${band(lt.band)} |`)
   lines.push(`| Change failure rate | ${formatRate(cfr.rate)} (${cfr.failed} of ${cfr.ended}: ${cfr.rollbacks} rolled back, ${cfr.reverts} reverted, ${cfr.hotfixFollowed} followed by a hotfix) | ${band(cfr.band)} |`)
   lines.push(`| Time to restore | median ${formatDurationMs(ttr.medianMs)}, p90 ${formatDurationMs(ttr.p90Ms)} (${ttr.count} restores) | ${band(ttr.band)} |`)
-  lines.push('', '<sub>Levels: DORA, 2023 Accelerate State of DevOps Report; definitions in docs/insight.md.</sub>', '')
+  lines.push('', `<sub>${DORA_LEVELS_NOTE}</sub>`, '')
 
   const weeks = report.trend.map((w) => w.week.slice(5))
   if (report.trend.length > 1) {

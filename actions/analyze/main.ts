@@ -4,7 +4,13 @@ import { commandReply } from '../../shared/commands/action-hooks.js'
 import { analyzeRollout } from '../../shared/rollout/analyze-command.js'
 import { analysisResult } from '../../shared/rollout/analysis-result.js'
 import { resolveEnvironment } from '../../shared/rollout/policy.js'
-import { loadActionPolicy } from '../../shared/rollout/policy-report.js'
+import { loadActionPolicy, publishPolicyProblems } from '../../shared/rollout/policy-report.js'
+import { checkExperimentFlags, flagSplitExperiments } from '../../shared/rollout/experiment-flags.js'
+import { readFile } from 'node:fs/promises'
+import { readPolicyText } from '../../shared/config/load.js'
+import { PolicyError, formatProblem } from '../../shared/config/problems.js'
+import type { Policy } from '../../shared/config/policy.generated.js'
+import type { Logger } from '../../shared/action/logger.js'
 import { createActionRuntime, lifecycleDeps, productionDeps, type ActionDeps } from '../../shared/rollout/runtime.js'
 import { readAnalyzeInputs, type AnalyzeInputs } from './inputs.js'
 import { analyzeExperiment, experimentResultJson } from '../../shared/rollout/experiment-command.js'
@@ -59,6 +65,7 @@ async function experimentMain(io: ActionIO, deps: ActionDeps, inputs: AnalyzeInp
   const policy = template ? await loadActionPolicy(io, deps, inputs, { environment: inputs.environment, templates: [template] }) : first
   const environment = resolveEnvironment(policy, inputs.environment)
   const runtime = createActionRuntime(io, deps, inputs.token, policy)
+  await checkFlagSplit(io, deps, inputs, policy, name, runtime.logger)
   const result = await analyzeExperiment(policy, name, environment, {
     metrics: (config) => runtime.metrics(config),
     clock: deps.clock,
@@ -75,4 +82,21 @@ async function experimentMain(io: ActionIO, deps: ActionDeps, inputs: AnalyzeInp
   if (result.decision === 'inconclusive' && inputs.failOn.includes('inconclusive')) {
     throw new GateError(`Experiment ${name} decided inconclusive: ${result.outcome.reason}`, result.reasonCode)
   }
+}
+
+/**
+ * A flag split is checked against the flag source before any query: an unknown flag or variant
+ * fails at its line and column, annotated on the experiment's check run, as policy problems are.
+ */
+async function checkFlagSplit(io: ActionIO, deps: ActionDeps, inputs: AnalyzeInputs, policy: Policy, name: string, logger: Logger): Promise<void> {
+  if (flagSplitExperiments(policy, name).length === 0) return
+  const text = await readPolicyText(inputs.policy, deps.files)
+  const check = await checkExperimentFlags(policy, text, inputs.policy, { root: io.env['GITHUB_WORKSPACE'] || process.cwd(), readText: (path) => readFile(path, 'utf8'), logger, fetch: deps.fetch }, name)
+  for (const warning of check.warnings) logger.warn(formatProblem(warning))
+  if (check.problems.length === 0) {
+    logger.info(`experiment ${name}: flag split checked against ${check.source ?? 'the flag source'}`)
+    return
+  }
+  await publishPolicyProblems(io, deps, { ...inputs, environment: `experiment/${name}` }, check.problems)
+  throw new PolicyError(inputs.policy, check.problems)
 }

@@ -3,7 +3,8 @@
  * that serves the recorded experiment of test/fixtures/experiments (per variant and daily window),
  * so the live action and `rollgate replay` must reach the same verdict on the same data.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { useFakeGitHub } from '../fakes/github/use-fake-github.js'
 import { FakeClock, MemoryTraffic, runMain, testDeps, workspace, type Workspace } from '../actions/support.js'
@@ -12,6 +13,7 @@ import { parseExperimentReplay } from '../../shared/analysis/experiment/replay-f
 import type { MetricsProvider, MetricQuery } from '../../shared/metrics/types.js'
 import type { Observation } from '../../shared/analysis/observations.js'
 import { REPO_ROOT } from '../bundle/harness.js'
+import { at } from '../config/helpers.js'
 
 const recorded = parseExperimentReplay(JSON.parse(readFileSync(`${REPO_ROOT}/test/fixtures/experiments/checkout-button.json`, 'utf8')))
 const DAY = 86_400_000
@@ -30,6 +32,8 @@ analysis:
     provider: { type: prometheus, address: "http://127.0.0.1:9" }
     checks:
       - { name: errors, type: ratio, events: 'sum(errors{version="{{version}}"})', total: 'sum(requests{version="{{version}}"})', tolerance: 10%, critical: true }
+flags:
+  source: { type: registry }
 experiments:
   checkout:
     start: ${overrides.start ?? START.toISOString()}
@@ -64,9 +68,20 @@ afterEach(() => {
   for (const w of spaces.splice(0)) w.cleanup()
 })
 
-function setup(text = policy(), metrics = new RecordedMetrics(), now = NOW) {
+/** The repository's flags.yml: the flag split's flag and its variants. */
+const FLAGS = `flags:
+  checkout-button:
+    owner: "@shop/checkout"
+    expires: 2026-12-31
+    state: targeting
+    rules: [half each]
+    variants: [control, green]
+`
+
+function setup(text = policy(), metrics = new RecordedMetrics(), now = NOW, flags = FLAGS) {
   const ws = workspace(text)
   spaces.push(ws)
+  writeFileSync(join(ws.dir, 'flags.yml'), flags)
   const traffic = new MemoryTraffic()
   const clock = new FakeClock(new Date(now))
   const deps = (io: Parameters<typeof testDeps>[0]) => ({ ...testDeps(io, { github, traffic, clock }), metrics: () => metrics })
@@ -129,6 +144,19 @@ describe('analyze with experiment:', () => {
     expect(result).toMatchObject({ reasonCode: 'experiment-winner', winner: 'green', versions: { control: 'v1', green: 'v2' } })
     const errors = metrics.queries.filter((q) => q.check.name === 'errors')
     expect(new Set(errors.map((q) => `${q.arm}:${q.vars.version}`))).toEqual(new Set(['baseline:v1', 'canary:v2']))
+  })
+
+  it('a flag split whose flag does not serve a variant is refused before any query, annotated at the variant', async () => {
+    const text = policy()
+    const { run, metrics, sha } = setup(text, new RecordedMetrics(), NOW, FLAGS.replace('variants: [control, green]', 'variants: [control, teal]'))
+    const { result, failed } = await run({ environment: 'production', experiment: 'checkout' })
+    expect(result.reasonCode).toBe('invalid-policy')
+    const [line, column] = at(text, 'green, weight')
+    expect(failed).toContain(`rollgate.yml:${line}:${column}: variant 'green' is not one of the values flag 'checkout-button' serves in the flag registry flags.yml (expected one of its variants: control, teal`)
+    expect(metrics.queries).toHaveLength(0)
+    const check = github.state.checkRuns.find((r) => r.run.name === 'rollgate/experiment/checkout' && r.run.head_sha === sha)
+    expect(check?.run).toMatchObject({ status: 'completed', conclusion: 'failure' })
+    expect(check?.annotations).toEqual([expect.objectContaining({ start_line: line, start_column: column, message: expect.stringContaining("variant 'green'") })])
   })
 
   it.each([

@@ -15,7 +15,7 @@ import { createActionRuntime, lifecycleDeps, productionDeps, type ActionDeps } f
 import { readAnalyzeInputs, type AnalyzeInputs } from './inputs.js'
 import { analyzeExperiment, experimentResultJson } from '../../shared/rollout/experiment-command.js'
 import { stepSummaryWriter } from '../../shared/report/publish.js'
-import { runUrl } from '../../shared/github/context.js'
+import { pullRequestNumber, runUrl } from '../../shared/github/context.js'
 
 export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)): Promise<void> {
   const inputs = readAnalyzeInputs(io)
@@ -66,12 +66,14 @@ async function experimentMain(io: ActionIO, deps: ActionDeps, inputs: AnalyzeInp
   const environment = resolveEnvironment(policy, inputs.environment)
   const runtime = createActionRuntime(io, deps, inputs.token, policy)
   await checkFlagSplit(io, deps, inputs, policy, name, runtime.logger)
+  const pullRequest = pullRequestNumber(runtime.run)
   const result = await analyzeExperiment(policy, name, environment, {
     metrics: (config) => runtime.metrics(config),
     clock: deps.clock,
     logger: runtime.logger,
     store: runtime.store,
     checks: { port: runtime.octokit.rest, repo: { owner: runtime.run.owner, repo: runtime.run.repo }, headSha: runtime.run.sha, detailsUrl: runUrl(runtime.run) },
+    comment: { port: runtime.octokit.rest, repo: { owner: runtime.run.owner, repo: runtime.run.repo }, ...(pullRequest !== undefined ? { pullRequest } : {}) },
     summary: stepSummaryWriter(io),
   })
   io.setOutput('decision', result.decision)

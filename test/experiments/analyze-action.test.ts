@@ -85,9 +85,22 @@ function setup(text = policy(), metrics = new RecordedMetrics(), now = NOW, flag
   const traffic = new MemoryTraffic()
   const clock = new FakeClock(new Date(now))
   const deps = (io: Parameters<typeof testDeps>[0]) => ({ ...testDeps(io, { github, traffic, clock }), metrics: () => metrics })
-  const sha = github.state.seedPull({ head: `exp-${spaces.length}` }).head.sha
-  return { ws, metrics, deps, sha, run: (inputs: Record<string, string>) => runMain('analyze', ws, deps, { sha, inputs }) }
+  const pull = github.state.seedPull({ head: `exp-${spaces.length}` })
+  const sha = pull.head.sha
+  return {
+    ws,
+    metrics,
+    deps,
+    clock,
+    sha,
+    pr: pull.number,
+    run: (inputs: Record<string, string>, options: { pullRequest?: number } = {}) => runMain('analyze', ws, deps, { sha, inputs, ...options }),
+  }
 }
+
+/** The REST calls (operation ids) made from request `from` on. */
+const callsSince = (from: number) => github.requests.slice(from).map((r) => r.operationId)
+const stickyComments = (pr: number, environment = 'production') => github.state.comments.filter((c) => c.issueNumber === pr && (c.comment.body ?? '').startsWith(`<!-- rollgate:${environment} -->`))
 
 describe('analyze with experiment:', () => {
   it('judges every complete interval since start and reaches the verdict replay reaches on the same data', async () => {
@@ -157,6 +170,70 @@ describe('analyze with experiment:', () => {
     const check = github.state.checkRuns.find((r) => r.run.name === 'rollgate/experiment/checkout' && r.run.head_sha === sha)
     expect(check?.run).toMatchObject({ status: 'completed', conclusion: 'failure' })
     expect(check?.annotations).toEqual([expect.objectContaining({ start_line: line, start_column: column, message: expect.stringContaining("variant 'green'") })])
+  })
+
+  describe('the verdict in the environment\'s sticky pull request comment', () => {
+    it('a traffic split: folded into the comment deploy-canary made, in its one update (the id the record caches), below the timeline', async () => {
+      const text = policy({ split: '{ type: traffic, environment: production }' })
+      const metrics = new RecordedMetrics((version) => (version === 'v1' ? 'control' : 'green'))
+      const { ws, deps, sha, pr, run } = setup(text, metrics)
+      await runMain('deploy-canary', ws, deps, { sha, pullRequest: pr, inputs: { environment: 'production', version: 'v2', 'stable-version': 'v1' } })
+      const [made] = stickyComments(pr)
+      expect(made?.comment.body).not.toContain('Experiment checkout')
+      const before = github.requests.length
+      const { result } = await run({ environment: 'production', experiment: 'checkout' })
+      expect(result).toMatchObject({ reasonCode: 'experiment-winner', winner: 'green' })
+      // The record (versions), the experiment's check run (find, create) and the comment: one update, no search.
+      expect(callsSince(before)).toEqual(['repos/get-content', 'checks/list-for-ref', 'checks/create', 'issues/update-comment'])
+      const comments = stickyComments(pr)
+      expect(comments).toHaveLength(1)
+      expect(comments[0]?.comment.id).toBe(made?.comment.id)
+      const body = comments[0]?.comment.body ?? ''
+      expect(body).toContain('### 🧪 Experiment checkout: winner green')
+      expect(body).toMatch(/\*\*Winner:\*\* green: lift \+[\d.]+% \(\+[\d.]+% … \+[\d.]+%\) over control on conversion/)
+      // Both variants, each with its lift and confidence sequence; the evidence behind each state.
+      expect(body).toMatch(/\| control \(control\) \| [\d.]+% \|/)
+      expect(body).toMatch(/\| green \| [\d.]+% \| \+[\d.]+% \| \(\+[\d.]+% … \+[\d.]+%\) \| ✅ better \| errors (✅|⏳) \|/)
+      expect(body).toMatch(/\*\*Evidence:\*\*\n\n- \*\*green\*\* \(✅ better\): .*excludes 0/)
+      expect(body).toMatch(/ {2}- guardrail errors: /)
+      // The rollout's timeline is still there, above the verdict.
+      expect(body.indexOf('v2')).toBeGreaterThan(-1)
+      expect(body.indexOf('v2')).toBeLessThan(body.indexOf('🧪 Experiment checkout'))
+    })
+
+    it('a flag split on a pull request, before a decision: "no winner yet", the variants and the evidence; found by its marker, then edited in place', async () => {
+      const { run, pr, clock } = setup(policy(), new RecordedMetrics(), new Date(START.getTime() + 2 * DAY + 60_000))
+      const before = github.requests.length
+      const first = await run({ environment: 'production', experiment: 'checkout' }, { pullRequest: pr })
+      expect(first.result).toMatchObject({ decision: 'continue' })
+      expect(callsSince(before)).toEqual(['checks/list-for-ref', 'checks/create', 'issues/list-comments', 'issues/create-comment'])
+      // The same look again says the same: the comment is not rewritten.
+      const same = github.requests.length
+      await run({ environment: 'production', experiment: 'checkout' }, { pullRequest: pr })
+      expect(callsSince(same)).toEqual(['checks/list-for-ref', 'checks/update', 'issues/list-comments'])
+      // A day later, a new look: the same comment, edited.
+      clock.advance(DAY)
+      const next = github.requests.length
+      await run({ environment: 'production', experiment: 'checkout' }, { pullRequest: pr })
+      expect(callsSince(next)).toEqual(['checks/list-for-ref', 'checks/update', 'issues/list-comments', 'issues/update-comment'])
+      const comments = stickyComments(pr)
+      expect(comments).toHaveLength(1)
+      const body = comments[0]?.comment.body ?? ''
+      expect(body).toContain('### 🧪 Experiment checkout: in progress')
+      expect(body).toContain('**Winner:** no winner yet (3 looks, 25 left before the maximum duration)')
+      expect(body).toMatch(/\| green \| [\d.]+% \| [+−][\d.]+% \| \([+−][\d.]+% … \+[\d.]+%\) \| ⏳ open \|/)
+      expect(body).toMatch(/- \*\*green\*\* \(⏳ open\): /)
+      expect(body).toMatch(/A decision needs about \*\*[\d,]+ more sessions\*\*/)
+      expect(body).toMatch(/charts in \[check run rollgate\/experiment\/checkout\]\(http/)
+    })
+
+    it('a scheduled run of a flag split has no pull request: no comment call at all', async () => {
+      const { run } = setup()
+      const before = github.requests.length
+      const { io } = await run({ environment: 'production', experiment: 'checkout' })
+      expect(callsSince(before)).toEqual(['checks/list-for-ref', 'checks/create'])
+      expect(io.logs.join('\n')).toMatch(/no pull request \(none in the event\); the verdict is in the check run and the job summary/)
+    })
   })
 
   it.each([

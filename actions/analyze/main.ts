@@ -4,12 +4,18 @@ import { commandReply } from '../../shared/commands/action-hooks.js'
 import { analyzeRollout } from '../../shared/rollout/analyze-command.js'
 import { analysisResult } from '../../shared/rollout/analysis-result.js'
 import { resolveEnvironment } from '../../shared/rollout/policy.js'
-import { loadActionPolicy } from '../../shared/rollout/policy-report.js'
+import { loadActionPolicy, publishPolicyProblems } from '../../shared/rollout/policy-report.js'
+import { checkExperimentFlags, flagSplitExperiments } from '../../shared/rollout/experiment-flags.js'
+import { readFile } from 'node:fs/promises'
+import { readPolicyText } from '../../shared/config/load.js'
+import { PolicyError, formatProblem } from '../../shared/config/problems.js'
+import type { Policy } from '../../shared/config/policy.generated.js'
+import type { Logger } from '../../shared/action/logger.js'
 import { createActionRuntime, lifecycleDeps, productionDeps, type ActionDeps } from '../../shared/rollout/runtime.js'
 import { readAnalyzeInputs, type AnalyzeInputs } from './inputs.js'
 import { analyzeExperiment, experimentResultJson } from '../../shared/rollout/experiment-command.js'
 import { stepSummaryWriter } from '../../shared/report/publish.js'
-import { runUrl } from '../../shared/github/context.js'
+import { pullRequestNumber, runUrl } from '../../shared/github/context.js'
 
 export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)): Promise<void> {
   const inputs = readAnalyzeInputs(io)
@@ -59,12 +65,15 @@ async function experimentMain(io: ActionIO, deps: ActionDeps, inputs: AnalyzeInp
   const policy = template ? await loadActionPolicy(io, deps, inputs, { environment: inputs.environment, templates: [template] }) : first
   const environment = resolveEnvironment(policy, inputs.environment)
   const runtime = createActionRuntime(io, deps, inputs.token, policy)
+  await checkFlagSplit(io, deps, inputs, policy, name, runtime.logger)
+  const pullRequest = pullRequestNumber(runtime.run)
   const result = await analyzeExperiment(policy, name, environment, {
     metrics: (config) => runtime.metrics(config),
     clock: deps.clock,
     logger: runtime.logger,
     store: runtime.store,
     checks: { port: runtime.octokit.rest, repo: { owner: runtime.run.owner, repo: runtime.run.repo }, headSha: runtime.run.sha, detailsUrl: runUrl(runtime.run) },
+    comment: { port: runtime.octokit.rest, repo: { owner: runtime.run.owner, repo: runtime.run.repo }, ...(pullRequest !== undefined ? { pullRequest } : {}) },
     summary: stepSummaryWriter(io),
   })
   io.setOutput('decision', result.decision)
@@ -75,4 +84,21 @@ async function experimentMain(io: ActionIO, deps: ActionDeps, inputs: AnalyzeInp
   if (result.decision === 'inconclusive' && inputs.failOn.includes('inconclusive')) {
     throw new GateError(`Experiment ${name} decided inconclusive: ${result.outcome.reason}`, result.reasonCode)
   }
+}
+
+/**
+ * A flag split is checked against the flag source before any query: an unknown flag or variant
+ * fails at its line and column, annotated on the experiment's check run, as policy problems are.
+ */
+async function checkFlagSplit(io: ActionIO, deps: ActionDeps, inputs: AnalyzeInputs, policy: Policy, name: string, logger: Logger): Promise<void> {
+  if (flagSplitExperiments(policy, name).length === 0) return
+  const text = await readPolicyText(inputs.policy, deps.files)
+  const check = await checkExperimentFlags(policy, text, inputs.policy, { root: io.env['GITHUB_WORKSPACE'] || process.cwd(), readText: (path) => readFile(path, 'utf8'), logger, fetch: deps.fetch }, name)
+  for (const warning of check.warnings) logger.warn(formatProblem(warning))
+  if (check.problems.length === 0) {
+    logger.info(`experiment ${name}: flag split checked against ${check.source ?? 'the flag source'}`)
+    return
+  }
+  await publishPolicyProblems(io, deps, { ...inputs, environment: `experiment/${name}` }, check.problems)
+  throw new PolicyError(inputs.policy, check.problems)
 }

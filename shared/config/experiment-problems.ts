@@ -103,6 +103,11 @@ function checkExperiment(report: Report, name: string, e: Record<string, unknown
   }
 
   const split = isRecord(e.split) ? e.split : undefined
+  if (split?.type === 'flag' && !isRecord(data.flags)) {
+    report([...path, 'split', 'type'], `a flag split reads flag '${String(split.flag)}' from the policy's flag source, but the policy has no flags: section`, {
+      expected: 'flags: { source: ... } naming where the flag lives (flags: {} reads flags.yml)',
+    })
+  }
   if (split?.type === 'traffic') {
     const env = split.environment
     if (typeof env === 'string' && !isRecord(environments[env])) {
@@ -162,4 +167,85 @@ export function experimentProblems(source: YamlSource, data: unknown): PolicyPro
   }
   for (const [name, e] of Object.entries(data.experiments)) if (isRecord(e)) checkExperiment(report, name, e, data)
   return problems
+}
+
+/** A flag as a flag source reports it, reduced to what a flag split checks (shared/flags/source.ts FlagInfo). */
+export interface SplitFlag {
+  name: string
+  archived: boolean
+  /** Every value the flag serves; undefined when the source cannot say. */
+  variants?: readonly string[]
+}
+
+/** Where the flags came from, for the messages: `describe()` of the source and its `type`. */
+export interface SplitFlagSource {
+  type: string
+  describe: string
+}
+
+/** What to add where, per source, when a variant is missing. */
+const ADD_VARIANT: Record<string, string> = {
+  registry: "or add it to the flag's variants: in the registry",
+  unleash: "or add it as a variant of the flag's strategy in that environment",
+  launchdarkly: 'or add it as a variation of the flag',
+  flagd: "or add it to the flag's variants in the flag file",
+}
+
+/** At most `max` names, then how many more: a source may hold thousands of flags. */
+function listNames(names: readonly string[], max = 20): string {
+  const shown = names.slice(0, max).join(', ')
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown
+}
+
+/**
+ * The flag-split experiments checked against what the flag source serves: the flag exists and is not
+ * archived, and every variant is one of its values. `only` limits the check to one experiment (the
+ * analyze action checks the one it judges). A source that cannot list a flag's values is a warning.
+ */
+export function experimentFlagProblems(
+  source: YamlSource,
+  data: unknown,
+  flags: readonly SplitFlag[],
+  from: SplitFlagSource,
+  only?: string,
+): { problems: PolicyProblem[]; warnings: PolicyProblem[] } {
+  const problems: PolicyProblem[] = []
+  const warnings: PolicyProblem[] = []
+  if (!isRecord(data) || !isRecord(data.experiments)) return { problems, warnings }
+  const at = (into: PolicyProblem[], path: PathSegment[], message: string, expected?: string): void => {
+    into.push({ file: source.file, ...source.locate(path), path: formatPath(path), message, ...(expected !== undefined ? { expected } : {}) })
+  }
+  const byName = new Map(flags.map((f) => [f.name, f]))
+  const live = flags.filter((f) => !f.archived).map((f) => f.name)
+  for (const [name, e] of Object.entries(data.experiments)) {
+    if (only !== undefined && name !== only) continue
+    if (!isRecord(e) || !isRecord(e.split) || e.split.type !== 'flag' || typeof e.split.flag !== 'string') continue
+    const path: PathSegment[] = ['experiments', name]
+    const flagName = e.split.flag
+    const flag = byName.get(flagName)
+    if (!flag) {
+      at(problems, [...path, 'split', 'flag'], `flag '${flagName}' is not in ${from.describe}${didYouMean(flagName, live)}`, live.length > 1 ? `one of its ${live.length} flags: ${listNames(live)}` : live.length === 1 ? `its only flag: ${live[0]}` : `a flag of ${from.describe} (it has none)`)
+      continue
+    }
+    if (flag.archived) {
+      at(problems, [...path, 'split', 'flag'], `flag '${flagName}' is archived in ${from.describe}: no SDK serves its variants any more`, live.length > 0 ? `a live flag: ${listNames(live)}` : 'a live flag')
+      continue
+    }
+    if (flag.variants === undefined) {
+      at(warnings, [...path, 'split', 'flag'], `${from.describe} does not list the values of flag '${flagName}', so the variants were not checked against it`)
+      continue
+    }
+    const known = [...flag.variants]
+    const variants = Array.isArray(e.variants) ? e.variants : []
+    variants.forEach((v, i) => {
+      if (!isRecord(v) || typeof v.name !== 'string' || known.includes(v.name)) return
+      at(
+        problems,
+        [...path, 'variants', i, 'name'],
+        `variant '${v.name}' is not one of the values flag '${flagName}' serves in ${from.describe}${didYouMean(v.name, known)}`,
+        `one of its variants: ${listNames(known)}${ADD_VARIANT[from.type] ? ` (${ADD_VARIANT[from.type]})` : ''}`,
+      )
+    })
+  }
+  return { problems, warnings }
 }

@@ -43,6 +43,12 @@ export interface FlagInfo {
   lastEvaluatedAt?: Date | null | undefined
   /** Lines for the pull request body: what the provider said, in its own words. */
   evidence: string[]
+  /**
+   * Every value the flag can serve, by the name code and metrics see: its variants' names, a string
+   * variation's value, `on` and `off` for a boolean flag. Undefined when the source does not say.
+   * An experiment split by the flag names its variants from these (docs/experiments.md).
+   */
+  variants?: string[]
 }
 
 export interface FlagSource {

@@ -60,6 +60,24 @@ export function verdictTitle(report: ExperimentReport): string {
   }
 }
 
+/** Who won, in one line: the winner with its lift, or why there is none (yet). */
+export function winnerLine(report: ExperimentReport): string {
+  const last = report.looks.at(-1)
+  switch (report.decision) {
+    case 'winner': {
+      const v = last?.variants.find((x) => x.name === report.winner)
+      const lift = v && v.estimate !== null ? `: lift ${formatChange(v.estimate)} ${rangeOf(v)} over ${escapeInline(report.control)} on ${escapeInline(report.primary.name)}` : ''
+      return `**Winner:** ${escapeInline(report.winner ?? '')}${lift}`
+    }
+    case 'no-difference':
+      return `**Winner:** none: every variant is within ±${formatChange(report.minimumEffect).replace(/^\+/, '')} of ${escapeInline(report.control)}`
+    case 'inconclusive':
+      return `**Winner:** none: inconclusive`
+    case 'in-progress':
+      return `**Winner:** no winner yet (${report.looks.length} look${report.looks.length === 1 ? '' : 's'}${report.intervalsLeft != null ? `, ${formatCount(report.intervalsLeft)} left before the maximum duration` : ''})`
+  }
+}
+
 /** "How much more traffic": the sentence both the check run and the job summary carry. */
 export function neededLine(report: ExperimentReport): string | null {
   if (report.decision === 'winner' || report.decision === 'no-difference') return null
@@ -134,6 +152,8 @@ export function renderExperimentMarkdown(report: ExperimentReport, options: { he
   out.push(
     `Primary metric **${escapeInline(report.primary.name)}** (${report.primary.type === 'ratio' ? 'events per total' : 'mean of the values'}; ${better} is better), minimum detectable effect ±${formatChange(report.minimumEffect).replace(/^\+/, '')}, alpha ${report.alpha} over every look and every variant.`,
     '',
+    winnerLine(report),
+    '',
     `**Why:** ${escapeInline(report.reason)}`,
     '',
   )
@@ -172,4 +192,31 @@ export function renderExperimentCheckOutput(report: ExperimentReport): CheckRunO
     title: truncateText(verdictTitle(report).replace(/\\/g, ''), CHECK_TITLE_LIMIT),
     summary: closeAndCut(renderExperimentMarkdown(report, { headingLevel: 2 }), CHECK_OUTPUT_LIMIT, 'report truncated; full data in the `result` output'),
   }
+}
+
+/**
+ * The experiment's part of its environment's sticky PR comment: the verdict, the winner or "no
+ * winner yet", one row per variant (lift, confidence sequence, state, guardrails, traffic) and the
+ * evidence behind each state. The charts stay in the check run, which the last line links.
+ */
+export function renderExperimentComment(report: ExperimentReport, options: { checkRunUrl?: string | null } = {}): string {
+  const last = report.looks.at(-1)
+  const out = [`### 🧪 ${verdictTitle(report)}`, '', winnerLine(report), '']
+  if (last) out.push(variantTable(report, last), '')
+  out.push('**Evidence:**', '')
+  if (last) {
+    for (const v of last.variants) {
+      out.push(`- **${escapeInline(v.name)}** (${STATE_LABEL[v.state]}): ${escapeInline(v.reason)}`)
+      for (const g of v.guardrails) out.push(`  - guardrail ${escapeInline(g.name)}: ${escapeInline(g.reason)}`)
+    }
+  } else {
+    out.push(`- ${escapeInline(report.reason)}`)
+  }
+  if (last?.sampleRatio?.mismatch) out.push(`- ⚠️ sample-ratio mismatch: the traffic per variant does not match the configured split (e-value ${last.sampleRatio.eValue.toPrecision(3)} ≥ ${last.sampleRatio.threshold})`)
+  out.push('')
+  const needed = neededLine(report)
+  if (needed) out.push(needed, '')
+  const link = options.checkRunUrl ? `[check run ${escapeInline(experimentCheckName(report.experiment))}](${options.checkRunUrl})` : `the check run ${escapeInline(experimentCheckName(report.experiment))}`
+  out.push(`<sub>${report.looks.length} look${report.looks.length === 1 ? '' : 's'}${report.startedAt ? ` since ${escapeInline(report.startedAt)}` : ''}, alpha ${report.alpha} over every look and variant; charts in ${link}.</sub>`, '')
+  return out.join('\n')
 }

@@ -69,6 +69,8 @@ export interface StickyCommentInput {
   environment: string
   rollout?: RolloutReport
   analysis?: AnalysisReport
+  /** An experiment's section (renderExperimentComment), after the rollout and the analysis. */
+  experiment?: string
 }
 
 /**
@@ -83,6 +85,7 @@ export function renderStickyComment(input: StickyCommentInput, options: TargetOp
       fixed(`${stickyMarker(input.environment)}\n`),
       ...(input.rollout ? rolloutBlocks(input.rollout, { hint, links: !input.analysis }) : []),
       ...(input.analysis ? analysisBlocks(input.analysis, opts) : []),
+      ...(input.experiment ? [fixed(input.experiment)] : []),
     ],
     COMMENT_LIMIT,
     `report truncated; ${hint}`,

@@ -15,6 +15,7 @@ import type { Environment, Experiment, Policy } from '../config/policy.generated
 import { formatDuration } from '../config/units.js'
 import type { MetricCheck, MetricsProvider, MetricsProviderConfig, TimeWindow } from '../metrics/types.js'
 import type { ExperimentReport } from '../report/experiment.js'
+import type { RolloutRecord } from '../state/record.js'
 import type { StateStore } from '../state/store.js'
 import { planAnalysis } from './analysis-plan.js'
 import { stableVersionOf } from './lifecycle.js'
@@ -126,23 +127,25 @@ export interface ExperimentOutcome {
   windows: TimeWindow[]
   problems: ExperimentDataProblem[]
   versions: Record<string, string>
+  /** A traffic split's rollout record as read: its sticky comment is where the verdict also goes. */
+  record: RolloutRecord | null
 }
 
 /** `{{version}}` per variant: the rollout's versions for a traffic split, else the variant's own name. */
-async function variantVersions(plan: ExperimentPlan, deps: ExperimentRunDeps): Promise<Record<string, string>> {
+async function variantVersions(plan: ExperimentPlan, deps: ExperimentRunDeps): Promise<{ versions: Record<string, string>; record: RolloutRecord | null }> {
   const names = plan.judge.variants
   const own = Object.fromEntries(names.map((n) => [n, n]))
   const split = plan.experiment.split
-  if (split.type !== 'traffic' || !deps.store) return own
+  if (split.type !== 'traffic' || !deps.store) return { versions: own, record: null }
   const environment = deps.policy.environments[split.environment]
   const snapshot = await deps.store.load(split.environment)
-  const record = snapshot?.record
+  const record = snapshot?.record ?? null
   if (!environment || !record?.canary) {
     deps.logger.warn(`experiment ${plan.name}: no canary is out in ${split.environment}; {{version}} is each variant's name`)
-    return own
+    return { versions: own, record }
   }
   const other = names.find((n) => n !== plan.judge.control) as string
-  return { [plan.judge.control]: stableVersionOf(environment, record), [other]: record.canary.version }
+  return { versions: { [plan.judge.control]: stableVersionOf(environment, record), [other]: record.canary.version }, record }
 }
 
 async function pool<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> {
@@ -160,7 +163,7 @@ async function pool<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> 
 
 /** Reads every complete interval since start and judges them, look by look. */
 export async function judgeExperiment(plan: ExperimentPlan, deps: ExperimentRunDeps): Promise<ExperimentOutcome> {
-  const versions = await variantVersions(plan, deps)
+  const { versions, record } = await variantVersions(plan, deps)
   const control = plan.judge.control
   const varsOf = (variant: string): Record<string, string> => ({
     ...plan.variables,
@@ -202,7 +205,7 @@ export async function judgeExperiment(plan: ExperimentPlan, deps: ExperimentRunD
     ? { decision: decided.decision as ExperimentResult['decision'], winner: decided.winner, decidedAt: decided.decision === 'inconclusive' ? null : decided.interval, reason: decided.reason, needed: decided.needed, looks }
     : { decision: 'inconclusive', winner: null, decidedAt: null, reason: last ? last.reason : `no complete interval yet: the first look judges ${plan.start.toISOString()} to ${new Date(plan.start.getTime() + plan.intervalMs).toISOString()}`, needed: last?.needed ?? null, looks }
   const decision = decided ? result.decision : 'continue'
-  return { decision, winner: result.winner, reason: result.reason, result, windows, problems: problems.slice(-50), versions }
+  return { decision, winner: result.winner, reason: result.reason, result, windows, problems: problems.slice(-50), versions, record }
 }
 
 export function toExperimentReport(plan: ExperimentPlan, outcome: ExperimentOutcome): ExperimentReport {

@@ -128,8 +128,8 @@ export function createGitHubReporter(options: GitHubReporterOptions): RolloutRep
  * (paged; a marker pasted by someone else is not ours), and created only when there is none.
  * A cached comment that was deleted is searched for, then re-created.
  */
-async function upsertComment(
-  github: GitHubReporterOptions['github'],
+export async function upsertComment(
+  github: Pick<GitHubReporterOptions['github'], 'issues'>,
   repo: RepoRef,
   pr: number,
   environment: string,

@@ -3,7 +3,8 @@
  * that serves the recorded experiment of test/fixtures/experiments (per variant and daily window),
  * so the live action and `rollgate replay` must reach the same verdict on the same data.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { useFakeGitHub } from '../fakes/github/use-fake-github.js'
 import { FakeClock, MemoryTraffic, runMain, testDeps, workspace, type Workspace } from '../actions/support.js'
@@ -12,6 +13,7 @@ import { parseExperimentReplay } from '../../shared/analysis/experiment/replay-f
 import type { MetricsProvider, MetricQuery } from '../../shared/metrics/types.js'
 import type { Observation } from '../../shared/analysis/observations.js'
 import { REPO_ROOT } from '../bundle/harness.js'
+import { at } from '../config/helpers.js'
 
 const recorded = parseExperimentReplay(JSON.parse(readFileSync(`${REPO_ROOT}/test/fixtures/experiments/checkout-button.json`, 'utf8')))
 const DAY = 86_400_000
@@ -30,6 +32,8 @@ analysis:
     provider: { type: prometheus, address: "http://127.0.0.1:9" }
     checks:
       - { name: errors, type: ratio, events: 'sum(errors{version="{{version}}"})', total: 'sum(requests{version="{{version}}"})', tolerance: 10%, critical: true }
+flags:
+  source: { type: registry }
 experiments:
   checkout:
     start: ${overrides.start ?? START.toISOString()}
@@ -64,15 +68,39 @@ afterEach(() => {
   for (const w of spaces.splice(0)) w.cleanup()
 })
 
-function setup(text = policy(), metrics = new RecordedMetrics(), now = NOW) {
+/** The repository's flags.yml: the flag split's flag and its variants. */
+const FLAGS = `flags:
+  checkout-button:
+    owner: "@shop/checkout"
+    expires: 2026-12-31
+    state: targeting
+    rules: [half each]
+    variants: [control, green]
+`
+
+function setup(text = policy(), metrics = new RecordedMetrics(), now = NOW, flags = FLAGS) {
   const ws = workspace(text)
   spaces.push(ws)
+  writeFileSync(join(ws.dir, 'flags.yml'), flags)
   const traffic = new MemoryTraffic()
   const clock = new FakeClock(new Date(now))
   const deps = (io: Parameters<typeof testDeps>[0]) => ({ ...testDeps(io, { github, traffic, clock }), metrics: () => metrics })
-  const sha = github.state.seedPull({ head: `exp-${spaces.length}` }).head.sha
-  return { ws, metrics, deps, sha, run: (inputs: Record<string, string>) => runMain('analyze', ws, deps, { sha, inputs }) }
+  const pull = github.state.seedPull({ head: `exp-${spaces.length}` })
+  const sha = pull.head.sha
+  return {
+    ws,
+    metrics,
+    deps,
+    clock,
+    sha,
+    pr: pull.number,
+    run: (inputs: Record<string, string>, options: { pullRequest?: number } = {}) => runMain('analyze', ws, deps, { sha, inputs, ...options }),
+  }
 }
+
+/** The REST calls (operation ids) made from request `from` on. */
+const callsSince = (from: number) => github.requests.slice(from).map((r) => r.operationId)
+const stickyComments = (pr: number, environment = 'production') => github.state.comments.filter((c) => c.issueNumber === pr && (c.comment.body ?? '').startsWith(`<!-- rollgate:${environment} -->`))
 
 describe('analyze with experiment:', () => {
   it('judges every complete interval since start and reaches the verdict replay reaches on the same data', async () => {
@@ -129,6 +157,83 @@ describe('analyze with experiment:', () => {
     expect(result).toMatchObject({ reasonCode: 'experiment-winner', winner: 'green', versions: { control: 'v1', green: 'v2' } })
     const errors = metrics.queries.filter((q) => q.check.name === 'errors')
     expect(new Set(errors.map((q) => `${q.arm}:${q.vars.version}`))).toEqual(new Set(['baseline:v1', 'canary:v2']))
+  })
+
+  it('a flag split whose flag does not serve a variant is refused before any query, annotated at the variant', async () => {
+    const text = policy()
+    const { run, metrics, sha } = setup(text, new RecordedMetrics(), NOW, FLAGS.replace('variants: [control, green]', 'variants: [control, teal]'))
+    const { result, failed } = await run({ environment: 'production', experiment: 'checkout' })
+    expect(result.reasonCode).toBe('invalid-policy')
+    const [line, column] = at(text, 'green, weight')
+    expect(failed).toContain(`rollgate.yml:${line}:${column}: variant 'green' is not one of the values flag 'checkout-button' serves in the flag registry flags.yml (expected one of its variants: control, teal`)
+    expect(metrics.queries).toHaveLength(0)
+    const check = github.state.checkRuns.find((r) => r.run.name === 'rollgate/experiment/checkout' && r.run.head_sha === sha)
+    expect(check?.run).toMatchObject({ status: 'completed', conclusion: 'failure' })
+    expect(check?.annotations).toEqual([expect.objectContaining({ start_line: line, start_column: column, message: expect.stringContaining("variant 'green'") })])
+  })
+
+  describe('the verdict in the environment\'s sticky pull request comment', () => {
+    it('a traffic split: folded into the comment deploy-canary made, in its one update (the id the record caches), below the timeline', async () => {
+      const text = policy({ split: '{ type: traffic, environment: production }' })
+      const metrics = new RecordedMetrics((version) => (version === 'v1' ? 'control' : 'green'))
+      const { ws, deps, sha, pr, run } = setup(text, metrics)
+      await runMain('deploy-canary', ws, deps, { sha, pullRequest: pr, inputs: { environment: 'production', version: 'v2', 'stable-version': 'v1' } })
+      const [made] = stickyComments(pr)
+      expect(made?.comment.body).not.toContain('Experiment checkout')
+      const before = github.requests.length
+      const { result } = await run({ environment: 'production', experiment: 'checkout' })
+      expect(result).toMatchObject({ reasonCode: 'experiment-winner', winner: 'green' })
+      // The record (versions), the experiment's check run (find, create) and the comment: one update, no search.
+      expect(callsSince(before)).toEqual(['repos/get-content', 'checks/list-for-ref', 'checks/create', 'issues/update-comment'])
+      const comments = stickyComments(pr)
+      expect(comments).toHaveLength(1)
+      expect(comments[0]?.comment.id).toBe(made?.comment.id)
+      const body = comments[0]?.comment.body ?? ''
+      expect(body).toContain('### 🧪 Experiment checkout: winner green')
+      expect(body).toMatch(/\*\*Winner:\*\* green: lift \+[\d.]+% \(\+[\d.]+% … \+[\d.]+%\) over control on conversion/)
+      // Both variants, each with its lift and confidence sequence; the evidence behind each state.
+      expect(body).toMatch(/\| control \(control\) \| [\d.]+% \|/)
+      expect(body).toMatch(/\| green \| [\d.]+% \| \+[\d.]+% \| \(\+[\d.]+% … \+[\d.]+%\) \| ✅ better \| errors (✅|⏳) \|/)
+      expect(body).toMatch(/\*\*Evidence:\*\*\n\n- \*\*green\*\* \(✅ better\): .*excludes 0/)
+      expect(body).toMatch(/ {2}- guardrail errors: /)
+      // The rollout's timeline is still there, above the verdict.
+      expect(body.indexOf('v2')).toBeGreaterThan(-1)
+      expect(body.indexOf('v2')).toBeLessThan(body.indexOf('🧪 Experiment checkout'))
+    })
+
+    it('a flag split on a pull request, before a decision: "no winner yet", the variants and the evidence; found by its marker, then edited in place', async () => {
+      const { run, pr, clock } = setup(policy(), new RecordedMetrics(), new Date(START.getTime() + 2 * DAY + 60_000))
+      const before = github.requests.length
+      const first = await run({ environment: 'production', experiment: 'checkout' }, { pullRequest: pr })
+      expect(first.result).toMatchObject({ decision: 'continue' })
+      expect(callsSince(before)).toEqual(['checks/list-for-ref', 'checks/create', 'issues/list-comments', 'issues/create-comment'])
+      // The same look again says the same: the comment is not rewritten.
+      const same = github.requests.length
+      await run({ environment: 'production', experiment: 'checkout' }, { pullRequest: pr })
+      expect(callsSince(same)).toEqual(['checks/list-for-ref', 'checks/update', 'issues/list-comments'])
+      // A day later, a new look: the same comment, edited.
+      clock.advance(DAY)
+      const next = github.requests.length
+      await run({ environment: 'production', experiment: 'checkout' }, { pullRequest: pr })
+      expect(callsSince(next)).toEqual(['checks/list-for-ref', 'checks/update', 'issues/list-comments', 'issues/update-comment'])
+      const comments = stickyComments(pr)
+      expect(comments).toHaveLength(1)
+      const body = comments[0]?.comment.body ?? ''
+      expect(body).toContain('### 🧪 Experiment checkout: in progress')
+      expect(body).toContain('**Winner:** no winner yet (3 looks, 25 left before the maximum duration)')
+      expect(body).toMatch(/\| green \| [\d.]+% \| [+−][\d.]+% \| \([+−][\d.]+% … \+[\d.]+%\) \| ⏳ open \|/)
+      expect(body).toMatch(/- \*\*green\*\* \(⏳ open\): /)
+      expect(body).toMatch(/A decision needs about \*\*[\d,]+ more sessions\*\*/)
+      expect(body).toMatch(/charts in \[check run rollgate\/experiment\/checkout\]\(http/)
+    })
+
+    it('a scheduled run of a flag split has no pull request: no comment call at all', async () => {
+      const { run } = setup()
+      const before = github.requests.length
+      const { io } = await run({ environment: 'production', experiment: 'checkout' })
+      expect(callsSince(before)).toEqual(['checks/list-for-ref', 'checks/create'])
+      expect(io.logs.join('\n')).toMatch(/no pull request \(none in the event\); the verdict is in the check run and the job summary/)
+    })
   })
 
   it.each([

@@ -69,6 +69,8 @@ analysis:
     provider: { type: prometheus, address: "${address}" }
     checks:
       - { name: errors, type: ratio, events: 'sum(errors{version="{{version}}"})', total: 'sum(requests{version="{{version}}"})', tolerance: 10%, critical: true }
+flags:
+  source: { type: registry }
 experiments:
   checkout:
     start: ${START.toISOString()}
@@ -81,6 +83,8 @@ experiments:
     maxDuration: 28d
 `,
     )
+    // The flag split is checked against the registry before any query.
+    writeFileSync(join(dir, 'flags.yml'), 'flags:\n  checkout-button: { owner: "@shop/checkout", expires: 2026-12-31, state: targeting, rules: [half each], variants: [control, green] }\n')
   })
 
   afterAll(async () => {

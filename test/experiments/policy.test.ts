@@ -1,8 +1,11 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { at, linesOf, policyOf, policyText } from '../config/helpers.js'
 
 /** A policy with one experiment; `lines` replaces or adds keys of the experiment (YAML, 4 spaces in). */
-function experiment(overrides: Record<string, string> = {}): string {
+function experiment(overrides: Record<string, string> = {}, flags = 'flags: {}\n'): string {
   const keys: Record<string, string> = {
     start: '2026-11-20T00:00:00Z',
     variants: '[{ name: control, weight: 50 }, { name: green, weight: 50 }]',
@@ -18,7 +21,7 @@ function experiment(overrides: Record<string, string> = {}): string {
     .filter(([, v]) => v !== '')
     .map(([k, v]) => `    ${k}: ${v}`)
     .join('\n')
-  return policyText({ extra: `experiments:\n  checkout:\n${body}\n` })
+  return policyText({ extra: `${flags}experiments:\n  checkout:\n${body}\n` })
 }
 
 describe('policy experiments: section', () => {
@@ -49,8 +52,10 @@ describe('policy experiments: section', () => {
     ['an interval not shorter than maxDuration', { interval: '30d' }, '30d', 'interval must be shorter than maxDuration, or the experiment never looks (found interval 30d, maxDuration 28d; expected an interval shorter than 28d)'],
     ['too many intervals per look', { interval: '1m' }, '1m', 'maxDuration / interval is 40320 intervals; each look re-reads every interval since start'],
     ['a samples primary with both sources', { primary: '{ name: order, type: samples, values: v, buckets: b, direction: increase }' }, 'buckets:', 'a samples metric needs exactly one of values (raw values) or buckets (histogram) (found both; expected values: <raw values query> or buckets: <histogram buckets query>)'],
+    ['a flag split without a flag source', { flags: 'none' }, 'flag, flag:', "a flag split reads flag 'checkout-button' from the policy's flag source, but the policy has no flags: section (expected flags: { source: ... } naming where the flag lives (flags: {} reads flags.yml))"],
   ])('%s: names file:line:column', (_what, overrides, needle, message) => {
-    const text = experiment(overrides)
+    const { flags, ...rest } = overrides
+    const text = flags === 'none' ? experiment(rest, '') : experiment(overrides)
     const lines = linesOf(text)
     expect(lines).toHaveLength(1)
     expect(lines[0]).toContain(`rollgate.yml:${at(text, needle).join(':')}: ${message}`)
@@ -72,11 +77,19 @@ describe('policy experiments: section', () => {
 })
 
 describe('rollgate validate on the experiments example', () => {
-  it('accepts it and names its experiments', async () => {
+  it('accepts it, names its experiments and checks the flag split against the example registry copied to flags.yml', async () => {
     const { runCli } = await import('../../cli/main.js')
     const { REPO_ROOT } = await import('../bundle/harness.js')
-    const io = { out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t), env: {}, cwd: REPO_ROOT, isTTY: false }
-    expect(await runCli(['validate', 'examples/policies/experiments.yml'], io)).toBe(0)
-    expect(io.out).toContain('2 experiments (checkout-button, search-ranking)')
+    const dir = mkdtempSync(join(tmpdir(), 'rollgate-experiments-example-'))
+    try {
+      mkdirSync(join(dir, '.github'))
+      copyFileSync(join(REPO_ROOT, 'examples/policies/experiments.yml'), join(dir, '.github/rollgate.yml'))
+      copyFileSync(join(REPO_ROOT, 'examples/experiment-flags.yml'), join(dir, 'flags.yml'))
+      const io = { out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t), env: {}, cwd: dir, isTTY: false }
+      expect(await runCli(['validate'], io), io.err).toBe(0)
+      expect(io.out).toContain('2 experiments (checkout-button, search-ranking); flag split checked against the flag registry flags.yml')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { replayExperiment } from '../../shared/analysis/experiment/judge.js'
 import type { ExperimentConfig, ExperimentInterval } from '../../shared/analysis/experiment/types.js'
-import { confidenceChart, experimentCheckName, neededLine, renderExperimentCheckOutput, renderExperimentMarkdown, type ExperimentReport } from '../../shared/report/experiment.js'
-import { CHECK_OUTPUT_LIMIT } from '../../shared/report/limits.js'
+import { confidenceChart, experimentCheckName, neededLine, renderExperimentCheckOutput, renderExperimentComment, renderExperimentMarkdown, type ExperimentReport } from '../../shared/report/experiment.js'
+import { CHECK_OUTPUT_LIMIT, COMMENT_LIMIT } from '../../shared/report/limits.js'
+import { renderStickyComment } from '../../shared/report/targets.js'
 import { byteLength } from '../../shared/report/text.js'
 
 const config: ExperimentConfig = { alpha: 0.05, variants: ['control', 'green', 'blue'], control: 'control', primary: { name: 'conversion', type: 'ratio', direction: 'increase' }, minimumEffect: 0.05, maxIntervals: 2000 }
@@ -71,5 +72,30 @@ describe('experiment report', () => {
     expect(out.summary).not.toContain('<script>')
     expect(out.summary).not.toMatch(/(^|[^`\\])@team/)
     expect(experimentCheckName('checkout')).toBe('rollgate/experiment/checkout')
+  })
+
+  describe('the sticky comment section', () => {
+    it.each<[string, ExperimentInterval[], Partial<ExperimentReport>, RegExp]>([
+      ['a winner, with its lift', Array.from({ length: 10 }, () => day(500, 700, 500)), {}, /^\*\*Winner:\*\* green: lift \+[\d.]+% \(\+[\d.]+% … \+[\d.]+%\) over control on conversion$/m],
+      ['no winner yet, with the looks left', [day(500, 510, 495)], { decision: 'in-progress' }, /^\*\*Winner:\*\* no winner yet \(1 look, 1,999 left before the maximum duration\)$/m],
+      ['no difference', [day(500, 500, 500)], { decision: 'no-difference', winner: null }, /^\*\*Winner:\*\* none: every variant is within ±5% of control$/m],
+      ['inconclusive', [day(500, 510, 495)], { decision: 'inconclusive', winner: null }, /^\*\*Winner:\*\* none: inconclusive$/m],
+    ])('%s: the winner line, every variant and the evidence behind each state', (_what, days, overrides, winner) => {
+      const r = report(days, overrides)
+      const md = renderExperimentComment(r, { checkRunUrl: 'https://github.test/checks/1' })
+      expect(md).toMatch(winner)
+      for (const v of ['green', 'blue']) expect(md).toMatch(new RegExp(`^- \\*\\*${v}\\*\\* \\([^)]+\\): \\S`, 'm'))
+      expect(md).toMatch(/^\| control \(control\) \|/m)
+      expect(md).toContain('[check run rollgate/experiment/checkout](https://github.test/checks/1)')
+      expect(md).not.toContain('xychart-beta')
+    })
+
+    it('goes into the environment\'s sticky comment, after its marker and the rollout, within the comment limit', () => {
+      const r = report(Array.from({ length: 1000 }, () => day(500, 501, 499)), { reason: 'why '.repeat(30_000) })
+      const body = renderStickyComment({ environment: 'production', experiment: renderExperimentComment(r) })
+      expect(body.startsWith('<!-- rollgate:production -->\n')).toBe(true)
+      expect(body).toContain('### 🧪 Experiment checkout: ')
+      expect(byteLength(body)).toBeLessThanOrEqual(COMMENT_LIMIT)
+    })
   })
 })

@@ -68,6 +68,7 @@ export function parseFlagdFile(text: string, file: string): FlagInfo[] {
       state: served(flag),
       archived: false,
       markedStale: false,
+      variants: Object.keys(flag.variants as Record<string, unknown>),
       evidence: [`${file}: state ${String(flag.state)}, defaultVariant ${String(flag.defaultVariant ?? '(none)')}, ${flag.targeting && Object.keys(flag.targeting).length > 0 ? 'targeting rules' : 'no targeting'}`],
     }
     if (typeof metadata.owner === 'string') info.owner = metadata.owner

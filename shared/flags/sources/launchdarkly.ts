@@ -54,6 +54,13 @@ export function launchDarklyServed(env: Record<string, unknown>, variations: Var
   return { kind: 'unknown', reason: 'fallthrough serves nothing' }
 }
 
+/** A variation as code sees it: a string's value, on and off for booleans, else its name. */
+function variationName(v: Variation, index: number): string {
+  if (typeof v.value === 'boolean') return v.value ? 'on' : 'off'
+  if (typeof v.value === 'string') return v.value
+  return v.name ?? `variation ${index}`
+}
+
 export const launchdarklySource: FlagSourceDescriptor<LaunchDarklySourceConfig> = {
   type: 'launchdarkly',
   definition: 'launchdarklyFlags',
@@ -122,6 +129,7 @@ export const launchdarklySource: FlagSourceDescriptor<LaunchDarklySourceConfig> 
             archived: flag.archived === true,
             markedStale: false,
             temporary: flag.temporary === true,
+            variants: variations.map(variationName),
             lastEvaluatedAt: status ? (status.lastRequested ? (optionalDate(status.lastRequested) ?? null) : null) : undefined,
             evidence: [
               `LaunchDarkly ${project}/${environment}: ${env?.on === true ? 'on' : 'off'}, status ${String(status?.name ?? 'unknown')}, last requested ${String(status?.lastRequested ?? 'never')}`,

@@ -59,6 +59,7 @@ export const flagsFileSchema: JsonSchema = {
         keep: { type: 'string', pattern: VALUE, description: 'The value that stays when the flag goes: `on`, `off` or a variant name (defaults to `state` when that is one value)' },
         rules: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'The targeting rules, in words, when `state` is `targeting`' },
         aliases: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'Other names the code uses for this flag (constants, camelCase keys)' },
+        variants: { type: 'array', minItems: 2, items: { type: 'string', pattern: VALUE }, uniqueItems: true, description: 'Every value the flag can serve, for a flag with variants (an experiment split by it names its variants from these); without it the flag serves `on` and `off`' },
         changed: { $ref: '#/definitions/date', description: 'When `state` last changed (YYYY-MM-DD); enables the "one value for afterDays" rule' },
       },
     },
@@ -72,6 +73,7 @@ interface RawFlag {
   keep?: string
   rules?: string[]
   aliases?: string[]
+  variants?: string[]
   changed?: string
 }
 
@@ -90,6 +92,15 @@ function servedFrom(state: string, rules: string[] | undefined): ServedState {
 
 function keptFrom(keep: string): NonNullable<FlagInfo['keep']> {
   return keep === 'on' || keep === 'off' ? { kind: 'boolean', value: keep === 'on' } : { kind: 'variant', value: keep }
+}
+
+const NOT_A_VARIANT = /^(on|off|targeting|\d+%)$/
+
+/** `variants:`, or without it what the entry itself names: the variant it serves, else on and off. */
+function variantsOf(raw: RawFlag): string[] {
+  if (raw.variants) return raw.variants
+  const named = [raw.state, raw.keep].filter((v): v is string => v !== undefined && !NOT_A_VARIANT.test(v))
+  return named.length > 0 ? [...new Set(named)] : ['on', 'off']
 }
 
 function validDate(text: string): boolean {
@@ -115,6 +126,13 @@ export function parseRegistry(text: string, file: string): FlagInfo[] {
     }
     if (raw.state === 'targeting' && raw.rules === undefined) at(['flags', name, 'state'], `flags.${name}: state targeting needs its rules`, 'rules: a list of the targeting rules, in words')
     if (raw.state !== 'targeting' && raw.rules !== undefined) at(['flags', name, 'rules'], `flags.${name}.rules: only a flag whose state is targeting has rules`, `state: targeting, or no rules`)
+    const variants = variantsOf(raw)
+    for (const key of ['state', 'keep'] as const) {
+      const value = raw[key]
+      if (raw.variants !== undefined && value !== undefined && !NOT_A_VARIANT.test(value) && !variants.includes(value)) {
+        at(['flags', name, key], `flags.${name}.${key}: ${value} is not one of the flag's variants`, `one of ${variants.join(', ')}`)
+      }
+    }
     const info: FlagInfo = {
       name,
       aliases: raw.aliases ?? [],
@@ -123,6 +141,7 @@ export function parseRegistry(text: string, file: string): FlagInfo[] {
       state: servedFrom(raw.state, raw.rules),
       archived: false,
       markedStale: false,
+      variants,
       evidence: [`${file}: owner ${raw.owner}, expires ${raw.expires}, state ${raw.state}${raw.keep ? `, keep ${raw.keep}` : ''}${raw.changed ? `, changed ${raw.changed}` : ''}`],
     }
     if (raw.keep !== undefined) info.keep = keptFrom(raw.keep)

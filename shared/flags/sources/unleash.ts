@@ -146,6 +146,7 @@ export const unleashSource: FlagSourceDescriptor<UnleashSourceConfig> = {
             archived: false,
             markedStale: item.stale === true,
             lastEvaluatedAt: seen === null || seen === undefined ? null : (optionalDate(seen) ?? null),
+            ...(env ? { variants: unleashVariants(env) } : {}),
             evidence: [
               `Unleash ${project}/${environment}: ${env ? (env.enabled === true ? 'enabled' : 'disabled') : 'environment missing'}, ${describeStrategies(env)}`,
               `type ${String(item.type ?? detail.type)}, created ${String(item.createdAt ?? detail.createdAt)}, stale ${String(item.stale === true)}${detail.potentiallyStale === true ? ', potentially stale' : ''}, last seen ${seen ? String(seen) : 'never'}`,
@@ -178,6 +179,17 @@ export const unleashSource: FlagSourceDescriptor<UnleashSourceConfig> = {
       },
     }
   },
+}
+
+/**
+ * The variants an environment can serve: the environment's own variants and every active strategy's
+ * (Unleash 5+ keeps them on the strategy). A flag without any serves on and off.
+ */
+export function unleashVariants(env: Record<string, unknown>): string[] {
+  const strategies = Array.isArray(env.strategies) ? (env.strategies as Strategy[]).filter((s) => s.disabled !== true) : []
+  const own = Array.isArray(env.variants) ? (env.variants as { name?: unknown }[]) : []
+  const names = [...own, ...strategies.flatMap((s) => s.variants ?? [])].map((v) => v.name).filter((n): n is string => typeof n === 'string')
+  return names.length > 0 ? [...new Set(names)] : ['on', 'off']
 }
 
 function describeStrategies(env: Record<string, unknown> | undefined): string {

@@ -2,10 +2,12 @@
  * What the router does with one `issue_comment` event, in an order that spends REST calls only
  * when an earlier, cheaper gate passed and shows nothing before authorization:
  *
- *   parse (0 calls; no command → silence) → policy from the default branch (1) → bots, edits
- *   → environment → role (collaborator permission, 1) → pull request (1: head SHA, fork, state)
- *   → environment branch policy (1-2, canary/promote) → head checks (2, canary)
- *   → the record, for an early busy/paused answer (1, canary/promote) → answer.
+ *   parse (0 calls; no command → silence) → policy from the default branch (1; for canary,
+ *   promote and status that names its environment, one GraphQL request that also reads the
+ *   record) → bots, edits → environment → role (collaborator permission, 1) → pull request
+ *   (1: head SHA, fork, state) → environment branch policy (1-2, canary/promote) → head checks
+ *   (2, canary) → the record, for an early busy/paused answer (0 when read with the policy, else
+ *   1) → answer.
  *
  * The router moves no traffic. canary, promote, rollback and analyze are dispatched: outputs
  * select a following job that declares `environment:` (so GitHub's reviewers and wait timers
@@ -18,9 +20,10 @@ import type { Policy } from '../config/policy.generated.js'
 import type { Logger } from '../action/logger.js'
 import type { RepoRef } from '../github/ports.js'
 import { IllegalMoveError, type CommandContext } from '../state/machine.js'
+import type { RolloutRecord } from '../state/record.js'
 import type { StateStore } from '../state/store.js'
 import { runTransition } from '../state/transition.js'
-import { LeaseHeldError } from '../state/store.js'
+import { LeaseHeldError, environmentSlug } from '../state/store.js'
 import {
   judgeBranchPolicy,
   judgeEvent,
@@ -72,11 +75,22 @@ export interface RouterOutcome {
   commentId?: number
 }
 
+/** The policy read together with one environment's record (GraphQL), so the record costs no call of its own. */
+export interface StartingPolicy {
+  policy: Policy
+  /** The environment as the comment wrote it (records are keyed case-insensitively). */
+  environment: string
+  /** Its record as read with the policy, parsed on first use (a bad record fails only a command that reads it). */
+  record(): RolloutRecord | undefined
+}
+
 export interface RouterDeps {
   github: CommandsReadPort & ChecksReadPort & ReplyPort
   repo: RepoRef
   /** The policy as the default branch has it (never the PR head's). */
   readPolicy(): Promise<Policy>
+  /** The policy and `environment`'s record in one request; undefined when only readPolicy can serve. */
+  readPolicyWithRecord?(environment: string): Promise<StartingPolicy | undefined>
   store: StateStore
   context: CommandContext
   runUrl: string
@@ -104,7 +118,14 @@ export async function routeComment(event: IssueCommentEvent, deps: RouterDeps): 
     if (JSON.stringify(before) === JSON.stringify(parsed)) return { reasonCode: 'ignored', message: 'the edit did not change the command' }
   }
 
-  const policy = await deps.readPolicy()
+  // The commands that read the record (the early answer, status) read it with the policy when the
+  // comment names the environment; otherwise the record is read later, when it is needed.
+  const named = parsed.kind === 'command' ? parsed.command : undefined
+  const readsRecord = named !== undefined && named.environment !== undefined && (EARLY_ANSWERED.includes(named.command) || named.command === 'status')
+  const starting = readsRecord && deps.readPolicyWithRecord ? await deps.readPolicyWithRecord(named.environment as string) : undefined
+  const policy = starting?.policy ?? (await deps.readPolicy())
+  const recordOf = async (environment: string): Promise<RolloutRecord | undefined> =>
+    starting && environmentSlug(starting.environment) === environmentSlug(environment) ? starting.record() : (await deps.store.load(environment))?.record
   const sender = { login: event.sender.login, type: event.sender.type }
 
   // Silence toward bots (answering them can loop two bots); every other refusal is answered.
@@ -155,8 +176,7 @@ export async function routeComment(event: IssueCommentEvent, deps: RouterDeps): 
 
   if (command === 'help') return answer(replyHelp(policy, environment), { command, environment, pr }, commentId, deps)
   if (command === 'status') {
-    const snapshot = await deps.store.load(environment)
-    return answer(replyStatus(environment, snapshot?.record, deps.now(), { runUrl: deps.runUrl }), { command, environment, pr }, commentId, deps)
+    return answer(replyStatus(environment, await recordOf(environment), deps.now(), { runUrl: deps.runUrl }), { command, environment, pr }, commentId, deps)
   }
 
   const pull = await readPull(github, repo, pr)
@@ -187,8 +207,7 @@ export async function routeComment(event: IssueCommentEvent, deps: RouterDeps): 
   // A courtesy from the record (one read, only once every gate passed): answer now what the action
   // would refuse after the environment's reviewers approved. The action still decides.
   if (EARLY_ANSWERED.includes(command)) {
-    const snapshot = await deps.store.load(environment)
-    const early = earlyAnswer(command, environment, snapshot?.record, { headSha: pull.headSha, now: deps.now(), runId: deps.context.runId }, policy.environments[environment])
+    const early = earlyAnswer(command, environment, await recordOf(environment), { headSha: pull.headSha, now: deps.now(), runId: deps.context.runId }, policy.environments[environment])
     if (early !== undefined) {
       await react(github, repo, commentId, 'confused')
       const body = replyEarly(label, early.code, early.message, early.proceeds, environment, early.after, deps.runUrl)

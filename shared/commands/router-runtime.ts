@@ -13,9 +13,11 @@ import { ConfigError } from '../errors.js'
 import { createGitHubClient, gitHubError, type Octokit } from '../github/client.js'
 import { readRunContext, runUrl, type RunContext } from '../github/context.js'
 import type { RepoRef } from '../github/ports.js'
+import type { GraphQLPort } from '../github/graphql.js'
 import { GitHubStateStore } from '../state/github-store.js'
 import { ROLLGATE_VERSION } from '../version.js'
-import type { RouterDeps } from './dispatch.js'
+import type { RouterDeps, StartingPolicy } from './dispatch.js'
+import { readPolicyAndRecord } from './starting-read.js'
 
 export interface RouterRuntimeDeps {
   /** Builds the GitHub client (tests turn write pacing off). */
@@ -62,10 +64,38 @@ export async function readDefaultBranchPolicy(
     }
     throw gitHubError(`GET contents/${path}?ref=${defaultBranch}`, error)
   }
+  return routerPolicy(text, path, env)
+}
+
+function routerPolicy(text: string, path: string, env: ActionIO['env']): Policy {
   // The router reads roles and environments only; secrets the actions need may be unset here.
   const checked = checkPolicy(text, path, env, { allowUnsetEnv: true })
   if (!checked.ok) throw new PolicyError(path, checked.problems)
   return checked.policy
+}
+
+/**
+ * The policy and the named environment's record in one GraphQL request (see starting-read.ts);
+ * undefined when the REST reads must be used instead. Errors in the policy are the same errors.
+ */
+export async function readPolicyWithRecord(
+  port: GraphQLPort,
+  store: GitHubStateStore,
+  repo: RepoRef,
+  path: string,
+  defaultBranch: string,
+  environment: string,
+  env: ActionIO['env'],
+  logger?: Logger,
+): Promise<StartingPolicy | undefined> {
+  const read = await readPolicyAndRecord(port, repo, { policyPath: path, defaultBranch, record: store.location(environment) }, logger)
+  if (!read) return undefined
+  if (read.policyNotAFile) throw new ConfigError(`${path} on ${defaultBranch} is not a file`)
+  if (read.policy === undefined) {
+    throw new ConfigError(`Policy file ${path} not found on the default branch (${defaultBranch}); commands are judged by the default branch's policy.`)
+  }
+  const text = read.record
+  return { policy: routerPolicy(read.policy, path, env), environment, record: () => (text === undefined ? undefined : store.parse(environment, text)) }
 }
 
 export function createRouterDeps(io: ActionIO, runtime: RouterRuntimeDeps, token: string, policyPath: string): { deps: RouterDeps; event: IssueCommentEvent; run: RunContext } {
@@ -76,11 +106,13 @@ export function createRouterDeps(io: ActionIO, runtime: RouterRuntimeDeps, token
   const repo = { owner: run.owner, repo: run.repo }
   const link = runUrl(run)
   const defaultBranch = event.repository?.default_branch || 'main'
+  const store = new GitHubStateStore({ github: octokit.rest, graphql: octokit, repo, logUrl: link, logger })
   const deps: RouterDeps = {
     github: octokit.rest,
     repo,
     readPolicy: () => readDefaultBranchPolicy(octokit.rest.repos, repo, policyPath, defaultBranch, io.env),
-    store: new GitHubStateStore({ github: octokit.rest, repo, logUrl: link, logger }),
+    readPolicyWithRecord: (environment) => readPolicyWithRecord(octokit, store, repo, policyPath, defaultBranch, environment, io.env, logger),
+    store,
     context: { runId: run.runId, runAttempt: run.runAttempt, job: run.job, actor: event.sender.login, now: runtime.now() },
     runUrl: link,
     logger,

@@ -85,6 +85,7 @@ export function createActionRuntime(io: ActionIO, deps: ActionDeps, token: strin
   const clock = deps.clock
   const store = deps.store({
     github: octokit.rest,
+    graphql: octokit,
     repo,
     production: (environment) => policy.environments[environment]?.production ?? false,
     logUrl: runUrl(run),

@@ -27,8 +27,13 @@
  * `save`, after the record was written, so a write that lost its race publishes nothing.
  *
  * Costs (REST calls): load 1; save 1, plus 1 createDeployment for a new rollout, plus 1 status when
- * the visible state changed, plus 1 `inactive` for the superseded deployment when a production
- * rollout is promoted (non-production ones rely on GitHub's `auto_inactive`). The first write to a
+ * the visible state changed. Two statuses at once (a production promotion marks the deployment it
+ * supersedes `inactive`, since GitHub's `auto_inactive` skips production deployments; a revert marks
+ * the restored one `success` again) go in one GraphQL request with one `createDeploymentStatus` per
+ * deployment, instead of two REST calls. The environment's first Rollgate promotion, which knows no
+ * predecessor, reads the environment's newest 100 deployments in that request's answer and marks
+ * the older active ones in a second (only when there are some). Without a GraphQL port, or for a
+ * deployment recorded before node IDs were kept, the REST calls are used. The first write to a
  * repository also creates the branch (3 calls, once).
  *
  * Commits to the state branch say `[skip ci]`; tokens whose pushes start workflows (PATs, apps)
@@ -39,6 +44,7 @@ import { ProviderError } from '../errors.js'
 import type { Logger } from '../action/logger.js'
 import { gitHubError } from '../github/client.js'
 import { writeOnce } from '../github/write-once.js'
+import { GraphQLClient, type GraphQLPort } from '../github/graphql.js'
 import { listAll, type ContentsPort, type DeploymentsPort, type GitDataPort, type RepoRef } from '../github/ports.js'
 import { RecordError, parseRecord, serializeRecord, type RolloutRecord } from './record.js'
 import { BaseStateStore, StateConflictError, environmentSlug, type Snapshot } from './store.js'
@@ -67,6 +73,8 @@ export interface GitHubStateStoreOptions {
   logUrl?: string
   /** The environment's URL, shown on its deployments. */
   environmentUrl?: (environment: string) => string | undefined
+  /** GitHub's GraphQL API (the same Octokit): several deployment statuses in one request. */
+  graphql?: GraphQLPort
   logger?: Logger
   clock?: () => Date
   /** Waits before a write is sent again after an ambiguous failure (the action's clock). */
@@ -78,6 +86,20 @@ type DeploymentState = 'error' | 'failure' | 'inactive' | 'in_progress' | 'queue
 interface VisibleStatus {
   state: DeploymentState
   description: string
+}
+
+/** A status to post on one deployment; `nodeId` lets it go through GraphQL. */
+interface StatusPost {
+  id: number
+  nodeId: string | undefined
+  status: VisibleStatus
+  environment?: string
+}
+
+/** Deployments of an environment as a status mutation's answer lists them, newest first. */
+interface SweepList {
+  nodes: { id: string; databaseId: number | null; state: string | null }[]
+  pageInfo: { hasNextPage: boolean }
 }
 
 const README = `# Rollgate state
@@ -112,6 +134,16 @@ export class GitHubStateStore extends BaseStateStore {
     return `${environmentSlug(environment)}.json`
   }
 
+  /** Where the environment's record lives (for a caller that reads it together with something else). */
+  location(environment: string): { branch: string; path: string } {
+    return { branch: this.branch, path: this.pathOf(environment) }
+  }
+
+  /** A record read elsewhere (that caller's GraphQL request), checked as `load` checks it. */
+  parse(environment: string, text: string): RolloutRecord {
+    return parseRecord(text, this.describe(environment))
+  }
+
   protected async read(environment: string): Promise<Snapshot | undefined> {
     const where = this.describe(environment)
     let data: Awaited<ReturnType<GitHubStatePort['repos']['getContent']>>['data']
@@ -136,8 +168,9 @@ export class GitHubStateStore extends BaseStateStore {
     let toWrite = record
     let created: number | undefined
     if (needsDeployment(record)) {
-      created = await this.createDeployment(record)
-      toWrite = { ...record, deploymentId: created }
+      const deployment = await this.createDeployment(record)
+      created = deployment.id
+      toWrite = { ...record, deploymentId: deployment.id, ...(deployment.nodeId ? { deploymentNodeId: deployment.nodeId } : {}) }
     }
     const text = serializeRecord(toWrite, where)
     let version: string
@@ -284,12 +317,12 @@ export class GitHubStateStore extends BaseStateStore {
     }
   }
 
-  private async createDeployment(record: RolloutRecord): Promise<number> {
+  private async createDeployment(record: RolloutRecord): Promise<{ id: number; nodeId?: string }> {
     const canary = record.canary
     if (!canary) throw new RecordError(`${this.describe(record.environment)}: a rollout needs a canary before its deployment is created`)
     const environment = record.environment
     const op = record.pendingMove?.op ?? record.history.at(-1)?.op
-    const create = async (): Promise<number> => {
+    const create = async (): Promise<{ id: number; nodeId?: string }> => {
       const { data } = await this.github.repos.createDeployment({
         ...this.repo,
         ref: canary.sha,
@@ -306,14 +339,14 @@ export class GitHubStateStore extends BaseStateStore {
       if (!('id' in data)) {
         throw new ProviderError('GitHub API', 'repos.createDeployment', `GitHub answered "${data.message ?? 'no deployment'}" instead of creating one`)
       }
-      return data.id
+      return { id: data.id, ...(data.node_id ? { nodeId: data.node_id } : {}) }
     }
     // Ours: the deployment of this commit and environment whose payload carries this command's key.
-    const landed = async (): Promise<number | undefined> => {
+    const landed = async (): Promise<{ id: number; nodeId?: string } | undefined> => {
       if (op === undefined) return undefined
       const { data } = await this.github.repos.listDeployments({ ...this.repo, sha: canary.sha, environment, task: DEPLOYMENT_TASK, per_page: 10 })
       const mine = data.find((d) => typeof d.payload === 'object' && (d.payload['rollgate'] as { op?: unknown } | undefined)?.op === op)
-      return mine?.id
+      return mine ? { id: mine.id, ...(mine.node_id ? { nodeId: mine.node_id } : {}) } : undefined
     }
     try {
       return await writeOnce({
@@ -348,30 +381,93 @@ export class GitHubStateStore extends BaseStateStore {
     if (id === undefined || !status) return
     const before = previous?.deploymentId === id ? visibleStatus(previous) : undefined
     if (before && before.state === status.state && before.description === status.description) return
-    await this.postStatus(id, status, written.environment)
+    const posts: StatusPost[] = [{ id, nodeId: written.deploymentNodeId, status, environment: written.environment }]
+    let sweep = false
 
     const entry = written.history[written.history.length - 1]
-    if (written.phase === 'promoted' && entry?.to === 'promoted') {
+    if (written.phase === 'promoted' && entry?.to === 'promoted' && this.isProduction(written.environment)) {
       // Production deployments are skipped by auto_inactive, so the one this promotion replaces is
       // marked here; without a known predecessor (the environment's first Rollgate promotion),
       // sweep whatever came before.
-      if (!this.isProduction(written.environment)) return
       const replaced = baselineDeployment(written)
-      if (replaced !== undefined && replaced !== id) {
-        await this.postStatus(replaced, { state: 'inactive', description: `Superseded by ${written.canary?.version ?? 'a newer version'}` })
-      } else if (replaced === undefined) {
-        await this.markSuperseded(written.environment, id).catch((error: unknown) => this.warn(error))
+      if (replaced?.deploymentId !== undefined && replaced.deploymentId !== id) {
+        posts.push({ id: replaced.deploymentId, nodeId: replaced.deploymentNodeId, status: { state: 'inactive', description: `Superseded by ${written.canary?.version ?? 'a newer version'}` } })
+      } else if (replaced?.deploymentId === undefined) {
+        sweep = true
       }
     }
     if (written.phase === 'rolled-back' && entry?.from === 'promoted' && entry.to === 'rolled-back') {
       // A revert makes the known-good version's deployment the active one again.
-      const restored = written.stable?.deploymentId
-      if (restored !== undefined && restored !== id) {
-        await this.postStatus(restored, {
-          state: 'success',
-          description: truncate(`Restored ${written.stable?.version ?? ''} after reverting ${written.canary?.version ?? ''}`, MAX_STATUS_DESCRIPTION),
+      const restored = written.stable
+      if (restored?.deploymentId !== undefined && restored.deploymentId !== id) {
+        posts.push({
+          id: restored.deploymentId,
+          nodeId: restored.deploymentNodeId,
+          status: { state: 'success', description: truncate(`Restored ${restored.version} after reverting ${written.canary?.version ?? ''}`, MAX_STATUS_DESCRIPTION) },
         })
       }
+    }
+
+    const graphql = this.options.graphql
+    if (graphql && (posts.length > 1 || sweep) && posts.every((p) => p.nodeId !== undefined)) {
+      const listed = await this.postStatusesGraphQL(graphql, posts, sweep ? written.environment : undefined)
+      if (listed !== false) {
+        if (listed) await this.sweepListed(graphql, written.environment, id, listed)
+        return
+      }
+      // The GraphQL request failed (already warned): the REST calls say it again, once each.
+    }
+    for (const post of posts) await this.postStatus(post.id, post.status, post.environment)
+    if (sweep) await this.markSuperseded(written.environment, id).catch((error: unknown) => this.warn(error))
+  }
+
+  /**
+   * Posts the statuses in one GraphQL request (one aliased `createDeploymentStatus` each). With
+   * `sweepEnvironment`, the first status's answer also lists that environment's newest deployments.
+   * Returns that list (undefined without a sweep), or false when the request failed.
+   */
+  private async postStatusesGraphQL(port: GraphQLPort, posts: StatusPost[], sweepEnvironment?: string): Promise<SweepList | undefined | false> {
+    const variables: Record<string, unknown> = {}
+    const fields = posts.map((post, i) => {
+      const environmentUrl = post.environment === undefined ? undefined : this.options.environmentUrl?.(post.environment)
+      variables[`s${i}`] = {
+        deploymentId: post.nodeId,
+        state: post.status.state.toUpperCase(),
+        description: truncate(post.status.description, MAX_STATUS_DESCRIPTION),
+        ...(this.options.logUrl ? { logUrl: this.options.logUrl } : {}),
+        ...(environmentUrl ? { environmentUrl } : {}),
+      }
+      const list =
+        i === 0 && sweepEnvironment !== undefined
+          ? ' deployment { repository { deployments(environments: [$environment], first: 100, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { id databaseId state } pageInfo { hasNextPage } } } }'
+          : ''
+      return `s${i}: createDeploymentStatus(input: $s${i}) { deploymentStatus { id${list} } }`
+    })
+    if (sweepEnvironment !== undefined) variables['environment'] = sweepEnvironment
+    const declared = [...posts.map((_, i) => `$s${i}: CreateDeploymentStatusInput!`), ...(sweepEnvironment !== undefined ? ['$environment: String!'] : [])]
+    const query = `mutation RollgateDeploymentStatuses(${declared.join(', ')}) {\n  ${fields.join('\n  ')}\n}`
+    type Answer = Record<string, { deploymentStatus: { id: string; deployment?: { repository: { deployments: SweepList } } } | null } | null>
+    try {
+      const data = await new GraphQLClient(port, this.options.logger).query<Answer>('createDeploymentStatus', query, variables)
+      return sweepEnvironment === undefined ? undefined : (data['s0']?.deploymentStatus?.deployment?.repository.deployments ?? { nodes: [], pageInfo: { hasNextPage: false } })
+    } catch (error) {
+      this.warn(error)
+      return false
+    }
+  }
+
+  /** Marks the listed deployments older than `keepId` that are not inactive yet, in one more GraphQL request. */
+  private async sweepListed(port: GraphQLPort, environment: string, keepId: number, listed: SweepList): Promise<void> {
+    const older = listed.nodes.filter((d) => d.databaseId !== null && d.databaseId < keepId && d.state !== 'INACTIVE' && d.state !== 'DESTROYED')
+    const marked = older.slice(0, SWEEP_LIMIT)
+    if (marked.length > 0) {
+      const posts = marked.map((d) => ({ id: d.databaseId as number, nodeId: d.id, status: { state: 'inactive' as const, description: `Superseded by Rollgate deployment ${keepId}` } }))
+      if ((await this.postStatusesGraphQL(port, posts)) === false) {
+        for (const post of posts) await this.postStatus(post.id, post.status)
+      }
+    }
+    if (listed.pageInfo.hasNextPage) {
+      this.options.logger?.warn(`${environment} has more than 100 deployments; marked the older active ones among the newest 100 inactive and left the rest (a sweep reads one page)`)
     }
   }
 
@@ -403,11 +499,11 @@ function needsDeployment(record: RolloutRecord): boolean {
   return record.deploymentId === undefined && record.canary !== undefined && (record.phase === 'pending' || record.phase === 'canary')
 }
 
-/** The deployment of the stable version this rollout started from, as its deploy-canary recorded it. */
-function baselineDeployment(record: RolloutRecord): number | undefined {
+/** The stable version this rollout started from (with its deployment), as its deploy-canary recorded it. */
+function baselineDeployment(record: RolloutRecord): { deploymentId?: number; deploymentNodeId?: string } | undefined {
   for (let i = record.history.length - 1; i >= 0; i--) {
     const entry = record.history[i]
-    if (entry?.action === 'deploy-canary') return entry.stable?.deploymentId
+    if (entry?.action === 'deploy-canary') return entry.stable
   }
   return undefined
 }

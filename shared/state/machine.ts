@@ -387,6 +387,7 @@ function decideDeployCanary(b: Builder, command: Extract<Command, { type: 'deplo
   delete next.reason
   delete next.paused
   delete next.deploymentId
+  delete next.deploymentNodeId
   // A new rollout has a new check run, but the pull request keeps its one sticky comment per
   // environment: the comment's id stays as a cache (the marker search finds it on a miss).
   const { checkRunId: _checkRun, ...comment } = current.report ?? {}
@@ -537,6 +538,7 @@ function complete(b: Builder, step: number, message?: string): Transition {
   const canary = canaryOf(b)
   const stable: VersionRef = { version: canary.version, ref: canary.ref, sha: canary.sha }
   if (current.deploymentId !== undefined) stable.deploymentId = current.deploymentId
+  if (current.deploymentNodeId !== undefined) stable.deploymentNodeId = current.deploymentNodeId
   next.phase = 'promoted'
   next.step = step
   next.weight = 100

@@ -25,7 +25,7 @@ const object = (properties: Record<string, unknown>, required: string[]) => ({
   'x-message': 'must be an object',
 })
 
-const versionRef = object({ version: str, ref: str, sha, deploymentId: int(1) }, ['version'])
+const versionRef = object({ version: str, ref: str, sha, deploymentId: int(1), deploymentNodeId: str }, ['version'])
 const runRef = object({ runId: int(0), runAttempt: int(1), job: text }, ['runId', 'runAttempt', 'job'])
 
 export const RECORD_SCHEMA = {
@@ -82,6 +82,7 @@ export const RECORD_SCHEMA = {
         ['from', 'to', 'startedAt', 'runId', 'runAttempt', 'job', 'command', 'phase', 'step', 'op'],
       ),
       deploymentId: int(1),
+      deploymentNodeId: str,
       // Where an expand/contract migration stands (shared/migration); optional, so older records read.
       migration: object(
         { state: oneOf(['expanding', 'expanded', 'contracting', 'contracted', 'kept']), version: str, expandedAt: time, drainingSince: time, contractedAt: time },

@@ -57,6 +57,8 @@ export interface VersionRef {
   ref?: string
   sha?: string
   deploymentId?: number
+  /** That deployment's GraphQL node ID (statuses for several deployments go in one GraphQL request). */
+  deploymentNodeId?: string
 }
 
 export interface CanaryRef {
@@ -205,6 +207,8 @@ export interface RolloutRecord {
   lease?: Lease
   pendingMove?: PendingMove
   deploymentId?: number
+  /** The deployment's GraphQL node ID; records written before it existed lack it. */
+  deploymentNodeId?: string
   /** Where the environment's expand/contract migration stands for `version` (see shared/migration). */
   migration?: MigrationState
   report?: ReportLinks

@@ -141,7 +141,7 @@ export async function runTransition(request: TransitionRequest): Promise<Transit
   let final = settle(transition.record)
   // The store may have filled in what the first write created (the rollout's deployment).
   if (final.deploymentId === undefined && begun.record.deploymentId !== undefined) {
-    final = { ...final, deploymentId: begun.record.deploymentId }
+    final = { ...final, deploymentId: begun.record.deploymentId, ...(begun.record.deploymentNodeId ? { deploymentNodeId: begun.record.deploymentNodeId } : {}) }
   }
   final = await amend(final)
   try {

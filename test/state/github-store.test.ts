@@ -19,14 +19,19 @@ const RUN_URL = 'https://github.com/acme/shop/actions/runs/1001'
 let clock: Clock
 let traffic: FakeTraffic
 let runId: number
+/** Whether stores get the GraphQL port (the actions' stores do; the REST path is the fallback). */
+let withGraphQL: boolean
+let lastStore: GitHubStateStore | undefined
 beforeEach(() => {
   clock = new Clock()
   traffic = new FakeTraffic()
   runId = 5000
+  withGraphQL = false
 })
 
 function store(extra: Partial<ConstructorParameters<typeof GitHubStateStore>[0]> = {}): GitHubStateStore {
   return new GitHubStateStore({
+    ...(withGraphQL ? { graphql: octokit(github) } : {}),
     github: octokit(github).rest,
     repo: { owner: 'acme', repo: 'shop' },
     production: (env) => env === 'production',
@@ -53,8 +58,9 @@ interface Step {
 async function act(step: Step): Promise<{ calls: string[]; record: RolloutRecord | undefined }> {
   const before = github.requests.length
   const context: CommandContext = { runId: ++runId, runAttempt: 1, job: 'rollout', actor: 'alice', now: clock.now() }
+  lastStore = store()
   const outcome = await runTransition({
-    store: store(),
+    store: lastStore,
     environment: step.environment ?? 'production',
     command: step.command,
     policy: POLICY,
@@ -312,6 +318,72 @@ describe('REST calls per command (the API budget: deploy-canary ≤ 8, promote �
       expect({ step: step.label, calls }).toEqual({ step: step.label, calls: expected })
     }
   })
+})
+
+describe('several statuses in one GraphQL request (the actions’ stores)', () => {
+  const rollout = async (version: string, stable?: typeof V1): Promise<string[]> => {
+    await act({ label: '', command: { type: 'deploy-canary', canary: release(version), ...(stable ? { stable } : {}) } })
+    let last: string[] = []
+    for (const command of [pass, next, pass, next, pass, next]) last = (await act({ label: '', command })).calls
+    return last
+  }
+
+  it('marks the superseded production deployment inactive in the request that posts the success', async () => {
+    withGraphQL = true
+    // The environment's first promotion knows no predecessor: the answer lists the environment's
+    // deployments (none older here), so no second request.
+    expect(await rollout('v2', V1)).toEqual(['repos/get-content', 'repos/create-or-update-file-contents', 'repos/create-or-update-file-contents', 'graphql'])
+    expect(await rollout('v3')).toEqual(['repos/get-content', 'repos/create-or-update-file-contents', 'repos/create-or-update-file-contents', 'graphql'])
+    const [v2, v3] = deployments()
+    expect(v2?.statuses.slice(-2)).toEqual(['success: promoted v2 to 100%', 'inactive: Superseded by v3'])
+    expect(v3?.statuses.at(-1)).toBe('success: promoted v3 to 100%')
+    // The same fields as the REST statuses: the run's page on each.
+    const posted = github.state.statusesOf(v3?.id ?? 0).at(-1)
+    expect(posted).toMatchObject({ state: 'success', log_url: RUN_URL, environment: 'production' })
+    const { calls } = await act({ label: 'revert', command: { type: 'rollback', reason: 'errors after release' } })
+    expect(calls).toEqual(['repos/get-content', 'repos/create-or-update-file-contents', 'repos/create-or-update-file-contents', 'graphql'])
+    expect(deployments()[0]?.statuses.at(-1)).toBe('success: Restored v2 after reverting v3')
+    expect(deployments()[1]?.statuses.at(-1)).toBe('failure: rolled back to v2: errors after release')
+  })
+
+  it('falls back to REST, one status each, when the GraphQL request fails', async () => {
+    withGraphQL = true
+    await rollout('v2', V1)
+    github.faults.push({ match: { operationId: 'graphql' }, status: 502, times: 20 })
+    const calls = await rollout('v3')
+    expect(calls.slice(-2)).toEqual(['repos/create-deployment-status', 'repos/create-deployment-status'])
+    expect(calls.filter((c) => c === 'graphql').length).toBeGreaterThan(0)
+    expect(lastStore?.warnings.join('\n')).toMatch(/GraphQL|502/)
+    const [v2, v3] = deployments()
+    expect(v2?.statuses.at(-1)).toBe('inactive: Superseded by v3')
+    expect(v3?.statuses.at(-1)).toBe('success: promoted v3 to 100%')
+  })
+
+  it('uses REST for a record written before node IDs were kept', async () => {
+    await rollout('v2', V1)
+    withGraphQL = true
+    // v2's record and deployment predate node IDs (written without the GraphQL port is the same:
+    // the REST path records them too, so drop them by hand).
+    const calls = await rolloutWithoutNodeIds('v3')
+    expect(calls.slice(-2)).toEqual(['repos/create-deployment-status', 'repos/create-deployment-status'])
+    expect(deployments()[0]?.statuses.at(-1)).toBe('inactive: Superseded by v3')
+  })
+
+  async function rolloutWithoutNodeIds(version: string): Promise<string[]> {
+    await act({ label: '', command: { type: 'deploy-canary', canary: release(version) } })
+    const s = store()
+    const snapshot = await s.load('production')
+    if (!snapshot) throw new Error('no record')
+    const strip = <T extends { deploymentNodeId?: string }>(v: T): T => {
+      const { deploymentNodeId: _dropped, ...rest } = v
+      return rest as T
+    }
+    const record = { ...strip(snapshot.record), history: snapshot.record.history.map((h) => (h.stable ? { ...h, stable: strip(h.stable) } : h)) }
+    await s.save(record, snapshot.version)
+    let last: string[] = []
+    for (const command of [pass, next, pass, next, pass, next]) last = (await act({ label: '', command })).calls
+    return last
+  }
 })
 
 describe('superseded deployments', () => {

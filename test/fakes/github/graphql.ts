@@ -34,8 +34,10 @@ import {
   GraphQLError,
   getVariableValues,
 } from 'graphql'
+import { addDeploymentStatus, GitHubHttpError } from './handlers.js'
 import type { FakeGitHubState, PullModel } from './state.js'
-import type { Deployment, DeploymentStatus } from './types.js'
+import type { Deployment, DeploymentStatus, SimpleUser } from './types.js'
+import type { Site } from './factories.js'
 
 let cached: GraphQLSchema | undefined
 
@@ -83,11 +85,19 @@ export interface GraphQLAnswer {
 interface Env {
   state: FakeGitHubState
   webUrl: string
+  /** Who writes, for mutations (the token's user) and the site its objects link to. */
+  writer: { site: Site; viewer: SimpleUser } | undefined
   cost: number
   remaining: number
 }
 
-export function answerGraphQL(state: FakeGitHubState, body: unknown, ledger: { points: number }, webUrl = 'https://github.com'): GraphQLAnswer {
+export function answerGraphQL(
+  state: FakeGitHubState,
+  body: unknown,
+  ledger: { points: number },
+  webUrl = 'https://github.com',
+  writer?: { site: Site; viewer: SimpleUser },
+): GraphQLAnswer {
   const schema = githubGraphQLSchema()
   const request = (body ?? {}) as { query?: unknown; variables?: unknown; operationName?: unknown }
   const query = typeof request.query === 'string' ? request.query : ''
@@ -112,7 +122,8 @@ export function answerGraphQL(state: FakeGitHubState, body: unknown, ledger: { p
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (operationName === undefined || d.name?.value === operationName))
   if (!operation) return reject([`no operation ${operationName ?? ''} in the document`])
   call.operationName = operation.name?.value
-  if (operation.operation !== 'query') return reject([`the fake GitHub answers queries only, not ${operation.operation}s`])
+  if (operation.operation === 'subscription') return reject(['GitHub has no GraphQL subscriptions'])
+  if (operation.operation === 'mutation' && !writer) return reject(['the fake GitHub cannot run mutations here (no writer)'])
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]))
 
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables)
@@ -124,8 +135,8 @@ export function answerGraphQL(state: FakeGitHubState, body: unknown, ledger: { p
   if (scored.nodes > 500_000) return reject([`the query may return ${scored.nodes} nodes; GitHub refuses more than 500,000`])
 
   ledger.points += scored.cost
-  const env: Env = { state, webUrl, cost: scored.cost, remaining: Math.max(0, 5000 - ledger.points) }
-  const result = execute({ schema, document, rootValue: queryRoot(env), variableValues: variables, ...(operationName ? { operationName } : {}) })
+  const env: Env = { state, webUrl, writer, cost: scored.cost, remaining: Math.max(0, 5000 - ledger.points) }
+  const result = execute({ schema, document, rootValue: operation.operation === 'mutation' ? mutationRoot(env) : queryRoot(env), variableValues: variables, ...(operationName ? { operationName } : {}) })
   if (result instanceof Promise) throw new Error('fake GitHub GraphQL: resolvers must be synchronous')
   const problems: string[] = []
   const fakeErrors: string[] = []
@@ -190,7 +201,9 @@ function scoreQuery(
       walk(field.selectionSet, type as GraphQLCompositeType, next, where)
     }
   }
-  const root = schema.getQueryType()
+  // A mutation is charged like a query over what its payloads select (at least one point); GitHub
+  // counts each mutation five points toward the per-minute secondary limit, which the fake does not model.
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType()
   if (root) walk(operation.selectionSet, root, 1, '')
   return { cost: Math.max(1, Math.round(requests / 100)), nodes, problems }
 }
@@ -250,6 +263,56 @@ function queryRoot(env: Env): Record<string, unknown> {
   }
 }
 
+const STATE_OF_INPUT: Record<string, DeploymentStatus['state']> = {
+  ERROR: 'error',
+  FAILURE: 'failure',
+  INACTIVE: 'inactive',
+  PENDING: 'pending',
+  SUCCESS: 'success',
+  QUEUED: 'queued',
+  IN_PROGRESS: 'in_progress',
+}
+
+interface CreateDeploymentStatusInput {
+  deploymentId: string
+  state: string
+  description?: string | null
+  environment?: string | null
+  environmentUrl?: string | null
+  logUrl?: string | null
+  autoInactive?: boolean | null
+  clientMutationId?: string | null
+}
+
+/** The mutations Rollgate sends, carried out on the fake's state as the REST handlers do. */
+function mutationRoot(env: Env): Record<string, unknown> {
+  const writer = env.writer as NonNullable<Env['writer']>
+  return {
+    createDeploymentStatus: ({ input }: { input: CreateDeploymentStatusInput }) => {
+      const target = env.state.deployments.find((d) => d.node_id === input.deploymentId)
+      if (!target) throw new GraphQLError(`Could not resolve to a node with the global id of '${input.deploymentId}'`)
+      const state = STATE_OF_INPUT[input.state]
+      if (!state) throw new GraphQLError(`unknown deployment status state ${input.state}`)
+      let status: DeploymentStatus
+      try {
+        status = addDeploymentStatus({ state: env.state, ...writer }, target, {
+          state,
+          description: input.description ?? '',
+          ...(input.environment ? { environment: input.environment } : {}),
+          environment_url: input.environmentUrl ?? '',
+          log_url: input.logUrl ?? '',
+          auto_inactive: input.autoInactive ?? true,
+        })
+      } catch (error) {
+        // GitHub answers a refused mutation with an entry in `errors`, not an HTTP status.
+        if (error instanceof GitHubHttpError) throw new GraphQLError(JSON.stringify(error.body))
+        throw error
+      }
+      return { clientMutationId: input.clientMutationId ?? null, deploymentStatus: deploymentStatusNode(env, target, status) }
+    },
+  }
+}
+
 function repositoryNode(env: Env): Record<string, unknown> {
   const { state } = env
   return {
@@ -289,10 +352,8 @@ const STATUS_STATE: Record<DeploymentStatus['state'], string> = {
   in_progress: 'IN_PROGRESS',
 }
 
-function deploymentNode(env: Env, d: Deployment): Record<string, unknown> {
-  // Oldest first, as they were posted; callers should not rely on it and sort by createdAt.
-  const statuses = () => env.state.statusesOf(d.id)
-  const statusNode = (s: DeploymentStatus) => ({
+function deploymentStatusNode(env: Env, d: Deployment, s: DeploymentStatus): Record<string, unknown> {
+  return {
     id: s.node_id,
     state: STATUS_STATE[s.state],
     description: s.description,
@@ -301,8 +362,15 @@ function deploymentNode(env: Env, d: Deployment): Record<string, unknown> {
     environment: s.environment ?? d.environment,
     logUrl: s.log_url || null,
     environmentUrl: s.environment_url || null,
-    creator: actor(env, s.creator?.login ?? "octocat"),
-  })
+    creator: actor(env, s.creator?.login ?? 'octocat'),
+    deployment: () => deploymentNode(env, d),
+  }
+}
+
+function deploymentNode(env: Env, d: Deployment): Record<string, unknown> {
+  // Oldest first, as they were posted; callers should not rely on it and sort by createdAt.
+  const statuses = () => env.state.statusesOf(d.id)
+  const statusNode = (s: DeploymentStatus) => deploymentStatusNode(env, d, s)
   const latest = () => statuses().at(-1)
   return {
     id: d.node_id,
@@ -327,6 +395,7 @@ function deploymentNode(env: Env, d: Deployment): Record<string, unknown> {
       return s === 'success' ? 'ACTIVE' : s === 'failure' ? 'FAILURE' : s === 'error' ? 'ERROR' : s === 'inactive' ? 'INACTIVE' : s === 'in_progress' ? 'IN_PROGRESS' : s === 'queued' ? 'QUEUED' : 'PENDING'
     },
     statuses: (args: ConnectionArgs) => connection(statuses().map(statusNode), args),
+    repository: () => repositoryNode(env),
   }
 }
 

@@ -191,15 +191,22 @@ const listDeployments: Handler = (ctx) => {
 
 const createDeploymentStatus: Handler = (ctx) => {
   const target = findDeployment(ctx)
-  const body = ctx.body as {
-    state: DeploymentStatus['state']
-    target_url?: string
-    log_url?: string
-    description?: string
-    environment?: string
-    environment_url?: string
-    auto_inactive?: boolean
-  }
+  const status = addDeploymentStatus(ctx, target, ctx.body as unknown as DeploymentStatusBody)
+  return { status: 201, body: status, headers: { location: status.url } }
+}
+
+export interface DeploymentStatusBody {
+  state: DeploymentStatus['state']
+  target_url?: string
+  log_url?: string
+  description?: string
+  environment?: string
+  environment_url?: string
+  auto_inactive?: boolean
+}
+
+/** Posts a deployment status as GitHub does, for REST and GraphQL alike (`auto_inactive` included). */
+export function addDeploymentStatus(ctx: Pick<HandlerContext, 'state' | 'site' | 'viewer'>, target: Deployment, body: DeploymentStatusBody): DeploymentStatus {
   const description = body.description ?? ''
   if (description.length > MAX_STATUS_DESCRIPTION) {
     throw unprocessable('Validation Failed', [
@@ -242,7 +249,7 @@ const createDeploymentStatus: Handler = (ctx) => {
       )
     }
   }
-  return { status: 201, body: status, headers: { location: status.url } }
+  return status
 }
 
 // ---------------------------------------------------------------------------------------------

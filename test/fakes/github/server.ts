@@ -250,7 +250,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         answer(f.status, f.body, f.headers)
         return
       }
-      const result = answerGraphQL(state, json, graphqlPoints, webUrl)
+      const site = state.site(apiRoot, webUrl)
+      const result = answerGraphQL(state, json, graphqlPoints, webUrl, { site, viewer: state.user(site, state.viewer) })
       graphqlCalls.push(result.call)
       if (result.problems.length > 0) reject(200, result.problems.map((p) => `GraphQL${result.call.operationName ? ` ${result.call.operationName}` : ''}: ${p}`))
       fakeErrors.push(...result.fakeErrors.map((e) => `fake GitHub GraphQL: ${e}`))

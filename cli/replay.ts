@@ -12,8 +12,9 @@
 import { readFile, readdir, stat } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import { formatE, formatInterval, formatRelative } from '../shared/analysis/evidence.js'
+import { describeOutlier, findOutlierInstance, instanceCounts, type InstanceOutlier } from '../shared/analysis/instances.js'
 import { replay } from '../shared/analysis/judge.js'
-import { ReplayFormatError, parseReplay } from '../shared/analysis/replay-file.js'
+import { ReplayFormatError, parseReplay, type ReplayInput } from '../shared/analysis/replay-file.js'
 import type { LookResult, MetricLook, ReplayResult } from '../shared/analysis/types.js'
 import { isExperimentReplay } from '../shared/analysis/experiment/replay-file.js'
 import type { CliIO, Subcommand } from './command.js'
@@ -59,8 +60,11 @@ function lookJson(l: LookResult): Record<string, unknown> {
   return out
 }
 
-/** The documented JSON object: decision, decidedAt, looks[...]; in batch mode led by the file's path. */
-export function replayJson(result: ReplayResult, file?: string): string {
+/**
+ * The documented JSON object: decision, decidedAt, looks[...]; in batch mode led by the file's path.
+ * A file with a per-instance breakdown adds `instanceOutliers` (possibly empty).
+ */
+export function replayJson(result: ReplayResult, file?: string, outliers?: readonly InstanceOutlier[]): string {
   return JSON.stringify({
     ...(file === undefined ? {} : { file }),
     decision: result.decision,
@@ -68,8 +72,28 @@ export function replayJson(result: ReplayResult, file?: string): string {
     action: result.action,
     decidingMetric: result.decidingMetric,
     reason: result.reason,
+    ...(outliers === undefined ? {} : { instanceOutliers: outliers }),
     looks: result.looks.map(lookJson),
   })
+}
+
+/**
+ * With a per-instance breakdown: the instance that stands out on each ratio metric, counted up to the
+ * decision (or the last interval), and named at the end of the verdict's reason. undefined outliers
+ * when the file has no breakdown.
+ */
+export function withInstanceOutliers(result: ReplayResult, input: ReplayInput): { result: ReplayResult; outliers?: InstanceOutlier[] } {
+  const { instances } = input
+  if (instances === undefined) return { result }
+  const at = result.decidedAt ?? input.intervals.length - 1
+  const outliers: InstanceOutlier[] = []
+  for (const metric of input.config.metrics) {
+    if (metric.type !== 'ratio') continue
+    const found = findOutlierInstance(metric.name, instanceCounts(instances, metric.name, at), { direction: metric.direction ?? 'increase' })
+    if (found) outliers.push(found)
+  }
+  if (outliers.length === 0) return { result, outliers }
+  return { result: { ...result, reason: `${result.reason}; ${outliers.map(describeOutlier).join('; ')}` }, outliers }
 }
 
 function pad(text: string, width: number): string {
@@ -99,7 +123,10 @@ export function replayTable(result: ReplayResult): string {
 }
 
 /** A file's replay, or why it could not be replayed (the message names the field at fault). */
-type FileOutcome = { file: string; result: ReplayResult } | { file: string; error: string } | { file: string; experiment: unknown }
+type FileOutcome =
+  | { file: string; result: ReplayResult; outliers?: InstanceOutlier[] }
+  | { file: string; error: string }
+  | { file: string; experiment: unknown }
 
 /**
  * A recorded A/B experiment (an `experiment` object: docs/experiments.md) has its own judge, loaded
@@ -136,7 +163,7 @@ async function replayFile(file: string, cwd: string): Promise<FileOutcome> {
     if (error instanceof ReplayFormatError) return { file, error: `${file}: ${error.message}` }
     throw error
   }
-  return { file, result: replay(input.config, input.intervals) }
+  return { file, ...withInstanceOutliers(replay(input.config, input.intervals), input) }
 }
 
 /** FILE arguments as given; a directory expands to its *.json files, recursively, sorted. */
@@ -224,7 +251,7 @@ export const replayCommand: Subcommand = {
           failed++
           io.stderr(`rollgate replay: ${outcome.error}\n`)
           io.stdout(`${JSON.stringify({ file, error: outcome.error })}\n`)
-        } else io.stdout(`${replayJson(outcome.result, file)}\n`)
+        } else io.stdout(`${replayJson(outcome.result, file, outcome.outliers)}\n`)
       }
       return failed > 0 ? 2 : 0
     }
@@ -242,7 +269,7 @@ export const replayCommand: Subcommand = {
       io.stderr(`rollgate replay: ${outcome.error}\n`)
       return 2
     }
-    io.stdout(json ? `${replayJson(outcome.result)}\n` : replayTable(outcome.result))
+    io.stdout(json ? `${replayJson(outcome.result, undefined, outcome.outliers)}\n` : replayTable(outcome.result))
     return 0
   },
 }

@@ -3,6 +3,7 @@
  * judge's configuration and intervals. Every error names the field at fault, e.g.
  * `intervals[3].canary.errors.total: expected a non-negative number, found "abc"`.
  */
+import type { InstanceInterval } from './instances.js'
 import type { HistogramBucket, IntervalData, Observation } from './observations.js'
 import type { Direction, JudgeConfig, KayentaOptions, MetricConfig } from './types.js'
 
@@ -20,6 +21,12 @@ export class ReplayFormatError extends Error {
 export interface ReplayInput {
   config: JudgeConfig
   intervals: IntervalData[]
+  /**
+   * The optional per-instance breakdown, aligned with `intervals` (undefined where an interval has
+   * none); absent when no interval has one. The judge reads the arms' totals only; the breakdown
+   * names an outlier instance (shared/analysis/instances.ts).
+   */
+  instances?: (InstanceInterval | undefined)[]
 }
 
 function describe(value: unknown): string {
@@ -196,6 +203,47 @@ function parseArm(value: unknown, metrics: ReadonlyMap<string, MetricConfig>, pa
   return out
 }
 
+/** `key` in a path: `.name`, or `["10.0.0.3:8080"]` for anything that is not a plain name. */
+function member(path: string, key: string): string {
+  return /^[A-Za-z_][\w-]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`
+}
+
+/**
+ * `intervals[i].instances`: `{canary?, baseline?}`, each instance name → that instance's observations
+ * (the arm's shape). A ratio metric's instances may not add up to more than the arm's own counts.
+ */
+function parseInstances(value: unknown, metrics: ReadonlyMap<string, MetricConfig>, interval: IntervalData, path: string): InstanceInterval {
+  const o = object(value, path)
+  only(o, path, ['canary', 'baseline'])
+  const out: InstanceInterval = {}
+  for (const arm of ['canary', 'baseline'] as const) {
+    if (o[arm] === undefined) continue
+    const armPath = `${path}.${arm}`
+    const byInstance = object(o[arm], armPath)
+    const parsed: Record<string, Record<string, Observation | undefined>> = {}
+    for (const [instance, observations] of Object.entries(byInstance)) {
+      if (instance.trim() === '') throw new ReplayFormatError(member(armPath, instance), 'a non-empty instance name', instance)
+      parsed[instance] = parseArm(observations, metrics, member(armPath, instance))
+    }
+    for (const [name, metric] of metrics) {
+      const own = interval[arm][name]
+      if (metric.type !== 'ratio' || !own || !('events' in own)) continue
+      for (const field of ['events', 'total'] as const) {
+        let sum = 0
+        for (const observations of Object.values(parsed)) {
+          const obs = observations[name]
+          if (obs && 'events' in obs) sum += obs[field]
+        }
+        if (sum > own[field]) {
+          throw new ReplayFormatError(armPath, `instances whose ${name}.${field} add up to at most the arm's own (${own[field]})`, sum)
+        }
+      }
+    }
+    out[arm] = parsed
+  }
+  return out
+}
+
 function parseKayenta(value: unknown, path: string): KayentaOptions {
   const o = object(value, path)
   only(o, path, ['confidence', 'tolerance', 'pass', 'marginal', 'groupWeights', 'judgeEvery'])
@@ -228,11 +276,18 @@ export function parseReplay(value: unknown): ReplayInput {
     byName.set(m.name, m)
   })
   if (!Array.isArray(root.intervals)) throw new ReplayFormatError('intervals', 'an array of intervals', root.intervals)
+  const instances: (InstanceInterval | undefined)[] = []
+  let anyInstances = false
   const intervals = (root.intervals as unknown[]).map((iv, i) => {
     const path = `intervals[${i}]`
     const o = object(iv, path)
-    only(o, path, ['canary', 'baseline'])
-    return { canary: parseArm(o.canary, byName, `${path}.canary`), baseline: parseArm(o.baseline, byName, `${path}.baseline`) }
+    only(o, path, ['canary', 'baseline', 'instances'])
+    const interval: IntervalData = { canary: parseArm(o.canary, byName, `${path}.canary`), baseline: parseArm(o.baseline, byName, `${path}.baseline`) }
+    if (o.instances !== undefined) {
+      instances[i] = parseInstances(o.instances, byName, interval, `${path}.instances`)
+      anyInstances = true
+    } else instances[i] = undefined
+    return interval
   })
   const config: JudgeConfig = { alpha, metrics }
   set(config, 'beta', optional(root, 'beta', (v, p) => num(v, p, 'a number between 0 and 1', (n) => n > 0 && n < 1), '(root)'))
@@ -240,5 +295,5 @@ export function parseReplay(value: unknown): ReplayInput {
   set(config, 'onInconclusive', optional(root, 'onInconclusive', oneOf(['hold', 'promote', 'rollback'] as const), '(root)'))
   set(config, 'test', optional(root, 'test', oneOf(['sequential', 'mann-whitney'] as const), '(root)'))
   set(config, 'kayenta', optional(root, 'kayenta', parseKayenta, '(root)'))
-  return { config, intervals }
+  return anyInstances ? { config, intervals, instances } : { config, intervals }
 }

@@ -2377,6 +2377,7 @@ export const policyRules: PolicyRules = {
       ]
     }
   },
+  "flagSources": {},
   "mirroring": [
     "gateway-api",
     "istio"

@@ -125,6 +125,8 @@ export interface PolicyParts {
 export interface PolicyRules {
   traffic: Record<string, BackendRules>
   metrics: Record<string, BackendRules>
+  /** Rules of the flag sources, by `type:` (checked on `flags.source` like the others on their blocks). */
+  flagSources: Record<string, BackendRules>
   /** The `provider:` of every traffic backend that mirrors (`mirrors: true`), in registry order. */
   mirroring: string[]
 }
@@ -132,5 +134,5 @@ export interface PolicyRules {
 export function rulesOf(parts: PolicyParts): PolicyRules {
   const byType = (list: readonly SchemaPart[]): Record<string, BackendRules> =>
     Object.fromEntries(list.filter((p) => p.rules !== undefined).map((p) => [p.type, p.rules as BackendRules]))
-  return { traffic: byType(parts.traffic), metrics: byType(parts.metrics), mirroring: parts.traffic.filter((p) => p.mirrors === true).map((p) => p.type) }
+  return { traffic: byType(parts.traffic), metrics: byType(parts.metrics), flagSources: byType(parts.flagSources), mirroring: parts.traffic.filter((p) => p.mirrors === true).map((p) => p.type) }
 }

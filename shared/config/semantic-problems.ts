@@ -99,6 +99,13 @@ function checkTraffic(report: Report, envPath: PathSegment[], env: Record<string
   checkBackend(report, [...envPath, 'traffic'], traffic, grammar.rules.traffic[traffic.provider])
 }
 
+/** `flags.source` against the rules of its descriptor, like a `traffic:` block. */
+function checkFlagSource(report: Report, flags: unknown, grammar: PolicyGrammar): void {
+  const source = isRecord(flags) ? flags.source : undefined
+  if (!isRecord(source) || typeof source.type !== 'string' || !Object.hasOwn(grammar.rules.flagSources, source.type)) return
+  checkBackend(report, ['flags', 'source'], source, grammar.rules.flagSources[source.type])
+}
+
 /** `mirror:` steps (#16): only where the provider's engine copies requests, and users see stable alone. */
 function checkMirrorSteps(report: Report, envPath: PathSegment[], env: Record<string, unknown>, mirroring: readonly string[]): void {
   const provider = isRecord(env.traffic) ? env.traffic.provider : undefined
@@ -263,6 +270,7 @@ export function semanticProblems(source: YamlSource, data: unknown, grammar: Pol
     checkMirrorSteps(report, ['environments', name], env, grammar.rules.mirroring)
   }
   for (const [name, template] of records(templates)) checkTemplate(report, ['analysis', name], template, grammar)
+  checkFlagSource(report, data.flags, grammar)
   problems.push(...experimentProblems(source, data))
   return problems
 }

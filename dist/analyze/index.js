@@ -59244,6 +59244,35 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
 /******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
 /************************************************************************/
 var __webpack_exports__ = {};
 
@@ -69235,8 +69264,6 @@ async function withCommandReply(reply, body) {
 }
 
 ;// CONCATENATED MODULE: ./shared/config/mirror.ts
-/** Providers whose engines copy requests: Gateway API's RequestMirror filter and Istio's `mirror`. */
-const MIRROR_PROVIDERS = ['gateway-api', 'istio'];
 /** Mirrored by default: reads only. A mirrored write runs twice against the back ends both versions share. */
 const DEFAULT_MIRROR_METHODS = ['GET', 'HEAD'];
 /** The step's mirror with its defaults, or undefined for a step that mirrors nothing. */
@@ -69251,6 +69278,7 @@ function mirrorOf(step) {
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var dist_ajv = __nccwpck_require__(2463);
+var ajv_default = /*#__PURE__*/__nccwpck_require__.n(dist_ajv);
 ;// CONCATENATED MODULE: ./shared/state/record-schema.ts
 /**
  * The rollout record's JSON Schema (schemaVersion 1), checked by ajv like the policy. Each leaf
@@ -69276,7 +69304,7 @@ const record_schema_object = (properties, required) => ({
     additionalProperties: false,
     'x-message': 'must be an object',
 });
-const versionRef = record_schema_object({ version: record_schema_str, ref: record_schema_str, sha, deploymentId: record_schema_int(1) }, ['version']);
+const versionRef = record_schema_object({ version: record_schema_str, ref: record_schema_str, sha, deploymentId: record_schema_int(1), deploymentNodeId: record_schema_str }, ['version']);
 const record_schema_runRef = record_schema_object({ runId: record_schema_int(0), runAttempt: record_schema_int(1), job: record_schema_text }, ['runId', 'runAttempt', 'job']);
 const RECORD_SCHEMA = {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -69328,6 +69356,7 @@ const RECORD_SCHEMA = {
             writeId: record_schema_str,
         }, ['from', 'to', 'startedAt', 'runId', 'runAttempt', 'job', 'command', 'phase', 'step', 'op']),
         deploymentId: record_schema_int(1),
+        deploymentNodeId: record_schema_str,
         // Where an expand/contract migration stands (shared/migration); optional, so older records read.
         migration: record_schema_object({ state: record_schema_oneOf(['expanding', 'expanded', 'contracting', 'contracted', 'kept']), version: record_schema_str, expandedAt: time, drainingSince: time, contractedAt: time }, ['state', 'version']),
         report: record_schema_object({ checkRunId: record_schema_int(1), commentId: record_schema_int(1), pullRequest: record_schema_int(1), commentAuthor: record_schema_str }, []),
@@ -69978,6 +70007,7 @@ function decideDeployCanary(b, command) {
     delete next.reason;
     delete next.paused;
     delete next.deploymentId;
+    delete next.deploymentNodeId;
     // A new rollout has a new check run, but the pull request keeps its one sticky comment per
     // environment: the comment's id stays as a cache (the marker search finds it on a miss).
     const { checkRunId: _checkRun, ...comment } = current.report ?? {};
@@ -70138,6 +70168,8 @@ function complete(b, step, message) {
     const stable = { version: canary.version, ref: canary.ref, sha: canary.sha };
     if (current.deploymentId !== undefined)
         stable.deploymentId = current.deploymentId;
+    if (current.deploymentNodeId !== undefined)
+        stable.deploymentNodeId = current.deploymentNodeId;
     next.phase = 'promoted';
     next.step = step;
     next.weight = 100;
@@ -70640,9 +70672,73 @@ class VerdictState {
 // a change is a signed percentage with a true minus (`+31%`, `−4.2%`, `0%`), thousands grouped, two
 // significant digits at most below 10%; an interval is `(lower … upper)`; an e-value has three
 // significant digits (`87.9`, `30`, `1,390`), and `> 10⁶` beyond.
-const PERCENT = [0, 1, 2].map((digits) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }));
-const THREE_DIGITS = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3, useGrouping: false });
-const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+//
+// Written out by hand, not with Intl.NumberFormat: the first Intl formatter a process builds loads
+// ICU's locale data, about 14 ms, a quarter of `rollgate replay`'s start-up budget (issue 14, point 5).
+// The output is Intl's en-US output exactly (test/analysis/number-format.test.ts compares them): the
+// shortest decimal that round-trips the double (what String(x) gives and ICU formats from), rounded
+// half away from zero on those decimal digits, never in exponent notation.
+/** The shortest round-trip decimal of a finite |x|: digits without leading zeros, and the power of ten of the first. */
+function decimal(x) {
+    const text = String(Math.abs(x));
+    const e = text.indexOf('e');
+    const mantissa = e < 0 ? text : text.slice(0, e);
+    const exponent = e < 0 ? 0 : Number(text.slice(e + 1));
+    const dot = mantissa.indexOf('.');
+    const whole = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
+    const intLength = (dot < 0 ? mantissa.length : dot) + exponent;
+    const lead = whole.length - whole.replace(/^0+/, '').length;
+    const digits = whole.slice(lead).replace(/0+$/, '');
+    return digits === '' ? { digits: '', point: 0 } : { digits, point: intLength - lead };
+}
+/**
+ * Keep `keep` digits of `digits` (the first has weight 10^(point−1)), rounding half away from zero;
+ * returns the plain decimal text (`'0'` when nothing is left), trailing fraction zeros dropped.
+ */
+function roundDigits(digits, point, keep) {
+    let kept = digits.slice(0, Math.max(keep, 0));
+    let p = point;
+    if (keep < digits.length && keep >= 0 && digits.charCodeAt(keep) - 48 >= 5) {
+        // Carry one into the kept digits.
+        const arr = kept.split('');
+        let i = arr.length - 1;
+        while (i >= 0 && arr[i] === '9')
+            arr[i--] = '0';
+        if (i >= 0)
+            arr[i] = String(Number(arr[i]) + 1);
+        else {
+            arr.unshift('1');
+            p += 1;
+        }
+        kept = arr.join('');
+    }
+    kept = kept.replace(/0+$/, '');
+    if (kept === '')
+        return '0';
+    if (p <= 0)
+        return `0.${'0'.repeat(-p)}${kept}`;
+    if (kept.length <= p)
+        return kept + '0'.repeat(p - kept.length);
+    return `${kept.slice(0, p)}.${kept.slice(p)}`;
+}
+function evidence_group(text) {
+    const dot = text.indexOf('.');
+    const int = dot < 0 ? text : text.slice(0, dot);
+    return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (dot < 0 ? '' : text.slice(dot));
+}
+function signed(x, text) {
+    return x < 0 || Object.is(x, -0) ? `-${text}` : text;
+}
+/** Intl.NumberFormat('en-US', { maximumFractionDigits: fraction }).format(x), for finite x. */
+function formatFixed(x, fraction) {
+    const { digits, point } = decimal(x);
+    return signed(x, evidence_group(digits === '' ? '0' : roundDigits(digits, point, point + fraction)));
+}
+/** Intl.NumberFormat('en-US', { maximumSignificantDigits: significant, useGrouping: false }).format(x), for finite x. */
+function formatSignificant(x, significant) {
+    const { digits, point } = decimal(x);
+    return signed(x, digits === '' ? '0' : roundDigits(digits, point, significant));
+}
 /** 0.31 → `+31%`, -0.042 → `−4.2%`, 10 → `+1,000%`; null → `n/a`. */
 function formatRelative(value) {
     if (value === null || Number.isNaN(value))
@@ -70653,7 +70749,7 @@ function formatRelative(value) {
         return '−∞';
     const pct = value * 100;
     const abs = Math.abs(pct);
-    const text = PERCENT[abs >= 10 ? 0 : abs >= 1 ? 1 : 2].format(abs);
+    const text = formatFixed(abs, abs >= 10 ? 0 : abs >= 1 ? 1 : 2);
     if (text === '0')
         return '0%';
     return `${pct > 0 ? '+' : '−'}${text}%`;
@@ -70670,8 +70766,8 @@ function formatE(value) {
     if (value >= 1e6)
         return '> 10⁶';
     if (value >= 1000)
-        return GROUPED.format(Math.round(value));
-    return THREE_DIGITS.format(value);
+        return formatFixed(Math.round(value), 0);
+    return formatSignificant(value, 3);
 }
 function formatCount(value) {
     const digits = String(Math.abs(Math.round(value)));
@@ -70697,7 +70793,7 @@ function roughBoundary(level) {
 const NONE = '—';
 // Intl formatters are costly to build; reports format thousands of numbers.
 const SIGNIFICANT = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3, useGrouping: false });
-const format_GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 /** 0.31 → `+31%`, -0.042 → `−4.2%`, 3.1 → `+310%`: the judge's own convention (analysis/evidence.ts). */
 function formatChange(relative) {
     if (relative === null || relative === undefined || Number.isNaN(relative))
@@ -70711,11 +70807,11 @@ function formatNumber(value, unit) {
     if (!Number.isFinite(value))
         return value > 0 ? '∞' : '−∞';
     const abs = Math.abs(value);
-    const text = (abs >= 1000 ? format_GROUPED.format(Math.round(value)) : SIGNIFICANT.format(value)).replace(/^-/, '−');
+    const text = (abs >= 1000 ? GROUPED.format(Math.round(value)) : SIGNIFICANT.format(value)).replace(/^-/, '−');
     return unit ? `${text} ${text_escapeInline(unit)}` : text;
 }
 function format_formatCount(value) {
-    return Number.isFinite(value) ? format_GROUPED.format(Math.round(value)) : NONE;
+    return Number.isFinite(value) ? GROUPED.format(Math.round(value)) : NONE;
 }
 /**
  * `(+180% … +470%)`, written as the judge writes it (a missing lower bound of a change is −100%, a
@@ -71564,6 +71660,32 @@ function ar1ResidualLag(rho, n) {
     }
     return (total + (pairs - exact) * r) / pairs;
 }
+/**
+ * ar1ResidualLag(rho, n) for every n = 0 … nMax (nMax ≤ 201) in one O(nMax) pass, bit for bit the
+ * same numbers (the same sums in the same order), instead of O(nMax²) calls: the judge's ρ table is
+ * built at import, and replay's start-up pays for it (issue 14, point 5).
+ */
+function ar1ResidualLagRow(rho, nMax) {
+    const row = new Float64Array(nMax + 1);
+    if (nMax > 201)
+        throw new RangeError(`ar1ResidualLagRow: nMax ${nMax} > 201`);
+    const r = Math.min(Math.max(rho, 0), 0.999);
+    let s = 0;
+    let t = 0;
+    let pk = 1;
+    let total = 0;
+    for (let j = 1; j < nMax; j++) {
+        pk *= r;
+        t += s;
+        s += pk;
+        const a = 1 + s;
+        const b = r * (s - pk) + r * pk;
+        const c = j + 2 * t + s;
+        total += (r - a / (j + 1) - b / j + c / (j * (j + 1))) * Math.sqrt(j / (j + 2));
+        row[j + 1] = (total + 0 * r) / j;
+    }
+    return row;
+}
 /** Mean and standard deviation helpers for plain arrays. */
 function mean(values) {
     let s = 0;
@@ -71875,6 +71997,8 @@ const DISPERSION = {
     /** ρ is taken this many posterior standard deviations above its posterior mean. */
     rhoZ: 0,
 };
+/** Judge v2 only: the smallest weight an interval's log-likelihood ratio gets. */
+const MIN_WEIGHT = 0.02;
 /** Per-interval cap on the log-likelihood ratio used by decisions (nats). */
 const INTERVAL_CAP = 3;
 function mixtureWeights(spec, step, maxOffset) {
@@ -71924,12 +72048,7 @@ const RHO_POST = [];
 for (let rho = 0; rho <= DISPERSION.maxRho + 1e-9; rho += 0.05)
     RHO_POST.push(Math.round(rho * 100) / 100);
 const RHO_TABLE_N = 201;
-const RHO_LAG = RHO_POST.map((rho) => {
-    const row = new Float64Array(RHO_TABLE_N + 1);
-    for (let n = 2; n <= RHO_TABLE_N; n++)
-        row[n] = ar1ResidualLag(rho, n);
-    return row;
-});
+const RHO_LAG = RHO_POST.map((rho) => ar1ResidualLagRow(rho, RHO_TABLE_N));
 /** The prior mean of ρ on RHO_POST: what ρ̂ is without lag data. */
 const RHO_PRIOR_MEAN = (() => {
     let w = 0;
@@ -72116,6 +72235,13 @@ class RateRatioSequence {
     u;
     /** Cumulative log-likelihood at each lattice point (uncapped; used for bounds and estimates). */
     ll;
+    /** Σ wₛ ℓₛ: the tempered log-likelihood, each interval at its own predictable weight (bounds). */
+    llW;
+    /** Cₛ = ρ Cₛ₋₁ + wₛ vₛ on RHO_GRID: the past's weighted information, decayed (weightFor()). */
+    weighted = new Float64Array(RHO_GRID.length);
+    cachedDrift;
+    /** The weight of the last interval added (1 before any). */
+    lastWeight = 1;
     /** Capped cumulative LLR of each alternative against the anchor (decisions). */
     capUp;
     capDown;
@@ -72126,6 +72252,7 @@ class RateRatioSequence {
     downW;
     fixedPhi;
     cap;
+    version;
     /** Totals of the counts seen (events per arm) and intervals with events. */
     canaryEvents = 0;
     baselineEvents = 0;
@@ -72148,6 +72275,8 @@ class RateRatioSequence {
     longRun = new LongRunVariance();
     /** The baseline arm's own variation (events out of its total), fed by the metric. */
     baseline = new RateVariation();
+    /** The canary arm's own variation (v2 only: its drift bound sees noise that lives on the canary). */
+    canary = new RateVariation();
     constructor(options) {
         const { anchor, below, above, step } = options;
         this.step = step;
@@ -72159,6 +72288,7 @@ class RateRatioSequence {
         for (let i = 0; i < this.size; i++)
             this.u[i] = anchor + (i - nBelow) * step;
         this.ll = new Float64Array(this.size);
+        this.llW = new Float64Array(this.size);
         this.terms = new Float64Array(this.size);
         this.capUp = new Float64Array(nAbove + 1);
         this.capDown = new Float64Array(nBelow + 1);
@@ -72166,6 +72296,7 @@ class RateRatioSequence {
         this.downW = mixtureWeights(options.down, step, this.size - 1);
         this.fixedPhi = options.dispersion;
         this.cap = options.cap ?? INTERVAL_CAP;
+        this.version = options.engine ?? 'v1';
     }
     /** The lattice value (log ratio) at index i. */
     at(i) {
@@ -72180,11 +72311,21 @@ class RateRatioSequence {
         if (!(k > 0) || !(share > 0 && share < 1))
             return;
         const a = Math.log(share) - Math.log1p(-share);
-        const phiBefore = this.dispersion();
-        this.recordResidual(x, k, a);
         const theta0 = sigmoid(a + this.u[this.anchorIndex]);
-        this.longRun.add(k * theta0 * (1 - theta0));
-        const { u, ll, terms, size } = this;
+        const v0 = k * theta0 * (1 - theta0);
+        const v2 = this.version === 'v2';
+        // v2: the weight of this interval is fixed before its split is seen, from the past intervals'
+        // drift model and this interval's total k (the conditioning variable; see weightFor()).
+        // v1: weight 1, and the whole sum is divided by φ̂ at the look (mixCapped).
+        const weight = v2 ? this.weightFor(v0) : 1;
+        this.lastWeight = weight;
+        // v1's cap is in tempered units, set from φ̂ before this interval.
+        const cap = v2 ? this.cap : this.cap * this.dispersion();
+        this.recordResidual(x, k, a);
+        this.longRun.add(v0);
+        for (let g = 0; g < RHO_GRID.length; g++)
+            this.weighted[g] = RHO_GRID[g] * this.weighted[g] + weight * v0;
+        const { u, ll, llW, terms, size } = this;
         for (let i = 0; i < size; i++) {
             const z = a + u[i];
             // log σ(z) = −(max(−z, 0) + log1p(e^−|z|)), log σ(−z) = −(max(z, 0) + log1p(e^−|z|)).
@@ -72192,24 +72333,61 @@ class RateRatioSequence {
             const t = -x * ((z < 0 ? -z : 0) + l) - y * ((z > 0 ? z : 0) + l);
             terms[i] = t;
             ll[i] = ll[i] + t;
+            llW[i] = llW[i] + weight * t;
         }
         const k0 = this.anchorIndex;
         const t0 = terms[k0];
-        // The cap is predictable (set before this interval is seen), in tempered units.
-        const cap = this.cap * phiBefore;
+        // Tempered by this interval's own weight (predictable), then capped: min(LR^w, e^C) has
+        // expectation ≤ 1 under the exact null for any w ≤ 1, and one interval cannot decide alone.
         for (let j = 1; j < this.capUp.length; j++) {
-            this.capUp[j] = this.capUp[j] + Math.min(terms[k0 + j] - t0, cap);
+            this.capUp[j] = this.capUp[j] + Math.min(weight * (terms[k0 + j] - t0), cap);
         }
         for (let j = 1; j < this.capDown.length; j++) {
-            this.capDown[j] = this.capDown[j] + Math.min(terms[k0 - j] - t0, cap);
+            this.capDown[j] = this.capDown[j] + Math.min(weight * (terms[k0 - j] - t0), cap);
         }
         // The points at infinity: all events on one arm. Their likelihood is 1 while the other arm has
         // no events and 0 forever after.
-        this.capUpInf = y > 0 ? Number.NEGATIVE_INFINITY : this.capUpInf + Math.min(-t0, cap);
-        this.capDownInf = x > 0 ? Number.NEGATIVE_INFINITY : this.capDownInf + Math.min(-t0, cap);
+        this.capUpInf = y > 0 ? Number.NEGATIVE_INFINITY : this.capUpInf + Math.min(-weight * t0, cap);
+        this.capDownInf = x > 0 ? Number.NEGATIVE_INFINITY : this.capDownInf + Math.min(-weight * t0, cap);
         this.canaryEvents += x;
         this.baselineEvents += y;
         this.intervals++;
+    }
+    /**
+     * The weight wₛ ∈ [MIN_WEIGHT, 1] of the next interval (information v at the anchor): the learning
+     * rate of a tempered likelihood ("safe Bayes", Grünwald 2012), chosen so that the weighted score
+     * Σ wₛ (xₛ − kₛθₛ) never has more variance than the information Σ wₛ vₛ it is credited with, under
+     * the drift model (τ̂², ρ̂) estimated from past intervals only. Interval s adds wₛ² vₛ (1 + τ² vₛ)
+     * of its own and 2 wₛ vₛ τ² ρ Cₛ₋₁ of covariance with the past (Cₛ = ρ Cₛ₋₁ + wₛ vₛ), so
+     *   wₛ = (1 − 2 τ² ρ Cₛ₋₁) / (1 + τ² vₛ)
+     * keeps Var(Σ w score) ≤ Σ w v at every t: calibrated at each look, never re-weighting the past
+     * (the issue's cause 1), which a cumulative ÷ φ̂ does. Steady state: 1 / (1 + τ² v (1+ρ)/(1−ρ)).
+     */
+    weightFor(v) {
+        if (this.fixedPhi !== undefined)
+            return 1 / Math.max(1, this.fixedPhi);
+        if (!(v > 0))
+            return 1;
+        const { tau2, rho } = this.drift();
+        if (!(tau2 > 0))
+            return 1;
+        const step = RHO_GRID[1];
+        const last = RHO_GRID.length - 1;
+        const xg = Math.min(Math.max(rho / step, 0), last);
+        const i = Math.min(Math.floor(xg), last - 1);
+        const f = xg - i;
+        const past = (1 - f) * this.weighted[i] + f * this.weighted[i + 1];
+        const w = (1 - 2 * tau2 * rho * past) / (1 + tau2 * v);
+        return Math.min(1, Math.max(MIN_WEIGHT, w));
+    }
+    /** τ̂² and ρ̂ as of the last interval recorded (cached: they change only when one is). */
+    drift() {
+        if (this.cachedDrift === undefined) {
+            const m = this.driftModel();
+            this.tauWeight = m.posterior;
+            this.cachedDrift = { tau2: m.tau2, rho: m.rho };
+        }
+        return this.cachedDrift;
     }
     /** Maximum-likelihood log ratio: ±Infinity when one arm has no events, NaN with no events. */
     mle() {
@@ -72275,6 +72453,7 @@ class RateRatioSequence {
         }
         this.prevW = w;
         this.prevV = v;
+        this.cachedDrift = undefined;
     }
     /**
      * Long-run dispersion φ̂ ≥ 1: the variance of the cumulative score relative to counting noise,
@@ -72285,10 +72464,11 @@ class RateRatioSequence {
     dispersion() {
         if (this.fixedPhi !== undefined)
             return Math.max(1, this.fixedPhi);
+        if (this.version === 'v2')
+            return 1 / this.lastWeight;
         if (!(this.longRun.information > 0))
             return 1;
-        const { tau2, rho, posterior } = this.driftModel();
-        this.tauWeight = posterior;
+        const { tau2, rho } = this.drift();
         if (!(tau2 > 0))
             return 1;
         return 1 + tau2 * this.longRun.factor(rho);
@@ -72321,7 +72501,7 @@ class RateRatioSequence {
     driftModel() {
         const n = this.resN;
         const rho0 = RHO_PRIOR_MEAN;
-        const bound = this.baseline.residuals >= DISPERSION.baselineResiduals ? 2 * this.baseline.detectedVariance() : Number.POSITIVE_INFINITY;
+        const bound = this.driftBound();
         let rho = rho0;
         let posterior = bound === Number.POSITIVE_INFINITY ? TAU_PRIOR_MEAN : bound / 2;
         let proven = 0;
@@ -72345,13 +72525,33 @@ class RateRatioSequence {
         }
         return { tau2: Math.max(proven, posterior, 0), rho, proven, posterior, bound };
     }
+    /**
+     * The upper end B of the drift variance's prior (Infinity: the log-normal prior of the first looks).
+     * v1: B = 2σ̂²_b, twice the baseline's detected excess variance, which is blind to noise that lives
+     * on the canary alone (issue 14, cause 2). v2: B = 2(σ̂²_b + σ̂²_c), both arms' own variation: the
+     * variance of the log ratio is the sum of the arms' own parts, and what they share (counted in
+     * both) only makes B looser. A regression that steps the canary's rate once barely moves σ̂²_c.
+     */
+    driftBound() {
+        const b = this.baseline;
+        if (this.version === 'v1')
+            return b.residuals >= DISPERSION.baselineResiduals ? 2 * b.detectedVariance() : Number.POSITIVE_INFINITY;
+        const c = this.canary;
+        if (b.residuals < DISPERSION.baselineResiduals || c.residuals < DISPERSION.baselineResiduals)
+            return Number.POSITIVE_INFINITY;
+        return 2 * (b.detectedVariance() + c.detectedVariance());
+    }
+    /** The divisor of v1's cumulative log-likelihood ratio at a look (1 for v2, tempered per interval). */
+    lookPhi() {
+        return this.version === 'v2' ? 1 : this.dispersion();
+    }
     /** log e-value against the anchor for regressions upwards (r above r₀), capped per interval. */
-    logEUpAnchor(phi) {
-        return this.mixCapped(this.capUp, this.upW, this.capUpInf, phi);
+    logEUpAnchor() {
+        return this.mixCapped(this.capUp, this.upW, this.capUpInf, this.lookPhi());
     }
     /** log e-value against the anchor for changes downwards (r below r₀), capped per interval. */
-    logEDownAnchor(phi) {
-        return this.mixCapped(this.capDown, this.downW, this.capDownInf, phi);
+    logEDownAnchor() {
+        return this.mixCapped(this.capDown, this.downW, this.capDownInf, this.lookPhi());
     }
     mixCapped(sums, w, inf, phi) {
         let max = Number.NEGATIVE_INFINITY;
@@ -72375,14 +72575,15 @@ class RateRatioSequence {
         return max + Math.log(s);
     }
     /** Uncapped log e-value against lattice null k, alternatives above (side 1) or below (side −1). */
-    logEAt(k, side, phi) {
+    logEAt(k, side, phi = this.lookPhi()) {
         const w = side === 1 ? this.upW : this.downW;
-        const lk = this.ll[k];
+        const ll = this.version === 'v2' ? this.llW : this.ll;
+        const lk = ll[k];
         const last = side === 1 ? this.size - 1 - k : k;
         let max = Number.NEGATIVE_INFINITY;
         const buf = scratch(last + 1);
         for (let j = 1; j <= last; j++) {
-            const v = w.logW[j] + (this.ll[k + side * j] - lk) / phi;
+            const v = w.logW[j] + (ll[k + side * j] - lk) / phi;
             buf[j] = v;
             if (v > max)
                 max = v;
@@ -72404,11 +72605,12 @@ class RateRatioSequence {
      * null rejected by the upward test at log(1/αUp), `upper` the smallest rejected by the downward
      * test at log(1/αDown) (conservative to one lattice step). ±Infinity when unbounded.
      */
-    bounds(logThresholdUp, logThresholdDown, phi) {
+    bounds(logThresholdUp, logThresholdDown) {
         const mle = this.mle();
         if (Number.isNaN(mle))
             return { lower: Number.NEGATIVE_INFINITY, upper: Number.POSITIVE_INFINITY };
         const center = mle === Number.POSITIVE_INFINITY ? this.size - 1 : mle === Number.NEGATIVE_INFINITY ? 0 : this.nearest(mle);
+        const phi = this.lookPhi();
         // Lower bound: rejected(k) for k small; find the largest rejected index below the centre.
         let lower = Number.NEGATIVE_INFINITY;
         if (this.logEAt(0, 1, phi) >= logThresholdUp) {
@@ -72487,7 +72689,7 @@ class RatioMetric {
     baselineEvents = 0;
     baselineTotal = 0;
     tolerance;
-    constructor(config) {
+    constructor(config, engine = 'v1') {
         this.config = config;
         const direction = config.direction ?? 'increase';
         const tol = Math.max(config.tolerance ?? 0, 0);
@@ -72509,6 +72711,7 @@ class RatioMetric {
                     up: failSide === 1 ? fail : pass,
                     down: failSide === 1 ? pass : fail,
                     dispersion,
+                    engine,
                 }),
             };
         };
@@ -72522,6 +72725,10 @@ class RatioMetric {
         if (isRatio(baseline))
             for (const check of this.checks)
                 check.engine.baseline.add(baseline.events, baseline.total);
+        // v2 bounds it by both arms' own variation (the canary's own noise included).
+        if (isRatio(canary))
+            for (const check of this.checks)
+                check.engine.canary.add(canary.events, canary.total);
         if (!isRatio(canary) || !isRatio(baseline)) {
             // One arm missing: the interval cannot be compared, but its traffic still shows in the counts.
             if (isRatio(canary)) {
@@ -72553,8 +72760,8 @@ class RatioMetric {
         for (const check of this.checks) {
             const p = check.engine.dispersion();
             phi = Math.max(phi, p);
-            const lf = check.failSide === 1 ? check.engine.logEUpAnchor(p) : check.engine.logEDownAnchor(p);
-            const lp = check.failSide === 1 ? check.engine.logEDownAnchor(p) : check.engine.logEUpAnchor(p);
+            const lf = check.failSide === 1 ? check.engine.logEUpAnchor() : check.engine.logEDownAnchor();
+            const lp = check.failSide === 1 ? check.engine.logEDownAnchor() : check.engine.logEUpAnchor();
             logFail = logAdd(logFail, lf);
             passE = Math.min(passE, Math.exp(lp));
             if (lp < Math.log(k / shares.beta))
@@ -72577,15 +72784,15 @@ class RatioMetric {
             const a = Math.log(threshold);
             if (k === 1) {
                 const failUp = first.failSide === 1;
-                const b = first.engine.bounds(failUp ? a : Math.log(passThreshold), failUp ? Math.log(passThreshold) : a, phi);
+                const b = first.engine.bounds(failUp ? a : Math.log(passThreshold), failUp ? Math.log(passThreshold) : a);
                 lower = Number.isFinite(b.lower) ? Math.expm1(b.lower) : null;
                 upper = Number.isFinite(b.upper) ? Math.expm1(b.upper) : null;
             }
             else {
                 const upCheck = this.checks[0];
                 const downCheck = this.checks[1];
-                const lo = upCheck.engine.bounds(a + Math.log(2), Number.POSITIVE_INFINITY, phi);
-                const hi = downCheck.engine.bounds(Number.POSITIVE_INFINITY, a + Math.log(2), phi);
+                const lo = upCheck.engine.bounds(a + Math.log(2), Number.POSITIVE_INFINITY);
+                const hi = downCheck.engine.bounds(Number.POSITIVE_INFINITY, a + Math.log(2));
                 lower = Number.isFinite(lo.lower) ? Math.expm1(lo.lower) : null;
                 upper = Number.isFinite(hi.upper) ? Math.expm1(hi.upper) : null;
             }
@@ -72960,7 +73167,7 @@ class SamplesMetric {
     tolerance;
     quantile;
     direction;
-    constructor(config, withBounds) {
+    constructor(config, withBounds, engine = 'v1') {
         this.config = config;
         this.direction = config.direction ?? 'increase';
         this.tolerance = Math.max(config.tolerance ?? 0, 0);
@@ -72974,7 +73181,7 @@ class SamplesMetric {
             multiplier: 1 + change,
             quantile,
             tail,
-            engine: new RateRatioSequence({ anchor: 0, below: 3, above: 3, step: 0.05, up: fail, down: pass, dispersion }),
+            engine: new RateRatioSequence({ anchor: 0, below: 3, above: 3, step: 0.05, up: fail, down: pass, dispersion, engine }),
         });
         const tol = this.tolerance;
         this.anchors = [];
@@ -73033,6 +73240,7 @@ class SamplesMetric {
         p.reference ??= v;
         const ref = p.reference;
         p.engine.baseline.add(upper ? m - b.countBelow(ref, false) : b.countBelow(ref, true), m);
+        p.engine.canary.add(upper ? n - c.countBelow(k * ref, false) : c.countBelow(k * ref, true), n);
     }
     look(index, shares) {
         const kA = this.anchors.length;
@@ -73043,8 +73251,8 @@ class SamplesMetric {
         for (const p of this.anchors) {
             const d = p.engine.dispersion();
             phi = Math.max(phi, d);
-            failSum += Math.exp(p.engine.logEUpAnchor(d));
-            const lp = p.engine.logEDownAnchor(d);
+            failSum += Math.exp(p.engine.logEUpAnchor());
+            const lp = p.engine.logEDownAnchor();
             passE = Math.min(passE, Math.exp(lp));
             if (lp < Math.log(kA / shares.beta))
                 allPass = false;
@@ -73066,9 +73274,8 @@ class SamplesMetric {
             const logB = Math.log(passThreshold / kA);
             const increase = this.grid[0]?.tail === 'upper';
             for (const p of this.grid) {
-                const d = p.engine.dispersion();
-                const up = p.engine.logEUpAnchor(d) >= (increase ? logA : logB);
-                const down = p.engine.logEDownAnchor(d) >= (increase ? logB : logA);
+                const up = p.engine.logEUpAnchor() >= (increase ? logA : logB);
+                const down = p.engine.logEDownAnchor() >= (increase ? logB : logA);
                 // upper tail: "up" proves Q_c > c·Q_b, "down" proves Q_c < c·Q_b; the lower tail mirrors it.
                 const provesAbove = increase ? up : down;
                 const provesBelow = increase ? down : up;
@@ -73271,7 +73478,7 @@ class SequentialJudge {
         this.config = config;
         this.options = options;
         const bounds = options.bounds ?? true;
-        this.trackers = config.metrics.map((m) => m.type === 'ratio' ? new RatioMetric(m) : m.type === 'samples' ? new SamplesMetric(m, bounds) : new ValueMetric(m));
+        this.trackers = config.metrics.map((m) => m.type === 'ratio' ? new RatioMetric(m, config.engine) : m.type === 'samples' ? new SamplesMetric(m, bounds, config.engine) : new ValueMetric(m));
         this.shares = metricShares(config.metrics);
         this.beta = config.beta ?? config.alpha;
     }
@@ -74165,7 +74372,7 @@ async function runTransition(request) {
     let final = settle(transition.record);
     // The store may have filled in what the first write created (the rollout's deployment).
     if (final.deploymentId === undefined && begun.record.deploymentId !== undefined) {
-        final = { ...final, deploymentId: begun.record.deploymentId };
+        final = { ...final, deploymentId: begun.record.deploymentId, ...(begun.record.deploymentNodeId ? { deploymentNodeId: begun.record.deploymentNodeId } : {}) };
     }
     final = await amend(final);
     try {
@@ -74522,6 +74729,7 @@ function renderStickyComment(input, options = {}) {
         fixed(`${stickyMarker(input.environment)}\n`),
         ...(input.rollout ? rolloutBlocks(input.rollout, { hint, links: !input.analysis }) : []),
         ...(input.analysis ? analysisBlocks(input.analysis, opts) : []),
+        ...(input.experiment ? [fixed(input.experiment)] : []),
     ], limits_COMMENT_LIMIT, `report truncated; ${hint}`);
 }
 /** The same report for `$GITHUB_STEP_SUMMARY`, within what is left of the step's 1 MiB. */
@@ -77891,7 +78099,12 @@ const policyRules = {
                 "query"
             ]
         }
-    }
+    },
+    "flagSources": {},
+    "mirroring": [
+        "gateway-api",
+        "istio"
+    ]
 };
 
 ;// CONCATENATED MODULE: ./shared/config/schema-walk.ts
@@ -78056,8 +78269,10 @@ function shortDescription(schema) {
     const text = schema?.description;
     if (text === undefined)
         return undefined;
-    const first = /^(.*?[.:])(\s|$)/.exec(text)?.[1] ?? text;
-    return first.replace(/[.:]$/, '').replace(/^./, (c) => c.toLowerCase());
+    // The first `.` or `:` that ends a sentence: not the one of an abbreviation such as `e.g.`.
+    const first = /^((?:e\.g\.|i\.e\.|.)*?[.:])(\s|$)/.exec(text)?.[1] ?? text;
+    // `Name of the route` reads `name of the route` after "expected"; `API key` and `URL` keep their capitals.
+    return first.replace(/[.:]$/, '').replace(/^[A-Z](?![A-Z])/, (c) => c.toLowerCase());
 }
 
 ;// CONCATENATED MODULE: ./shared/config/validate-policy.generated.js
@@ -87388,7 +87603,7 @@ const schema_parts_request = {
 const schema_parts_endpoint = schema_parts_ref('url', 'Overrides the API URL (a proxy, a VPC endpoint, LocalStack).');
 function rulesOf(parts) {
     const byType = (list) => Object.fromEntries(list.filter((p) => p.rules !== undefined).map((p) => [p.type, p.rules]));
-    return { traffic: byType(parts.traffic), metrics: byType(parts.metrics) };
+    return { traffic: byType(parts.traffic), metrics: byType(parts.metrics), flagSources: byType(parts.flagSources), mirroring: parts.traffic.filter((p) => p.mirrors === true).map((p) => p.type) };
 }
 
 ;// CONCATENATED MODULE: ./shared/config/schema.ts
@@ -87904,6 +88119,11 @@ function checkExperiment(report, name, e, data) {
         }
     }
     const split = isRecord(e.split) ? e.split : undefined;
+    if (split?.type === 'flag' && !isRecord(data.flags)) {
+        report([...path, 'split', 'type'], `a flag split reads flag '${String(split.flag)}' from the policy's flag source, but the policy has no flags: section`, {
+            expected: 'flags: { source: ... } naming where the flag lives (flags: {} reads flags.yml)',
+        });
+    }
     if (split?.type === 'traffic') {
         const env = split.environment;
         if (typeof env === 'string' && !isRecord(environments[env])) {
@@ -87966,9 +88186,65 @@ function experimentProblems(source, data) {
             checkExperiment(report, name, e, data);
     return problems;
 }
+/** What to add where, per source, when a variant is missing. */
+const ADD_VARIANT = {
+    registry: "or add it to the flag's variants: in the registry",
+    unleash: "or add it as a variant of the flag's strategy in that environment",
+    launchdarkly: 'or add it as a variation of the flag',
+    flagd: "or add it to the flag's variants in the flag file",
+};
+/** At most `max` names, then how many more: a source may hold thousands of flags. */
+function listNames(names, max = 20) {
+    const shown = names.slice(0, max).join(', ');
+    return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+/**
+ * The flag-split experiments checked against what the flag source serves: the flag exists and is not
+ * archived, and every variant is one of its values. `only` limits the check to one experiment (the
+ * analyze action checks the one it judges). A source that cannot list a flag's values is a warning.
+ */
+function experimentFlagProblems(source, data, flags, from, only) {
+    const problems = [];
+    const warnings = [];
+    if (!isRecord(data) || !isRecord(data.experiments))
+        return { problems, warnings };
+    const at = (into, path, message, expected) => {
+        into.push({ file: source.file, ...source.locate(path), path: formatPath(path), message, ...(expected !== undefined ? { expected } : {}) });
+    };
+    const byName = new Map(flags.map((f) => [f.name, f]));
+    const live = flags.filter((f) => !f.archived).map((f) => f.name);
+    for (const [name, e] of Object.entries(data.experiments)) {
+        if (only !== undefined && name !== only)
+            continue;
+        if (!isRecord(e) || !isRecord(e.split) || e.split.type !== 'flag' || typeof e.split.flag !== 'string')
+            continue;
+        const path = ['experiments', name];
+        const flagName = e.split.flag;
+        const flag = byName.get(flagName);
+        if (!flag) {
+            at(problems, [...path, 'split', 'flag'], `flag '${flagName}' is not in ${from.describe}${didYouMean(flagName, live)}`, live.length > 1 ? `one of its ${live.length} flags: ${listNames(live)}` : live.length === 1 ? `its only flag: ${live[0]}` : `a flag of ${from.describe} (it has none)`);
+            continue;
+        }
+        if (flag.archived) {
+            at(problems, [...path, 'split', 'flag'], `flag '${flagName}' is archived in ${from.describe}: no SDK serves its variants any more`, live.length > 0 ? `a live flag: ${listNames(live)}` : 'a live flag');
+            continue;
+        }
+        if (flag.variants === undefined) {
+            at(warnings, [...path, 'split', 'flag'], `${from.describe} does not list the values of flag '${flagName}', so the variants were not checked against it`);
+            continue;
+        }
+        const known = [...flag.variants];
+        const variants = Array.isArray(e.variants) ? e.variants : [];
+        variants.forEach((v, i) => {
+            if (!isRecord(v) || typeof v.name !== 'string' || known.includes(v.name))
+                return;
+            at(problems, [...path, 'variants', i, 'name'], `variant '${v.name}' is not one of the values flag '${flagName}' serves in ${from.describe}${didYouMean(v.name, known)}`, `one of its variants: ${listNames(known)}${ADD_VARIANT[from.type] ? ` (${ADD_VARIANT[from.type]})` : ''}`);
+        });
+    }
+    return { problems, warnings };
+}
 
 ;// CONCATENATED MODULE: ./shared/config/semantic-problems.ts
-
 
 
 
@@ -88056,18 +88332,25 @@ function checkTraffic(report, envPath, env, grammar) {
         return;
     checkBackend(report, [...envPath, 'traffic'], traffic, grammar.rules.traffic[traffic.provider]);
 }
+/** `flags.source` against the rules of its descriptor, like a `traffic:` block. */
+function checkFlagSource(report, flags, grammar) {
+    const source = isRecord(flags) ? flags.source : undefined;
+    if (!isRecord(source) || typeof source.type !== 'string' || !Object.hasOwn(grammar.rules.flagSources, source.type))
+        return;
+    checkBackend(report, ['flags', 'source'], source, grammar.rules.flagSources[source.type]);
+}
 /** `mirror:` steps (#16): only where the provider's engine copies requests, and users see stable alone. */
-function checkMirrorSteps(report, envPath, env) {
+function checkMirrorSteps(report, envPath, env, mirroring) {
     const provider = isRecord(env.traffic) ? env.traffic.provider : undefined;
     for (const [index, step] of items(env.steps)) {
         if (step.mirror === undefined)
             continue;
         const path = [...envPath, 'steps', index, 'mirror'];
-        if (typeof provider === 'string' && !MIRROR_PROVIDERS.includes(provider)) {
+        if (typeof provider === 'string' && !mirroring.includes(provider)) {
             report(path, `the ${provider} traffic provider cannot mirror requests (step ${index + 1})`, {
                 key: true,
                 found: `provider: ${provider}`,
-                expected: `a provider whose engine mirrors (${MIRROR_PROVIDERS.join(', ')}), or no mirror: on this step`,
+                expected: `a provider whose engine mirrors (${mirroring.join(', ')}), or no mirror: on this step`,
             });
         }
         if (step.weight !== undefined && step.weight !== 0) {
@@ -88226,10 +88509,11 @@ function semanticProblems(source, data, grammar = builtinGrammar) {
     for (const [name, env] of records(data.environments)) {
         checkSteps(report, ['environments', name], env, templates);
         checkTraffic(report, ['environments', name], env, grammar);
-        checkMirrorSteps(report, ['environments', name], env);
+        checkMirrorSteps(report, ['environments', name], env, grammar.rules.mirroring);
     }
     for (const [name, template] of records(templates))
         checkTemplate(report, ['analysis', name], template, grammar);
+    checkFlagSource(report, data.flags, grammar);
     problems.push(...experimentProblems(source, data));
     return problems;
 }
@@ -88477,7 +88761,7 @@ const DEPTH_HINT = 64;
  * A parsed policy file that can say where any path is: every problem, from YAML syntax to a
  * semantic check, is reported at a line and column.
  */
-class YamlSource {
+class yaml_source_YamlSource {
     text;
     file;
     doc;
@@ -88803,7 +89087,7 @@ function dedupe(problems) {
  * broken document is not checked further), then schema and semantic problems together.
  */
 function checkPolicy(text, fileName, env, options = {}) {
-    const source = new YamlSource(text, fileName);
+    const source = new yaml_source_YamlSource(text, fileName);
     const syntax = source.syntaxProblems();
     if (syntax.length > 0)
         return { ok: false, problems: sortProblems(syntax), warnings: [] };
@@ -89184,10 +89468,360 @@ function repositoryPath(file, workspace) {
     return inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside) ? file : inside.split(external_node_path_.sep).join('/');
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-crypto/sha256-js/build/main/index.js
-var main = __nccwpck_require__(3156);
-// EXTERNAL MODULE: ./node_modules/@smithy/signature-v4/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(5118);
+;// CONCATENATED MODULE: ./shared/config/backend-options.ts
+/**
+ * A backend's options at the registry's door: the loaded block (`traffic:`, a template's `provider:`,
+ * `flags.source`; defaults applied, durations in milliseconds, percentages as fractions) checked
+ * against the backend's own schema fragment before its `create` runs. The fragment is the policy's
+ * spelling, so every error names the key as the user wrote it, under its policy path
+ * (`traffic.route`, `environments.production.traffic.stable.host`), never the provider's own option
+ * name. The loader has already said the same at file:line:column for a policy file; this is for every
+ * other way a block reaches a backend (the demo, replay, a test, a library user).
+ */
+
+
+
+/** Loaded forms of the shared definitions the loader converts (shared/config/resolve.ts). */
+const CONVERTED = {
+    duration: { ok: (v) => typeof v === 'number' && Number.isFinite(v) && v > 0, expected: 'a duration in milliseconds (a number greater than 0)' },
+    percentage: { ok: (v) => typeof v === 'number' && v >= 0 && v <= 1, expected: 'a fraction from 0 to 1' },
+};
+/** Throws a ConfigError naming the first option of `block` that its descriptor's fragment refuses. */
+function checkBackendOptions(part, block, at, noun) {
+    const problem = new OptionCheck(part, `the ${part.type} ${noun}`).check(part.schema, block, at);
+    if (problem !== undefined)
+        throw new errors_ConfigError(problem);
+}
+class OptionCheck {
+    part;
+    owner;
+    constructor(part, owner) {
+        this.part = part;
+        this.owner = owner;
+    }
+    deref(schema) {
+        let current = schema;
+        for (let depth = 0; current.$ref !== undefined && depth < 20; depth++) {
+            const name = refName(current);
+            const target = this.part.definitions?.[name] ?? policySchema.definitions?.[name];
+            if (target === undefined)
+                throw new Error(`${this.part.type}: unresolvable ${current.$ref}`);
+            current = target;
+        }
+        return current;
+    }
+    /** The first problem of `value` at `path`, or undefined. */
+    check(schema, value, path) {
+        const converted = CONVERTED[refName(schema) ?? ''];
+        if (converted)
+            return converted.ok(value) ? undefined : wrong(path, converted.expected, value);
+        const node = this.deref(schema);
+        if (node.const !== undefined)
+            return value === node.const ? undefined : wrong(path, JSON.stringify(node.const), value);
+        if (node.enum !== undefined)
+            return node.enum.includes(value) ? undefined : wrong(path, `one of ${node.enum.map((e) => JSON.stringify(e)).join(', ')}`, value);
+        if (node.oneOf !== undefined)
+            return this.union(node, value, path);
+        const types = node.type === undefined ? [] : Array.isArray(node.type) ? node.type : [node.type];
+        const type = types.find((t) => hasType(t, value));
+        if (types.length > 0 && type === undefined)
+            return wrong(path, types.map(typeWords).join(' or '), value);
+        if (typeof value === 'string' && node.minLength !== undefined && value.length < node.minLength)
+            return wrong(path, 'non-empty text', value);
+        if (typeof value === 'number') {
+            if (node.minimum !== undefined && value < node.minimum)
+                return wrong(path, `at least ${node.minimum}`, value);
+            if (node.maximum !== undefined && value > node.maximum)
+                return wrong(path, `at most ${node.maximum}`, value);
+        }
+        if (Array.isArray(value)) {
+            if (node.minItems !== undefined && value.length < node.minItems)
+                return wrong(path, `a list of at least ${node.minItems} item${node.minItems === 1 ? '' : 's'}`, value);
+            for (const [i, item] of value.entries()) {
+                const p = node.items ? this.check(node.items, item, `${path}[${i}]`) : undefined;
+                if (p !== undefined)
+                    return p;
+            }
+        }
+        if (isRecord(value))
+            return this.object(node, value, path);
+        return undefined;
+    }
+    object(node, value, path) {
+        for (const key of node.required ?? []) {
+            if (value[key] !== undefined)
+                continue;
+            const about = shortDescription(node.properties?.[key]);
+            return `${path}.${key}: missing; ${this.owner} needs it${about === undefined ? '' : ` (${about})`}`;
+        }
+        for (const [key, property] of Object.entries(node.properties ?? {})) {
+            if (value[key] === undefined)
+                continue;
+            const p = this.check(property, value[key], `${path}.${key}`);
+            if (p !== undefined)
+                return p;
+        }
+        const rest = node.additionalProperties;
+        if (typeof rest === 'object') {
+            for (const [key, item] of Object.entries(value)) {
+                if (node.properties?.[key] !== undefined)
+                    continue;
+                const p = this.check(rest, item, `${path}.${key}`);
+                if (p !== undefined)
+                    return p;
+            }
+        }
+        return undefined;
+    }
+    union(node, value, path) {
+        const branches = node.oneOf ?? [];
+        const tag = node.discriminator?.propertyName;
+        if (tag !== undefined) {
+            const tags = branches.map((b) => this.deref(b).properties?.[tag]?.const);
+            if (!isRecord(value))
+                return wrong(path, `a mapping with ${tag}: ${tags.join(', ')}`, value);
+            const index = tags.indexOf(value[tag]);
+            if (index === -1)
+                return wrong(`${path}.${tag}`, `one of ${tags.join(', ')}`, value[tag]);
+            return this.check(branches[index], value, path);
+        }
+        const problems = branches.map((b) => this.check(b, value, path));
+        return problems.includes(undefined) ? undefined : problems[0];
+    }
+}
+function hasType(type, value) {
+    switch (type) {
+        case 'string':
+            return typeof value === 'string';
+        case 'integer':
+            return Number.isInteger(value);
+        case 'number':
+            return typeof value === 'number' && Number.isFinite(value);
+        case 'boolean':
+            return typeof value === 'boolean';
+        case 'array':
+            return Array.isArray(value);
+        case 'object':
+            return isRecord(value);
+        default:
+            return true;
+    }
+}
+function typeWords(type) {
+    return { string: 'text', integer: 'a whole number', number: 'a number', boolean: 'true or false', array: 'a list', object: 'a mapping' }[type] ?? type;
+}
+function wrong(path, expected, value) {
+    return `${path}: expected ${expected}, got ${value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value))}`;
+}
+
+;// CONCATENATED MODULE: ./shared/flags/file-problems.ts
+/**
+ * Validates a YAML/JSON document in the repository (flags.yml, a flagd file) against a JSON Schema
+ * and reports every problem at its file:line:column, with the policy's problem type and wording, so
+ * editors, annotations and the CLI show them the same way.
+ */
+
+
+
+const Ajv = (ajv_default())["default"];
+function file_problems_describeFound(value) {
+    if (value === null || value === undefined)
+        return 'nothing';
+    if (Array.isArray(value))
+        return value.length === 0 ? 'an empty list' : `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
+    if (typeof value === 'object')
+        return 'a mapping';
+    const text = JSON.stringify(value);
+    return text.length > 60 ? `${text.slice(0, 57)}..."` : text;
+}
+const file_problems_compiled = new WeakMap();
+function validatorFor(schema) {
+    let validate = file_problems_compiled.get(schema);
+    if (!validate) {
+        validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
+        file_problems_compiled.set(schema, validate);
+    }
+    return validate;
+}
+function pathOf(pointer, data) {
+    if (pointer === '')
+        return [];
+    const path = [];
+    let node = data;
+    for (const raw of pointer.slice(1).split('/')) {
+        const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+        const index = Array.isArray(node) && /^\d+$/.test(seg) ? Number(seg) : seg;
+        path.push(index);
+        node = node !== null && typeof node === 'object' ? node[index] : undefined;
+    }
+    return path;
+}
+function file_problems_valueAt(path, data) {
+    let node = data;
+    for (const seg of path)
+        node = node !== null && typeof node === 'object' ? node[seg] : undefined;
+    return node;
+}
+/** Parses `text` (YAML, so JSON too) and validates it; `what` names the document in messages. */
+function checkDocument(text, file, schema, what) {
+    const source = new yaml_source_YamlSource(text, file);
+    const syntax = source.syntaxProblems();
+    if (syntax.length > 0)
+        return { ok: false, problems: sortProblems(syntax) };
+    if (source.doc.contents === null) {
+        return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message: `the ${what} is empty`, expected: 'a top-level flags: mapping' }] };
+    }
+    const data = source.toJS();
+    const validate = validatorFor(schema);
+    if (validate(data))
+        return { ok: true, doc: { source, data } };
+    const problems = (validate.errors ?? []).map((error) => problemFor(source, data, error, schema)).filter((p) => p !== undefined);
+    const seen = new Set();
+    return {
+        ok: false,
+        problems: sortProblems(problems.filter((p) => (seen.has(`${p.line}:${p.column}:${p.message}`) ? false : (seen.add(`${p.line}:${p.column}:${p.message}`), true)))),
+    };
+}
+function problemFor(source, data, error, root) {
+    const path = pathOf(error.instancePath, data);
+    const params = error.params;
+    const at = (p, key = false) => ({ file: source.file, ...source.locate(p, key ? { key: true } : {}), path: formatPath(p), message: '' });
+    const schema = error.parentSchema;
+    switch (error.keyword) {
+        case 'additionalProperties': {
+            const key = String(params.additionalProperty);
+            const allowed = Object.keys(schema?.properties ?? {});
+            return { ...at([...path, key], true), message: `unknown key '${key}'${didYouMean(key, allowed)}`, ...(allowed.length ? { expected: oneOf(allowed) } : {}) };
+        }
+        case 'required': {
+            const key = String(params.missingProperty);
+            const description = schema?.properties?.[key]?.description;
+            return { ...at(path, true), message: `missing required key '${key}'`, ...(description ? { expected: description } : {}) };
+        }
+        case 'propertyNames':
+            return { ...at([...path, String(params.propertyName)], true), message: `invalid flag name '${String(params.propertyName)}'`, expected: root.definitions?.flagName?.description ?? 'a flag name' };
+        default: {
+            if (error.propertyName !== undefined)
+                return undefined;
+            const found = file_problems_describeFound(file_problems_valueAt(path, data));
+            const expected = schema?.description ?? error.message ?? 'a valid value';
+            const message = error.keyword === 'enum' || error.keyword === 'pattern'
+                ? `invalid value for ${formatPath(path) || 'the document'}`
+                : error.keyword === 'type'
+                    ? `${formatPath(path) || 'the document'} must be ${String(params.type)}`
+                    : `${formatPath(path) || 'the document'}: ${error.message ?? 'invalid'}`;
+            return { ...at(path), message, found, expected: error.keyword === 'enum' ? oneOf(params.allowedValues) : expected };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/flags/sources/flagd.ts
+/**
+ * `source: { type: flagd }`: an OpenFeature flagd flag file in the repository, read directly (flagd's
+ * schema v0, https://flagd.dev/schema/v0/flags.json). ENABLED with no targeting serves
+ * `variants[defaultVariant]` to everyone; DISABLED serves the code's own default, which the file
+ * cannot tell, so such a flag is reported, never removed.
+ */
+
+
+
+
+const DEFAULT_FLAGD_FILE = 'flags.flagd.json';
+/** The part of flagd's schema v0 Rollgate relies on (the daemon accepts more; extra keys pass). */
+const flagdFileSchema = {
+    type: 'object',
+    required: ['flags'],
+    properties: {
+        flags: {
+            type: 'object',
+            description: 'Flag key → flag',
+            additionalProperties: {
+                type: 'object',
+                required: ['state', 'variants'],
+                description: 'a flagd flag: state, variants, defaultVariant, targeting',
+                properties: {
+                    state: { type: 'string', enum: ['ENABLED', 'DISABLED'], description: 'ENABLED or DISABLED' },
+                    variants: { type: 'object', minProperties: 1, description: 'variant name → value (boolean, string, number or object)' },
+                    defaultVariant: { type: ['string', 'null'], description: 'the variant served when targeting does not decide' },
+                    targeting: { type: 'object', description: 'JsonLogic targeting rule' },
+                    metadata: { type: 'object', description: 'string, number or boolean values (Rollgate reads owner and expires)' },
+                },
+            },
+        },
+    },
+};
+function served(flag) {
+    if (flag.state === 'DISABLED')
+        return { kind: 'unknown', reason: 'DISABLED: flagd serves the default written in the code' };
+    const targeting = flag.targeting;
+    if (targeting !== undefined && targeting !== null && Object.keys(targeting).length > 0) {
+        return { kind: 'targeting', rules: [JSON.stringify(targeting).slice(0, 200)] };
+    }
+    const name = flag.defaultVariant;
+    if (typeof name !== 'string')
+        return { kind: 'unknown', reason: 'no defaultVariant: flagd serves the default written in the code' };
+    const value = flag.variants[name];
+    if (typeof value === 'boolean')
+        return { kind: 'boolean', value };
+    if (typeof value === 'string')
+        return { kind: 'variant', value };
+    return { kind: 'unknown', reason: `defaultVariant ${name} is ${value === undefined ? 'not one of the variants' : `a ${typeof value}`}; only boolean and string values can be kept` };
+}
+function parseFlagdFile(text, file) {
+    const check = checkDocument(text, file, flagdFileSchema, 'flagd flag file');
+    if (!check.ok)
+        throw new problems_PolicyError(file, check.problems);
+    const flags = check.doc.data.flags;
+    return Object.entries(flags).map(([name, flag]) => {
+        const metadata = (flag.metadata ?? {});
+        const info = {
+            name,
+            aliases: [],
+            state: served(flag),
+            archived: false,
+            markedStale: false,
+            variants: Object.keys(flag.variants),
+            evidence: [`${file}: state ${String(flag.state)}, defaultVariant ${String(flag.defaultVariant ?? '(none)')}, ${flag.targeting && Object.keys(flag.targeting).length > 0 ? 'targeting rules' : 'no targeting'}`],
+        };
+        if (typeof metadata.owner === 'string')
+            info.owner = metadata.owner;
+        if (typeof metadata.expires === 'string')
+            info.expires = metadata.expires;
+        return info;
+    });
+}
+const flagdSource = {
+    type: 'flagd',
+    definition: 'flagdFlags',
+    schema: {
+        type: 'object',
+        description: 'An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).',
+        additionalProperties: false,
+        required: ['type'],
+        properties: {
+            type: { const: 'flagd', description: 'Selects this type: `flagd`.' },
+            file: { type: 'string', minLength: 1, description: 'Path of the flag file, relative to the repository root.', default: DEFAULT_FLAGD_FILE },
+        },
+    },
+    create(config, deps) {
+        const file = config.file ?? DEFAULT_FLAGD_FILE;
+        return {
+            type: 'flagd',
+            describe: () => `the flagd file ${file}`,
+            async listFlags() {
+                let text;
+                try {
+                    text = await deps.readText((0,external_node_path_.join)(deps.root, file));
+                }
+                catch (error) {
+                    throw new errors_ConfigError(`flagd file ${file} (flags.source.file) could not be read: ${error.message}`);
+                }
+                return parseFlagdFile(text, file);
+            },
+        };
+    },
+};
+
 ;// CONCATENATED MODULE: ./shared/http/client.ts
 /**
  * The one HTTP client: every metrics provider, the Unleash traffic provider and future flag sources
@@ -89393,6 +90027,854 @@ function client_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+;// CONCATENATED MODULE: ./shared/flags/source-http.ts
+/**
+ * JSON over HTTP for the provider-backed flag sources, through the one HTTP client (timeouts,
+ * retries with backoff, credentials masked). Every failure is a ProviderError naming the source and
+ * the call, so a bad answer stops the run before anything is opened.
+ */
+
+
+
+/** The schema keys every HTTP-backed flag source accepts. */
+const REQUEST_SCHEMA = {
+    timeoutMs: { type: 'integer', minimum: 100, maximum: 120_000, description: 'Per request attempt, in milliseconds.', default: 10_000 },
+    retries: { type: 'integer', minimum: 0, maximum: 5, description: 'Further attempts after a timeout, network error, 5xx or 429.', default: 2 },
+};
+function createSourceHttp(source, options, headers, secrets, deps, authHint) {
+    const secretSet = new SecretSet(deps.logger);
+    for (const secret of secrets)
+        secretSet.add(secret);
+    const scrub = (text) => secretSet.scrub(text);
+    const client = createHttpClient(options, httpClientDeps(deps), {}, scrub);
+    return {
+        async getJson(url, call) {
+            const outcome = await client.send({ method: 'GET', url, headers: { accept: 'application/json', ...headers } });
+            if (outcome.kind === 'failed')
+                throw new ProviderError(source, call, scrub(client_describeFailure(outcome)), outcome.attempts > 1);
+            const { response } = outcome;
+            if (response.status < 200 || response.status >= 300) {
+                const hint = response.status === 401 || response.status === 403 ? ` (${authHint})` : '';
+                throw new ProviderError(source, call, scrub(describeResponseFailure(outcome) + hint), outcome.attempts > 1);
+            }
+            const parsed = parseJson(response.text);
+            if (!parsed.ok)
+                throw new ProviderError(source, call, scrub(parsed.reason), outcome.attempts > 1);
+            return parsed.value;
+        },
+    };
+}
+/** A field of an answer that must be there: a clear ProviderError otherwise. */
+function expectRecord(value, source, call, what) {
+    if (!client_isRecord(value))
+        throw new ProviderError(source, call, `unexpected answer: expected ${what}, got ${describeValue(value)}`);
+    return value;
+}
+function expectArray(value, source, call, what) {
+    if (!Array.isArray(value))
+        throw new ProviderError(source, call, `unexpected answer: expected ${what}, got ${describeValue(value)}`);
+    return value;
+}
+function describeValue(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value).slice(0, 40)}`;
+}
+function optionalDate(value) {
+    if (typeof value !== 'string' && typeof value !== 'number')
+        return undefined;
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? undefined : date;
+}
+function trimBase(url) {
+    return url.replace(/\/+$/, '');
+}
+
+;// CONCATENATED MODULE: ./shared/flags/sources/flagsmith.ts
+
+const SOURCE = 'flagsmith';
+const MAX_PAGES = 100;
+/** `GET /api/v1/projects/…`: the request as the API description names it, without the host. */
+function callName(url) {
+    const parsed = new URL(url);
+    return `GET ${parsed.pathname}${parsed.search}`;
+}
+function flagsmithServed(state, segmentOverrides, identityOverrides) {
+    if (!state)
+        return { kind: 'unknown', reason: 'no state in this environment' };
+    if (segmentOverrides > 0 || identityOverrides > 0)
+        return { kind: 'targeting', rules: [`${segmentOverrides} segment override(s), ${identityOverrides} identity override(s)`] };
+    if (state.enabled !== true)
+        return { kind: 'boolean', value: false };
+    const value = state.feature_state_value;
+    if (value === null || value === undefined || value === '')
+        return { kind: 'boolean', value: true };
+    if (typeof value === 'string')
+        return { kind: 'variant', value };
+    return { kind: 'unknown', reason: `enabled with a ${typeof value} value; only flags and string values can be kept` };
+}
+const flagsmithSource = {
+    type: 'flagsmith',
+    definition: 'flagsmithFlags',
+    schema: {
+        type: 'object',
+        description: 'Flagsmith admin API v1 (feature states per environment, the Stale tag).',
+        additionalProperties: false,
+        required: ['type', 'token', 'project', 'environment'],
+        properties: {
+            type: { const: 'flagsmith', description: 'Selects this type: `flagsmith`.' },
+            url: { $ref: '#/definitions/url', description: 'API base URL.', default: 'https://api.flagsmith.com/api/v1' },
+            token: { type: 'string', minLength: 1, description: 'Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`.' },
+            project: { type: 'integer', minimum: 1, description: 'Project id.' },
+            environment: { type: 'integer', minimum: 1, description: 'Environment id whose state decides the value to keep.' },
+            ...REQUEST_SCHEMA,
+        },
+    },
+    create(config, deps) {
+        const base = trimBase(config.url ?? 'https://api.flagsmith.com/api/v1');
+        const http = createSourceHttp(SOURCE, config, { authorization: `Api-Key ${config.token}` }, [config.token], deps, 'check flags.source.token: it needs an organisation API key');
+        return {
+            type: SOURCE,
+            describe: () => `Flagsmith ${base}, project ${config.project}, environment ${config.environment}`,
+            async listFlags() {
+                const tagsUrl = `${base}/projects/${config.project}/tags/`;
+                const tagsCall = callName(tagsUrl);
+                const tagsAnswer = await http.getJson(tagsUrl, tagsCall);
+                const tagList = Array.isArray(tagsAnswer) ? tagsAnswer : expectArray(expectRecord(tagsAnswer, SOURCE, tagsCall, 'tags').results, SOURCE, tagsCall, 'results: a list of tags');
+                const staleTags = new Set();
+                for (const raw of tagList) {
+                    const tag = expectRecord(raw, SOURCE, tagsCall, 'a tag');
+                    if (tag.type === 'STALE' || (tag.is_system_tag === true && String(tag.label).toLowerCase() === 'stale'))
+                        staleTags.add(Number(tag.id));
+                }
+                const features = [];
+                let path = `/projects/${config.project}/features/?environment=${config.environment}&page_size=100`;
+                for (let page = 0; path !== undefined && page < MAX_PAGES; page++) {
+                    const url = path.startsWith('http') ? path : `${base}${path}`;
+                    const call = callName(url);
+                    const answer = expectRecord(await http.getJson(url, call), SOURCE, call, 'a page of features');
+                    features.push(...expectArray(answer.results, SOURCE, call, 'results: a list of features').map((f) => expectRecord(f, SOURCE, call, 'a feature')));
+                    path = typeof answer.next === 'string' && answer.next !== '' ? answer.next : undefined;
+                }
+                return features.map((feature) => {
+                    const state = feature.environment_feature_state;
+                    const tags = Array.isArray(feature.tags) ? feature.tags : [];
+                    const owners = Array.isArray(feature.owners) ? feature.owners : [];
+                    const info = {
+                        name: String(feature.name),
+                        aliases: [],
+                        state: flagsmithServed(state, Number(feature.num_segment_overrides ?? 0), Number(feature.num_identity_overrides ?? 0)),
+                        archived: feature.is_archived === true,
+                        markedStale: tags.some((t) => staleTags.has(Number(t))),
+                        evidence: [
+                            `Flagsmith project ${config.project}, environment ${config.environment}: ${state?.enabled === true ? 'enabled' : 'disabled'}${state?.feature_state_value != null && state.feature_state_value !== '' ? `, value ${JSON.stringify(state.feature_state_value)}` : ''}, updated ${String(state?.updated_at ?? 'unknown')}`,
+                            `${tags.some((t) => staleTags.has(Number(t))) ? 'tagged Stale by Flagsmith' : 'not tagged Stale'}${feature.is_archived === true ? ', archived' : ''}`,
+                        ],
+                    };
+                    const owner = owners.map((o) => o.email).find((e) => typeof e === 'string');
+                    if (owner)
+                        info.owner = owner;
+                    const changed = optionalDate(state?.updated_at);
+                    if (changed)
+                        info.changedAt = changed;
+                    const created = optionalDate(feature.created_date);
+                    if (created)
+                        info.createdAt = created;
+                    return info;
+                });
+            },
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./shared/flags/sources/growthbook.ts
+
+const growthbook_SOURCE = 'growthbook';
+const PAGE = 100;
+const growthbook_MAX_PAGES = 100;
+function parseValue(raw, valueType) {
+    const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
+    if (valueType === 'boolean')
+        return text === 'true' ? { kind: 'boolean', value: true } : { kind: 'boolean', value: false };
+    if (valueType === 'string')
+        return { kind: 'variant', value: text };
+    return { kind: 'unknown', reason: `a ${String(valueType)} feature; only boolean and string values can be kept` };
+}
+function growthbookServed(feature, env) {
+    const valueType = feature.valueType;
+    // A disabled environment evaluates the feature to null, which the SDKs read as off/the code default.
+    if (!env || env.enabled !== true)
+        return valueType === 'boolean' ? { kind: 'boolean', value: false } : { kind: 'unknown', reason: 'disabled: the SDK returns the code default' };
+    const rules = (Array.isArray(env.rules) ? env.rules : []).filter((r) => r.enabled !== false);
+    for (const rule of rules) {
+        const conditional = (typeof rule.condition === 'string' && rule.condition.trim() !== '' && rule.condition.trim() !== '{}') ||
+            (Array.isArray(rule.savedGroupTargeting) && rule.savedGroupTargeting.length > 0);
+        if (conditional || rule.type === 'experiment' || rule.type === 'experiment-ref')
+            return { kind: 'targeting', rules: rules.map((r) => `${String(r.type)} rule${r.condition ? ` if ${String(r.condition)}` : ''}`) };
+        if (rule.type === 'force')
+            return parseValue(rule.value, valueType);
+        if (rule.type === 'rollout') {
+            const coverage = Number(rule.coverage ?? 1);
+            if (coverage >= 1)
+                return parseValue(rule.value, valueType);
+            if (coverage > 0)
+                return { kind: 'percentage', percent: Math.round(coverage * 100) };
+        }
+    }
+    return parseValue(env.defaultValue ?? feature.defaultValue, valueType);
+}
+const growthbookSource = {
+    type: 'growthbook',
+    definition: 'growthbookFlags',
+    schema: {
+        type: 'object',
+        description: 'GrowthBook REST API (features with per-environment rules).',
+        additionalProperties: false,
+        required: ['type', 'token'],
+        properties: {
+            type: { const: 'growthbook', description: 'Selects this type: `growthbook`.' },
+            url: { $ref: '#/definitions/url', description: 'API base URL.', default: 'https://api.growthbook.io' },
+            token: { type: 'string', minLength: 1, description: 'Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`.' },
+            project: { type: 'string', minLength: 1, description: 'Project id; all projects when unset.' },
+            environment: { type: 'string', minLength: 1, description: 'Environment whose state decides the value to keep.', default: 'production' },
+            ...REQUEST_SCHEMA,
+        },
+    },
+    create(config, deps) {
+        const base = trimBase(config.url ?? 'https://api.growthbook.io').replace(/\/api$/, '');
+        const environment = config.environment ?? 'production';
+        const http = createSourceHttp(growthbook_SOURCE, config, { authorization: `Bearer ${config.token}` }, [config.token], deps, 'check flags.source.token: it needs a secret API key');
+        return {
+            type: growthbook_SOURCE,
+            describe: () => `GrowthBook ${base}${config.project ? `, project ${config.project}` : ''}, environment ${environment}`,
+            async listFlags() {
+                const features = [];
+                let offset = 0;
+                for (let page = 0; page < growthbook_MAX_PAGES; page++) {
+                    const path = `/api/v1/features?limit=${PAGE}&offset=${offset}${config.project ? `&projectId=${encodeURIComponent(config.project)}` : ''}`;
+                    const call = `GET ${path}`;
+                    const answer = expectRecord(await http.getJson(`${base}${path}`, call), growthbook_SOURCE, call, 'a page of features');
+                    features.push(...expectArray(answer.features, growthbook_SOURCE, call, 'features: a list').map((f) => expectRecord(f, growthbook_SOURCE, call, 'a feature')));
+                    if (answer.hasMore !== true)
+                        break;
+                    offset = typeof answer.nextOffset === 'number' ? answer.nextOffset : offset + PAGE;
+                }
+                return features.map((feature) => {
+                    const env = (feature.environments ?? {})[environment];
+                    const info = {
+                        name: String(feature.id),
+                        aliases: [],
+                        state: growthbookServed(feature, env),
+                        archived: feature.archived === true,
+                        markedStale: false,
+                        evidence: [
+                            `GrowthBook ${environment}: ${env?.enabled === true ? 'enabled' : 'disabled'}, default ${String(env?.defaultValue ?? feature.defaultValue)}, ${Array.isArray(env?.rules) ? env.rules.length : 0} rule(s), updated ${String(feature.dateUpdated ?? 'unknown')}`,
+                        ],
+                    };
+                    if (typeof feature.owner === 'string' && feature.owner !== '')
+                        info.owner = feature.owner;
+                    const changed = optionalDate(feature.dateUpdated);
+                    if (changed)
+                        info.changedAt = changed;
+                    const created = optionalDate(feature.dateCreated);
+                    if (created)
+                        info.createdAt = created;
+                    return info;
+                });
+            },
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./shared/flags/sources/launchdarkly.ts
+
+const launchdarkly_SOURCE = 'launchdarkly';
+const LD_API_VERSION = '20240415';
+const launchdarkly_PAGE = 100;
+function valueState(value) {
+    if (typeof value === 'boolean')
+        return { kind: 'boolean', value };
+    if (typeof value === 'string')
+        return { kind: 'variant', value };
+    return { kind: 'unknown', reason: `serves a ${typeof value} value; only boolean and string values can be kept` };
+}
+/** What one environment serves, from its configuration (LaunchDarkly's evaluation order: off, targets, rules, fallthrough). */
+function launchDarklyServed(env, variations) {
+    const at = (index) => typeof index === 'number' && variations[index] ? valueState(variations[index].value) : { kind: 'unknown', reason: 'no variation is served (offVariation unset)' };
+    if (env.on !== true)
+        return at(env.offVariation);
+    const rules = Array.isArray(env.rules) ? env.rules : [];
+    const targets = [...(Array.isArray(env.targets) ? env.targets : []), ...(Array.isArray(env.contextTargets) ? env.contextTargets : [])];
+    const prerequisites = Array.isArray(env.prerequisites) ? env.prerequisites : [];
+    if (rules.length > 0 || targets.length > 0 || prerequisites.length > 0) {
+        return { kind: 'targeting', rules: [`${rules.length} rule(s), ${targets.length} individual target list(s), ${prerequisites.length} prerequisite(s)`] };
+    }
+    const fallthrough = (env.fallthrough ?? {});
+    if (typeof fallthrough.variation === 'number')
+        return at(fallthrough.variation);
+    const split = (fallthrough.rollout?.variations ?? []).filter((v) => v.weight > 0);
+    if (split.length === 1 && split[0])
+        return at(split[0].variation);
+    if (split.length > 1) {
+        const onIndex = variations.findIndex((v) => v.value === true);
+        const on = split.find((v) => v.variation === onIndex);
+        if (split.length === 2 && on)
+            return { kind: 'percentage', percent: on.weight / 1000 };
+        return { kind: 'targeting', rules: [`percentage rollout over ${split.length} variations`] };
+    }
+    return { kind: 'unknown', reason: 'fallthrough serves nothing' };
+}
+/** A variation as code sees it: a string's value, on and off for booleans, else its name. */
+function variationName(v, index) {
+    if (typeof v.value === 'boolean')
+        return v.value ? 'on' : 'off';
+    if (typeof v.value === 'string')
+        return v.value;
+    return v.name ?? `variation ${index}`;
+}
+const launchdarklySource = {
+    type: 'launchdarkly',
+    definition: 'launchdarklyFlags',
+    schema: {
+        type: 'object',
+        description: 'LaunchDarkly REST API v2 (flags with their environment configuration and statuses).',
+        additionalProperties: false,
+        required: ['type', 'token', 'project'],
+        properties: {
+            type: { const: 'launchdarkly', description: 'Selects this type: `launchdarkly`.' },
+            url: { $ref: '#/definitions/url', description: 'API base URL.', default: 'https://app.launchdarkly.com' },
+            token: { type: 'string', minLength: 1, description: 'API access token with reader rights; write `${LD_ACCESS_TOKEN}`.' },
+            project: { type: 'string', minLength: 1, description: 'Project key.' },
+            environment: { type: 'string', minLength: 1, description: 'Environment whose state decides the value to keep.', default: 'production' },
+            ...REQUEST_SCHEMA,
+        },
+    },
+    create(config, deps) {
+        const base = trimBase(config.url ?? 'https://app.launchdarkly.com');
+        const environment = config.environment ?? 'production';
+        const project = config.project;
+        const http = createSourceHttp(launchdarkly_SOURCE, config, { authorization: config.token, 'ld-api-version': LD_API_VERSION }, [config.token], deps, 'check flags.source.token: it needs an API access token with read access to the project');
+        return {
+            type: launchdarkly_SOURCE,
+            describe: () => `LaunchDarkly ${base}, project ${project}, environment ${environment}`,
+            async listFlags() {
+                const items = [];
+                for (let offset = 0;; offset += launchdarkly_PAGE) {
+                    const path = `/api/v2/flags/${encodeURIComponent(project)}?env=${encodeURIComponent(environment)}&summary=0&limit=${launchdarkly_PAGE}&offset=${offset}`;
+                    const call = `GET ${path}`;
+                    const page = expectRecord(await http.getJson(`${base}${path}`, call), launchdarkly_SOURCE, call, 'a flag collection');
+                    const got = expectArray(page.items, launchdarkly_SOURCE, call, 'items: a list of flags').map((f) => expectRecord(f, launchdarkly_SOURCE, call, 'a flag'));
+                    items.push(...got);
+                    const total = typeof page.totalCount === 'number' ? page.totalCount : items.length;
+                    if (got.length < launchdarkly_PAGE || items.length >= total)
+                        break;
+                }
+                const statusPath = `/api/v2/flag-statuses/${encodeURIComponent(project)}/${encodeURIComponent(environment)}`;
+                const statusCall = `GET ${statusPath}`;
+                const statusAnswer = expectRecord(await http.getJson(`${base}${statusPath}`, statusCall), launchdarkly_SOURCE, statusCall, 'flag statuses');
+                const statuses = new Map();
+                for (const raw of expectArray(statusAnswer.items, launchdarkly_SOURCE, statusCall, 'items: a list of statuses')) {
+                    const status = expectRecord(raw, launchdarkly_SOURCE, statusCall, 'a flag status');
+                    const href = String((status._links?.parent?.href) ?? '');
+                    const key = decodeURIComponent(href.split('/').pop() ?? '');
+                    if (key)
+                        statuses.set(key, status);
+                }
+                return items.map((flag) => {
+                    const key = String(flag.key);
+                    const envs = (flag.environments ?? {});
+                    const env = envs[environment];
+                    const variations = Array.isArray(flag.variations) ? flag.variations : [];
+                    const status = statuses.get(key);
+                    const maintainer = (flag._maintainer ?? {});
+                    const team = (flag._maintainerTeam ?? {});
+                    const info = {
+                        name: key,
+                        aliases: [],
+                        state: env ? launchDarklyServed(env, variations) : { kind: 'unknown', reason: `no environment ${environment} in the answer` },
+                        archived: flag.archived === true,
+                        markedStale: false,
+                        temporary: flag.temporary === true,
+                        variants: variations.map(variationName),
+                        lastEvaluatedAt: status ? (status.lastRequested ? (optionalDate(status.lastRequested) ?? null) : null) : undefined,
+                        evidence: [
+                            `LaunchDarkly ${project}/${environment}: ${env?.on === true ? 'on' : 'off'}, status ${String(status?.name ?? 'unknown')}, last requested ${String(status?.lastRequested ?? 'never')}`,
+                            `${flag.temporary === true ? 'temporary' : 'permanent'} flag, maintainer ${String(maintainer.email ?? team.key ?? 'none')}${flag.archived === true ? ', archived' : ''}${flag.deprecated === true ? ', deprecated' : ''}`,
+                        ],
+                    };
+                    const owner = typeof team.key === 'string' ? team.key : typeof maintainer.email === 'string' ? maintainer.email : undefined;
+                    if (owner)
+                        info.owner = owner;
+                    const changed = optionalDate(env?.lastModified);
+                    if (changed)
+                        info.changedAt = changed;
+                    const created = optionalDate(flag.creationDate);
+                    if (created)
+                        info.createdAt = created;
+                    return info;
+                });
+            },
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./shared/flags/sources/registry.ts
+/**
+ * `source: { type: registry }`, the embedded default: a `flags.yml` in the repository maps each flag
+ * to its owner, expiry and what is served now. Published as schema/flags.schema.json and validated
+ * like the policy: every problem at its file:line:column.
+ */
+
+
+
+
+
+
+const DEFAULT_REGISTRY_FILE = 'flags.yml';
+const FLAGS_SCHEMA_ID = 'https://raw.githubusercontent.com/rollgate/rollgate/main/schema/flags.schema.json';
+const DATE = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
+const VALUE = '^(on|off|[A-Za-z0-9][A-Za-z0-9_.-]*)$';
+/** The flags.yml schema: scripts/gen-flags-schema.ts writes it to schema/flags.schema.json. */
+const flagsFileSchema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: FLAGS_SCHEMA_ID,
+    title: 'Rollgate flag registry (flags.yml)',
+    description: 'Every feature flag of the repository with its owner, its expiry and what it serves now.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['flags'],
+    properties: {
+        flags: {
+            type: 'object',
+            description: 'Flag name → its entry.',
+            propertyNames: { $ref: '#/definitions/flagName' },
+            additionalProperties: { $ref: '#/definitions/flag' },
+        },
+    },
+    definitions: {
+        flagName: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$', description: 'letters, digits, `_`, `.`, `:` and `-`, starting with a letter or digit' },
+        date: { type: 'string', pattern: DATE, description: 'a date written YYYY-MM-DD' },
+        flag: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['owner', 'expires', 'state'],
+            description: 'One flag.',
+            properties: {
+                owner: { type: 'string', pattern: '^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$', description: 'GitHub user or team (`@org/team`) that owns the flag and reviews its cleanup' },
+                expires: { $ref: '#/definitions/date', description: 'The deadline (YYYY-MM-DD): from this day on the flag is stale and its cleanup is proposed' },
+                state: {
+                    type: 'string',
+                    pattern: '^(on|off|targeting|(100|[1-9]?\\d)%|[A-Za-z0-9][A-Za-z0-9_.-]*)$',
+                    description: 'What is served now: `on`, `off`, a percentage such as `50%`, `targeting` (with `rules`) or a variant name',
+                },
+                keep: { type: 'string', pattern: VALUE, description: 'The value that stays when the flag goes: `on`, `off` or a variant name (defaults to `state` when that is one value)' },
+                rules: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'The targeting rules, in words, when `state` is `targeting`' },
+                aliases: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'Other names the code uses for this flag (constants, camelCase keys)' },
+                variants: { type: 'array', minItems: 2, items: { type: 'string', pattern: VALUE }, uniqueItems: true, description: 'Every value the flag can serve, for a flag with variants (an experiment split by it names its variants from these); without it the flag serves `on` and `off`' },
+                changed: { $ref: '#/definitions/date', description: 'When `state` last changed (YYYY-MM-DD); enables the "one value for afterDays" rule' },
+            },
+        },
+    },
+};
+function servedFrom(state, rules) {
+    if (state === 'on' || state === 'off')
+        return { kind: 'boolean', value: state === 'on' };
+    if (state === 'targeting')
+        return { kind: 'targeting', rules: rules ?? [] };
+    const percent = /^(\d+)%$/.exec(state);
+    if (percent) {
+        const value = Number(percent[1]);
+        if (value === 0)
+            return { kind: 'boolean', value: false };
+        if (value === 100)
+            return { kind: 'boolean', value: true };
+        return { kind: 'percentage', percent: value };
+    }
+    return { kind: 'variant', value: state };
+}
+function keptFrom(keep) {
+    return keep === 'on' || keep === 'off' ? { kind: 'boolean', value: keep === 'on' } : { kind: 'variant', value: keep };
+}
+const NOT_A_VARIANT = /^(on|off|targeting|\d+%)$/;
+/** `variants:`, or without it what the entry itself names: the variant it serves, else on and off. */
+function variantsOf(raw) {
+    if (raw.variants)
+        return raw.variants;
+    const named = [raw.state, raw.keep].filter((v) => v !== undefined && !NOT_A_VARIANT.test(v));
+    return named.length > 0 ? [...new Set(named)] : ['on', 'off'];
+}
+function validDate(text) {
+    const date = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+/** Parses flags.yml text; throws a PolicyError listing every problem at file:line:column. */
+function parseRegistry(text, file) {
+    const check = checkDocument(text, file, flagsFileSchema, 'flag registry');
+    if (!check.ok)
+        throw new problems_PolicyError(file, check.problems);
+    const { source, data } = check.doc;
+    const flags = data.flags ?? {};
+    const problems = [];
+    const at = (path, message, expected) => {
+        problems.push({ file, ...source.locate(path), path: path.join('.'), message, ...(expected ? { expected } : {}) });
+    };
+    const out = [];
+    for (const [name, raw] of Object.entries(flags)) {
+        for (const key of ['expires', 'changed']) {
+            const value = raw[key];
+            if (value !== undefined && !validDate(value))
+                at(['flags', name, key], `flags.${name}.${key}: ${value} is not a calendar date`, 'a real date written YYYY-MM-DD');
+        }
+        if (raw.state === 'targeting' && raw.rules === undefined)
+            at(['flags', name, 'state'], `flags.${name}: state targeting needs its rules`, 'rules: a list of the targeting rules, in words');
+        if (raw.state !== 'targeting' && raw.rules !== undefined)
+            at(['flags', name, 'rules'], `flags.${name}.rules: only a flag whose state is targeting has rules`, `state: targeting, or no rules`);
+        const variants = variantsOf(raw);
+        for (const key of ['state', 'keep']) {
+            const value = raw[key];
+            if (raw.variants !== undefined && value !== undefined && !NOT_A_VARIANT.test(value) && !variants.includes(value)) {
+                at(['flags', name, key], `flags.${name}.${key}: ${value} is not one of the flag's variants`, `one of ${variants.join(', ')}`);
+            }
+        }
+        const info = {
+            name,
+            aliases: raw.aliases ?? [],
+            owner: raw.owner,
+            expires: raw.expires,
+            state: servedFrom(raw.state, raw.rules),
+            archived: false,
+            markedStale: false,
+            variants,
+            evidence: [`${file}: owner ${raw.owner}, expires ${raw.expires}, state ${raw.state}${raw.keep ? `, keep ${raw.keep}` : ''}${raw.changed ? `, changed ${raw.changed}` : ''}`],
+        };
+        if (raw.keep !== undefined)
+            info.keep = keptFrom(raw.keep);
+        if (raw.changed !== undefined && validDate(raw.changed))
+            info.changedAt = new Date(`${raw.changed}T00:00:00Z`);
+        out.push(info);
+    }
+    if (problems.length > 0)
+        throw new problems_PolicyError(file, problems);
+    return out;
+}
+/**
+ * flags.yml without the entry of `name`, every other line untouched (the cleanup removes the flag's
+ * registry entry with its code). Undefined when the file has no such entry.
+ */
+function removeRegistryEntry(text, file, name) {
+    const source = new YamlSource(text, file);
+    const flags = source.doc.get('flags', true);
+    if (!isMap(flags))
+        return undefined;
+    const pair = flags.items.find((p) => isScalar(p.key) && String(p.key.value) === name);
+    const keyRange = pair && isScalar(pair.key) ? pair.key.range : undefined;
+    if (!pair || !keyRange)
+        return undefined;
+    const valueEnd = pair.value?.range?.[1] ?? keyRange[1];
+    const lineStart = text.lastIndexOf('\n', keyRange[0] - 1) + 1;
+    const nextNewline = text.indexOf('\n', Math.max(valueEnd - 1, keyRange[1]));
+    const lineEnd = nextNewline === -1 ? text.length : nextNewline + 1;
+    const rest = text.slice(0, lineStart) + text.slice(lineEnd);
+    // The last flag gone: keep a valid, empty map.
+    return flags.items.length === 1 ? rest.replace(/^flags:[ \t]*$/m, 'flags: {}') : rest;
+}
+async function readRegistryFile(file, deps) {
+    let text;
+    try {
+        text = await deps.readText((0,external_node_path_.join)(deps.root, file));
+    }
+    catch (error) {
+        const code = error?.code;
+        if (code === 'ENOENT')
+            throw new errors_ConfigError(`Flag registry ${file} not found (flags.source.file); create it with a top-level flags: map (see schema/flags.schema.json).`);
+        throw new errors_ConfigError(`Flag registry ${file} could not be read: ${error.message}`);
+    }
+    return parseRegistry(text, file);
+}
+const registrySource = {
+    type: 'registry',
+    definition: 'registryFlags',
+    schema: {
+        type: 'object',
+        description: 'The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).',
+        additionalProperties: false,
+        required: ['type'],
+        properties: {
+            type: { const: 'registry', description: 'Selects this type: `registry`.' },
+            file: { type: 'string', minLength: 1, description: 'Path of the registry, relative to the repository root.', default: DEFAULT_REGISTRY_FILE },
+        },
+    },
+    create(config, deps) {
+        const file = config.file ?? DEFAULT_REGISTRY_FILE;
+        return {
+            type: 'registry',
+            describe: () => `the flag registry ${file}`,
+            listFlags: () => readRegistryFile(file, deps),
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./shared/flags/sources/unleash.ts
+
+const unleash_SOURCE = 'unleash';
+const unleash_PAGE = 1000;
+/** Events that change what an environment serves. */
+const STATE_EVENTS = new Set([
+    'feature-environment-enabled',
+    'feature-environment-disabled',
+    'feature-strategy-add',
+    'feature-strategy-update',
+    'feature-strategy-remove',
+    'feature-environment-variants-updated',
+    'feature-created',
+    'feature-revived',
+]);
+/** What one environment serves, from its enabled switch and strategies (Unleash's own evaluation order). */
+function unleashServed(enabled, strategies) {
+    if (!enabled)
+        return { kind: 'boolean', value: false };
+    const active = strategies.filter((s) => s.disabled !== true);
+    // An enabled environment without strategies serves the flag to everyone.
+    if (active.length === 0)
+        return { kind: 'boolean', value: true };
+    const rules = [];
+    let everyone;
+    let partial;
+    for (const s of active) {
+        const conditional = (s.constraints?.length ?? 0) > 0 || (s.segments?.length ?? 0) > 0;
+        if (s.name === 'default' || s.name === 'flexibleRollout') {
+            const rollout = s.name === 'default' ? 100 : Number(s.parameters?.rollout ?? 100);
+            if (conditional)
+                rules.push(`${s.name} with ${s.constraints?.length ?? 0} constraint(s) and ${s.segments?.length ?? 0} segment(s)`);
+            else if (rollout >= 100)
+                everyone = everyone ?? s;
+            else if (rollout > 0)
+                partial = Math.max(partial ?? 0, rollout);
+        }
+        else {
+            rules.push(`${s.name} strategy`);
+        }
+    }
+    if (everyone) {
+        const variants = everyone.variants ?? [];
+        if (variants.length === 1 && variants[0])
+            return { kind: 'variant', value: variants[0].name };
+        if (variants.length > 1)
+            return { kind: 'targeting', rules: [`variants split: ${variants.map((v) => v.name).join(', ')}`] };
+        return { kind: 'boolean', value: true };
+    }
+    if (rules.length > 0)
+        return { kind: 'targeting', rules };
+    if (partial !== undefined)
+        return { kind: 'percentage', percent: partial };
+    return { kind: 'boolean', value: false };
+}
+const unleashSource = {
+    type: 'unleash',
+    definition: 'unleashFlags',
+    schema: {
+        type: 'object',
+        description: 'The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).',
+        additionalProperties: false,
+        required: ['type', 'url', 'token'],
+        properties: {
+            type: { const: 'unleash', description: 'Selects this type: `unleash`.' },
+            url: { $ref: '#/definitions/url', description: 'Unleash base URL (with or without /api).' },
+            token: { type: 'string', minLength: 1, description: 'Admin API token or personal access token; write `${UNLEASH_TOKEN}`.' },
+            project: { type: 'string', minLength: 1, description: 'Unleash project.', default: 'default' },
+            environment: { type: 'string', minLength: 1, description: 'Environment whose state decides the value to keep.', default: 'production' },
+            ...REQUEST_SCHEMA,
+        },
+    },
+    create(config, deps) {
+        const base = trimBase(config.url).replace(/\/api$/, '');
+        const project = config.project ?? 'default';
+        const environment = config.environment ?? 'production';
+        const http = createSourceHttp(unleash_SOURCE, config, { authorization: config.token }, [config.token], deps, 'check flags.source.token: it needs an admin token or a personal access token');
+        const search = async (archived) => {
+            const out = [];
+            for (let offset = 0;; offset += unleash_PAGE) {
+                const path = `/api/admin/search/features?project=IS:${encodeURIComponent(project)}${archived ? '&archived=IS:true' : ''}&limit=${unleash_PAGE}&offset=${offset}`;
+                const call = `GET ${path}`;
+                const page = expectRecord(await http.getJson(`${base}${path}`, call), unleash_SOURCE, call, 'a feature search result');
+                const features = expectArray(page.features, unleash_SOURCE, call, 'features: a list').map((f) => expectRecord(f, unleash_SOURCE, call, 'a feature'));
+                out.push(...features);
+                const total = typeof page.total === 'number' ? page.total : out.length;
+                if (features.length < unleash_PAGE || out.length >= total)
+                    return out;
+            }
+        };
+        const feature = async (name) => {
+            const path = `/api/admin/projects/${encodeURIComponent(project)}/features/${encodeURIComponent(name)}`;
+            return expectRecord(await http.getJson(`${base}${path}`, `GET ${path}`), unleash_SOURCE, `GET ${path}`, 'a feature');
+        };
+        const lastChange = async (name) => {
+            const path = `/api/admin/events/${encodeURIComponent(name)}`;
+            const call = `GET ${path}`;
+            const answer = expectRecord(await http.getJson(`${base}${path}`, call), unleash_SOURCE, call, 'the feature events');
+            const events = expectArray(answer.events, unleash_SOURCE, call, 'events: a list').filter((e) => typeof e === 'object' && e !== null && STATE_EVENTS.has(String(e.type)) &&
+                (e.environment === environment || e.environment == null));
+            const dates = events.map((e) => optionalDate(e.createdAt)).filter((d) => d !== undefined);
+            return dates.length === 0 ? undefined : new Date(Math.max(...dates.map((d) => d.getTime())));
+        };
+        return {
+            type: unleash_SOURCE,
+            describe: () => `Unleash ${base}, project ${project}, environment ${environment}`,
+            async listFlags() {
+                const [active, archived] = [await search(false), await search(true)];
+                const flags = [];
+                for (const item of active) {
+                    const name = String(item.name);
+                    const detail = await feature(name);
+                    const envs = Array.isArray(detail.environments) ? detail.environments : [];
+                    const env = envs.find((e) => e.name === environment);
+                    const listed = (Array.isArray(item.environments) ? item.environments : []).find((e) => e.name === environment);
+                    const state = env
+                        ? unleashServed(env.enabled === true, Array.isArray(env.strategies) ? env.strategies : [])
+                        : { kind: 'unknown', reason: `environment ${environment} is not enabled in project ${project}` };
+                    const seen = env?.lastSeenAt ?? listed?.lastSeenAt;
+                    const info = {
+                        name,
+                        aliases: [],
+                        state,
+                        archived: false,
+                        markedStale: item.stale === true,
+                        lastEvaluatedAt: seen === null || seen === undefined ? null : (optionalDate(seen) ?? null),
+                        ...(env ? { variants: unleashVariants(env) } : {}),
+                        evidence: [
+                            `Unleash ${project}/${environment}: ${env ? (env.enabled === true ? 'enabled' : 'disabled') : 'environment missing'}, ${describeStrategies(env)}`,
+                            `type ${String(item.type ?? detail.type)}, created ${String(item.createdAt ?? detail.createdAt)}, stale ${String(item.stale === true)}${detail.potentiallyStale === true ? ', potentially stale' : ''}, last seen ${seen ? String(seen) : 'never'}`,
+                        ],
+                    };
+                    const created = optionalDate(item.createdAt ?? detail.createdAt);
+                    if (created)
+                        info.createdAt = created;
+                    const changed = await lastChange(name);
+                    if (changed) {
+                        info.changedAt = changed;
+                        info.evidence.push(`state last changed ${changed.toISOString()} (Unleash events)`);
+                    }
+                    flags.push(info);
+                }
+                for (const item of archived) {
+                    const info = {
+                        name: String(item.name),
+                        aliases: [],
+                        // Archived flags reach no SDK: isEnabled answers false for them.
+                        state: { kind: 'boolean', value: false },
+                        archived: true,
+                        markedStale: item.stale === true,
+                        evidence: [`Unleash ${project}: archived ${String(item.archivedAt ?? '')}; SDKs no longer get it and evaluate it as off`],
+                    };
+                    const archivedAt = optionalDate(item.archivedAt);
+                    if (archivedAt)
+                        info.changedAt = archivedAt;
+                    flags.push(info);
+                }
+                return flags;
+            },
+        };
+    },
+};
+/**
+ * The variants an environment can serve: the environment's own variants and every active strategy's
+ * (Unleash 5+ keeps them on the strategy). A flag without any serves on and off.
+ */
+function unleashVariants(env) {
+    const strategies = Array.isArray(env.strategies) ? env.strategies.filter((s) => s.disabled !== true) : [];
+    const own = Array.isArray(env.variants) ? env.variants : [];
+    const names = [...own, ...strategies.flatMap((s) => s.variants ?? [])].map((v) => v.name).filter((n) => typeof n === 'string');
+    return names.length > 0 ? [...new Set(names)] : ['on', 'off'];
+}
+function describeStrategies(env) {
+    const strategies = Array.isArray(env?.strategies) ? env.strategies : [];
+    if (strategies.length === 0)
+        return 'no strategies';
+    return strategies
+        .map((s) => `${s.name}${s.parameters?.rollout !== undefined ? ` ${String(s.parameters.rollout)}%` : ''}${(s.constraints?.length ?? 0) > 0 ? ` (${s.constraints?.length} constraints)` : ''}${s.disabled ? ' (disabled)' : ''}`)
+        .join(', ');
+}
+
+;// CONCATENATED MODULE: ./shared/flags/sources/list.ts
+/** Every flag source, by `type`: adding one is one file in this folder and one line here. */
+
+
+
+
+
+
+
+
+/** In the order the policy schema lists them. */
+const FLAG_SOURCES = [
+    registrySource,
+    unleashSource,
+    launchdarklySource,
+    flagsmithSource,
+    growthbookSource,
+    flagdSource,
+];
+/**
+ * The source for a loaded `flags.source` block, from `sources` (the registry unless a test brings its
+ * own). The block is checked against the source's schema fragment first, so a bad option is named as
+ * the policy spells it, under `at` (its policy path).
+ */
+function createFlagSource(config, deps, sources = FLAG_SOURCES, at = 'flags.source') {
+    const descriptor = sources.find((d) => d.type === config.type);
+    if (!descriptor)
+        throw new errors_ConfigError(`${at}.type: got ${JSON.stringify(config.type)}; expected one of ${sources.map((d) => d.type).join(', ')}`);
+    checkBackendOptions(descriptor, config, at, 'flag source');
+    return descriptor.create(config, deps);
+}
+
+;// CONCATENATED MODULE: ./shared/rollout/experiment-flags.ts
+/**
+ * Experiments split by a feature flag, checked against the policy's flag source (`flags.source`):
+ * the flag exists there and is live, and each variant is one of the values it serves. Used by
+ * `rollgate validate` and by analyze before it judges; problems are located in the policy file
+ * like every other policy problem, so they become annotations and file:line:column lines.
+ */
+
+
+
+
+/** The experiments (all, or `only`) whose variants a flag serves. */
+function flagSplitExperiments(policy, only) {
+    return Object.entries(policy.experiments)
+        .filter(([name, e]) => (only === undefined || name === only) && e.split.type === 'flag')
+        .map(([name]) => name);
+}
+/**
+ * Reads the flag source once (only when some experiment is split by a flag) and checks every such
+ * experiment, or `only`. `text` and `file` are the policy file the positions point into. A source
+ * that cannot be read is a ConfigError naming the source and the experiments it was needed for.
+ */
+async function checkExperimentFlags(policy, text, file, deps, only) {
+    const checked = flagSplitExperiments(policy, only);
+    if (checked.length === 0 || !policy.flags)
+        return { problems: [], warnings: [], checked: [] };
+    const source = createFlagSource(policy.flags.source, deps);
+    let flags;
+    try {
+        flags = await source.listFlags();
+    }
+    catch (error) {
+        const what = `the flag split of experiment${checked.length === 1 ? '' : 's'} ${checked.join(', ')}`;
+        // A policy the user can fix stays a ConfigError; a source that does not answer is the provider's.
+        if (error instanceof errors_ConfigError)
+            throw new errors_ConfigError(`Could not check ${what} against ${source.describe()}: ${error.message}`, { cause: error });
+        throw new ProviderError(`flag source ${source.type}`, `checking ${what}`, errorMessage(error), false, { cause: error });
+    }
+    const { problems, warnings } = experimentFlagProblems(new yaml_source_YamlSource(text, file), policy, flags, { type: source.type, describe: source.describe() }, only);
+    return { problems, warnings, checked, source: source.describe() };
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-crypto/sha256-js/build/main/index.js
+var main = __nccwpck_require__(3156);
+// EXTERNAL MODULE: ./node_modules/@smithy/signature-v4/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(5118);
 ;// CONCATENATED MODULE: ./shared/metrics/template.ts
 
 
@@ -89661,9 +91143,9 @@ function pointsInWindow(points, window, endInclusive = false) {
 
 const CLOUDWATCH_TARGET = 'GraniteServiceVersion20100801.GetMetricData';
 const QUERY_ID = 'rollgate';
-const MAX_PAGES = 10;
+const cloudwatch_MAX_PAGES = 10;
 function createCloudWatchProvider(options, deps) {
-    if (!options.region)
+    if (!options.region?.trim())
         throw new errors_ConfigError('cloudwatch: `region` is required, e.g. region: us-east-1');
     const credentials = awsCredentialsFromEnv(deps.env);
     const secrets = new SecretSet(deps.logger);
@@ -89691,7 +91173,7 @@ function createCloudWatchProvider(options, deps) {
             const points = [];
             let label = '';
             let nextToken;
-            for (let page = 0; page < MAX_PAGES; page++) {
+            for (let page = 0; page < cloudwatch_MAX_PAGES; page++) {
                 const payload = {
                     MetricDataQueries: [metricQuery.value],
                     StartTime: context.window.start.getTime() / 1000,
@@ -93220,6 +94702,7 @@ const scrapeMetrics = {
 
 
 
+
 /** In the order the policy schema lists them. */
 const METRICS_BACKENDS = [
     prometheusMetrics,
@@ -93229,13 +94712,86 @@ const METRICS_BACKENDS = [
     httpMetrics,
     scrapeMetrics,
 ];
-/** The provider for a loaded `provider:` block, from `backends` (the registry unless a test brings its own). */
-function createMetricsProvider(config, deps, backends = METRICS_BACKENDS) {
+/**
+ * The provider for a loaded `provider:` block, from `backends` (the registry unless a test brings its
+ * own). The block is checked against the backend's schema fragment first, so a bad option is named
+ * as the policy spells it, under `at` (its policy path, `analysis.<template>.provider` in a policy).
+ */
+function createMetricsProvider(config, deps, backends = METRICS_BACKENDS, at = 'provider') {
     const type = config.type;
     const backend = backends.find((b) => b.type === type);
     if (!backend)
         throw new errors_ConfigError(`unknown metrics provider type "${String(type)}"; expected one of ${backends.map((b) => b.type).join(', ')}`);
+    checkBackendOptions(backend, config, at, 'metrics provider');
     return backend.create(config, deps);
+}
+
+;// CONCATENATED MODULE: ./shared/github/graphql.ts
+/**
+ * A small GraphQL client over Octokit's `graphql` (the same Octokit, so the same retry, throttling,
+ * proxy and user agent as every REST call), which keeps the API budget of what it read: calls made
+ * and rate-limit points spent.
+ *
+ * Why GraphQL for history: a REST report of 1,000 deployments needs one statuses call per
+ * deployment plus a pull-request look-up per commit (about 3,000 calls against GITHUB_TOKEN's
+ * 1,000 an hour); one GraphQL query reads 100 deployments with their statuses for one point, and one
+ * reads 50 commits with their pull requests for about five.
+ *
+ * Every query asks for `rateLimit { cost remaining }`, so the points come from GitHub itself, not
+ * from an estimate.
+ */
+
+class GraphQLClient {
+    port;
+    logger;
+    spent = { calls: 0, points: 0, remaining: undefined, byQuery: {} };
+    constructor(port, logger) {
+        this.port = port;
+        this.logger = logger;
+    }
+    /**
+     * Runs one query. `name` names it in errors and in the budget. The query must select
+     * `rateLimit { cost remaining }` at its root: the budget is read from it.
+     */
+    async query(name, query, variables = {}) {
+        const entry = (this.spent.byQuery[name] ??= { calls: 0, points: 0 });
+        this.spent.calls++;
+        entry.calls++;
+        let data;
+        try {
+            data = await this.port.graphql(query, variables);
+        }
+        catch (error) {
+            throw graphQLError(name, error);
+        }
+        const limit = data.rateLimit;
+        if (limit) {
+            this.spent.points += limit.cost;
+            entry.points += limit.cost;
+            this.spent.remaining = limit.remaining;
+            this.logger?.debug(`GitHub GraphQL ${name}: cost ${limit.cost}, ${limit.remaining} points left this hour`);
+        }
+        return data;
+    }
+    budget() {
+        return { ...this.spent, byQuery: Object.fromEntries(Object.entries(this.spent.byQuery).map(([k, v]) => [k, { ...v }])) };
+    }
+}
+/** The error users see: which query, and what GitHub said (its `errors[].message`, or the HTTP status). */
+function graphQLError(name, error) {
+    const errors = error.errors;
+    const status = error.status;
+    let detail;
+    if (Array.isArray(errors) && errors.length > 0) {
+        detail = errors
+            .slice(0, 3)
+            .map((e) => `${String(e.message)}${Array.isArray(e.path) ? ` (at ${e.path.join('.')})` : ''}`)
+            .join('; ');
+    }
+    else {
+        detail = typeof status === 'number' ? `HTTP ${status}: ${errorMessage(error)}` : errorMessage(error);
+    }
+    return new ProviderError('GitHub GraphQL API', name, detail, false, { cause: error });
 }
 
 ;// CONCATENATED MODULE: ./shared/state/github-store.ts
@@ -93268,14 +94824,20 @@ function createMetricsProvider(config, deps, backends = METRICS_BACKENDS) {
  * `save`, after the record was written, so a write that lost its race publishes nothing.
  *
  * Costs (REST calls): load 1; save 1, plus 1 createDeployment for a new rollout, plus 1 status when
- * the visible state changed, plus 1 `inactive` for the superseded deployment when a production
- * rollout is promoted (non-production ones rely on GitHub's `auto_inactive`). The first write to a
+ * the visible state changed. Two statuses at once (a production promotion marks the deployment it
+ * supersedes `inactive`, since GitHub's `auto_inactive` skips production deployments; a revert marks
+ * the restored one `success` again) go in one GraphQL request with one `createDeploymentStatus` per
+ * deployment, instead of two REST calls. The environment's first Rollgate promotion, which knows no
+ * predecessor, reads the environment's newest 100 deployments in that request's answer and marks
+ * the older active ones in a second (only when there are some). Without a GraphQL port, or for a
+ * deployment recorded before node IDs were kept, the REST calls are used. The first write to a
  * repository also creates the branch (3 calls, once).
  *
  * Commits to the state branch say `[skip ci]`; tokens whose pushes start workflows (PATs, apps)
  * would otherwise run `on: push` workflows for them. The token needs `contents: write` and
  * `deployments: write`.
  */
+
 
 
 
@@ -93315,6 +94877,14 @@ class GitHubStateStore extends BaseStateStore {
     pathOf(environment) {
         return `${environmentSlug(environment)}.json`;
     }
+    /** Where the environment's record lives (for a caller that reads it together with something else). */
+    location(environment) {
+        return { branch: this.branch, path: this.pathOf(environment) };
+    }
+    /** A record read elsewhere (that caller's GraphQL request), checked as `load` checks it. */
+    parse(environment, text) {
+        return parseRecord(text, this.describe(environment));
+    }
     async read(environment) {
         const where = this.describe(environment);
         let data;
@@ -93341,8 +94911,9 @@ class GitHubStateStore extends BaseStateStore {
         let toWrite = record;
         let created;
         if (needsDeployment(record)) {
-            created = await this.createDeployment(record);
-            toWrite = { ...record, deploymentId: created };
+            const deployment = await this.createDeployment(record);
+            created = deployment.id;
+            toWrite = { ...record, deploymentId: deployment.id, ...(deployment.nodeId ? { deploymentNodeId: deployment.nodeId } : {}) };
         }
         const text = serializeRecord(toWrite, where);
         let version;
@@ -93516,7 +95087,7 @@ class GitHubStateStore extends BaseStateStore {
             if (!('id' in data)) {
                 throw new ProviderError('GitHub API', 'repos.createDeployment', `GitHub answered "${data.message ?? 'no deployment'}" instead of creating one`);
             }
-            return data.id;
+            return { id: data.id, ...(data.node_id ? { nodeId: data.node_id } : {}) };
         };
         // Ours: the deployment of this commit and environment whose payload carries this command's key.
         const landed = async () => {
@@ -93524,7 +95095,7 @@ class GitHubStateStore extends BaseStateStore {
                 return undefined;
             const { data } = await this.github.repos.listDeployments({ ...this.repo, sha: canary.sha, environment, task: DEPLOYMENT_TASK, per_page: 10 });
             const mine = data.find((d) => typeof d.payload === 'object' && d.payload['rollgate']?.op === op);
-            return mine?.id;
+            return mine ? { id: mine.id, ...(mine.node_id ? { nodeId: mine.node_id } : {}) } : undefined;
         };
         try {
             return await writeOnce({
@@ -93560,31 +95131,94 @@ class GitHubStateStore extends BaseStateStore {
         const before = previous?.deploymentId === id ? visibleStatus(previous) : undefined;
         if (before && before.state === status.state && before.description === status.description)
             return;
-        await this.postStatus(id, status, written.environment);
+        const posts = [{ id, nodeId: written.deploymentNodeId, status, environment: written.environment }];
+        let sweep = false;
         const entry = written.history[written.history.length - 1];
-        if (written.phase === 'promoted' && entry?.to === 'promoted') {
+        if (written.phase === 'promoted' && entry?.to === 'promoted' && this.isProduction(written.environment)) {
             // Production deployments are skipped by auto_inactive, so the one this promotion replaces is
             // marked here; without a known predecessor (the environment's first Rollgate promotion),
             // sweep whatever came before.
-            if (!this.isProduction(written.environment))
-                return;
             const replaced = baselineDeployment(written);
-            if (replaced !== undefined && replaced !== id) {
-                await this.postStatus(replaced, { state: 'inactive', description: `Superseded by ${written.canary?.version ?? 'a newer version'}` });
+            if (replaced?.deploymentId !== undefined && replaced.deploymentId !== id) {
+                posts.push({ id: replaced.deploymentId, nodeId: replaced.deploymentNodeId, status: { state: 'inactive', description: `Superseded by ${written.canary?.version ?? 'a newer version'}` } });
             }
-            else if (replaced === undefined) {
-                await this.markSuperseded(written.environment, id).catch((error) => this.warn(error));
+            else if (replaced?.deploymentId === undefined) {
+                sweep = true;
             }
         }
         if (written.phase === 'rolled-back' && entry?.from === 'promoted' && entry.to === 'rolled-back') {
             // A revert makes the known-good version's deployment the active one again.
-            const restored = written.stable?.deploymentId;
-            if (restored !== undefined && restored !== id) {
-                await this.postStatus(restored, {
-                    state: 'success',
-                    description: github_store_truncate(`Restored ${written.stable?.version ?? ''} after reverting ${written.canary?.version ?? ''}`, MAX_STATUS_DESCRIPTION),
+            const restored = written.stable;
+            if (restored?.deploymentId !== undefined && restored.deploymentId !== id) {
+                posts.push({
+                    id: restored.deploymentId,
+                    nodeId: restored.deploymentNodeId,
+                    status: { state: 'success', description: github_store_truncate(`Restored ${restored.version} after reverting ${written.canary?.version ?? ''}`, MAX_STATUS_DESCRIPTION) },
                 });
             }
+        }
+        const graphql = this.options.graphql;
+        if (graphql && (posts.length > 1 || sweep) && posts.every((p) => p.nodeId !== undefined)) {
+            const listed = await this.postStatusesGraphQL(graphql, posts, sweep ? written.environment : undefined);
+            if (listed !== false) {
+                if (listed)
+                    await this.sweepListed(graphql, written.environment, id, listed);
+                return;
+            }
+            // The GraphQL request failed (already warned): the REST calls say it again, once each.
+        }
+        for (const post of posts)
+            await this.postStatus(post.id, post.status, post.environment);
+        if (sweep)
+            await this.markSuperseded(written.environment, id).catch((error) => this.warn(error));
+    }
+    /**
+     * Posts the statuses in one GraphQL request (one aliased `createDeploymentStatus` each). With
+     * `sweepEnvironment`, the first status's answer also lists that environment's newest deployments.
+     * Returns that list (undefined without a sweep), or false when the request failed.
+     */
+    async postStatusesGraphQL(port, posts, sweepEnvironment) {
+        const variables = {};
+        const fields = posts.map((post, i) => {
+            const environmentUrl = post.environment === undefined ? undefined : this.options.environmentUrl?.(post.environment);
+            variables[`s${i}`] = {
+                deploymentId: post.nodeId,
+                state: post.status.state.toUpperCase(),
+                description: github_store_truncate(post.status.description, MAX_STATUS_DESCRIPTION),
+                ...(this.options.logUrl ? { logUrl: this.options.logUrl } : {}),
+                ...(environmentUrl ? { environmentUrl } : {}),
+            };
+            const list = i === 0 && sweepEnvironment !== undefined
+                ? ' deployment { repository { deployments(environments: [$environment], first: 100, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { id databaseId state } pageInfo { hasNextPage } } } }'
+                : '';
+            return `s${i}: createDeploymentStatus(input: $s${i}) { deploymentStatus { id${list} } }`;
+        });
+        if (sweepEnvironment !== undefined)
+            variables['environment'] = sweepEnvironment;
+        const declared = [...posts.map((_, i) => `$s${i}: CreateDeploymentStatusInput!`), ...(sweepEnvironment !== undefined ? ['$environment: String!'] : [])];
+        const query = `mutation RollgateDeploymentStatuses(${declared.join(', ')}) {\n  ${fields.join('\n  ')}\n}`;
+        try {
+            const data = await new GraphQLClient(port, this.options.logger).query('createDeploymentStatus', query, variables);
+            return sweepEnvironment === undefined ? undefined : (data['s0']?.deploymentStatus?.deployment?.repository.deployments ?? { nodes: [], pageInfo: { hasNextPage: false } });
+        }
+        catch (error) {
+            this.warn(error);
+            return false;
+        }
+    }
+    /** Marks the listed deployments older than `keepId` that are not inactive yet, in one more GraphQL request. */
+    async sweepListed(port, environment, keepId, listed) {
+        const older = listed.nodes.filter((d) => d.databaseId !== null && d.databaseId < keepId && d.state !== 'INACTIVE' && d.state !== 'DESTROYED');
+        const marked = older.slice(0, SWEEP_LIMIT);
+        if (marked.length > 0) {
+            const posts = marked.map((d) => ({ id: d.databaseId, nodeId: d.id, status: { state: 'inactive', description: `Superseded by Rollgate deployment ${keepId}` } }));
+            if ((await this.postStatusesGraphQL(port, posts)) === false) {
+                for (const post of posts)
+                    await this.postStatus(post.id, post.status);
+            }
+        }
+        if (listed.pageInfo.hasNextPage) {
+            this.options.logger?.warn(`${environment} has more than 100 deployments; marked the older active ones among the newest 100 inactive and left the rest (a sweep reads one page)`);
         }
     }
     /** Statuses are the visible echo of a record already written: a failure is a warning, not a failed command. */
@@ -93613,12 +95247,12 @@ class GitHubStateStore extends BaseStateStore {
 function needsDeployment(record) {
     return record.deploymentId === undefined && record.canary !== undefined && (record.phase === 'pending' || record.phase === 'canary');
 }
-/** The deployment of the stable version this rollout started from, as its deploy-canary recorded it. */
+/** The stable version this rollout started from (with its deployment), as its deploy-canary recorded it. */
 function baselineDeployment(record) {
     for (let i = record.history.length - 1; i >= 0; i--) {
         const entry = record.history[i];
         if (entry?.action === 'deploy-canary')
-            return entry.stable?.deploymentId;
+            return entry.stable;
     }
     return undefined;
 }
@@ -93918,19 +95552,23 @@ function assertWeight(weight, provider) {
         throw new errors_ConfigError(`${provider}: canary weight ${String(weight)} is not accepted; expected a whole number from 0 to 100`);
     }
 }
-/** Reads a required string option, with an error naming the policy key. */
-function requireString(options, key, provider) {
+/**
+ * Reads a required string option, with an error naming the policy key: `policyKey` is its path under
+ * `traffic:` as the policy spells it, when the provider's option has another name (istio's `routeName`
+ * is the policy's `route`) or sits deeper (`stable.host`).
+ */
+function requireString(options, key, provider, policyKey = key) {
     const value = options[key];
     if (typeof value !== 'string' || value.trim() === '') {
-        throw new errors_ConfigError(`traffic.${key}: the ${provider} provider needs a non-empty string, got ${JSON.stringify(value) ?? 'nothing'}`);
+        throw new errors_ConfigError(`traffic.${policyKey}: the ${provider} provider needs a non-empty string, got ${JSON.stringify(value) ?? 'nothing'}`);
     }
     return value;
 }
-function optionalString(options, key, provider) {
+function optionalString(options, key, provider, policyKey = key) {
     const value = options[key];
     if (value === undefined)
         return undefined;
-    return requireString(options, key, provider);
+    return requireString(options, key, provider, policyKey);
 }
 /** Canary percentage from two relative weights; undefined when both are zero. */
 function canaryPercent(stable, canary) {
@@ -94184,7 +95822,7 @@ const argoRolloutsTraffic = {
 
 
 function createAwsLambdaProvider(options, deps) {
-    const functionName = requireString(options, 'functionName', 'aws-lambda');
+    const functionName = requireString(options, 'functionName', 'aws-lambda', 'function');
     const alias = requireString(options, 'alias', 'aws-lambda');
     const region = optionalString(options, 'region', 'aws-lambda');
     const target = `Lambda alias ${functionName}:${alias}${region ? ` (${region})` : ''}`;
@@ -94533,7 +96171,6 @@ function createGatewayApiProvider(options, deps) {
     const readPairs = async () => findPairs(await kubectl.get(gateway_api_RESOURCE, route), object, names);
     return {
         name: 'gateway-api',
-        mirrors: true,
         describe,
         async readWeight() {
             return pairsPercent(await readPairs(), DEFAULT_WEIGHT);
@@ -94599,6 +96236,7 @@ function findPairs(httpRoute, object, names) {
 /** `traffic: { provider: gateway-api }`: this backend's descriptor, listed in shared/traffic/registry.ts. */
 const gatewayApiTraffic = {
     type: 'gateway-api',
+    mirrors: true,
     definition: 'gatewayApiTraffic',
     schema: schema_parts_variant('provider', 'gateway-api', 'Kubernetes Gateway API: sets the weights of two backendRefs of an HTTPRoute.', {
         namespace: schema_parts_str('Namespace of the HTTPRoute.'),
@@ -94665,10 +96303,11 @@ var external_node_net_ = __nccwpck_require__(7030);
 
 const TIMEOUT_MS = 5_000;
 function createHaproxyProvider(options, deps) {
-    const address = haproxy_parseAddress(requireString(options, 'socket', 'haproxy'));
+    const socketKey = options.socketKey ?? 'socket';
+    const address = haproxy_parseAddress(requireString(options, 'socket', 'haproxy', socketKey), socketKey);
     const backend = requireString(options, 'backend', 'haproxy');
-    const stable = requireString(options, 'stableServer', 'haproxy');
-    const canary = requireString(options, 'canaryServer', 'haproxy');
+    const stable = requireString(options, 'stableServer', 'haproxy', 'stable');
+    const canary = requireString(options, 'canaryServer', 'haproxy', 'canary');
     const where = 'path' in address ? address.path : `${address.host}:${address.port}`;
     const describe = () => `HAProxy backend ${backend} (servers ${stable} / ${canary}) via ${where}`;
     const getWeight = async (server) => {
@@ -94728,14 +96367,14 @@ function explainReply(reply) {
         return `${text}: the stats socket needs "level admin"`;
     return text;
 }
-function haproxy_parseAddress(socket) {
+function haproxy_parseAddress(socket, key = 'socket') {
     if (socket.startsWith('/') || socket.startsWith('./') || socket.startsWith('unix@'))
         return { path: socket.replace(/^unix@/, '') };
     const match = /^(?:ipv4@|ipv6@)?(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(socket);
     const host = match?.[1] ?? match?.[2];
     const port = Number(match?.[3]);
     if (!host || !Number.isInteger(port) || port < 1 || port > 65_535) {
-        throw new errors_ConfigError(`traffic.socket: "${socket}" is neither a unix socket path (/run/haproxy/admin.sock) nor host:port of a TCP stats socket`);
+        throw new errors_ConfigError(`traffic.${key}: "${socket}" is neither a unix socket path (/run/haproxy/admin.sock) nor host:port of a TCP stats socket`);
     }
     return { host, port };
 }
@@ -94780,7 +96419,7 @@ const haproxyTraffic = {
         exactlyOne: [{ keys: ['socket', 'address'], message: 'set exactly one of socket or address for the HAProxy runtime API', expected: 'socket: /path/to/admin.sock or address: host:port' }],
     },
     // The rule below leaves exactly one of socket and address; the runtime API client takes either.
-    create: (config, deps) => createHaproxyProvider({ socket: (config.socket ?? config.address), backend: config.backend, stableServer: config.stable, canaryServer: config.canary }, deps),
+    create: (config, deps) => createHaproxyProvider({ socket: (config.socket ?? config.address), socketKey: config.socket === undefined ? 'address' : 'socket', backend: config.backend, stableServer: config.stable, canaryServer: config.canary }, deps),
 };
 
 ;// CONCATENATED MODULE: ./shared/traffic/istio.ts
@@ -94796,7 +96435,7 @@ const istio_DEFAULT_WEIGHT = 0;
 function createIstioProvider(options, deps) {
     const kubectl = new Kubectl(deps.exec, options, 'istio');
     const name = requireString(options, 'virtualService', 'istio');
-    const routeName = optionalString(options, 'routeName', 'istio');
+    const routeName = optionalString(options, 'routeName', 'istio', 'route');
     const stable = destination(options, 'stable');
     const canary = destination(options, 'canary');
     const object = `VirtualService ${kubectl.namespace}/${name}`;
@@ -94805,7 +96444,6 @@ function createIstioProvider(options, deps) {
     const readPairs = async () => istio_findPairs(await kubectl.get(istio_RESOURCE, name), object, stable, canary, routeName);
     return {
         name: 'istio',
-        mirrors: true,
         describe,
         async readWeight() {
             return pairsPercent(await readPairs(), istio_DEFAULT_WEIGHT);
@@ -94844,8 +96482,8 @@ function destination(options, side) {
     const value = options[side];
     if (!kubectl_isRecord(value))
         throw new errors_ConfigError(`traffic.${side}: the istio provider needs { host, subset? }, got ${JSON.stringify(value) ?? 'nothing'}`);
-    const host = requireString(value, 'host', 'istio');
-    const subset = optionalString(value, 'subset', 'istio');
+    const host = requireString(value, 'host', 'istio', `${side}.host`);
+    const subset = optionalString(value, 'subset', 'istio', `${side}.subset`);
     return subset === undefined ? { host } : { host, subset };
 }
 function istio_label(d) {
@@ -94886,6 +96524,7 @@ function istio_matches(actual, wanted) {
 /** `traffic: { provider: istio }`: this backend's descriptor, listed in shared/traffic/registry.ts. */
 const istioTraffic = {
     type: 'istio',
+    mirrors: true,
     definition: 'istioTraffic',
     schema: schema_parts_variant('provider', 'istio', 'Istio: sets the weights of two destinations in a VirtualService HTTP route.', {
         namespace: schema_parts_str('Namespace of the VirtualService.'),
@@ -95177,6 +96816,7 @@ const unleashTraffic = {
 
 
 
+
 /** In the order the policy schema lists them. */
 const TRAFFIC_BACKENDS = [
     commandTraffic,
@@ -95188,13 +96828,20 @@ const TRAFFIC_BACKENDS = [
     haproxyTraffic,
     unleashTraffic,
 ];
-/** The provider for a loaded `traffic:` block, from `backends` (the registry unless a test brings its own). */
-function createTrafficProvider(config, deps, backends = TRAFFIC_BACKENDS) {
+/**
+ * The provider for a loaded `traffic:` block, from `backends` (the registry unless a test brings its
+ * own). The block is checked against the backend's schema fragment first, so a bad option is named
+ * as the policy spells it, under `at` (its policy path).
+ */
+function createTrafficProvider(config, deps, backends = TRAFFIC_BACKENDS, at = 'traffic') {
     const provider = config.provider;
     const backend = backends.find((b) => b.type === provider);
     if (!backend)
-        throw new errors_ConfigError(`traffic.provider: got ${JSON.stringify(provider)}; expected one of ${backends.map((b) => b.type).join(', ')}`);
-    return backend.create(config, deps);
+        throw new errors_ConfigError(`${at}.provider: got ${JSON.stringify(provider)}; expected one of ${backends.map((b) => b.type).join(', ')}`);
+    checkBackendOptions(backend, config, at, 'traffic provider');
+    const built = backend.create(config, deps);
+    // The descriptor is the one place a backend says it mirrors: the lifecycle reads it off the provider.
+    return Object.assign(built, { mirrors: backend.mirrors === true });
 }
 
 ;// CONCATENATED MODULE: ./shared/version.ts
@@ -95349,6 +96996,7 @@ function createActionRuntime(io, deps, token, policy, logger = actionLogger(io))
     const clock = deps.clock;
     const store = deps.store({
         github: octokit.rest,
+        graphql: octokit,
         repo,
         production: (environment) => policy.environments[environment]?.production ?? false,
         logUrl: runUrl(run),
@@ -95509,6 +97157,23 @@ function verdictTitle(report) {
             return `Experiment ${name}: in progress`;
     }
 }
+/** Who won, in one line: the winner with its lift, or why there is none (yet). */
+function winnerLine(report) {
+    const last = report.looks.at(-1);
+    switch (report.decision) {
+        case 'winner': {
+            const v = last?.variants.find((x) => x.name === report.winner);
+            const lift = v && v.estimate !== null ? `: lift ${formatChange(v.estimate)} ${rangeOf(v)} over ${text_escapeInline(report.control)} on ${text_escapeInline(report.primary.name)}` : '';
+            return `**Winner:** ${text_escapeInline(report.winner ?? '')}${lift}`;
+        }
+        case 'no-difference':
+            return `**Winner:** none: every variant is within ±${formatChange(report.minimumEffect).replace(/^\+/, '')} of ${text_escapeInline(report.control)}`;
+        case 'inconclusive':
+            return `**Winner:** none: inconclusive`;
+        case 'in-progress':
+            return `**Winner:** no winner yet (${report.looks.length} look${report.looks.length === 1 ? '' : 's'}${report.intervalsLeft != null ? `, ${format_formatCount(report.intervalsLeft)} left before the maximum duration` : ''})`;
+    }
+}
 /** "How much more traffic": the sentence both the check run and the job summary carry. */
 function neededLine(report) {
     if (report.decision === 'winner' || report.decision === 'no-difference')
@@ -95581,7 +97246,7 @@ function renderExperimentMarkdown(report, options = {}) {
     const last = report.looks.at(-1);
     const out = [`${h} ${verdictTitle(report)}`, ''];
     const better = report.primary.direction === 'increase' ? 'higher' : 'lower';
-    out.push(`Primary metric **${text_escapeInline(report.primary.name)}** (${report.primary.type === 'ratio' ? 'events per total' : 'mean of the values'}; ${better} is better), minimum detectable effect ±${formatChange(report.minimumEffect).replace(/^\+/, '')}, alpha ${report.alpha} over every look and every variant.`, '', `**Why:** ${text_escapeInline(report.reason)}`, '');
+    out.push(`Primary metric **${text_escapeInline(report.primary.name)}** (${report.primary.type === 'ratio' ? 'events per total' : 'mean of the values'}; ${better} is better), minimum detectable effect ±${formatChange(report.minimumEffect).replace(/^\+/, '')}, alpha ${report.alpha} over every look and every variant.`, '', winnerLine(report), '', `**Why:** ${text_escapeInline(report.reason)}`, '');
     const needed = neededLine(report);
     if (needed)
         out.push(needed, '');
@@ -95617,6 +97282,37 @@ function renderExperimentCheckOutput(report) {
         title: text_truncateText(verdictTitle(report).replace(/\\/g, ''), CHECK_TITLE_LIMIT),
         summary: closeAndCut(renderExperimentMarkdown(report, { headingLevel: 2 }), limits_CHECK_OUTPUT_LIMIT, 'report truncated; full data in the `result` output'),
     };
+}
+/**
+ * The experiment's part of its environment's sticky PR comment: the verdict, the winner or "no
+ * winner yet", one row per variant (lift, confidence sequence, state, guardrails, traffic) and the
+ * evidence behind each state. The charts stay in the check run, which the last line links.
+ */
+function renderExperimentComment(report, options = {}) {
+    const last = report.looks.at(-1);
+    const out = [`### 🧪 ${verdictTitle(report)}`, '', winnerLine(report), ''];
+    if (last)
+        out.push(variantTable(report, last), '');
+    out.push('**Evidence:**', '');
+    if (last) {
+        for (const v of last.variants) {
+            out.push(`- **${text_escapeInline(v.name)}** (${STATE_LABEL[v.state]}): ${text_escapeInline(v.reason)}`);
+            for (const g of v.guardrails)
+                out.push(`  - guardrail ${text_escapeInline(g.name)}: ${text_escapeInline(g.reason)}`);
+        }
+    }
+    else {
+        out.push(`- ${text_escapeInline(report.reason)}`);
+    }
+    if (last?.sampleRatio?.mismatch)
+        out.push(`- ⚠️ sample-ratio mismatch: the traffic per variant does not match the configured split (e-value ${last.sampleRatio.eValue.toPrecision(3)} ≥ ${last.sampleRatio.threshold})`);
+    out.push('');
+    const needed = neededLine(report);
+    if (needed)
+        out.push(needed, '');
+    const link = options.checkRunUrl ? `[check run ${text_escapeInline(experimentCheckName(report.experiment))}](${options.checkRunUrl})` : `the check run ${text_escapeInline(experimentCheckName(report.experiment))}`;
+    out.push(`<sub>${report.looks.length} look${report.looks.length === 1 ? '' : 's'}${report.startedAt ? ` since ${text_escapeInline(report.startedAt)}` : ''}, alpha ${report.alpha} over every look and variant; charts in ${link}.</sub>`, '');
+    return out.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./shared/analysis/experiment/sequence.ts
@@ -96156,16 +97852,16 @@ async function variantVersions(plan, deps) {
     const own = Object.fromEntries(names.map((n) => [n, n]));
     const split = plan.experiment.split;
     if (split.type !== 'traffic' || !deps.store)
-        return own;
+        return { versions: own, record: null };
     const environment = deps.policy.environments[split.environment];
     const snapshot = await deps.store.load(split.environment);
-    const record = snapshot?.record;
+    const record = snapshot?.record ?? null;
     if (!environment || !record?.canary) {
         deps.logger.warn(`experiment ${plan.name}: no canary is out in ${split.environment}; {{version}} is each variant's name`);
-        return own;
+        return { versions: own, record };
     }
     const other = names.find((n) => n !== plan.judge.control);
-    return { [plan.judge.control]: stableVersionOf(environment, record), [other]: record.canary.version };
+    return { versions: { [plan.judge.control]: stableVersionOf(environment, record), [other]: record.canary.version }, record };
 }
 async function pool(jobs, limit) {
     const out = new Array(jobs.length);
@@ -96181,7 +97877,7 @@ async function pool(jobs, limit) {
 }
 /** Reads every complete interval since start and judges them, look by look. */
 async function judgeExperiment(plan, deps) {
-    const versions = await variantVersions(plan, deps);
+    const { versions, record } = await variantVersions(plan, deps);
     const control = plan.judge.control;
     const varsOf = (variant) => ({
         ...plan.variables,
@@ -96227,7 +97923,7 @@ async function judgeExperiment(plan, deps) {
         ? { decision: decided.decision, winner: decided.winner, decidedAt: decided.decision === 'inconclusive' ? null : decided.interval, reason: decided.reason, needed: decided.needed, looks }
         : { decision: 'inconclusive', winner: null, decidedAt: null, reason: last ? last.reason : `no complete interval yet: the first look judges ${plan.start.toISOString()} to ${new Date(plan.start.getTime() + plan.intervalMs).toISOString()}`, needed: last?.needed ?? null, looks };
     const decision = decided ? result.decision : 'continue';
-    return { decision, winner: result.winner, reason: result.reason, result, windows, problems: problems.slice(-50), versions };
+    return { decision, winner: result.winner, reason: result.reason, result, windows, problems: problems.slice(-50), versions, record };
 }
 function toExperimentReport(plan, outcome) {
     const looks = outcome.result.looks;
@@ -96265,6 +97961,8 @@ function toExperimentReport(plan, outcome) {
 
 
 
+
+
 function experimentReasonCode(outcome) {
     const last = outcome.result.looks.at(-1);
     if (outcome.decision === 'inconclusive' && last?.sampleRatio?.mismatch)
@@ -96294,6 +97992,7 @@ async function analyzeExperiment(policy, name, environment, deps) {
     if (deps.summary)
         await appendJobSummary(deps.summary, renderExperimentMarkdown(report));
     let checkRunUrl = null;
+    let appSlug;
     if (deps.checks) {
         const checkName = experimentCheckName(name);
         try {
@@ -96312,12 +98011,47 @@ async function analyzeExperiment(policy, name, environment, deps) {
                 ...(deps.checks.detailsUrl ? { detailsUrl: deps.checks.detailsUrl } : {}),
             });
             checkRunUrl = run.htmlUrl;
+            appSlug = run.appSlug;
         }
         catch (error) {
             deps.logger.warn(`could not update the check run ${checkName}: ${client_gitHubError('checks', error).message}`);
         }
     }
-    return { decision: outcome.decision, plan, outcome, report, reasonCode, checkRunUrl };
+    const commentUrl = deps.comment ? await publishComment(policy, environment, report, outcome.record, { ...deps.comment, logger: deps.logger, sleep: (ms) => deps.clock.sleep(ms), checkRunUrl, appSlug }) : null;
+    return { decision: outcome.decision, plan, outcome, report, reasonCode, checkRunUrl, commentUrl };
+}
+/**
+ * The verdict in the environment's one sticky comment, in the same single update that keeps it
+ * current: below the rollout's timeline when a traffic split's record is at hand (already read for
+ * the versions, so no extra call), with the comment id the record caches (one call), or found by
+ * its marker (two). A failure is a warning: the check run and the summary still carry the verdict.
+ */
+async function publishComment(policy, environment, report, record, target) {
+    // Only a rollout whose canary is out serves the split now; an older record's pull request is done.
+    const live = record?.phase === 'canary' ? record : null;
+    const links = live?.report ?? {};
+    const pr = target.pullRequest ?? links.pullRequest;
+    if (pr === undefined) {
+        target.logger.info(`experiment ${report.experiment}: no pull request (none in the event${live ? ', none in the rollout record' : ''}); the verdict is in the check run and the job summary`);
+        return null;
+    }
+    const ours = links.pullRequest === pr;
+    const author = (ours ? links.commentAuthor : undefined) ?? (target.appSlug ? `${target.appSlug}[bot]` : undefined) ?? links.commentAuthor ?? DEFAULT_COMMENT_AUTHOR;
+    const name = live?.environment ?? environment;
+    const config = policy.environments[name];
+    const body = renderStickyComment({
+        environment: name,
+        ...(live && config ? { rollout: toRolloutReport(live, config) } : {}),
+        experiment: renderExperimentComment(report, { checkRunUrl: target.checkRunUrl }),
+    });
+    try {
+        const comment = await upsertComment(target.port, target.repo, pr, name, body, ours ? links.commentId : undefined, author, target.logger, target.sleep);
+        return comment.htmlUrl;
+    }
+    catch (error) {
+        target.logger.warn(`could not update the pull request comment: ${client_gitHubError('issues comments', error).message}`);
+        return null;
+    }
 }
 /** The analyze action's `result` output for an experiment. */
 function experimentResultJson(result) {
@@ -96343,6 +98077,10 @@ function experimentResultJson(result) {
 }
 
 ;// CONCATENATED MODULE: ./actions/analyze/main.ts
+
+
+
+
 
 
 
@@ -96400,12 +98138,15 @@ async function experimentMain(io, deps, inputs, name) {
     const policy = template ? await loadActionPolicy(io, deps, inputs, { environment: inputs.environment, templates: [template] }) : first;
     const environment = policy_resolveEnvironment(policy, inputs.environment);
     const runtime = createActionRuntime(io, deps, inputs.token, policy);
+    await checkFlagSplit(io, deps, inputs, policy, name, runtime.logger);
+    const pullRequest = context_pullRequestNumber(runtime.run);
     const result = await analyzeExperiment(policy, name, environment, {
         metrics: (config) => runtime.metrics(config),
         clock: deps.clock,
         logger: runtime.logger,
         store: runtime.store,
         checks: { port: runtime.octokit.rest, repo: { owner: runtime.run.owner, repo: runtime.run.repo }, headSha: runtime.run.sha, detailsUrl: runUrl(runtime.run) },
+        comment: { port: runtime.octokit.rest, repo: { owner: runtime.run.owner, repo: runtime.run.repo }, ...(pullRequest !== undefined ? { pullRequest } : {}) },
         summary: stepSummaryWriter(io),
     });
     io.setOutput('decision', result.decision);
@@ -96416,6 +98157,24 @@ async function experimentMain(io, deps, inputs, name) {
     if (result.decision === 'inconclusive' && inputs.failOn.includes('inconclusive')) {
         throw new GateError(`Experiment ${name} decided inconclusive: ${result.outcome.reason}`, result.reasonCode);
     }
+}
+/**
+ * A flag split is checked against the flag source before any query: an unknown flag or variant
+ * fails at its line and column, annotated on the experiment's check run, as policy problems are.
+ */
+async function checkFlagSplit(io, deps, inputs, policy, name, logger) {
+    if (flagSplitExperiments(policy, name).length === 0)
+        return;
+    const text = await readPolicyText(inputs.policy, deps.files);
+    const check = await checkExperimentFlags(policy, text, inputs.policy, { root: io.env['GITHUB_WORKSPACE'] || process.cwd(), readText: (path) => (0,promises_.readFile)(path, 'utf8'), logger, fetch: deps.fetch }, name);
+    for (const warning of check.warnings)
+        logger.warn(formatProblem(warning));
+    if (check.problems.length === 0) {
+        logger.info(`experiment ${name}: flag split checked against ${check.source ?? 'the flag source'}`);
+        return;
+    }
+    await publishPolicyProblems(io, deps, { ...inputs, environment: `experiment/${name}` }, check.problems);
+    throw new problems_PolicyError(inputs.policy, check.problems);
 }
 
 ;// CONCATENATED MODULE: ./actions/analyze/index.ts

@@ -62515,8 +62515,6 @@ function rolloutOf(error) {
 }
 
 ;// CONCATENATED MODULE: ./shared/config/mirror.ts
-/** Providers whose engines copy requests: Gateway API's RequestMirror filter and Istio's `mirror`. */
-const MIRROR_PROVIDERS = ['gateway-api', 'istio'];
 /** Mirrored by default: reads only. A mirrored write runs twice against the back ends both versions share. */
 const DEFAULT_MIRROR_METHODS = ['GET', 'HEAD'];
 /** The step's mirror with its defaults, or undefined for a step that mirrors nothing. */
@@ -62556,7 +62554,7 @@ const record_schema_object = (properties, required) => ({
     additionalProperties: false,
     'x-message': 'must be an object',
 });
-const versionRef = record_schema_object({ version: record_schema_str, ref: record_schema_str, sha, deploymentId: record_schema_int(1) }, ['version']);
+const versionRef = record_schema_object({ version: record_schema_str, ref: record_schema_str, sha, deploymentId: record_schema_int(1), deploymentNodeId: record_schema_str }, ['version']);
 const record_schema_runRef = record_schema_object({ runId: record_schema_int(0), runAttempt: record_schema_int(1), job: record_schema_text }, ['runId', 'runAttempt', 'job']);
 const RECORD_SCHEMA = {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -62608,6 +62606,7 @@ const RECORD_SCHEMA = {
             writeId: record_schema_str,
         }, ['from', 'to', 'startedAt', 'runId', 'runAttempt', 'job', 'command', 'phase', 'step', 'op']),
         deploymentId: record_schema_int(1),
+        deploymentNodeId: record_schema_str,
         // Where an expand/contract migration stands (shared/migration); optional, so older records read.
         migration: record_schema_object({ state: oneOf(['expanding', 'expanded', 'contracting', 'contracted', 'kept']), version: record_schema_str, expandedAt: time, drainingSince: time, contractedAt: time }, ['state', 'version']),
         report: record_schema_object({ checkRunId: record_schema_int(1), commentId: record_schema_int(1), pullRequest: record_schema_int(1), commentAuthor: record_schema_str }, []),
@@ -63258,6 +63257,7 @@ function decideDeployCanary(b, command) {
     delete next.reason;
     delete next.paused;
     delete next.deploymentId;
+    delete next.deploymentNodeId;
     // A new rollout has a new check run, but the pull request keeps its one sticky comment per
     // environment: the comment's id stays as a cache (the marker search finds it on a miss).
     const { checkRunId: _checkRun, ...comment } = current.report ?? {};
@@ -63418,6 +63418,8 @@ function complete(b, step, message) {
     const stable = { version: canary.version, ref: canary.ref, sha: canary.sha };
     if (current.deploymentId !== undefined)
         stable.deploymentId = current.deploymentId;
+    if (current.deploymentNodeId !== undefined)
+        stable.deploymentNodeId = current.deploymentNodeId;
     next.phase = 'promoted';
     next.step = step;
     next.weight = 100;
@@ -63890,7 +63892,7 @@ async function runTransition(request) {
     let final = settle(transition.record);
     // The store may have filled in what the first write created (the rollout's deployment).
     if (final.deploymentId === undefined && begun.record.deploymentId !== undefined) {
-        final = { ...final, deploymentId: begun.record.deploymentId };
+        final = { ...final, deploymentId: begun.record.deploymentId, ...(begun.record.deploymentNodeId ? { deploymentNodeId: begun.record.deploymentNodeId } : {}) };
     }
     final = await amend(final);
     try {
@@ -70056,9 +70058,73 @@ class VerdictState {
 // a change is a signed percentage with a true minus (`+31%`, `−4.2%`, `0%`), thousands grouped, two
 // significant digits at most below 10%; an interval is `(lower … upper)`; an e-value has three
 // significant digits (`87.9`, `30`, `1,390`), and `> 10⁶` beyond.
-const PERCENT = [0, 1, 2].map((digits) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }));
-const THREE_DIGITS = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3, useGrouping: false });
-const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+//
+// Written out by hand, not with Intl.NumberFormat: the first Intl formatter a process builds loads
+// ICU's locale data, about 14 ms, a quarter of `rollgate replay`'s start-up budget (issue 14, point 5).
+// The output is Intl's en-US output exactly (test/analysis/number-format.test.ts compares them): the
+// shortest decimal that round-trips the double (what String(x) gives and ICU formats from), rounded
+// half away from zero on those decimal digits, never in exponent notation.
+/** The shortest round-trip decimal of a finite |x|: digits without leading zeros, and the power of ten of the first. */
+function decimal(x) {
+    const text = String(Math.abs(x));
+    const e = text.indexOf('e');
+    const mantissa = e < 0 ? text : text.slice(0, e);
+    const exponent = e < 0 ? 0 : Number(text.slice(e + 1));
+    const dot = mantissa.indexOf('.');
+    const whole = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
+    const intLength = (dot < 0 ? mantissa.length : dot) + exponent;
+    const lead = whole.length - whole.replace(/^0+/, '').length;
+    const digits = whole.slice(lead).replace(/0+$/, '');
+    return digits === '' ? { digits: '', point: 0 } : { digits, point: intLength - lead };
+}
+/**
+ * Keep `keep` digits of `digits` (the first has weight 10^(point−1)), rounding half away from zero;
+ * returns the plain decimal text (`'0'` when nothing is left), trailing fraction zeros dropped.
+ */
+function roundDigits(digits, point, keep) {
+    let kept = digits.slice(0, Math.max(keep, 0));
+    let p = point;
+    if (keep < digits.length && keep >= 0 && digits.charCodeAt(keep) - 48 >= 5) {
+        // Carry one into the kept digits.
+        const arr = kept.split('');
+        let i = arr.length - 1;
+        while (i >= 0 && arr[i] === '9')
+            arr[i--] = '0';
+        if (i >= 0)
+            arr[i] = String(Number(arr[i]) + 1);
+        else {
+            arr.unshift('1');
+            p += 1;
+        }
+        kept = arr.join('');
+    }
+    kept = kept.replace(/0+$/, '');
+    if (kept === '')
+        return '0';
+    if (p <= 0)
+        return `0.${'0'.repeat(-p)}${kept}`;
+    if (kept.length <= p)
+        return kept + '0'.repeat(p - kept.length);
+    return `${kept.slice(0, p)}.${kept.slice(p)}`;
+}
+function evidence_group(text) {
+    const dot = text.indexOf('.');
+    const int = dot < 0 ? text : text.slice(0, dot);
+    return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (dot < 0 ? '' : text.slice(dot));
+}
+function signed(x, text) {
+    return x < 0 || Object.is(x, -0) ? `-${text}` : text;
+}
+/** Intl.NumberFormat('en-US', { maximumFractionDigits: fraction }).format(x), for finite x. */
+function formatFixed(x, fraction) {
+    const { digits, point } = decimal(x);
+    return signed(x, evidence_group(digits === '' ? '0' : roundDigits(digits, point, point + fraction)));
+}
+/** Intl.NumberFormat('en-US', { maximumSignificantDigits: significant, useGrouping: false }).format(x), for finite x. */
+function formatSignificant(x, significant) {
+    const { digits, point } = decimal(x);
+    return signed(x, digits === '' ? '0' : roundDigits(digits, point, significant));
+}
 /** 0.31 → `+31%`, -0.042 → `−4.2%`, 10 → `+1,000%`; null → `n/a`. */
 function formatRelative(value) {
     if (value === null || Number.isNaN(value))
@@ -70069,7 +70135,7 @@ function formatRelative(value) {
         return '−∞';
     const pct = value * 100;
     const abs = Math.abs(pct);
-    const text = PERCENT[abs >= 10 ? 0 : abs >= 1 ? 1 : 2].format(abs);
+    const text = formatFixed(abs, abs >= 10 ? 0 : abs >= 1 ? 1 : 2);
     if (text === '0')
         return '0%';
     return `${pct > 0 ? '+' : '−'}${text}%`;
@@ -70086,8 +70152,8 @@ function formatE(value) {
     if (value >= 1e6)
         return '> 10⁶';
     if (value >= 1000)
-        return GROUPED.format(Math.round(value));
-    return THREE_DIGITS.format(value);
+        return formatFixed(Math.round(value), 0);
+    return formatSignificant(value, 3);
 }
 function formatCount(value) {
     const digits = String(Math.abs(Math.round(value)));
@@ -70113,7 +70179,7 @@ function roughBoundary(level) {
 const NONE = '—';
 // Intl formatters are costly to build; reports format thousands of numbers.
 const SIGNIFICANT = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3, useGrouping: false });
-const format_GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 /** 0.31 → `+31%`, -0.042 → `−4.2%`, 3.1 → `+310%`: the judge's own convention (analysis/evidence.ts). */
 function formatChange(relative) {
     if (relative === null || relative === undefined || Number.isNaN(relative))
@@ -70127,11 +70193,11 @@ function formatNumber(value, unit) {
     if (!Number.isFinite(value))
         return value > 0 ? '∞' : '−∞';
     const abs = Math.abs(value);
-    const text = (abs >= 1000 ? format_GROUPED.format(Math.round(value)) : SIGNIFICANT.format(value)).replace(/^-/, '−');
+    const text = (abs >= 1000 ? GROUPED.format(Math.round(value)) : SIGNIFICANT.format(value)).replace(/^-/, '−');
     return unit ? `${text} ${text_escapeInline(unit)}` : text;
 }
 function format_formatCount(value) {
-    return Number.isFinite(value) ? format_GROUPED.format(Math.round(value)) : NONE;
+    return Number.isFinite(value) ? GROUPED.format(Math.round(value)) : NONE;
 }
 /**
  * `(+180% … +470%)`, written as the judge writes it (a missing lower bound of a change is −100%, a
@@ -70872,6 +70938,7 @@ function renderStickyComment(input, options = {}) {
         fixed(`${stickyMarker(input.environment)}\n`),
         ...(input.rollout ? rolloutBlocks(input.rollout, { hint, links: !input.analysis }) : []),
         ...(input.analysis ? analysisBlocks(input.analysis, opts) : []),
+        ...(input.experiment ? [fixed(input.experiment)] : []),
     ], limits_COMMENT_LIMIT, `report truncated; ${hint}`);
 }
 /** The same report for `$GITHUB_STEP_SUMMARY`, within what is left of the step's 1 MiB. */
@@ -74073,7 +74140,12 @@ const policyRules = {
                 "query"
             ]
         }
-    }
+    },
+    "flagSources": {},
+    "mirroring": [
+        "gateway-api",
+        "istio"
+    ]
 };
 
 ;// CONCATENATED MODULE: ./shared/config/units.ts
@@ -74125,7 +74197,7 @@ function units_parsePercent(text) {
 
 ;// CONCATENATED MODULE: ./shared/config/problems.ts
 
-function formatPath(path) {
+function problems_formatPath(path) {
     let out = '';
     for (const seg of path) {
         if (typeof seg === 'number')
@@ -74184,7 +74256,7 @@ function problems_suggest(word, candidates) {
     const limit = Math.max(1, Math.floor(Math.max(word.length, 3) / 3));
     return best !== undefined && bestScore <= limit ? best : undefined;
 }
-function didYouMean(word, candidates) {
+function problems_didYouMean(word, candidates) {
     const match = problems_suggest(word, candidates);
     return match === undefined ? '' : `; did you mean '${match}'?`;
 }
@@ -74199,7 +74271,7 @@ function problems_oneOf(values) {
 function refName(schema) {
     return schema.$ref?.replace('#/definitions/', '');
 }
-function isRecord(value) {
+function schema_walk_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 /** The value at `path` in `data`. */
@@ -74208,7 +74280,7 @@ function valueAt(path, data) {
     for (const seg of path) {
         if (Array.isArray(value) && typeof seg === 'number')
             value = value[seg];
-        else if (isRecord(value))
+        else if (schema_walk_isRecord(value))
             value = value[String(seg)];
         else
             return undefined;
@@ -74259,7 +74331,7 @@ function schemaWalk(root) {
     /** The branch of a discriminated union that `value` selects, or undefined when its tag selects none. */
     function branchFor(schema, value) {
         const tag = schema.discriminator?.propertyName;
-        if (tag === undefined || !isRecord(value))
+        if (tag === undefined || !schema_walk_isRecord(value))
             return undefined;
         return (schema.oneOf ?? []).map(deref).find((branch) => branch.properties?.[tag]?.const === value[tag]);
     }
@@ -74295,7 +74367,7 @@ function schemaWalk(root) {
                 if (next === undefined)
                     return undefined;
                 schema = next;
-                value = isRecord(value) ? value[seg] : undefined;
+                value = schema_walk_isRecord(value) ? value[seg] : undefined;
             }
         }
         return schema;
@@ -74354,8 +74426,10 @@ function shortDescription(schema) {
     const text = schema?.description;
     if (text === undefined)
         return undefined;
-    const first = /^(.*?[.:])(\s|$)/.exec(text)?.[1] ?? text;
-    return first.replace(/[.:]$/, '').replace(/^./, (c) => c.toLowerCase());
+    // The first `.` or `:` that ends a sentence: not the one of an abbreviation such as `e.g.`.
+    const first = /^((?:e\.g\.|i\.e\.|.)*?[.:])(\s|$)/.exec(text)?.[1] ?? text;
+    // `Name of the route` reads `name of the route` after "expected"; `API key` and `URL` keep their capitals.
+    return first.replace(/[.:]$/, '').replace(/^[A-Z](?![A-Z])/, (c) => c.toLowerCase());
 }
 
 ;// CONCATENATED MODULE: ./shared/config/validate-policy.generated.js
@@ -83360,7 +83434,7 @@ function resolveValue(walk, schema, value) {
     }
     if (Array.isArray(value))
         return node.items ? value.map((item) => resolveValue(walk, node.items, item)) : value;
-    if (!isRecord(value))
+    if (!schema_walk_isRecord(value))
         return value;
     const out = {};
     const properties = node.properties ?? {};
@@ -83417,7 +83491,7 @@ function label(path) {
 }
 function problem(ctx, path, message, extra = {}) {
     const where = ctx.source.locate(path, extra.key ? { key: true } : {});
-    const out = { file: ctx.source.file, ...where, path: formatPath(path), message };
+    const out = { file: ctx.source.file, ...where, path: problems_formatPath(path), message };
     if (extra.found !== undefined)
         out.found = extra.found;
     if (extra.expected !== undefined)
@@ -83426,7 +83500,7 @@ function problem(ctx, path, message, extra = {}) {
 }
 function found(ctx, path) {
     // A value that came from the environment is shown as written: it may hold a secret.
-    const written = ctx.substitutions.written.get(formatPath(path));
+    const written = ctx.substitutions.written.get(problems_formatPath(path));
     if (written !== undefined)
         return `${JSON.stringify(written)} (after substitution)`;
     return describeFound(valueAt(path, ctx.data));
@@ -83447,7 +83521,7 @@ function mapError(ctx, error) {
         case 'additionalProperties': {
             const key = String(params.additionalProperty);
             const allowed = Object.keys(objectSchemaAt(path, ctx.data)?.properties ?? {});
-            return problem(ctx, [...path, key], `unknown key '${key}'${didYouMean(key, allowed)}`, {
+            return problem(ctx, [...path, key], `unknown key '${key}'${problems_didYouMean(key, allowed)}`, {
                 key: true,
                 ...(allowed.length > 0 ? { expected: problems_oneOf(allowed) } : {}),
             });
@@ -83465,7 +83539,7 @@ function mapError(ctx, error) {
             if (value === undefined)
                 return problem(ctx, path, `missing required key '${tag}' in ${label(path)}`, { key: true, expected: problems_oneOf(allowed) });
             const text = typeof value === 'string' ? value : JSON.stringify(value);
-            return problem(ctx, [...path, tag], `unknown ${tag} '${text}'${didYouMean(text, allowed)}`, { expected: problems_oneOf(allowed) });
+            return problem(ctx, [...path, tag], `unknown ${tag} '${text}'${problems_didYouMean(text, allowed)}`, { expected: problems_oneOf(allowed) });
         }
         case 'type': {
             const schema = schemaAt(path, ctx.data);
@@ -83480,7 +83554,7 @@ function mapError(ctx, error) {
             const schema = schemaAt(path, ctx.data);
             const value = valueAt(path, ctx.data);
             const allowed = schema ? deref(schema).enum : undefined;
-            const hint = typeof value === 'string' && allowed ? didYouMean(value, allowed.map(String)) : '';
+            const hint = typeof value === 'string' && allowed ? problems_didYouMean(value, allowed.map(String)) : '';
             return problem(ctx, path, `invalid ${label(path)}${hint}`, {
                 found: found(ctx, path),
                 ...(schema ? { expected: describeExpected(schema) } : {}),
@@ -83512,7 +83586,7 @@ function schemaProblems(source, data, substitutions, grammar = builtinGrammar) {
     const seen = new Set();
     for (const error of kept) {
         if (substitutions.unresolved.size > 0) {
-            const path = formatPath(decodePointer(error.instancePath, data));
+            const path = problems_formatPath(decodePointer(error.instancePath, data));
             if (substitutions.unresolved.has(path) && error.keyword !== 'type')
                 continue;
         }
@@ -83686,7 +83760,7 @@ const schema_parts_request = {
 const schema_parts_endpoint = schema_parts_ref('url', 'Overrides the API URL (a proxy, a VPC endpoint, LocalStack).');
 function rulesOf(parts) {
     const byType = (list) => Object.fromEntries(list.filter((p) => p.rules !== undefined).map((p) => [p.type, p.rules]));
-    return { traffic: byType(parts.traffic), metrics: byType(parts.metrics) };
+    return { traffic: byType(parts.traffic), metrics: byType(parts.metrics), flagSources: byType(parts.flagSources), mirroring: parts.traffic.filter((p) => p.mirrors === true).map((p) => p.type) };
 }
 
 ;// CONCATENATED MODULE: ./shared/config/schema.ts
@@ -84129,12 +84203,12 @@ function percent(value) {
 }
 function checkExperiment(report, name, e, data) {
     const path = ['experiments', name];
-    const templates = isRecord(data.analysis) ? data.analysis : {};
-    const environments = isRecord(data.environments) ? data.environments : {};
+    const templates = schema_walk_isRecord(data.analysis) ? data.analysis : {};
+    const environments = schema_walk_isRecord(data.environments) ? data.environments : {};
     const variants = Array.isArray(e.variants) ? e.variants : [];
     const names = [];
     variants.forEach((v, i) => {
-        if (!isRecord(v) || typeof v.name !== 'string')
+        if (!schema_walk_isRecord(v) || typeof v.name !== 'string')
             return;
         if (names.includes(v.name))
             report([...path, 'variants', i, 'name'], `duplicate variant '${v.name}'`, { expected: 'a name not used by another variant' });
@@ -84142,27 +84216,27 @@ function checkExperiment(report, name, e, data) {
     });
     const control = typeof e.control === 'string' ? e.control : 'control';
     if (names.length > 0 && !names.includes(control)) {
-        report(e.control === undefined ? [...path, 'variants'] : [...path, 'control'], `control '${control}' is not one of the variants${didYouMean(control, names)}`, {
+        report(e.control === undefined ? [...path, 'variants'] : [...path, 'control'], `control '${control}' is not one of the variants${problems_didYouMean(control, names)}`, {
             expected: e.control === undefined ? `a variant named control, or control: ${problems_oneOf(names)}` : problems_oneOf(names),
         });
     }
     const templateName = e.analysis;
     const template = typeof templateName === 'string' ? templates[templateName] : undefined;
-    if (typeof templateName === 'string' && !isRecord(template)) {
+    if (typeof templateName === 'string' && !schema_walk_isRecord(template)) {
         const known = Object.keys(templates);
-        report([...path, 'analysis'], `unknown analysis template '${templateName}'${didYouMean(templateName, known)}`, {
+        report([...path, 'analysis'], `unknown analysis template '${templateName}'${problems_didYouMean(templateName, known)}`, {
             expected: known.length > 0 ? `a template defined under analysis: ${known.join(', ')}` : 'a template defined under analysis:',
         });
     }
-    const checks = isRecord(template) && Array.isArray(template.checks) ? template.checks.filter(isRecord) : [];
+    const checks = schema_walk_isRecord(template) && Array.isArray(template.checks) ? template.checks.filter(schema_walk_isRecord) : [];
     const checkNames = checks.map((c) => c.name).filter((n) => typeof n === 'string');
-    const primary = isRecord(e.primary) ? e.primary : undefined;
+    const primary = schema_walk_isRecord(e.primary) ? e.primary : undefined;
     if (Array.isArray(e.guardrails)) {
         e.guardrails.forEach((g, i) => {
-            if (typeof g !== 'string' || !isRecord(template))
+            if (typeof g !== 'string' || !schema_walk_isRecord(template))
                 return;
             if (!checkNames.includes(g)) {
-                report([...path, 'guardrails', i], `guardrail '${g}' is not a check of analysis template '${String(templateName)}'${didYouMean(g, checkNames)}`, {
+                report([...path, 'guardrails', i], `guardrail '${g}' is not a check of analysis template '${String(templateName)}'${problems_didYouMean(g, checkNames)}`, {
                     expected: checkNames.length > 0 ? problems_oneOf(checkNames) : 'a check name',
                 });
             }
@@ -84174,7 +84248,7 @@ function checkExperiment(report, name, e, data) {
         });
     }
     if (primary) {
-        const variables = isRecord(template) && isRecord(template.variables) ? Object.keys(template.variables) : [];
+        const variables = schema_walk_isRecord(template) && schema_walk_isRecord(template.variables) ? Object.keys(template.variables) : [];
         const known = new Set([...QUERY_PLACEHOLDERS, ...EXPERIMENT_PLACEHOLDERS, ...variables]);
         for (const key of ['events', 'total', 'values', 'buckets']) {
             const text = primary[key];
@@ -84184,7 +84258,7 @@ function checkExperiment(report, name, e, data) {
                 const placeholder = match[1];
                 if (known.has(placeholder))
                     continue;
-                report([...path, 'primary', key], `unknown placeholder '{{${placeholder}}}'${didYouMean(placeholder, [...known])}`, {
+                report([...path, 'primary', key], `unknown placeholder '{{${placeholder}}}'${problems_didYouMean(placeholder, [...known])}`, {
                     needle: match[0],
                     expected: `one of: ${[...known].map((k) => `{{${k}}}`).join(', ')}`,
                 });
@@ -84201,21 +84275,26 @@ function checkExperiment(report, name, e, data) {
             }
         }
     }
-    const split = isRecord(e.split) ? e.split : undefined;
+    const split = schema_walk_isRecord(e.split) ? e.split : undefined;
+    if (split?.type === 'flag' && !schema_walk_isRecord(data.flags)) {
+        report([...path, 'split', 'type'], `a flag split reads flag '${String(split.flag)}' from the policy's flag source, but the policy has no flags: section`, {
+            expected: 'flags: { source: ... } naming where the flag lives (flags: {} reads flags.yml)',
+        });
+    }
     if (split?.type === 'traffic') {
         const env = split.environment;
-        if (typeof env === 'string' && !isRecord(environments[env])) {
+        if (typeof env === 'string' && !schema_walk_isRecord(environments[env])) {
             const known = Object.keys(environments);
-            report([...path, 'split', 'environment'], `unknown environment '${env}'${didYouMean(env, known)}`, { expected: known.length > 0 ? problems_oneOf(known) : 'an environment defined under environments:' });
+            report([...path, 'split', 'environment'], `unknown environment '${env}'${problems_didYouMean(env, known)}`, { expected: known.length > 0 ? problems_oneOf(known) : 'an environment defined under environments:' });
         }
         if (names.length > 2) {
             report([...path, 'variants'], 'a traffic split serves exactly two variants (the stable and the canary version)', { found: `${names.length} variants`, expected: 'two variants, or split: { type: flag, flag: <name> } for more' });
         }
         // The canary variant's share must be a weight the environment's steps actually set.
-        const envSteps = isRecord(environments[String(env)]) ? environments[String(env)].steps : undefined;
-        const stepWeights = Array.isArray(envSteps) ? envSteps.flatMap((st) => (isRecord(st) && typeof st.weight === 'number' ? [st.weight] : [])) : [];
-        const weights = variants.map((v) => (isRecord(v) ? (typeof v.weight === 'number' ? v.weight : v.weight === undefined ? 1 : NaN) : NaN));
-        const canaryIndex = variants.findIndex((v) => isRecord(v) && v.name !== control);
+        const envSteps = schema_walk_isRecord(environments[String(env)]) ? environments[String(env)].steps : undefined;
+        const stepWeights = Array.isArray(envSteps) ? envSteps.flatMap((st) => (schema_walk_isRecord(st) && typeof st.weight === 'number' ? [st.weight] : [])) : [];
+        const weights = variants.map((v) => (schema_walk_isRecord(v) ? (typeof v.weight === 'number' ? v.weight : v.weight === undefined ? 1 : NaN) : NaN));
+        const canaryIndex = variants.findIndex((v) => schema_walk_isRecord(v) && v.name !== control);
         const total = weights.reduce((a, b) => a + b, 0);
         if (names.length === 2 && canaryIndex >= 0 && Number.isFinite(total) && total > 0 && stepWeights.length > 0) {
             const share = Math.round((weights[canaryIndex] / total) * 1000) / 10;
@@ -84252,21 +84331,77 @@ function checkExperiment(report, name, e, data) {
 }
 function experimentProblems(source, data) {
     const problems = [];
-    if (!isRecord(data) || !isRecord(data.experiments))
+    if (!schema_walk_isRecord(data) || !schema_walk_isRecord(data.experiments))
         return problems;
     const report = (path, message, details = {}) => {
         const { key, needle, ...rest } = details;
         const where = source.locate(path, { ...(key ? { key } : {}), ...(needle !== undefined ? { needle } : {}) });
-        problems.push({ file: source.file, ...where, path: formatPath(path), message, ...rest });
+        problems.push({ file: source.file, ...where, path: problems_formatPath(path), message, ...rest });
     };
     for (const [name, e] of Object.entries(data.experiments))
-        if (isRecord(e))
+        if (schema_walk_isRecord(e))
             checkExperiment(report, name, e, data);
     return problems;
 }
+/** What to add where, per source, when a variant is missing. */
+const ADD_VARIANT = {
+    registry: "or add it to the flag's variants: in the registry",
+    unleash: "or add it as a variant of the flag's strategy in that environment",
+    launchdarkly: 'or add it as a variation of the flag',
+    flagd: "or add it to the flag's variants in the flag file",
+};
+/** At most `max` names, then how many more: a source may hold thousands of flags. */
+function listNames(names, max = 20) {
+    const shown = names.slice(0, max).join(', ');
+    return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+/**
+ * The flag-split experiments checked against what the flag source serves: the flag exists and is not
+ * archived, and every variant is one of its values. `only` limits the check to one experiment (the
+ * analyze action checks the one it judges). A source that cannot list a flag's values is a warning.
+ */
+function experimentFlagProblems(source, data, flags, from, only) {
+    const problems = [];
+    const warnings = [];
+    if (!isRecord(data) || !isRecord(data.experiments))
+        return { problems, warnings };
+    const at = (into, path, message, expected) => {
+        into.push({ file: source.file, ...source.locate(path), path: formatPath(path), message, ...(expected !== undefined ? { expected } : {}) });
+    };
+    const byName = new Map(flags.map((f) => [f.name, f]));
+    const live = flags.filter((f) => !f.archived).map((f) => f.name);
+    for (const [name, e] of Object.entries(data.experiments)) {
+        if (only !== undefined && name !== only)
+            continue;
+        if (!isRecord(e) || !isRecord(e.split) || e.split.type !== 'flag' || typeof e.split.flag !== 'string')
+            continue;
+        const path = ['experiments', name];
+        const flagName = e.split.flag;
+        const flag = byName.get(flagName);
+        if (!flag) {
+            at(problems, [...path, 'split', 'flag'], `flag '${flagName}' is not in ${from.describe}${didYouMean(flagName, live)}`, live.length > 1 ? `one of its ${live.length} flags: ${listNames(live)}` : live.length === 1 ? `its only flag: ${live[0]}` : `a flag of ${from.describe} (it has none)`);
+            continue;
+        }
+        if (flag.archived) {
+            at(problems, [...path, 'split', 'flag'], `flag '${flagName}' is archived in ${from.describe}: no SDK serves its variants any more`, live.length > 0 ? `a live flag: ${listNames(live)}` : 'a live flag');
+            continue;
+        }
+        if (flag.variants === undefined) {
+            at(warnings, [...path, 'split', 'flag'], `${from.describe} does not list the values of flag '${flagName}', so the variants were not checked against it`);
+            continue;
+        }
+        const known = [...flag.variants];
+        const variants = Array.isArray(e.variants) ? e.variants : [];
+        variants.forEach((v, i) => {
+            if (!isRecord(v) || typeof v.name !== 'string' || known.includes(v.name))
+                return;
+            at(problems, [...path, 'variants', i, 'name'], `variant '${v.name}' is not one of the values flag '${flagName}' serves in ${from.describe}${didYouMean(v.name, known)}`, `one of its variants: ${listNames(known)}${ADD_VARIANT[from.type] ? ` (${ADD_VARIANT[from.type]})` : ''}`);
+        });
+    }
+    return { problems, warnings };
+}
 
 ;// CONCATENATED MODULE: ./shared/config/semantic-problems.ts
-
 
 
 
@@ -84287,10 +84422,10 @@ function semantic_problems_ms(value) {
     return typeof value === 'string' ? (units_parseDuration(value) ?? undefined) : undefined;
 }
 function records(value) {
-    return isRecord(value) ? Object.entries(value).filter((e) => isRecord(e[1])) : [];
+    return schema_walk_isRecord(value) ? Object.entries(value).filter((e) => schema_walk_isRecord(e[1])) : [];
 }
 function items(value) {
-    return Array.isArray(value) ? value.flatMap((v, i) => (isRecord(v) ? [[i, v]] : [])) : [];
+    return Array.isArray(value) ? value.flatMap((v, i) => (schema_walk_isRecord(v) ? [[i, v]] : [])) : [];
 }
 function checkSteps(report, envPath, env, templates) {
     const steps = items(env.steps);
@@ -84313,7 +84448,7 @@ function checkSteps(report, envPath, env, templates) {
         const template = typeof name === 'string' ? templates[name] : undefined;
         if (typeof name === 'string' && template === undefined) {
             const names = Object.keys(templates);
-            report([...path, 'analysis'], `unknown analysis template '${name}'${didYouMean(name, names)}`, {
+            report([...path, 'analysis'], `unknown analysis template '${name}'${problems_didYouMean(name, names)}`, {
                 expected: names.length > 0 ? `a template defined under analysis: ${names.join(', ')}` : 'a template defined under analysis:',
             });
         }
@@ -84322,7 +84457,7 @@ function checkSteps(report, envPath, env, templates) {
         if (min !== undefined && max !== undefined && min > max) {
             report([...path, 'minDuration'], 'minDuration is longer than maxDuration', { found: formatDuration(min), expected: `at most ${formatDuration(max)}` });
         }
-        const interval = isRecord(template) ? semantic_problems_ms(template.interval ?? DEFAULT_INTERVAL) : undefined;
+        const interval = schema_walk_isRecord(template) ? semantic_problems_ms(template.interval ?? DEFAULT_INTERVAL) : undefined;
         if (max !== undefined && interval !== undefined && max <= interval) {
             report([...path, 'maxDuration'], `maxDuration leaves no time for a look every ${formatDuration(interval)} (the template's interval)`, {
                 found: formatDuration(max),
@@ -84350,22 +84485,29 @@ function checkBackend(report, path, block, rules) {
 }
 function checkTraffic(report, envPath, env, grammar) {
     const traffic = env.traffic;
-    if (!isRecord(traffic) || typeof traffic.provider !== 'string' || !Object.hasOwn(grammar.rules.traffic, traffic.provider))
+    if (!schema_walk_isRecord(traffic) || typeof traffic.provider !== 'string' || !Object.hasOwn(grammar.rules.traffic, traffic.provider))
         return;
     checkBackend(report, [...envPath, 'traffic'], traffic, grammar.rules.traffic[traffic.provider]);
 }
+/** `flags.source` against the rules of its descriptor, like a `traffic:` block. */
+function checkFlagSource(report, flags, grammar) {
+    const source = schema_walk_isRecord(flags) ? flags.source : undefined;
+    if (!schema_walk_isRecord(source) || typeof source.type !== 'string' || !Object.hasOwn(grammar.rules.flagSources, source.type))
+        return;
+    checkBackend(report, ['flags', 'source'], source, grammar.rules.flagSources[source.type]);
+}
 /** `mirror:` steps (#16): only where the provider's engine copies requests, and users see stable alone. */
-function checkMirrorSteps(report, envPath, env) {
-    const provider = isRecord(env.traffic) ? env.traffic.provider : undefined;
+function checkMirrorSteps(report, envPath, env, mirroring) {
+    const provider = schema_walk_isRecord(env.traffic) ? env.traffic.provider : undefined;
     for (const [index, step] of items(env.steps)) {
         if (step.mirror === undefined)
             continue;
         const path = [...envPath, 'steps', index, 'mirror'];
-        if (typeof provider === 'string' && !MIRROR_PROVIDERS.includes(provider)) {
+        if (typeof provider === 'string' && !mirroring.includes(provider)) {
             report(path, `the ${provider} traffic provider cannot mirror requests (step ${index + 1})`, {
                 key: true,
                 found: `provider: ${provider}`,
-                expected: `a provider whose engine mirrors (${MIRROR_PROVIDERS.join(', ')}), or no mirror: on this step`,
+                expected: `a provider whose engine mirrors (${mirroring.join(', ')}), or no mirror: on this step`,
             });
         }
         if (step.weight !== undefined && step.weight !== 0) {
@@ -84378,7 +84520,7 @@ function checkPlaceholders(report, path, text, known) {
         const name = match[1];
         if (known.has(name))
             continue;
-        report(path, `unknown placeholder '{{${name}}}'${didYouMean(name, [...known])}`, {
+        report(path, `unknown placeholder '{{${name}}}'${problems_didYouMean(name, [...known])}`, {
             needle: match[0],
             expected: `one of: ${[...known].map((k) => `{{${k}}}`).join(', ')} (add others under variables:)`,
         });
@@ -84398,7 +84540,7 @@ function checkTemplate(report, path, template, grammar) {
     if (min !== undefined && max !== undefined && min > max) {
         report([...path, 'minDuration'], 'minDuration is longer than maxDuration', { found: formatDuration(min), expected: `at most ${formatDuration(max)}` });
     }
-    const variables = isRecord(template.variables) ? Object.keys(template.variables) : [];
+    const variables = schema_walk_isRecord(template.variables) ? Object.keys(template.variables) : [];
     const builtins = new Set(QUERY_PLACEHOLDERS);
     for (const name of variables) {
         if (builtins.has(name))
@@ -84406,10 +84548,10 @@ function checkTemplate(report, path, template, grammar) {
     }
     const known = new Set([...QUERY_PLACEHOLDERS, ...variables]);
     const provider = template.provider;
-    const rules = isRecord(provider) && typeof provider.type === 'string' && Object.hasOwn(grammar.rules.metrics, provider.type) ? grammar.rules.metrics[provider.type] : undefined;
+    const rules = schema_walk_isRecord(provider) && typeof provider.type === 'string' && Object.hasOwn(grammar.rules.metrics, provider.type) ? grammar.rules.metrics[provider.type] : undefined;
     for (const name of rules?.placeholders ?? [])
         known.add(name);
-    if (isRecord(provider))
+    if (schema_walk_isRecord(provider))
         checkBackend(report, [...path, 'provider'], provider, rules);
     const names = new Map();
     const groups = new Set();
@@ -84452,14 +84594,14 @@ function checkTemplate(report, path, template, grammar) {
         }
     }
     const test = template.test;
-    if (isRecord(test) && test.type === 'mann-whitney') {
-        if (isRecord(test.groupWeights)) {
+    if (schema_walk_isRecord(test) && test.type === 'mann-whitney') {
+        if (schema_walk_isRecord(test.groupWeights)) {
             let sum = 0;
             for (const [group, weight] of Object.entries(test.groupWeights)) {
                 if (typeof weight === 'number')
                     sum += weight;
                 if (!groups.has(group)) {
-                    report([...path, 'test', 'groupWeights', group], `no check is in group '${group}'${didYouMean(group, [...groups])}`, {
+                    report([...path, 'test', 'groupWeights', group], `no check is in group '${group}'${problems_didYouMean(group, [...groups])}`, {
                         key: true,
                         expected: groups.size > 0 ? problems_oneOf([...groups]) : 'a group named by a check (group: <name>)',
                     });
@@ -84491,7 +84633,7 @@ const ENVIRONMENT_NAME = new RegExp(String(builtinGrammar.schema.definitions?.['
  * environment) while following two different policies.
  */
 function checkEnvironmentNames(report, environments) {
-    if (!isRecord(environments))
+    if (!schema_walk_isRecord(environments))
         return;
     const seen = new Map();
     for (const name of Object.keys(environments)) {
@@ -84515,19 +84657,20 @@ function semanticProblems(source, data, grammar = builtinGrammar) {
     const report = (path, message, details = {}) => {
         const { key, needle, ...rest } = details;
         const where = source.locate(path, { ...(key ? { key } : {}), ...(needle !== undefined ? { needle } : {}) });
-        problems.push({ file: source.file, ...where, path: formatPath(path), message, ...rest });
+        problems.push({ file: source.file, ...where, path: problems_formatPath(path), message, ...rest });
     };
-    if (!isRecord(data))
+    if (!schema_walk_isRecord(data))
         return problems;
-    const templates = isRecord(data.analysis) ? data.analysis : {};
+    const templates = schema_walk_isRecord(data.analysis) ? data.analysis : {};
     checkEnvironmentNames(report, data.environments);
     for (const [name, env] of records(data.environments)) {
         checkSteps(report, ['environments', name], env, templates);
         checkTraffic(report, ['environments', name], env, grammar);
-        checkMirrorSteps(report, ['environments', name], env);
+        checkMirrorSteps(report, ['environments', name], env, grammar.rules.mirroring);
     }
     for (const [name, template] of records(templates))
         checkTemplate(report, ['analysis', name], template, grammar);
+    checkFlagSource(report, data.flags, grammar);
     problems.push(...experimentProblems(source, data));
     return problems;
 }
@@ -84560,7 +84703,7 @@ function parsePath(path) {
 function indentation_keys_valueAt(data, path) {
     let value = data;
     for (const seg of path)
-        value = Array.isArray(value) && typeof seg === 'number' ? value[seg] : isRecord(value) ? value[String(seg)] : undefined;
+        value = Array.isArray(value) && typeof seg === 'number' ? value[seg] : schema_walk_isRecord(value) ? value[String(seg)] : undefined;
     return value;
 }
 function acceptsKey(walk, path, data, key) {
@@ -84593,7 +84736,7 @@ function explainIndentation(source, data, problems, grammar = builtinGrammar) {
         for (let depth = parent.length - 1; depth >= 0; depth--) {
             const ancestor = parent.slice(0, depth);
             const holder = indentation_keys_valueAt(data, ancestor);
-            if (!isRecord(holder) || key in holder || !acceptsKey(walk, ancestor, data, key))
+            if (!schema_walk_isRecord(holder) || key in holder || !acceptsKey(walk, ancestor, data, key))
                 continue;
             const sibling = Object.keys(holder)[0];
             const siblingAt = sibling === undefined ? undefined : source.locate([...ancestor, sibling], { key: true });
@@ -84603,7 +84746,7 @@ function explainIndentation(source, data, problems, grammar = builtinGrammar) {
                 expected: siblingAt ? `'${key}' at column ${siblingAt.column}, like '${sibling}' on line ${siblingAt.line}` : `'${key}' one level up`,
             });
             for (const other of problems) {
-                if (other.path === formatPath(ancestor) && other.message.startsWith(`missing required key '${key}'`))
+                if (other.path === problems_formatPath(ancestor) && other.message.startsWith(`missing required key '${key}'`))
                     dropped.add(other);
             }
             break;
@@ -84626,7 +84769,7 @@ function underIndented(walk, source, data, problems, dropped, rewritten) {
             continue;
         const parent = path.slice(0, -1);
         const holder = indentation_keys_valueAt(data, parent);
-        if (!isRecord(holder))
+        if (!schema_walk_isRecord(holder))
             continue;
         const keys = Object.keys(holder);
         const strays = keys.slice(keys.indexOf(emptyKey) + 1).filter((k) => acceptsKey(walk, path, data, k));
@@ -84644,7 +84787,7 @@ function underIndented(walk, source, data, problems, dropped, rewritten) {
         for (const other of problems) {
             if (other === problem)
                 continue;
-            if (strays.some((k) => within(other.path, formatPath([...parent, k]))))
+            if (strays.some((k) => within(other.path, problems_formatPath([...parent, k]))))
                 dropped.add(other);
         }
     }
@@ -84926,16 +85069,16 @@ class YamlSource {
                     (kind === 'unset' && options.allowUnset ? unset : problems).push({
                         file: this.file,
                         ...this.at(index >= 0 ? offset + index : offset),
-                        path: formatPath(path),
+                        path: problems_formatPath(path),
                         message,
                         found: reference,
                         expected,
                     });
                 });
                 if (result.unresolved)
-                    substitutions.unresolved.add(formatPath(path));
+                    substitutions.unresolved.add(problems_formatPath(path));
                 if (result.fromEnv)
-                    substitutions.written.set(formatPath(path), node.value);
+                    substitutions.written.set(problems_formatPath(path), node.value);
                 node.value = result.text;
             }
         };
@@ -85323,7 +85466,7 @@ function resolveEnvironment(policy, name) {
     const matches = names.filter((n) => n.toLowerCase() === name.toLowerCase());
     if (matches.length === 1)
         return matches[0];
-    throw new errors_ConfigError(`Input 'environment' is ${JSON.stringify(name)}, which the policy does not define${didYouMean(name, names)}; ` +
+    throw new errors_ConfigError(`Input 'environment' is ${JSON.stringify(name)}, which the policy does not define${problems_didYouMean(name, names)}; ` +
         `it defines: ${names.join(', ') || 'no environments'}`, { reasonCode: 'unknown-environment' });
 }
 /** The loaded policy; the values its `${NAME}`s expanded are kept beside it (secretsOf) for the runtime to mask. */
@@ -85480,6 +85623,152 @@ function repositoryPath(file, workspace) {
         return file;
     const inside = (0,external_node_path_.relative)(workspace, file);
     return inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside) ? file : inside.split(external_node_path_.sep).join('/');
+}
+
+;// CONCATENATED MODULE: ./shared/config/backend-options.ts
+/**
+ * A backend's options at the registry's door: the loaded block (`traffic:`, a template's `provider:`,
+ * `flags.source`; defaults applied, durations in milliseconds, percentages as fractions) checked
+ * against the backend's own schema fragment before its `create` runs. The fragment is the policy's
+ * spelling, so every error names the key as the user wrote it, under its policy path
+ * (`traffic.route`, `environments.production.traffic.stable.host`), never the provider's own option
+ * name. The loader has already said the same at file:line:column for a policy file; this is for every
+ * other way a block reaches a backend (the demo, replay, a test, a library user).
+ */
+
+
+
+/** Loaded forms of the shared definitions the loader converts (shared/config/resolve.ts). */
+const CONVERTED = {
+    duration: { ok: (v) => typeof v === 'number' && Number.isFinite(v) && v > 0, expected: 'a duration in milliseconds (a number greater than 0)' },
+    percentage: { ok: (v) => typeof v === 'number' && v >= 0 && v <= 1, expected: 'a fraction from 0 to 1' },
+};
+/** Throws a ConfigError naming the first option of `block` that its descriptor's fragment refuses. */
+function checkBackendOptions(part, block, at, noun) {
+    const problem = new OptionCheck(part, `the ${part.type} ${noun}`).check(part.schema, block, at);
+    if (problem !== undefined)
+        throw new errors_ConfigError(problem);
+}
+class OptionCheck {
+    part;
+    owner;
+    constructor(part, owner) {
+        this.part = part;
+        this.owner = owner;
+    }
+    deref(schema) {
+        let current = schema;
+        for (let depth = 0; current.$ref !== undefined && depth < 20; depth++) {
+            const name = refName(current);
+            const target = this.part.definitions?.[name] ?? policySchema.definitions?.[name];
+            if (target === undefined)
+                throw new Error(`${this.part.type}: unresolvable ${current.$ref}`);
+            current = target;
+        }
+        return current;
+    }
+    /** The first problem of `value` at `path`, or undefined. */
+    check(schema, value, path) {
+        const converted = CONVERTED[refName(schema) ?? ''];
+        if (converted)
+            return converted.ok(value) ? undefined : wrong(path, converted.expected, value);
+        const node = this.deref(schema);
+        if (node.const !== undefined)
+            return value === node.const ? undefined : wrong(path, JSON.stringify(node.const), value);
+        if (node.enum !== undefined)
+            return node.enum.includes(value) ? undefined : wrong(path, `one of ${node.enum.map((e) => JSON.stringify(e)).join(', ')}`, value);
+        if (node.oneOf !== undefined)
+            return this.union(node, value, path);
+        const types = node.type === undefined ? [] : Array.isArray(node.type) ? node.type : [node.type];
+        const type = types.find((t) => hasType(t, value));
+        if (types.length > 0 && type === undefined)
+            return wrong(path, types.map(typeWords).join(' or '), value);
+        if (typeof value === 'string' && node.minLength !== undefined && value.length < node.minLength)
+            return wrong(path, 'non-empty text', value);
+        if (typeof value === 'number') {
+            if (node.minimum !== undefined && value < node.minimum)
+                return wrong(path, `at least ${node.minimum}`, value);
+            if (node.maximum !== undefined && value > node.maximum)
+                return wrong(path, `at most ${node.maximum}`, value);
+        }
+        if (Array.isArray(value)) {
+            if (node.minItems !== undefined && value.length < node.minItems)
+                return wrong(path, `a list of at least ${node.minItems} item${node.minItems === 1 ? '' : 's'}`, value);
+            for (const [i, item] of value.entries()) {
+                const p = node.items ? this.check(node.items, item, `${path}[${i}]`) : undefined;
+                if (p !== undefined)
+                    return p;
+            }
+        }
+        if (schema_walk_isRecord(value))
+            return this.object(node, value, path);
+        return undefined;
+    }
+    object(node, value, path) {
+        for (const key of node.required ?? []) {
+            if (value[key] !== undefined)
+                continue;
+            const about = shortDescription(node.properties?.[key]);
+            return `${path}.${key}: missing; ${this.owner} needs it${about === undefined ? '' : ` (${about})`}`;
+        }
+        for (const [key, property] of Object.entries(node.properties ?? {})) {
+            if (value[key] === undefined)
+                continue;
+            const p = this.check(property, value[key], `${path}.${key}`);
+            if (p !== undefined)
+                return p;
+        }
+        const rest = node.additionalProperties;
+        if (typeof rest === 'object') {
+            for (const [key, item] of Object.entries(value)) {
+                if (node.properties?.[key] !== undefined)
+                    continue;
+                const p = this.check(rest, item, `${path}.${key}`);
+                if (p !== undefined)
+                    return p;
+            }
+        }
+        return undefined;
+    }
+    union(node, value, path) {
+        const branches = node.oneOf ?? [];
+        const tag = node.discriminator?.propertyName;
+        if (tag !== undefined) {
+            const tags = branches.map((b) => this.deref(b).properties?.[tag]?.const);
+            if (!schema_walk_isRecord(value))
+                return wrong(path, `a mapping with ${tag}: ${tags.join(', ')}`, value);
+            const index = tags.indexOf(value[tag]);
+            if (index === -1)
+                return wrong(`${path}.${tag}`, `one of ${tags.join(', ')}`, value[tag]);
+            return this.check(branches[index], value, path);
+        }
+        const problems = branches.map((b) => this.check(b, value, path));
+        return problems.includes(undefined) ? undefined : problems[0];
+    }
+}
+function hasType(type, value) {
+    switch (type) {
+        case 'string':
+            return typeof value === 'string';
+        case 'integer':
+            return Number.isInteger(value);
+        case 'number':
+            return typeof value === 'number' && Number.isFinite(value);
+        case 'boolean':
+            return typeof value === 'boolean';
+        case 'array':
+            return Array.isArray(value);
+        case 'object':
+            return schema_walk_isRecord(value);
+        default:
+            return true;
+    }
+}
+function typeWords(type) {
+    return { string: 'text', integer: 'a whole number', number: 'a number', boolean: 'true or false', array: 'a list', object: 'a mapping' }[type] ?? type;
+}
+function wrong(path, expected, value) {
+    return `${path}: expected ${expected}, got ${value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value))}`;
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-crypto/sha256-js/build/main/index.js
@@ -85961,7 +86250,7 @@ const CLOUDWATCH_TARGET = 'GraniteServiceVersion20100801.GetMetricData';
 const QUERY_ID = 'rollgate';
 const MAX_PAGES = 10;
 function createCloudWatchProvider(options, deps) {
-    if (!options.region)
+    if (!options.region?.trim())
         throw new errors_ConfigError('cloudwatch: `region` is required, e.g. region: us-east-1');
     const credentials = awsCredentialsFromEnv(deps.env);
     const secrets = new SecretSet(deps.logger);
@@ -89518,6 +89807,7 @@ const scrapeMetrics = {
 
 
 
+
 /** In the order the policy schema lists them. */
 const METRICS_BACKENDS = [
     prometheusMetrics,
@@ -89527,13 +89817,86 @@ const METRICS_BACKENDS = [
     httpMetrics,
     scrapeMetrics,
 ];
-/** The provider for a loaded `provider:` block, from `backends` (the registry unless a test brings its own). */
-function createMetricsProvider(config, deps, backends = METRICS_BACKENDS) {
+/**
+ * The provider for a loaded `provider:` block, from `backends` (the registry unless a test brings its
+ * own). The block is checked against the backend's schema fragment first, so a bad option is named
+ * as the policy spells it, under `at` (its policy path, `analysis.<template>.provider` in a policy).
+ */
+function createMetricsProvider(config, deps, backends = METRICS_BACKENDS, at = 'provider') {
     const type = config.type;
     const backend = backends.find((b) => b.type === type);
     if (!backend)
         throw new errors_ConfigError(`unknown metrics provider type "${String(type)}"; expected one of ${backends.map((b) => b.type).join(', ')}`);
+    checkBackendOptions(backend, config, at, 'metrics provider');
     return backend.create(config, deps);
+}
+
+;// CONCATENATED MODULE: ./shared/github/graphql.ts
+/**
+ * A small GraphQL client over Octokit's `graphql` (the same Octokit, so the same retry, throttling,
+ * proxy and user agent as every REST call), which keeps the API budget of what it read: calls made
+ * and rate-limit points spent.
+ *
+ * Why GraphQL for history: a REST report of 1,000 deployments needs one statuses call per
+ * deployment plus a pull-request look-up per commit (about 3,000 calls against GITHUB_TOKEN's
+ * 1,000 an hour); one GraphQL query reads 100 deployments with their statuses for one point, and one
+ * reads 50 commits with their pull requests for about five.
+ *
+ * Every query asks for `rateLimit { cost remaining }`, so the points come from GitHub itself, not
+ * from an estimate.
+ */
+
+class GraphQLClient {
+    port;
+    logger;
+    spent = { calls: 0, points: 0, remaining: undefined, byQuery: {} };
+    constructor(port, logger) {
+        this.port = port;
+        this.logger = logger;
+    }
+    /**
+     * Runs one query. `name` names it in errors and in the budget. The query must select
+     * `rateLimit { cost remaining }` at its root: the budget is read from it.
+     */
+    async query(name, query, variables = {}) {
+        const entry = (this.spent.byQuery[name] ??= { calls: 0, points: 0 });
+        this.spent.calls++;
+        entry.calls++;
+        let data;
+        try {
+            data = await this.port.graphql(query, variables);
+        }
+        catch (error) {
+            throw graphQLError(name, error);
+        }
+        const limit = data.rateLimit;
+        if (limit) {
+            this.spent.points += limit.cost;
+            entry.points += limit.cost;
+            this.spent.remaining = limit.remaining;
+            this.logger?.debug(`GitHub GraphQL ${name}: cost ${limit.cost}, ${limit.remaining} points left this hour`);
+        }
+        return data;
+    }
+    budget() {
+        return { ...this.spent, byQuery: Object.fromEntries(Object.entries(this.spent.byQuery).map(([k, v]) => [k, { ...v }])) };
+    }
+}
+/** The error users see: which query, and what GitHub said (its `errors[].message`, or the HTTP status). */
+function graphQLError(name, error) {
+    const errors = error.errors;
+    const status = error.status;
+    let detail;
+    if (Array.isArray(errors) && errors.length > 0) {
+        detail = errors
+            .slice(0, 3)
+            .map((e) => `${String(e.message)}${Array.isArray(e.path) ? ` (at ${e.path.join('.')})` : ''}`)
+            .join('; ');
+    }
+    else {
+        detail = typeof status === 'number' ? `HTTP ${status}: ${errorMessage(error)}` : errorMessage(error);
+    }
+    return new ProviderError('GitHub GraphQL API', name, detail, false, { cause: error });
 }
 
 ;// CONCATENATED MODULE: ./shared/state/github-store.ts
@@ -89566,14 +89929,20 @@ function createMetricsProvider(config, deps, backends = METRICS_BACKENDS) {
  * `save`, after the record was written, so a write that lost its race publishes nothing.
  *
  * Costs (REST calls): load 1; save 1, plus 1 createDeployment for a new rollout, plus 1 status when
- * the visible state changed, plus 1 `inactive` for the superseded deployment when a production
- * rollout is promoted (non-production ones rely on GitHub's `auto_inactive`). The first write to a
+ * the visible state changed. Two statuses at once (a production promotion marks the deployment it
+ * supersedes `inactive`, since GitHub's `auto_inactive` skips production deployments; a revert marks
+ * the restored one `success` again) go in one GraphQL request with one `createDeploymentStatus` per
+ * deployment, instead of two REST calls. The environment's first Rollgate promotion, which knows no
+ * predecessor, reads the environment's newest 100 deployments in that request's answer and marks
+ * the older active ones in a second (only when there are some). Without a GraphQL port, or for a
+ * deployment recorded before node IDs were kept, the REST calls are used. The first write to a
  * repository also creates the branch (3 calls, once).
  *
  * Commits to the state branch say `[skip ci]`; tokens whose pushes start workflows (PATs, apps)
  * would otherwise run `on: push` workflows for them. The token needs `contents: write` and
  * `deployments: write`.
  */
+
 
 
 
@@ -89613,6 +89982,14 @@ class GitHubStateStore extends BaseStateStore {
     pathOf(environment) {
         return `${environmentSlug(environment)}.json`;
     }
+    /** Where the environment's record lives (for a caller that reads it together with something else). */
+    location(environment) {
+        return { branch: this.branch, path: this.pathOf(environment) };
+    }
+    /** A record read elsewhere (that caller's GraphQL request), checked as `load` checks it. */
+    parse(environment, text) {
+        return parseRecord(text, this.describe(environment));
+    }
     async read(environment) {
         const where = this.describe(environment);
         let data;
@@ -89639,8 +90016,9 @@ class GitHubStateStore extends BaseStateStore {
         let toWrite = record;
         let created;
         if (needsDeployment(record)) {
-            created = await this.createDeployment(record);
-            toWrite = { ...record, deploymentId: created };
+            const deployment = await this.createDeployment(record);
+            created = deployment.id;
+            toWrite = { ...record, deploymentId: deployment.id, ...(deployment.nodeId ? { deploymentNodeId: deployment.nodeId } : {}) };
         }
         const text = serializeRecord(toWrite, where);
         let version;
@@ -89814,7 +90192,7 @@ class GitHubStateStore extends BaseStateStore {
             if (!('id' in data)) {
                 throw new ProviderError('GitHub API', 'repos.createDeployment', `GitHub answered "${data.message ?? 'no deployment'}" instead of creating one`);
             }
-            return data.id;
+            return { id: data.id, ...(data.node_id ? { nodeId: data.node_id } : {}) };
         };
         // Ours: the deployment of this commit and environment whose payload carries this command's key.
         const landed = async () => {
@@ -89822,7 +90200,7 @@ class GitHubStateStore extends BaseStateStore {
                 return undefined;
             const { data } = await this.github.repos.listDeployments({ ...this.repo, sha: canary.sha, environment, task: DEPLOYMENT_TASK, per_page: 10 });
             const mine = data.find((d) => typeof d.payload === 'object' && d.payload['rollgate']?.op === op);
-            return mine?.id;
+            return mine ? { id: mine.id, ...(mine.node_id ? { nodeId: mine.node_id } : {}) } : undefined;
         };
         try {
             return await writeOnce({
@@ -89858,31 +90236,94 @@ class GitHubStateStore extends BaseStateStore {
         const before = previous?.deploymentId === id ? visibleStatus(previous) : undefined;
         if (before && before.state === status.state && before.description === status.description)
             return;
-        await this.postStatus(id, status, written.environment);
+        const posts = [{ id, nodeId: written.deploymentNodeId, status, environment: written.environment }];
+        let sweep = false;
         const entry = written.history[written.history.length - 1];
-        if (written.phase === 'promoted' && entry?.to === 'promoted') {
+        if (written.phase === 'promoted' && entry?.to === 'promoted' && this.isProduction(written.environment)) {
             // Production deployments are skipped by auto_inactive, so the one this promotion replaces is
             // marked here; without a known predecessor (the environment's first Rollgate promotion),
             // sweep whatever came before.
-            if (!this.isProduction(written.environment))
-                return;
             const replaced = baselineDeployment(written);
-            if (replaced !== undefined && replaced !== id) {
-                await this.postStatus(replaced, { state: 'inactive', description: `Superseded by ${written.canary?.version ?? 'a newer version'}` });
+            if (replaced?.deploymentId !== undefined && replaced.deploymentId !== id) {
+                posts.push({ id: replaced.deploymentId, nodeId: replaced.deploymentNodeId, status: { state: 'inactive', description: `Superseded by ${written.canary?.version ?? 'a newer version'}` } });
             }
-            else if (replaced === undefined) {
-                await this.markSuperseded(written.environment, id).catch((error) => this.warn(error));
+            else if (replaced?.deploymentId === undefined) {
+                sweep = true;
             }
         }
         if (written.phase === 'rolled-back' && entry?.from === 'promoted' && entry.to === 'rolled-back') {
             // A revert makes the known-good version's deployment the active one again.
-            const restored = written.stable?.deploymentId;
-            if (restored !== undefined && restored !== id) {
-                await this.postStatus(restored, {
-                    state: 'success',
-                    description: github_store_truncate(`Restored ${written.stable?.version ?? ''} after reverting ${written.canary?.version ?? ''}`, MAX_STATUS_DESCRIPTION),
+            const restored = written.stable;
+            if (restored?.deploymentId !== undefined && restored.deploymentId !== id) {
+                posts.push({
+                    id: restored.deploymentId,
+                    nodeId: restored.deploymentNodeId,
+                    status: { state: 'success', description: github_store_truncate(`Restored ${restored.version} after reverting ${written.canary?.version ?? ''}`, MAX_STATUS_DESCRIPTION) },
                 });
             }
+        }
+        const graphql = this.options.graphql;
+        if (graphql && (posts.length > 1 || sweep) && posts.every((p) => p.nodeId !== undefined)) {
+            const listed = await this.postStatusesGraphQL(graphql, posts, sweep ? written.environment : undefined);
+            if (listed !== false) {
+                if (listed)
+                    await this.sweepListed(graphql, written.environment, id, listed);
+                return;
+            }
+            // The GraphQL request failed (already warned): the REST calls say it again, once each.
+        }
+        for (const post of posts)
+            await this.postStatus(post.id, post.status, post.environment);
+        if (sweep)
+            await this.markSuperseded(written.environment, id).catch((error) => this.warn(error));
+    }
+    /**
+     * Posts the statuses in one GraphQL request (one aliased `createDeploymentStatus` each). With
+     * `sweepEnvironment`, the first status's answer also lists that environment's newest deployments.
+     * Returns that list (undefined without a sweep), or false when the request failed.
+     */
+    async postStatusesGraphQL(port, posts, sweepEnvironment) {
+        const variables = {};
+        const fields = posts.map((post, i) => {
+            const environmentUrl = post.environment === undefined ? undefined : this.options.environmentUrl?.(post.environment);
+            variables[`s${i}`] = {
+                deploymentId: post.nodeId,
+                state: post.status.state.toUpperCase(),
+                description: github_store_truncate(post.status.description, MAX_STATUS_DESCRIPTION),
+                ...(this.options.logUrl ? { logUrl: this.options.logUrl } : {}),
+                ...(environmentUrl ? { environmentUrl } : {}),
+            };
+            const list = i === 0 && sweepEnvironment !== undefined
+                ? ' deployment { repository { deployments(environments: [$environment], first: 100, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { id databaseId state } pageInfo { hasNextPage } } } }'
+                : '';
+            return `s${i}: createDeploymentStatus(input: $s${i}) { deploymentStatus { id${list} } }`;
+        });
+        if (sweepEnvironment !== undefined)
+            variables['environment'] = sweepEnvironment;
+        const declared = [...posts.map((_, i) => `$s${i}: CreateDeploymentStatusInput!`), ...(sweepEnvironment !== undefined ? ['$environment: String!'] : [])];
+        const query = `mutation RollgateDeploymentStatuses(${declared.join(', ')}) {\n  ${fields.join('\n  ')}\n}`;
+        try {
+            const data = await new GraphQLClient(port, this.options.logger).query('createDeploymentStatus', query, variables);
+            return sweepEnvironment === undefined ? undefined : (data['s0']?.deploymentStatus?.deployment?.repository.deployments ?? { nodes: [], pageInfo: { hasNextPage: false } });
+        }
+        catch (error) {
+            this.warn(error);
+            return false;
+        }
+    }
+    /** Marks the listed deployments older than `keepId` that are not inactive yet, in one more GraphQL request. */
+    async sweepListed(port, environment, keepId, listed) {
+        const older = listed.nodes.filter((d) => d.databaseId !== null && d.databaseId < keepId && d.state !== 'INACTIVE' && d.state !== 'DESTROYED');
+        const marked = older.slice(0, SWEEP_LIMIT);
+        if (marked.length > 0) {
+            const posts = marked.map((d) => ({ id: d.databaseId, nodeId: d.id, status: { state: 'inactive', description: `Superseded by Rollgate deployment ${keepId}` } }));
+            if ((await this.postStatusesGraphQL(port, posts)) === false) {
+                for (const post of posts)
+                    await this.postStatus(post.id, post.status);
+            }
+        }
+        if (listed.pageInfo.hasNextPage) {
+            this.options.logger?.warn(`${environment} has more than 100 deployments; marked the older active ones among the newest 100 inactive and left the rest (a sweep reads one page)`);
         }
     }
     /** Statuses are the visible echo of a record already written: a failure is a warning, not a failed command. */
@@ -89911,12 +90352,12 @@ class GitHubStateStore extends BaseStateStore {
 function needsDeployment(record) {
     return record.deploymentId === undefined && record.canary !== undefined && (record.phase === 'pending' || record.phase === 'canary');
 }
-/** The deployment of the stable version this rollout started from, as its deploy-canary recorded it. */
+/** The stable version this rollout started from (with its deployment), as its deploy-canary recorded it. */
 function baselineDeployment(record) {
     for (let i = record.history.length - 1; i >= 0; i--) {
         const entry = record.history[i];
         if (entry?.action === 'deploy-canary')
-            return entry.stable?.deploymentId;
+            return entry.stable;
     }
     return undefined;
 }
@@ -90216,19 +90657,23 @@ function assertWeight(weight, provider) {
         throw new errors_ConfigError(`${provider}: canary weight ${String(weight)} is not accepted; expected a whole number from 0 to 100`);
     }
 }
-/** Reads a required string option, with an error naming the policy key. */
-function requireString(options, key, provider) {
+/**
+ * Reads a required string option, with an error naming the policy key: `policyKey` is its path under
+ * `traffic:` as the policy spells it, when the provider's option has another name (istio's `routeName`
+ * is the policy's `route`) or sits deeper (`stable.host`).
+ */
+function requireString(options, key, provider, policyKey = key) {
     const value = options[key];
     if (typeof value !== 'string' || value.trim() === '') {
-        throw new errors_ConfigError(`traffic.${key}: the ${provider} provider needs a non-empty string, got ${JSON.stringify(value) ?? 'nothing'}`);
+        throw new errors_ConfigError(`traffic.${policyKey}: the ${provider} provider needs a non-empty string, got ${JSON.stringify(value) ?? 'nothing'}`);
     }
     return value;
 }
-function optionalString(options, key, provider) {
+function optionalString(options, key, provider, policyKey = key) {
     const value = options[key];
     if (value === undefined)
         return undefined;
-    return requireString(options, key, provider);
+    return requireString(options, key, provider, policyKey);
 }
 /** Canary percentage from two relative weights; undefined when both are zero. */
 function canaryPercent(stable, canary) {
@@ -90482,7 +90927,7 @@ const argoRolloutsTraffic = {
 
 
 function createAwsLambdaProvider(options, deps) {
-    const functionName = requireString(options, 'functionName', 'aws-lambda');
+    const functionName = requireString(options, 'functionName', 'aws-lambda', 'function');
     const alias = requireString(options, 'alias', 'aws-lambda');
     const region = optionalString(options, 'region', 'aws-lambda');
     const target = `Lambda alias ${functionName}:${alias}${region ? ` (${region})` : ''}`;
@@ -90831,7 +91276,6 @@ function createGatewayApiProvider(options, deps) {
     const readPairs = async () => findPairs(await kubectl.get(gateway_api_RESOURCE, route), object, names);
     return {
         name: 'gateway-api',
-        mirrors: true,
         describe,
         async readWeight() {
             return pairsPercent(await readPairs(), DEFAULT_WEIGHT);
@@ -90897,6 +91341,7 @@ function findPairs(httpRoute, object, names) {
 /** `traffic: { provider: gateway-api }`: this backend's descriptor, listed in shared/traffic/registry.ts. */
 const gatewayApiTraffic = {
     type: 'gateway-api',
+    mirrors: true,
     definition: 'gatewayApiTraffic',
     schema: schema_parts_variant('provider', 'gateway-api', 'Kubernetes Gateway API: sets the weights of two backendRefs of an HTTPRoute.', {
         namespace: schema_parts_str('Namespace of the HTTPRoute.'),
@@ -90963,10 +91408,11 @@ var external_node_net_ = __nccwpck_require__(7030);
 
 const TIMEOUT_MS = 5_000;
 function createHaproxyProvider(options, deps) {
-    const address = haproxy_parseAddress(requireString(options, 'socket', 'haproxy'));
+    const socketKey = options.socketKey ?? 'socket';
+    const address = haproxy_parseAddress(requireString(options, 'socket', 'haproxy', socketKey), socketKey);
     const backend = requireString(options, 'backend', 'haproxy');
-    const stable = requireString(options, 'stableServer', 'haproxy');
-    const canary = requireString(options, 'canaryServer', 'haproxy');
+    const stable = requireString(options, 'stableServer', 'haproxy', 'stable');
+    const canary = requireString(options, 'canaryServer', 'haproxy', 'canary');
     const where = 'path' in address ? address.path : `${address.host}:${address.port}`;
     const describe = () => `HAProxy backend ${backend} (servers ${stable} / ${canary}) via ${where}`;
     const getWeight = async (server) => {
@@ -91026,14 +91472,14 @@ function explainReply(reply) {
         return `${text}: the stats socket needs "level admin"`;
     return text;
 }
-function haproxy_parseAddress(socket) {
+function haproxy_parseAddress(socket, key = 'socket') {
     if (socket.startsWith('/') || socket.startsWith('./') || socket.startsWith('unix@'))
         return { path: socket.replace(/^unix@/, '') };
     const match = /^(?:ipv4@|ipv6@)?(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(socket);
     const host = match?.[1] ?? match?.[2];
     const port = Number(match?.[3]);
     if (!host || !Number.isInteger(port) || port < 1 || port > 65_535) {
-        throw new errors_ConfigError(`traffic.socket: "${socket}" is neither a unix socket path (/run/haproxy/admin.sock) nor host:port of a TCP stats socket`);
+        throw new errors_ConfigError(`traffic.${key}: "${socket}" is neither a unix socket path (/run/haproxy/admin.sock) nor host:port of a TCP stats socket`);
     }
     return { host, port };
 }
@@ -91078,7 +91524,7 @@ const haproxyTraffic = {
         exactlyOne: [{ keys: ['socket', 'address'], message: 'set exactly one of socket or address for the HAProxy runtime API', expected: 'socket: /path/to/admin.sock or address: host:port' }],
     },
     // The rule below leaves exactly one of socket and address; the runtime API client takes either.
-    create: (config, deps) => createHaproxyProvider({ socket: (config.socket ?? config.address), backend: config.backend, stableServer: config.stable, canaryServer: config.canary }, deps),
+    create: (config, deps) => createHaproxyProvider({ socket: (config.socket ?? config.address), socketKey: config.socket === undefined ? 'address' : 'socket', backend: config.backend, stableServer: config.stable, canaryServer: config.canary }, deps),
 };
 
 ;// CONCATENATED MODULE: ./shared/traffic/istio.ts
@@ -91094,7 +91540,7 @@ const istio_DEFAULT_WEIGHT = 0;
 function createIstioProvider(options, deps) {
     const kubectl = new Kubectl(deps.exec, options, 'istio');
     const name = requireString(options, 'virtualService', 'istio');
-    const routeName = optionalString(options, 'routeName', 'istio');
+    const routeName = optionalString(options, 'routeName', 'istio', 'route');
     const stable = destination(options, 'stable');
     const canary = destination(options, 'canary');
     const object = `VirtualService ${kubectl.namespace}/${name}`;
@@ -91103,7 +91549,6 @@ function createIstioProvider(options, deps) {
     const readPairs = async () => istio_findPairs(await kubectl.get(istio_RESOURCE, name), object, stable, canary, routeName);
     return {
         name: 'istio',
-        mirrors: true,
         describe,
         async readWeight() {
             return pairsPercent(await readPairs(), istio_DEFAULT_WEIGHT);
@@ -91142,8 +91587,8 @@ function destination(options, side) {
     const value = options[side];
     if (!kubectl_isRecord(value))
         throw new errors_ConfigError(`traffic.${side}: the istio provider needs { host, subset? }, got ${JSON.stringify(value) ?? 'nothing'}`);
-    const host = requireString(value, 'host', 'istio');
-    const subset = optionalString(value, 'subset', 'istio');
+    const host = requireString(value, 'host', 'istio', `${side}.host`);
+    const subset = optionalString(value, 'subset', 'istio', `${side}.subset`);
     return subset === undefined ? { host } : { host, subset };
 }
 function istio_label(d) {
@@ -91184,6 +91629,7 @@ function istio_matches(actual, wanted) {
 /** `traffic: { provider: istio }`: this backend's descriptor, listed in shared/traffic/registry.ts. */
 const istioTraffic = {
     type: 'istio',
+    mirrors: true,
     definition: 'istioTraffic',
     schema: schema_parts_variant('provider', 'istio', 'Istio: sets the weights of two destinations in a VirtualService HTTP route.', {
         namespace: schema_parts_str('Namespace of the VirtualService.'),
@@ -91475,6 +91921,7 @@ const unleashTraffic = {
 
 
 
+
 /** In the order the policy schema lists them. */
 const TRAFFIC_BACKENDS = [
     commandTraffic,
@@ -91486,13 +91933,20 @@ const TRAFFIC_BACKENDS = [
     haproxyTraffic,
     unleashTraffic,
 ];
-/** The provider for a loaded `traffic:` block, from `backends` (the registry unless a test brings its own). */
-function createTrafficProvider(config, deps, backends = TRAFFIC_BACKENDS) {
+/**
+ * The provider for a loaded `traffic:` block, from `backends` (the registry unless a test brings its
+ * own). The block is checked against the backend's schema fragment first, so a bad option is named
+ * as the policy spells it, under `at` (its policy path).
+ */
+function createTrafficProvider(config, deps, backends = TRAFFIC_BACKENDS, at = 'traffic') {
     const provider = config.provider;
     const backend = backends.find((b) => b.type === provider);
     if (!backend)
-        throw new errors_ConfigError(`traffic.provider: got ${JSON.stringify(provider)}; expected one of ${backends.map((b) => b.type).join(', ')}`);
-    return backend.create(config, deps);
+        throw new errors_ConfigError(`${at}.provider: got ${JSON.stringify(provider)}; expected one of ${backends.map((b) => b.type).join(', ')}`);
+    checkBackendOptions(backend, config, at, 'traffic provider');
+    const built = backend.create(config, deps);
+    // The descriptor is the one place a backend says it mirrors: the lifecycle reads it off the provider.
+    return Object.assign(built, { mirrors: backend.mirrors === true });
 }
 
 ;// CONCATENATED MODULE: ./shared/version.ts
@@ -91647,6 +92101,7 @@ function createActionRuntime(io, deps, token, policy, logger = actionLogger(io))
     const clock = deps.clock;
     const store = deps.store({
         github: octokit.rest,
+        graphql: octokit,
         repo,
         production: (environment) => policy.environments[environment]?.production ?? false,
         logUrl: runUrl(run),

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _replay_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(584);
+/* harmony import */ var _replay_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(803);
 /**
  * The replay command's own entry (dist/replay/index.js): `bin/rollgate.js replay ...` runs this
  * small bundle instead of the whole CLI, so a replay starts in a few tens of milliseconds (issue 14,
@@ -27,7 +27,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 584:
+/***/ 803:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36,7 +36,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Pi: () => (/* binding */ replayCommand)
 });
 
-// UNUSED EXPORTS: replayJson, replayTable
+// UNUSED EXPORTS: replayJson, replayTable, withInstanceOutliers
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
@@ -44,6 +44,144 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./shared/analysis/evidence.ts
 var evidence = __nccwpck_require__(700);
+// EXTERNAL MODULE: ./shared/analysis/stats.ts
+var stats = __nccwpck_require__(66);
+;// CONCATENATED MODULE: ./shared/analysis/instances.ts
+/**
+ * The per-instance breakdown (issue 14): when a metrics provider can split a ratio metric by instance
+ * (Prometheus `sum by (instance)`, a replay file's `instances`), find the one instance that stands out
+ * from the others, so that a verdict can name it ("pod 10.0.0.3:8080 of the canary: 30% errors
+ * against 2.0% on the other 5") instead of blaming the whole version for one bad pod.
+ *
+ * The test, per instance i of either arm, against the pooled other instances: the likelihood-ratio
+ * statistic G of the 2×2 table (events and non-events, i against the rest), which is χ²₁ when every
+ * instance has the same rate. Real fleets are never that homogeneous (a pod on a busy node, a warm
+ * cache), so G is divided by the others' own dispersion φ (their Pearson χ² about their pooled rate
+ * per degree of freedom, at least 1): an instance stands out only beyond the spread its peers show
+ * among themselves (quasi-likelihood, McCullagh & Nelder 1989, §4.5). The p-value is Bonferroni-adjusted
+ * over the instances tested, and the rate must differ by at least `minRatio` as well: a significant
+ * but small difference is no outlier. Only ratio metrics (events of a total) are split.
+ */
+
+
+/** Each instance's counts of `metric`, summed over intervals 0 … upTo (default: all). */
+function instanceCounts(intervals, metric, upTo = intervals.length - 1) {
+    const byKey = new Map();
+    for (let i = 0; i <= upTo && i < intervals.length; i++) {
+        const interval = intervals[i];
+        if (!interval)
+            continue;
+        for (const arm of ['canary', 'baseline']) {
+            for (const [instance, metrics] of Object.entries(interval[arm] ?? {})) {
+                const obs = metrics[metric];
+                if (!obs || !('events' in obs))
+                    continue;
+                const key = `${arm}\u0000${instance}`;
+                const c = byKey.get(key) ?? { arm, instance, events: 0, total: 0 };
+                c.events += obs.events;
+                c.total += obs.total;
+                byKey.set(key, c);
+            }
+        }
+    }
+    return [...byKey.values()].filter((c) => c.total > 0);
+}
+/** x ln(x / e), 0 at x = 0: the terms of the G statistic. */
+function xlogx(x, e) {
+    return x > 0 ? x * Math.log(x / e) : 0;
+}
+/** G = 2 Σ O ln(O/E) of the 2×2 table (a events of n against b events of m). */
+function gStatistic(a, n, b, m) {
+    const p = (a + b) / (n + m);
+    if (!(p > 0) || !(p < 1))
+        return 0;
+    const g = xlogx(a, n * p) + xlogx(n - a, n * (1 - p)) + xlogx(b, m * p) + xlogx(m - b, m * (1 - p));
+    return Math.max(0, 2 * g);
+}
+/** The Pearson χ² of these instances about their pooled rate, per degree of freedom (1 with fewer than two). */
+function dispersion(counts) {
+    if (counts.length < 2)
+        return 1;
+    let x = 0;
+    let n = 0;
+    for (const c of counts) {
+        x += c.events;
+        n += c.total;
+    }
+    const p = x / n;
+    if (!(p > 0) || !(p < 1))
+        return 1;
+    let chi2 = 0;
+    for (const c of counts)
+        chi2 += (c.events - c.total * p) ** 2 / (c.total * p * (1 - p));
+    return Math.max(1, chi2 / (counts.length - 1));
+}
+/**
+ * The instance that stands out most on this metric, if one does (see the module comment); undefined
+ * with fewer than three instances, where "the others" are too few to say what normal is.
+ */
+function findOutlierInstance(metric, counts, options = {}) {
+    const alpha = options.alpha ?? 0.001;
+    const minRatio = options.minRatio ?? 1.5;
+    const direction = options.direction ?? 'increase';
+    if (counts.length < 3)
+        return undefined;
+    let best;
+    let bestStat = 0;
+    for (const c of counts) {
+        const others = counts.filter((o) => o !== c);
+        let b = 0;
+        let m = 0;
+        for (const o of others) {
+            b += o.events;
+            m += o.total;
+        }
+        const rate = c.events / c.total;
+        const othersRate = b / m;
+        const side = rate > othersRate ? 'higher' : 'lower';
+        if (direction === 'increase' && side === 'lower')
+            continue;
+        if (direction === 'decrease' && side === 'higher')
+            continue;
+        // Rate ratio with half an event added to each side, so an instance with no events (or peers with none) still has one.
+        const ratio = ((c.events + 0.5) / c.total) / ((b + 0.5) / m);
+        if (Math.max(ratio, 1 / ratio) < minRatio)
+            continue;
+        const phi = dispersion(others);
+        const stat = gStatistic(c.events, c.total, b, m) / phi;
+        const pValue = Math.min(1, 2 * (0,stats/* normalSf */.nG)(Math.sqrt(stat)) * counts.length);
+        if (pValue > alpha || stat <= bestStat)
+            continue;
+        const armOthers = others.filter((o) => o.arm === c.arm);
+        const armTotal = armOthers.reduce((s, o) => s + o.total, 0);
+        bestStat = stat;
+        best = {
+            metric,
+            arm: c.arm,
+            instance: c.instance,
+            events: c.events,
+            total: c.total,
+            rate,
+            othersRate,
+            others: others.length,
+            armRateWithout: armTotal > 0 ? armOthers.reduce((s, o) => s + o.events, 0) / armTotal : null,
+            side,
+            pValue,
+            dispersion: phi,
+        };
+    }
+    return best;
+}
+function percent(rate) {
+    return `${(0,evidence/* formatSignificant */.bf)(rate * 100, 2)}%`;
+}
+/** `instance "10.0.0.3:8080" (canary) stands out on errors: 30% (45/150) against 2.0% on the other 5 instances (p < 10⁻⁶); the rest of the canary: 2.1%` */
+function describeOutlier(o) {
+    const p = o.pValue < 1e-6 ? 'p < 10⁻⁶' : `p ${(0,evidence/* formatSignificant */.bf)(o.pValue, 2)}`;
+    const without = o.armRateWithout === null ? '' : `; the rest of the ${o.arm}: ${percent(o.armRateWithout)}`;
+    return `instance "${o.instance}" (${o.arm}) stands out on ${o.metric}: ${percent(o.rate)} (${(0,evidence/* formatCount */.B4)(o.events)}/${(0,evidence/* formatCount */.B4)(o.total)}) against ${percent(o.othersRate)} on the other ${o.others} instances (${p})${without}`;
+}
+
 // EXTERNAL MODULE: ./shared/analysis/judge.ts + 7 modules
 var judge = __nccwpck_require__(766);
 // EXTERNAL MODULE: ./shared/analysis/replay-file.ts
@@ -62,6 +200,7 @@ var experiment_replay_file = __nccwpck_require__(693);
  * Start-up matters here (issue 14, point 5): this module imports only the judge, never the rest of
  * the CLI, and `bin/rollgate.js` runs it from its own small bundle (dist/replay, cli/replay-main.ts).
  */
+
 
 
 
@@ -111,8 +250,11 @@ function lookJson(l) {
     out.metrics = l.metrics.map(metricJson);
     return out;
 }
-/** The documented JSON object: decision, decidedAt, looks[...]; in batch mode led by the file's path. */
-function replayJson(result, file) {
+/**
+ * The documented JSON object: decision, decidedAt, looks[...]; in batch mode led by the file's path.
+ * A file with a per-instance breakdown adds `instanceOutliers` (possibly empty).
+ */
+function replayJson(result, file, outliers) {
     return JSON.stringify({
         ...(file === undefined ? {} : { file }),
         decision: result.decision,
@@ -120,8 +262,31 @@ function replayJson(result, file) {
         action: result.action,
         decidingMetric: result.decidingMetric,
         reason: result.reason,
+        ...(outliers === undefined ? {} : { instanceOutliers: outliers }),
         looks: result.looks.map(lookJson),
     });
+}
+/**
+ * With a per-instance breakdown: the instance that stands out on each ratio metric, counted up to the
+ * decision (or the last interval), and named at the end of the verdict's reason. undefined outliers
+ * when the file has no breakdown.
+ */
+function withInstanceOutliers(result, input) {
+    const { instances } = input;
+    if (instances === undefined)
+        return { result };
+    const at = result.decidedAt ?? input.intervals.length - 1;
+    const outliers = [];
+    for (const metric of input.config.metrics) {
+        if (metric.type !== 'ratio')
+            continue;
+        const found = findOutlierInstance(metric.name, instanceCounts(instances, metric.name, at), { direction: metric.direction ?? 'increase' });
+        if (found)
+            outliers.push(found);
+    }
+    if (outliers.length === 0)
+        return { result, outliers };
+    return { result: { ...result, reason: `${result.reason}; ${outliers.map(describeOutlier).join('; ')}` }, outliers };
 }
 function pad(text, width) {
     return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -191,7 +356,7 @@ async function replayFile(file, cwd) {
             return { file, error: `${file}: ${error.message}` };
         throw error;
     }
-    return { file, result: (0,judge/* replay */.e)(input.config, input.intervals) };
+    return { file, ...withInstanceOutliers((0,judge/* replay */.e)(input.config, input.intervals), input) };
 }
 /** FILE arguments as given; a directory expands to its *.json files, recursively, sorted. */
 async function expand(args, cwd) {
@@ -291,7 +456,7 @@ const replayCommand = {
                     io.stdout(`${JSON.stringify({ file, error: outcome.error })}\n`);
                 }
                 else
-                    io.stdout(`${replayJson(outcome.result, file)}\n`);
+                    io.stdout(`${replayJson(outcome.result, file, outcome.outliers)}\n`);
             }
             return failed > 0 ? 2 : 0;
         }
@@ -309,7 +474,7 @@ const replayCommand = {
             io.stderr(`rollgate replay: ${outcome.error}\n`);
             return 2;
         }
-        io.stdout(json ? `${replayJson(outcome.result)}\n` : replayTable(outcome.result));
+        io.stdout(json ? `${replayJson(outcome.result, undefined, outcome.outliers)}\n` : replayTable(outcome.result));
         return 0;
     },
 };
@@ -325,13 +490,14 @@ const replayCommand = {
 /* harmony export */   Es: () => (/* binding */ finiteOrNull),
 /* harmony export */   FG: () => (/* binding */ formatE),
 /* harmony export */   T_: () => (/* binding */ VerdictState),
+/* harmony export */   bf: () => (/* binding */ formatSignificant),
 /* harmony export */   ju: () => (/* binding */ failMixture),
 /* harmony export */   om: () => (/* binding */ formatRelative),
 /* harmony export */   uK: () => (/* binding */ passMixture),
 /* harmony export */   vy: () => (/* binding */ formatInterval),
 /* harmony export */   wj: () => (/* binding */ roughBoundary)
 /* harmony export */ });
-/* unused harmony export DEFAULT_FAIL_MIXTURE */
+/* unused harmony exports DEFAULT_FAIL_MIXTURE, formatFixed */
 /**
  * The mixture that proves regressions. Half-normal scales from 0.1 (a 10% change in rate ratio) to 4
  * (×50) on the log ratio, most weight near ×2, plus 15% of the mass on "infinitely worse" (events on
@@ -386,9 +552,73 @@ class VerdictState {
 // a change is a signed percentage with a true minus (`+31%`, `−4.2%`, `0%`), thousands grouped, two
 // significant digits at most below 10%; an interval is `(lower … upper)`; an e-value has three
 // significant digits (`87.9`, `30`, `1,390`), and `> 10⁶` beyond.
-const PERCENT = [0, 1, 2].map((digits) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }));
-const THREE_DIGITS = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3, useGrouping: false });
-const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+//
+// Written out by hand, not with Intl.NumberFormat: the first Intl formatter a process builds loads
+// ICU's locale data, about 14 ms, a quarter of `rollgate replay`'s start-up budget (issue 14, point 5).
+// The output is Intl's en-US output exactly (test/analysis/number-format.test.ts compares them): the
+// shortest decimal that round-trips the double (what String(x) gives and ICU formats from), rounded
+// half away from zero on those decimal digits, never in exponent notation.
+/** The shortest round-trip decimal of a finite |x|: digits without leading zeros, and the power of ten of the first. */
+function decimal(x) {
+    const text = String(Math.abs(x));
+    const e = text.indexOf('e');
+    const mantissa = e < 0 ? text : text.slice(0, e);
+    const exponent = e < 0 ? 0 : Number(text.slice(e + 1));
+    const dot = mantissa.indexOf('.');
+    const whole = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
+    const intLength = (dot < 0 ? mantissa.length : dot) + exponent;
+    const lead = whole.length - whole.replace(/^0+/, '').length;
+    const digits = whole.slice(lead).replace(/0+$/, '');
+    return digits === '' ? { digits: '', point: 0 } : { digits, point: intLength - lead };
+}
+/**
+ * Keep `keep` digits of `digits` (the first has weight 10^(point−1)), rounding half away from zero;
+ * returns the plain decimal text (`'0'` when nothing is left), trailing fraction zeros dropped.
+ */
+function roundDigits(digits, point, keep) {
+    let kept = digits.slice(0, Math.max(keep, 0));
+    let p = point;
+    if (keep < digits.length && keep >= 0 && digits.charCodeAt(keep) - 48 >= 5) {
+        // Carry one into the kept digits.
+        const arr = kept.split('');
+        let i = arr.length - 1;
+        while (i >= 0 && arr[i] === '9')
+            arr[i--] = '0';
+        if (i >= 0)
+            arr[i] = String(Number(arr[i]) + 1);
+        else {
+            arr.unshift('1');
+            p += 1;
+        }
+        kept = arr.join('');
+    }
+    kept = kept.replace(/0+$/, '');
+    if (kept === '')
+        return '0';
+    if (p <= 0)
+        return `0.${'0'.repeat(-p)}${kept}`;
+    if (kept.length <= p)
+        return kept + '0'.repeat(p - kept.length);
+    return `${kept.slice(0, p)}.${kept.slice(p)}`;
+}
+function group(text) {
+    const dot = text.indexOf('.');
+    const int = dot < 0 ? text : text.slice(0, dot);
+    return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (dot < 0 ? '' : text.slice(dot));
+}
+function signed(x, text) {
+    return x < 0 || Object.is(x, -0) ? `-${text}` : text;
+}
+/** Intl.NumberFormat('en-US', { maximumFractionDigits: fraction }).format(x), for finite x. */
+function formatFixed(x, fraction) {
+    const { digits, point } = decimal(x);
+    return signed(x, group(digits === '' ? '0' : roundDigits(digits, point, point + fraction)));
+}
+/** Intl.NumberFormat('en-US', { maximumSignificantDigits: significant, useGrouping: false }).format(x), for finite x. */
+function formatSignificant(x, significant) {
+    const { digits, point } = decimal(x);
+    return signed(x, digits === '' ? '0' : roundDigits(digits, point, significant));
+}
 /** 0.31 → `+31%`, -0.042 → `−4.2%`, 10 → `+1,000%`; null → `n/a`. */
 function formatRelative(value) {
     if (value === null || Number.isNaN(value))
@@ -399,7 +629,7 @@ function formatRelative(value) {
         return '−∞';
     const pct = value * 100;
     const abs = Math.abs(pct);
-    const text = PERCENT[abs >= 10 ? 0 : abs >= 1 ? 1 : 2].format(abs);
+    const text = formatFixed(abs, abs >= 10 ? 0 : abs >= 1 ? 1 : 2);
     if (text === '0')
         return '0%';
     return `${pct > 0 ? '+' : '−'}${text}%`;
@@ -416,8 +646,8 @@ function formatE(value) {
     if (value >= 1e6)
         return '> 10⁶';
     if (value >= 1000)
-        return GROUPED.format(Math.round(value));
-    return THREE_DIGITS.format(value);
+        return formatFixed(Math.round(value), 0);
+    return formatSignificant(value, 3);
 }
 function formatCount(value) {
     const digits = String(Math.abs(Math.round(value)));
@@ -994,6 +1224,8 @@ const DISPERSION = {
     /** ρ is taken this many posterior standard deviations above its posterior mean. */
     rhoZ: 0,
 };
+/** Judge v2 only: the smallest weight an interval's log-likelihood ratio gets. */
+const MIN_WEIGHT = 0.02;
 /** Per-interval cap on the log-likelihood ratio used by decisions (nats). */
 const INTERVAL_CAP = 3;
 function mixtureWeights(spec, step, maxOffset) {
@@ -1043,12 +1275,7 @@ const RHO_POST = [];
 for (let rho = 0; rho <= DISPERSION.maxRho + 1e-9; rho += 0.05)
     RHO_POST.push(Math.round(rho * 100) / 100);
 const RHO_TABLE_N = 201;
-const RHO_LAG = RHO_POST.map((rho) => {
-    const row = new Float64Array(RHO_TABLE_N + 1);
-    for (let n = 2; n <= RHO_TABLE_N; n++)
-        row[n] = (0,stats/* ar1ResidualLag */.YE)(rho, n);
-    return row;
-});
+const RHO_LAG = RHO_POST.map((rho) => (0,stats/* ar1ResidualLagRow */.k)(rho, RHO_TABLE_N));
 /** The prior mean of ρ on RHO_POST: what ρ̂ is without lag data. */
 const RHO_PRIOR_MEAN = (() => {
     let w = 0;
@@ -1235,6 +1462,13 @@ class RateRatioSequence {
     u;
     /** Cumulative log-likelihood at each lattice point (uncapped; used for bounds and estimates). */
     ll;
+    /** Σ wₛ ℓₛ: the tempered log-likelihood, each interval at its own predictable weight (bounds). */
+    llW;
+    /** Cₛ = ρ Cₛ₋₁ + wₛ vₛ on RHO_GRID: the past's weighted information, decayed (weightFor()). */
+    weighted = new Float64Array(RHO_GRID.length);
+    cachedDrift;
+    /** The weight of the last interval added (1 before any). */
+    lastWeight = 1;
     /** Capped cumulative LLR of each alternative against the anchor (decisions). */
     capUp;
     capDown;
@@ -1245,6 +1479,7 @@ class RateRatioSequence {
     downW;
     fixedPhi;
     cap;
+    version;
     /** Totals of the counts seen (events per arm) and intervals with events. */
     canaryEvents = 0;
     baselineEvents = 0;
@@ -1267,6 +1502,8 @@ class RateRatioSequence {
     longRun = new LongRunVariance();
     /** The baseline arm's own variation (events out of its total), fed by the metric. */
     baseline = new RateVariation();
+    /** The canary arm's own variation (v2 only: its drift bound sees noise that lives on the canary). */
+    canary = new RateVariation();
     constructor(options) {
         const { anchor, below, above, step } = options;
         this.step = step;
@@ -1278,6 +1515,7 @@ class RateRatioSequence {
         for (let i = 0; i < this.size; i++)
             this.u[i] = anchor + (i - nBelow) * step;
         this.ll = new Float64Array(this.size);
+        this.llW = new Float64Array(this.size);
         this.terms = new Float64Array(this.size);
         this.capUp = new Float64Array(nAbove + 1);
         this.capDown = new Float64Array(nBelow + 1);
@@ -1285,6 +1523,7 @@ class RateRatioSequence {
         this.downW = mixtureWeights(options.down, step, this.size - 1);
         this.fixedPhi = options.dispersion;
         this.cap = options.cap ?? INTERVAL_CAP;
+        this.version = options.engine ?? 'v1';
     }
     /** The lattice value (log ratio) at index i. */
     at(i) {
@@ -1299,11 +1538,21 @@ class RateRatioSequence {
         if (!(k > 0) || !(share > 0 && share < 1))
             return;
         const a = Math.log(share) - Math.log1p(-share);
-        const phiBefore = this.dispersion();
-        this.recordResidual(x, k, a);
         const theta0 = (0,stats/* sigmoid */.ry)(a + this.u[this.anchorIndex]);
-        this.longRun.add(k * theta0 * (1 - theta0));
-        const { u, ll, terms, size } = this;
+        const v0 = k * theta0 * (1 - theta0);
+        const v2 = this.version === 'v2';
+        // v2: the weight of this interval is fixed before its split is seen, from the past intervals'
+        // drift model and this interval's total k (the conditioning variable; see weightFor()).
+        // v1: weight 1, and the whole sum is divided by φ̂ at the look (mixCapped).
+        const weight = v2 ? this.weightFor(v0) : 1;
+        this.lastWeight = weight;
+        // v1's cap is in tempered units, set from φ̂ before this interval.
+        const cap = v2 ? this.cap : this.cap * this.dispersion();
+        this.recordResidual(x, k, a);
+        this.longRun.add(v0);
+        for (let g = 0; g < RHO_GRID.length; g++)
+            this.weighted[g] = RHO_GRID[g] * this.weighted[g] + weight * v0;
+        const { u, ll, llW, terms, size } = this;
         for (let i = 0; i < size; i++) {
             const z = a + u[i];
             // log σ(z) = −(max(−z, 0) + log1p(e^−|z|)), log σ(−z) = −(max(z, 0) + log1p(e^−|z|)).
@@ -1311,24 +1560,61 @@ class RateRatioSequence {
             const t = -x * ((z < 0 ? -z : 0) + l) - y * ((z > 0 ? z : 0) + l);
             terms[i] = t;
             ll[i] = ll[i] + t;
+            llW[i] = llW[i] + weight * t;
         }
         const k0 = this.anchorIndex;
         const t0 = terms[k0];
-        // The cap is predictable (set before this interval is seen), in tempered units.
-        const cap = this.cap * phiBefore;
+        // Tempered by this interval's own weight (predictable), then capped: min(LR^w, e^C) has
+        // expectation ≤ 1 under the exact null for any w ≤ 1, and one interval cannot decide alone.
         for (let j = 1; j < this.capUp.length; j++) {
-            this.capUp[j] = this.capUp[j] + Math.min(terms[k0 + j] - t0, cap);
+            this.capUp[j] = this.capUp[j] + Math.min(weight * (terms[k0 + j] - t0), cap);
         }
         for (let j = 1; j < this.capDown.length; j++) {
-            this.capDown[j] = this.capDown[j] + Math.min(terms[k0 - j] - t0, cap);
+            this.capDown[j] = this.capDown[j] + Math.min(weight * (terms[k0 - j] - t0), cap);
         }
         // The points at infinity: all events on one arm. Their likelihood is 1 while the other arm has
         // no events and 0 forever after.
-        this.capUpInf = y > 0 ? Number.NEGATIVE_INFINITY : this.capUpInf + Math.min(-t0, cap);
-        this.capDownInf = x > 0 ? Number.NEGATIVE_INFINITY : this.capDownInf + Math.min(-t0, cap);
+        this.capUpInf = y > 0 ? Number.NEGATIVE_INFINITY : this.capUpInf + Math.min(-weight * t0, cap);
+        this.capDownInf = x > 0 ? Number.NEGATIVE_INFINITY : this.capDownInf + Math.min(-weight * t0, cap);
         this.canaryEvents += x;
         this.baselineEvents += y;
         this.intervals++;
+    }
+    /**
+     * The weight wₛ ∈ [MIN_WEIGHT, 1] of the next interval (information v at the anchor): the learning
+     * rate of a tempered likelihood ("safe Bayes", Grünwald 2012), chosen so that the weighted score
+     * Σ wₛ (xₛ − kₛθₛ) never has more variance than the information Σ wₛ vₛ it is credited with, under
+     * the drift model (τ̂², ρ̂) estimated from past intervals only. Interval s adds wₛ² vₛ (1 + τ² vₛ)
+     * of its own and 2 wₛ vₛ τ² ρ Cₛ₋₁ of covariance with the past (Cₛ = ρ Cₛ₋₁ + wₛ vₛ), so
+     *   wₛ = (1 − 2 τ² ρ Cₛ₋₁) / (1 + τ² vₛ)
+     * keeps Var(Σ w score) ≤ Σ w v at every t: calibrated at each look, never re-weighting the past
+     * (the issue's cause 1), which a cumulative ÷ φ̂ does. Steady state: 1 / (1 + τ² v (1+ρ)/(1−ρ)).
+     */
+    weightFor(v) {
+        if (this.fixedPhi !== undefined)
+            return 1 / Math.max(1, this.fixedPhi);
+        if (!(v > 0))
+            return 1;
+        const { tau2, rho } = this.drift();
+        if (!(tau2 > 0))
+            return 1;
+        const step = RHO_GRID[1];
+        const last = RHO_GRID.length - 1;
+        const xg = Math.min(Math.max(rho / step, 0), last);
+        const i = Math.min(Math.floor(xg), last - 1);
+        const f = xg - i;
+        const past = (1 - f) * this.weighted[i] + f * this.weighted[i + 1];
+        const w = (1 - 2 * tau2 * rho * past) / (1 + tau2 * v);
+        return Math.min(1, Math.max(MIN_WEIGHT, w));
+    }
+    /** τ̂² and ρ̂ as of the last interval recorded (cached: they change only when one is). */
+    drift() {
+        if (this.cachedDrift === undefined) {
+            const m = this.driftModel();
+            this.tauWeight = m.posterior;
+            this.cachedDrift = { tau2: m.tau2, rho: m.rho };
+        }
+        return this.cachedDrift;
     }
     /** Maximum-likelihood log ratio: ±Infinity when one arm has no events, NaN with no events. */
     mle() {
@@ -1394,6 +1680,7 @@ class RateRatioSequence {
         }
         this.prevW = w;
         this.prevV = v;
+        this.cachedDrift = undefined;
     }
     /**
      * Long-run dispersion φ̂ ≥ 1: the variance of the cumulative score relative to counting noise,
@@ -1404,10 +1691,11 @@ class RateRatioSequence {
     dispersion() {
         if (this.fixedPhi !== undefined)
             return Math.max(1, this.fixedPhi);
+        if (this.version === 'v2')
+            return 1 / this.lastWeight;
         if (!(this.longRun.information > 0))
             return 1;
-        const { tau2, rho, posterior } = this.driftModel();
-        this.tauWeight = posterior;
+        const { tau2, rho } = this.drift();
         if (!(tau2 > 0))
             return 1;
         return 1 + tau2 * this.longRun.factor(rho);
@@ -1440,7 +1728,7 @@ class RateRatioSequence {
     driftModel() {
         const n = this.resN;
         const rho0 = RHO_PRIOR_MEAN;
-        const bound = this.baseline.residuals >= DISPERSION.baselineResiduals ? 2 * this.baseline.detectedVariance() : Number.POSITIVE_INFINITY;
+        const bound = this.driftBound();
         let rho = rho0;
         let posterior = bound === Number.POSITIVE_INFINITY ? TAU_PRIOR_MEAN : bound / 2;
         let proven = 0;
@@ -1464,13 +1752,33 @@ class RateRatioSequence {
         }
         return { tau2: Math.max(proven, posterior, 0), rho, proven, posterior, bound };
     }
+    /**
+     * The upper end B of the drift variance's prior (Infinity: the log-normal prior of the first looks).
+     * v1: B = 2σ̂²_b, twice the baseline's detected excess variance, which is blind to noise that lives
+     * on the canary alone (issue 14, cause 2). v2: B = 2(σ̂²_b + σ̂²_c), both arms' own variation: the
+     * variance of the log ratio is the sum of the arms' own parts, and what they share (counted in
+     * both) only makes B looser. A regression that steps the canary's rate once barely moves σ̂²_c.
+     */
+    driftBound() {
+        const b = this.baseline;
+        if (this.version === 'v1')
+            return b.residuals >= DISPERSION.baselineResiduals ? 2 * b.detectedVariance() : Number.POSITIVE_INFINITY;
+        const c = this.canary;
+        if (b.residuals < DISPERSION.baselineResiduals || c.residuals < DISPERSION.baselineResiduals)
+            return Number.POSITIVE_INFINITY;
+        return 2 * (b.detectedVariance() + c.detectedVariance());
+    }
+    /** The divisor of v1's cumulative log-likelihood ratio at a look (1 for v2, tempered per interval). */
+    lookPhi() {
+        return this.version === 'v2' ? 1 : this.dispersion();
+    }
     /** log e-value against the anchor for regressions upwards (r above r₀), capped per interval. */
-    logEUpAnchor(phi) {
-        return this.mixCapped(this.capUp, this.upW, this.capUpInf, phi);
+    logEUpAnchor() {
+        return this.mixCapped(this.capUp, this.upW, this.capUpInf, this.lookPhi());
     }
     /** log e-value against the anchor for changes downwards (r below r₀), capped per interval. */
-    logEDownAnchor(phi) {
-        return this.mixCapped(this.capDown, this.downW, this.capDownInf, phi);
+    logEDownAnchor() {
+        return this.mixCapped(this.capDown, this.downW, this.capDownInf, this.lookPhi());
     }
     mixCapped(sums, w, inf, phi) {
         let max = Number.NEGATIVE_INFINITY;
@@ -1494,14 +1802,15 @@ class RateRatioSequence {
         return max + Math.log(s);
     }
     /** Uncapped log e-value against lattice null k, alternatives above (side 1) or below (side −1). */
-    logEAt(k, side, phi) {
+    logEAt(k, side, phi = this.lookPhi()) {
         const w = side === 1 ? this.upW : this.downW;
-        const lk = this.ll[k];
+        const ll = this.version === 'v2' ? this.llW : this.ll;
+        const lk = ll[k];
         const last = side === 1 ? this.size - 1 - k : k;
         let max = Number.NEGATIVE_INFINITY;
         const buf = scratch(last + 1);
         for (let j = 1; j <= last; j++) {
-            const v = w.logW[j] + (this.ll[k + side * j] - lk) / phi;
+            const v = w.logW[j] + (ll[k + side * j] - lk) / phi;
             buf[j] = v;
             if (v > max)
                 max = v;
@@ -1523,11 +1832,12 @@ class RateRatioSequence {
      * null rejected by the upward test at log(1/αUp), `upper` the smallest rejected by the downward
      * test at log(1/αDown) (conservative to one lattice step). ±Infinity when unbounded.
      */
-    bounds(logThresholdUp, logThresholdDown, phi) {
+    bounds(logThresholdUp, logThresholdDown) {
         const mle = this.mle();
         if (Number.isNaN(mle))
             return { lower: Number.NEGATIVE_INFINITY, upper: Number.POSITIVE_INFINITY };
         const center = mle === Number.POSITIVE_INFINITY ? this.size - 1 : mle === Number.NEGATIVE_INFINITY ? 0 : this.nearest(mle);
+        const phi = this.lookPhi();
         // Lower bound: rejected(k) for k small; find the largest rejected index below the centre.
         let lower = Number.NEGATIVE_INFINITY;
         if (this.logEAt(0, 1, phi) >= logThresholdUp) {
@@ -1606,7 +1916,7 @@ class RatioMetric {
     baselineEvents = 0;
     baselineTotal = 0;
     tolerance;
-    constructor(config) {
+    constructor(config, engine = 'v1') {
         this.config = config;
         const direction = config.direction ?? 'increase';
         const tol = Math.max(config.tolerance ?? 0, 0);
@@ -1628,6 +1938,7 @@ class RatioMetric {
                     up: failSide === 1 ? fail : pass,
                     down: failSide === 1 ? pass : fail,
                     dispersion,
+                    engine,
                 }),
             };
         };
@@ -1641,6 +1952,10 @@ class RatioMetric {
         if (isRatio(baseline))
             for (const check of this.checks)
                 check.engine.baseline.add(baseline.events, baseline.total);
+        // v2 bounds it by both arms' own variation (the canary's own noise included).
+        if (isRatio(canary))
+            for (const check of this.checks)
+                check.engine.canary.add(canary.events, canary.total);
         if (!isRatio(canary) || !isRatio(baseline)) {
             // One arm missing: the interval cannot be compared, but its traffic still shows in the counts.
             if (isRatio(canary)) {
@@ -1672,8 +1987,8 @@ class RatioMetric {
         for (const check of this.checks) {
             const p = check.engine.dispersion();
             phi = Math.max(phi, p);
-            const lf = check.failSide === 1 ? check.engine.logEUpAnchor(p) : check.engine.logEDownAnchor(p);
-            const lp = check.failSide === 1 ? check.engine.logEDownAnchor(p) : check.engine.logEUpAnchor(p);
+            const lf = check.failSide === 1 ? check.engine.logEUpAnchor() : check.engine.logEDownAnchor();
+            const lp = check.failSide === 1 ? check.engine.logEDownAnchor() : check.engine.logEUpAnchor();
             logFail = logAdd(logFail, lf);
             passE = Math.min(passE, Math.exp(lp));
             if (lp < Math.log(k / shares.beta))
@@ -1696,15 +2011,15 @@ class RatioMetric {
             const a = Math.log(threshold);
             if (k === 1) {
                 const failUp = first.failSide === 1;
-                const b = first.engine.bounds(failUp ? a : Math.log(passThreshold), failUp ? Math.log(passThreshold) : a, phi);
+                const b = first.engine.bounds(failUp ? a : Math.log(passThreshold), failUp ? Math.log(passThreshold) : a);
                 lower = Number.isFinite(b.lower) ? Math.expm1(b.lower) : null;
                 upper = Number.isFinite(b.upper) ? Math.expm1(b.upper) : null;
             }
             else {
                 const upCheck = this.checks[0];
                 const downCheck = this.checks[1];
-                const lo = upCheck.engine.bounds(a + Math.log(2), Number.POSITIVE_INFINITY, phi);
-                const hi = downCheck.engine.bounds(Number.POSITIVE_INFINITY, a + Math.log(2), phi);
+                const lo = upCheck.engine.bounds(a + Math.log(2), Number.POSITIVE_INFINITY);
+                const hi = downCheck.engine.bounds(Number.POSITIVE_INFINITY, a + Math.log(2));
                 lower = Number.isFinite(lo.lower) ? Math.expm1(lo.lower) : null;
                 upper = Number.isFinite(hi.upper) ? Math.expm1(hi.upper) : null;
             }
@@ -2079,7 +2394,7 @@ class SamplesMetric {
     tolerance;
     quantile;
     direction;
-    constructor(config, withBounds) {
+    constructor(config, withBounds, engine = 'v1') {
         this.config = config;
         this.direction = config.direction ?? 'increase';
         this.tolerance = Math.max(config.tolerance ?? 0, 0);
@@ -2093,7 +2408,7 @@ class SamplesMetric {
             multiplier: 1 + change,
             quantile,
             tail,
-            engine: new RateRatioSequence({ anchor: 0, below: 3, above: 3, step: 0.05, up: fail, down: pass, dispersion }),
+            engine: new RateRatioSequence({ anchor: 0, below: 3, above: 3, step: 0.05, up: fail, down: pass, dispersion, engine }),
         });
         const tol = this.tolerance;
         this.anchors = [];
@@ -2152,6 +2467,7 @@ class SamplesMetric {
         p.reference ??= v;
         const ref = p.reference;
         p.engine.baseline.add(upper ? m - b.countBelow(ref, false) : b.countBelow(ref, true), m);
+        p.engine.canary.add(upper ? n - c.countBelow(k * ref, false) : c.countBelow(k * ref, true), n);
     }
     look(index, shares) {
         const kA = this.anchors.length;
@@ -2162,8 +2478,8 @@ class SamplesMetric {
         for (const p of this.anchors) {
             const d = p.engine.dispersion();
             phi = Math.max(phi, d);
-            failSum += Math.exp(p.engine.logEUpAnchor(d));
-            const lp = p.engine.logEDownAnchor(d);
+            failSum += Math.exp(p.engine.logEUpAnchor());
+            const lp = p.engine.logEDownAnchor();
             passE = Math.min(passE, Math.exp(lp));
             if (lp < Math.log(kA / shares.beta))
                 allPass = false;
@@ -2185,9 +2501,8 @@ class SamplesMetric {
             const logB = Math.log(passThreshold / kA);
             const increase = this.grid[0]?.tail === 'upper';
             for (const p of this.grid) {
-                const d = p.engine.dispersion();
-                const up = p.engine.logEUpAnchor(d) >= (increase ? logA : logB);
-                const down = p.engine.logEDownAnchor(d) >= (increase ? logB : logA);
+                const up = p.engine.logEUpAnchor() >= (increase ? logA : logB);
+                const down = p.engine.logEDownAnchor() >= (increase ? logB : logA);
                 // upper tail: "up" proves Q_c > c·Q_b, "down" proves Q_c < c·Q_b; the lower tail mirrors it.
                 const provesAbove = increase ? up : down;
                 const provesBelow = increase ? down : up;
@@ -2390,7 +2705,7 @@ class SequentialJudge {
         this.config = config;
         this.options = options;
         const bounds = options.bounds ?? true;
-        this.trackers = config.metrics.map((m) => m.type === 'ratio' ? new RatioMetric(m) : m.type === 'samples' ? new SamplesMetric(m, bounds) : new ValueMetric(m));
+        this.trackers = config.metrics.map((m) => m.type === 'ratio' ? new RatioMetric(m, config.engine) : m.type === 'samples' ? new SamplesMetric(m, bounds, config.engine) : new ValueMetric(m));
         this.shares = metricShares(config.metrics);
         this.beta = config.beta ?? config.alpha;
     }
@@ -2771,6 +3086,49 @@ function parseArm(value, metrics, path) {
     }
     return out;
 }
+/** `key` in a path: `.name`, or `["10.0.0.3:8080"]` for anything that is not a plain name. */
+function member(path, key) {
+    return /^[A-Za-z_][\w-]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+/**
+ * `intervals[i].instances`: `{canary?, baseline?}`, each instance name → that instance's observations
+ * (the arm's shape). A ratio metric's instances may not add up to more than the arm's own counts.
+ */
+function parseInstances(value, metrics, interval, path) {
+    const o = object(value, path);
+    only(o, path, ['canary', 'baseline']);
+    const out = {};
+    for (const arm of ['canary', 'baseline']) {
+        if (o[arm] === undefined)
+            continue;
+        const armPath = `${path}.${arm}`;
+        const byInstance = object(o[arm], armPath);
+        const parsed = {};
+        for (const [instance, observations] of Object.entries(byInstance)) {
+            if (instance.trim() === '')
+                throw new ReplayFormatError(member(armPath, instance), 'a non-empty instance name', instance);
+            parsed[instance] = parseArm(observations, metrics, member(armPath, instance));
+        }
+        for (const [name, metric] of metrics) {
+            const own = interval[arm][name];
+            if (metric.type !== 'ratio' || !own || !('events' in own))
+                continue;
+            for (const field of ['events', 'total']) {
+                let sum = 0;
+                for (const observations of Object.values(parsed)) {
+                    const obs = observations[name];
+                    if (obs && 'events' in obs)
+                        sum += obs[field];
+                }
+                if (sum > own[field]) {
+                    throw new ReplayFormatError(armPath, `instances whose ${name}.${field} add up to at most the arm's own (${own[field]})`, sum);
+                }
+            }
+        }
+        out[arm] = parsed;
+    }
+    return out;
+}
 function parseKayenta(value, path) {
     const o = object(value, path);
     only(o, path, ['confidence', 'tolerance', 'pass', 'marginal', 'groupWeights', 'judgeEvery']);
@@ -2807,11 +3165,20 @@ function parseReplay(value) {
     });
     if (!Array.isArray(root.intervals))
         throw new ReplayFormatError('intervals', 'an array of intervals', root.intervals);
+    const instances = [];
+    let anyInstances = false;
     const intervals = root.intervals.map((iv, i) => {
         const path = `intervals[${i}]`;
         const o = object(iv, path);
-        only(o, path, ['canary', 'baseline']);
-        return { canary: parseArm(o.canary, byName, `${path}.canary`), baseline: parseArm(o.baseline, byName, `${path}.baseline`) };
+        only(o, path, ['canary', 'baseline', 'instances']);
+        const interval = { canary: parseArm(o.canary, byName, `${path}.canary`), baseline: parseArm(o.baseline, byName, `${path}.baseline`) };
+        if (o.instances !== undefined) {
+            instances[i] = parseInstances(o.instances, byName, interval, `${path}.instances`);
+            anyInstances = true;
+        }
+        else
+            instances[i] = undefined;
+        return interval;
     });
     const config = { alpha, metrics };
     set(config, 'beta', optional(root, 'beta', (v, p) => num(v, p, 'a number between 0 and 1', (n) => n > 0 && n < 1), '(root)'));
@@ -2819,7 +3186,7 @@ function parseReplay(value) {
     set(config, 'onInconclusive', optional(root, 'onInconclusive', oneOf(['hold', 'promote', 'rollback']), '(root)'));
     set(config, 'test', optional(root, 'test', oneOf(['sequential', 'mann-whitney']), '(root)'));
     set(config, 'kayenta', optional(root, 'kayenta', parseKayenta, '(root)'));
-    return { config, intervals };
+    return anyInstances ? { config, intervals, instances } : { config, intervals };
 }
 
 
@@ -2834,10 +3201,12 @@ function parseReplay(value) {
 /* harmony export */   YE: () => (/* binding */ ar1ResidualLag),
 /* harmony export */   Zl: () => (/* binding */ normalQuantile),
 /* harmony export */   dK: () => (/* binding */ ar1ResidualShare),
+/* harmony export */   k: () => (/* binding */ ar1ResidualLagRow),
+/* harmony export */   nG: () => (/* binding */ normalSf),
 /* harmony export */   ry: () => (/* binding */ sigmoid),
 /* harmony export */   vr: () => (/* binding */ normalCdf)
 /* harmony export */ });
-/* unused harmony exports normalSf, softplus, logSigmoid, logit, logSumExp, logAddExp, mean */
+/* unused harmony exports softplus, logSigmoid, logit, logSumExp, logAddExp, mean */
 /**
  * Distributions and numerics used by the judge. Everything works in log space where sums of
  * millions of requests would otherwise overflow; tests pin these against SciPy.
@@ -3046,6 +3415,32 @@ function ar1ResidualLag(rho, n) {
         total += (r - a / (j + 1) - b / j + c / (j * (j + 1))) * Math.sqrt(j / (j + 2));
     }
     return (total + (pairs - exact) * r) / pairs;
+}
+/**
+ * ar1ResidualLag(rho, n) for every n = 0 … nMax (nMax ≤ 201) in one O(nMax) pass, bit for bit the
+ * same numbers (the same sums in the same order), instead of O(nMax²) calls: the judge's ρ table is
+ * built at import, and replay's start-up pays for it (issue 14, point 5).
+ */
+function ar1ResidualLagRow(rho, nMax) {
+    const row = new Float64Array(nMax + 1);
+    if (nMax > 201)
+        throw new RangeError(`ar1ResidualLagRow: nMax ${nMax} > 201`);
+    const r = Math.min(Math.max(rho, 0), 0.999);
+    let s = 0;
+    let t = 0;
+    let pk = 1;
+    let total = 0;
+    for (let j = 1; j < nMax; j++) {
+        pk *= r;
+        t += s;
+        s += pk;
+        const a = 1 + s;
+        const b = r * (s - pk) + r * pk;
+        const c = j + 2 * t + s;
+        total += (r - a / (j + 1) - b / j + c / (j * (j + 1))) * Math.sqrt(j / (j + 2));
+        row[j + 1] = (total + 0 * r) / j;
+    }
+    return row;
 }
 /** Mean and standard deviation helpers for plain arrays. */
 function mean(values) {

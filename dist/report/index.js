@@ -62773,7 +62773,7 @@ const record_schema_object = (properties, required) => ({
     additionalProperties: false,
     'x-message': 'must be an object',
 });
-const versionRef = record_schema_object({ version: record_schema_str, ref: record_schema_str, sha, deploymentId: record_schema_int(1) }, ['version']);
+const versionRef = record_schema_object({ version: record_schema_str, ref: record_schema_str, sha, deploymentId: record_schema_int(1), deploymentNodeId: record_schema_str }, ['version']);
 const runRef = record_schema_object({ runId: record_schema_int(0), runAttempt: record_schema_int(1), job: record_schema_text }, ['runId', 'runAttempt', 'job']);
 const RECORD_SCHEMA = {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -62825,6 +62825,7 @@ const RECORD_SCHEMA = {
             writeId: record_schema_str,
         }, ['from', 'to', 'startedAt', 'runId', 'runAttempt', 'job', 'command', 'phase', 'step', 'op']),
         deploymentId: record_schema_int(1),
+        deploymentNodeId: record_schema_str,
         // Where an expand/contract migration stands (shared/migration); optional, so older records read.
         migration: record_schema_object({ state: record_schema_oneOf(['expanding', 'expanded', 'contracting', 'contracted', 'kept']), version: record_schema_str, expandedAt: time, drainingSince: time, contractedAt: time }, ['state', 'version']),
         report: record_schema_object({ checkRunId: record_schema_int(1), commentId: record_schema_int(1), pullRequest: record_schema_int(1), commentAuthor: record_schema_str }, []),
@@ -68942,14 +68943,20 @@ function formatWait(ms) {
  * `save`, after the record was written, so a write that lost its race publishes nothing.
  *
  * Costs (REST calls): load 1; save 1, plus 1 createDeployment for a new rollout, plus 1 status when
- * the visible state changed, plus 1 `inactive` for the superseded deployment when a production
- * rollout is promoted (non-production ones rely on GitHub's `auto_inactive`). The first write to a
+ * the visible state changed. Two statuses at once (a production promotion marks the deployment it
+ * supersedes `inactive`, since GitHub's `auto_inactive` skips production deployments; a revert marks
+ * the restored one `success` again) go in one GraphQL request with one `createDeploymentStatus` per
+ * deployment, instead of two REST calls. The environment's first Rollgate promotion, which knows no
+ * predecessor, reads the environment's newest 100 deployments in that request's answer and marks
+ * the older active ones in a second (only when there are some). Without a GraphQL port, or for a
+ * deployment recorded before node IDs were kept, the REST calls are used. The first write to a
  * repository also creates the branch (3 calls, once).
  *
  * Commits to the state branch say `[skip ci]`; tokens whose pushes start workflows (PATs, apps)
  * would otherwise run `on: push` workflows for them. The token needs `contents: write` and
  * `deployments: write`.
  */
+
 
 
 
@@ -68989,6 +68996,14 @@ class GitHubStateStore extends BaseStateStore {
     pathOf(environment) {
         return `${environmentSlug(environment)}.json`;
     }
+    /** Where the environment's record lives (for a caller that reads it together with something else). */
+    location(environment) {
+        return { branch: this.branch, path: this.pathOf(environment) };
+    }
+    /** A record read elsewhere (that caller's GraphQL request), checked as `load` checks it. */
+    parse(environment, text) {
+        return parseRecord(text, this.describe(environment));
+    }
     async read(environment) {
         const where = this.describe(environment);
         let data;
@@ -69015,8 +69030,9 @@ class GitHubStateStore extends BaseStateStore {
         let toWrite = record;
         let created;
         if (needsDeployment(record)) {
-            created = await this.createDeployment(record);
-            toWrite = { ...record, deploymentId: created };
+            const deployment = await this.createDeployment(record);
+            created = deployment.id;
+            toWrite = { ...record, deploymentId: deployment.id, ...(deployment.nodeId ? { deploymentNodeId: deployment.nodeId } : {}) };
         }
         const text = serializeRecord(toWrite, where);
         let version;
@@ -69190,7 +69206,7 @@ class GitHubStateStore extends BaseStateStore {
             if (!('id' in data)) {
                 throw new errors_ProviderError('GitHub API', 'repos.createDeployment', `GitHub answered "${data.message ?? 'no deployment'}" instead of creating one`);
             }
-            return data.id;
+            return { id: data.id, ...(data.node_id ? { nodeId: data.node_id } : {}) };
         };
         // Ours: the deployment of this commit and environment whose payload carries this command's key.
         const landed = async () => {
@@ -69198,7 +69214,7 @@ class GitHubStateStore extends BaseStateStore {
                 return undefined;
             const { data } = await this.github.repos.listDeployments({ ...this.repo, sha: canary.sha, environment, task: DEPLOYMENT_TASK, per_page: 10 });
             const mine = data.find((d) => typeof d.payload === 'object' && d.payload['rollgate']?.op === op);
-            return mine?.id;
+            return mine ? { id: mine.id, ...(mine.node_id ? { nodeId: mine.node_id } : {}) } : undefined;
         };
         try {
             return await write_once_writeOnce({
@@ -69234,31 +69250,94 @@ class GitHubStateStore extends BaseStateStore {
         const before = previous?.deploymentId === id ? visibleStatus(previous) : undefined;
         if (before && before.state === status.state && before.description === status.description)
             return;
-        await this.postStatus(id, status, written.environment);
+        const posts = [{ id, nodeId: written.deploymentNodeId, status, environment: written.environment }];
+        let sweep = false;
         const entry = written.history[written.history.length - 1];
-        if (written.phase === 'promoted' && entry?.to === 'promoted') {
+        if (written.phase === 'promoted' && entry?.to === 'promoted' && this.isProduction(written.environment)) {
             // Production deployments are skipped by auto_inactive, so the one this promotion replaces is
             // marked here; without a known predecessor (the environment's first Rollgate promotion),
             // sweep whatever came before.
-            if (!this.isProduction(written.environment))
-                return;
             const replaced = baselineDeployment(written);
-            if (replaced !== undefined && replaced !== id) {
-                await this.postStatus(replaced, { state: 'inactive', description: `Superseded by ${written.canary?.version ?? 'a newer version'}` });
+            if (replaced?.deploymentId !== undefined && replaced.deploymentId !== id) {
+                posts.push({ id: replaced.deploymentId, nodeId: replaced.deploymentNodeId, status: { state: 'inactive', description: `Superseded by ${written.canary?.version ?? 'a newer version'}` } });
             }
-            else if (replaced === undefined) {
-                await this.markSuperseded(written.environment, id).catch((error) => this.warn(error));
+            else if (replaced?.deploymentId === undefined) {
+                sweep = true;
             }
         }
         if (written.phase === 'rolled-back' && entry?.from === 'promoted' && entry.to === 'rolled-back') {
             // A revert makes the known-good version's deployment the active one again.
-            const restored = written.stable?.deploymentId;
-            if (restored !== undefined && restored !== id) {
-                await this.postStatus(restored, {
-                    state: 'success',
-                    description: truncate(`Restored ${written.stable?.version ?? ''} after reverting ${written.canary?.version ?? ''}`, MAX_STATUS_DESCRIPTION),
+            const restored = written.stable;
+            if (restored?.deploymentId !== undefined && restored.deploymentId !== id) {
+                posts.push({
+                    id: restored.deploymentId,
+                    nodeId: restored.deploymentNodeId,
+                    status: { state: 'success', description: truncate(`Restored ${restored.version} after reverting ${written.canary?.version ?? ''}`, MAX_STATUS_DESCRIPTION) },
                 });
             }
+        }
+        const graphql = this.options.graphql;
+        if (graphql && (posts.length > 1 || sweep) && posts.every((p) => p.nodeId !== undefined)) {
+            const listed = await this.postStatusesGraphQL(graphql, posts, sweep ? written.environment : undefined);
+            if (listed !== false) {
+                if (listed)
+                    await this.sweepListed(graphql, written.environment, id, listed);
+                return;
+            }
+            // The GraphQL request failed (already warned): the REST calls say it again, once each.
+        }
+        for (const post of posts)
+            await this.postStatus(post.id, post.status, post.environment);
+        if (sweep)
+            await this.markSuperseded(written.environment, id).catch((error) => this.warn(error));
+    }
+    /**
+     * Posts the statuses in one GraphQL request (one aliased `createDeploymentStatus` each). With
+     * `sweepEnvironment`, the first status's answer also lists that environment's newest deployments.
+     * Returns that list (undefined without a sweep), or false when the request failed.
+     */
+    async postStatusesGraphQL(port, posts, sweepEnvironment) {
+        const variables = {};
+        const fields = posts.map((post, i) => {
+            const environmentUrl = post.environment === undefined ? undefined : this.options.environmentUrl?.(post.environment);
+            variables[`s${i}`] = {
+                deploymentId: post.nodeId,
+                state: post.status.state.toUpperCase(),
+                description: truncate(post.status.description, MAX_STATUS_DESCRIPTION),
+                ...(this.options.logUrl ? { logUrl: this.options.logUrl } : {}),
+                ...(environmentUrl ? { environmentUrl } : {}),
+            };
+            const list = i === 0 && sweepEnvironment !== undefined
+                ? ' deployment { repository { deployments(environments: [$environment], first: 100, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { id databaseId state } pageInfo { hasNextPage } } } }'
+                : '';
+            return `s${i}: createDeploymentStatus(input: $s${i}) { deploymentStatus { id${list} } }`;
+        });
+        if (sweepEnvironment !== undefined)
+            variables['environment'] = sweepEnvironment;
+        const declared = [...posts.map((_, i) => `$s${i}: CreateDeploymentStatusInput!`), ...(sweepEnvironment !== undefined ? ['$environment: String!'] : [])];
+        const query = `mutation RollgateDeploymentStatuses(${declared.join(', ')}) {\n  ${fields.join('\n  ')}\n}`;
+        try {
+            const data = await new GraphQLClient(port, this.options.logger).query('createDeploymentStatus', query, variables);
+            return sweepEnvironment === undefined ? undefined : (data['s0']?.deploymentStatus?.deployment?.repository.deployments ?? { nodes: [], pageInfo: { hasNextPage: false } });
+        }
+        catch (error) {
+            this.warn(error);
+            return false;
+        }
+    }
+    /** Marks the listed deployments older than `keepId` that are not inactive yet, in one more GraphQL request. */
+    async sweepListed(port, environment, keepId, listed) {
+        const older = listed.nodes.filter((d) => d.databaseId !== null && d.databaseId < keepId && d.state !== 'INACTIVE' && d.state !== 'DESTROYED');
+        const marked = older.slice(0, SWEEP_LIMIT);
+        if (marked.length > 0) {
+            const posts = marked.map((d) => ({ id: d.databaseId, nodeId: d.id, status: { state: 'inactive', description: `Superseded by Rollgate deployment ${keepId}` } }));
+            if ((await this.postStatusesGraphQL(port, posts)) === false) {
+                for (const post of posts)
+                    await this.postStatus(post.id, post.status);
+            }
+        }
+        if (listed.pageInfo.hasNextPage) {
+            this.options.logger?.warn(`${environment} has more than 100 deployments; marked the older active ones among the newest 100 inactive and left the rest (a sweep reads one page)`);
         }
     }
     /** Statuses are the visible echo of a record already written: a failure is a warning, not a failed command. */
@@ -69287,12 +69366,12 @@ class GitHubStateStore extends BaseStateStore {
 function needsDeployment(record) {
     return record.deploymentId === undefined && record.canary !== undefined && (record.phase === 'pending' || record.phase === 'canary');
 }
-/** The deployment of the stable version this rollout started from, as its deploy-canary recorded it. */
+/** The stable version this rollout started from (with its deployment), as its deploy-canary recorded it. */
 function baselineDeployment(record) {
     for (let i = record.history.length - 1; i >= 0; i--) {
         const entry = record.history[i];
         if (entry?.action === 'deploy-canary')
-            return entry.stable?.deploymentId;
+            return entry.stable;
     }
     return undefined;
 }
@@ -69572,19 +69651,71 @@ const WEEK = 7 * DAY;
 /** DORA's "month" in its bands, as a number of days. */
 const MONTH = 30 * DAY;
 /**
- * The four performance levels of the 2023 Accelerate State of DevOps Report (DORA), read as
- * cut-offs (docs/insight.md quotes the report's table and how it is read here).
+ * Where the levels come from: the most recent DORA report that states performance levels, the
+ * Accelerate State of DevOps Report 2024 (https://dora.dev/research/2024/dora-report/). The 2025
+ * report has none; the 2023 one (https://dora.dev/research/2023/dora-report/) had other values.
  */
-const DORA_BANDS = {
-    /** Promotions per day at or above: elite on demand (daily or more), high weekly, medium monthly. */
-    deploymentFrequency: { elite: 1, high: 1 / 7, medium: 1 / 30 },
-    /** Median lead time under: elite a day, high a week, medium a month. */
-    leadTime: { elite: DAY, high: WEEK, medium: MONTH },
-    /** Change failure rate at or under: elite 5%, high 10%, medium 15%. */
-    changeFailureRate: { elite: 0.05, high: 0.1, medium: 0.15 },
-    /** Median time to restore under: elite an hour, high a day, medium a week. */
-    timeToRestore: { elite: HOUR, high: DAY, medium: WEEK },
+const DORA_SOURCE = {
+    report: 'Accelerate State of DevOps Report 2024',
+    year: 2024,
+    table: 'software delivery performance levels',
+    url: 'https://dora.dev/research/2024/dora-report/',
 };
+/**
+ * The 2024 report's four performance levels, one metric at a time (docs/insight.md quotes the
+ * table and why it is read this way). The levels are cluster profiles, not cut-offs, and in 2024
+ * they are not ordered on every metric: medium's change failure rate (10%) is better than high's
+ * (20%), and high and medium both recover in "less than one day". So a figure gets the best level
+ * whose stated value it meets (elite, then high, then medium), and low otherwise; a boundary value
+ * meets a level ("between once per day and once per week" includes once a week) unless the report
+ * says "less than" or "multiple deploys per day".
+ */
+const DORA_LEVELS = {
+    /** Promotions a day: elite on demand (multiple deploys per day), high at least weekly, medium at least monthly. */
+    deploymentFrequency: {
+        better: 'higher',
+        levels: [
+            { band: 'elite', limit: 1, strict: true },
+            { band: 'high', limit: 1 / 7, strict: false },
+            { band: 'medium', limit: 1 / 30, strict: false },
+        ],
+    },
+    /** Median lead time: elite less than one day, high up to one week, medium up to one month (30 days). */
+    leadTime: {
+        better: 'lower',
+        levels: [
+            { band: 'elite', limit: DAY, strict: true },
+            { band: 'high', limit: WEEK, strict: false },
+            { band: 'medium', limit: MONTH, strict: false },
+        ],
+    },
+    /** Change failure rate: elite 5%, high 20%, medium 10% (so a rate alone never lands in medium rather than high). */
+    changeFailureRate: {
+        better: 'lower',
+        levels: [
+            { band: 'elite', limit: 0.05, strict: false },
+            { band: 'high', limit: 0.2, strict: false },
+            { band: 'medium', limit: 0.1, strict: false },
+        ],
+    },
+    /** Median time to restore: elite less than one hour, high and medium less than one day; low is one week to one month. */
+    timeToRestore: {
+        better: 'lower',
+        levels: [
+            { band: 'elite', limit: HOUR, strict: true },
+            { band: 'high', limit: DAY, strict: true },
+            { band: 'medium', limit: DAY, strict: true },
+        ],
+    },
+};
+/** The DORA level of one figure (null: no figure); see DORA_LEVELS for the reading. */
+function doraBand(metric, value) {
+    if (value === null || Number.isNaN(value))
+        return null;
+    const { better, levels } = DORA_LEVELS[metric];
+    const meets = ({ limit, strict }) => better === 'higher' ? (strict ? value > limit : value >= limit) : strict ? value < limit : value <= limit;
+    return levels.find(meets)?.band ?? 'low';
+}
 // ---------------------------------------------------------------------------------------------
 // Small statistics, stated exactly (docs/insight.md): the median of an even count is the mean of
 // the two middle values; the p90 is the nearest rank, the ⌈0.9·n⌉-th smallest value.
@@ -69603,17 +69734,6 @@ function nearestRank(values, p) {
 }
 function distribution(values) {
     return { count: values.length, medianMs: median(values), p90Ms: nearestRank(values, 0.9) };
-}
-function bandAtLeast(value, cut) {
-    if (value === null)
-        return null;
-    return value >= cut.elite ? 'elite' : value >= cut.high ? 'high' : value >= cut.medium ? 'medium' : 'low';
-}
-function bandUnder(value, cut, inclusive = false) {
-    if (value === null)
-        return null;
-    const ok = (limit) => (inclusive ? value <= limit : value < limit);
-    return ok(cut.elite) ? 'elite' : ok(cut.high) ? 'high' : ok(cut.medium) ? 'medium' : 'low';
 }
 // ---------------------------------------------------------------------------------------------
 // One rollout from its deployment statuses (the descriptions the GitHub state store posts).
@@ -69844,8 +69964,8 @@ function computeInsight(history, options = {}) {
         repository: `${history.repo.owner}/${history.repo.repo}`,
         environments: history.environments,
         window: { since: history.since, until: history.until, days: Number(days.toFixed(3)) },
-        deploymentFrequency: { promotions: promotions.length, perDay, perWeek: perDay * 7, band: promotions.length > 0 ? bandAtLeast(perDay, DORA_BANDS.deploymentFrequency) : 'low' },
-        leadTime: { ...leadDist, band: bandUnder(leadDist.medianMs, DORA_BANDS.leadTime), fromPullRequests: leadTimes.filter((r) => r.leadTimeFrom === 'pull-request').length, fromCommits: leadTimes.filter((r) => r.leadTimeFrom === 'commit').length },
+        deploymentFrequency: { promotions: promotions.length, perDay, perWeek: perDay * 7, band: promotions.length > 0 ? doraBand('deploymentFrequency', perDay) : 'low' },
+        leadTime: { ...leadDist, band: doraBand('leadTime', leadDist.medianMs), fromPullRequests: leadTimes.filter((r) => r.leadTimeFrom === 'pull-request').length, fromCommits: leadTimes.filter((r) => r.leadTimeFrom === 'commit').length },
         changeFailureRate: {
             ended: ended.length,
             failed: failed.length,
@@ -69853,9 +69973,9 @@ function computeInsight(history, options = {}) {
             reverts: failed.filter((r) => r.failure?.kind === 'revert').length,
             hotfixFollowed: failed.filter((r) => r.failure?.kind === 'hotfix').length,
             rate,
-            band: bandUnder(rate, DORA_BANDS.changeFailureRate, true),
+            band: doraBand('changeFailureRate', rate),
         },
-        timeToRestore: { ...restoreDist, band: bandUnder(restoreDist.medianMs, DORA_BANDS.timeToRestore), fromVerdicts: restores.filter((r) => r.failure?.detectedFrom === 'verdict').length },
+        timeToRestore: { ...restoreDist, band: doraBand('timeToRestore', restoreDist.medianMs), fromVerdicts: restores.filter((r) => r.failure?.detectedFrom === 'verdict').length },
         trend,
         judge: {
             verdicts: windowVerdicts.length,
@@ -70257,7 +70377,10 @@ const limits_STATUS_DESCRIPTION_LIMIT = 140;
 
 
 
+
 const REPORT_CHECK_NAME = 'rollgate/report';
+/** Which DORA table the levels are read from, for every surface that shows a level. */
+const DORA_LEVELS_NOTE = `Levels: DORA, ${DORA_SOURCE.report} (${DORA_SOURCE.table}, ${DORA_SOURCE.url}), each metric on its own; how each figure and level is computed: docs/insight.md.`;
 /** 90 s, 42 min, 5.2 h, 3.1 d: the unit that keeps the number short. */
 function formatDurationMs(ms) {
     if (ms === null || ms === undefined || !Number.isFinite(ms))
@@ -70310,7 +70433,7 @@ function renderInsightMarkdown(report, options = {}) {
     lines.push(`| Lead time for changes | median ${formatDurationMs(lt.medianMs)}, p90 ${formatDurationMs(lt.p90Ms)} (${lt.count} changes) | ${band(lt.band)} |`);
     lines.push(`| Change failure rate | ${formatRate(cfr.rate)} (${cfr.failed} of ${cfr.ended}: ${cfr.rollbacks} rolled back, ${cfr.reverts} reverted, ${cfr.hotfixFollowed} followed by a hotfix) | ${band(cfr.band)} |`);
     lines.push(`| Time to restore | median ${formatDurationMs(ttr.medianMs)}, p90 ${formatDurationMs(ttr.p90Ms)} (${ttr.count} restores) | ${band(ttr.band)} |`);
-    lines.push('', '<sub>Levels: DORA, 2023 Accelerate State of DevOps Report; definitions in docs/insight.md.</sub>', '');
+    lines.push('', `<sub>${DORA_LEVELS_NOTE}</sub>`, '');
     const weeks = report.trend.map((w) => w.week.slice(5));
     if (report.trend.length > 1) {
         lines.push('#### Weekly trend', '');
@@ -70438,9 +70561,73 @@ class VerdictState {
 // a change is a signed percentage with a true minus (`+31%`, `−4.2%`, `0%`), thousands grouped, two
 // significant digits at most below 10%; an interval is `(lower … upper)`; an e-value has three
 // significant digits (`87.9`, `30`, `1,390`), and `> 10⁶` beyond.
-const PERCENT = [0, 1, 2].map((digits) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }));
-const THREE_DIGITS = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3, useGrouping: false });
-const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+//
+// Written out by hand, not with Intl.NumberFormat: the first Intl formatter a process builds loads
+// ICU's locale data, about 14 ms, a quarter of `rollgate replay`'s start-up budget (issue 14, point 5).
+// The output is Intl's en-US output exactly (test/analysis/number-format.test.ts compares them): the
+// shortest decimal that round-trips the double (what String(x) gives and ICU formats from), rounded
+// half away from zero on those decimal digits, never in exponent notation.
+/** The shortest round-trip decimal of a finite |x|: digits without leading zeros, and the power of ten of the first. */
+function decimal(x) {
+    const text = String(Math.abs(x));
+    const e = text.indexOf('e');
+    const mantissa = e < 0 ? text : text.slice(0, e);
+    const exponent = e < 0 ? 0 : Number(text.slice(e + 1));
+    const dot = mantissa.indexOf('.');
+    const whole = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
+    const intLength = (dot < 0 ? mantissa.length : dot) + exponent;
+    const lead = whole.length - whole.replace(/^0+/, '').length;
+    const digits = whole.slice(lead).replace(/0+$/, '');
+    return digits === '' ? { digits: '', point: 0 } : { digits, point: intLength - lead };
+}
+/**
+ * Keep `keep` digits of `digits` (the first has weight 10^(point−1)), rounding half away from zero;
+ * returns the plain decimal text (`'0'` when nothing is left), trailing fraction zeros dropped.
+ */
+function roundDigits(digits, point, keep) {
+    let kept = digits.slice(0, Math.max(keep, 0));
+    let p = point;
+    if (keep < digits.length && keep >= 0 && digits.charCodeAt(keep) - 48 >= 5) {
+        // Carry one into the kept digits.
+        const arr = kept.split('');
+        let i = arr.length - 1;
+        while (i >= 0 && arr[i] === '9')
+            arr[i--] = '0';
+        if (i >= 0)
+            arr[i] = String(Number(arr[i]) + 1);
+        else {
+            arr.unshift('1');
+            p += 1;
+        }
+        kept = arr.join('');
+    }
+    kept = kept.replace(/0+$/, '');
+    if (kept === '')
+        return '0';
+    if (p <= 0)
+        return `0.${'0'.repeat(-p)}${kept}`;
+    if (kept.length <= p)
+        return kept + '0'.repeat(p - kept.length);
+    return `${kept.slice(0, p)}.${kept.slice(p)}`;
+}
+function evidence_group(text) {
+    const dot = text.indexOf('.');
+    const int = dot < 0 ? text : text.slice(0, dot);
+    return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (dot < 0 ? '' : text.slice(dot));
+}
+function signed(x, text) {
+    return x < 0 || Object.is(x, -0) ? `-${text}` : text;
+}
+/** Intl.NumberFormat('en-US', { maximumFractionDigits: fraction }).format(x), for finite x. */
+function formatFixed(x, fraction) {
+    const { digits, point } = decimal(x);
+    return signed(x, evidence_group(digits === '' ? '0' : roundDigits(digits, point, point + fraction)));
+}
+/** Intl.NumberFormat('en-US', { maximumSignificantDigits: significant, useGrouping: false }).format(x), for finite x. */
+function formatSignificant(x, significant) {
+    const { digits, point } = decimal(x);
+    return signed(x, digits === '' ? '0' : roundDigits(digits, point, significant));
+}
 /** 0.31 → `+31%`, -0.042 → `−4.2%`, 10 → `+1,000%`; null → `n/a`. */
 function evidence_formatRelative(value) {
     if (value === null || Number.isNaN(value))
@@ -70451,7 +70638,7 @@ function evidence_formatRelative(value) {
         return '−∞';
     const pct = value * 100;
     const abs = Math.abs(pct);
-    const text = PERCENT[abs >= 10 ? 0 : abs >= 1 ? 1 : 2].format(abs);
+    const text = formatFixed(abs, abs >= 10 ? 0 : abs >= 1 ? 1 : 2);
     if (text === '0')
         return '0%';
     return `${pct > 0 ? '+' : '−'}${text}%`;
@@ -70468,8 +70655,8 @@ function evidence_formatE(value) {
     if (value >= 1e6)
         return '> 10⁶';
     if (value >= 1000)
-        return GROUPED.format(Math.round(value));
-    return THREE_DIGITS.format(value);
+        return formatFixed(Math.round(value), 0);
+    return formatSignificant(value, 3);
 }
 function formatCount(value) {
     const digits = String(Math.abs(Math.round(value)));
@@ -70495,7 +70682,7 @@ function roughBoundary(level) {
 const format_NONE = '—';
 // Intl formatters are costly to build; reports format thousands of numbers.
 const SIGNIFICANT = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3, useGrouping: false });
-const format_GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 /** 0.31 → `+31%`, -0.042 → `−4.2%`, 3.1 → `+310%`: the judge's own convention (analysis/evidence.ts). */
 function format_formatChange(relative) {
     if (relative === null || relative === undefined || Number.isNaN(relative))
@@ -70509,11 +70696,11 @@ function format_formatNumber(value, unit) {
     if (!Number.isFinite(value))
         return value > 0 ? '∞' : '−∞';
     const abs = Math.abs(value);
-    const text = (abs >= 1000 ? format_GROUPED.format(Math.round(value)) : SIGNIFICANT.format(value)).replace(/^-/, '−');
+    const text = (abs >= 1000 ? GROUPED.format(Math.round(value)) : SIGNIFICANT.format(value)).replace(/^-/, '−');
     return unit ? `${text} ${escapeInline(unit)}` : text;
 }
 function format_formatCount(value) {
-    return Number.isFinite(value) ? format_GROUPED.format(Math.round(value)) : format_NONE;
+    return Number.isFinite(value) ? GROUPED.format(Math.round(value)) : format_NONE;
 }
 /**
  * `(+180% … +470%)`, written as the judge writes it (a missing lower bound of a change is −100%, a
@@ -71189,6 +71376,7 @@ function targets_renderStickyComment(input, options = {}) {
         fixed(`${targets_stickyMarker(input.environment)}\n`),
         ...(input.rollout ? rolloutBlocks(input.rollout, { hint, links: !input.analysis }) : []),
         ...(input.analysis ? analysisBlocks(input.analysis, opts) : []),
+        ...(input.experiment ? [fixed(input.experiment)] : []),
     ], COMMENT_LIMIT, `report truncated; ${hint}`);
 }
 /** The same report for `$GITHUB_STEP_SUMMARY`, within what is left of the step's 1 MiB. */
@@ -73824,7 +74012,12 @@ const policyRules = {
                 "query"
             ]
         }
-    }
+    },
+    "flagSources": {},
+    "mirroring": [
+        "gateway-api",
+        "istio"
+    ]
 };
 
 ;// CONCATENATED MODULE: ./shared/config/units.ts
@@ -74105,8 +74298,10 @@ function schema_walk_shortDescription(schema) {
     const text = schema?.description;
     if (text === undefined)
         return undefined;
-    const first = /^(.*?[.:])(\s|$)/.exec(text)?.[1] ?? text;
-    return first.replace(/[.:]$/, '').replace(/^./, (c) => c.toLowerCase());
+    // The first `.` or `:` that ends a sentence: not the one of an abbreviation such as `e.g.`.
+    const first = /^((?:e\.g\.|i\.e\.|.)*?[.:])(\s|$)/.exec(text)?.[1] ?? text;
+    // `Name of the route` reads `name of the route` after "expected"; `API key` and `URL` keep their capitals.
+    return first.replace(/[.:]$/, '').replace(/^[A-Z](?![A-Z])/, (c) => c.toLowerCase());
 }
 
 ;// CONCATENATED MODULE: ./shared/config/validate-policy.generated.js
@@ -83437,7 +83632,7 @@ const schema_parts_request = {
 const schema_parts_endpoint = schema_parts_ref('url', 'Overrides the API URL (a proxy, a VPC endpoint, LocalStack).');
 function rulesOf(parts) {
     const byType = (list) => Object.fromEntries(list.filter((p) => p.rules !== undefined).map((p) => [p.type, p.rules]));
-    return { traffic: byType(parts.traffic), metrics: byType(parts.metrics) };
+    return { traffic: byType(parts.traffic), metrics: byType(parts.metrics), flagSources: byType(parts.flagSources), mirroring: parts.traffic.filter((p) => p.mirrors === true).map((p) => p.type) };
 }
 
 ;// CONCATENATED MODULE: ./shared/config/schema.ts
@@ -83953,6 +84148,11 @@ function checkExperiment(report, name, e, data) {
         }
     }
     const split = isRecord(e.split) ? e.split : undefined;
+    if (split?.type === 'flag' && !isRecord(data.flags)) {
+        report([...path, 'split', 'type'], `a flag split reads flag '${String(split.flag)}' from the policy's flag source, but the policy has no flags: section`, {
+            expected: 'flags: { source: ... } naming where the flag lives (flags: {} reads flags.yml)',
+        });
+    }
     if (split?.type === 'traffic') {
         const env = split.environment;
         if (typeof env === 'string' && !isRecord(environments[env])) {
@@ -84015,9 +84215,65 @@ function experiment_problems_experimentProblems(source, data) {
             checkExperiment(report, name, e, data);
     return problems;
 }
+/** What to add where, per source, when a variant is missing. */
+const ADD_VARIANT = {
+    registry: "or add it to the flag's variants: in the registry",
+    unleash: "or add it as a variant of the flag's strategy in that environment",
+    launchdarkly: 'or add it as a variation of the flag',
+    flagd: "or add it to the flag's variants in the flag file",
+};
+/** At most `max` names, then how many more: a source may hold thousands of flags. */
+function listNames(names, max = 20) {
+    const shown = names.slice(0, max).join(', ');
+    return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+/**
+ * The flag-split experiments checked against what the flag source serves: the flag exists and is not
+ * archived, and every variant is one of its values. `only` limits the check to one experiment (the
+ * analyze action checks the one it judges). A source that cannot list a flag's values is a warning.
+ */
+function experimentFlagProblems(source, data, flags, from, only) {
+    const problems = [];
+    const warnings = [];
+    if (!isRecord(data) || !isRecord(data.experiments))
+        return { problems, warnings };
+    const at = (into, path, message, expected) => {
+        into.push({ file: source.file, ...source.locate(path), path: formatPath(path), message, ...(expected !== undefined ? { expected } : {}) });
+    };
+    const byName = new Map(flags.map((f) => [f.name, f]));
+    const live = flags.filter((f) => !f.archived).map((f) => f.name);
+    for (const [name, e] of Object.entries(data.experiments)) {
+        if (only !== undefined && name !== only)
+            continue;
+        if (!isRecord(e) || !isRecord(e.split) || e.split.type !== 'flag' || typeof e.split.flag !== 'string')
+            continue;
+        const path = ['experiments', name];
+        const flagName = e.split.flag;
+        const flag = byName.get(flagName);
+        if (!flag) {
+            at(problems, [...path, 'split', 'flag'], `flag '${flagName}' is not in ${from.describe}${didYouMean(flagName, live)}`, live.length > 1 ? `one of its ${live.length} flags: ${listNames(live)}` : live.length === 1 ? `its only flag: ${live[0]}` : `a flag of ${from.describe} (it has none)`);
+            continue;
+        }
+        if (flag.archived) {
+            at(problems, [...path, 'split', 'flag'], `flag '${flagName}' is archived in ${from.describe}: no SDK serves its variants any more`, live.length > 0 ? `a live flag: ${listNames(live)}` : 'a live flag');
+            continue;
+        }
+        if (flag.variants === undefined) {
+            at(warnings, [...path, 'split', 'flag'], `${from.describe} does not list the values of flag '${flagName}', so the variants were not checked against it`);
+            continue;
+        }
+        const known = [...flag.variants];
+        const variants = Array.isArray(e.variants) ? e.variants : [];
+        variants.forEach((v, i) => {
+            if (!isRecord(v) || typeof v.name !== 'string' || known.includes(v.name))
+                return;
+            at(problems, [...path, 'variants', i, 'name'], `variant '${v.name}' is not one of the values flag '${flagName}' serves in ${from.describe}${didYouMean(v.name, known)}`, `one of its variants: ${listNames(known)}${ADD_VARIANT[from.type] ? ` (${ADD_VARIANT[from.type]})` : ''}`);
+        });
+    }
+    return { problems, warnings };
+}
 
 ;// CONCATENATED MODULE: ./shared/config/semantic-problems.ts
-
 
 
 
@@ -84105,18 +84361,25 @@ function checkTraffic(report, envPath, env, grammar) {
         return;
     checkBackend(report, [...envPath, 'traffic'], traffic, grammar.rules.traffic[traffic.provider]);
 }
+/** `flags.source` against the rules of its descriptor, like a `traffic:` block. */
+function checkFlagSource(report, flags, grammar) {
+    const source = isRecord(flags) ? flags.source : undefined;
+    if (!isRecord(source) || typeof source.type !== 'string' || !Object.hasOwn(grammar.rules.flagSources, source.type))
+        return;
+    checkBackend(report, ['flags', 'source'], source, grammar.rules.flagSources[source.type]);
+}
 /** `mirror:` steps (#16): only where the provider's engine copies requests, and users see stable alone. */
-function checkMirrorSteps(report, envPath, env) {
+function checkMirrorSteps(report, envPath, env, mirroring) {
     const provider = isRecord(env.traffic) ? env.traffic.provider : undefined;
     for (const [index, step] of items(env.steps)) {
         if (step.mirror === undefined)
             continue;
         const path = [...envPath, 'steps', index, 'mirror'];
-        if (typeof provider === 'string' && !MIRROR_PROVIDERS.includes(provider)) {
+        if (typeof provider === 'string' && !mirroring.includes(provider)) {
             report(path, `the ${provider} traffic provider cannot mirror requests (step ${index + 1})`, {
                 key: true,
                 found: `provider: ${provider}`,
-                expected: `a provider whose engine mirrors (${MIRROR_PROVIDERS.join(', ')}), or no mirror: on this step`,
+                expected: `a provider whose engine mirrors (${mirroring.join(', ')}), or no mirror: on this step`,
             });
         }
         if (step.weight !== undefined && step.weight !== 0) {
@@ -84275,10 +84538,11 @@ function semantic_problems_semanticProblems(source, data, grammar = builtinGramm
     for (const [name, env] of records(data.environments)) {
         checkSteps(report, ['environments', name], env, templates);
         checkTraffic(report, ['environments', name], env, grammar);
-        checkMirrorSteps(report, ['environments', name], env);
+        checkMirrorSteps(report, ['environments', name], env, grammar.rules.mirroring);
     }
     for (const [name, template] of records(templates))
         checkTemplate(report, ['analysis', name], template, grammar);
+    checkFlagSource(report, data.flags, grammar);
     problems.push(...experimentProblems(source, data));
     return problems;
 }
@@ -84935,6 +85199,152 @@ function redact_secretsOf(policy) {
     return remembered.get(policy) ?? [];
 }
 
+;// CONCATENATED MODULE: ./shared/config/backend-options.ts
+/**
+ * A backend's options at the registry's door: the loaded block (`traffic:`, a template's `provider:`,
+ * `flags.source`; defaults applied, durations in milliseconds, percentages as fractions) checked
+ * against the backend's own schema fragment before its `create` runs. The fragment is the policy's
+ * spelling, so every error names the key as the user wrote it, under its policy path
+ * (`traffic.route`, `environments.production.traffic.stable.host`), never the provider's own option
+ * name. The loader has already said the same at file:line:column for a policy file; this is for every
+ * other way a block reaches a backend (the demo, replay, a test, a library user).
+ */
+
+
+
+/** Loaded forms of the shared definitions the loader converts (shared/config/resolve.ts). */
+const CONVERTED = {
+    duration: { ok: (v) => typeof v === 'number' && Number.isFinite(v) && v > 0, expected: 'a duration in milliseconds (a number greater than 0)' },
+    percentage: { ok: (v) => typeof v === 'number' && v >= 0 && v <= 1, expected: 'a fraction from 0 to 1' },
+};
+/** Throws a ConfigError naming the first option of `block` that its descriptor's fragment refuses. */
+function checkBackendOptions(part, block, at, noun) {
+    const problem = new OptionCheck(part, `the ${part.type} ${noun}`).check(part.schema, block, at);
+    if (problem !== undefined)
+        throw new errors_ConfigError(problem);
+}
+class OptionCheck {
+    part;
+    owner;
+    constructor(part, owner) {
+        this.part = part;
+        this.owner = owner;
+    }
+    deref(schema) {
+        let current = schema;
+        for (let depth = 0; current.$ref !== undefined && depth < 20; depth++) {
+            const name = schema_walk_refName(current);
+            const target = this.part.definitions?.[name] ?? policySchema.definitions?.[name];
+            if (target === undefined)
+                throw new Error(`${this.part.type}: unresolvable ${current.$ref}`);
+            current = target;
+        }
+        return current;
+    }
+    /** The first problem of `value` at `path`, or undefined. */
+    check(schema, value, path) {
+        const converted = CONVERTED[schema_walk_refName(schema) ?? ''];
+        if (converted)
+            return converted.ok(value) ? undefined : wrong(path, converted.expected, value);
+        const node = this.deref(schema);
+        if (node.const !== undefined)
+            return value === node.const ? undefined : wrong(path, JSON.stringify(node.const), value);
+        if (node.enum !== undefined)
+            return node.enum.includes(value) ? undefined : wrong(path, `one of ${node.enum.map((e) => JSON.stringify(e)).join(', ')}`, value);
+        if (node.oneOf !== undefined)
+            return this.union(node, value, path);
+        const types = node.type === undefined ? [] : Array.isArray(node.type) ? node.type : [node.type];
+        const type = types.find((t) => hasType(t, value));
+        if (types.length > 0 && type === undefined)
+            return wrong(path, types.map(typeWords).join(' or '), value);
+        if (typeof value === 'string' && node.minLength !== undefined && value.length < node.minLength)
+            return wrong(path, 'non-empty text', value);
+        if (typeof value === 'number') {
+            if (node.minimum !== undefined && value < node.minimum)
+                return wrong(path, `at least ${node.minimum}`, value);
+            if (node.maximum !== undefined && value > node.maximum)
+                return wrong(path, `at most ${node.maximum}`, value);
+        }
+        if (Array.isArray(value)) {
+            if (node.minItems !== undefined && value.length < node.minItems)
+                return wrong(path, `a list of at least ${node.minItems} item${node.minItems === 1 ? '' : 's'}`, value);
+            for (const [i, item] of value.entries()) {
+                const p = node.items ? this.check(node.items, item, `${path}[${i}]`) : undefined;
+                if (p !== undefined)
+                    return p;
+            }
+        }
+        if (schema_walk_isRecord(value))
+            return this.object(node, value, path);
+        return undefined;
+    }
+    object(node, value, path) {
+        for (const key of node.required ?? []) {
+            if (value[key] !== undefined)
+                continue;
+            const about = schema_walk_shortDescription(node.properties?.[key]);
+            return `${path}.${key}: missing; ${this.owner} needs it${about === undefined ? '' : ` (${about})`}`;
+        }
+        for (const [key, property] of Object.entries(node.properties ?? {})) {
+            if (value[key] === undefined)
+                continue;
+            const p = this.check(property, value[key], `${path}.${key}`);
+            if (p !== undefined)
+                return p;
+        }
+        const rest = node.additionalProperties;
+        if (typeof rest === 'object') {
+            for (const [key, item] of Object.entries(value)) {
+                if (node.properties?.[key] !== undefined)
+                    continue;
+                const p = this.check(rest, item, `${path}.${key}`);
+                if (p !== undefined)
+                    return p;
+            }
+        }
+        return undefined;
+    }
+    union(node, value, path) {
+        const branches = node.oneOf ?? [];
+        const tag = node.discriminator?.propertyName;
+        if (tag !== undefined) {
+            const tags = branches.map((b) => this.deref(b).properties?.[tag]?.const);
+            if (!schema_walk_isRecord(value))
+                return wrong(path, `a mapping with ${tag}: ${tags.join(', ')}`, value);
+            const index = tags.indexOf(value[tag]);
+            if (index === -1)
+                return wrong(`${path}.${tag}`, `one of ${tags.join(', ')}`, value[tag]);
+            return this.check(branches[index], value, path);
+        }
+        const problems = branches.map((b) => this.check(b, value, path));
+        return problems.includes(undefined) ? undefined : problems[0];
+    }
+}
+function hasType(type, value) {
+    switch (type) {
+        case 'string':
+            return typeof value === 'string';
+        case 'integer':
+            return Number.isInteger(value);
+        case 'number':
+            return typeof value === 'number' && Number.isFinite(value);
+        case 'boolean':
+            return typeof value === 'boolean';
+        case 'array':
+            return Array.isArray(value);
+        case 'object':
+            return schema_walk_isRecord(value);
+        default:
+            return true;
+    }
+}
+function typeWords(type) {
+    return { string: 'text', integer: 'a whole number', number: 'a number', boolean: 'true or false', array: 'a list', object: 'a mapping' }[type] ?? type;
+}
+function wrong(path, expected, value) {
+    return `${path}: expected ${expected}, got ${value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value))}`;
+}
+
 // EXTERNAL MODULE: ./node_modules/@aws-crypto/sha256-js/build/main/index.js
 var main = __nccwpck_require__(3156);
 // EXTERNAL MODULE: ./node_modules/@smithy/signature-v4/dist-cjs/index.js
@@ -85414,7 +85824,7 @@ const CLOUDWATCH_TARGET = 'GraniteServiceVersion20100801.GetMetricData';
 const QUERY_ID = 'rollgate';
 const MAX_PAGES = 10;
 function createCloudWatchProvider(options, deps) {
-    if (!options.region)
+    if (!options.region?.trim())
         throw new errors_ConfigError('cloudwatch: `region` is required, e.g. region: us-east-1');
     const credentials = awsCredentialsFromEnv(deps.env);
     const secrets = new redact_SecretSet(deps.logger);
@@ -88971,6 +89381,7 @@ const scrapeMetrics = {
 
 
 
+
 /** In the order the policy schema lists them. */
 const METRICS_BACKENDS = [
     prometheusMetrics,
@@ -88980,12 +89391,17 @@ const METRICS_BACKENDS = [
     httpMetrics,
     scrapeMetrics,
 ];
-/** The provider for a loaded `provider:` block, from `backends` (the registry unless a test brings its own). */
-function createMetricsProvider(config, deps, backends = METRICS_BACKENDS) {
+/**
+ * The provider for a loaded `provider:` block, from `backends` (the registry unless a test brings its
+ * own). The block is checked against the backend's schema fragment first, so a bad option is named
+ * as the policy spells it, under `at` (its policy path, `analysis.<template>.provider` in a policy).
+ */
+function createMetricsProvider(config, deps, backends = METRICS_BACKENDS, at = 'provider') {
     const type = config.type;
     const backend = backends.find((b) => b.type === type);
     if (!backend)
         throw new errors_ConfigError(`unknown metrics provider type "${String(type)}"; expected one of ${backends.map((b) => b.type).join(', ')}`);
+    checkBackendOptions(backend, config, at, 'metrics provider');
     return backend.create(config, deps);
 }
 
@@ -89233,19 +89649,23 @@ function assertWeight(weight, provider) {
         throw new errors_ConfigError(`${provider}: canary weight ${String(weight)} is not accepted; expected a whole number from 0 to 100`);
     }
 }
-/** Reads a required string option, with an error naming the policy key. */
-function requireString(options, key, provider) {
+/**
+ * Reads a required string option, with an error naming the policy key: `policyKey` is its path under
+ * `traffic:` as the policy spells it, when the provider's option has another name (istio's `routeName`
+ * is the policy's `route`) or sits deeper (`stable.host`).
+ */
+function requireString(options, key, provider, policyKey = key) {
     const value = options[key];
     if (typeof value !== 'string' || value.trim() === '') {
-        throw new errors_ConfigError(`traffic.${key}: the ${provider} provider needs a non-empty string, got ${JSON.stringify(value) ?? 'nothing'}`);
+        throw new errors_ConfigError(`traffic.${policyKey}: the ${provider} provider needs a non-empty string, got ${JSON.stringify(value) ?? 'nothing'}`);
     }
     return value;
 }
-function optionalString(options, key, provider) {
+function optionalString(options, key, provider, policyKey = key) {
     const value = options[key];
     if (value === undefined)
         return undefined;
-    return requireString(options, key, provider);
+    return requireString(options, key, provider, policyKey);
 }
 /** Canary percentage from two relative weights; undefined when both are zero. */
 function canaryPercent(stable, canary) {
@@ -89499,7 +89919,7 @@ const argoRolloutsTraffic = {
 
 
 function createAwsLambdaProvider(options, deps) {
-    const functionName = requireString(options, 'functionName', 'aws-lambda');
+    const functionName = requireString(options, 'functionName', 'aws-lambda', 'function');
     const alias = requireString(options, 'alias', 'aws-lambda');
     const region = optionalString(options, 'region', 'aws-lambda');
     const target = `Lambda alias ${functionName}:${alias}${region ? ` (${region})` : ''}`;
@@ -89848,7 +90268,6 @@ function createGatewayApiProvider(options, deps) {
     const readPairs = async () => findPairs(await kubectl.get(gateway_api_RESOURCE, route), object, names);
     return {
         name: 'gateway-api',
-        mirrors: true,
         describe,
         async readWeight() {
             return pairsPercent(await readPairs(), DEFAULT_WEIGHT);
@@ -89914,6 +90333,7 @@ function findPairs(httpRoute, object, names) {
 /** `traffic: { provider: gateway-api }`: this backend's descriptor, listed in shared/traffic/registry.ts. */
 const gatewayApiTraffic = {
     type: 'gateway-api',
+    mirrors: true,
     definition: 'gatewayApiTraffic',
     schema: schema_parts_variant('provider', 'gateway-api', 'Kubernetes Gateway API: sets the weights of two backendRefs of an HTTPRoute.', {
         namespace: schema_parts_str('Namespace of the HTTPRoute.'),
@@ -89980,10 +90400,11 @@ var external_node_net_ = __nccwpck_require__(7030);
 
 const TIMEOUT_MS = 5_000;
 function createHaproxyProvider(options, deps) {
-    const address = haproxy_parseAddress(requireString(options, 'socket', 'haproxy'));
+    const socketKey = options.socketKey ?? 'socket';
+    const address = haproxy_parseAddress(requireString(options, 'socket', 'haproxy', socketKey), socketKey);
     const backend = requireString(options, 'backend', 'haproxy');
-    const stable = requireString(options, 'stableServer', 'haproxy');
-    const canary = requireString(options, 'canaryServer', 'haproxy');
+    const stable = requireString(options, 'stableServer', 'haproxy', 'stable');
+    const canary = requireString(options, 'canaryServer', 'haproxy', 'canary');
     const where = 'path' in address ? address.path : `${address.host}:${address.port}`;
     const describe = () => `HAProxy backend ${backend} (servers ${stable} / ${canary}) via ${where}`;
     const getWeight = async (server) => {
@@ -90043,14 +90464,14 @@ function explainReply(reply) {
         return `${text}: the stats socket needs "level admin"`;
     return text;
 }
-function haproxy_parseAddress(socket) {
+function haproxy_parseAddress(socket, key = 'socket') {
     if (socket.startsWith('/') || socket.startsWith('./') || socket.startsWith('unix@'))
         return { path: socket.replace(/^unix@/, '') };
     const match = /^(?:ipv4@|ipv6@)?(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(socket);
     const host = match?.[1] ?? match?.[2];
     const port = Number(match?.[3]);
     if (!host || !Number.isInteger(port) || port < 1 || port > 65_535) {
-        throw new errors_ConfigError(`traffic.socket: "${socket}" is neither a unix socket path (/run/haproxy/admin.sock) nor host:port of a TCP stats socket`);
+        throw new errors_ConfigError(`traffic.${key}: "${socket}" is neither a unix socket path (/run/haproxy/admin.sock) nor host:port of a TCP stats socket`);
     }
     return { host, port };
 }
@@ -90095,7 +90516,7 @@ const haproxyTraffic = {
         exactlyOne: [{ keys: ['socket', 'address'], message: 'set exactly one of socket or address for the HAProxy runtime API', expected: 'socket: /path/to/admin.sock or address: host:port' }],
     },
     // The rule below leaves exactly one of socket and address; the runtime API client takes either.
-    create: (config, deps) => createHaproxyProvider({ socket: (config.socket ?? config.address), backend: config.backend, stableServer: config.stable, canaryServer: config.canary }, deps),
+    create: (config, deps) => createHaproxyProvider({ socket: (config.socket ?? config.address), socketKey: config.socket === undefined ? 'address' : 'socket', backend: config.backend, stableServer: config.stable, canaryServer: config.canary }, deps),
 };
 
 ;// CONCATENATED MODULE: ./shared/traffic/istio.ts
@@ -90111,7 +90532,7 @@ const istio_DEFAULT_WEIGHT = 0;
 function createIstioProvider(options, deps) {
     const kubectl = new Kubectl(deps.exec, options, 'istio');
     const name = requireString(options, 'virtualService', 'istio');
-    const routeName = optionalString(options, 'routeName', 'istio');
+    const routeName = optionalString(options, 'routeName', 'istio', 'route');
     const stable = destination(options, 'stable');
     const canary = destination(options, 'canary');
     const object = `VirtualService ${kubectl.namespace}/${name}`;
@@ -90120,7 +90541,6 @@ function createIstioProvider(options, deps) {
     const readPairs = async () => istio_findPairs(await kubectl.get(istio_RESOURCE, name), object, stable, canary, routeName);
     return {
         name: 'istio',
-        mirrors: true,
         describe,
         async readWeight() {
             return pairsPercent(await readPairs(), istio_DEFAULT_WEIGHT);
@@ -90159,8 +90579,8 @@ function destination(options, side) {
     const value = options[side];
     if (!kubectl_isRecord(value))
         throw new errors_ConfigError(`traffic.${side}: the istio provider needs { host, subset? }, got ${JSON.stringify(value) ?? 'nothing'}`);
-    const host = requireString(value, 'host', 'istio');
-    const subset = optionalString(value, 'subset', 'istio');
+    const host = requireString(value, 'host', 'istio', `${side}.host`);
+    const subset = optionalString(value, 'subset', 'istio', `${side}.subset`);
     return subset === undefined ? { host } : { host, subset };
 }
 function istio_label(d) {
@@ -90201,6 +90621,7 @@ function istio_matches(actual, wanted) {
 /** `traffic: { provider: istio }`: this backend's descriptor, listed in shared/traffic/registry.ts. */
 const istioTraffic = {
     type: 'istio',
+    mirrors: true,
     definition: 'istioTraffic',
     schema: schema_parts_variant('provider', 'istio', 'Istio: sets the weights of two destinations in a VirtualService HTTP route.', {
         namespace: schema_parts_str('Namespace of the VirtualService.'),
@@ -90492,6 +90913,7 @@ const unleashTraffic = {
 
 
 
+
 /** In the order the policy schema lists them. */
 const TRAFFIC_BACKENDS = [
     commandTraffic,
@@ -90503,13 +90925,20 @@ const TRAFFIC_BACKENDS = [
     haproxyTraffic,
     unleashTraffic,
 ];
-/** The provider for a loaded `traffic:` block, from `backends` (the registry unless a test brings its own). */
-function createTrafficProvider(config, deps, backends = TRAFFIC_BACKENDS) {
+/**
+ * The provider for a loaded `traffic:` block, from `backends` (the registry unless a test brings its
+ * own). The block is checked against the backend's schema fragment first, so a bad option is named
+ * as the policy spells it, under `at` (its policy path).
+ */
+function createTrafficProvider(config, deps, backends = TRAFFIC_BACKENDS, at = 'traffic') {
     const provider = config.provider;
     const backend = backends.find((b) => b.type === provider);
     if (!backend)
-        throw new errors_ConfigError(`traffic.provider: got ${JSON.stringify(provider)}; expected one of ${backends.map((b) => b.type).join(', ')}`);
-    return backend.create(config, deps);
+        throw new errors_ConfigError(`${at}.provider: got ${JSON.stringify(provider)}; expected one of ${backends.map((b) => b.type).join(', ')}`);
+    checkBackendOptions(backend, config, at, 'traffic provider');
+    const built = backend.create(config, deps);
+    // The descriptor is the one place a backend says it mirrors: the lifecycle reads it off the provider.
+    return Object.assign(built, { mirrors: backend.mirrors === true });
 }
 
 ;// CONCATENATED MODULE: ./shared/version.ts
@@ -90938,6 +91367,7 @@ function createActionRuntime(io, deps, token, policy, logger = actionLogger(io))
     const clock = deps.clock;
     const store = deps.store({
         github: octokit.rest,
+        graphql: octokit,
         repo,
         production: (environment) => policy.environments[environment]?.production ?? false,
         logUrl: runUrl(run),

@@ -50470,7 +50470,7 @@ const record_schema_object = (properties, required) => ({
     additionalProperties: false,
     'x-message': 'must be an object',
 });
-const versionRef = record_schema_object({ version: record_schema_str, ref: record_schema_str, sha, deploymentId: record_schema_int(1) }, ['version']);
+const versionRef = record_schema_object({ version: record_schema_str, ref: record_schema_str, sha, deploymentId: record_schema_int(1), deploymentNodeId: record_schema_str }, ['version']);
 const runRef = record_schema_object({ runId: record_schema_int(0), runAttempt: record_schema_int(1), job: record_schema_text }, ['runId', 'runAttempt', 'job']);
 const RECORD_SCHEMA = {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -50522,6 +50522,7 @@ const RECORD_SCHEMA = {
             writeId: record_schema_str,
         }, ['from', 'to', 'startedAt', 'runId', 'runAttempt', 'job', 'command', 'phase', 'step', 'op']),
         deploymentId: record_schema_int(1),
+        deploymentNodeId: record_schema_str,
         // Where an expand/contract migration stands (shared/migration); optional, so older records read.
         migration: record_schema_object({ state: oneOf(['expanding', 'expanded', 'contracting', 'contracted', 'kept']), version: record_schema_str, expandedAt: time, drainingSince: time, contractedAt: time }, ['state', 'version']),
         report: record_schema_object({ checkRunId: record_schema_int(1), commentId: record_schema_int(1), pullRequest: record_schema_int(1), commentAuthor: record_schema_str }, []),
@@ -51172,6 +51173,7 @@ function decideDeployCanary(b, command) {
     delete next.reason;
     delete next.paused;
     delete next.deploymentId;
+    delete next.deploymentNodeId;
     // A new rollout has a new check run, but the pull request keeps its one sticky comment per
     // environment: the comment's id stays as a cache (the marker search finds it on a miss).
     const { checkRunId: _checkRun, ...comment } = current.report ?? {};
@@ -51332,6 +51334,8 @@ function complete(b, step, message) {
     const stable = { version: canary.version, ref: canary.ref, sha: canary.sha };
     if (current.deploymentId !== undefined)
         stable.deploymentId = current.deploymentId;
+    if (current.deploymentNodeId !== undefined)
+        stable.deploymentNodeId = current.deploymentNodeId;
     next.phase = 'promoted';
     next.step = step;
     next.weight = 100;
@@ -51804,7 +51808,7 @@ async function runTransition(request) {
     let final = settle(transition.record);
     // The store may have filled in what the first write created (the rollout's deployment).
     if (final.deploymentId === undefined && begun.record.deploymentId !== undefined) {
-        final = { ...final, deploymentId: begun.record.deploymentId };
+        final = { ...final, deploymentId: begun.record.deploymentId, ...(begun.record.deploymentNodeId ? { deploymentNodeId: begun.record.deploymentNodeId } : {}) };
     }
     final = await amend(final);
     try {
@@ -57783,7 +57787,7 @@ function earlyAnswer(command, environment, record, facts, policy) {
 
 ;// CONCATENATED MODULE: ./shared/config/problems.ts
 
-function formatPath(path) {
+function problems_formatPath(path) {
     let out = '';
     for (const seg of path) {
         if (typeof seg === 'number')
@@ -57842,7 +57846,7 @@ function suggest(word, candidates) {
     const limit = Math.max(1, Math.floor(Math.max(word.length, 3) / 3));
     return best !== undefined && bestScore <= limit ? best : undefined;
 }
-function didYouMean(word, candidates) {
+function problems_didYouMean(word, candidates) {
     const match = suggest(word, candidates);
     return match === undefined ? '' : `; did you mean '${match}'?`;
 }
@@ -58447,7 +58451,13 @@ async function routeComment(event, deps) {
         if (JSON.stringify(before) === JSON.stringify(parsed))
             return { reasonCode: 'ignored', message: 'the edit did not change the command' };
     }
-    const policy = await deps.readPolicy();
+    // The commands that read the record (the early answer, status) read it with the policy when the
+    // comment names the environment; otherwise the record is read later, when it is needed.
+    const named = parsed.kind === 'command' ? parsed.command : undefined;
+    const readsRecord = named !== undefined && named.environment !== undefined && (EARLY_ANSWERED.includes(named.command) || named.command === 'status');
+    const starting = readsRecord && deps.readPolicyWithRecord ? await deps.readPolicyWithRecord(named.environment) : undefined;
+    const policy = starting?.policy ?? (await deps.readPolicy());
+    const recordOf = async (environment) => starting && environmentSlug(starting.environment) === environmentSlug(environment) ? starting.record() : (await deps.store.load(environment))?.record;
     const sender = { login: event.sender.login, type: event.sender.type };
     // Silence toward bots (answering them can loop two bots); every other refusal is answered.
     const eventJudgement = judgeEvent({ action: event.action, sender }, policy);
@@ -58497,8 +58507,7 @@ async function routeComment(event, deps) {
     if (command === 'help')
         return answer(replyHelp(policy, environment), { command, environment, pr }, commentId, deps);
     if (command === 'status') {
-        const snapshot = await deps.store.load(environment);
-        return answer(replyStatus(environment, snapshot?.record, deps.now(), { runUrl: deps.runUrl }), { command, environment, pr }, commentId, deps);
+        return answer(replyStatus(environment, await recordOf(environment), deps.now(), { runUrl: deps.runUrl }), { command, environment, pr }, commentId, deps);
     }
     const pull = await readPull(github, repo, pr);
     const base = { reasonCode: 'dispatched', message: '', command, environment, sha: pull.headSha, ref: `refs/pull/${pr}/head`, pr, args };
@@ -58528,8 +58537,7 @@ async function routeComment(event, deps) {
     // A courtesy from the record (one read, only once every gate passed): answer now what the action
     // would refuse after the environment's reviewers approved. The action still decides.
     if (EARLY_ANSWERED.includes(command)) {
-        const snapshot = await deps.store.load(environment);
-        const early = earlyAnswer(command, environment, snapshot?.record, { headSha: pull.headSha, now: deps.now(), runId: deps.context.runId }, policy.environments[environment]);
+        const early = earlyAnswer(command, environment, await recordOf(environment), { headSha: pull.headSha, now: deps.now(), runId: deps.context.runId }, policy.environments[environment]);
         if (early !== undefined) {
             await react(github, repo, commentId, 'confused');
             const body = replyEarly(label, early.code, early.message, early.proceeds, environment, early.after, deps.runUrl);
@@ -61057,7 +61065,12 @@ const policyRules = {
                 "query"
             ]
         }
-    }
+    },
+    "flagSources": {},
+    "mirroring": [
+        "gateway-api",
+        "istio"
+    ]
 };
 
 ;// CONCATENATED MODULE: ./shared/config/units.ts
@@ -61114,7 +61127,7 @@ function units_parsePercent(text) {
 function refName(schema) {
     return schema.$ref?.replace('#/definitions/', '');
 }
-function isRecord(value) {
+function schema_walk_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 /** The value at `path` in `data`. */
@@ -61123,7 +61136,7 @@ function valueAt(path, data) {
     for (const seg of path) {
         if (Array.isArray(value) && typeof seg === 'number')
             value = value[seg];
-        else if (isRecord(value))
+        else if (schema_walk_isRecord(value))
             value = value[String(seg)];
         else
             return undefined;
@@ -61174,7 +61187,7 @@ function schemaWalk(root) {
     /** The branch of a discriminated union that `value` selects, or undefined when its tag selects none. */
     function branchFor(schema, value) {
         const tag = schema.discriminator?.propertyName;
-        if (tag === undefined || !isRecord(value))
+        if (tag === undefined || !schema_walk_isRecord(value))
             return undefined;
         return (schema.oneOf ?? []).map(deref).find((branch) => branch.properties?.[tag]?.const === value[tag]);
     }
@@ -61210,7 +61223,7 @@ function schemaWalk(root) {
                 if (next === undefined)
                     return undefined;
                 schema = next;
-                value = isRecord(value) ? value[seg] : undefined;
+                value = schema_walk_isRecord(value) ? value[seg] : undefined;
             }
         }
         return schema;
@@ -61269,8 +61282,10 @@ function shortDescription(schema) {
     const text = schema?.description;
     if (text === undefined)
         return undefined;
-    const first = /^(.*?[.:])(\s|$)/.exec(text)?.[1] ?? text;
-    return first.replace(/[.:]$/, '').replace(/^./, (c) => c.toLowerCase());
+    // The first `.` or `:` that ends a sentence: not the one of an abbreviation such as `e.g.`.
+    const first = /^((?:e\.g\.|i\.e\.|.)*?[.:])(\s|$)/.exec(text)?.[1] ?? text;
+    // `Name of the route` reads `name of the route` after "expected"; `API key` and `URL` keep their capitals.
+    return first.replace(/[.:]$/, '').replace(/^[A-Z](?![A-Z])/, (c) => c.toLowerCase());
 }
 
 ;// CONCATENATED MODULE: ./shared/config/validate-policy.generated.js
@@ -70275,7 +70290,7 @@ function resolveValue(walk, schema, value) {
     }
     if (Array.isArray(value))
         return node.items ? value.map((item) => resolveValue(walk, node.items, item)) : value;
-    if (!isRecord(value))
+    if (!schema_walk_isRecord(value))
         return value;
     const out = {};
     const properties = node.properties ?? {};
@@ -70332,7 +70347,7 @@ function schema_problems_label(path) {
 }
 function problem(ctx, path, message, extra = {}) {
     const where = ctx.source.locate(path, extra.key ? { key: true } : {});
-    const out = { file: ctx.source.file, ...where, path: formatPath(path), message };
+    const out = { file: ctx.source.file, ...where, path: problems_formatPath(path), message };
     if (extra.found !== undefined)
         out.found = extra.found;
     if (extra.expected !== undefined)
@@ -70341,7 +70356,7 @@ function problem(ctx, path, message, extra = {}) {
 }
 function found(ctx, path) {
     // A value that came from the environment is shown as written: it may hold a secret.
-    const written = ctx.substitutions.written.get(formatPath(path));
+    const written = ctx.substitutions.written.get(problems_formatPath(path));
     if (written !== undefined)
         return `${JSON.stringify(written)} (after substitution)`;
     return describeFound(valueAt(path, ctx.data));
@@ -70362,7 +70377,7 @@ function mapError(ctx, error) {
         case 'additionalProperties': {
             const key = String(params.additionalProperty);
             const allowed = Object.keys(objectSchemaAt(path, ctx.data)?.properties ?? {});
-            return problem(ctx, [...path, key], `unknown key '${key}'${didYouMean(key, allowed)}`, {
+            return problem(ctx, [...path, key], `unknown key '${key}'${problems_didYouMean(key, allowed)}`, {
                 key: true,
                 ...(allowed.length > 0 ? { expected: problems_oneOf(allowed) } : {}),
             });
@@ -70380,7 +70395,7 @@ function mapError(ctx, error) {
             if (value === undefined)
                 return problem(ctx, path, `missing required key '${tag}' in ${schema_problems_label(path)}`, { key: true, expected: problems_oneOf(allowed) });
             const text = typeof value === 'string' ? value : JSON.stringify(value);
-            return problem(ctx, [...path, tag], `unknown ${tag} '${text}'${didYouMean(text, allowed)}`, { expected: problems_oneOf(allowed) });
+            return problem(ctx, [...path, tag], `unknown ${tag} '${text}'${problems_didYouMean(text, allowed)}`, { expected: problems_oneOf(allowed) });
         }
         case 'type': {
             const schema = schemaAt(path, ctx.data);
@@ -70395,7 +70410,7 @@ function mapError(ctx, error) {
             const schema = schemaAt(path, ctx.data);
             const value = valueAt(path, ctx.data);
             const allowed = schema ? deref(schema).enum : undefined;
-            const hint = typeof value === 'string' && allowed ? didYouMean(value, allowed.map(String)) : '';
+            const hint = typeof value === 'string' && allowed ? problems_didYouMean(value, allowed.map(String)) : '';
             return problem(ctx, path, `invalid ${schema_problems_label(path)}${hint}`, {
                 found: found(ctx, path),
                 ...(schema ? { expected: describeExpected(schema) } : {}),
@@ -70427,7 +70442,7 @@ function schemaProblems(source, data, substitutions, grammar = builtinGrammar) {
     const seen = new Set();
     for (const error of kept) {
         if (substitutions.unresolved.size > 0) {
-            const path = formatPath(decodePointer(error.instancePath, data));
+            const path = problems_formatPath(decodePointer(error.instancePath, data));
             if (substitutions.unresolved.has(path) && error.keyword !== 'type')
                 continue;
         }
@@ -70601,7 +70616,7 @@ const schema_parts_request = {
 const schema_parts_endpoint = schema_parts_ref('url', 'Overrides the API URL (a proxy, a VPC endpoint, LocalStack).');
 function rulesOf(parts) {
     const byType = (list) => Object.fromEntries(list.filter((p) => p.rules !== undefined).map((p) => [p.type, p.rules]));
-    return { traffic: byType(parts.traffic), metrics: byType(parts.metrics) };
+    return { traffic: byType(parts.traffic), metrics: byType(parts.metrics), flagSources: byType(parts.flagSources), mirroring: parts.traffic.filter((p) => p.mirrors === true).map((p) => p.type) };
 }
 
 ;// CONCATENATED MODULE: ./shared/config/schema.ts
@@ -71044,12 +71059,12 @@ function percent(value) {
 }
 function checkExperiment(report, name, e, data) {
     const path = ['experiments', name];
-    const templates = isRecord(data.analysis) ? data.analysis : {};
-    const environments = isRecord(data.environments) ? data.environments : {};
+    const templates = schema_walk_isRecord(data.analysis) ? data.analysis : {};
+    const environments = schema_walk_isRecord(data.environments) ? data.environments : {};
     const variants = Array.isArray(e.variants) ? e.variants : [];
     const names = [];
     variants.forEach((v, i) => {
-        if (!isRecord(v) || typeof v.name !== 'string')
+        if (!schema_walk_isRecord(v) || typeof v.name !== 'string')
             return;
         if (names.includes(v.name))
             report([...path, 'variants', i, 'name'], `duplicate variant '${v.name}'`, { expected: 'a name not used by another variant' });
@@ -71057,27 +71072,27 @@ function checkExperiment(report, name, e, data) {
     });
     const control = typeof e.control === 'string' ? e.control : 'control';
     if (names.length > 0 && !names.includes(control)) {
-        report(e.control === undefined ? [...path, 'variants'] : [...path, 'control'], `control '${control}' is not one of the variants${didYouMean(control, names)}`, {
+        report(e.control === undefined ? [...path, 'variants'] : [...path, 'control'], `control '${control}' is not one of the variants${problems_didYouMean(control, names)}`, {
             expected: e.control === undefined ? `a variant named control, or control: ${problems_oneOf(names)}` : problems_oneOf(names),
         });
     }
     const templateName = e.analysis;
     const template = typeof templateName === 'string' ? templates[templateName] : undefined;
-    if (typeof templateName === 'string' && !isRecord(template)) {
+    if (typeof templateName === 'string' && !schema_walk_isRecord(template)) {
         const known = Object.keys(templates);
-        report([...path, 'analysis'], `unknown analysis template '${templateName}'${didYouMean(templateName, known)}`, {
+        report([...path, 'analysis'], `unknown analysis template '${templateName}'${problems_didYouMean(templateName, known)}`, {
             expected: known.length > 0 ? `a template defined under analysis: ${known.join(', ')}` : 'a template defined under analysis:',
         });
     }
-    const checks = isRecord(template) && Array.isArray(template.checks) ? template.checks.filter(isRecord) : [];
+    const checks = schema_walk_isRecord(template) && Array.isArray(template.checks) ? template.checks.filter(schema_walk_isRecord) : [];
     const checkNames = checks.map((c) => c.name).filter((n) => typeof n === 'string');
-    const primary = isRecord(e.primary) ? e.primary : undefined;
+    const primary = schema_walk_isRecord(e.primary) ? e.primary : undefined;
     if (Array.isArray(e.guardrails)) {
         e.guardrails.forEach((g, i) => {
-            if (typeof g !== 'string' || !isRecord(template))
+            if (typeof g !== 'string' || !schema_walk_isRecord(template))
                 return;
             if (!checkNames.includes(g)) {
-                report([...path, 'guardrails', i], `guardrail '${g}' is not a check of analysis template '${String(templateName)}'${didYouMean(g, checkNames)}`, {
+                report([...path, 'guardrails', i], `guardrail '${g}' is not a check of analysis template '${String(templateName)}'${problems_didYouMean(g, checkNames)}`, {
                     expected: checkNames.length > 0 ? problems_oneOf(checkNames) : 'a check name',
                 });
             }
@@ -71089,7 +71104,7 @@ function checkExperiment(report, name, e, data) {
         });
     }
     if (primary) {
-        const variables = isRecord(template) && isRecord(template.variables) ? Object.keys(template.variables) : [];
+        const variables = schema_walk_isRecord(template) && schema_walk_isRecord(template.variables) ? Object.keys(template.variables) : [];
         const known = new Set([...QUERY_PLACEHOLDERS, ...EXPERIMENT_PLACEHOLDERS, ...variables]);
         for (const key of ['events', 'total', 'values', 'buckets']) {
             const text = primary[key];
@@ -71099,7 +71114,7 @@ function checkExperiment(report, name, e, data) {
                 const placeholder = match[1];
                 if (known.has(placeholder))
                     continue;
-                report([...path, 'primary', key], `unknown placeholder '{{${placeholder}}}'${didYouMean(placeholder, [...known])}`, {
+                report([...path, 'primary', key], `unknown placeholder '{{${placeholder}}}'${problems_didYouMean(placeholder, [...known])}`, {
                     needle: match[0],
                     expected: `one of: ${[...known].map((k) => `{{${k}}}`).join(', ')}`,
                 });
@@ -71116,21 +71131,26 @@ function checkExperiment(report, name, e, data) {
             }
         }
     }
-    const split = isRecord(e.split) ? e.split : undefined;
+    const split = schema_walk_isRecord(e.split) ? e.split : undefined;
+    if (split?.type === 'flag' && !schema_walk_isRecord(data.flags)) {
+        report([...path, 'split', 'type'], `a flag split reads flag '${String(split.flag)}' from the policy's flag source, but the policy has no flags: section`, {
+            expected: 'flags: { source: ... } naming where the flag lives (flags: {} reads flags.yml)',
+        });
+    }
     if (split?.type === 'traffic') {
         const env = split.environment;
-        if (typeof env === 'string' && !isRecord(environments[env])) {
+        if (typeof env === 'string' && !schema_walk_isRecord(environments[env])) {
             const known = Object.keys(environments);
-            report([...path, 'split', 'environment'], `unknown environment '${env}'${didYouMean(env, known)}`, { expected: known.length > 0 ? problems_oneOf(known) : 'an environment defined under environments:' });
+            report([...path, 'split', 'environment'], `unknown environment '${env}'${problems_didYouMean(env, known)}`, { expected: known.length > 0 ? problems_oneOf(known) : 'an environment defined under environments:' });
         }
         if (names.length > 2) {
             report([...path, 'variants'], 'a traffic split serves exactly two variants (the stable and the canary version)', { found: `${names.length} variants`, expected: 'two variants, or split: { type: flag, flag: <name> } for more' });
         }
         // The canary variant's share must be a weight the environment's steps actually set.
-        const envSteps = isRecord(environments[String(env)]) ? environments[String(env)].steps : undefined;
-        const stepWeights = Array.isArray(envSteps) ? envSteps.flatMap((st) => (isRecord(st) && typeof st.weight === 'number' ? [st.weight] : [])) : [];
-        const weights = variants.map((v) => (isRecord(v) ? (typeof v.weight === 'number' ? v.weight : v.weight === undefined ? 1 : NaN) : NaN));
-        const canaryIndex = variants.findIndex((v) => isRecord(v) && v.name !== control);
+        const envSteps = schema_walk_isRecord(environments[String(env)]) ? environments[String(env)].steps : undefined;
+        const stepWeights = Array.isArray(envSteps) ? envSteps.flatMap((st) => (schema_walk_isRecord(st) && typeof st.weight === 'number' ? [st.weight] : [])) : [];
+        const weights = variants.map((v) => (schema_walk_isRecord(v) ? (typeof v.weight === 'number' ? v.weight : v.weight === undefined ? 1 : NaN) : NaN));
+        const canaryIndex = variants.findIndex((v) => schema_walk_isRecord(v) && v.name !== control);
         const total = weights.reduce((a, b) => a + b, 0);
         if (names.length === 2 && canaryIndex >= 0 && Number.isFinite(total) && total > 0 && stepWeights.length > 0) {
             const share = Math.round((weights[canaryIndex] / total) * 1000) / 10;
@@ -71167,36 +71187,77 @@ function checkExperiment(report, name, e, data) {
 }
 function experimentProblems(source, data) {
     const problems = [];
-    if (!isRecord(data) || !isRecord(data.experiments))
+    if (!schema_walk_isRecord(data) || !schema_walk_isRecord(data.experiments))
         return problems;
     const report = (path, message, details = {}) => {
         const { key, needle, ...rest } = details;
         const where = source.locate(path, { ...(key ? { key } : {}), ...(needle !== undefined ? { needle } : {}) });
-        problems.push({ file: source.file, ...where, path: formatPath(path), message, ...rest });
+        problems.push({ file: source.file, ...where, path: problems_formatPath(path), message, ...rest });
     };
     for (const [name, e] of Object.entries(data.experiments))
-        if (isRecord(e))
+        if (schema_walk_isRecord(e))
             checkExperiment(report, name, e, data);
     return problems;
 }
-
-;// CONCATENATED MODULE: ./shared/config/mirror.ts
-/** Providers whose engines copy requests: Gateway API's RequestMirror filter and Istio's `mirror`. */
-const MIRROR_PROVIDERS = ['gateway-api', 'istio'];
-/** Mirrored by default: reads only. A mirrored write runs twice against the back ends both versions share. */
-const DEFAULT_MIRROR_METHODS = (/* unused pure expression or super */ null && (['GET', 'HEAD']));
-/** The step's mirror with its defaults, or undefined for a step that mirrors nothing. */
-function mirrorOf(step) {
-    const mirror = step?.mirror;
-    if (mirror === undefined)
-        return undefined;
-    if (typeof mirror === 'number')
-        return { percent: mirror, methods: [...DEFAULT_MIRROR_METHODS] };
-    return { percent: mirror.percent, methods: [...new Set(mirror.methods ?? DEFAULT_MIRROR_METHODS)] };
+/** What to add where, per source, when a variant is missing. */
+const ADD_VARIANT = {
+    registry: "or add it to the flag's variants: in the registry",
+    unleash: "or add it as a variant of the flag's strategy in that environment",
+    launchdarkly: 'or add it as a variation of the flag',
+    flagd: "or add it to the flag's variants in the flag file",
+};
+/** At most `max` names, then how many more: a source may hold thousands of flags. */
+function listNames(names, max = 20) {
+    const shown = names.slice(0, max).join(', ');
+    return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+/**
+ * The flag-split experiments checked against what the flag source serves: the flag exists and is not
+ * archived, and every variant is one of its values. `only` limits the check to one experiment (the
+ * analyze action checks the one it judges). A source that cannot list a flag's values is a warning.
+ */
+function experimentFlagProblems(source, data, flags, from, only) {
+    const problems = [];
+    const warnings = [];
+    if (!isRecord(data) || !isRecord(data.experiments))
+        return { problems, warnings };
+    const at = (into, path, message, expected) => {
+        into.push({ file: source.file, ...source.locate(path), path: formatPath(path), message, ...(expected !== undefined ? { expected } : {}) });
+    };
+    const byName = new Map(flags.map((f) => [f.name, f]));
+    const live = flags.filter((f) => !f.archived).map((f) => f.name);
+    for (const [name, e] of Object.entries(data.experiments)) {
+        if (only !== undefined && name !== only)
+            continue;
+        if (!isRecord(e) || !isRecord(e.split) || e.split.type !== 'flag' || typeof e.split.flag !== 'string')
+            continue;
+        const path = ['experiments', name];
+        const flagName = e.split.flag;
+        const flag = byName.get(flagName);
+        if (!flag) {
+            at(problems, [...path, 'split', 'flag'], `flag '${flagName}' is not in ${from.describe}${didYouMean(flagName, live)}`, live.length > 1 ? `one of its ${live.length} flags: ${listNames(live)}` : live.length === 1 ? `its only flag: ${live[0]}` : `a flag of ${from.describe} (it has none)`);
+            continue;
+        }
+        if (flag.archived) {
+            at(problems, [...path, 'split', 'flag'], `flag '${flagName}' is archived in ${from.describe}: no SDK serves its variants any more`, live.length > 0 ? `a live flag: ${listNames(live)}` : 'a live flag');
+            continue;
+        }
+        if (flag.variants === undefined) {
+            at(warnings, [...path, 'split', 'flag'], `${from.describe} does not list the values of flag '${flagName}', so the variants were not checked against it`);
+            continue;
+        }
+        const known = [...flag.variants];
+        const variants = Array.isArray(e.variants) ? e.variants : [];
+        variants.forEach((v, i) => {
+            if (!isRecord(v) || typeof v.name !== 'string' || known.includes(v.name))
+                return;
+            at(problems, [...path, 'variants', i, 'name'], `variant '${v.name}' is not one of the values flag '${flagName}' serves in ${from.describe}${didYouMean(v.name, known)}`, `one of its variants: ${listNames(known)}${ADD_VARIANT[from.type] ? ` (${ADD_VARIANT[from.type]})` : ''}`);
+        });
+    }
+    return { problems, warnings };
 }
 
 ;// CONCATENATED MODULE: ./shared/config/semantic-problems.ts
-
 
 
 
@@ -71217,10 +71278,10 @@ function semantic_problems_ms(value) {
     return typeof value === 'string' ? (units_parseDuration(value) ?? undefined) : undefined;
 }
 function records(value) {
-    return isRecord(value) ? Object.entries(value).filter((e) => isRecord(e[1])) : [];
+    return schema_walk_isRecord(value) ? Object.entries(value).filter((e) => schema_walk_isRecord(e[1])) : [];
 }
 function items(value) {
-    return Array.isArray(value) ? value.flatMap((v, i) => (isRecord(v) ? [[i, v]] : [])) : [];
+    return Array.isArray(value) ? value.flatMap((v, i) => (schema_walk_isRecord(v) ? [[i, v]] : [])) : [];
 }
 function checkSteps(report, envPath, env, templates) {
     const steps = items(env.steps);
@@ -71243,7 +71304,7 @@ function checkSteps(report, envPath, env, templates) {
         const template = typeof name === 'string' ? templates[name] : undefined;
         if (typeof name === 'string' && template === undefined) {
             const names = Object.keys(templates);
-            report([...path, 'analysis'], `unknown analysis template '${name}'${didYouMean(name, names)}`, {
+            report([...path, 'analysis'], `unknown analysis template '${name}'${problems_didYouMean(name, names)}`, {
                 expected: names.length > 0 ? `a template defined under analysis: ${names.join(', ')}` : 'a template defined under analysis:',
             });
         }
@@ -71252,7 +71313,7 @@ function checkSteps(report, envPath, env, templates) {
         if (min !== undefined && max !== undefined && min > max) {
             report([...path, 'minDuration'], 'minDuration is longer than maxDuration', { found: formatDuration(min), expected: `at most ${formatDuration(max)}` });
         }
-        const interval = isRecord(template) ? semantic_problems_ms(template.interval ?? DEFAULT_INTERVAL) : undefined;
+        const interval = schema_walk_isRecord(template) ? semantic_problems_ms(template.interval ?? DEFAULT_INTERVAL) : undefined;
         if (max !== undefined && interval !== undefined && max <= interval) {
             report([...path, 'maxDuration'], `maxDuration leaves no time for a look every ${formatDuration(interval)} (the template's interval)`, {
                 found: formatDuration(max),
@@ -71280,22 +71341,29 @@ function checkBackend(report, path, block, rules) {
 }
 function checkTraffic(report, envPath, env, grammar) {
     const traffic = env.traffic;
-    if (!isRecord(traffic) || typeof traffic.provider !== 'string' || !Object.hasOwn(grammar.rules.traffic, traffic.provider))
+    if (!schema_walk_isRecord(traffic) || typeof traffic.provider !== 'string' || !Object.hasOwn(grammar.rules.traffic, traffic.provider))
         return;
     checkBackend(report, [...envPath, 'traffic'], traffic, grammar.rules.traffic[traffic.provider]);
 }
+/** `flags.source` against the rules of its descriptor, like a `traffic:` block. */
+function checkFlagSource(report, flags, grammar) {
+    const source = schema_walk_isRecord(flags) ? flags.source : undefined;
+    if (!schema_walk_isRecord(source) || typeof source.type !== 'string' || !Object.hasOwn(grammar.rules.flagSources, source.type))
+        return;
+    checkBackend(report, ['flags', 'source'], source, grammar.rules.flagSources[source.type]);
+}
 /** `mirror:` steps (#16): only where the provider's engine copies requests, and users see stable alone. */
-function checkMirrorSteps(report, envPath, env) {
-    const provider = isRecord(env.traffic) ? env.traffic.provider : undefined;
+function checkMirrorSteps(report, envPath, env, mirroring) {
+    const provider = schema_walk_isRecord(env.traffic) ? env.traffic.provider : undefined;
     for (const [index, step] of items(env.steps)) {
         if (step.mirror === undefined)
             continue;
         const path = [...envPath, 'steps', index, 'mirror'];
-        if (typeof provider === 'string' && !MIRROR_PROVIDERS.includes(provider)) {
+        if (typeof provider === 'string' && !mirroring.includes(provider)) {
             report(path, `the ${provider} traffic provider cannot mirror requests (step ${index + 1})`, {
                 key: true,
                 found: `provider: ${provider}`,
-                expected: `a provider whose engine mirrors (${MIRROR_PROVIDERS.join(', ')}), or no mirror: on this step`,
+                expected: `a provider whose engine mirrors (${mirroring.join(', ')}), or no mirror: on this step`,
             });
         }
         if (step.weight !== undefined && step.weight !== 0) {
@@ -71308,7 +71376,7 @@ function checkPlaceholders(report, path, text, known) {
         const name = match[1];
         if (known.has(name))
             continue;
-        report(path, `unknown placeholder '{{${name}}}'${didYouMean(name, [...known])}`, {
+        report(path, `unknown placeholder '{{${name}}}'${problems_didYouMean(name, [...known])}`, {
             needle: match[0],
             expected: `one of: ${[...known].map((k) => `{{${k}}}`).join(', ')} (add others under variables:)`,
         });
@@ -71328,7 +71396,7 @@ function checkTemplate(report, path, template, grammar) {
     if (min !== undefined && max !== undefined && min > max) {
         report([...path, 'minDuration'], 'minDuration is longer than maxDuration', { found: formatDuration(min), expected: `at most ${formatDuration(max)}` });
     }
-    const variables = isRecord(template.variables) ? Object.keys(template.variables) : [];
+    const variables = schema_walk_isRecord(template.variables) ? Object.keys(template.variables) : [];
     const builtins = new Set(QUERY_PLACEHOLDERS);
     for (const name of variables) {
         if (builtins.has(name))
@@ -71336,10 +71404,10 @@ function checkTemplate(report, path, template, grammar) {
     }
     const known = new Set([...QUERY_PLACEHOLDERS, ...variables]);
     const provider = template.provider;
-    const rules = isRecord(provider) && typeof provider.type === 'string' && Object.hasOwn(grammar.rules.metrics, provider.type) ? grammar.rules.metrics[provider.type] : undefined;
+    const rules = schema_walk_isRecord(provider) && typeof provider.type === 'string' && Object.hasOwn(grammar.rules.metrics, provider.type) ? grammar.rules.metrics[provider.type] : undefined;
     for (const name of rules?.placeholders ?? [])
         known.add(name);
-    if (isRecord(provider))
+    if (schema_walk_isRecord(provider))
         checkBackend(report, [...path, 'provider'], provider, rules);
     const names = new Map();
     const groups = new Set();
@@ -71382,14 +71450,14 @@ function checkTemplate(report, path, template, grammar) {
         }
     }
     const test = template.test;
-    if (isRecord(test) && test.type === 'mann-whitney') {
-        if (isRecord(test.groupWeights)) {
+    if (schema_walk_isRecord(test) && test.type === 'mann-whitney') {
+        if (schema_walk_isRecord(test.groupWeights)) {
             let sum = 0;
             for (const [group, weight] of Object.entries(test.groupWeights)) {
                 if (typeof weight === 'number')
                     sum += weight;
                 if (!groups.has(group)) {
-                    report([...path, 'test', 'groupWeights', group], `no check is in group '${group}'${didYouMean(group, [...groups])}`, {
+                    report([...path, 'test', 'groupWeights', group], `no check is in group '${group}'${problems_didYouMean(group, [...groups])}`, {
                         key: true,
                         expected: groups.size > 0 ? problems_oneOf([...groups]) : 'a group named by a check (group: <name>)',
                     });
@@ -71421,7 +71489,7 @@ const ENVIRONMENT_NAME = new RegExp(String(builtinGrammar.schema.definitions?.['
  * environment) while following two different policies.
  */
 function checkEnvironmentNames(report, environments) {
-    if (!isRecord(environments))
+    if (!schema_walk_isRecord(environments))
         return;
     const seen = new Map();
     for (const name of Object.keys(environments)) {
@@ -71445,19 +71513,20 @@ function semanticProblems(source, data, grammar = builtinGrammar) {
     const report = (path, message, details = {}) => {
         const { key, needle, ...rest } = details;
         const where = source.locate(path, { ...(key ? { key } : {}), ...(needle !== undefined ? { needle } : {}) });
-        problems.push({ file: source.file, ...where, path: formatPath(path), message, ...rest });
+        problems.push({ file: source.file, ...where, path: problems_formatPath(path), message, ...rest });
     };
-    if (!isRecord(data))
+    if (!schema_walk_isRecord(data))
         return problems;
-    const templates = isRecord(data.analysis) ? data.analysis : {};
+    const templates = schema_walk_isRecord(data.analysis) ? data.analysis : {};
     checkEnvironmentNames(report, data.environments);
     for (const [name, env] of records(data.environments)) {
         checkSteps(report, ['environments', name], env, templates);
         checkTraffic(report, ['environments', name], env, grammar);
-        checkMirrorSteps(report, ['environments', name], env);
+        checkMirrorSteps(report, ['environments', name], env, grammar.rules.mirroring);
     }
     for (const [name, template] of records(templates))
         checkTemplate(report, ['analysis', name], template, grammar);
+    checkFlagSource(report, data.flags, grammar);
     problems.push(...experimentProblems(source, data));
     return problems;
 }
@@ -71490,7 +71559,7 @@ function parsePath(path) {
 function indentation_keys_valueAt(data, path) {
     let value = data;
     for (const seg of path)
-        value = Array.isArray(value) && typeof seg === 'number' ? value[seg] : isRecord(value) ? value[String(seg)] : undefined;
+        value = Array.isArray(value) && typeof seg === 'number' ? value[seg] : schema_walk_isRecord(value) ? value[String(seg)] : undefined;
     return value;
 }
 function acceptsKey(walk, path, data, key) {
@@ -71523,7 +71592,7 @@ function explainIndentation(source, data, problems, grammar = builtinGrammar) {
         for (let depth = parent.length - 1; depth >= 0; depth--) {
             const ancestor = parent.slice(0, depth);
             const holder = indentation_keys_valueAt(data, ancestor);
-            if (!isRecord(holder) || key in holder || !acceptsKey(walk, ancestor, data, key))
+            if (!schema_walk_isRecord(holder) || key in holder || !acceptsKey(walk, ancestor, data, key))
                 continue;
             const sibling = Object.keys(holder)[0];
             const siblingAt = sibling === undefined ? undefined : source.locate([...ancestor, sibling], { key: true });
@@ -71533,7 +71602,7 @@ function explainIndentation(source, data, problems, grammar = builtinGrammar) {
                 expected: siblingAt ? `'${key}' at column ${siblingAt.column}, like '${sibling}' on line ${siblingAt.line}` : `'${key}' one level up`,
             });
             for (const other of problems) {
-                if (other.path === formatPath(ancestor) && other.message.startsWith(`missing required key '${key}'`))
+                if (other.path === problems_formatPath(ancestor) && other.message.startsWith(`missing required key '${key}'`))
                     dropped.add(other);
             }
             break;
@@ -71556,7 +71625,7 @@ function underIndented(walk, source, data, problems, dropped, rewritten) {
             continue;
         const parent = path.slice(0, -1);
         const holder = indentation_keys_valueAt(data, parent);
-        if (!isRecord(holder))
+        if (!schema_walk_isRecord(holder))
             continue;
         const keys = Object.keys(holder);
         const strays = keys.slice(keys.indexOf(emptyKey) + 1).filter((k) => acceptsKey(walk, path, data, k));
@@ -71574,7 +71643,7 @@ function underIndented(walk, source, data, problems, dropped, rewritten) {
         for (const other of problems) {
             if (other === problem)
                 continue;
-            if (strays.some((k) => within(other.path, formatPath([...parent, k]))))
+            if (strays.some((k) => within(other.path, problems_formatPath([...parent, k]))))
                 dropped.add(other);
         }
     }
@@ -71856,16 +71925,16 @@ class YamlSource {
                     (kind === 'unset' && options.allowUnset ? unset : problems).push({
                         file: this.file,
                         ...this.at(index >= 0 ? offset + index : offset),
-                        path: formatPath(path),
+                        path: problems_formatPath(path),
                         message,
                         found: reference,
                         expected,
                     });
                 });
                 if (result.unresolved)
-                    substitutions.unresolved.add(formatPath(path));
+                    substitutions.unresolved.add(problems_formatPath(path));
                 if (result.fromEnv)
-                    substitutions.written.set(formatPath(path), node.value);
+                    substitutions.written.set(problems_formatPath(path), node.value);
                 node.value = result.text;
             }
         };
@@ -72154,6 +72223,74 @@ async function writeOnce(options) {
     }
 }
 
+;// CONCATENATED MODULE: ./shared/github/graphql.ts
+/**
+ * A small GraphQL client over Octokit's `graphql` (the same Octokit, so the same retry, throttling,
+ * proxy and user agent as every REST call), which keeps the API budget of what it read: calls made
+ * and rate-limit points spent.
+ *
+ * Why GraphQL for history: a REST report of 1,000 deployments needs one statuses call per
+ * deployment plus a pull-request look-up per commit (about 3,000 calls against GITHUB_TOKEN's
+ * 1,000 an hour); one GraphQL query reads 100 deployments with their statuses for one point, and one
+ * reads 50 commits with their pull requests for about five.
+ *
+ * Every query asks for `rateLimit { cost remaining }`, so the points come from GitHub itself, not
+ * from an estimate.
+ */
+
+class GraphQLClient {
+    port;
+    logger;
+    spent = { calls: 0, points: 0, remaining: undefined, byQuery: {} };
+    constructor(port, logger) {
+        this.port = port;
+        this.logger = logger;
+    }
+    /**
+     * Runs one query. `name` names it in errors and in the budget. The query must select
+     * `rateLimit { cost remaining }` at its root: the budget is read from it.
+     */
+    async query(name, query, variables = {}) {
+        const entry = (this.spent.byQuery[name] ??= { calls: 0, points: 0 });
+        this.spent.calls++;
+        entry.calls++;
+        let data;
+        try {
+            data = await this.port.graphql(query, variables);
+        }
+        catch (error) {
+            throw graphQLError(name, error);
+        }
+        const limit = data.rateLimit;
+        if (limit) {
+            this.spent.points += limit.cost;
+            entry.points += limit.cost;
+            this.spent.remaining = limit.remaining;
+            this.logger?.debug(`GitHub GraphQL ${name}: cost ${limit.cost}, ${limit.remaining} points left this hour`);
+        }
+        return data;
+    }
+    budget() {
+        return { ...this.spent, byQuery: Object.fromEntries(Object.entries(this.spent.byQuery).map(([k, v]) => [k, { ...v }])) };
+    }
+}
+/** The error users see: which query, and what GitHub said (its `errors[].message`, or the HTTP status). */
+function graphQLError(name, error) {
+    const errors = error.errors;
+    const status = error.status;
+    let detail;
+    if (Array.isArray(errors) && errors.length > 0) {
+        detail = errors
+            .slice(0, 3)
+            .map((e) => `${String(e.message)}${Array.isArray(e.path) ? ` (at ${e.path.join('.')})` : ''}`)
+            .join('; ');
+    }
+    else {
+        detail = typeof status === 'number' ? `HTTP ${status}: ${errorMessage(error)}` : errorMessage(error);
+    }
+    return new ProviderError('GitHub GraphQL API', name, detail, false, { cause: error });
+}
+
 ;// CONCATENATED MODULE: ./shared/state/github-store.ts
 /**
  * The state store on GitHub.
@@ -72184,14 +72321,20 @@ async function writeOnce(options) {
  * `save`, after the record was written, so a write that lost its race publishes nothing.
  *
  * Costs (REST calls): load 1; save 1, plus 1 createDeployment for a new rollout, plus 1 status when
- * the visible state changed, plus 1 `inactive` for the superseded deployment when a production
- * rollout is promoted (non-production ones rely on GitHub's `auto_inactive`). The first write to a
+ * the visible state changed. Two statuses at once (a production promotion marks the deployment it
+ * supersedes `inactive`, since GitHub's `auto_inactive` skips production deployments; a revert marks
+ * the restored one `success` again) go in one GraphQL request with one `createDeploymentStatus` per
+ * deployment, instead of two REST calls. The environment's first Rollgate promotion, which knows no
+ * predecessor, reads the environment's newest 100 deployments in that request's answer and marks
+ * the older active ones in a second (only when there are some). Without a GraphQL port, or for a
+ * deployment recorded before node IDs were kept, the REST calls are used. The first write to a
  * repository also creates the branch (3 calls, once).
  *
  * Commits to the state branch say `[skip ci]`; tokens whose pushes start workflows (PATs, apps)
  * would otherwise run `on: push` workflows for them. The token needs `contents: write` and
  * `deployments: write`.
  */
+
 
 
 
@@ -72231,6 +72374,14 @@ class GitHubStateStore extends BaseStateStore {
     pathOf(environment) {
         return `${environmentSlug(environment)}.json`;
     }
+    /** Where the environment's record lives (for a caller that reads it together with something else). */
+    location(environment) {
+        return { branch: this.branch, path: this.pathOf(environment) };
+    }
+    /** A record read elsewhere (that caller's GraphQL request), checked as `load` checks it. */
+    parse(environment, text) {
+        return parseRecord(text, this.describe(environment));
+    }
     async read(environment) {
         const where = this.describe(environment);
         let data;
@@ -72257,8 +72408,9 @@ class GitHubStateStore extends BaseStateStore {
         let toWrite = record;
         let created;
         if (needsDeployment(record)) {
-            created = await this.createDeployment(record);
-            toWrite = { ...record, deploymentId: created };
+            const deployment = await this.createDeployment(record);
+            created = deployment.id;
+            toWrite = { ...record, deploymentId: deployment.id, ...(deployment.nodeId ? { deploymentNodeId: deployment.nodeId } : {}) };
         }
         const text = serializeRecord(toWrite, where);
         let version;
@@ -72432,7 +72584,7 @@ class GitHubStateStore extends BaseStateStore {
             if (!('id' in data)) {
                 throw new ProviderError('GitHub API', 'repos.createDeployment', `GitHub answered "${data.message ?? 'no deployment'}" instead of creating one`);
             }
-            return data.id;
+            return { id: data.id, ...(data.node_id ? { nodeId: data.node_id } : {}) };
         };
         // Ours: the deployment of this commit and environment whose payload carries this command's key.
         const landed = async () => {
@@ -72440,7 +72592,7 @@ class GitHubStateStore extends BaseStateStore {
                 return undefined;
             const { data } = await this.github.repos.listDeployments({ ...this.repo, sha: canary.sha, environment, task: DEPLOYMENT_TASK, per_page: 10 });
             const mine = data.find((d) => typeof d.payload === 'object' && d.payload['rollgate']?.op === op);
-            return mine?.id;
+            return mine ? { id: mine.id, ...(mine.node_id ? { nodeId: mine.node_id } : {}) } : undefined;
         };
         try {
             return await writeOnce({
@@ -72476,31 +72628,94 @@ class GitHubStateStore extends BaseStateStore {
         const before = previous?.deploymentId === id ? visibleStatus(previous) : undefined;
         if (before && before.state === status.state && before.description === status.description)
             return;
-        await this.postStatus(id, status, written.environment);
+        const posts = [{ id, nodeId: written.deploymentNodeId, status, environment: written.environment }];
+        let sweep = false;
         const entry = written.history[written.history.length - 1];
-        if (written.phase === 'promoted' && entry?.to === 'promoted') {
+        if (written.phase === 'promoted' && entry?.to === 'promoted' && this.isProduction(written.environment)) {
             // Production deployments are skipped by auto_inactive, so the one this promotion replaces is
             // marked here; without a known predecessor (the environment's first Rollgate promotion),
             // sweep whatever came before.
-            if (!this.isProduction(written.environment))
-                return;
             const replaced = baselineDeployment(written);
-            if (replaced !== undefined && replaced !== id) {
-                await this.postStatus(replaced, { state: 'inactive', description: `Superseded by ${written.canary?.version ?? 'a newer version'}` });
+            if (replaced?.deploymentId !== undefined && replaced.deploymentId !== id) {
+                posts.push({ id: replaced.deploymentId, nodeId: replaced.deploymentNodeId, status: { state: 'inactive', description: `Superseded by ${written.canary?.version ?? 'a newer version'}` } });
             }
-            else if (replaced === undefined) {
-                await this.markSuperseded(written.environment, id).catch((error) => this.warn(error));
+            else if (replaced?.deploymentId === undefined) {
+                sweep = true;
             }
         }
         if (written.phase === 'rolled-back' && entry?.from === 'promoted' && entry.to === 'rolled-back') {
             // A revert makes the known-good version's deployment the active one again.
-            const restored = written.stable?.deploymentId;
-            if (restored !== undefined && restored !== id) {
-                await this.postStatus(restored, {
-                    state: 'success',
-                    description: github_store_truncate(`Restored ${written.stable?.version ?? ''} after reverting ${written.canary?.version ?? ''}`, MAX_STATUS_DESCRIPTION),
+            const restored = written.stable;
+            if (restored?.deploymentId !== undefined && restored.deploymentId !== id) {
+                posts.push({
+                    id: restored.deploymentId,
+                    nodeId: restored.deploymentNodeId,
+                    status: { state: 'success', description: github_store_truncate(`Restored ${restored.version} after reverting ${written.canary?.version ?? ''}`, MAX_STATUS_DESCRIPTION) },
                 });
             }
+        }
+        const graphql = this.options.graphql;
+        if (graphql && (posts.length > 1 || sweep) && posts.every((p) => p.nodeId !== undefined)) {
+            const listed = await this.postStatusesGraphQL(graphql, posts, sweep ? written.environment : undefined);
+            if (listed !== false) {
+                if (listed)
+                    await this.sweepListed(graphql, written.environment, id, listed);
+                return;
+            }
+            // The GraphQL request failed (already warned): the REST calls say it again, once each.
+        }
+        for (const post of posts)
+            await this.postStatus(post.id, post.status, post.environment);
+        if (sweep)
+            await this.markSuperseded(written.environment, id).catch((error) => this.warn(error));
+    }
+    /**
+     * Posts the statuses in one GraphQL request (one aliased `createDeploymentStatus` each). With
+     * `sweepEnvironment`, the first status's answer also lists that environment's newest deployments.
+     * Returns that list (undefined without a sweep), or false when the request failed.
+     */
+    async postStatusesGraphQL(port, posts, sweepEnvironment) {
+        const variables = {};
+        const fields = posts.map((post, i) => {
+            const environmentUrl = post.environment === undefined ? undefined : this.options.environmentUrl?.(post.environment);
+            variables[`s${i}`] = {
+                deploymentId: post.nodeId,
+                state: post.status.state.toUpperCase(),
+                description: github_store_truncate(post.status.description, MAX_STATUS_DESCRIPTION),
+                ...(this.options.logUrl ? { logUrl: this.options.logUrl } : {}),
+                ...(environmentUrl ? { environmentUrl } : {}),
+            };
+            const list = i === 0 && sweepEnvironment !== undefined
+                ? ' deployment { repository { deployments(environments: [$environment], first: 100, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { id databaseId state } pageInfo { hasNextPage } } } }'
+                : '';
+            return `s${i}: createDeploymentStatus(input: $s${i}) { deploymentStatus { id${list} } }`;
+        });
+        if (sweepEnvironment !== undefined)
+            variables['environment'] = sweepEnvironment;
+        const declared = [...posts.map((_, i) => `$s${i}: CreateDeploymentStatusInput!`), ...(sweepEnvironment !== undefined ? ['$environment: String!'] : [])];
+        const query = `mutation RollgateDeploymentStatuses(${declared.join(', ')}) {\n  ${fields.join('\n  ')}\n}`;
+        try {
+            const data = await new GraphQLClient(port, this.options.logger).query('createDeploymentStatus', query, variables);
+            return sweepEnvironment === undefined ? undefined : (data['s0']?.deploymentStatus?.deployment?.repository.deployments ?? { nodes: [], pageInfo: { hasNextPage: false } });
+        }
+        catch (error) {
+            this.warn(error);
+            return false;
+        }
+    }
+    /** Marks the listed deployments older than `keepId` that are not inactive yet, in one more GraphQL request. */
+    async sweepListed(port, environment, keepId, listed) {
+        const older = listed.nodes.filter((d) => d.databaseId !== null && d.databaseId < keepId && d.state !== 'INACTIVE' && d.state !== 'DESTROYED');
+        const marked = older.slice(0, SWEEP_LIMIT);
+        if (marked.length > 0) {
+            const posts = marked.map((d) => ({ id: d.databaseId, nodeId: d.id, status: { state: 'inactive', description: `Superseded by Rollgate deployment ${keepId}` } }));
+            if ((await this.postStatusesGraphQL(port, posts)) === false) {
+                for (const post of posts)
+                    await this.postStatus(post.id, post.status);
+            }
+        }
+        if (listed.pageInfo.hasNextPage) {
+            this.options.logger?.warn(`${environment} has more than 100 deployments; marked the older active ones among the newest 100 inactive and left the rest (a sweep reads one page)`);
         }
     }
     /** Statuses are the visible echo of a record already written: a failure is a warning, not a failed command. */
@@ -72529,12 +72744,12 @@ class GitHubStateStore extends BaseStateStore {
 function needsDeployment(record) {
     return record.deploymentId === undefined && record.canary !== undefined && (record.phase === 'pending' || record.phase === 'canary');
 }
-/** The deployment of the stable version this rollout started from, as its deploy-canary recorded it. */
+/** The stable version this rollout started from (with its deployment), as its deploy-canary recorded it. */
 function baselineDeployment(record) {
     for (let i = record.history.length - 1; i >= 0; i--) {
         const entry = record.history[i];
         if (entry?.action === 'deploy-canary')
-            return entry.stable?.deploymentId;
+            return entry.stable;
     }
     return undefined;
 }
@@ -72594,7 +72809,49 @@ function github_store_messageOf(error) {
 /** Kept equal to package.json's version by a contract test. */
 const ROLLGATE_VERSION = '0.1.0';
 
+;// CONCATENATED MODULE: ./shared/commands/starting-read.ts
+
+
+const QUERY = `query RollgateRouterStart($owner: String!, $name: String!, $policy: String!, $record: String!) {
+  rateLimit { cost remaining }
+  repository(owner: $owner, name: $name) {
+    policy: object(expression: $policy) { __typename ... on Blob { text isBinary isTruncated } }
+    record: object(expression: $record) { __typename ... on Blob { text isBinary isTruncated } }
+  }
+}`;
+async function readPolicyAndRecord(port, repo, request, logger) {
+    // A path Contents accepts with a leading ./ or / is a plain path in a rev:path expression.
+    const policyPath = request.policyPath.replace(/^(\.\/|\/)+/, '');
+    let data;
+    try {
+        data = await new GraphQLClient(port, logger).query('RollgateRouterStart', QUERY, {
+            owner: repo.owner,
+            name: repo.repo,
+            policy: `${request.defaultBranch}:${policyPath}`,
+            record: `${request.record.branch}:${request.record.path}`,
+        });
+    }
+    catch (error) {
+        logger?.warn(`reading the policy and the record in one GraphQL request failed (${errorMessage(error)}); reading them through the REST API`);
+        return undefined;
+    }
+    if (!data.repository)
+        return undefined;
+    const { policy, record } = data.repository;
+    const usable = (blob) => typeof blob.text === 'string' && blob.isBinary !== true && blob.isTruncated !== true;
+    if (policy && policy.__typename === 'Blob' && !usable(policy))
+        return undefined;
+    if (record && (record.__typename !== 'Blob' || !usable(record)))
+        return undefined;
+    return {
+        policy: policy && policy.__typename === 'Blob' ? policy.text : undefined,
+        policyNotAFile: policy !== null && policy.__typename !== 'Blob',
+        record: record ? record.text : undefined,
+    };
+}
+
 ;// CONCATENATED MODULE: ./shared/commands/router-runtime.ts
+
 
 
 
@@ -72637,11 +72894,30 @@ async function readDefaultBranchPolicy(github, repo, path, defaultBranch, env) {
         }
         throw gitHubError(`GET contents/${path}?ref=${defaultBranch}`, error);
     }
+    return routerPolicy(text, path, env);
+}
+function routerPolicy(text, path, env) {
     // The router reads roles and environments only; secrets the actions need may be unset here.
     const checked = checkPolicy(text, path, env, { allowUnsetEnv: true });
     if (!checked.ok)
         throw new problems_PolicyError(path, checked.problems);
     return checked.policy;
+}
+/**
+ * The policy and the named environment's record in one GraphQL request (see starting-read.ts);
+ * undefined when the REST reads must be used instead. Errors in the policy are the same errors.
+ */
+async function readPolicyWithRecord(port, store, repo, path, defaultBranch, environment, env, logger) {
+    const read = await readPolicyAndRecord(port, repo, { policyPath: path, defaultBranch, record: store.location(environment) }, logger);
+    if (!read)
+        return undefined;
+    if (read.policyNotAFile)
+        throw new errors_ConfigError(`${path} on ${defaultBranch} is not a file`);
+    if (read.policy === undefined) {
+        throw new errors_ConfigError(`Policy file ${path} not found on the default branch (${defaultBranch}); commands are judged by the default branch's policy.`);
+    }
+    const text = read.record;
+    return { policy: routerPolicy(read.policy, path, env), environment, record: () => (text === undefined ? undefined : store.parse(environment, text)) };
 }
 function createRouterDeps(io, runtime, token, policyPath) {
     const logger = actionLogger(io);
@@ -72651,11 +72927,13 @@ function createRouterDeps(io, runtime, token, policyPath) {
     const repo = { owner: run.owner, repo: run.repo };
     const link = runUrl(run);
     const defaultBranch = event.repository?.default_branch || 'main';
+    const store = new GitHubStateStore({ github: octokit.rest, graphql: octokit, repo, logUrl: link, logger });
     const deps = {
         github: octokit.rest,
         repo,
         readPolicy: () => readDefaultBranchPolicy(octokit.rest.repos, repo, policyPath, defaultBranch, io.env),
-        store: new GitHubStateStore({ github: octokit.rest, repo, logUrl: link, logger }),
+        readPolicyWithRecord: (environment) => readPolicyWithRecord(octokit, store, repo, policyPath, defaultBranch, environment, io.env, logger),
+        store,
         context: { runId: run.runId, runAttempt: run.runAttempt, job: run.job, actor: event.sender.login, now: runtime.now() },
         runUrl: link,
         logger,

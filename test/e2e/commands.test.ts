@@ -229,6 +229,8 @@ describe('comment commands on the bundles, as pr-comments.yml wires them', () =>
     expect(github.state.deployments.filter((d) => d.environment === 'staging').map((d) => d.sha)).toEqual([head])
     expect(reactionsOn(run.commandId)).toEqual(['eyes', 'rocket'])
     expect(commentBody(run.replyId)).toMatch(/^🚀 `\/rollgate canary staging`: .*\(`applied`\) · \[workflow run\]\(https:\/\/github.com\/octo-org\/shop\/actions\/runs\/\d+\)$/)
+    // Issue 12's goal: ≤ 7 for canary (the head's checks and statuses, one GraphQL read of policy and record).
+    expect(run.calls.router).toBeLessThanOrEqual(7)
     measure('canary (staging)', run)
   }, 300_000)
 

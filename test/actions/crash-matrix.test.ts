@@ -381,7 +381,8 @@ function arm(kill: Kill, rollout: Rollout, target: number): void {
       github.faults.push({ match: { operationId: 'repos/create-or-update-file-contents', body: (b) => !hasPendingMove(b) }, hold: () => crash().then(() => 'drop' as const) })
       return
     case 'deployment status write':
-      github.faults.push({ match: { operationId: 'repos/create-deployment-status' }, hold: () => crash().then(() => 'drop' as const) })
+      // The final promotion posts its statuses in one GraphQL request (createDeploymentStatus), REST as fallback.
+      github.faults.push({ match: { operationId: 'graphql', body: (b) => JSON.stringify(b ?? '').includes('createDeploymentStatus') }, hold: () => crash().then(() => 'drop' as const) })
       return
   }
 }

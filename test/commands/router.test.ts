@@ -80,8 +80,12 @@ describe('router', { timeout: 120_000 }, () => {
     const run = await command(github, '/rollgate promote production', 'rita')
     expect(run.result['reasonCode']).toBe('denied-role')
     expect(run.replies[0]).toContain('needs the maintain role')
+    // The policy comes in the starting GraphQL read (policy and record together), at the default branch.
     const contents = github.requests.filter((r) => r.operationId === 'repos/get-content')
-    expect(contents.map((r) => r.query['ref'])).toEqual(['main'])
+    expect(contents).toEqual([])
+    const reads = github.requests.filter((r) => r.path === '/graphql').map((r) => (r.body as { variables?: Record<string, unknown> }).variables ?? {})
+    expect(reads).toHaveLength(1)
+    expect(String(reads[0]?.['policy'])).toMatch(/^main:\.github\/rollgate\.yml$/)
   })
 
   it('answers every denial with 👎 and a reply naming the role needed and found, in at most 5 REST calls', async () => {

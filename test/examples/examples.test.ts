@@ -3,7 +3,8 @@
  * (scripts/lint-workflows.ts, the same code `npm run lint:workflows` runs), is wired to its policy,
  * and every example policy passes `rollgate validate` with its secrets unset.
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isMap, isScalar, isSeq, parse, parseDocument, type Node, type YAMLMap } from 'yaml'
 import { describe, expect, it } from 'vitest'
@@ -186,7 +187,8 @@ const NEEDED: Record<string, Record<string, string>> = {
   promote: ROLLOUT_PERMISSIONS,
   rollback: ROLLOUT_PERMISSIONS,
   'flag-cleanup': { contents: 'write', 'pull-requests': 'write' },
-  'analyze (experiment)': { contents: 'read', checks: 'write' },
+  // The experiment's check run, and its verdict in the environment's sticky pull-request comment.
+  'analyze (experiment)': { contents: 'read', checks: 'write', 'pull-requests': 'write' },
   // The drill's rollback comment goes to the policy's alert issue, not a pull request.
   drill: { contents: 'write', deployments: 'write', checks: 'write', issues: 'write' },
   // Reads deployments, pull requests and the records; writes only its check run.
@@ -383,8 +385,15 @@ describe('example policies pass `rollgate validate` with their secrets unset', (
   it.each(examplePolicies)('%s', async (file) => {
     let out = ''
     let err = ''
-    const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), env: {}, cwd: ROOT, isTTY: false }
-    const code = await validate.run([file, '--json'], io)
+    // A policy whose flag source is the checkout's flags.yml runs where the example workflow puts it:
+    // examples/experiment-flags.yml copied to flags.yml (validate checks flag splits against it).
+    const registry = /type: registry, file: flags\.yml/.test(read(file))
+    const cwd = registry ? mkdtempSync(join(tmpdir(), 'rollgate-example-')) : ROOT
+    if (registry) copyFileSync(join(ROOT, 'examples/experiment-flags.yml'), join(cwd, 'flags.yml'))
+    const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), env: {}, cwd, isTTY: false }
+    const code = await validate.run([join(ROOT, file), '--json'], io).finally(() => {
+      if (registry) rmSync(cwd, { recursive: true, force: true })
+    })
     const result = JSON.parse(out) as { ok: boolean; problems?: unknown[] }
     expect({ code, problems: result.problems ?? [], err }).toEqual({ code: 0, problems: [], err: '' })
     expect(result.ok).toBe(true)

@@ -242,7 +242,20 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         answer(401, { message: 'This endpoint requires you to be authenticated.', documentation_url: 'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql' })
         return
       }
-      const fault = takeFault(method, path, 'graphql', undefined)
+      const fault = takeFault(method, path, 'graphql', json)
+      if (fault?.hold) {
+        // Held like a REST request: a crash test kills the client while GitHub has not answered.
+        entry.fault = true
+        if ((await fault.hold(entry)) === 'drop') {
+          if (!req.socket.destroyed) await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 5_000)
+            req.socket.once('close', () => (clearTimeout(timer), resolve()))
+          })
+          entry.status = 0
+          if (!req.socket.destroyed) req.socket.destroy()
+          return
+        }
+      }
       if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs))
       if (fault?.status !== undefined) {
         const f = faultAnswer({ ...fault, status: fault.status })

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runBundle } from '../../test/bundle/harness.js'
 import { startFakeGitHub } from '../../test/fakes/github/server.js'
+import { budgetPolicy } from './scenarios.js'
 
 const workspace = mkdtempSync(join(tmpdir(), 'rollgate-budget-'))
 mkdirSync(join(workspace, '.github'))
@@ -15,18 +16,7 @@ writeFileSync(script, "import { writeFileSync, readFileSync } from 'node:fs'\nco
 writeFileSync(join(workspace, 'w.txt'), '0')
 writeFileSync(
   join(workspace, '.github', 'rollgate.yml'),
-  `version: 1
-environments:
-  production:
-    production: true
-    traffic: { provider: command, setWeight: [node, ${JSON.stringify(script)}, set, "{{weight}}"], getWeight: [node, ${JSON.stringify(script)}, get] }
-    steps: [ { weight: 5 }, { weight: 25 }, { weight: 50 }, { weight: 100 } ]
-analysis:
-  smoke:
-    provider: { type: http, url: "http://127.0.0.1:9/{{query}}", jsonPath: { value: "$.v" }, timeout: 1s, retries: 0 }
-    interval: 1m
-    checks: [ { name: errors, type: ratio, events: e, total: t } ]
-`,
+  budgetPolicy(`{ provider: command, setWeight: [node, ${JSON.stringify(script)}, set, "{{weight}}"], getWeight: [node, ${JSON.stringify(script)}, get] }`),
 )
 
 const github = await startFakeGitHub({ repository: 'octo-org/shop' })

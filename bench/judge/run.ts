@@ -214,7 +214,7 @@ async function main(): Promise<void> {
   if (opts.perf) perf = measurePerformance(createJudge, opts.seed)
   const checks: TargetCheck[] = []
   // The targets per Rollgate engine: v1 (`rollgate`, the default) and v2 (`rollgate-v2`).
-  for (const id of ['rollgate', 'rollgate-v2']) {
+  for (const id of ['rollgate', 'rollgate-v2', 'rollgate-v3']) {
     if (!judges.some((j) => j.id === id)) continue
     const tagged = (c: TargetCheck): TargetCheck => (id === 'rollgate' ? c : { ...c, name: `[${id}] ${c.name}` })
     checks.push(...[...targetChecks(byScenario.filter((s) => !s.id.startsWith('v2-')), id), ...v2TargetChecks(byScenario, 0.05, id)].map(tagged))

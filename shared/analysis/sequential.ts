@@ -35,6 +35,7 @@
  * φ̂ ≥ 1, Σ wⱼ Yⱼ^{1/φ̂} ≤ max(1, Σ wⱼ Yⱼ) (Hölder), so whatever φ̂ is, tempering never makes the test
  * less valid under the exact binomial null; under overdispersion it restores approximate calibration.
  */
+import { DriftFilter } from './drift.js'
 import { ar1ResidualLag, ar1ResidualLagRow, ar1ResidualShare, ar1SumInflation, halfNormalDensity, sigmoid } from './stats.js'
 
 export interface MixtureSpec {
@@ -87,10 +88,13 @@ export const MIN_WEIGHT = 0.02
  * interval is tempered by its own weight, fixed before it is seen (predictable), with the drift bound
  * from both arms' own variation. See docs/judge.md ("Judge v2").
  */
-export type EngineVersion = 'v1' | 'v2'
+export type EngineVersion = 'v1' | 'v2' | 'v3'
 
 /** Per-interval cap on the log-likelihood ratio used by decisions (nats). */
 export const INTERVAL_CAP = 3
+
+/** Judge v3: the smallest per-interval cap (nats), for the hardest-tempered intervals. */
+export const V3_MIN_CAP = 0.25
 
 export interface RateRatioOptions {
   /** Decision null u₀ = log r₀; a lattice point. */
@@ -311,8 +315,13 @@ export class RateVariation {
   private s2 = 0
   private s2var = 0
 
+  /** The last interval added (events, total), for judge v3's baseline filter. */
+  last: { events: number; total: number } | undefined
+
   add(events: number, total: number): void {
+    this.last = undefined
     if (!(total > 0) || !(events >= 0) || !(events <= total)) return
+    this.last = { events, total }
     if (this.events > 0 && this.events < this.total) {
       const rate = this.events / this.total
       const mu = total * rate
@@ -404,6 +413,14 @@ export class RateRatioSequence {
   readonly baseline = new RateVariation()
   /** The canary arm's own variation (v2 only: its drift bound sees noise that lives on the canary). */
   readonly canary = new RateVariation()
+  /** v3: the noise model of the log ratio, learned from both arms' series (./drift.ts). */
+  private readonly driftFilter: DriftFilter | undefined
+  /** v3: the same noise model on the baseline arm's own log rate (informs the ratio's prior). */
+  private readonly baselineFilter: DriftFilter | undefined
+  private baselineEventsSeen = 0
+  private baselineTotalSeen = 0
+  /** v3: Σ y·π/(1−π), the canary events expected at r = 1, for the pooled ratio. */
+  private expectedCanary = 0
 
   constructor(options: RateRatioOptions) {
     const { anchor, below, above, step } = options
@@ -424,6 +441,8 @@ export class RateRatioSequence {
     this.fixedPhi = options.dispersion
     this.cap = options.cap ?? INTERVAL_CAP
     this.version = options.engine ?? 'v1'
+    this.driftFilter = this.version === 'v3' && this.fixedPhi === undefined ? new DriftFilter() : undefined
+    this.baselineFilter = this.driftFilter ? new DriftFilter() : undefined
   }
 
   /** The lattice value (log ratio) at index i. */
@@ -441,15 +460,42 @@ export class RateRatioSequence {
     const a = Math.log(share) - Math.log1p(-share)
     const theta0 = sigmoid(a + (this.u[this.anchorIndex] as number))
     const v0 = k * theta0 * (1 - theta0)
-    const v2 = this.version === 'v2'
-    // v2: the weight of this interval is fixed before its split is seen, from the past intervals'
+    const v2 = this.version !== 'v1'
+    // v2, v3: the weight of this interval is fixed before its split is seen, from the past intervals'
     // drift model and this interval's total k (the conditioning variable; see weightFor()).
     // v1: weight 1, and the whole sum is divided by φ̂ at the look (mixCapped).
-    const weight = v2 ? this.weightFor(v0) : 1
+    const drift = this.driftFilter
+    // v3 weighs by the information expected from the past intervals' events, not by this interval's
+    // own total: under per-arm bursts k moves with the baseline's burst, which also moves the canary's
+    // share, so a weight that depended on k would bias the weighted score.
+    const vExpected = this.intervals > 0 ? ((this.canaryEvents + this.baselineEvents) / this.intervals) * theta0 * (1 - theta0) : v0
+    const base = this.baselineFilter
+    const prior = base && base.count >= 1 ? base.informedPrior() : undefined
+    const weight = drift ? drift.weightFor(vExpected, prior) : v2 ? this.weightFor(v0) : 1
     this.lastWeight = weight
     // v1's cap is in tempered units, set from φ̂ before this interval.
-    const cap = v2 ? this.cap : this.cap * this.dispersion()
-    this.recordResidual(x, k, a)
+    let cap = v2 ? this.cap : this.cap * this.dispersion()
+    // v3: the cap shrinks with the weight (C·√w, at least V3_MIN_CAP): an interval tempered hard is
+    // one whose noise is mostly not counting noise, so it may move the evidence by less.
+    if (drift) cap = Math.max(V3_MIN_CAP, this.cap * Math.sqrt(weight))
+    if (drift) {
+      drift.commit(weight, vExpected)
+      // The counting variance of z at the pooled ratio before this interval (not at this interval's
+      // own split, which would make the variance depend on the value).
+      const pooled = Math.log((this.canaryEvents + 0.5) / (this.expectedCanary + 0.5))
+      const theta = sigmoid(a + pooled)
+      drift.add(Math.log((x + 0.5) / (y + 0.5)) - a, 1 / (k * theta * (1 - theta)))
+      this.expectedCanary += (y * share) / (1 - share)
+      const last = this.baseline.last
+      if (base && last && last.total > 0) {
+        // The baseline's own log rate, at the counting variance of its pooled rate so far.
+        const rate = (this.baselineEventsSeen + 0.5) / (this.baselineTotalSeen + 1)
+        const expected = rate * last.total
+        base.add(Math.log((last.events + 0.5) / last.total), 1 / Math.max(expected * (1 - Math.min(rate, 0.999)), 1e-9))
+        this.baselineEventsSeen += last.events
+        this.baselineTotalSeen += last.total
+      }
+    } else this.recordResidual(x, k, a)
     this.longRun.add(v0)
     for (let g = 0; g < RHO_GRID.length; g++) this.weighted[g] = (RHO_GRID[g] as number) * (this.weighted[g] as number) + weight * v0
     const { u, ll, llW, terms, size } = this
@@ -586,7 +632,7 @@ export class RateRatioSequence {
    */
   dispersion(): number {
     if (this.fixedPhi !== undefined) return Math.max(1, this.fixedPhi)
-    if (this.version === 'v2') return 1 / this.lastWeight
+    if (this.version !== 'v1') return 1 / this.lastWeight
     if (!(this.longRun.information > 0)) return 1
     const { tau2, rho } = this.drift()
     if (!(tau2 > 0)) return 1
@@ -663,7 +709,7 @@ export class RateRatioSequence {
 
   /** The divisor of v1's cumulative log-likelihood ratio at a look (1 for v2, tempered per interval). */
   private lookPhi(): number {
-    return this.version === 'v2' ? 1 : this.dispersion()
+    return this.version !== 'v1' ? 1 : this.dispersion()
   }
 
   /** log e-value against the anchor for regressions upwards (r above r₀), capped per interval. */
@@ -697,7 +743,7 @@ export class RateRatioSequence {
   /** Uncapped log e-value against lattice null k, alternatives above (side 1) or below (side −1). */
   logEAt(k: number, side: 1 | -1, phi = this.lookPhi()): number {
     const w = side === 1 ? this.upW : this.downW
-    const ll = this.version === 'v2' ? this.llW : this.ll
+    const ll = this.version !== 'v1' ? this.llW : this.ll
     const lk = ll[k] as number
     const last = side === 1 ? this.size - 1 - k : k
     let max = Number.NEGATIVE_INFINITY

@@ -95,7 +95,7 @@ export interface JudgeConfig {
    * The sequential engine: `v1` (default) or `v2` (each interval tempered predictably, drift bound
    * from both arms; docs/judge.md, "Judge v2"). Ignored by `mann-whitney`.
    */
-  engine?: 'v1' | 'v2'
+  engine?: 'v1' | 'v2' | 'v3'
   kayenta?: KayentaOptions
 }
 

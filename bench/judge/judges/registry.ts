@@ -7,7 +7,7 @@ import { rollgate } from './rollgate.js'
 import type { BenchJudge } from './types.js'
 
 export function allJudges(): BenchJudge[] {
-  return [rollgate(), rollgate('v2'), argoRollouts(), flagger(), kayenta(), fixedHorizon()]
+  return [rollgate(), rollgate('v2'), rollgate('v3'), argoRollouts(), flagger(), kayenta(), fixedHorizon()]
 }
 
 export function loadJudges(only?: string[]): BenchJudge[] {

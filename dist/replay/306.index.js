@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: experimentReplayJson, experimentReplayTable
 
-// EXTERNAL MODULE: ./shared/analysis/judge.ts + 7 modules
-var judge = __webpack_require__(766);
+// EXTERNAL MODULE: ./shared/analysis/judge.ts + 8 modules
+var judge = __webpack_require__(144);
 // EXTERNAL MODULE: ./shared/analysis/evidence.ts
 var evidence = __webpack_require__(700);
 // EXTERNAL MODULE: ./shared/analysis/stats.ts

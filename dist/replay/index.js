@@ -182,8 +182,8 @@ function describeOutlier(o) {
     return `instance "${o.instance}" (${o.arm}) stands out on ${o.metric}: ${percent(o.rate)} (${(0,evidence/* formatCount */.B4)(o.events)}/${(0,evidence/* formatCount */.B4)(o.total)}) against ${percent(o.othersRate)} on the other ${o.others} instances (${p})${without}`;
 }
 
-// EXTERNAL MODULE: ./shared/analysis/judge.ts + 7 modules
-var judge = __nccwpck_require__(766);
+// EXTERNAL MODULE: ./shared/analysis/judge.ts + 8 modules
+var judge = __nccwpck_require__(144);
 // EXTERNAL MODULE: ./shared/analysis/replay-file.ts
 var replay_file = __nccwpck_require__(113);
 // EXTERNAL MODULE: ./shared/analysis/experiment/replay-file.ts
@@ -828,7 +828,7 @@ function parseExperimentReplay(value) {
 
 /***/ }),
 
-/***/ 766:
+/***/ 144:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1154,6 +1154,247 @@ function scoreKayenta(metrics, groupWeights = {}) {
     return { score, override: null, criticalMetric: null, groups: groupScores };
 }
 
+;// CONCATENATED MODULE: ./shared/analysis/drift.ts
+/**
+ * The noise model of judge v3: how much the canary/baseline log ratio moves from interval to interval
+ * beyond counting noise, learned from both arms' own series, and the predictable weight it gives the
+ * next interval.
+ *
+ * Model. The interval's empirical log ratio zₛ = log((xₛ+½)/(yₛ+½)) − logit πₛ (x canary events, y
+ * baseline events, π the canary's share of the traffic) is a state-space series
+ *   zₛ = u + dₛ + eₛ,  dₛ = ρ dₛ₋₁ + ηₛ,  eₛ ~ N(0, cₛ + β²)
+ * with u the level (the rate ratio the test is about; a regression moves it, so it is integrated out
+ * with a diffuse prior and never counted as noise), d an AR(1) drift of stationary variance τ² and
+ * autocorrelation ρ (each arm's own slow wander, on either arm, the canary alone included), β²
+ * independent excess per interval (bursts, per-arm jitter) and cₛ the counting variance 1/(kₛθ(1−θ)).
+ * Noise both arms share cancels in the ratio and is not modelled. The marginal likelihood of the
+ * series is exact for each (τ², ρ, β²) by a two-state Kalman filter (level and drift; Harvey,
+ * "Forecasting, structural time series models and the Kalman filter", 1989, ch. 3), run on a grid of
+ * 349 noise models at O(1) per interval each; the grid posterior under a prior that gives every noise
+ * model weight is the judge's belief about the noise.
+ *
+ * Weight. A tempered likelihood (learning rate wₛ ≤ 1 per interval; Grünwald 2012, "safe Bayes")
+ * stays calibrated when the weighted score Σ wₛ scoreₛ never has more variance than the information
+ * Σ wₛ vₛ it is credited with. Under one noise model interval s adds wₛ² vₛ (1 + (τ²+β²) vₛ) of its own
+ * variance and 2 wₛ vₛ τ² ρ Cₛ₋₁ of covariance with the past (Cₛ = ρ Cₛ₋₁ + wₛ vₛ), so
+ *   wₛ(τ², ρ, β²) = (1 − 2 τ² ρ Cₛ₋₁) / (1 + (τ² + β²) vₛ),
+ * and the interval gets the posterior mean of that weight given intervals 1..s−1 only: a predictable
+ * weight, fixed before the interval is seen, so no later estimate re-weights earlier evidence (the
+ * retroactive tempering of engine v1; issue 14, cause 1).
+ */
+/** Stationary drift variances τ² of the grid (0: no drift). */
+const TAU2 = [0, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64];
+/** Drift autocorrelations ρ of the grid. */
+const RHO = [0.5, 0.8, 0.9, 0.95];
+/** Independent excess variances β² of the grid (0: counting noise only). */
+const BETA2 = [0, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50];
+/** Prior constants; documented in docs/judge.md ("Judge v3"). */
+const DRIFT_PRIOR = {
+    /** Prior mass of "no drift" (τ² = 0); the rest is spread evenly over the other τ² values. */
+    noDrift: 0.3,
+    /**
+     * Prior mass of "no excess" (β² = 0); the rest decreases geometrically by `excessDecay` per grid
+     * step (each about 2.2× the last), so that a burst-sized excess is possible but not the default.
+     */
+    noExcess: 0.3,
+    excessDecay: 0.8,
+    /** Variance of the level's diffuse prior (log ratio). */
+    levelVariance: 100,
+    /** With a baseline arm: prior mass of noise the baseline cannot show (on the canary alone). */
+    canaryOnly: 0.05,
+};
+/** The smallest weight an interval gets. */
+const V3_MIN_WEIGHT = 1e-3;
+const MODELS = (() => {
+    const out = [];
+    const tauMass = (i) => (i === 0 ? DRIFT_PRIOR.noDrift : (1 - DRIFT_PRIOR.noDrift) / (TAU2.length - 1));
+    const decay = DRIFT_PRIOR.excessDecay;
+    let bsum = 0;
+    for (let i = 1; i < BETA2.length; i++)
+        bsum += decay ** i;
+    const betaMass = (i) => (i === 0 ? DRIFT_PRIOR.noExcess : ((1 - DRIFT_PRIOR.noExcess) * decay ** i) / bsum);
+    TAU2.forEach((tau2, i) => {
+        // With no drift ρ does not matter: one model, not one per ρ.
+        const rhos = tau2 === 0 ? [0] : RHO.map((_, r) => r);
+        for (const r of rhos) {
+            BETA2.forEach((beta2, b) => {
+                const rhoMass = tau2 === 0 ? 1 : 1 / RHO.length;
+                out.push({ tau2, rho: tau2 === 0 ? 0 : RHO[r], beta2, r, logPrior: Math.log(tauMass(i) * rhoMass * betaMass(b)) });
+            });
+        }
+    });
+    return out;
+})();
+/** Index of the model with τ² and β² doubled (nearest grid values, at most the largest). */
+const DOUBLED = (() => {
+    const nearest = (grid, x) => {
+        if (x === 0)
+            return 0;
+        let best = 1;
+        for (let i = 1; i < grid.length; i++)
+            if (Math.abs(Math.log(grid[i] / x)) < Math.abs(Math.log(grid[best] / x)))
+                best = i;
+        return grid[best];
+    };
+    const out = new Int32Array(MODELS.length);
+    MODELS.forEach((m, g) => {
+        const tau2 = nearest(TAU2, 2 * m.tau2);
+        const beta2 = nearest(BETA2, 2 * m.beta2);
+        const t = MODELS.findIndex((o) => o.tau2 === tau2 && o.beta2 === beta2 && (tau2 === 0 || o.rho === m.rho));
+        out[g] = t < 0 ? g : t;
+    });
+    return out;
+})();
+/** Number of noise models on the grid. */
+const DRIFT_MODELS = MODELS.length;
+class DriftFilter {
+    /** Per model: level mean, drift mean, covariance (uu, ud, dd), log marginal likelihood. */
+    mu = new Float64Array(MODELS.length);
+    md = new Float64Array(MODELS.length);
+    puu = new Float64Array(MODELS.length).fill(DRIFT_PRIOR.levelVariance);
+    pud = new Float64Array(MODELS.length);
+    pdd = new Float64Array(MODELS.length);
+    loglik = new Float64Array(MODELS.length);
+    /** Cₛ on RHO: the past's weighted information, decayed. */
+    carry = new Float64Array(RHO.length);
+    started = false;
+    posterior;
+    /** Intervals seen. */
+    count = 0;
+    constructor() {
+        MODELS.forEach((m, g) => {
+            this.pdd[g] = m.tau2;
+        });
+    }
+    /**
+     * Posterior probabilities of the noise models given the intervals so far, under the grid's own
+     * prior or under `prior` (probabilities per model, e.g. from the baseline arm; see informedPrior()).
+     */
+    weights(prior) {
+        if (this.posterior && !prior)
+            return this.posterior;
+        const p = new Float64Array(MODELS.length);
+        let max = Number.NEGATIVE_INFINITY;
+        for (let g = 0; g < MODELS.length; g++) {
+            const lp = prior ? Math.log(Math.max(prior[g], 1e-300)) : MODELS[g].logPrior;
+            const v = lp + this.loglik[g];
+            p[g] = v;
+            if (v > max)
+                max = v;
+        }
+        let sum = 0;
+        for (let g = 0; g < MODELS.length; g++) {
+            const e = Math.exp(p[g] - max);
+            p[g] = e;
+            sum += e;
+        }
+        for (let g = 0; g < MODELS.length; g++)
+            p[g] = p[g] / sum;
+        if (!prior)
+            this.posterior = p;
+        return p;
+    }
+    /**
+     * The prior of the ratio's noise models that this filter, run on one arm's own log rate, implies:
+     * with probability `canaryOnly` the grid's own prior (noise on the canary alone, which this arm
+     * cannot see), else this arm's posterior with each variance doubled (the ratio carries both arms'
+     * own noise; the canary's assumed no larger than this arm's, shared swings included, which only
+     * makes it looser).
+     */
+    informedPrior() {
+        const post = this.weights();
+        const out = new Float64Array(MODELS.length);
+        const c = DRIFT_PRIOR.canaryOnly;
+        for (let g = 0; g < MODELS.length; g++)
+            out[g] = c * Math.exp(MODELS[g].logPrior);
+        for (let g = 0; g < MODELS.length; g++) {
+            const t = DOUBLED[g];
+            out[t] = out[t] + (1 - c) * post[g];
+        }
+        return out;
+    }
+    /**
+     * The weight of the next interval, whose information at the null is v: the posterior mean (over
+     * the noise models, given past intervals only) of wₛ(τ², ρ, β²), in [V3_MIN_WEIGHT, 1].
+     */
+    weightFor(v, prior) {
+        if (!(v > 0))
+            return 1;
+        const p = this.weights(prior);
+        let own = 0;
+        let cov = 0;
+        for (let g = 0; g < MODELS.length; g++) {
+            const m = MODELS[g];
+            const q = p[g];
+            own += q * (m.tau2 + m.beta2);
+            if (m.tau2 > 0)
+                cov += q * m.tau2 * m.rho * this.carry[m.r];
+        }
+        return Math.min(1, Math.max(V3_MIN_WEIGHT, (1 - 2 * cov) / (1 + own * v)));
+    }
+    /** Record the weight w the interval got (information v), for the covariance recursion. */
+    commit(w, v) {
+        for (let r = 0; r < RHO.length; r++)
+            this.carry[r] = RHO[r] * this.carry[r] + w * v;
+    }
+    /**
+     * Add one interval's empirical log ratio z with counting variance c. Intervals without events on
+     * either arm carry nothing and are not added (the drift still moves in between; the filter treats
+     * the next interval as adjacent, which for a slow drift is close).
+     */
+    add(z, c) {
+        if (!Number.isFinite(z) || !(c > 0))
+            return;
+        this.count++;
+        for (let g = 0; g < MODELS.length; g++) {
+            const m = MODELS[g];
+            let mu = this.mu[g];
+            let md = this.md[g];
+            const puu = this.puu[g];
+            let pud = this.pud[g];
+            let pdd = this.pdd[g];
+            if (this.started) {
+                // Predict: the level stays, the drift decays towards 0 and gets its innovation.
+                md *= m.rho;
+                pud *= m.rho;
+                pdd = m.rho * m.rho * pdd + m.tau2 * (1 - m.rho * m.rho);
+            }
+            const s = puu + 2 * pud + pdd + c + m.beta2;
+            const e = z - mu - md;
+            this.loglik[g] = this.loglik[g] - 0.5 * (Math.log(s) + (e * e) / s);
+            const ku = (puu + pud) / s;
+            const kd = (pud + pdd) / s;
+            mu += ku * e;
+            md += kd * e;
+            const nuu = puu - ku * ku * s;
+            const nud = pud - ku * kd * s;
+            const ndd = pdd - kd * kd * s;
+            this.mu[g] = mu;
+            this.md[g] = md;
+            this.puu[g] = nuu;
+            this.pud[g] = nud;
+            this.pdd[g] = ndd;
+        }
+        this.started = true;
+        this.posterior = undefined;
+    }
+    /** Posterior means of τ², β² and of ρ weighted by τ² (for reports). */
+    summary() {
+        const p = this.weights();
+        let tau2 = 0;
+        let beta2 = 0;
+        let rhoTau = 0;
+        for (let g = 0; g < MODELS.length; g++) {
+            const m = MODELS[g];
+            const q = p[g];
+            tau2 += q * m.tau2;
+            beta2 += q * m.beta2;
+            rhoTau += q * m.tau2 * m.rho;
+        }
+        return { tau2, beta2, rho: tau2 > 0 ? rhoTau / tau2 : 0 };
+    }
+}
+
 ;// CONCATENATED MODULE: ./shared/analysis/sequential.ts
 /**
  * The anytime-valid engine shared by `ratio` and `samples` metrics: a sequential test of the rate
@@ -1193,6 +1434,7 @@ function scoreKayenta(metrics, groupWeights = {}) {
  * less valid under the exact binomial null; under overdispersion it restores approximate calibration.
  */
 
+
 /**
  * Constants of the dispersion estimator; documented in docs/judge.md ("Robustness"). The model: the
  * log rate ratio drifts from interval to interval by dₛ with variance τ² and lag-one autocorrelation
@@ -1228,6 +1470,8 @@ const DISPERSION = {
 const MIN_WEIGHT = 0.02;
 /** Per-interval cap on the log-likelihood ratio used by decisions (nats). */
 const INTERVAL_CAP = 3;
+/** Judge v3: the smallest per-interval cap (nats), for the hardest-tempered intervals. */
+const V3_MIN_CAP = 0.25;
 function mixtureWeights(spec, step, maxOffset) {
     const inf = Math.min(Math.max(spec.infinityWeight, 0), 1);
     const raw = new Float64Array(maxOffset + 1);
@@ -1413,9 +1657,13 @@ class RateVariation {
     s1 = 0;
     s2 = 0;
     s2var = 0;
+    /** The last interval added (events, total), for judge v3's baseline filter. */
+    last;
     add(events, total) {
+        this.last = undefined;
         if (!(total > 0) || !(events >= 0) || !(events <= total))
             return;
+        this.last = { events, total };
         if (this.events > 0 && this.events < this.total) {
             const rate = this.events / this.total;
             const mu = total * rate;
@@ -1504,6 +1752,14 @@ class RateRatioSequence {
     baseline = new RateVariation();
     /** The canary arm's own variation (v2 only: its drift bound sees noise that lives on the canary). */
     canary = new RateVariation();
+    /** v3: the noise model of the log ratio, learned from both arms' series (./drift.ts). */
+    driftFilter;
+    /** v3: the same noise model on the baseline arm's own log rate (informs the ratio's prior). */
+    baselineFilter;
+    baselineEventsSeen = 0;
+    baselineTotalSeen = 0;
+    /** v3: Σ y·π/(1−π), the canary events expected at r = 1, for the pooled ratio. */
+    expectedCanary = 0;
     constructor(options) {
         const { anchor, below, above, step } = options;
         this.step = step;
@@ -1524,6 +1780,8 @@ class RateRatioSequence {
         this.fixedPhi = options.dispersion;
         this.cap = options.cap ?? INTERVAL_CAP;
         this.version = options.engine ?? 'v1';
+        this.driftFilter = this.version === 'v3' && this.fixedPhi === undefined ? new DriftFilter() : undefined;
+        this.baselineFilter = this.driftFilter ? new DriftFilter() : undefined;
     }
     /** The lattice value (log ratio) at index i. */
     at(i) {
@@ -1540,15 +1798,45 @@ class RateRatioSequence {
         const a = Math.log(share) - Math.log1p(-share);
         const theta0 = (0,stats/* sigmoid */.ry)(a + this.u[this.anchorIndex]);
         const v0 = k * theta0 * (1 - theta0);
-        const v2 = this.version === 'v2';
-        // v2: the weight of this interval is fixed before its split is seen, from the past intervals'
+        const v2 = this.version !== 'v1';
+        // v2, v3: the weight of this interval is fixed before its split is seen, from the past intervals'
         // drift model and this interval's total k (the conditioning variable; see weightFor()).
         // v1: weight 1, and the whole sum is divided by φ̂ at the look (mixCapped).
-        const weight = v2 ? this.weightFor(v0) : 1;
+        const drift = this.driftFilter;
+        // v3 weighs by the information expected from the past intervals' events, not by this interval's
+        // own total: under per-arm bursts k moves with the baseline's burst, which also moves the canary's
+        // share, so a weight that depended on k would bias the weighted score.
+        const vExpected = this.intervals > 0 ? ((this.canaryEvents + this.baselineEvents) / this.intervals) * theta0 * (1 - theta0) : v0;
+        const base = this.baselineFilter;
+        const prior = base && base.count >= 1 ? base.informedPrior() : undefined;
+        const weight = drift ? drift.weightFor(vExpected, prior) : v2 ? this.weightFor(v0) : 1;
         this.lastWeight = weight;
         // v1's cap is in tempered units, set from φ̂ before this interval.
-        const cap = v2 ? this.cap : this.cap * this.dispersion();
-        this.recordResidual(x, k, a);
+        let cap = v2 ? this.cap : this.cap * this.dispersion();
+        // v3: the cap shrinks with the weight (C·√w, at least V3_MIN_CAP): an interval tempered hard is
+        // one whose noise is mostly not counting noise, so it may move the evidence by less.
+        if (drift)
+            cap = Math.max(V3_MIN_CAP, this.cap * Math.sqrt(weight));
+        if (drift) {
+            drift.commit(weight, vExpected);
+            // The counting variance of z at the pooled ratio before this interval (not at this interval's
+            // own split, which would make the variance depend on the value).
+            const pooled = Math.log((this.canaryEvents + 0.5) / (this.expectedCanary + 0.5));
+            const theta = (0,stats/* sigmoid */.ry)(a + pooled);
+            drift.add(Math.log((x + 0.5) / (y + 0.5)) - a, 1 / (k * theta * (1 - theta)));
+            this.expectedCanary += (y * share) / (1 - share);
+            const last = this.baseline.last;
+            if (base && last && last.total > 0) {
+                // The baseline's own log rate, at the counting variance of its pooled rate so far.
+                const rate = (this.baselineEventsSeen + 0.5) / (this.baselineTotalSeen + 1);
+                const expected = rate * last.total;
+                base.add(Math.log((last.events + 0.5) / last.total), 1 / Math.max(expected * (1 - Math.min(rate, 0.999)), 1e-9));
+                this.baselineEventsSeen += last.events;
+                this.baselineTotalSeen += last.total;
+            }
+        }
+        else
+            this.recordResidual(x, k, a);
         this.longRun.add(v0);
         for (let g = 0; g < RHO_GRID.length; g++)
             this.weighted[g] = RHO_GRID[g] * this.weighted[g] + weight * v0;
@@ -1691,7 +1979,7 @@ class RateRatioSequence {
     dispersion() {
         if (this.fixedPhi !== undefined)
             return Math.max(1, this.fixedPhi);
-        if (this.version === 'v2')
+        if (this.version !== 'v1')
             return 1 / this.lastWeight;
         if (!(this.longRun.information > 0))
             return 1;
@@ -1770,7 +2058,7 @@ class RateRatioSequence {
     }
     /** The divisor of v1's cumulative log-likelihood ratio at a look (1 for v2, tempered per interval). */
     lookPhi() {
-        return this.version === 'v2' ? 1 : this.dispersion();
+        return this.version !== 'v1' ? 1 : this.dispersion();
     }
     /** log e-value against the anchor for regressions upwards (r above r₀), capped per interval. */
     logEUpAnchor() {
@@ -1804,7 +2092,7 @@ class RateRatioSequence {
     /** Uncapped log e-value against lattice null k, alternatives above (side 1) or below (side −1). */
     logEAt(k, side, phi = this.lookPhi()) {
         const w = side === 1 ? this.upW : this.downW;
-        const ll = this.version === 'v2' ? this.llW : this.ll;
+        const ll = this.version !== 'v1' ? this.llW : this.ll;
         const lk = ll[k];
         const last = side === 1 ? this.size - 1 - k : k;
         let max = Number.NEGATIVE_INFINITY;

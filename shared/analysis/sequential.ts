@@ -86,7 +86,8 @@ export const MIN_WEIGHT = 0.02
  * The engine's version. `v1` (the default): the cumulative log-likelihood ratio is tempered at each
  * look by the current long-run dispersion φ̂, whose bound comes from the baseline arm. `v2`: each
  * interval is tempered by its own weight, fixed before it is seen (predictable), with the drift bound
- * from both arms' own variation. See docs/judge.md ("Judge v2").
+ * from both arms' own variation. See docs/judge.md ("Judge v2"). `v3` (opt-in): v2's per-interval
+ * tempering with the weights from the noise model of ./drift.ts and a cap that shrinks with the weight.
  */
 export type EngineVersion = 'v1' | 'v2' | 'v3'
 

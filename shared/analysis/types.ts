@@ -92,8 +92,10 @@ export interface JudgeConfig {
   /** `sequential` (default, anytime-valid) or `mann-whitney` (Kayenta-compatible, not anytime-valid). */
   test?: 'sequential' | 'mann-whitney'
   /**
-   * The sequential engine: `v1` (default) or `v2` (each interval tempered predictably, drift bound
-   * from both arms; docs/judge.md, "Judge v2"). Ignored by `mann-whitney`.
+   * The sequential engine: `v1` (default), `v2` (each interval tempered predictably, drift bound
+   * from both arms; docs/judge.md, "Judge v2") or `v3` (opt-in, experimental: the noise of the log
+   * ratio learned by a Kalman grid posterior, shared/analysis/drift.ts; slower to detect than v1, see
+   * the session note). Ignored by `mann-whitney`.
    */
   engine?: 'v1' | 'v2' | 'v3'
   kayenta?: KayentaOptions

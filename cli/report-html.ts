@@ -4,6 +4,7 @@
  */
 import { DORA_LEVELS_NOTE, formatDurationMs, formatRate } from '../shared/insight/render.js'
 import type { Band, InsightReport } from '../shared/insight/metrics.js'
+import { mirrorCell } from '../shared/config/mirror.js'
 import { ROLLGATE_VERSION } from '../shared/version.js'
 import { htmlPage } from './demo/report-html.js'
 import { escapeHtml as esc, niceTicks, svgChart, type Point } from './demo/svg.js'
@@ -66,7 +67,7 @@ export function renderInsightHtml(report: InsightReport): string {
     '<h2>Rollgate</h2>',
     `<p>${j.verdicts} verdicts in the kept record history: <span class="fail">${j.failed} failed</span>, <span class="pass">${j.passedEarly} passed before the maximum duration</span>, <span class="inconclusive">${j.ranToMax} ran to the maximum</span>${j.undetermined ? `, ${j.undetermined} undetermined` : ''}. Median time to verdict ${esc(formatDurationMs(j.timeToVerdict.medianMs))}.</p>`,
     '<table><thead><tr><th>Step</th><th>Weight</th><th>Rollouts</th><th>Median time</th><th>Total</th></tr></thead><tbody>',
-    ...j.steps.map((s) => `<tr><td class="num">${s.step}</td><td class="num">${s.weight}%</td><td class="num">${s.rollouts}</td><td class="num">${esc(formatDurationMs(s.medianMs))}</td><td class="num">${esc(formatDurationMs(s.totalMs))}</td></tr>`),
+    ...j.steps.map((s) => `<tr><td class="num">${s.step}</td><td class="num">${s.mirror === undefined ? `${s.weight}%` : esc(mirrorCell(s.mirror))}</td><td class="num">${s.rollouts}</td><td class="num">${esc(formatDurationMs(s.medianMs))}</td><td class="num">${esc(formatDurationMs(s.totalMs))}</td></tr>`),
     '</tbody></table>',
     '<h2>Rollouts</h2>',
     '<table><thead><tr><th>Created</th><th>Environment</th><th>Version</th><th>Outcome</th><th>Lead time</th><th>Failure</th></tr></thead><tbody>',

@@ -3,6 +3,7 @@
  * dispatched job finishes) and reactions on the command's comment. Every piece of user text is
  * neutralized here: shown in a code span or escaped, mentions and issue references defused, capped.
  */
+import { mirroringPhrase } from '../config/mirror.js'
 import type { Policy } from '../config/policy.generated.js'
 import type { RepoRef } from '../github/ports.js'
 import type { CommandsPort } from './ports.js'
@@ -140,7 +141,7 @@ export function replyStatus(environment: string, record: RolloutRecord | undefin
   const rows: [string, string][] = [
     ['phase', record.paused ? `${record.phase} (paused by ${prose(record.paused.actor)} at ${record.paused.at}${record.paused.reason ? `: ${prose(record.paused.reason)}` : ''})` : record.phase],
     ['step', String(record.step + 1)],
-    ['weight', `${record.weight}%`],
+    ['weight', record.mirror !== undefined && record.phase === 'canary' ? mirroringPhrase(record.mirror) : `${record.weight}%`],
     ['canary', record.canary ? `${echo(record.canary.version)} (${codeSpan(record.canary.sha.slice(0, 12))})` : '–'],
     ['stable', record.stable ? echo(record.stable.version) : '–'],
   ]

@@ -6,6 +6,7 @@
  * deployment's statuses saying "rolled back", the alert where the policy says, and the time to
  * restore within `maxTimeToRestore`. Each check is reported; a broken one names what broke.
  */
+import { mirroringPhrase } from '../config/mirror.js'
 import type { Drill, Policy } from '../config/policy.generated.js'
 import { ConfigError, errorMessage, ProviderError, reasonCodeOf } from '../errors.js'
 import type { ReasonCode } from '../reason-codes.js'
@@ -13,6 +14,7 @@ import type { AnalysisReport } from '../report/model.js'
 import { stickyMarker } from '../report/targets.js'
 import { environmentOf } from '../rollout/analysis-plan.js'
 import { deployCanary, recordVerdict, rollback, stableVersionOf, type LifecycleDeps } from '../rollout/lifecycle.js'
+import { whereCanary } from '../state/machine.js'
 import type { RolloutRecord } from '../state/record.js'
 import type { TrafficProvider, WeightContext } from '../traffic/types.js'
 
@@ -92,7 +94,7 @@ export async function runDrill(request: DrillRequest, deps: DrillDeps): Promise<
 
   const before = (await deps.store.load(name))?.record
   if (before && (before.phase === 'canary' || before.phase === 'pending')) {
-    throw new ConfigError(`a rollout of ${before.canary?.version ?? 'a canary'} is in progress in ${name} (${before.phase} at ${before.weight}%); a drill waits until it ends`, {
+    throw new ConfigError(`a rollout of ${before.canary?.version ?? 'a canary'} is in progress in ${name} (${before.phase} ${whereCanary(before.weight, before.mirror)}); a drill waits until it ends`, {
       reasonCode: 'illegal-move',
     })
   }
@@ -121,7 +123,10 @@ export async function runDrill(request: DrillRequest, deps: DrillDeps): Promise<
     check({
       name: 'deploy',
       ok: weight === undefined || weight === record.weight,
-      detail: `canary ${canaryVersion} deployed at ${record.weight}% (provider reads ${weight === undefined ? 'nothing back' : `${weight}%`}; step 1 is ${first}%)`,
+      detail:
+        record.mirror === undefined
+          ? `canary ${canaryVersion} deployed at ${record.weight}% (provider reads ${weight === undefined ? 'nothing back' : `${weight}%`}; step 1 is ${first}%)`
+          : `canary ${canaryVersion} deployed, ${mirroringPhrase(record.mirror)} (provider reads ${weight === undefined ? 'nothing back' : weight === 0 ? 'no user traffic on it' : `${weight}%`})`,
     })
   } catch (error) {
     check({ name: 'deploy', ok: false, detail: `deploy-canary failed (${reasonCodeOf(error)}): ${errorMessage(error)}` })
@@ -145,7 +150,7 @@ export async function runDrill(request: DrillRequest, deps: DrillDeps): Promise<
       deps,
     )
     record = verdict.record
-    check({ name: 'inject', ok: record.lastVerdict?.decision === 'fail', detail: `failing verdict recorded at ${record.weight}% (step ${record.step + 1})` })
+    check({ name: 'inject', ok: record.lastVerdict?.decision === 'fail', detail: `failing verdict recorded ${whereCanary(record.weight, record.mirror)} (step ${record.step + 1})` })
   } catch (error) {
     check({ name: 'inject', ok: false, detail: `recording the failing verdict failed (${reasonCodeOf(error)}): ${errorMessage(error)}` })
   }
@@ -167,7 +172,7 @@ export async function runDrill(request: DrillRequest, deps: DrillDeps): Promise<
         name: 'inject',
         ok: okFault,
         detail: okFault
-          ? `the traffic provider failed the first rollback move; weights stayed at ${held ?? record.weight}% and the record says: ${recorded}`
+          ? `the traffic provider failed the first rollback move; weights stayed ${whereCanary(held ?? record.weight, record.mirror)} and the record says: ${recorded}`
           : `the injected provider fault was not handled as traffic-failed with the weights kept (${first === undefined ? 'the rollback did not fail' : `${reasonCodeOf(first)}: ${errorMessage(first)}`}; record ${after?.phase ?? 'missing'}, provider ${held ?? 'unreadable'}%)`,
       })
     }

@@ -114,8 +114,8 @@ export interface RolloutSummary {
   hotfix: boolean
   failed: boolean
   failure?: { kind: 'rollback' | 'revert' | 'hotfix'; detectedAt: string; detectedFrom: 'verdict' | 'step-start' | 'promotion'; restoredAt?: string; restoreMs?: number; by?: number }
-  /** Time at each step: `step N (W%)` → ms. */
-  steps: { step: number; weight: number; ms: number }[]
+  /** Time at each step: `step N (W%)` → ms; `mirror`: the percent a mirror step copied to the canary (weight 0). */
+  steps: { step: number; weight: number; mirror?: number; ms: number }[]
 }
 
 export interface Distribution {
@@ -144,8 +144,8 @@ export interface JudgeFigures {
   /** Verdicts whose outcome the history does not show (the rollout moved on out of the kept events). */
   undetermined: number
   timeToVerdict: Distribution
-  /** Time spent at each step, from the deployment statuses. */
-  steps: { step: number; weight: number; rollouts: number; medianMs: number | null; totalMs: number }[]
+  /** Time spent at each step, from the deployment statuses; `mirror` as on RolloutFigures' steps. */
+  steps: { step: number; weight: number; mirror?: number; rollouts: number; medianMs: number | null; totalMs: number }[]
 }
 
 export interface InsightReport {
@@ -192,7 +192,8 @@ function distribution(values: number[]): Distribution {
 // ---------------------------------------------------------------------------------------------
 // One rollout from its deployment statuses (the descriptions the GitHub state store posts).
 
-const STEP_STATUS = /^(?:canary|paused) at (\d+(?:\.\d+)?)% \(step (\d+)\)/
+// A mirror step's status reads `mirroring 20% of requests to the canary (serves none) (step 1)` (weight 0).
+const STEP_STATUS = /^(?:(?:canary|paused) at (\d+(?:\.\d+)?)%|(?:paused, )?mirroring (\d+(?:\.\d+)?)% of requests to the canary \(serves none\)) \(step (\d+)\)/
 
 interface Parsed {
   promotedAt?: string
@@ -202,7 +203,7 @@ interface Parsed {
   superseded: boolean
   /** A rollback drill's canary (the drill action): practice, not a change that failed. */
   drill: boolean
-  steps: { step: number; weight: number; ms: number; startedAt: string }[]
+  steps: { step: number; weight: number; mirror?: number; ms: number; startedAt: string }[]
 }
 
 function parseStatuses(statuses: StatusEvent[]): Parsed {
@@ -213,13 +214,14 @@ function parseStatuses(statuses: StatusEvent[]): Parsed {
       const m = STEP_STATUS.exec(s.description)
       const next = sorted[i + 1]
       if (m && next && out.promotedAt === undefined && out.rolledBackAt === undefined) {
-        const step = Number(m[2])
-        const weight = Number(m[1])
+        const step = Number(m[3])
+        const weight = m[1] === undefined ? 0 : Number(m[1])
+        const mirror = m[2] === undefined ? undefined : Number(m[2])
         const ms = Date.parse(next.createdAt) - Date.parse(s.createdAt)
         const last = out.steps.at(-1)
         // A pause, a resume or a repeated status stays in the same step.
-        if (last && last.step === step && last.weight === weight) last.ms += ms
-        else out.steps.push({ step, weight, ms, startedAt: s.createdAt })
+        if (last && last.step === step && last.weight === weight && last.mirror === mirror) last.ms += ms
+        else out.steps.push({ step, weight, ...(mirror === undefined ? {} : { mirror }), ms, startedAt: s.createdAt })
       }
     } else if (s.state === 'success' && /^promoted /.test(s.description) && out.promotedAt === undefined) {
       out.promotedAt = s.createdAt
@@ -341,7 +343,7 @@ export function computeInsight(history: History, options: InsightOptions = {}): 
       outcome,
       hotfix: isHotfix(d, commit, hotfixLabel),
       failed: false,
-      steps: parsed.steps.map(({ step, weight, ms }) => ({ step, weight, ms })),
+      steps: parsed.steps.map(({ step, weight, mirror, ms }) => ({ step, weight, ...(mirror === undefined ? {} : { mirror }), ms })),
       parsed,
       ...(parsed.promotedAt ? { promotedAt: parsed.promotedAt } : {}),
       ...(parsed.rolledBackAt ? { rolledBackAt: parsed.rolledBackAt } : {}),
@@ -420,12 +422,12 @@ export function computeInsight(history: History, options: InsightOptions = {}): 
 
   // Rollgate's own figures.
   const windowVerdicts = verdicts.filter((v) => v.at >= since && v.at <= until)
-  const stepMap = new Map<string, { step: number; weight: number; rollouts: number; values: number[] }>()
+  const stepMap = new Map<string, { step: number; weight: number; mirror?: number; rollouts: number; values: number[] }>()
   for (const r of rollouts) {
     if (!inWindow(r.createdAt) && !inWindow(endOf(r))) continue
     for (const s of r.steps) {
-      const key = `${s.step}|${s.weight}`
-      const entry = stepMap.get(key) ?? { step: s.step, weight: s.weight, rollouts: 0, values: [] }
+      const key = `${s.step}|${s.weight}|${s.mirror ?? ''}`
+      const entry = stepMap.get(key) ?? { step: s.step, weight: s.weight, ...(s.mirror === undefined ? {} : { mirror: s.mirror }), rollouts: 0, values: [] }
       entry.rollouts++
       entry.values.push(s.ms)
       stepMap.set(key, entry)
@@ -459,7 +461,7 @@ export function computeInsight(history: History, options: InsightOptions = {}): 
       timeToVerdict: distribution(windowVerdicts.flatMap((v) => (v.timeToVerdictMs === undefined ? [] : [v.timeToVerdictMs]))),
       steps: [...stepMap.values()]
         .sort((a, b) => a.step - b.step || a.weight - b.weight)
-        .map((s) => ({ step: s.step, weight: s.weight, rollouts: s.rollouts, medianMs: median(s.values), totalMs: s.values.reduce((x, y) => x + y, 0) })),
+        .map((s) => ({ step: s.step, weight: s.weight, ...(s.mirror === undefined ? {} : { mirror: s.mirror }), rollouts: s.rollouts, medianMs: median(s.values), totalMs: s.values.reduce((x, y) => x + y, 0) })),
     },
     rollouts: rollouts.filter((r) => inWindow(r.createdAt) || inWindow(endOf(r))).map(({ parsed: _parsed, ...r }) => r),
     ignoredDeployments: history.ignored,

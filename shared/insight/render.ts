@@ -2,6 +2,7 @@
  * The delivery report as Markdown (job summary, check run `rollgate/report`) with Mermaid charts
  * of the weekly trend, and as plain text for the CLI. Pure: an InsightReport in, text out.
  */
+import { mirrorCell } from '../config/mirror.js'
 import { mermaidNumber } from '../report/mermaid.js'
 import { closeAndCut } from '../report/fit.js'
 import { CHECK_OUTPUT_LIMIT } from '../report/limits.js'
@@ -87,7 +88,7 @@ export function renderInsightMarkdown(report: InsightReport, options: { limitByt
   lines.push(`Verdicts in the kept record history: ${j.verdicts} (${j.failed} failed, ${j.passedEarly} passed before the maximum duration, ${j.ranToMax} ran to the maximum${j.undetermined ? `, ${j.undetermined} undetermined` : ''}); median time to verdict ${formatDurationMs(j.timeToVerdict.medianMs)}.`, '')
   if (j.steps.length > 0) {
     lines.push('| Step | Weight | Rollouts | Median time | Total |', '| --: | --: | --: | --: | --: |')
-    for (const s of j.steps) lines.push(`| ${s.step} | ${mermaidNumber(s.weight)}% | ${s.rollouts} | ${formatDurationMs(s.medianMs)} | ${formatDurationMs(s.totalMs)} |`)
+    for (const s of j.steps) lines.push(`| ${s.step} | ${s.mirror === undefined ? `${mermaidNumber(s.weight)}%` : mirrorCell(s.mirror)} | ${s.rollouts} | ${formatDurationMs(s.medianMs)} | ${formatDurationMs(s.totalMs)} |`)
     lines.push('')
   }
   if (report.budget) {

@@ -17,6 +17,7 @@ import {
   metricType,
   quantileLabel,
 } from './format.js'
+import { mirroringPhrase } from '../config/mirror.js'
 import { CHECK_OUTPUT_LIMIT } from './limits.js'
 import { CHART_LEGEND, DEFAULT_MAX_POINTS, renderLineChart } from './mermaid.js'
 import type { AnalysisDecision, AnalysisReport, ArmFigures, MetricLook, ReportLinks } from './model.js'
@@ -149,7 +150,8 @@ function evidencePhrase(report: AnalysisReport, metric: MetricLook | undefined, 
 
 function whereCanary(report: AnalysisReport): string {
   const parts: string[] = []
-  if (report.weight !== undefined) parts.push(`canary at ${formatNumber(report.weight)}%`)
+  if (report.mirror !== undefined) parts.push(mirroringPhrase(report.mirror))
+  else if (report.weight !== undefined) parts.push(`canary at ${formatNumber(report.weight)}%`)
   if (report.step) parts.push(`step ${report.step.index} of ${report.step.count}`)
   return parts.length ? `, ${parts.join(', ')}` : ''
 }
@@ -171,7 +173,8 @@ function renderContext(report: AnalysisReport): string {
   const parts: string[] = []
   const { canary, stable } = report.versions
   if (canary || stable) parts.push(`Canary ${canary ? codeSpan(clip(canary, NAME_BYTES)) : NONE} against stable ${stable ? codeSpan(clip(stable, NAME_BYTES)) : NONE}`)
-  if (report.weight !== undefined) parts.push(`${formatNumber(report.weight)}% of traffic`)
+  if (report.mirror !== undefined) parts.push(mirroringPhrase(report.mirror, 'the shadow'))
+  else if (report.weight !== undefined) parts.push(`${formatNumber(report.weight)}% of traffic`)
   if (report.step) parts.push(`step ${report.step.index} of ${report.step.count}`)
   parts.push(plural(report.looks.length, 'look'))
   if (report.analysis) parts.push(`analysis ${codeSpan(clip(report.analysis, NAME_BYTES))}`)
@@ -335,7 +338,7 @@ export function verdictLine(report: AnalysisReport): string {
     case 'inconclusive':
       return `Canary inconclusive after ${plural(looks, 'look')}`
     case 'in-progress': {
-      const where = report.weight !== undefined ? ` at ${formatNumber(report.weight)}%` : ''
+      const where = report.mirror !== undefined ? ` ${mirroringPhrase(report.mirror)}` : report.weight !== undefined ? ` at ${formatNumber(report.weight)}%` : ''
       return `Canary${where}: analysing, look ${looks}`
     }
   }
@@ -361,6 +364,8 @@ export interface AnalysisReportInput {
   reason: string
   versions: { canary?: string; stable?: string }
   weight?: number
+  /** At a mirror step: the percent of requests copied to the canary. */
+  mirror?: number
   step?: { index: number; count: number }
   links?: ReportLinks
 }
@@ -377,6 +382,7 @@ export function toAnalysisReport(input: AnalysisReportInput): AnalysisReport {
     decidedAtLook: input.decidedAt === null ? null : input.decidedAt + 1,
     versions: input.versions,
     ...(input.weight !== undefined ? { weight: input.weight } : {}),
+    ...(input.mirror !== undefined ? { mirror: input.mirror } : {}),
     ...(input.step ? { step: input.step } : {}),
     analysis: input.plan.templateName,
     looks: input.looks.map((look, i) => ({

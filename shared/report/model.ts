@@ -98,6 +98,8 @@ export interface AnalysisReport {
   versions: Versions
   /** Canary traffic share in percent (0..100). */
   weight?: number
+  /** At a mirror step: the percent of requests copied to the canary, which serves none (weight 0). */
+  mirror?: number
   /** 1-based index of the current step and how many there are. */
   step?: { index: number; count: number }
   /** The analysis template's name from the policy. */
@@ -114,6 +116,8 @@ export type StepState = 'done' | 'current' | 'pending' | 'failed' | 'skipped'
 export interface RolloutStep {
   /** Canary traffic share in percent. */
   weight: number
+  /** A mirror step's percent of requests copied to the canary (it serves none). */
+  mirror?: number
   state: StepState
   /** Analysis template run at this step, if any. */
   analysis?: string
@@ -130,6 +134,8 @@ export interface RolloutEvent {
   action: string
   /** Canary weight after the event, in percent. */
   weight?: number
+  /** The mirror in force after the event (the weight is then 0 and the canary serves none). */
+  mirror?: number
   detail?: string
   /** The workflow run or comment behind it. */
   url?: string
@@ -141,6 +147,8 @@ export interface RolloutReport {
   versions: Versions
   /** Current canary weight in percent. */
   weight: number
+  /** While at a mirror step: the percent of requests copied to the canary, which serves none. */
+  mirror?: number
   steps: RolloutStep[]
   /** Chronological. */
   history: RolloutEvent[]

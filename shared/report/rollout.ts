@@ -2,6 +2,7 @@
  * The rollout timeline: where the canary stands (phase, weight, step), the step ladder, and who did
  * what when. The sticky PR comment leads with it; deploy, promote and rollback report it.
  */
+import { mirrorCell, mirroringPhrase } from '../config/mirror.js'
 import { fitBlocks, fixed, omissionNote, type Block, type ListBlock } from './fit.js'
 import { NONE, formatNumber, formatTime } from './format.js'
 import { COMMENT_LIMIT } from './limits.js'
@@ -59,10 +60,18 @@ function renderPhase(rollout: RolloutReport): string {
   const step = current >= 0 ? `, step ${current + 1} of ${rollout.steps.length}` : ''
   const canaryText = canary ? codeSpan(clip(canary, 128)) : 'the canary'
   const stableText = stable ? codeSpan(clip(stable, 128)) : 'the stable version'
+  // A mirror step: the canary answers copies of requests and serves no user; stable serves them all.
+  const mirror = rollout.mirror
   const detail: Record<RolloutPhase, string> = {
-    pending: `${canaryText} is about to receive traffic.`,
-    canary: `${canaryText} serves ${formatNumber(rollout.weight)}% of traffic${step}; ${stableText} serves the rest.`,
-    paused: `${canaryText} holds at ${formatNumber(rollout.weight)}%${step} until resumed.`,
+    pending: mirror === undefined ? `${canaryText} is about to receive traffic.` : `${canaryText} is about to start ${mirroringPhrase(mirror, 'it')}.`,
+    canary:
+      mirror === undefined
+        ? `${canaryText} serves ${formatNumber(rollout.weight)}% of traffic${step}; ${stableText} serves the rest.`
+        : `${stableText} serves all users, ${mirroringPhrase(mirror, `the canary ${canaryText}`)}${step}.`,
+    paused:
+      mirror === undefined
+        ? `${canaryText} holds at ${formatNumber(rollout.weight)}%${step} until resumed.`
+        : `${stableText} serves all users, ${mirroringPhrase(mirror, `the canary ${canaryText}`)}${step}; paused until resumed.`,
     promoted: `${canaryText} serves ${formatNumber(rollout.weight)}% of traffic.`,
     'rolled-back': `${stableText} serves all traffic again; ${canaryText} was withdrawn.`,
     aborted: `${canaryText} was withdrawn before promotion; ${stableText} serves ${formatNumber(100 - rollout.weight)}%.`,
@@ -76,7 +85,7 @@ function renderPhase(rollout: RolloutReport): string {
 function ladder(steps: RolloutStep[]): string {
   return steps
     .map((s) => {
-      const w = `${formatNumber(s.weight)}%`
+      const w = s.mirror === undefined ? `${formatNumber(s.weight)}%` : mirrorCell(s.mirror)
       if (s.state === 'current') return `**${w}**`
       if (s.state === 'failed') return `~~${w}~~`
       return w
@@ -91,7 +100,8 @@ function stepTable(rollout: RolloutReport, hint: string): ListBlock {
     items: rollout.steps.map((s, i) => {
       const state = s.state === 'current' ? '**current**' : s.state
       const analysis = s.analysis ? codeSpan(clip(s.analysis, 80), { cell: true }) : NONE
-      return `| ${i + 1} | ${formatNumber(s.weight)}% | ${analysis} | ${s.verdict ?? NONE} | ${state} |\n`
+      const weight = s.mirror === undefined ? `${formatNumber(s.weight)}%` : mirrorCell(s.mirror)
+      return `| ${i + 1} | ${weight} | ${analysis} | ${s.verdict ?? NONE} | ${state} |\n`
     }),
     close: '\n',
     omitted: (n) => omissionNote(n, 'steps', hint),
@@ -106,7 +116,7 @@ function historyTable(rollout: RolloutReport, hint: string): ListBlock {
     items: rollout.history.map((e) => {
       const who = e.actor ? escapeInline(clip(e.actor, 64)) : NONE
       const what = e.url ? link(clip(e.action, 80), e.url) : escapeInline(clip(e.action, 80))
-      const weight = e.weight !== undefined ? `${formatNumber(e.weight)}%` : NONE
+      const weight = e.mirror !== undefined ? mirrorCell(e.mirror) : e.weight !== undefined ? `${formatNumber(e.weight)}%` : NONE
       const detail = e.detail ? escapeInline(clip(sanitize(e.detail), CELL_BYTES)) : ''
       return `| ${formatTime(e.at)} | ${who} | ${what} | ${weight} | ${detail} |\n`
     }),
@@ -117,7 +127,7 @@ function historyTable(rollout: RolloutReport, hint: string): ListBlock {
   }
 }
 
-/** One line of plain text: `canary at 25% (step 2 of 4)`, `rolled back: …`. */
+/** One line of plain text: `canary at 25% (step 2 of 4)`, `Canary mirroring 20% of requests to the canary (serves none) (step 1 of 3)`, `rolled back: …`. */
 export function rolloutLine(rollout: RolloutReport): string {
   const current = rollout.steps.findIndex((s) => s.state === 'current')
   const step = current >= 0 ? ` (step ${current + 1} of ${rollout.steps.length})` : ''
@@ -126,9 +136,9 @@ export function rolloutLine(rollout: RolloutReport): string {
     case 'pending':
       return 'Rollout pending'
     case 'canary':
-      return `Canary at ${formatNumber(rollout.weight)}%${step}`
+      return rollout.mirror === undefined ? `Canary at ${formatNumber(rollout.weight)}%${step}` : `Canary ${mirroringPhrase(rollout.mirror)}${step}`
     case 'paused':
-      return `Paused at ${formatNumber(rollout.weight)}%${step}${reason}`
+      return rollout.mirror === undefined ? `Paused at ${formatNumber(rollout.weight)}%${step}${reason}` : `Paused, ${mirroringPhrase(rollout.mirror)}${step}${reason}`
     case 'promoted':
       return `Promoted to ${formatNumber(rollout.weight)}%`
     case 'rolled-back':

@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js'
 import { ConfigError } from '../errors.js'
 import type { IntervalData, Observation } from '../analysis/observations.js'
 import type { Policy } from '../config/policy.generated.js'
-import { mirrorOf } from '../config/mirror.js'
+import { mirrorOf, mirroringPhrase } from '../config/mirror.js'
 import type { MetricsProvider, TimeWindow } from '../metrics/types.js'
 import type { AnalysisDecision, AnalysisReport } from '../report/model.js'
 import { describeState } from '../state/machine.js'
@@ -83,6 +83,7 @@ export async function analyzeRollout(request: AnalyzeRequest, deps: AnalyzeDeps)
       reason: outcome.reason,
       versions: { canary: arms.canaryVersion, stable: arms.stableVersion },
       weight: record.weight,
+      ...(mirror ? { mirror: mirror.percent } : {}),
       step: stepInfo,
     })
 
@@ -91,7 +92,7 @@ export async function analyzeRollout(request: AnalyzeRequest, deps: AnalyzeDeps)
   let evidence: JsonValue | undefined
   deps.logger.info(
     mirror
-      ? `paired analysis '${templateName}' of the shadow ${arms.canaryVersion} against ${arms.stableVersion} on the same requests (mirror ${mirror.percent}% of ${mirror.methods.join(', ')}; step ${stepInfo.index} of ${stepInfo.count}), ${request.mode} mode`
+      ? `paired analysis '${templateName}' of the shadow ${arms.canaryVersion} against ${arms.stableVersion} on the same requests (${mirroringPhrase(mirror.percent)}, methods ${mirror.methods.join(', ')}; step ${stepInfo.index} of ${stepInfo.count}), ${request.mode} mode`
       : `analysis '${templateName}' of ${arms.canaryVersion} against ${arms.stableVersion} at ${record.weight}% (step ${stepInfo.index} of ${stepInfo.count}), ${request.mode} mode`,
   )
   if (request.mode === 'watch') {

@@ -8,7 +8,7 @@ import { ConfigError, ProviderError, tagged } from '../errors.js'
 import type { Logger } from '../action/logger.js'
 import type { ReasonCode } from '../reason-codes.js'
 import type { Environment, Policy } from '../config/policy.generated.js'
-import { mirrorOf } from '../config/mirror.js'
+import { mirrorOf, mirrorPercentOf, mirroringPhrase } from '../config/mirror.js'
 import type { AnalysisReport } from '../report/model.js'
 import type { Command, CommandContext, PromoteTarget, TrafficMove } from '../state/machine.js'
 import type { JsonValue, RolloutRecord, VersionRef } from '../state/record.js'
@@ -146,9 +146,13 @@ async function execute(
         const entering = environment.steps[step]
         if (entering && entering.before.length > 0) await runHooks(hooks, entering.before, hookContext('before', step))
       }
-      await logger.group(`traffic: ${traffic.describe()} ${move.from}% → ${move.to}% (${move.kind})`, () => inStage('traffic-failed', async () => {
-        // A step's `mirror:` (#16) travels with its weight; every other move leaves no mirror behind.
-        const mirror = step !== undefined && (move.kind === 'deploy' || move.kind === 'shift') ? mirrorOf(environment.steps[step]) : undefined
+      // A step's `mirror:` (#16) travels with its weight; every other move leaves no mirror behind.
+      const mirror = step !== undefined && (move.kind === 'deploy' || move.kind === 'shift') ? mirrorOf(environment.steps[step]) : undefined
+      const fromMirror = mirrorPercentOf(environment.steps[record.step])
+      const from = record.mirror ?? (record.phase === 'canary' ? fromMirror : undefined)
+      const fromText = move.kind === 'deploy' ? 'no canary' : from === undefined ? `${move.from}%` : `mirror ${from}%`
+      const toText = mirror ? mirroringPhrase(mirror.percent) : `${move.to}%`
+      await logger.group(`traffic: ${traffic.describe()} ${fromText} → ${toText} (${move.kind})`, () => inStage('traffic-failed', async () => {
         if (mirror && !traffic.mirrors) throw new ConfigError(`step ${(step ?? 0) + 1} mirrors requests, which the ${traffic.name} traffic provider cannot do`, { reasonCode: 'invalid-policy' })
         const ctx = { environment: environmentName, canaryVersion: move.canary.version, stableVersion: stableVersionOf(environment, record, move), recordedWeight: move.from, ...(mirror ? { mirror } : {}) }
         if (move.kind === 'finalize' && traffic.promote) await traffic.promote()
@@ -159,7 +163,8 @@ async function execute(
           if (change.readBack !== undefined && change.readBack !== move.to) {
             throw new ProviderError(traffic.name, 'set weight', `asked for ${move.to}% but ${change.target} reads back ${change.readBack}%`)
           }
-          logger.info(change.readBack === undefined ? `set ${move.to}% (this provider cannot read weights back)` : `set and read back ${change.readBack}%`)
+          if (mirror) logger.info(change.readBack === undefined ? `set the mirror: ${mirroringPhrase(mirror.percent)}, methods ${mirror.methods.join(', ')} (this provider cannot read weights back)` : `set the mirror and read back that the canary serves no user: ${mirroringPhrase(mirror.percent)}, methods ${mirror.methods.join(', ')}`)
+          else logger.info(change.readBack === undefined ? `set ${move.to}% (this provider cannot read weights back)` : `set and read back ${change.readBack}%`)
         }
       }))
       // The contract half of a migration runs only once no old version serves traffic.

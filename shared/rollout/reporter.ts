@@ -4,6 +4,7 @@
  * undoes a traffic move: a failed report is a warning, the record keeps the truth.
  */
 import type { Logger } from '../action/logger.js'
+import { mirrorPercentOf } from '../config/mirror.js'
 import type { Environment } from '../config/policy.generated.js'
 import { gitHubError } from '../github/client.js'
 import type { ChecksPort, CommentsPort, PullsPort, RepoRef } from '../github/ports.js'
@@ -181,13 +182,15 @@ export function toRolloutReport(record: RolloutRecord, environment: Environment,
     else if (i < record.step) state = 'done'
     else if (i === record.step) state = record.phase === 'rolled-back' || record.phase === 'aborted' ? 'failed' : 'current'
     const verdict = verdictOf(i)
-    return { weight: step.weight, state, ...(step.analysis ? { analysis: step.analysis } : {}), ...(verdict ? { verdict } : {}) }
+    const mirror = mirrorPercentOf(step)
+    return { weight: step.weight, ...(mirror === undefined ? {} : { mirror }), state, ...(step.analysis ? { analysis: step.analysis } : {}), ...(verdict ? { verdict } : {}) }
   })
   const history: RolloutEvent[] = record.history.map((h) => ({
     at: h.at,
     actor: h.actor,
     action: h.action,
     weight: h.weight,
+    ...(h.mirror === undefined ? {} : { mirror: h.mirror }),
     ...(h.note ? { detail: h.note } : {}),
   }))
   return {
@@ -198,6 +201,7 @@ export function toRolloutReport(record: RolloutRecord, environment: Environment,
       ...(record.stable ? { stable: record.stable.version } : {}),
     },
     weight: record.weight,
+    ...(record.mirror !== undefined && (record.phase === 'canary' || record.phase === 'pending') ? { mirror: record.mirror } : {}),
     steps,
     history,
     ...(record.reason ? { reason: record.reason } : {}),

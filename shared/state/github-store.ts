@@ -40,6 +40,7 @@
  * would otherwise run `on: push` workflows for them. The token needs `contents: write` and
  * `deployments: write`.
  */
+import { mirroringPhrase } from '../config/mirror.js'
 import { ProviderError } from '../errors.js'
 import type { Logger } from '../action/logger.js'
 import { gitHubError } from '../github/client.js'
@@ -516,7 +517,11 @@ export function visibleStatus(record: RolloutRecord): VisibleStatus | undefined 
     case 'canary':
       return {
         state: 'in_progress',
-        description: truncate(`${record.paused ? 'paused' : 'canary'} at ${record.weight}% (step ${record.step + 1}): ${version}`, MAX_STATUS_DESCRIPTION),
+        // A mirror step's canary serves none: `mirroring 20% of requests to the canary (serves none) (step 1): v2`.
+        description: truncate(
+          `${record.mirror === undefined ? `${record.paused ? 'paused' : 'canary'} at ${record.weight}%` : `${record.paused ? 'paused, ' : ''}${mirroringPhrase(record.mirror)}`} (step ${record.step + 1}): ${version}`,
+          MAX_STATUS_DESCRIPTION,
+        ),
       }
     case 'promoted':
       return { state: 'success', description: truncate(`promoted ${version} to 100%`, MAX_STATUS_DESCRIPTION) }

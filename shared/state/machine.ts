@@ -15,6 +15,7 @@
  * must never promote twice); analyze, pause, resume and repair replay only within the same attempt
  * (a re-run should analyse afresh). A command whose target is already in force is a no-op.
  */
+import { mirrorPercentOf, mirroringPhrase } from '../config/mirror.js'
 import { ConfigError } from '../errors.js'
 import type { ReasonCode } from '../reason-codes.js'
 import type { Decision } from '../analysis/types.js'
@@ -44,6 +45,18 @@ export interface StepPolicy {
   analysis?: string | undefined
   /** Whether promote may move past this step before its analysis passed (default true). */
   skippable?: boolean | undefined
+  /** A dark-launch step's mirror (#16): the canary gets copies of this percent of requests and serves none. */
+  mirror?: number | { percent: number } | undefined
+}
+
+/** Where the canary stands, in words: `at 25%`, or at a mirror step `mirroring 20% of requests to the canary (serves none)`. */
+export function whereCanary(weight: number, mirror: number | undefined): string {
+  return mirror === undefined ? `at ${weight}%` : mirroringPhrase(mirror)
+}
+
+/** The short form, for `from → to` notes: `25%`, `mirror 20%`. */
+function weightShort(weight: number, mirror: number | undefined): string {
+  return mirror === undefined ? `${weight}%` : `mirror ${mirror}%`
 }
 
 export type PromoteTarget = { kind: 'next' } | { kind: 'to'; weight: number } | { kind: 'full' }
@@ -161,10 +174,11 @@ function commandTarget(command: Command): string {
 export function describeState(record: RolloutRecord, policy?: RolloutPolicy): string {
   const version = record.canary?.version ?? '?'
   const total = policy ? ` of ${policy.steps.length}` : ''
-  const lastFrom = (phase: Phase): number | undefined => {
+  // Where the canary stood when the rollout ended: the entry before names a mirror it left.
+  const lastFrom = (phase: Phase): string | undefined => {
     for (let i = record.history.length - 1; i >= 0; i--) {
       const e = record.history[i]
-      if (e?.to === phase) return e.fromWeight
+      if (e?.to === phase) return ` ${whereCanary(e.fromWeight, record.history[i - 1]?.mirror)}`
     }
     return undefined
   }
@@ -176,16 +190,16 @@ export function describeState(record: RolloutRecord, policy?: RolloutPolicy): st
       return m ? `pending (${version}, moving ${m.from}% → ${m.to}%)` : `pending (${version})`
     }
     case 'canary':
-      return `${record.paused ? 'paused' : 'canary'} (${version} at ${record.weight}%, step ${record.step + 1}${total})`
+      return `${record.paused ? 'paused' : 'canary'} (${version} ${whereCanary(record.weight, record.mirror)}, step ${record.step + 1}${total})`
     case 'promoted':
       return `promoted (${version} at 100%)`
     case 'rolled-back': {
       const at = lastFrom('rolled-back')
-      return `rolled-back (${version} → ${record.stable?.version ?? 'the stable version'}${at === undefined ? '' : ` at ${at}%`})`
+      return `rolled-back (${version} → ${record.stable?.version ?? 'the stable version'}${at ?? ''})`
     }
     case 'aborted': {
       const at = lastFrom('aborted')
-      return `aborted (${version}${at === undefined ? '' : ` at ${at}%`})`
+      return `aborted (${version}${at ?? ''})`
     }
   }
 }
@@ -276,10 +290,10 @@ function replayMessage(record: RolloutRecord, entry: HistoryEntry): string {
   const where = (() => {
     switch (entry.to) {
       case 'canary':
-        if (entry.action === 'deploy-canary') return `${entry.version ?? 'the canary'} already deployed at ${entry.weight}%`
+        if (entry.action === 'deploy-canary') return `${entry.version ?? 'the canary'} already deployed ${whereCanary(entry.weight, entry.mirror)}`
         return entry.action === 'analyze' || entry.action === 'pause' || entry.action === 'resume'
-          ? `${entry.action} already applied at ${entry.weight}%`
-          : `already at ${entry.weight}%`
+          ? `${entry.action} already applied ${whereCanary(entry.weight, entry.mirror)}`
+          : `already ${whereCanary(entry.weight, entry.mirror)}`
       case 'promoted':
         return `already promoted ${entry.version ?? ''}`.trimEnd()
       case 'rolled-back':
@@ -313,6 +327,10 @@ class Builder {
   }
 
   applied(message: string, move?: TrafficMove, extra: Partial<HistoryEntry> = {}): Transition {
+    // The mirror in force follows the step: set while at a mirror step, gone once the rollout leaves it.
+    const mirror = this.next.phase === 'canary' || this.next.phase === 'pending' ? this.mirrorAt(this.next.step) : undefined
+    if (mirror === undefined) delete this.next.mirror
+    else this.next.mirror = mirror
     const entry: HistoryEntry = {
       at: this.now,
       action: this.command.type,
@@ -327,6 +345,7 @@ class Builder {
       ...extra,
     }
     if (entry.version === undefined && this.next.canary) entry.version = this.next.canary.version
+    if (mirror !== undefined) entry.mirror = mirror
     this.next.history.push(entry)
     const t: Transition = { effect: 'applied', command: this.command.type, record: this.next, message, op: this.op }
     if (move) t.move = move
@@ -339,6 +358,10 @@ class Builder {
 
   refuse(why?: string, code?: ReasonCode): never {
     return refuse(this.current, this.command.type, this.policy, why, code)
+  }
+
+  mirrorAt(step: number): number | undefined {
+    return mirrorPercentOf(this.policy.steps[step])
   }
 
   stepLabel(step: number): string {
@@ -396,7 +419,7 @@ function decideDeployCanary(b: Builder, command: Extract<Command, { type: 'deplo
   const move: TrafficMove = { kind: 'deploy', from: 0, to: first.weight, canary: next.canary }
   if (stable) move.stable = stable
   return b.applied(
-    `deployed ${command.canary.version} as the canary at ${first.weight}% (${b.stepLabel(0)})`,
+    `deployed ${command.canary.version} as the canary ${whereCanary(first.weight, b.mirrorAt(0))} (${b.stepLabel(0)})`,
     move,
     stable ? { stable } : {},
   )
@@ -422,7 +445,7 @@ function decideAnalyze(b: Builder, command: Extract<Command, { type: 'analyze' }
   if (command.evidence !== undefined) next.evidence = { step: current.step, template: command.template, data: command.evidence }
   else if (command.decision !== 'continue') delete next.evidence
   const what = command.decision === 'continue' ? 'analysis continues' : `analysis ${command.decision}`
-  return b.applied(`${what} at ${current.weight}% (${b.stepLabel(current.step)})`, undefined, { note: truncate(command.summary, 200) })
+  return b.applied(`${what} ${whereCanary(current.weight, b.mirrorAt(current.step))} (${b.stepLabel(current.step)})`, undefined, { note: truncate(command.summary, 200) })
 }
 
 /**
@@ -445,13 +468,13 @@ function promotionBlock(b: Builder, from: number, to: number): { why: string; co
   const mismatch = found ? verdictFits(found, fromStep, current.canary) : undefined
   const verdict = mismatch ? undefined : found
   if (verdict?.decision === 'fail') {
-    return { why: `the analysis of step ${from + 1} (${current.weight}%) failed at ${verdict.at}; roll back, or analyse again`, code: 'illegal-move' }
+    return { why: `the analysis of step ${from + 1} (${weightShort(current.weight, mirrorPercentOf(fromStep))}) failed at ${verdict.at}; roll back, or analyse again`, code: 'illegal-move' }
   }
   if (fromStep && requiresAnalysis(fromStep) && verdict?.decision !== 'pass') {
     const last = mismatch ? ` (the recorded ${found?.decision} does not count: ${mismatch})` : current.lastVerdict?.step === from ? ` (last verdict: ${current.lastVerdict.decision})` : ''
     return {
       why:
-        `the policy requires a passing analysis (${fromStep.analysis}) before leaving step ${from + 1} (${current.weight}%) ` +
+        `the policy requires a passing analysis (${fromStep.analysis}) before leaving step ${from + 1} (${weightShort(current.weight, mirrorPercentOf(fromStep))}) ` +
         `and the record has none${last}`,
       code: 'analysis-required',
     }
@@ -459,7 +482,7 @@ function promotionBlock(b: Builder, from: number, to: number): { why: string; co
   for (let s = from + 1; s < to; s++) {
     const skipped = policy.steps[s]
     if (skipped && requiresAnalysis(skipped)) {
-      return { why: `it would skip step ${s + 1} (${skipped.weight}%), whose analysis (${skipped.analysis}) the policy requires`, code: 'analysis-required' }
+      return { why: `it would skip step ${s + 1} (${weightShort(skipped.weight, mirrorPercentOf(skipped))}), whose analysis (${skipped.analysis}) the policy requires`, code: 'analysis-required' }
     }
   }
   return undefined
@@ -490,7 +513,7 @@ function decidePromote(b: Builder, target: PromoteTarget): Transition {
   if (target.kind === 'next') to = Math.min(current.step + 1, last)
   else if (target.kind === 'full') to = last
   else {
-    if (target.weight === current.weight) return b.noop(`already at ${current.weight}% (${b.stepLabel(current.step)})`)
+    if (target.weight === current.weight) return b.noop(`already ${whereCanary(current.weight, b.mirrorAt(current.step))} (${b.stepLabel(current.step)})`)
     if (target.weight < current.weight) b.refuse(`weights never decrease during a rollout (${current.weight}% → ${target.weight}%); roll back instead`)
     const index = policy.steps.findIndex((s, i) => i > current.step && s.weight === target.weight)
     if (index < 0) {
@@ -518,7 +541,9 @@ function decidePromote(b: Builder, target: PromoteTarget): Transition {
   const canary = canaryOf(b)
   const move: TrafficMove = { kind: 'shift', from: current.weight, to: toStep.weight, canary }
   if (current.stable) move.stable = current.stable
-  return b.applied(`promoted to ${toStep.weight}% (${b.stepLabel(to)})`, move, { note: `${current.weight}% → ${toStep.weight}%` })
+  const toMirror = b.mirrorAt(to)
+  const toText = toMirror === undefined ? `promoted to ${toStep.weight}%` : `promoted to the next step, ${mirroringPhrase(toMirror)}`
+  return b.applied(`${toText} (${b.stepLabel(to)})`, move, { note: `${weightShort(current.weight, b.mirrorAt(current.step))} → ${weightShort(toStep.weight, toMirror)}` })
 }
 
 function decideFinalize(b: Builder): Transition {
@@ -547,7 +572,7 @@ function complete(b: Builder, step: number, message?: string): Transition {
   const move: TrafficMove = { kind: 'finalize', from: current.weight, to: 100, canary, stable }
   return b.applied(message ?? `promoted ${canary.version} to 100%: it is now the stable version`, move, {
     stable,
-    note: `${current.weight}% → 100%`,
+    note: `${weightShort(current.weight, b.mirrorAt(current.step))} → 100%`,
   })
 }
 
@@ -608,10 +633,10 @@ function decideAbort(b: Builder, reason: string): Transition {
 function decidePause(b: Builder, reason: string | undefined): Transition {
   const { current, next } = b
   if (current.phase !== 'canary') b.refuse()
-  if (current.paused) return b.noop(`already paused at ${current.weight}% since ${current.paused.at}`)
+  if (current.paused) return b.noop(`already paused ${whereCanary(current.weight, b.mirrorAt(current.step))} since ${current.paused.at}`)
   next.paused = { at: b.now, actor: b.context.actor }
   if (reason !== undefined) next.paused.reason = reason
-  return b.applied(`paused at ${current.weight}% (${b.stepLabel(current.step)})`, undefined, reason === undefined ? {} : { note: reason })
+  return b.applied(`paused ${whereCanary(current.weight, b.mirrorAt(current.step))} (${b.stepLabel(current.step)})`, undefined, reason === undefined ? {} : { note: reason })
 }
 
 function decideResume(b: Builder): Transition {
@@ -619,7 +644,7 @@ function decideResume(b: Builder): Transition {
   if (current.phase !== 'canary') b.refuse()
   if (!current.paused) return b.noop(`not paused: ${describeState(current, b.policy)}`)
   delete next.paused
-  return b.applied(`resumed at ${current.weight}% (${b.stepLabel(current.step)})`)
+  return b.applied(`resumed ${whereCanary(current.weight, b.mirrorAt(current.step))} (${b.stepLabel(current.step)})`)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ const text = { type: 'string', 'x-message': 'must be a string' }
 const time = { type: 'string', pattern: ISO_TIME, format: 'date-time-ish', 'x-message': 'must be an ISO 8601 time such as 2025-01-31T12:00:00Z' }
 const sha = { type: 'string', pattern: '^[0-9a-fA-F]{7,64}$', 'x-message': 'must be a commit SHA (7 to 64 hex digits)' }
 const weight = { type: 'number', minimum: 0, maximum: 100, 'x-message': 'must be a percentage from 0 to 100' }
+const mirror = { type: 'number', exclusiveMinimum: 0, maximum: 100, 'x-message': 'must be a percentage more than 0, at most 100' }
 const int = (min: number) => ({ type: 'integer', minimum: min, 'x-message': { type: 'must be an integer', '*': `must be ${min} or more` } })
 const oneOf = (values: readonly string[]) => ({ enum: [...values], 'x-message': `must be one of ${values.join(', ')}` })
 const object = (properties: Record<string, unknown>, required: string[]) => ({
@@ -43,6 +44,7 @@ export const RECORD_SCHEMA = {
       startedAt: time,
       step: int(-1),
       weight,
+      mirror,
       paused: object({ at: time, actor: text, reason: text }, ['at', 'actor']),
       reason: text,
       lastVerdict: object({ decision: oneOf(['pass', 'fail', 'inconclusive', 'continue']), at: time, template: str, summary: text, step: int(0) }, [
@@ -101,6 +103,7 @@ export const RECORD_SCHEMA = {
             to: oneOf(PHASES),
             fromWeight: weight,
             weight,
+            mirror,
             version: str,
             stable: versionRef,
             actor: text,

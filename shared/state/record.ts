@@ -134,6 +134,8 @@ export interface HistoryEntry {
   to: Phase
   fromWeight: number
   weight: number
+  /** Percent of requests mirrored to the canary after the entry (a `mirror:` step, #16); its weight is 0 and it serves none. */
+  mirror?: number
   /** The canary version the command acted on. */
   version?: string
   /**
@@ -197,6 +199,8 @@ export interface RolloutRecord {
   step: number
   /** Percentage of traffic on the canary, as last confirmed. */
   weight: number
+  /** Percent of requests mirrored to the canary at a `mirror:` step (#16): it serves none, so `weight` is 0. */
+  mirror?: number
   paused?: Pause
   /** Why the rollout was rolled back or aborted. */
   reason?: string

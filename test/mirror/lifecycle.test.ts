@@ -109,7 +109,7 @@ describe('mirror steps through the lifecycle and the analysis', () => {
     const good = await analyzeRollout({ policy, environment: 'staging', mode: 'watch' }, { ...deps(), metrics: () => mirroredMetrics(1), clock })
     expect(good.decision).toBe('pass')
     expect(good.outcome.looks.at(-1)?.metrics[0]?.reason).toMatch(/^the shadow is proven no worse than stable beyond the tolerance \(paired over \d+ intervals\)/)
-    expect(lines.some((l) => l.includes("paired analysis 'shadow' of the shadow v2 against v1 on the same requests (mirror 20% of GET, HEAD"))).toBe(true)
+    expect(lines.some((l) => l.includes("paired analysis 'shadow' of the shadow v2 against v1 on the same requests (mirroring 20% of requests to the canary (serves none), methods GET, HEAD"))).toBe(true)
 
     await promote({ policy, environment: 'staging', target: { kind: 'next' } }, deps())
     expect(traffic.moves[1]).not.toHaveProperty('mirror')

@@ -176,3 +176,17 @@ export function describeOutlier(o: InstanceOutlier): string {
   const without = o.armRateWithout === null ? '' : `; the rest of the ${o.arm}: ${percent(o.armRateWithout)}`
   return `instance "${o.instance}" (${o.arm}) stands out on ${o.metric}: ${percent(o.rate)} (${formatCount(o.events)}/${formatCount(o.total)}) against ${percent(o.othersRate)} on the other ${o.others} instances (${p})${without}`
 }
+
+/**
+ * The instance that stands out on each ratio metric, counted over intervals 0 … `at` (the replay's
+ * and the live analysis's rule: up to the decision, or the last interval).
+ */
+export function instanceOutliers(metrics: readonly { name: string; type: string; direction?: Direction }[], instances: readonly (InstanceInterval | undefined)[], at: number): InstanceOutlier[] {
+  const out: InstanceOutlier[] = []
+  for (const metric of metrics) {
+    if (metric.type !== 'ratio') continue
+    const found = findOutlierInstance(metric.name, instanceCounts(instances, metric.name, at), { direction: metric.direction ?? 'increase' })
+    if (found) out.push(found)
+  }
+  return out
+}

@@ -579,6 +579,8 @@ export interface RawPrometheusMetrics {
   queryRange?: boolean
   /** Resolution of range queries; one point per interval when unset. */
   step?: string
+  /** Label naming an instance (`instance`, `pod`): ratio queries written as one `sum(...)` are grouped by it as well, and the answer is split per instance besides the arm total, so a verdict can name one bad pod (docs/replay.md). Unset: no per-instance breakdown. */
+  instanceLabel?: string
   /**
    * How long one request may take, body included, before it counts as failed.
    * @default "10s"

@@ -1330,6 +1330,12 @@ export const policySchema: JsonSchema = {
           "$ref": "#/definitions/duration",
           "description": "Resolution of range queries; one point per interval when unset."
         },
+        "instanceLabel": {
+          "type": "string",
+          "minLength": 1,
+          "description": "Label naming an instance (`instance`, `pod`): ratio queries written as one `sum(...)` are grouped by it as well, and the answer is split per instance besides the arm total, so a verdict can name one bad pod (docs/replay.md). Unset: no per-instance breakdown.",
+          "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"
+        },
         "timeout": {
           "$ref": "#/definitions/duration",
           "description": "How long one request may take, body included, before it counts as failed.",

@@ -480,6 +480,8 @@ export interface PrometheusMetrics {
    * In milliseconds.
    */
   step?: number
+  /** Label naming an instance (`instance`, `pod`): ratio queries written as one `sum(...)` are grouped by it as well, and the answer is split per instance besides the arm total, so a verdict can name one bad pod (docs/replay.md). Unset: no per-instance breakdown. */
+  instanceLabel?: string
   /**
    * How long one request may take, body included, before it counts as failed.
    * In milliseconds.

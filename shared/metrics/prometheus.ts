@@ -38,6 +38,11 @@ export interface PrometheusOptions extends RequestOptions {
   api?: 'query' | 'query_range'
   /** query_range resolution, a duration (`15s`). Default: the interval (one point per look). */
   step?: string
+  /**
+   * The label that names an instance (`instance`, `pod`): ratio queries keep it in their outer
+   * `sum` (groupByLabel) and the answer is split per instance as well as summed (issue 14).
+   */
+  instanceLabel?: string
 }
 
 export function createPrometheusProvider(options: PrometheusOptions, deps: MetricsProviderDeps): MetricsProvider {
@@ -64,10 +69,15 @@ export function createPrometheusProvider(options: PrometheusOptions, deps: Metri
   if (stepMs === null) throw new ConfigError(`prometheus: \`step\` "${options.step ?? ''}" is not a duration; expected a duration such as 15s or 1m`)
   const client = createHttpClient(options, httpClientDeps(deps), {}, (t) => secrets.scrub(t))
 
+  const instanceLabel = options.instanceLabel
+  if (instanceLabel !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(instanceLabel)) {
+    throw new ConfigError(`prometheus: \`instanceLabel\` "${instanceLabel}" is not a Prometheus label name; expected e.g. instance or pod`)
+  }
   return seriesProvider({
     type: 'prometheus',
     secrets,
     queryNoun: 'PromQL query',
+    ...(instanceLabel !== undefined ? { instances: { label: instanceLabel, group: (query: string) => groupByLabel(query, instanceLabel) } } : {}),
     extraVars: (window) => ({ step: formatDuration(stepMs ?? window.end.getTime() - window.start.getTime()) }),
     async fetchSeries(query, context) {
       const url = buildUrl(base, api, query, context, stepMs)
@@ -85,6 +95,47 @@ export function createPrometheusProvider(options: PrometheusOptions, deps: Metri
       return parsePrometheusResponse(body.value, context, api)
     },
   })
+}
+
+/**
+ * A query whose whole expression is one `sum` (`sum(...)`, `sum by (a) (...)`, `sum(...) by (a)`)
+ * grouped by `label` as well, so its answer has one series per instance whose sum is the original's:
+ * `sum(increase(x[1m]))` → `sum by (pod) (increase(x[1m]))`. Any other shape (`sum without`, a
+ * binary expression, `... or vector(0)`) is returned as written: such a query splits only if its
+ * answer already carries the label (write `sum by (pod)` yourself).
+ */
+export function groupByLabel(query: string, label: string): string {
+  const text = query.trim()
+  const head = /^sum\s*(?:by\s*\(([^()]*)\)\s*)?\(/.exec(text)
+  if (!head) return query
+  const open = head[0].length - 1
+  const close = matchingParen(text, open)
+  if (close === undefined) return query
+  let labels = head[1]
+  const rest = text.slice(close + 1).trim()
+  if (rest !== '') {
+    const tail = labels === undefined ? /^by\s*\(([^()]*)\)$/.exec(rest) : null
+    if (!tail) return query
+    labels = tail[1]
+  }
+  const names = (labels ?? '').split(',').map((l) => l.trim()).filter(Boolean)
+  if (names.includes(label)) return query
+  return `sum by (${[...names, label].join(', ')}) (${text.slice(open + 1, close)})`
+}
+
+/** The index of the `)` closing the `(` at `open`, skipping string literals; undefined if unbalanced. */
+function matchingParen(text: string, open: number): number | undefined {
+  let depth = 0
+  for (let i = open; i < text.length; i++) {
+    const c = text[i]
+    if (c === '"' || c === "'" || c === '`') {
+      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\' && c !== '`') i++
+      continue
+    }
+    if (c === '(') depth++
+    else if (c === ')' && --depth === 0) return i
+  }
+  return undefined
 }
 
 function parseAddress(address: string): URL {
@@ -210,6 +261,10 @@ export const prometheusMetrics: MetricsBackend<PrometheusMetrics> = {
         false,
       ),
       step: ref('duration', 'Resolution of range queries; one point per interval when unset.'),
+      instanceLabel: str(
+        'Label naming an instance (`instance`, `pod`): ratio queries written as one `sum(...)` are grouped by it as well, and the answer is split per instance besides the arm total, so a verdict can name one bad pod (docs/replay.md). Unset: no per-instance breakdown.',
+        { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+      ),
       ...request,
     },
     ['address'],
@@ -244,6 +299,7 @@ export const prometheusMetrics: MetricsBackend<PrometheusMetrics> = {
         ...(config.auth?.type === 'basic' ? { basicAuth: { username: config.auth.username, password: config.auth.password } } : {}),
         api: config.queryRange ? 'query_range' : 'query',
         ...(config.step !== undefined ? { step: formatDuration(config.step) } : {}),
+        ...(config.instanceLabel !== undefined ? { instanceLabel: config.instanceLabel } : {}),
       },
       deps,
     )

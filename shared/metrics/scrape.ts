@@ -81,6 +81,7 @@ export function createScrapeProvider(options: ScrapeOptions, deps: MetricsProvid
   const headers = { Accept: ACCEPT, ...options.headers }
   const client = createHttpClient(options, httpClientDeps(deps), {}, (t) => secrets.scrub(t))
   const readings: Record<Arm, Map<number, Promise<Snapshot>>> = { canary: new Map(), baseline: new Map() }
+  const names: Record<Arm, Map<string, string>> = { canary: targetNames(urls.canary), baseline: targetNames(urls.baseline) }
 
   const take = (arm: Arm, at: Date, signal?: AbortSignal): Promise<Snapshot> => {
     const key = at.getTime()
@@ -161,7 +162,11 @@ export function createScrapeProvider(options: ScrapeOptions, deps: MetricsProvid
           }
           const [events, total] = counts as [number, number]
           if (events > total) return nodata(`${prefix('events', first.selector)}: ${events} events, more than the total ${total}`)
-          return { ok: true, observation: { events, total } as ObservationFor<C> }
+          // One target is the arm itself: a breakdown says something only with two or more.
+          const instances = urls[arm].length > 1 ? targetCounts(selectors, usable, names[arm]) : undefined
+          return instances
+            ? { ok: true, observation: { events, total } as ObservationFor<C>, instances: instances as Record<string, ObservationFor<C>> }
+            : { ok: true, observation: { events, total } as ObservationFor<C> }
         }
         case 'samples': {
           const buckets = bucketDeltas(first.selector, usable)
@@ -176,6 +181,31 @@ export function createScrapeProvider(options: ScrapeOptions, deps: MetricsProvid
       }
     },
   }
+}
+
+/** Each target's instance name: its `host:port`, or its whole URL (credentials redacted) where two share a host. */
+function targetNames(urls: readonly string[]): Map<string, string> {
+  const hosts = urls.map((u) => safeUrl(u)?.host ?? redactUrl(u))
+  return new Map(urls.map((u, i) => [u, hosts.indexOf(hosts[i] as string) === hosts.lastIndexOf(hosts[i] as string) ? (hosts[i] as string) : redactUrl(u)]))
+}
+
+/**
+ * The per-target breakdown of a ratio check (issue 14): each target read at both ends of the
+ * interval, its own events and total deltas. A target whose counts cannot be told (the metric not
+ * exposed there) is left out; undefined with no target left.
+ */
+function targetCounts(selectors: readonly { selector: Selector }[], pairs: readonly Pair[], names: ReadonlyMap<string, string>): Record<string, { events: number; total: number }> | undefined {
+  const out: Record<string, { events: number; total: number }> = {}
+  const [events, total] = selectors as [{ selector: Selector }, { selector: Selector }]
+  for (const pair of pairs) {
+    const t = counterDelta(total.selector, [pair])
+    if (!t.ok) continue
+    // The total is exposed here: an events family this target never exposed (no 5xx yet) is zero.
+    const e = counterDelta(events.selector, [pair])
+    const n = e.ok ? e.value : 0
+    if (n <= t.value) out[names.get(pair.url) ?? redactUrl(pair.url)] = { events: n, total: t.value }
+  }
+  return Object.keys(out).length > 0 ? out : undefined
 }
 
 function checkUrls(list: readonly string[] | undefined, arm: Arm): string[] {

@@ -49,6 +49,12 @@ export interface SeriesBackend {
   /** Renders extra templates of its own (URLs, headers) so validation catches their variables too. */
   validateVars?: (vars: TemplateVars) => void
   fetchSeries(query: string, context: QueryContext): Promise<SeriesResult>
+  /**
+   * The per-instance breakdown of ratio checks: answers' series are split by `label` (each value an
+   * instance) besides being summed into the arm's counts, after `group` rewrote the query to keep
+   * that label (prometheus: `sum(...)` → `sum by (pod) (...)`). Unset: no breakdown.
+   */
+  instances?: { label: string; group?: (query: string) => string }
 }
 
 /** The queries a check runs, with the kind of answer each needs. */
@@ -91,10 +97,13 @@ export function seriesProvider(backend: SeriesBackend): MetricsProvider {
       const { check, arm, window } = request
       const vars = { ...queryVars(request.vars, arm, window), ...backend.extraVars?.(window) }
       const reduced: Record<string, ReducedField> = {}
+      const split = check.type === 'ratio' ? backend.instances : undefined
+      const perInstance: Record<string, Map<string, number>> = {}
       let firstQuery = ''
       for (const q of checkQueries(check)) {
         backend.supports?.(q.kind, check)
-        const query = renderTemplate(q.template, vars, where(check, q.field))
+        const rendered = renderTemplate(q.template, vars, where(check, q.field))
+        const query = split?.group ? split.group(rendered) : rendered
         firstQuery ||= query
         const context: QueryContext = { kind: q.kind, arm, window, vars }
         if (request.signal) context.signal = request.signal
@@ -105,14 +114,46 @@ export function seriesProvider(backend: SeriesBackend): MetricsProvider {
         const field = reduceField(q.kind, result.series, check.type === 'value' ? (check.reduce ?? 'mean') : 'mean')
         if (!field.ok) return nodata(backend.secrets, `${prefix}: ${field.reason}`)
         reduced[q.field] = field.value
+        if (split) perInstance[q.field] = countsByLabel(result.series, split.label)
       }
       const observation = combine(check, reduced)
       if (!observation.ok) {
         return nodata(backend.secrets, `${backend.type}: check "${check.name}" (${arm}) events query \`${firstQuery}\`: ${observation.reason}`)
       }
-      return { ok: true, observation: observation.value as ObservationFor<C> }
+      const instances = split ? ratioInstances(perInstance['events'], perInstance['total']) : undefined
+      return instances
+        ? { ok: true, observation: observation.value as ObservationFor<C>, instances: instances as Record<string, ObservationFor<C>> }
+        : { ok: true, observation: observation.value as ObservationFor<C> }
     },
   }
+}
+
+/** Per value of `label`: the sum of its series' finite, non-negative points (series without the label are the arm's only). */
+export function countsByLabel(series: readonly Series[], label: string): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const s of series) {
+    const instance = s.labels[label]
+    if (instance === undefined || instance === '') continue
+    let sum = counts.get(instance) ?? 0
+    for (const p of s.points) if (Number.isFinite(p.v) && p.v >= 0) sum += p.v
+    counts.set(instance, sum)
+  }
+  return counts
+}
+
+/**
+ * Each instance's `{events, total}` from the split answers: an instance in the total answer but
+ * not in the events one had no events (an error counter a healthy pod never incremented); one with
+ * events but no total, or more events than total, is left out. undefined when no instance is left.
+ */
+export function ratioInstances(events: ReadonlyMap<string, number> | undefined, total: ReadonlyMap<string, number> | undefined): Record<string, { events: number; total: number }> | undefined {
+  if (!events || !total) return undefined
+  const out: Record<string, { events: number; total: number }> = {}
+  for (const [instance, n] of total) {
+    const e = events.get(instance) ?? 0
+    if (e <= n) out[instance] = { events: e, total: n }
+  }
+  return Object.keys(out).length > 0 ? out : undefined
 }
 
 /** "events query", "total query", or plain "query" for a value check's only query. */

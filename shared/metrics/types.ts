@@ -91,8 +91,14 @@ export type ObservationFor<C extends MetricCheck> = C extends RatioCheck
       ? ValueObservation
       : Observation
 
+/**
+ * `instances`: the same observation per instance of the arm (a pod, a scrape target), when the
+ * provider can split it (Prometheus with `instanceLabel`, scrape per target; ratio checks). Absent
+ * when it cannot: the judge reads `observation` only, and the breakdown only names an outlier
+ * instance (shared/analysis/instances.ts). An instance's counts never add up to more than the arm's.
+ */
 export type ObservationResult<O extends Observation = Observation> =
-  | { ok: true; observation: O }
+  | { ok: true; observation: O; instances?: Readonly<Record<string, O>> }
   | { ok: false; reason: string }
 
 /** Everything a provider touches outside itself, injected so tests pass fakes or local servers. */

@@ -12,6 +12,7 @@ import type { Action, LookResult, MetricLook } from '../analysis/types.js'
 import { formatE, formatInterval, formatRelative } from '../analysis/evidence.js'
 import type { Arm, MetricsProvider, TimeWindow } from '../metrics/types.js'
 import type { AnalysisPlan } from './analysis-plan.js'
+import { describeOutlier, instanceOutliers, type InstanceInterval } from '../analysis/instances.js'
 
 /** A query that returned no observation, and why (which provider, which query, what came back). */
 export interface DataProblem {
@@ -34,6 +35,8 @@ export interface AnalysisOutcome {
   problems: DataProblem[]
   startedAt: string
   endedAt: string
+  /** The per-instance breakdown per interval, when the provider gave one (issue 14). */
+  instances?: (InstanceInterval | undefined)[]
 }
 
 export interface AnalysisRunDeps {
@@ -66,8 +69,9 @@ export function validatePlan(plan: AnalysisPlan, arms: Arms, metrics: MetricsPro
 }
 
 /** Queries every check for both arms over one window. Value checks are read for the canary only. */
-export async function collectInterval(plan: AnalysisPlan, arms: Arms, metrics: MetricsProvider, window: TimeWindow, index: number): Promise<{ data: IntervalData; problems: DataProblem[] }> {
+export async function collectInterval(plan: AnalysisPlan, arms: Arms, metrics: MetricsProvider, window: TimeWindow, index: number): Promise<{ data: IntervalData; problems: DataProblem[]; instances?: InstanceInterval }> {
   const data: IntervalData = { canary: {}, baseline: {} }
+  const instances: InstanceInterval = {}
   const problems: DataProblem[] = []
   const jobs: Promise<void>[] = []
   for (const check of plan.checks) {
@@ -75,14 +79,16 @@ export async function collectInterval(plan: AnalysisPlan, arms: Arms, metrics: M
       if (check.type === 'value' && arm === 'baseline') continue
       jobs.push(
         metrics.query({ check, arm, vars: armVariables(plan, arms, arm), window }).then((result) => {
-          if (result.ok) data[arm][check.name] = result.observation as Observation
-          else problems.push({ interval: index, metric: check.name, arm, reason: result.reason })
+          if (result.ok) {
+            data[arm][check.name] = result.observation as Observation
+            for (const [instance, o] of Object.entries(result.instances ?? {})) ((instances[arm] ??= {})[instance] ??= {})[check.name] = o as Observation
+          } else problems.push({ interval: index, metric: check.name, arm, reason: result.reason })
         }),
       )
     }
   }
   await Promise.all(jobs)
-  return { data, problems }
+  return instances.canary || instances.baseline ? { data, problems, instances } : { data, problems }
 }
 
 /** `http-errors  +12.0% [-30.0%, +80.0%]  e=1.3 (needs 40)  continue` */
@@ -110,11 +116,13 @@ export async function watchAnalysis(plan: RunPlan, arms: Arms, deps: AnalysisRun
   const intervals: IntervalData[] = []
   const windows: TimeWindow[] = []
   const problems: DataProblem[] = []
+  const instances: (InstanceInterval | undefined)[] = []
   let final: LookResult | undefined
   for (let i = 0; i < plan.maxIntervals; i++) {
     const window = { start: new Date(start.getTime() + i * plan.intervalMs), end: new Date(start.getTime() + (i + 1) * plan.intervalMs) }
     await deps.clock.sleep(window.end.getTime() - deps.clock.now().getTime())
-    const { data, problems: found } = await collectInterval(plan, arms, deps.metrics, window, i)
+    const { data, problems: found, instances: split } = await collectInterval(plan, arms, deps.metrics, window, i)
+    instances.push(split)
     const look = judge.look(data)
     looks.push(look)
     intervals.push(data)
@@ -131,7 +139,15 @@ export async function watchAnalysis(plan: RunPlan, arms: Arms, deps: AnalysisRun
       break
     }
   }
-  return conclude(plan, looks, intervals, windows, problems, start, deps.clock.now(), final)
+  return withOutliers(plan, conclude(plan, looks, intervals, windows, problems, start, deps.clock.now(), final), instances)
+}
+
+/** Names the instance that stands out on each ratio metric at the end of the reason, as `rollgate replay` does. */
+function withOutliers(plan: AnalysisPlan, outcome: AnalysisOutcome, instances: (InstanceInterval | undefined)[]): AnalysisOutcome {
+  if (!instances.some((x) => x !== undefined)) return outcome
+  const outliers = instanceOutliers(plan.judge.metrics, instances, outcome.decidedAt ?? instances.length - 1)
+  const reason = outliers.length === 0 ? outcome.reason : `${outcome.reason}; ${outliers.map(describeOutlier).join('; ')}`
+  return { ...outcome, reason, instances }
 }
 
 /** Judges recorded intervals (a `mode: once` analysis keeps them in the rollout record between runs). */

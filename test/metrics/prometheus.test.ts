@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../shared/errors.js'
-import { createPrometheusProvider, type PrometheusOptions } from '../../shared/metrics/prometheus.js'
+import { createPrometheusProvider, groupByLabel, type PrometheusOptions } from '../../shared/metrics/prometheus.js'
 import type { MetricCheck, RatioCheck } from '../../shared/metrics/types.js'
 import { fakeDeps, jsonFixture, serverPool, VARS, WINDOW, type Reply } from './support/server.js'
 
@@ -175,5 +175,48 @@ describe('prometheus: configuration', () => {
     const { deps } = await run(errors, [{ status: 503, body: 'down' }], { bearerToken: 'prom-token-123', retries: 1 })
     expect(deps.logger.masked).toContain('prom-token-123')
     expect(deps.logger.lines.join('\n')).not.toContain('prom-token-123')
+  })
+})
+
+describe('prometheus: per-instance breakdown with instanceLabel (issue 14)', () => {
+  const vector = (rows: [Record<string, string>, string][]) => ({ status: 'success', data: { resultType: 'vector', result: rows.map(([metric, v]) => ({ metric, value: [1700000060, v] })) } })
+
+  it('groups a sum(...) query by the label and splits the answer per instance besides the arm total', async () => {
+    const { result, server } = await run(
+      errors,
+      [{ body: vector([[{ pod: 'web-1' }, '3'], [{ pod: 'web-3' }, '40']]) }, { body: vector([[{ pod: 'web-1' }, '100'], [{ pod: 'web-2' }, '110'], [{ pod: 'web-3' }, '90']]) }],
+      { instanceLabel: 'pod' },
+    )
+    expect(server.requests.map((r) => r.query.get('query'))).toEqual([
+      'sum by (pod) (increase(http_requests_total{version="v2.1.0",code=~"5.."}[1m]))',
+      'sum by (pod) (increase(http_requests_total{version="v2.1.0"}[1m]))',
+    ])
+    expect(result).toEqual({
+      ok: true,
+      observation: { events: 43, total: 300 },
+      instances: { 'web-1': { events: 3, total: 100 }, 'web-2': { events: 0, total: 110 }, 'web-3': { events: 40, total: 90 } },
+    })
+  })
+
+  it('without instanceLabel sends the query as written and gives no breakdown', async () => {
+    const { result, server } = await run(errors, [{ body: vector([[{ pod: 'a' }, '1']]) }, { body: vector([[{ pod: 'a' }, '10']]) }])
+    expect(server.requests[0]?.query.get('query')).toBe('sum(increase(http_requests_total{version="v2.1.0",code=~"5.."}[1m]))')
+    expect(result).toEqual({ ok: true, observation: { events: 1, total: 10 } })
+  })
+
+  it.each([
+    ['sum(rate(x[1m]))', 'sum by (pod) (rate(x[1m]))'],
+    ['sum by (route) (rate(x{a=")"}[1m]))', 'sum by (route, pod) (rate(x{a=")"}[1m]))'],
+    ['sum(rate(x[1m])) by (route)', 'sum by (route, pod) (rate(x[1m]))'],
+    ['sum by (pod) (rate(x[1m]))', 'sum by (pod) (rate(x[1m]))'],
+    ['sum without (code) (rate(x[1m]))', 'sum without (code) (rate(x[1m]))'],
+    ['sum(rate(x[1m])) or vector(0)', 'sum(rate(x[1m])) or vector(0)'],
+    ['sum(a) / sum(b)', 'sum(a) / sum(b)'],
+  ])('groupByLabel(%s)', (query, expected) => {
+    expect(groupByLabel(query, 'pod')).toBe(expected)
+  })
+
+  it('refuses a label name Prometheus would not accept', () => {
+    expect(() => createPrometheusProvider({ address: 'http://p:9090', instanceLabel: 'pod name' }, fakeDeps())).toThrow(/`instanceLabel` "pod name" is not a Prometheus label name/)
   })
 })

@@ -50,7 +50,12 @@ describe('scrape: counters become per-interval deltas', () => {
     })
     const result = await scrape.query({ check: errors, arm: 'canary', vars: VARS, window: W1 })
     // events: a/500 born (+4) and b/503 (+1); total: 60 + 4 + 30 + 1.
-    expect(result).toEqual({ ok: true, observation: { events: 5, total: 95 } })
+    // Per target as well (both on one host, so each is named by its URL): a 4 of 64, b 1 of 31.
+    expect(result).toEqual({
+      ok: true,
+      observation: { events: 5, total: 95 },
+      instances: { [urls[0] as string]: { events: 4, total: 64 }, [urls[1] as string]: { events: 1, total: 31 } },
+    })
     // begin reads both arms (the baseline endpoint is down here), the look reads the canary once.
     expect(server.requests.filter((r) => r.path === '/a/metrics')).toHaveLength(2)
     expect(server.requests[0]?.headers.accept).toBe('text/plain;version=0.0.4;q=0.9,*/*;q=0.1')
@@ -194,7 +199,12 @@ describe('scrape: no data', () => {
     set({ '/a': counters({ '{code="200"}': 1 }), '/b': 503 })
     await scrape.begin?.(T0)
     set({ '/a': counters({ '{code="200"}': 11 }), '/b': counters({ '{code="200"}': 1000 }) })
-    expect(await scrape.query({ check: errors, arm: 'canary', vars: VARS, window: W1 })).toEqual({ ok: true, observation: { events: 0, total: 10 } })
+    // The left-out target is left out of the breakdown too.
+    expect(await scrape.query({ check: errors, arm: 'canary', vars: VARS, window: W1 })).toEqual({
+      ok: true,
+      observation: { events: 0, total: 10 },
+      instances: { [urls[0] as string]: { events: 0, total: 10 } },
+    })
     expect(deps.logger.lines.join('\n')).toMatch(/warn: scrape: canary interval ending .* leaves out http:\/\/127\.0\.0\.1:\d+\/b at 2023-11-14T22:13:20.000Z: HTTP 503: unavailable/)
   })
 
@@ -248,5 +258,50 @@ describe('scrape: configuration', () => {
     [{ canary: ['http://a/metrics'], baseline: ['b:9090/metrics'] }, /`baseline` entry "b:9090\/metrics" is not an http\(s\) URL/],
   ])('rejects %j', (options, message) => {
     expect(() => createScrapeProvider(options, fakeDeps())).toThrow(message)
+  })
+})
+
+describe('scrape: per-target breakdown (issue 14)', () => {
+  /** One server per target, so each has its own host:port. */
+  async function targets(n: number) {
+    const made = await Promise.all(Array.from({ length: n }, () => endpoints(['/metrics'])))
+    return { urls: made.map((m) => m.urls[0] as string), set: (bodies: string[]) => made.forEach((m, i) => m.set({ '/metrics': bodies[i] as string })) }
+  }
+
+  it('gives each target its own deltas, named by host:port; a target without the error series has zero events; a reset counts its new value', async () => {
+    const { urls, set } = await targets(3)
+    const { scrape } = provider({ canary: urls })
+    set([counters({ '{code="200"}': 100, '{code="500"}': 1 }), counters({ '{code="200"}': 50 }), counters({ '{code="200"}': 900, '{code="500"}': 30 })])
+    await scrape.begin?.(T0)
+    set([counters({ '{code="200"}': 190, '{code="500"}': 11 }), counters({ '{code="200"}': 150 }), counters({ '{code="200"}': 20, '{code="500"}': 5 })])
+    const result = await scrape.query({ check: errors, arm: 'canary', vars: VARS, window: W1 })
+    const [a, b, c] = urls.map((u) => new URL(u).host)
+    expect(result).toEqual({
+      ok: true,
+      observation: { events: 15, total: 225 },
+      instances: { [a as string]: { events: 10, total: 100 }, [b as string]: { events: 0, total: 100 }, [c as string]: { events: 5, total: 25 } },
+    })
+    // The breakdown adds up to the arm's counts.
+    const parts = Object.values(result.ok ? (result.instances ?? {}) : {}) as { events: number; total: number }[]
+    expect(parts.reduce((s, p) => s + p.total, 0)).toBe(225)
+  })
+
+  it('gives no breakdown for an arm of one target (it is the arm)', async () => {
+    const { urls, set } = await targets(1)
+    const { scrape } = provider({ canary: urls })
+    set([counters({ '{code="200"}': 1 })])
+    await scrape.begin?.(T0)
+    set([counters({ '{code="200"}': 11, '{code="500"}': 2 })])
+    const result = await scrape.query({ check: errors, arm: 'canary', vars: VARS, window: W1 })
+    expect(result).toEqual({ ok: true, observation: { events: 2, total: 12 } })
+  })
+
+  it('splits ratio checks only: buckets and values stay whole', async () => {
+    const { urls, set } = await targets(2)
+    const { scrape } = provider({ canary: urls })
+    const gauge = ['# TYPE cpu gauge', 'cpu 0.5'].join('\n')
+    set([gauge, gauge])
+    const result = await scrape.query({ check: { name: 'cpu', type: 'value', query: 'cpu' }, arm: 'canary', vars: VARS, window: W1 })
+    expect(result).toEqual({ ok: true, observation: { value: 1 } })
   })
 })

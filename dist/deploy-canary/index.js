@@ -62526,6 +62526,24 @@ function mirrorOf(step) {
         return { percent: mirror, methods: [...DEFAULT_MIRROR_METHODS] };
     return { percent: mirror.percent, methods: [...new Set(mirror.methods ?? DEFAULT_MIRROR_METHODS)] };
 }
+/** The percent a step mirrors, from the policy's step or the machine's slice of it. */
+function mirrorPercentOf(step) {
+    const mirror = step?.mirror;
+    if (mirror === undefined)
+        return undefined;
+    return typeof mirror === 'number' ? mirror : mirror.percent;
+}
+/**
+ * How every surface words a mirror step (#16): the shadow gets copies of requests and serves no
+ * user, so its traffic weight of 0 is never shown as if it were a canary step at 0%.
+ */
+function mirror_mirroringPhrase(percent, canary = 'the canary') {
+    return `mirroring ${percent}% of requests to ${canary} (serves none)`;
+}
+/** The short form for table cells and ladders: `mirror 20% (serves none)`. */
+function mirrorCell(percent) {
+    return `mirror ${percent}% (serves none)`;
+}
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var dist_ajv = __nccwpck_require__(2463);
@@ -62545,6 +62563,7 @@ const record_schema_text = { type: 'string', 'x-message': 'must be a string' };
 const time = { type: 'string', pattern: ISO_TIME, format: 'date-time-ish', 'x-message': 'must be an ISO 8601 time such as 2025-01-31T12:00:00Z' };
 const sha = { type: 'string', pattern: '^[0-9a-fA-F]{7,64}$', 'x-message': 'must be a commit SHA (7 to 64 hex digits)' };
 const weight = { type: 'number', minimum: 0, maximum: 100, 'x-message': 'must be a percentage from 0 to 100' };
+const mirror = { type: 'number', exclusiveMinimum: 0, maximum: 100, 'x-message': 'must be a percentage more than 0, at most 100' };
 const record_schema_int = (min) => ({ type: 'integer', minimum: min, 'x-message': { type: 'must be an integer', '*': `must be ${min} or more` } });
 const oneOf = (values) => ({ enum: [...values], 'x-message': `must be one of ${values.join(', ')}` });
 const record_schema_object = (properties, required) => ({
@@ -62570,6 +62589,7 @@ const RECORD_SCHEMA = {
         startedAt: time,
         step: record_schema_int(-1),
         weight,
+        mirror,
         paused: record_schema_object({ at: time, actor: record_schema_text, reason: record_schema_text }, ['at', 'actor']),
         reason: record_schema_text,
         lastVerdict: record_schema_object({ decision: oneOf(['pass', 'fail', 'inconclusive', 'continue']), at: time, template: record_schema_str, summary: record_schema_text, step: record_schema_int(0) }, [
@@ -62621,6 +62641,7 @@ const RECORD_SCHEMA = {
                 to: oneOf(PHASES),
                 fromWeight: weight,
                 weight,
+                mirror,
                 version: record_schema_str,
                 stable: versionRef,
                 actor: record_schema_text,
@@ -62999,6 +63020,15 @@ function sameRun(a, b) {
  */
 
 
+
+/** Where the canary stands, in words: `at 25%`, or at a mirror step `mirroring 20% of requests to the canary (serves none)`. */
+function whereCanary(weight, mirror) {
+    return mirror === undefined ? `at ${weight}%` : mirror_mirroringPhrase(mirror);
+}
+/** The short form, for `from → to` notes: `25%`, `mirror 20%`. */
+function weightShort(weight, mirror) {
+    return mirror === undefined ? `${weight}%` : `mirror ${mirror}%`;
+}
 /** A command the rollout's state does not allow; the message names the state and what is allowed. */
 class IllegalMoveError extends errors_ConfigError {
     state;
@@ -63043,11 +63073,12 @@ function commandTarget(command) {
 function describeState(record, policy) {
     const version = record.canary?.version ?? '?';
     const total = policy ? ` of ${policy.steps.length}` : '';
+    // Where the canary stood when the rollout ended: the entry before names a mirror it left.
     const lastFrom = (phase) => {
         for (let i = record.history.length - 1; i >= 0; i--) {
             const e = record.history[i];
             if (e?.to === phase)
-                return e.fromWeight;
+                return ` ${whereCanary(e.fromWeight, record.history[i - 1]?.mirror)}`;
         }
         return undefined;
     };
@@ -63059,16 +63090,16 @@ function describeState(record, policy) {
             return m ? `pending (${version}, moving ${m.from}% → ${m.to}%)` : `pending (${version})`;
         }
         case 'canary':
-            return `${record.paused ? 'paused' : 'canary'} (${version} at ${record.weight}%, step ${record.step + 1}${total})`;
+            return `${record.paused ? 'paused' : 'canary'} (${version} ${whereCanary(record.weight, record.mirror)}, step ${record.step + 1}${total})`;
         case 'promoted':
             return `promoted (${version} at 100%)`;
         case 'rolled-back': {
             const at = lastFrom('rolled-back');
-            return `rolled-back (${version} → ${record.stable?.version ?? 'the stable version'}${at === undefined ? '' : ` at ${at}%`})`;
+            return `rolled-back (${version} → ${record.stable?.version ?? 'the stable version'}${at ?? ''})`;
         }
         case 'aborted': {
             const at = lastFrom('aborted');
-            return `aborted (${version}${at === undefined ? '' : ` at ${at}%`})`;
+            return `aborted (${version}${at ?? ''})`;
         }
     }
 }
@@ -63150,10 +63181,10 @@ function replayMessage(record, entry) {
         switch (entry.to) {
             case 'canary':
                 if (entry.action === 'deploy-canary')
-                    return `${entry.version ?? 'the canary'} already deployed at ${entry.weight}%`;
+                    return `${entry.version ?? 'the canary'} already deployed ${whereCanary(entry.weight, entry.mirror)}`;
                 return entry.action === 'analyze' || entry.action === 'pause' || entry.action === 'resume'
-                    ? `${entry.action} already applied at ${entry.weight}%`
-                    : `already at ${entry.weight}%`;
+                    ? `${entry.action} already applied ${whereCanary(entry.weight, entry.mirror)}`
+                    : `already ${whereCanary(entry.weight, entry.mirror)}`;
             case 'promoted':
                 return `already promoted ${entry.version ?? ''}`.trimEnd();
             case 'rolled-back':
@@ -63188,6 +63219,12 @@ class Builder {
         return this.context.now.toISOString();
     }
     applied(message, move, extra = {}) {
+        // The mirror in force follows the step: set while at a mirror step, gone once the rollout leaves it.
+        const mirror = this.next.phase === 'canary' || this.next.phase === 'pending' ? this.mirrorAt(this.next.step) : undefined;
+        if (mirror === undefined)
+            delete this.next.mirror;
+        else
+            this.next.mirror = mirror;
         const entry = {
             at: this.now,
             action: this.command.type,
@@ -63203,6 +63240,8 @@ class Builder {
         };
         if (entry.version === undefined && this.next.canary)
             entry.version = this.next.canary.version;
+        if (mirror !== undefined)
+            entry.mirror = mirror;
         this.next.history.push(entry);
         const t = { effect: 'applied', command: this.command.type, record: this.next, message, op: this.op };
         if (move)
@@ -63214,6 +63253,9 @@ class Builder {
     }
     refuse(why, code) {
         return refuse(this.current, this.command.type, this.policy, why, code);
+    }
+    mirrorAt(step) {
+        return mirrorPercentOf(this.policy.steps[step]);
     }
     stepLabel(step) {
         return `step ${step + 1} of ${this.policy.steps.length}`;
@@ -63268,7 +63310,7 @@ function decideDeployCanary(b, command) {
     const move = { kind: 'deploy', from: 0, to: first.weight, canary: next.canary };
     if (stable)
         move.stable = stable;
-    return b.applied(`deployed ${command.canary.version} as the canary at ${first.weight}% (${b.stepLabel(0)})`, move, stable ? { stable } : {});
+    return b.applied(`deployed ${command.canary.version} as the canary ${whereCanary(first.weight, b.mirrorAt(0))} (${b.stepLabel(0)})`, move, stable ? { stable } : {});
 }
 function decideAnalyze(b, command) {
     const { current, next } = b;
@@ -63293,7 +63335,7 @@ function decideAnalyze(b, command) {
     else if (command.decision !== 'continue')
         delete next.evidence;
     const what = command.decision === 'continue' ? 'analysis continues' : `analysis ${command.decision}`;
-    return b.applied(`${what} at ${current.weight}% (${b.stepLabel(current.step)})`, undefined, { note: truncate(command.summary, 200) });
+    return b.applied(`${what} ${whereCanary(current.weight, b.mirrorAt(current.step))} (${b.stepLabel(current.step)})`, undefined, { note: truncate(command.summary, 200) });
 }
 /**
  * Whether a verdict judged this step as the policy names it: the step's analysis template, the
@@ -63317,12 +63359,12 @@ function promotionBlock(b, from, to) {
     const mismatch = found ? verdictFits(found, fromStep, current.canary) : undefined;
     const verdict = mismatch ? undefined : found;
     if (verdict?.decision === 'fail') {
-        return { why: `the analysis of step ${from + 1} (${current.weight}%) failed at ${verdict.at}; roll back, or analyse again`, code: 'illegal-move' };
+        return { why: `the analysis of step ${from + 1} (${weightShort(current.weight, mirrorPercentOf(fromStep))}) failed at ${verdict.at}; roll back, or analyse again`, code: 'illegal-move' };
     }
     if (fromStep && requiresAnalysis(fromStep) && verdict?.decision !== 'pass') {
         const last = mismatch ? ` (the recorded ${found?.decision} does not count: ${mismatch})` : current.lastVerdict?.step === from ? ` (last verdict: ${current.lastVerdict.decision})` : '';
         return {
-            why: `the policy requires a passing analysis (${fromStep.analysis}) before leaving step ${from + 1} (${current.weight}%) ` +
+            why: `the policy requires a passing analysis (${fromStep.analysis}) before leaving step ${from + 1} (${weightShort(current.weight, mirrorPercentOf(fromStep))}) ` +
                 `and the record has none${last}`,
             code: 'analysis-required',
         };
@@ -63330,7 +63372,7 @@ function promotionBlock(b, from, to) {
     for (let s = from + 1; s < to; s++) {
         const skipped = policy.steps[s];
         if (skipped && requiresAnalysis(skipped)) {
-            return { why: `it would skip step ${s + 1} (${skipped.weight}%), whose analysis (${skipped.analysis}) the policy requires`, code: 'analysis-required' };
+            return { why: `it would skip step ${s + 1} (${weightShort(skipped.weight, mirrorPercentOf(skipped))}), whose analysis (${skipped.analysis}) the policy requires`, code: 'analysis-required' };
         }
     }
     return undefined;
@@ -63366,7 +63408,7 @@ function decidePromote(b, target) {
         to = last;
     else {
         if (target.weight === current.weight)
-            return b.noop(`already at ${current.weight}% (${b.stepLabel(current.step)})`);
+            return b.noop(`already ${whereCanary(current.weight, b.mirrorAt(current.step))} (${b.stepLabel(current.step)})`);
         if (target.weight < current.weight)
             b.refuse(`weights never decrease during a rollout (${current.weight}% → ${target.weight}%); roll back instead`);
         const index = policy.steps.findIndex((s, i) => i > current.step && s.weight === target.weight);
@@ -63395,7 +63437,9 @@ function decidePromote(b, target) {
     const move = { kind: 'shift', from: current.weight, to: toStep.weight, canary };
     if (current.stable)
         move.stable = current.stable;
-    return b.applied(`promoted to ${toStep.weight}% (${b.stepLabel(to)})`, move, { note: `${current.weight}% → ${toStep.weight}%` });
+    const toMirror = b.mirrorAt(to);
+    const toText = toMirror === undefined ? `promoted to ${toStep.weight}%` : `promoted to the next step, ${mirror_mirroringPhrase(toMirror)}`;
+    return b.applied(`${toText} (${b.stepLabel(to)})`, move, { note: `${weightShort(current.weight, b.mirrorAt(current.step))} → ${weightShort(toStep.weight, toMirror)}` });
 }
 function decideFinalize(b) {
     const { current, policy } = b;
@@ -63428,7 +63472,7 @@ function complete(b, step, message) {
     const move = { kind: 'finalize', from: current.weight, to: 100, canary, stable };
     return b.applied(message ?? `promoted ${canary.version} to 100%: it is now the stable version`, move, {
         stable,
-        note: `${current.weight}% → 100%`,
+        note: `${weightShort(current.weight, b.mirrorAt(current.step))} → 100%`,
     });
 }
 function decideRollback(b, reason) {
@@ -63488,11 +63532,11 @@ function decidePause(b, reason) {
     if (current.phase !== 'canary')
         b.refuse();
     if (current.paused)
-        return b.noop(`already paused at ${current.weight}% since ${current.paused.at}`);
+        return b.noop(`already paused ${whereCanary(current.weight, b.mirrorAt(current.step))} since ${current.paused.at}`);
     next.paused = { at: b.now, actor: b.context.actor };
     if (reason !== undefined)
         next.paused.reason = reason;
-    return b.applied(`paused at ${current.weight}% (${b.stepLabel(current.step)})`, undefined, reason === undefined ? {} : { note: reason });
+    return b.applied(`paused ${whereCanary(current.weight, b.mirrorAt(current.step))} (${b.stepLabel(current.step)})`, undefined, reason === undefined ? {} : { note: reason });
 }
 function decideResume(b) {
     const { current, next } = b;
@@ -63501,7 +63545,7 @@ function decideResume(b) {
     if (!current.paused)
         return b.noop(`not paused: ${describeState(current, b.policy)}`);
     delete next.paused;
-    return b.applied(`resumed at ${current.weight}% (${b.stepLabel(current.step)})`);
+    return b.applied(`resumed ${whereCanary(current.weight, b.mirrorAt(current.step))} (${b.stepLabel(current.step)})`);
 }
 // ---------------------------------------------------------------------------------------------
 // Interrupted moves
@@ -70370,6 +70414,7 @@ function mermaidNumber(value) {
 
 
 
+
 const DEFAULT_HINT = 'full data in the `result` output';
 /** Bytes of user text kept in a banner, a table cell, a full-reason section. */
 const BANNER_REASON_BYTES = 600;
@@ -70456,7 +70501,7 @@ function bannerDetail(report) {
         case 'inconclusive':
             return `no decision after ${plural(looks, 'look')}; ${stateCounts(latest)}.`;
         case 'in-progress':
-            return `look ${looks}${whereCanary(report)}; ${stateCounts(latest)}.`;
+            return `look ${looks}${analysis_whereCanary(report)}; ${stateCounts(latest)}.`;
     }
 }
 function evidencePhrase(report, metric, at) {
@@ -70474,9 +70519,11 @@ function evidencePhrase(report, metric, at) {
     const threshold = report.alpha !== undefined && report.alpha > 0 ? ` = ${formatNumber(1 / report.alpha)}` : '';
     return `evidence 1/α${threshold} reached at look ${at}${value}`;
 }
-function whereCanary(report) {
+function analysis_whereCanary(report) {
     const parts = [];
-    if (report.weight !== undefined)
+    if (report.mirror !== undefined)
+        parts.push(mirror_mirroringPhrase(report.mirror));
+    else if (report.weight !== undefined)
         parts.push(`canary at ${formatNumber(report.weight)}%`);
     if (report.step)
         parts.push(`step ${report.step.index} of ${report.step.count}`);
@@ -70500,7 +70547,9 @@ function renderContext(report) {
     const { canary, stable } = report.versions;
     if (canary || stable)
         parts.push(`Canary ${canary ? text_codeSpan(clip(canary, NAME_BYTES)) : NONE} against stable ${stable ? text_codeSpan(clip(stable, NAME_BYTES)) : NONE}`);
-    if (report.weight !== undefined)
+    if (report.mirror !== undefined)
+        parts.push(mirror_mirroringPhrase(report.mirror, 'the shadow'));
+    else if (report.weight !== undefined)
         parts.push(`${formatNumber(report.weight)}% of traffic`);
     if (report.step)
         parts.push(`step ${report.step.index} of ${report.step.count}`);
@@ -70662,7 +70711,7 @@ function analysis_verdictLine(report) {
         case 'inconclusive':
             return `Canary inconclusive after ${plural(looks, 'look')}`;
         case 'in-progress': {
-            const where = report.weight !== undefined ? ` at ${formatNumber(report.weight)}%` : '';
+            const where = report.mirror !== undefined ? ` ${mirror_mirroringPhrase(report.mirror)}` : report.weight !== undefined ? ` at ${formatNumber(report.weight)}%` : '';
             return `Canary${where}: analysing, look ${looks}`;
         }
     }
@@ -70682,6 +70731,7 @@ function toAnalysisReport(input) {
         decidedAtLook: input.decidedAt === null ? null : input.decidedAt + 1,
         versions: input.versions,
         ...(input.weight !== undefined ? { weight: input.weight } : {}),
+        ...(input.mirror !== undefined ? { mirror: input.mirror } : {}),
         ...(input.step ? { step: input.step } : {}),
         analysis: input.plan.templateName,
         looks: input.looks.map((look, i) => ({
@@ -70767,6 +70817,7 @@ function quantileOf(observation, level) {
 
 
 
+
 const ROLLOUT_HINT = 'full history in the deployment statuses';
 const rollout_CELL_BYTES = 200;
 const REASON_BYTES = 600;
@@ -70805,10 +70856,16 @@ function renderPhase(rollout) {
     const step = current >= 0 ? `, step ${current + 1} of ${rollout.steps.length}` : '';
     const canaryText = canary ? text_codeSpan(clip(canary, 128)) : 'the canary';
     const stableText = stable ? text_codeSpan(clip(stable, 128)) : 'the stable version';
+    // A mirror step: the canary answers copies of requests and serves no user; stable serves them all.
+    const mirror = rollout.mirror;
     const detail = {
-        pending: `${canaryText} is about to receive traffic.`,
-        canary: `${canaryText} serves ${formatNumber(rollout.weight)}% of traffic${step}; ${stableText} serves the rest.`,
-        paused: `${canaryText} holds at ${formatNumber(rollout.weight)}%${step} until resumed.`,
+        pending: mirror === undefined ? `${canaryText} is about to receive traffic.` : `${canaryText} is about to start ${mirror_mirroringPhrase(mirror, 'it')}.`,
+        canary: mirror === undefined
+            ? `${canaryText} serves ${formatNumber(rollout.weight)}% of traffic${step}; ${stableText} serves the rest.`
+            : `${stableText} serves all users, ${mirror_mirroringPhrase(mirror, `the canary ${canaryText}`)}${step}.`,
+        paused: mirror === undefined
+            ? `${canaryText} holds at ${formatNumber(rollout.weight)}%${step} until resumed.`
+            : `${stableText} serves all users, ${mirror_mirroringPhrase(mirror, `the canary ${canaryText}`)}${step}; paused until resumed.`,
         promoted: `${canaryText} serves ${formatNumber(rollout.weight)}% of traffic.`,
         'rolled-back': `${stableText} serves all traffic again; ${canaryText} was withdrawn.`,
         aborted: `${canaryText} was withdrawn before promotion; ${stableText} serves ${formatNumber(100 - rollout.weight)}%.`,
@@ -70822,7 +70879,7 @@ function renderPhase(rollout) {
 function ladder(steps) {
     return steps
         .map((s) => {
-        const w = `${formatNumber(s.weight)}%`;
+        const w = s.mirror === undefined ? `${formatNumber(s.weight)}%` : mirrorCell(s.mirror);
         if (s.state === 'current')
             return `**${w}**`;
         if (s.state === 'failed')
@@ -70838,7 +70895,8 @@ function stepTable(rollout, hint) {
         items: rollout.steps.map((s, i) => {
             const state = s.state === 'current' ? '**current**' : s.state;
             const analysis = s.analysis ? text_codeSpan(clip(s.analysis, 80), { cell: true }) : NONE;
-            return `| ${i + 1} | ${formatNumber(s.weight)}% | ${analysis} | ${s.verdict ?? NONE} | ${state} |\n`;
+            const weight = s.mirror === undefined ? `${formatNumber(s.weight)}%` : mirrorCell(s.mirror);
+            return `| ${i + 1} | ${weight} | ${analysis} | ${s.verdict ?? NONE} | ${state} |\n`;
         }),
         close: '\n',
         omitted: (n) => omissionNote(n, 'steps', hint),
@@ -70852,7 +70910,7 @@ function historyTable(rollout, hint) {
         items: rollout.history.map((e) => {
             const who = e.actor ? text_escapeInline(clip(e.actor, 64)) : NONE;
             const what = e.url ? text_link(clip(e.action, 80), e.url) : text_escapeInline(clip(e.action, 80));
-            const weight = e.weight !== undefined ? `${formatNumber(e.weight)}%` : NONE;
+            const weight = e.mirror !== undefined ? mirrorCell(e.mirror) : e.weight !== undefined ? `${formatNumber(e.weight)}%` : NONE;
             const detail = e.detail ? text_escapeInline(clip(text_sanitize(e.detail), rollout_CELL_BYTES)) : '';
             return `| ${formatTime(e.at)} | ${who} | ${what} | ${weight} | ${detail} |\n`;
         }),
@@ -70862,7 +70920,7 @@ function historyTable(rollout, hint) {
         keep: 'tail',
     };
 }
-/** One line of plain text: `canary at 25% (step 2 of 4)`, `rolled back: …`. */
+/** One line of plain text: `canary at 25% (step 2 of 4)`, `Canary mirroring 20% of requests to the canary (serves none) (step 1 of 3)`, `rolled back: …`. */
 function rollout_rolloutLine(rollout) {
     const current = rollout.steps.findIndex((s) => s.state === 'current');
     const step = current >= 0 ? ` (step ${current + 1} of ${rollout.steps.length})` : '';
@@ -70871,9 +70929,9 @@ function rollout_rolloutLine(rollout) {
         case 'pending':
             return 'Rollout pending';
         case 'canary':
-            return `Canary at ${formatNumber(rollout.weight)}%${step}`;
+            return rollout.mirror === undefined ? `Canary at ${formatNumber(rollout.weight)}%${step}` : `Canary ${mirror_mirroringPhrase(rollout.mirror)}${step}`;
         case 'paused':
-            return `Paused at ${formatNumber(rollout.weight)}%${step}${reason}`;
+            return rollout.mirror === undefined ? `Paused at ${formatNumber(rollout.weight)}%${step}${reason}` : `Paused, ${mirror_mirroringPhrase(rollout.mirror)}${step}${reason}`;
         case 'promoted':
             return `Promoted to ${formatNumber(rollout.weight)}%`;
         case 'rolled-back':
@@ -71204,6 +71262,7 @@ async function appendJobSummary(writer, markdown, limitBytes = JOB_SUMMARY_LIMIT
 
 
 
+
 /** The author of comments made with the workflow's GITHUB_TOKEN. */
 const DEFAULT_COMMENT_AUTHOR = 'github-actions[bot]';
 function createGitHubReporter(options) {
@@ -71338,13 +71397,15 @@ function toRolloutReport(record, environment, links) {
         else if (i === record.step)
             state = record.phase === 'rolled-back' || record.phase === 'aborted' ? 'failed' : 'current';
         const verdict = verdictOf(i);
-        return { weight: step.weight, state, ...(step.analysis ? { analysis: step.analysis } : {}), ...(verdict ? { verdict } : {}) };
+        const mirror = mirrorPercentOf(step);
+        return { weight: step.weight, ...(mirror === undefined ? {} : { mirror }), state, ...(step.analysis ? { analysis: step.analysis } : {}), ...(verdict ? { verdict } : {}) };
     });
     const history = record.history.map((h) => ({
         at: h.at,
         actor: h.actor,
         action: h.action,
         weight: h.weight,
+        ...(h.mirror === undefined ? {} : { mirror: h.mirror }),
         ...(h.note ? { detail: h.note } : {}),
     }));
     return {
@@ -71355,6 +71416,7 @@ function toRolloutReport(record, environment, links) {
             ...(record.stable ? { stable: record.stable.version } : {}),
         },
         weight: record.weight,
+        ...(record.mirror !== undefined && (record.phase === 'canary' || record.phase === 'pending') ? { mirror: record.mirror } : {}),
         steps,
         history,
         ...(record.reason ? { reason: record.reason } : {}),
@@ -71590,9 +71652,13 @@ async function execute(policy, environmentName, command, deps, report) {
                 if (entering && entering.before.length > 0)
                     await runHooks(hooks, entering.before, hookContext('before', step));
             }
-            await logger.group(`traffic: ${traffic.describe()} ${move.from}% → ${move.to}% (${move.kind})`, () => inStage('traffic-failed', async () => {
-                // A step's `mirror:` (#16) travels with its weight; every other move leaves no mirror behind.
-                const mirror = step !== undefined && (move.kind === 'deploy' || move.kind === 'shift') ? mirrorOf(environment.steps[step]) : undefined;
+            // A step's `mirror:` (#16) travels with its weight; every other move leaves no mirror behind.
+            const mirror = step !== undefined && (move.kind === 'deploy' || move.kind === 'shift') ? mirrorOf(environment.steps[step]) : undefined;
+            const fromMirror = mirrorPercentOf(environment.steps[record.step]);
+            const from = record.mirror ?? (record.phase === 'canary' ? fromMirror : undefined);
+            const fromText = move.kind === 'deploy' ? 'no canary' : from === undefined ? `${move.from}%` : `mirror ${from}%`;
+            const toText = mirror ? mirror_mirroringPhrase(mirror.percent) : `${move.to}%`;
+            await logger.group(`traffic: ${traffic.describe()} ${fromText} → ${toText} (${move.kind})`, () => inStage('traffic-failed', async () => {
                 if (mirror && !traffic.mirrors)
                     throw new errors_ConfigError(`step ${(step ?? 0) + 1} mirrors requests, which the ${traffic.name} traffic provider cannot do`, { reasonCode: 'invalid-policy' });
                 const ctx = { environment: environmentName, canaryVersion: move.canary.version, stableVersion: stableVersionOf(environment, record, move), recordedWeight: move.from, ...(mirror ? { mirror } : {}) };
@@ -71607,7 +71673,10 @@ async function execute(policy, environmentName, command, deps, report) {
                     if (change.readBack !== undefined && change.readBack !== move.to) {
                         throw new ProviderError(traffic.name, 'set weight', `asked for ${move.to}% but ${change.target} reads back ${change.readBack}%`);
                     }
-                    logger.info(change.readBack === undefined ? `set ${move.to}% (this provider cannot read weights back)` : `set and read back ${change.readBack}%`);
+                    if (mirror)
+                        logger.info(change.readBack === undefined ? `set the mirror: ${mirror_mirroringPhrase(mirror.percent)}, methods ${mirror.methods.join(', ')} (this provider cannot read weights back)` : `set the mirror and read back that the canary serves no user: ${mirror_mirroringPhrase(mirror.percent)}, methods ${mirror.methods.join(', ')}`);
+                    else
+                        logger.info(change.readBack === undefined ? `set ${move.to}% (this provider cannot read weights back)` : `set and read back ${change.readBack}%`);
                 }
             }));
             // The contract half of a migration runs only once no old version serves traffic.
@@ -73095,6 +73164,12 @@ const policySchema = {
                     "$ref": "#/definitions/duration",
                     "description": "Resolution of range queries; one point per interval when unset."
                 },
+                "instanceLabel": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Label naming an instance (`instance`, `pod`): ratio queries written as one `sum(...)` are grouped by it as well, and the answer is split per instance besides the arm total, so a verdict can name one bad pod (docs/replay.md). Unset: no per-instance breakdown.",
+                    "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"
+                },
                 "timeout": {
                     "$ref": "#/definitions/duration",
                     "description": "How long one request may take, body included, before it counts as failed.",
@@ -74438,7 +74513,7 @@ function shortDescription(schema) {
 
 const validate = validate21;
 /* harmony default export */ const validate_policy_generated = ((/* unused pure expression or super */ null && (validate21)));
-const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/rollgate-dev/rollgate/main/schema/rollgate.schema.json","title":"Rollgate policy","description":"The rollout policy read from `.github/rollgate.yml`: environments and their traffic steps, analysis templates and feature-flag cleanup. `${NAME}` in a string value is replaced by the environment variable NAME (`$${` writes a literal `${`).","type":"object","additionalProperties":false,"required":["version","environments"],"properties":{"version":{"const":1,"description":"Version of the policy file format. Always `1`."},"environments":{"type":"object","description":"Deployment environments by name (the GitHub environment name), each with its traffic provider and steps.","propertyNames":{"$ref":"#/definitions/environmentName"},"additionalProperties":{"$ref":"#/definitions/environment"}},"analysis":{"type":"object","description":"Analysis templates by name; steps refer to them with `analysis: <name>`.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/analysisTemplate"},"default":{}},"flags":{"$ref":"#/definitions/flags","description":"Feature-flag cleanup: where flags are defined, when they are stale and which files to scan."},"commands":{"$ref":"#/definitions/commands","description":"Who may drive rollouts from PR comments (`/rollgate ...`), beyond the roles in each environment's `protect`.","default":{}},"experiments":{"type":"object","description":"A/B experiments by name; `analyze` with `experiment: <name>` judges one (docs/experiments.md).","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/experiment"},"default":{}}},"definitions":{"experiment":{"type":"object","description":"One A/B experiment: variants, how traffic is split between them, the primary metric and its guardrails.","properties":{"start":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$","description":"When the split started serving (ISO 8601, `2026-11-20` or `2026-11-20T09:00:00Z`): every look judges the intervals from here on."},"variants":{"type":"array","minItems":2,"description":"The variants, two or more, one of them the control.","items":{"$ref":"#/definitions/experimentVariant"}},"control":{"$ref":"#/definitions/name","description":"The variant the others are compared with.","default":"control"},"split":{"$ref":"#/definitions/experimentSplit","description":"How traffic is split between the variants."},"analysis":{"$ref":"#/definitions/name","description":"Analysis template (under `analysis`) whose metrics provider and variables the queries use, and whose checks `guardrails` names."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks, and the window each query covers. Every look re-reads all intervals since `start`.","default":"1d"},"primary":{"$ref":"#/definitions/experimentPrimary","description":"The metric that decides the winner."},"guardrails":{"type":"array","description":"Checks of the analysis template that must not regress on any variant, judged by the canary judge against control; a variant that breaks one cannot win. Default: none.","items":{"$ref":"#/definitions/name","description":"Name of a check of the analysis template."},"default":[]},"minimumEffect":{"$ref":"#/definitions/percentage","description":"Smallest relative lift that matters. `no-difference` means the lift is proven within ±this; it also tunes the confidence sequences."},"maxDuration":{"$ref":"#/definitions/duration","description":"After this long without a decision the experiment is `inconclusive`."},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"Family-wise error over every look and every variant: false winners, false losers and false no-difference included.","default":0.05}},"additionalProperties":false,"required":["start","variants","split","analysis","primary","minimumEffect","maxDuration"]},"experimentVariant":{"type":"object","description":"One variant.","properties":{"name":{"$ref":"#/definitions/name","description":"The variant's name: `{{variant}}` in queries, the flag's variant name for a flag split."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Share of the traffic (relative to the other variants). Sessions per variant are checked against it (sample-ratio mismatch).","default":1}},"additionalProperties":false,"required":["name"]},"experimentSplit":{"type":"object","description":"How traffic reaches the variants, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentTrafficSplit"},{"$ref":"#/definitions/experimentFlagSplit"}]},"experimentTrafficSplit":{"type":"object","description":"The environment's traffic provider: control is the stable version, the other variant the canary at its weight (deploy it with `deploy-canary`). Exactly two variants.","properties":{"type":{"const":"traffic","description":"Selects this split: `traffic`."},"environment":{"$ref":"#/definitions/environmentName","description":"Environment (under `environments`) whose traffic provider splits the two versions."}},"additionalProperties":false,"required":["type","environment"]},"experimentFlagSplit":{"type":"object","description":"A feature flag's variants, served by the policy's flag source (`flags.source`); the variant names are the flag's.","properties":{"type":{"const":"flag","description":"Selects this split: `flag`."},"flag":{"type":"string","minLength":1,"description":"Name (key) of the flag in the flag source."}},"additionalProperties":false,"required":["type","flag"]},"experimentPrimary":{"type":"object","description":"The primary metric, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentRatioMetric"},{"$ref":"#/definitions/experimentSamplesMetric"}]},"experimentRatioMetric":{"type":"object","description":"Events out of a total per variant (conversions per session), compared as rates.","properties":{"type":{"const":"ratio","description":"Selects this metric: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"events":{"type":"string","minLength":1,"description":"Query counting the events (conversions) of one variant in the interval; `{{variant}}` is the variant's name."},"total":{"type":"string","minLength":1,"description":"Query counting the total (sessions) of one variant in the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","events","total","direction"]},"experimentSamplesMetric":{"type":"object","description":"Positive values per variant (order value), compared by their mean. Set exactly one of `values` and `buckets`.","properties":{"type":{"const":"samples","description":"Selects this metric: `samples`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"values":{"type":"string","minLength":1,"description":"Query returning one variant's raw values for the interval."},"buckets":{"type":"string","minLength":1,"description":"Query returning one variant's cumulative histogram buckets (series with an `le` label) for the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","direction"]},"duration":{"type":"string","pattern":"^(?=.*[1-9])([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","description":"A duration greater than zero: a number and a unit (ms, s, m, h, d), combined as in `1h30m`."},"percentage":{"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."},"url":{"type":"string","pattern":"^(https?://[^\\s]+|.*\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}.*)$","description":"An http:// or https:// URL."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":100,"description":"A name made of letters, digits and `-`, `_`, `.`, starting with a letter or digit."},"variableName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_.-]*$","maxLength":100,"description":"A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."},"environmentName":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 _./-]*$","maxLength":255,"description":"A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."},"argv":{"type":"array","items":{"type":"string"},"minItems":1,"description":"A command as a list of arguments, run without a shell; `{{weight}}`-style placeholders are filled in."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"HTTP headers sent with every request, by name."},"role":{"type":"string","minLength":1,"description":"A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or a custom repository role listed in `commands.roles`. GitHub does not tell a workflow token which base role a custom role inherits, so a custom role counts only as the base role `commands.roles` maps it to; an unmapped custom role is denied."},"onInconclusive":{"enum":["hold","promote","rollback"],"description":"`hold` keeps the current weight and waits for a `/rollgate` command, `promote` continues to the next step, `rollback` returns to the stable version."},"environment":{"type":"object","description":"One deployment environment.","properties":{"production":{"type":"boolean","description":"Marks the GitHub deployment as a production deployment.","default":false},"stableVersion":{"type":"string","minLength":1,"description":"The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."},"strategy":{"enum":["canary","blue-green"],"description":"`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.","default":"canary"},"traffic":{"$ref":"#/definitions/traffic","description":"How traffic moves between the stable and canary versions."},"steps":{"type":"array","description":"The rollout schedule, in order; the canary is promoted when the last step completes.","items":{"$ref":"#/definitions/step"},"minItems":1},"protect":{"$ref":"#/definitions/protect","description":"Minimum repository role needed to run each `/rollgate` command against this environment.","default":{}},"allowForks":{"type":"boolean","description":"Accept `/rollgate` commands on pull requests from forks for this environment.","default":false},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).","default":"hold"},"drills":{"$ref":"#/definitions/drill","description":"A scheduled rollback drill for this environment (the `drill` action): ship a canary, inject a failure, prove the way back works."},"migration":{"$ref":"#/definitions/migration","description":"An expand/contract database migration gated on the rollout (docs/migrations.md)."}},"additionalProperties":false,"required":["traffic","steps"]},"migration":{"type":"object","description":"Expand runs once before the first traffic move of a rollout; contract once the old version has drained after promotion. Never on rollback. Both must be idempotent (a command interrupted before its end is recorded runs again).","properties":{"expand":{"$ref":"#/definitions/argv","description":"Command (no shell) that makes the schema work for both versions, e.g. adds the column the new version writes."},"contract":{"$ref":"#/definitions/argv","description":"Command (no shell) that removes what only the old version needed, e.g. drops its column."},"drain":{"$ref":"#/definitions/duration","description":"How long the old version's traffic must read back at zero after the promotion before contract runs.","default":"0s"},"timeout":{"$ref":"#/definitions/duration","description":"How long each migration command may take before it counts as failed.","default":"10m"}},"additionalProperties":false,"required":["expand"]},"step":{"type":"object","description":"One step of the rollout: set the canary weight, then wait, analyse or both.","properties":{"weight":{"type":"integer","minimum":0,"maximum":100,"description":"Percentage of traffic sent to the canary during this step."},"analysis":{"$ref":"#/definitions/name","description":"Name of the analysis template (under `analysis`) that judges this step."},"minDuration":{"$ref":"#/definitions/duration","description":"The step cannot pass before this long, even if the analysis proves the canary good earlier."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest this step's analysis may run; the template's `maxDuration` when unset."},"pause":{"description":"Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration.","oneOf":[{"const":"manual","description":"Wait for a `/rollgate resume` or `promote` command."},{"$ref":"#/definitions/duration"}]},"skippable":{"type":"boolean","description":"Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.","default":false},"before":{"type":"array","description":"Hooks run before the weight is set; a failing hook stops the rollout.","items":{"$ref":"#/definitions/hook"},"default":[]},"after":{"type":"array","description":"Hooks run after the step has passed, before the next step.","items":{"$ref":"#/definitions/hook"},"default":[]},"mirror":{"description":"Dark launch: copy this percentage of requests (GET and HEAD by default) to the canary while users get only the stable version's responses; the step's weight must be 0. `gateway-api` and `istio` only. Write `mirror: 10` or `mirror: { percent: 10, methods: [GET, HEAD] }`.","type":["number","object"],"exclusiveMinimum":0,"maximum":100,"properties":{"percent":{"type":"number","exclusiveMinimum":0,"maximum":100,"description":"Percentage of requests copied to the canary (more than 0, at most 100; Gateway API writes a non-integer as a fraction)."},"methods":{"type":"array","description":"HTTP methods mirrored (default GET and HEAD). A mirrored write runs twice against the back ends both versions share (databases, queues, payment APIs): add a method only when the canary cannot write to them.","items":{"enum":["GET","HEAD","OPTIONS","TRACE","POST","PUT","PATCH","DELETE","CONNECT"]},"minItems":1}},"required":["percent"],"additionalProperties":false}},"additionalProperties":false,"required":["weight"]},"hook":{"type":"object","description":"A command or webhook run around a step.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/commandHook"},{"$ref":"#/definitions/webhookHook"}]},"commandHook":{"type":"object","description":"Runs a command (no shell); it passes when it exits 0.","properties":{"type":{"const":"command","description":"Selects this type: `command`."},"run":{"$ref":"#/definitions/argv","description":"The command and its arguments."},"timeout":{"$ref":"#/definitions/duration","description":"How long the command may take before it counts as failed.","default":"5m"},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","run"]},"webhookHook":{"type":"object","description":"Calls a URL with the rollout as a JSON body; it passes on a 2xx status.","properties":{"type":{"const":"webhook","description":"Selects this type: `webhook`."},"url":{"$ref":"#/definitions/url","description":"The URL to call."},"method":{"enum":["GET","POST","PUT"],"description":"HTTP method.","default":"POST"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Retries after a failed request.","default":0},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","url"]},"protect":{"type":"object","description":"Minimum role per command. A commenter below it gets a reply naming the role needed.","properties":{"canary":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate canary`.","default":"write"},"promote":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate promote`.","default":"write"},"rollback":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate rollback`.","default":"write"},"analyze":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate analyze`.","default":"triage"},"pause":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate pause`.","default":"write"},"resume":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate resume`.","default":"write"},"status":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate status`.","default":"read"},"help":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate help`.","default":"read"}},"additionalProperties":false},"commands":{"type":"object","description":"Which PR comments are read as commands.","properties":{"allowBots":{"type":"boolean","description":"Accept commands from bot accounts.","default":false},"allowEdited":{"type":"boolean","description":"Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.","default":false},"requireChecks":{"type":"boolean","description":"`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted).","default":true},"roles":{"type":"object","description":"Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.","propertyNames":{"type":"string","minLength":1,"maxLength":100},"additionalProperties":{"enum":["read","triage","write","maintain","admin"],"description":"The base role this custom role counts as."},"default":{}}},"additionalProperties":false},"traffic":{"type":"object","description":"The traffic provider, chosen by `provider`.","discriminator":{"propertyName":"provider"},"oneOf":[{"$ref":"#/definitions/commandTraffic"},{"$ref":"#/definitions/gatewayApiTraffic"},{"$ref":"#/definitions/istioTraffic"},{"$ref":"#/definitions/nginxIngressTraffic"},{"$ref":"#/definitions/argoRolloutsTraffic"},{"$ref":"#/definitions/awsLambdaTraffic"},{"$ref":"#/definitions/haproxyTraffic"},{"$ref":"#/definitions/unleashTraffic"}]},"commandTraffic":{"type":"object","description":"Your own commands move traffic; `{{weight}}` (0-100), `{{version}}`, `{{stableVersion}}` and `{{environment}}` are filled in, each inside one argument (no shell).","properties":{"provider":{"const":"command","description":"Selects this provider: `command`."},"setWeight":{"$ref":"#/definitions/argv","description":"Command that sets the canary weight, e.g. `[./scripts/set-weight.sh, \"{{weight}}\"]`."},"getWeight":{"$ref":"#/definitions/argv","description":"Command that prints the current canary weight (0-100) on stdout, to detect drift."}},"additionalProperties":false,"required":["provider","setWeight"]},"gatewayApiTraffic":{"type":"object","description":"Kubernetes Gateway API: sets the weights of two backendRefs of an HTTPRoute.","properties":{"provider":{"const":"gateway-api","description":"Selects this provider: `gateway-api`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the HTTPRoute."},"route":{"type":"string","minLength":1,"description":"Name of the HTTPRoute."},"stable":{"type":"string","minLength":1,"description":"Service name of the stable backendRef."},"canary":{"type":"string","minLength":1,"description":"Service name of the canary backendRef."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","route","stable","canary"]},"istioTraffic":{"type":"object","description":"Istio: sets the weights of two destinations in a VirtualService HTTP route.","properties":{"provider":{"const":"istio","description":"Selects this provider: `istio`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the VirtualService."},"virtualService":{"type":"string","minLength":1,"description":"Name of the VirtualService."},"route":{"type":"string","minLength":1,"description":"Name of the HTTP route inside the VirtualService; every HTTP route holding both destinations when unset."},"stable":{"$ref":"#/definitions/istioDestination","description":"Destination of the stable version."},"canary":{"$ref":"#/definitions/istioDestination","description":"Destination of the canary version."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","virtualService","stable","canary"]},"istioDestination":{"type":"object","description":"An Istio destination.","properties":{"host":{"type":"string","minLength":1,"description":"Destination host (a Kubernetes Service name or FQDN)."},"subset":{"type":"string","minLength":1,"description":"DestinationRule subset, when both versions share a host."}},"additionalProperties":false,"required":["host"]},"nginxIngressTraffic":{"type":"object","description":"ingress-nginx: sets `nginx.ingress.kubernetes.io/canary-weight` on the canary Ingress.","properties":{"provider":{"const":"nginx-ingress","description":"Selects this provider: `nginx-ingress`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Ingress."},"ingress":{"type":"string","minLength":1,"description":"Name of the canary Ingress (the one annotated `canary: \"true\"`)."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","ingress"]},"argoRolloutsTraffic":{"type":"object","description":"Drives an existing Argo Rollouts Rollout (set weight, promote, abort) through its controller.","properties":{"provider":{"const":"argo-rollouts","description":"Selects this provider: `argo-rollouts`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Rollout."},"rollout":{"type":"string","minLength":1,"description":"Name of the Rollout."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long the controller may take to report the new weight.","default":"2m"}},"additionalProperties":false,"required":["provider","namespace","rollout"]},"awsLambdaTraffic":{"type":"object","description":"AWS Lambda: weighted alias routing between two function versions.","properties":{"provider":{"const":"aws-lambda","description":"Selects this provider: `aws-lambda`."},"function":{"type":"string","minLength":1,"description":"Function name or ARN."},"alias":{"type":"string","minLength":1,"description":"Alias whose routing configuration is changed."},"region":{"type":"string","minLength":1,"description":"AWS region; `AWS_REGION` when unset."}},"additionalProperties":false,"required":["provider","function","alias"]},"haproxyTraffic":{"type":"object","description":"HAProxy runtime API: sets the weights of two servers in a backend. Set exactly one of `socket` or `address`.","properties":{"provider":{"const":"haproxy","description":"Selects this provider: `haproxy`."},"socket":{"type":"string","minLength":1,"description":"Path of the runtime API Unix socket (`stats socket`)."},"address":{"type":"string","minLength":1,"description":"`host:port` of the runtime API over TCP."},"backend":{"type":"string","minLength":1,"description":"Backend holding both servers."},"stable":{"type":"string","minLength":1,"description":"Server name of the stable version."},"canary":{"type":"string","minLength":1,"description":"Server name of the canary version."}},"additionalProperties":false,"required":["provider","backend","stable","canary"]},"unleashTraffic":{"type":"object","description":"Unleash: the canary is a feature flag whose gradual-rollout percentage is the weight.","properties":{"provider":{"const":"unleash","description":"Selects this provider: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash API base URL, e.g. `https://unleash.example.com/api`."},"token":{"type":"string","minLength":1,"description":"Admin API token; write `${UNLEASH_TOKEN}` and keep the value in a secret."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"feature":{"type":"string","minLength":1,"description":"Feature flag name."},"environment":{"type":"string","minLength":1,"description":"Unleash environment name."},"strategyId":{"type":"string","minLength":1,"description":"Id of the flexible-rollout strategy to update; the feature's only flexible rollout in that environment when unset."}},"additionalProperties":false,"required":["provider","url","token","feature","environment"]},"analysisTemplate":{"type":"object","description":"How a step is judged: where the metrics come from, how often to look, and the checks.","properties":{"provider":{"$ref":"#/definitions/metricsProvider","description":"Where metrics come from, chosen by `type`."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks; each look queries every check over the last interval.","default":"1m"},"minDuration":{"$ref":"#/definitions/duration","description":"The analysis cannot pass before this long."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest the analysis may run before it ends inconclusive.","default":"30m"},"alpha":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1,"description":"False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.","default":0.05},"test":{"$ref":"#/definitions/statisticalTest","description":"The statistical test, chosen by `type`.","default":{"type":"sequential"}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when this template's analysis ends without a decision; the environment's `onInconclusive` when unset."},"variables":{"type":"object","description":"Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.","propertyNames":{"$ref":"#/definitions/variableName"},"additionalProperties":{"type":"string"},"default":{}},"checks":{"type":"array","description":"The checks judged at every look.","items":{"$ref":"#/definitions/check"},"minItems":1}},"additionalProperties":false,"required":["provider","checks"]},"statisticalTest":{"type":"object","description":"A statistical test.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/sequentialTest"},{"$ref":"#/definitions/mannWhitneyTest"}]},"sequentialTest":{"type":"object","description":"Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.","properties":{"type":{"const":"sequential","description":"Selects this type: `sequential`."}},"additionalProperties":false,"required":["type"]},"mannWhitneyTest":{"type":"object","description":"Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.","properties":{"type":{"const":"mann-whitney","description":"Selects this type: `mann-whitney`."},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"Confidence level of each check's interval (Kayenta uses 0.98).","default":0.98},"groupWeights":{"type":"object","description":"Weight of each check group in the score, out of 100; groups not listed share what is left equally.","additionalProperties":{"type":"number","minimum":0,"maximum":100},"default":{}},"passScore":{"type":"number","minimum":0,"maximum":100,"description":"Score at or above which the analysis passes.","default":95},"marginalScore":{"type":"number","minimum":0,"maximum":100,"description":"Score below which the analysis fails; between this and `passScore` it is inconclusive.","default":75}},"additionalProperties":false,"required":["type"]},"metricsProvider":{"type":"object","description":"A metrics provider.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/prometheusMetrics"},{"$ref":"#/definitions/datadogMetrics"},{"$ref":"#/definitions/cloudwatchMetrics"},{"$ref":"#/definitions/newrelicMetrics"},{"$ref":"#/definitions/httpMetrics"},{"$ref":"#/definitions/scrapeMetrics"}]},"prometheusMetrics":{"type":"object","description":"Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).","properties":{"type":{"const":"prometheus","description":"Selects this type: `prometheus`."},"address":{"$ref":"#/definitions/url","description":"Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"auth":{"$ref":"#/definitions/prometheusAuth","description":"Authentication, chosen by `type`."},"queryRange":{"type":"boolean","description":"Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.","default":false},"step":{"$ref":"#/definitions/duration","description":"Resolution of range queries; one point per interval when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","address"]},"prometheusAuth":{"type":"object","description":"Prometheus authentication.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/bearerAuth"},{"$ref":"#/definitions/basicAuth"},{"$ref":"#/definitions/headerAuth"}]},"bearerAuth":{"type":"object","description":"Sends `Authorization: Bearer <token>`.","properties":{"type":{"const":"bearer","description":"Selects this type: `bearer`."},"token":{"type":"string","minLength":1,"description":"The token; write `${NAME}`."}},"additionalProperties":false,"required":["type","token"]},"basicAuth":{"type":"object","description":"HTTP basic authentication.","properties":{"type":{"const":"basic","description":"Selects this type: `basic`."},"username":{"type":"string","minLength":1,"description":"User name."},"password":{"type":"string","minLength":1,"description":"Password; write `${NAME}`."}},"additionalProperties":false,"required":["type","username","password"]},"headerAuth":{"type":"object","description":"Sends the credential in a header of your choice.","properties":{"type":{"const":"header","description":"Selects this type: `header`."},"name":{"type":"string","minLength":1,"description":"Header name, e.g. `X-Scope-OrgID`."},"value":{"type":"string","minLength":1,"description":"Header value; write `${NAME}`."}},"additionalProperties":false,"required":["type","name","value"]},"datadogMetrics":{"type":"object","description":"Datadog metrics query API.","properties":{"type":{"const":"datadog","description":"Selects this type: `datadog`."},"site":{"type":"string","minLength":1,"description":"Datadog site.","default":"datadoghq.com"},"apiKey":{"type":"string","minLength":1,"description":"API key; write `${DD_API_KEY}`."},"appKey":{"type":"string","minLength":1,"description":"Application key; write `${DD_APP_KEY}`."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","apiKey","appKey"]},"cloudwatchMetrics":{"type":"object","description":"Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.","properties":{"type":{"const":"cloudwatch","description":"Selects this type: `cloudwatch`."},"region":{"type":"string","minLength":1,"description":"AWS region."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","region"]},"newrelicMetrics":{"type":"object","description":"New Relic NRQL queries through NerdGraph.","properties":{"type":{"const":"newrelic","description":"Selects this type: `newrelic`."},"accountId":{"type":["string","integer"],"pattern":"^[0-9]+$","description":"New Relic account id."},"apiKey":{"type":"string","minLength":1,"description":"User API key; write `${NEW_RELIC_API_KEY}`."},"region":{"enum":["us","eu"],"description":"Data center region.","default":"us"},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","accountId","apiKey"]},"httpMetrics":{"type":"object","description":"Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check's query, and `jsonPath` picks the numbers.","properties":{"type":{"const":"http","description":"Selects this type: `http`."},"url":{"$ref":"#/definitions/url","description":"URL to request; may contain `{{query}}` and the other placeholders (URL-encoded)."},"method":{"enum":["GET","POST"],"description":"HTTP method.","default":"GET"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers; may contain placeholders."},"body":{"type":["string","object"],"description":"Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in."},"jsonPath":{"$ref":"#/definitions/httpJsonPaths","description":"Where the numbers are in the response.","default":{}},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","url"]},"httpJsonPaths":{"type":"object","description":"JSONPath expressions (themselves templates) locating the numbers in a response.","properties":{"value":{"type":"string","minLength":1,"description":"The number for ratio counts and value checks.","default":"$.value"},"values":{"type":"string","minLength":1,"description":"The numbers of a samples `values` check.","default":"$.values[*]"},"buckets":{"type":"string","minLength":1,"description":"The bucket objects of a samples `buckets` check.","default":"$.buckets[*]"},"le":{"type":"string","minLength":1,"description":"Within a bucket object: its upper bound.","default":"le"},"count":{"type":"string","minLength":1,"description":"Within a bucket object: its cumulative count.","default":"count"}},"additionalProperties":false},"scrapeMetrics":{"type":"object","description":"Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.","properties":{"type":{"const":"scrape","description":"Selects this type: `scrape`."},"canary":{"type":"array","description":"`/metrics` URLs of the canary instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"baseline":{"type":"array","description":"`/metrics` URLs of the stable (baseline) instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","canary","baseline"]},"check":{"type":"object","description":"A check, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/ratioCheck"},{"$ref":"#/definitions/samplesCheck"},{"$ref":"#/definitions/valueCheck"}]},"ratioCheck":{"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]},"samplesCheck":{"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written."},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]},"valueCheck":{"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written."},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]},"flags":{"type":"object","description":"Feature-flag cleanup.","properties":{"source":{"$ref":"#/definitions/flagSource","description":"Where flags and their state are read from, chosen by `type`.","default":{"type":"registry"}},"stale":{"$ref":"#/definitions/stale","description":"When a flag counts as stale.","default":{}},"include":{"type":"array","description":"Globs of files scanned for flag references.","items":{"type":"string","minLength":1},"default":["**/*"]},"exclude":{"type":"array","description":"Globs of files never scanned or edited.","items":{"type":"string","minLength":1},"default":["node_modules/**","dist/**","vendor/**","**/*.min.js"]},"owners":{"type":"array","description":"GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.","items":{"type":"string","pattern":"^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"},"default":[]},"maxPullRequests":{"type":"integer","minimum":0,"maximum":100,"description":"Most cleanup pull requests open at once; 0 reports without opening any.","default":5},"labels":{"type":"array","description":"Labels put on cleanup pull requests.","items":{"type":"string","minLength":1},"default":["flag-cleanup"]},"verify":{"$ref":"#/definitions/argv","description":"Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft."}},"additionalProperties":false},"stale":{"type":"object","description":"Staleness rules.","properties":{"afterDays":{"type":"integer","minimum":1,"description":"Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.","default":30}},"additionalProperties":false},"drill":{"type":"object","description":"A rollback drill: the `drill` action ships a canary, injects a failure, rolls back and checks that traffic, record, deployment status and alert all say so, measuring the time to restore.","properties":{"schedule":{"type":"string","minLength":1,"description":"Cron expression the drill workflow runs on (documentation: GitHub reads the schedule from the workflow's `on.schedule`, which the `drill` action compares with it)."},"inject":{"enum":["verdict","provider-fault"],"description":"`verdict`: a failing analysis verdict is recorded for the canary, then it is rolled back. `provider-fault`: the same, and the traffic provider also fails the rollback's first move (the backend is down just when you need it); the drill checks the weights were restored and recorded, then rolls back again.","default":"verdict"},"version":{"type":"string","minLength":1,"description":"Version shipped as the drill's canary (the `version` input wins); the stable version when unset, so a drill ships no new code."},"alert":{"type":"object","description":"Where the rollback's alert goes; the drill checks it arrived.","properties":{"issue":{"type":"integer","minimum":1,"description":"Issue (or pull request) number that gets the environment's sticky rollout comment."},"webhook":{"$ref":"#/definitions/url","description":"URL POSTed the drill's result as JSON; a 2xx answer counts as delivered."}},"additionalProperties":false},"maxTimeToRestore":{"$ref":"#/definitions/duration","description":"The drill fails when restoring the stable version (failure injected → traffic read back at 0%) takes longer.","default":"5m"},"allowProduction":{"type":"boolean","description":"Allow drills on an environment marked `production: true`. Without it the drill refuses (reason code `drill-production-refused`).","default":false}},"additionalProperties":false},"flagSource":{"type":"object","description":"A flag source.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/registryFlags"},{"$ref":"#/definitions/unleashFlags"},{"$ref":"#/definitions/launchdarklyFlags"},{"$ref":"#/definitions/flagsmithFlags"},{"$ref":"#/definitions/growthbookFlags"},{"$ref":"#/definitions/flagdFlags"}]},"registryFlags":{"type":"object","description":"The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"registry","description":"Selects this type: `registry`."},"file":{"type":"string","minLength":1,"description":"Path of the registry, relative to the repository root.","default":"flags.yml"}}},"unleashFlags":{"type":"object","description":"The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).","additionalProperties":false,"required":["type","url","token"],"properties":{"type":{"const":"unleash","description":"Selects this type: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash base URL (with or without /api)."},"token":{"type":"string","minLength":1,"description":"Admin API token or personal access token; write `${UNLEASH_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"launchdarklyFlags":{"type":"object","description":"LaunchDarkly REST API v2 (flags with their environment configuration and statuses).","additionalProperties":false,"required":["type","token","project"],"properties":{"type":{"const":"launchdarkly","description":"Selects this type: `launchdarkly`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://app.launchdarkly.com"},"token":{"type":"string","minLength":1,"description":"API access token with reader rights; write `${LD_ACCESS_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Project key."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagsmithFlags":{"type":"object","description":"Flagsmith admin API v1 (feature states per environment, the Stale tag).","additionalProperties":false,"required":["type","token","project","environment"],"properties":{"type":{"const":"flagsmith","description":"Selects this type: `flagsmith`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.flagsmith.com/api/v1"},"token":{"type":"string","minLength":1,"description":"Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`."},"project":{"type":"integer","minimum":1,"description":"Project id."},"environment":{"type":"integer","minimum":1,"description":"Environment id whose state decides the value to keep."},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"growthbookFlags":{"type":"object","description":"GrowthBook REST API (features with per-environment rules).","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"growthbook","description":"Selects this type: `growthbook`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.growthbook.io"},"token":{"type":"string","minLength":1,"description":"Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`."},"project":{"type":"string","minLength":1,"description":"Project id; all projects when unset."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagdFlags":{"type":"object","description":"An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"flagd","description":"Selects this type: `flagd`."},"file":{"type":"string","minLength":1,"description":"Path of the flag file, relative to the repository root.","default":"flags.flagd.json"}}}}};
+const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/rollgate-dev/rollgate/main/schema/rollgate.schema.json","title":"Rollgate policy","description":"The rollout policy read from `.github/rollgate.yml`: environments and their traffic steps, analysis templates and feature-flag cleanup. `${NAME}` in a string value is replaced by the environment variable NAME (`$${` writes a literal `${`).","type":"object","additionalProperties":false,"required":["version","environments"],"properties":{"version":{"const":1,"description":"Version of the policy file format. Always `1`."},"environments":{"type":"object","description":"Deployment environments by name (the GitHub environment name), each with its traffic provider and steps.","propertyNames":{"$ref":"#/definitions/environmentName"},"additionalProperties":{"$ref":"#/definitions/environment"}},"analysis":{"type":"object","description":"Analysis templates by name; steps refer to them with `analysis: <name>`.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/analysisTemplate"},"default":{}},"flags":{"$ref":"#/definitions/flags","description":"Feature-flag cleanup: where flags are defined, when they are stale and which files to scan."},"commands":{"$ref":"#/definitions/commands","description":"Who may drive rollouts from PR comments (`/rollgate ...`), beyond the roles in each environment's `protect`.","default":{}},"experiments":{"type":"object","description":"A/B experiments by name; `analyze` with `experiment: <name>` judges one (docs/experiments.md).","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/experiment"},"default":{}}},"definitions":{"experiment":{"type":"object","description":"One A/B experiment: variants, how traffic is split between them, the primary metric and its guardrails.","properties":{"start":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$","description":"When the split started serving (ISO 8601, `2026-11-20` or `2026-11-20T09:00:00Z`): every look judges the intervals from here on."},"variants":{"type":"array","minItems":2,"description":"The variants, two or more, one of them the control.","items":{"$ref":"#/definitions/experimentVariant"}},"control":{"$ref":"#/definitions/name","description":"The variant the others are compared with.","default":"control"},"split":{"$ref":"#/definitions/experimentSplit","description":"How traffic is split between the variants."},"analysis":{"$ref":"#/definitions/name","description":"Analysis template (under `analysis`) whose metrics provider and variables the queries use, and whose checks `guardrails` names."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks, and the window each query covers. Every look re-reads all intervals since `start`.","default":"1d"},"primary":{"$ref":"#/definitions/experimentPrimary","description":"The metric that decides the winner."},"guardrails":{"type":"array","description":"Checks of the analysis template that must not regress on any variant, judged by the canary judge against control; a variant that breaks one cannot win. Default: none.","items":{"$ref":"#/definitions/name","description":"Name of a check of the analysis template."},"default":[]},"minimumEffect":{"$ref":"#/definitions/percentage","description":"Smallest relative lift that matters. `no-difference` means the lift is proven within ±this; it also tunes the confidence sequences."},"maxDuration":{"$ref":"#/definitions/duration","description":"After this long without a decision the experiment is `inconclusive`."},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"Family-wise error over every look and every variant: false winners, false losers and false no-difference included.","default":0.05}},"additionalProperties":false,"required":["start","variants","split","analysis","primary","minimumEffect","maxDuration"]},"experimentVariant":{"type":"object","description":"One variant.","properties":{"name":{"$ref":"#/definitions/name","description":"The variant's name: `{{variant}}` in queries, the flag's variant name for a flag split."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Share of the traffic (relative to the other variants). Sessions per variant are checked against it (sample-ratio mismatch).","default":1}},"additionalProperties":false,"required":["name"]},"experimentSplit":{"type":"object","description":"How traffic reaches the variants, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentTrafficSplit"},{"$ref":"#/definitions/experimentFlagSplit"}]},"experimentTrafficSplit":{"type":"object","description":"The environment's traffic provider: control is the stable version, the other variant the canary at its weight (deploy it with `deploy-canary`). Exactly two variants.","properties":{"type":{"const":"traffic","description":"Selects this split: `traffic`."},"environment":{"$ref":"#/definitions/environmentName","description":"Environment (under `environments`) whose traffic provider splits the two versions."}},"additionalProperties":false,"required":["type","environment"]},"experimentFlagSplit":{"type":"object","description":"A feature flag's variants, served by the policy's flag source (`flags.source`); the variant names are the flag's.","properties":{"type":{"const":"flag","description":"Selects this split: `flag`."},"flag":{"type":"string","minLength":1,"description":"Name (key) of the flag in the flag source."}},"additionalProperties":false,"required":["type","flag"]},"experimentPrimary":{"type":"object","description":"The primary metric, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/experimentRatioMetric"},{"$ref":"#/definitions/experimentSamplesMetric"}]},"experimentRatioMetric":{"type":"object","description":"Events out of a total per variant (conversions per session), compared as rates.","properties":{"type":{"const":"ratio","description":"Selects this metric: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"events":{"type":"string","minLength":1,"description":"Query counting the events (conversions) of one variant in the interval; `{{variant}}` is the variant's name."},"total":{"type":"string","minLength":1,"description":"Query counting the total (sessions) of one variant in the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","events","total","direction"]},"experimentSamplesMetric":{"type":"object","description":"Positive values per variant (order value), compared by their mean. Set exactly one of `values` and `buckets`.","properties":{"type":{"const":"samples","description":"Selects this metric: `samples`."},"name":{"$ref":"#/definitions/name","description":"Name of the primary metric, shown in every report."},"values":{"type":"string","minLength":1,"description":"Query returning one variant's raw values for the interval."},"buckets":{"type":"string","minLength":1,"description":"Query returning one variant's cumulative histogram buckets (series with an `le` label) for the interval."},"direction":{"enum":["increase","decrease"],"description":"Which change of the primary metric is better: `increase` (conversions, order value) or `decrease` (bounce rate, time to checkout)."}},"additionalProperties":false,"required":["type","name","direction"]},"duration":{"type":"string","pattern":"^(?=.*[1-9])([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$","description":"A duration greater than zero: a number and a unit (ms, s, m, h, d), combined as in `1h30m`."},"percentage":{"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."},"url":{"type":"string","pattern":"^(https?://[^\\s]+|.*\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}.*)$","description":"An http:// or https:// URL."},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":100,"description":"A name made of letters, digits and `-`, `_`, `.`, starting with a letter or digit."},"variableName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_.-]*$","maxLength":100,"description":"A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."},"environmentName":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 _./-]*$","maxLength":255,"description":"A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."},"argv":{"type":"array","items":{"type":"string"},"minItems":1,"description":"A command as a list of arguments, run without a shell; `{{weight}}`-style placeholders are filled in."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"HTTP headers sent with every request, by name."},"role":{"type":"string","minLength":1,"description":"A repository role: `read`, `triage`, `write`, `maintain`, `admin`, or a custom repository role listed in `commands.roles`. GitHub does not tell a workflow token which base role a custom role inherits, so a custom role counts only as the base role `commands.roles` maps it to; an unmapped custom role is denied."},"onInconclusive":{"enum":["hold","promote","rollback"],"description":"`hold` keeps the current weight and waits for a `/rollgate` command, `promote` continues to the next step, `rollback` returns to the stable version."},"environment":{"type":"object","description":"One deployment environment.","properties":{"production":{"type":"boolean","description":"Marks the GitHub deployment as a production deployment.","default":false},"stableVersion":{"type":"string","minLength":1,"description":"The version serving traffic before Rollgate's first rollout here: the first analysis's baseline and the version a first rollback returns to. The `stable-version` input overrides it; after a promotion the record knows it."},"strategy":{"enum":["canary","blue-green"],"description":"`canary` shifts traffic gradually (weights never decrease and the last step is 100); `blue-green` has only 0 (preview) and 100 (switch) steps.","default":"canary"},"traffic":{"$ref":"#/definitions/traffic","description":"How traffic moves between the stable and canary versions."},"steps":{"type":"array","description":"The rollout schedule, in order; the canary is promoted when the last step completes.","items":{"$ref":"#/definitions/step"},"minItems":1},"protect":{"$ref":"#/definitions/protect","description":"Minimum repository role needed to run each `/rollgate` command against this environment.","default":{}},"allowForks":{"type":"boolean","description":"Accept `/rollgate` commands on pull requests from forks for this environment.","default":false},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when an analysis ends without a decision (not enough evidence by `maxDuration`).","default":"hold"},"drills":{"$ref":"#/definitions/drill","description":"A scheduled rollback drill for this environment (the `drill` action): ship a canary, inject a failure, prove the way back works."},"migration":{"$ref":"#/definitions/migration","description":"An expand/contract database migration gated on the rollout (docs/migrations.md)."}},"additionalProperties":false,"required":["traffic","steps"]},"migration":{"type":"object","description":"Expand runs once before the first traffic move of a rollout; contract once the old version has drained after promotion. Never on rollback. Both must be idempotent (a command interrupted before its end is recorded runs again).","properties":{"expand":{"$ref":"#/definitions/argv","description":"Command (no shell) that makes the schema work for both versions, e.g. adds the column the new version writes."},"contract":{"$ref":"#/definitions/argv","description":"Command (no shell) that removes what only the old version needed, e.g. drops its column."},"drain":{"$ref":"#/definitions/duration","description":"How long the old version's traffic must read back at zero after the promotion before contract runs.","default":"0s"},"timeout":{"$ref":"#/definitions/duration","description":"How long each migration command may take before it counts as failed.","default":"10m"}},"additionalProperties":false,"required":["expand"]},"step":{"type":"object","description":"One step of the rollout: set the canary weight, then wait, analyse or both.","properties":{"weight":{"type":"integer","minimum":0,"maximum":100,"description":"Percentage of traffic sent to the canary during this step."},"analysis":{"$ref":"#/definitions/name","description":"Name of the analysis template (under `analysis`) that judges this step."},"minDuration":{"$ref":"#/definitions/duration","description":"The step cannot pass before this long, even if the analysis proves the canary good earlier."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest this step's analysis may run; the template's `maxDuration` when unset."},"pause":{"description":"Wait at this weight: `manual` until `/rollgate resume` or `promote`, or a duration.","oneOf":[{"const":"manual","description":"Wait for a `/rollgate resume` or `promote` command."},{"$ref":"#/definitions/duration"}]},"skippable":{"type":"boolean","description":"Whether `promote` may move past this step (or skip to 100% with `full`) before its analysis has passed. By default a step with an analysis must pass it first.","default":false},"before":{"type":"array","description":"Hooks run before the weight is set; a failing hook stops the rollout.","items":{"$ref":"#/definitions/hook"},"default":[]},"after":{"type":"array","description":"Hooks run after the step has passed, before the next step.","items":{"$ref":"#/definitions/hook"},"default":[]},"mirror":{"description":"Dark launch: copy this percentage of requests (GET and HEAD by default) to the canary while users get only the stable version's responses; the step's weight must be 0. `gateway-api` and `istio` only. Write `mirror: 10` or `mirror: { percent: 10, methods: [GET, HEAD] }`.","type":["number","object"],"exclusiveMinimum":0,"maximum":100,"properties":{"percent":{"type":"number","exclusiveMinimum":0,"maximum":100,"description":"Percentage of requests copied to the canary (more than 0, at most 100; Gateway API writes a non-integer as a fraction)."},"methods":{"type":"array","description":"HTTP methods mirrored (default GET and HEAD). A mirrored write runs twice against the back ends both versions share (databases, queues, payment APIs): add a method only when the canary cannot write to them.","items":{"enum":["GET","HEAD","OPTIONS","TRACE","POST","PUT","PATCH","DELETE","CONNECT"]},"minItems":1}},"required":["percent"],"additionalProperties":false}},"additionalProperties":false,"required":["weight"]},"hook":{"type":"object","description":"A command or webhook run around a step.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/commandHook"},{"$ref":"#/definitions/webhookHook"}]},"commandHook":{"type":"object","description":"Runs a command (no shell); it passes when it exits 0.","properties":{"type":{"const":"command","description":"Selects this type: `command`."},"run":{"$ref":"#/definitions/argv","description":"The command and its arguments."},"timeout":{"$ref":"#/definitions/duration","description":"How long the command may take before it counts as failed.","default":"5m"},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","run"]},"webhookHook":{"type":"object","description":"Calls a URL with the rollout as a JSON body; it passes on a 2xx status.","properties":{"type":{"const":"webhook","description":"Selects this type: `webhook`."},"url":{"$ref":"#/definitions/url","description":"The URL to call."},"method":{"enum":["GET","POST","PUT"],"description":"HTTP method.","default":"POST"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Retries after a failed request.","default":0},"continueOnError":{"type":"boolean","description":"Keep going when the hook fails.","default":false}},"additionalProperties":false,"required":["type","url"]},"protect":{"type":"object","description":"Minimum role per command. A commenter below it gets a reply naming the role needed.","properties":{"canary":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate canary`.","default":"write"},"promote":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate promote`.","default":"write"},"rollback":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate rollback`.","default":"write"},"analyze":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate analyze`.","default":"triage"},"pause":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate pause`.","default":"write"},"resume":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate resume`.","default":"write"},"status":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate status`.","default":"read"},"help":{"$ref":"#/definitions/role","description":"Role needed for `/rollgate help`.","default":"read"}},"additionalProperties":false},"commands":{"type":"object","description":"Which PR comments are read as commands.","properties":{"allowBots":{"type":"boolean","description":"Accept commands from bot accounts.","default":false},"allowEdited":{"type":"boolean","description":"Accept commands from edited comments; the editor (not the author) is judged, and their text can change after review.","default":false},"requireChecks":{"type":"boolean","description":"`/rollgate canary` requires every check run and commit status on the pull request head to have passed (Rollgate's own excepted).","default":true},"roles":{"type":"object","description":"Custom repository roles by name, each mapped to the base role it counts as (`deployer: write`); a custom role not listed here is denied.","propertyNames":{"type":"string","minLength":1,"maxLength":100},"additionalProperties":{"enum":["read","triage","write","maintain","admin"],"description":"The base role this custom role counts as."},"default":{}}},"additionalProperties":false},"traffic":{"type":"object","description":"The traffic provider, chosen by `provider`.","discriminator":{"propertyName":"provider"},"oneOf":[{"$ref":"#/definitions/commandTraffic"},{"$ref":"#/definitions/gatewayApiTraffic"},{"$ref":"#/definitions/istioTraffic"},{"$ref":"#/definitions/nginxIngressTraffic"},{"$ref":"#/definitions/argoRolloutsTraffic"},{"$ref":"#/definitions/awsLambdaTraffic"},{"$ref":"#/definitions/haproxyTraffic"},{"$ref":"#/definitions/unleashTraffic"}]},"commandTraffic":{"type":"object","description":"Your own commands move traffic; `{{weight}}` (0-100), `{{version}}`, `{{stableVersion}}` and `{{environment}}` are filled in, each inside one argument (no shell).","properties":{"provider":{"const":"command","description":"Selects this provider: `command`."},"setWeight":{"$ref":"#/definitions/argv","description":"Command that sets the canary weight, e.g. `[./scripts/set-weight.sh, \"{{weight}}\"]`."},"getWeight":{"$ref":"#/definitions/argv","description":"Command that prints the current canary weight (0-100) on stdout, to detect drift."}},"additionalProperties":false,"required":["provider","setWeight"]},"gatewayApiTraffic":{"type":"object","description":"Kubernetes Gateway API: sets the weights of two backendRefs of an HTTPRoute.","properties":{"provider":{"const":"gateway-api","description":"Selects this provider: `gateway-api`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the HTTPRoute."},"route":{"type":"string","minLength":1,"description":"Name of the HTTPRoute."},"stable":{"type":"string","minLength":1,"description":"Service name of the stable backendRef."},"canary":{"type":"string","minLength":1,"description":"Service name of the canary backendRef."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","route","stable","canary"]},"istioTraffic":{"type":"object","description":"Istio: sets the weights of two destinations in a VirtualService HTTP route.","properties":{"provider":{"const":"istio","description":"Selects this provider: `istio`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the VirtualService."},"virtualService":{"type":"string","minLength":1,"description":"Name of the VirtualService."},"route":{"type":"string","minLength":1,"description":"Name of the HTTP route inside the VirtualService; every HTTP route holding both destinations when unset."},"stable":{"$ref":"#/definitions/istioDestination","description":"Destination of the stable version."},"canary":{"$ref":"#/definitions/istioDestination","description":"Destination of the canary version."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","virtualService","stable","canary"]},"istioDestination":{"type":"object","description":"An Istio destination.","properties":{"host":{"type":"string","minLength":1,"description":"Destination host (a Kubernetes Service name or FQDN)."},"subset":{"type":"string","minLength":1,"description":"DestinationRule subset, when both versions share a host."}},"additionalProperties":false,"required":["host"]},"nginxIngressTraffic":{"type":"object","description":"ingress-nginx: sets `nginx.ingress.kubernetes.io/canary-weight` on the canary Ingress.","properties":{"provider":{"const":"nginx-ingress","description":"Selects this provider: `nginx-ingress`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Ingress."},"ingress":{"type":"string","minLength":1,"description":"Name of the canary Ingress (the one annotated `canary: \"true\"`)."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."}},"additionalProperties":false,"required":["provider","namespace","ingress"]},"argoRolloutsTraffic":{"type":"object","description":"Drives an existing Argo Rollouts Rollout (set weight, promote, abort) through its controller.","properties":{"provider":{"const":"argo-rollouts","description":"Selects this provider: `argo-rollouts`."},"namespace":{"type":"string","minLength":1,"description":"Namespace of the Rollout."},"rollout":{"type":"string","minLength":1,"description":"Name of the Rollout."},"context":{"type":"string","minLength":1,"description":"kubectl context to use (`--context`); the current context when unset."},"kubeconfig":{"type":"string","minLength":1,"description":"Path to a kubeconfig file (`--kubeconfig`); kubectl's default when unset."},"server":{"type":"string","minLength":1,"description":"API server address (`kubectl --server`), for unusual setups; the kubeconfig's when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long the controller may take to report the new weight.","default":"2m"}},"additionalProperties":false,"required":["provider","namespace","rollout"]},"awsLambdaTraffic":{"type":"object","description":"AWS Lambda: weighted alias routing between two function versions.","properties":{"provider":{"const":"aws-lambda","description":"Selects this provider: `aws-lambda`."},"function":{"type":"string","minLength":1,"description":"Function name or ARN."},"alias":{"type":"string","minLength":1,"description":"Alias whose routing configuration is changed."},"region":{"type":"string","minLength":1,"description":"AWS region; `AWS_REGION` when unset."}},"additionalProperties":false,"required":["provider","function","alias"]},"haproxyTraffic":{"type":"object","description":"HAProxy runtime API: sets the weights of two servers in a backend. Set exactly one of `socket` or `address`.","properties":{"provider":{"const":"haproxy","description":"Selects this provider: `haproxy`."},"socket":{"type":"string","minLength":1,"description":"Path of the runtime API Unix socket (`stats socket`)."},"address":{"type":"string","minLength":1,"description":"`host:port` of the runtime API over TCP."},"backend":{"type":"string","minLength":1,"description":"Backend holding both servers."},"stable":{"type":"string","minLength":1,"description":"Server name of the stable version."},"canary":{"type":"string","minLength":1,"description":"Server name of the canary version."}},"additionalProperties":false,"required":["provider","backend","stable","canary"]},"unleashTraffic":{"type":"object","description":"Unleash: the canary is a feature flag whose gradual-rollout percentage is the weight.","properties":{"provider":{"const":"unleash","description":"Selects this provider: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash API base URL, e.g. `https://unleash.example.com/api`."},"token":{"type":"string","minLength":1,"description":"Admin API token; write `${UNLEASH_TOKEN}` and keep the value in a secret."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"feature":{"type":"string","minLength":1,"description":"Feature flag name."},"environment":{"type":"string","minLength":1,"description":"Unleash environment name."},"strategyId":{"type":"string","minLength":1,"description":"Id of the flexible-rollout strategy to update; the feature's only flexible rollout in that environment when unset."}},"additionalProperties":false,"required":["provider","url","token","feature","environment"]},"analysisTemplate":{"type":"object","description":"How a step is judged: where the metrics come from, how often to look, and the checks.","properties":{"provider":{"$ref":"#/definitions/metricsProvider","description":"Where metrics come from, chosen by `type`."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks; each look queries every check over the last interval.","default":"1m"},"minDuration":{"$ref":"#/definitions/duration","description":"The analysis cannot pass before this long."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest the analysis may run before it ends inconclusive.","default":"30m"},"alpha":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1,"description":"False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.","default":0.05},"test":{"$ref":"#/definitions/statisticalTest","description":"The statistical test, chosen by `type`.","default":{"type":"sequential"}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when this template's analysis ends without a decision; the environment's `onInconclusive` when unset."},"variables":{"type":"object","description":"Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.","propertyNames":{"$ref":"#/definitions/variableName"},"additionalProperties":{"type":"string"},"default":{}},"checks":{"type":"array","description":"The checks judged at every look.","items":{"$ref":"#/definitions/check"},"minItems":1}},"additionalProperties":false,"required":["provider","checks"]},"statisticalTest":{"type":"object","description":"A statistical test.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/sequentialTest"},{"$ref":"#/definitions/mannWhitneyTest"}]},"sequentialTest":{"type":"object","description":"Anytime-valid sequential test: the false-rollback rate stays under `alpha` however often the analysis looks, and it can pass or fail early.","properties":{"type":{"const":"sequential","description":"Selects this type: `sequential`."}},"additionalProperties":false,"required":["type"]},"mannWhitneyTest":{"type":"object","description":"Kayenta-compatible mode for teams migrating: a Mann-Whitney U test per check at every look and a weighted score. It does not keep `alpha` under repeated looks.","properties":{"type":{"const":"mann-whitney","description":"Selects this type: `mann-whitney`."},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"Confidence level of each check's interval (Kayenta uses 0.98).","default":0.98},"groupWeights":{"type":"object","description":"Weight of each check group in the score, out of 100; groups not listed share what is left equally.","additionalProperties":{"type":"number","minimum":0,"maximum":100},"default":{}},"passScore":{"type":"number","minimum":0,"maximum":100,"description":"Score at or above which the analysis passes.","default":95},"marginalScore":{"type":"number","minimum":0,"maximum":100,"description":"Score below which the analysis fails; between this and `passScore` it is inconclusive.","default":75}},"additionalProperties":false,"required":["type"]},"metricsProvider":{"type":"object","description":"A metrics provider.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/prometheusMetrics"},{"$ref":"#/definitions/datadogMetrics"},{"$ref":"#/definitions/cloudwatchMetrics"},{"$ref":"#/definitions/newrelicMetrics"},{"$ref":"#/definitions/httpMetrics"},{"$ref":"#/definitions/scrapeMetrics"}]},"prometheusMetrics":{"type":"object","description":"Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).","properties":{"type":{"const":"prometheus","description":"Selects this type: `prometheus`."},"address":{"$ref":"#/definitions/url","description":"Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"auth":{"$ref":"#/definitions/prometheusAuth","description":"Authentication, chosen by `type`."},"queryRange":{"type":"boolean","description":"Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.","default":false},"step":{"$ref":"#/definitions/duration","description":"Resolution of range queries; one point per interval when unset."},"instanceLabel":{"type":"string","minLength":1,"description":"Label naming an instance (`instance`, `pod`): ratio queries written as one `sum(...)` are grouped by it as well, and the answer is split per instance besides the arm total, so a verdict can name one bad pod (docs/replay.md). Unset: no per-instance breakdown.","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","address"]},"prometheusAuth":{"type":"object","description":"Prometheus authentication.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/bearerAuth"},{"$ref":"#/definitions/basicAuth"},{"$ref":"#/definitions/headerAuth"}]},"bearerAuth":{"type":"object","description":"Sends `Authorization: Bearer <token>`.","properties":{"type":{"const":"bearer","description":"Selects this type: `bearer`."},"token":{"type":"string","minLength":1,"description":"The token; write `${NAME}`."}},"additionalProperties":false,"required":["type","token"]},"basicAuth":{"type":"object","description":"HTTP basic authentication.","properties":{"type":{"const":"basic","description":"Selects this type: `basic`."},"username":{"type":"string","minLength":1,"description":"User name."},"password":{"type":"string","minLength":1,"description":"Password; write `${NAME}`."}},"additionalProperties":false,"required":["type","username","password"]},"headerAuth":{"type":"object","description":"Sends the credential in a header of your choice.","properties":{"type":{"const":"header","description":"Selects this type: `header`."},"name":{"type":"string","minLength":1,"description":"Header name, e.g. `X-Scope-OrgID`."},"value":{"type":"string","minLength":1,"description":"Header value; write `${NAME}`."}},"additionalProperties":false,"required":["type","name","value"]},"datadogMetrics":{"type":"object","description":"Datadog metrics query API.","properties":{"type":{"const":"datadog","description":"Selects this type: `datadog`."},"site":{"type":"string","minLength":1,"description":"Datadog site.","default":"datadoghq.com"},"apiKey":{"type":"string","minLength":1,"description":"API key; write `${DD_API_KEY}`."},"appKey":{"type":"string","minLength":1,"description":"Application key; write `${DD_APP_KEY}`."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","apiKey","appKey"]},"cloudwatchMetrics":{"type":"object","description":"Amazon CloudWatch GetMetricData: each query is a metric-math or Metrics Insights expression, or a JSON MetricDataQuery. Credentials come from the usual AWS environment variables.","properties":{"type":{"const":"cloudwatch","description":"Selects this type: `cloudwatch`."},"region":{"type":"string","minLength":1,"description":"AWS region."},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","region"]},"newrelicMetrics":{"type":"object","description":"New Relic NRQL queries through NerdGraph.","properties":{"type":{"const":"newrelic","description":"Selects this type: `newrelic`."},"accountId":{"type":["string","integer"],"pattern":"^[0-9]+$","description":"New Relic account id."},"apiKey":{"type":"string","minLength":1,"description":"User API key; write `${NEW_RELIC_API_KEY}`."},"region":{"enum":["us","eu"],"description":"Data center region.","default":"us"},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","accountId","apiKey"]},"httpMetrics":{"type":"object","description":"Any JSON endpoint: `{{query}}` in the URL, headers or body is replaced by the check's query, and `jsonPath` picks the numbers.","properties":{"type":{"const":"http","description":"Selects this type: `http`."},"url":{"$ref":"#/definitions/url","description":"URL to request; may contain `{{query}}` and the other placeholders (URL-encoded)."},"method":{"enum":["GET","POST"],"description":"HTTP method.","default":"GET"},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers; may contain placeholders."},"body":{"type":["string","object"],"description":"Request body for POST: text, or a mapping sent as JSON; placeholders in its strings are filled in."},"jsonPath":{"$ref":"#/definitions/httpJsonPaths","description":"Where the numbers are in the response.","default":{}},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","url"]},"httpJsonPaths":{"type":"object","description":"JSONPath expressions (themselves templates) locating the numbers in a response.","properties":{"value":{"type":"string","minLength":1,"description":"The number for ratio counts and value checks.","default":"$.value"},"values":{"type":"string","minLength":1,"description":"The numbers of a samples `values` check.","default":"$.values[*]"},"buckets":{"type":"string","minLength":1,"description":"The bucket objects of a samples `buckets` check.","default":"$.buckets[*]"},"le":{"type":"string","minLength":1,"description":"Within a bucket object: its upper bound.","default":"le"},"count":{"type":"string","minLength":1,"description":"Within a bucket object: its cumulative count.","default":"count"}},"additionalProperties":false},"scrapeMetrics":{"type":"object","description":"Reads Prometheus exposition text straight from `/metrics` endpoints of each arm: no metrics server needed. Queries are metric names with optional label matchers.","properties":{"type":{"const":"scrape","description":"Selects this type: `scrape`."},"canary":{"type":"array","description":"`/metrics` URLs of the canary instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"baseline":{"type":"array","description":"`/metrics` URLs of the stable (baseline) instances.","items":{"$ref":"#/definitions/url"},"minItems":1},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","canary","baseline"]},"check":{"type":"object","description":"A check, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/ratioCheck"},{"$ref":"#/definitions/samplesCheck"},{"$ref":"#/definitions/valueCheck"}]},"ratioCheck":{"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]},"samplesCheck":{"type":"object","description":"A distribution per arm (latency), from raw samples (`values`) or histogram buckets (`buckets`). Set exactly one of them.","properties":{"type":{"const":"samples","description":"Selects this type: `samples`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written."},"values":{"type":"string","minLength":1,"description":"Query returning raw sample values for the interval, per arm."},"buckets":{"type":"string","minLength":1,"description":"Query returning cumulative histogram buckets (series with an `le` label) for the interval, per arm."},"quantile":{"enum":["p50","p90","p95","p99","distribution"],"description":"What is compared: one quantile, or the whole `distribution`.","default":"distribution"},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name"]},"valueCheck":{"type":"object","description":"An absolute bound on the canary alone, Argo/Flagger style (saturation, queue depth). Set `min`, `max` or both.","properties":{"type":{"const":"value","description":"Selects this type: `value`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"unit":{"type":"string","minLength":1,"maxLength":32,"description":"Unit of the numbers a `samples` or `value` query returns, named in every report: `seconds` or `milliseconds` are shown as milliseconds (a Prometheus histogram in seconds reads `p50 41.4 ms`); any other word (`bytes`, `jobs`) follows the number as written."},"query":{"type":"string","minLength":1,"description":"Query returning one number for the canary in the interval."},"min":{"type":"number","description":"Lowest acceptable value."},"max":{"type":"number","description":"Highest acceptable value."},"reduce":{"enum":["mean","last","max","min","sum"],"description":"How several points of the series within one interval become one reading.","default":"mean"},"failureLimit":{"type":"integer","minimum":0,"description":"Looks allowed out of bounds before the check fails.","default":0}},"additionalProperties":false,"required":["type","name","query"]},"flags":{"type":"object","description":"Feature-flag cleanup.","properties":{"source":{"$ref":"#/definitions/flagSource","description":"Where flags and their state are read from, chosen by `type`.","default":{"type":"registry"}},"stale":{"$ref":"#/definitions/stale","description":"When a flag counts as stale.","default":{}},"include":{"type":"array","description":"Globs of files scanned for flag references.","items":{"type":"string","minLength":1},"default":["**/*"]},"exclude":{"type":"array","description":"Globs of files never scanned or edited.","items":{"type":"string","minLength":1},"default":["node_modules/**","dist/**","vendor/**","**/*.min.js"]},"owners":{"type":"array","description":"GitHub users or teams (`@org/team`) asked to review cleanups of flags without an owner.","items":{"type":"string","pattern":"^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"},"default":[]},"maxPullRequests":{"type":"integer","minimum":0,"maximum":100,"description":"Most cleanup pull requests open at once; 0 reports without opening any.","default":5},"labels":{"type":"array","description":"Labels put on cleanup pull requests.","items":{"type":"string","minLength":1},"default":["flag-cleanup"]},"verify":{"$ref":"#/definitions/argv","description":"Command run after a removal (e.g. `[npm, test]`); a failure turns the pull request into a draft."}},"additionalProperties":false},"stale":{"type":"object","description":"Staleness rules.","properties":{"afterDays":{"type":"integer","minimum":1,"description":"Days a flag must serve one value to everyone in the environment (or go without evaluations, where the provider counts them) before it counts as stale. A registry `expires` date is a deadline of its own: the flag is stale from that day.","default":30}},"additionalProperties":false},"drill":{"type":"object","description":"A rollback drill: the `drill` action ships a canary, injects a failure, rolls back and checks that traffic, record, deployment status and alert all say so, measuring the time to restore.","properties":{"schedule":{"type":"string","minLength":1,"description":"Cron expression the drill workflow runs on (documentation: GitHub reads the schedule from the workflow's `on.schedule`, which the `drill` action compares with it)."},"inject":{"enum":["verdict","provider-fault"],"description":"`verdict`: a failing analysis verdict is recorded for the canary, then it is rolled back. `provider-fault`: the same, and the traffic provider also fails the rollback's first move (the backend is down just when you need it); the drill checks the weights were restored and recorded, then rolls back again.","default":"verdict"},"version":{"type":"string","minLength":1,"description":"Version shipped as the drill's canary (the `version` input wins); the stable version when unset, so a drill ships no new code."},"alert":{"type":"object","description":"Where the rollback's alert goes; the drill checks it arrived.","properties":{"issue":{"type":"integer","minimum":1,"description":"Issue (or pull request) number that gets the environment's sticky rollout comment."},"webhook":{"$ref":"#/definitions/url","description":"URL POSTed the drill's result as JSON; a 2xx answer counts as delivered."}},"additionalProperties":false},"maxTimeToRestore":{"$ref":"#/definitions/duration","description":"The drill fails when restoring the stable version (failure injected → traffic read back at 0%) takes longer.","default":"5m"},"allowProduction":{"type":"boolean","description":"Allow drills on an environment marked `production: true`. Without it the drill refuses (reason code `drill-production-refused`).","default":false}},"additionalProperties":false},"flagSource":{"type":"object","description":"A flag source.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/registryFlags"},{"$ref":"#/definitions/unleashFlags"},{"$ref":"#/definitions/launchdarklyFlags"},{"$ref":"#/definitions/flagsmithFlags"},{"$ref":"#/definitions/growthbookFlags"},{"$ref":"#/definitions/flagdFlags"}]},"registryFlags":{"type":"object","description":"The in-repo registry: a YAML file with an owner, expiry and served state per flag (schema/flags.schema.json).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"registry","description":"Selects this type: `registry`."},"file":{"type":"string","minLength":1,"description":"Path of the registry, relative to the repository root.","default":"flags.yml"}}},"unleashFlags":{"type":"object","description":"The Unleash admin API (environment state and strategies, stale, archived, lastSeenAt).","additionalProperties":false,"required":["type","url","token"],"properties":{"type":{"const":"unleash","description":"Selects this type: `unleash`."},"url":{"$ref":"#/definitions/url","description":"Unleash base URL (with or without /api)."},"token":{"type":"string","minLength":1,"description":"Admin API token or personal access token; write `${UNLEASH_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Unleash project.","default":"default"},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"launchdarklyFlags":{"type":"object","description":"LaunchDarkly REST API v2 (flags with their environment configuration and statuses).","additionalProperties":false,"required":["type","token","project"],"properties":{"type":{"const":"launchdarkly","description":"Selects this type: `launchdarkly`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://app.launchdarkly.com"},"token":{"type":"string","minLength":1,"description":"API access token with reader rights; write `${LD_ACCESS_TOKEN}`."},"project":{"type":"string","minLength":1,"description":"Project key."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagsmithFlags":{"type":"object","description":"Flagsmith admin API v1 (feature states per environment, the Stale tag).","additionalProperties":false,"required":["type","token","project","environment"],"properties":{"type":{"const":"flagsmith","description":"Selects this type: `flagsmith`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.flagsmith.com/api/v1"},"token":{"type":"string","minLength":1,"description":"Organisation API key (sent as `Api-Key`); write `${FLAGSMITH_API_KEY}`."},"project":{"type":"integer","minimum":1,"description":"Project id."},"environment":{"type":"integer","minimum":1,"description":"Environment id whose state decides the value to keep."},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"growthbookFlags":{"type":"object","description":"GrowthBook REST API (features with per-environment rules).","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"growthbook","description":"Selects this type: `growthbook`."},"url":{"$ref":"#/definitions/url","description":"API base URL.","default":"https://api.growthbook.io"},"token":{"type":"string","minLength":1,"description":"Secret API key (read-only is enough); write `${GROWTHBOOK_KEY}`."},"project":{"type":"string","minLength":1,"description":"Project id; all projects when unset."},"environment":{"type":"string","minLength":1,"description":"Environment whose state decides the value to keep.","default":"production"},"timeoutMs":{"type":"integer","minimum":100,"maximum":120000,"description":"Per request attempt, in milliseconds.","default":10000},"retries":{"type":"integer","minimum":0,"maximum":5,"description":"Further attempts after a timeout, network error, 5xx or 429.","default":2}}},"flagdFlags":{"type":"object","description":"An OpenFeature flagd flag file in the repository (metadata.owner and metadata.expires are read when present).","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"flagd","description":"Selects this type: `flagd`."},"file":{"type":"string","minLength":1,"description":"Path of the flag file, relative to the repository root.","default":"flags.flagd.json"}}}}};
 const schema7 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 _./-]*$","maxLength":255,"description":"A GitHub environment name: letters, digits, spaces and `-`, `_`, `.`, `/`."};
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9 _./-]*$", "u");
 
@@ -77627,7 +77702,7 @@ return errors === 0;
 
 const schema33 = {"type":"object","description":"How a step is judged: where the metrics come from, how often to look, and the checks.","properties":{"provider":{"$ref":"#/definitions/metricsProvider","description":"Where metrics come from, chosen by `type`."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks; each look queries every check over the last interval.","default":"1m"},"minDuration":{"$ref":"#/definitions/duration","description":"The analysis cannot pass before this long."},"maxDuration":{"$ref":"#/definitions/duration","description":"Longest the analysis may run before it ends inconclusive.","default":"30m"},"alpha":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1,"description":"False-rollback budget for the whole analysis, all looks and checks included: the chance of failing a canary that is no worse than the tolerance.","default":0.05},"test":{"$ref":"#/definitions/statisticalTest","description":"The statistical test, chosen by `type`.","default":{"type":"sequential"}},"onInconclusive":{"$ref":"#/definitions/onInconclusive","description":"What happens when this template's analysis ends without a decision; the environment's `onInconclusive` when unset."},"variables":{"type":"object","description":"Values for `{{name}}` placeholders in queries, by name, besides the built-in {{version}}, {{environment}}, {{arm}}, {{interval}}, {{intervalSeconds}}, {{start}}, {{end}}, {{startMs}}, {{endMs}}, {{startIso}} and {{endIso}}.","propertyNames":{"$ref":"#/definitions/variableName"},"additionalProperties":{"type":"string"},"default":{}},"checks":{"type":"array","description":"The checks judged at every look.","items":{"$ref":"#/definitions/check"},"minItems":1}},"additionalProperties":false,"required":["provider","checks"]};
 const schema34 = {"type":"object","description":"A metrics provider.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/prometheusMetrics"},{"$ref":"#/definitions/datadogMetrics"},{"$ref":"#/definitions/cloudwatchMetrics"},{"$ref":"#/definitions/newrelicMetrics"},{"$ref":"#/definitions/httpMetrics"},{"$ref":"#/definitions/scrapeMetrics"}]};
-const schema35 = {"type":"object","description":"Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).","properties":{"type":{"const":"prometheus","description":"Selects this type: `prometheus`."},"address":{"$ref":"#/definitions/url","description":"Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"auth":{"$ref":"#/definitions/prometheusAuth","description":"Authentication, chosen by `type`."},"queryRange":{"type":"boolean","description":"Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.","default":false},"step":{"$ref":"#/definitions/duration","description":"Resolution of range queries; one point per interval when unset."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","address"]};
+const schema35 = {"type":"object","description":"Prometheus (or any server with its HTTP API: Thanos, Mimir, VictoriaMetrics).","properties":{"type":{"const":"prometheus","description":"Selects this type: `prometheus`."},"address":{"$ref":"#/definitions/url","description":"Base URL of the Prometheus HTTP API, e.g. `http://prometheus:9090`."},"headers":{"$ref":"#/definitions/headers","description":"Extra request headers."},"auth":{"$ref":"#/definitions/prometheusAuth","description":"Authentication, chosen by `type`."},"queryRange":{"type":"boolean","description":"Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.","default":false},"step":{"$ref":"#/definitions/duration","description":"Resolution of range queries; one point per interval when unset."},"instanceLabel":{"type":"string","minLength":1,"description":"Label naming an instance (`instance`, `pod`): ratio queries written as one `sum(...)` are grouped by it as well, and the answer is split per instance besides the arm total, so a verdict can name one bad pod (docs/replay.md). Unset: no per-instance breakdown.","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","address"]};
 const schema36 = {"type":"object","description":"Prometheus authentication.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/bearerAuth"},{"$ref":"#/definitions/basicAuth"},{"$ref":"#/definitions/headerAuth"}]};
 const schema37 = {"type":"object","description":"Sends `Authorization: Bearer <token>`.","properties":{"type":{"const":"bearer","description":"Selects this type: `bearer`."},"token":{"type":"string","minLength":1,"description":"The token; write `${NAME}`."}},"additionalProperties":false,"required":["type","token"]};
 
@@ -78030,6 +78105,7 @@ validate103.errors = vErrors;
 return errors === 0;
 }
 
+const pattern4 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 
 function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -78056,7 +78132,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!((((((((key0 === "type") || (key0 === "address")) || (key0 === "headers")) || (key0 === "auth")) || (key0 === "queryRange")) || (key0 === "step")) || (key0 === "timeout")) || (key0 === "retries"))){
+if(!(func2.call(schema35.properties, key0))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -78115,16 +78191,11 @@ vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.error
 errors = vErrors.length;
 }
 }
-if(data.timeout !== undefined){
-if(!(validate37(data.timeout, {instancePath:instancePath+"/timeout",parentData:data,parentDataProperty:"timeout",rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-errors = vErrors.length;
-}
-}
-if(data.retries !== undefined){
-let data7 = data.retries;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err5 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.instanceLabel !== undefined){
+let data6 = data.instanceLabel;
+if(typeof data6 === "string"){
+if(data6.length < 1){
+const err5 = {instancePath:instancePath+"/instanceLabel",schemaPath:"#/properties/instanceLabel/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -78133,9 +78204,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 10 || isNaN(data7)){
-const err6 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(!pattern4.test(data6)){
+const err6 = {instancePath:instancePath+"/instanceLabel",schemaPath:"#/properties/instanceLabel/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -78144,8 +78214,9 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data7 < 0 || isNaN(data7)){
-const err7 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err7 = {instancePath:instancePath+"/instanceLabel",schemaPath:"#/properties/instanceLabel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -78155,15 +78226,55 @@ vErrors.push(err7);
 errors++;
 }
 }
+if(data.timeout !== undefined){
+if(!(validate37(data.timeout, {instancePath:instancePath+"/timeout",parentData:data,parentDataProperty:"timeout",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
 }
 }
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.retries !== undefined){
+let data8 = data.retries;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err8 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
+}
+errors++;
+}
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 10 || isNaN(data8)){
+const err9 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data8 < 0 || isNaN(data8)){
+const err10 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
 }
 errors++;
 }
@@ -78506,7 +78617,7 @@ return errors === 0;
 }
 
 const schema42 = {"type":"object","description":"New Relic NRQL queries through NerdGraph.","properties":{"type":{"const":"newrelic","description":"Selects this type: `newrelic`."},"accountId":{"type":["string","integer"],"pattern":"^[0-9]+$","description":"New Relic account id."},"apiKey":{"type":"string","minLength":1,"description":"User API key; write `${NEW_RELIC_API_KEY}`."},"region":{"enum":["us","eu"],"description":"Data center region.","default":"us"},"endpoint":{"$ref":"#/definitions/url","description":"Overrides the API URL (a proxy, a VPC endpoint, LocalStack)."},"timeout":{"$ref":"#/definitions/duration","description":"How long one request may take, body included, before it counts as failed.","default":"10s"},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Further attempts after timeouts, network errors, 5xx and 429 responses.","default":2}},"additionalProperties":false,"required":["type","accountId","apiKey"]};
-const pattern4 = new RegExp("^[0-9]+$", "u");
+const pattern5 = new RegExp("^[0-9]+$", "u");
 
 function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -78579,7 +78690,7 @@ vErrors.push(err5);
 errors++;
 }
 if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
+if(!pattern5.test(data1)){
 const err6 = {instancePath:instancePath+"/accountId",schemaPath:"#/properties/accountId/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -79586,7 +79697,7 @@ return errors === 0;
 }
 
 const schema49 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_.-]*$","maxLength":100,"description":"A placeholder name: letters, digits and `_`, `.`, `-`, starting with a letter or `_`."};
-const pattern5 = new RegExp("^[A-Za-z_][A-Za-z0-9_.-]*$", "u");
+const pattern6 = new RegExp("^[A-Za-z_][A-Za-z0-9_.-]*$", "u");
 
 function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -79602,7 +79713,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!pattern5.test(data)){
+if(!pattern6.test(data)){
 const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_.-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_.-]*$"+"\""};
 if(vErrors === null){
 vErrors = [err1];
@@ -79630,7 +79741,7 @@ return errors === 0;
 const schema50 = {"type":"object","description":"A check, chosen by `type`.","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/definitions/ratioCheck"},{"$ref":"#/definitions/samplesCheck"},{"$ref":"#/definitions/valueCheck"}]};
 const schema51 = {"type":"object","description":"Events out of a total per arm (errors out of requests), judged from counts with the real traffic split.","properties":{"type":{"const":"ratio","description":"Selects this type: `ratio`."},"name":{"$ref":"#/definitions/name","description":"Unique name of the check within its template, shown in every report."},"critical":{"type":"boolean","description":"A proven regression on a critical check fails the analysis at once, whatever the other checks say.","default":false},"group":{"type":"string","minLength":1,"description":"Group the check belongs to, for `mann-whitney` scoring (`groupWeights`)."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Relative weight of the check within its group for `mann-whitney` scoring.","default":1},"events":{"type":"string","minLength":1,"description":"Query for the number of events (e.g. errors) in the interval, per arm."},"total":{"type":"string","minLength":1,"description":"Query for the total (e.g. requests) in the interval, per arm."},"direction":{"enum":["increase","decrease","either"],"description":"Which change is a regression: `increase` (errors, latency), `decrease` (throughput, conversions) or `either`.","default":"increase"},"tolerance":{"$ref":"#/definitions/percentage","description":"Relative change from the baseline still accepted as no regression: `5%` lets the canary be 5% worse. In `mann-whitney` mode this is Kayenta's allowed increase (or decrease).","default":"0%"}},"additionalProperties":false,"required":["type","name","events","total"]};
 const schema52 = {"type":["string","number"],"pattern":"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$","minimum":0,"maximum":100,"description":"A percentage from 0 to 100, written `5%` or `5`."};
-const pattern6 = new RegExp("^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$", "u");
+const pattern7 = new RegExp("^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$", "u");
 
 function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -79668,7 +79779,7 @@ errors++;
 }
 }
 if(typeof data === "string"){
-if(!pattern6.test(data)){
+if(!pattern7.test(data)){
 const err3 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$"},message:"must match pattern \""+"^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)\\s*%$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -81885,7 +81996,7 @@ validate186.errors = vErrors;
 return errors === 0;
 }
 
-const pattern7 = new RegExp("^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$", "u");
+const pattern8 = new RegExp("^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$", "u");
 
 function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -82004,7 +82115,7 @@ const len2 = data6.length;
 for(let i2=0; i2<len2; i2++){
 let data7 = data6[i2];
 if(typeof data7 === "string"){
-if(!pattern7.test(data7)){
+if(!pattern8.test(data7)){
 const err7 = {instancePath:instancePath+"/owners/" + i2,schemaPath:"#/properties/owners/items/pattern",keyword:"pattern",params:{pattern: "^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"},message:"must match pattern \""+"^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -82279,7 +82390,7 @@ return errors === 0;
 }
 
 const schema65 = {"type":"object","description":"One A/B experiment: variants, how traffic is split between them, the primary metric and its guardrails.","properties":{"start":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$","description":"When the split started serving (ISO 8601, `2026-11-20` or `2026-11-20T09:00:00Z`): every look judges the intervals from here on."},"variants":{"type":"array","minItems":2,"description":"The variants, two or more, one of them the control.","items":{"$ref":"#/definitions/experimentVariant"}},"control":{"$ref":"#/definitions/name","description":"The variant the others are compared with.","default":"control"},"split":{"$ref":"#/definitions/experimentSplit","description":"How traffic is split between the variants."},"analysis":{"$ref":"#/definitions/name","description":"Analysis template (under `analysis`) whose metrics provider and variables the queries use, and whose checks `guardrails` names."},"interval":{"$ref":"#/definitions/duration","description":"Time between looks, and the window each query covers. Every look re-reads all intervals since `start`.","default":"1d"},"primary":{"$ref":"#/definitions/experimentPrimary","description":"The metric that decides the winner."},"guardrails":{"type":"array","description":"Checks of the analysis template that must not regress on any variant, judged by the canary judge against control; a variant that breaks one cannot win. Default: none.","items":{"$ref":"#/definitions/name","description":"Name of a check of the analysis template."},"default":[]},"minimumEffect":{"$ref":"#/definitions/percentage","description":"Smallest relative lift that matters. `no-difference` means the lift is proven within ±this; it also tunes the confidence sequences."},"maxDuration":{"$ref":"#/definitions/duration","description":"After this long without a decision the experiment is `inconclusive`."},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"Family-wise error over every look and every variant: false winners, false losers and false no-difference included.","default":0.05}},"additionalProperties":false,"required":["start","variants","split","analysis","primary","minimumEffect","maxDuration"]};
-const pattern8 = new RegExp("^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$", "u");
+const pattern9 = new RegExp("^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$", "u");
 const schema66 = {"type":"object","description":"One variant.","properties":{"name":{"$ref":"#/definitions/name","description":"The variant's name: `{{variant}}` in queries, the flag's variant name for a flag split."},"weight":{"type":"number","exclusiveMinimum":0,"description":"Share of the traffic (relative to the other variants). Sessions per variant are checked against it (sample-ratio mismatch).","default":1}},"additionalProperties":false,"required":["name"]};
 
 function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -83025,7 +83136,7 @@ errors++;
 if(data.start !== undefined){
 let data0 = data.start;
 if(typeof data0 === "string"){
-if(!pattern8.test(data0)){
+if(!pattern9.test(data0)){
 const err8 = {instancePath:instancePath+"/start",schemaPath:"#/properties/start/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -86072,10 +86183,13 @@ function seriesProvider(backend) {
             const { check, arm, window } = request;
             const vars = { ...queryVars(request.vars, arm, window), ...backend.extraVars?.(window) };
             const reduced = {};
+            const split = check.type === 'ratio' ? backend.instances : undefined;
+            const perInstance = {};
             let firstQuery = '';
             for (const q of checkQueries(check)) {
                 backend.supports?.(q.kind, check);
-                const query = renderTemplate(q.template, vars, where(check, q.field));
+                const rendered = renderTemplate(q.template, vars, where(check, q.field));
+                const query = split?.group ? split.group(rendered) : rendered;
                 firstQuery ||= query;
                 const context = { kind: q.kind, arm, window, vars };
                 if (request.signal)
@@ -86089,14 +86203,50 @@ function seriesProvider(backend) {
                 if (!field.ok)
                     return nodata(backend.secrets, `${prefix}: ${field.reason}`);
                 reduced[q.field] = field.value;
+                if (split)
+                    perInstance[q.field] = countsByLabel(result.series, split.label);
             }
             const observation = combine(check, reduced);
             if (!observation.ok) {
                 return nodata(backend.secrets, `${backend.type}: check "${check.name}" (${arm}) events query \`${firstQuery}\`: ${observation.reason}`);
             }
-            return { ok: true, observation: observation.value };
+            const instances = split ? ratioInstances(perInstance['events'], perInstance['total']) : undefined;
+            return instances
+                ? { ok: true, observation: observation.value, instances: instances }
+                : { ok: true, observation: observation.value };
         },
     };
+}
+/** Per value of `label`: the sum of its series' finite, non-negative points (series without the label are the arm's only). */
+function countsByLabel(series, label) {
+    const counts = new Map();
+    for (const s of series) {
+        const instance = s.labels[label];
+        if (instance === undefined || instance === '')
+            continue;
+        let sum = counts.get(instance) ?? 0;
+        for (const p of s.points)
+            if (Number.isFinite(p.v) && p.v >= 0)
+                sum += p.v;
+        counts.set(instance, sum);
+    }
+    return counts;
+}
+/**
+ * Each instance's `{events, total}` from the split answers: an instance in the total answer but
+ * not in the events one had no events (an error counter a healthy pod never incremented); one with
+ * events but no total, or more events than total, is left out. undefined when no instance is left.
+ */
+function ratioInstances(events, total) {
+    if (!events || !total)
+        return undefined;
+    const out = {};
+    for (const [instance, n] of total) {
+        const e = events.get(instance) ?? 0;
+        if (e <= n)
+            out[instance] = { events: e, total: n };
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
 }
 /** "events query", "total query", or plain "query" for a value check's only query. */
 function fieldLabel(field, noun) {
@@ -89032,10 +89182,15 @@ function createPrometheusProvider(options, deps) {
     if (stepMs === null)
         throw new errors_ConfigError(`prometheus: \`step\` "${options.step ?? ''}" is not a duration; expected a duration such as 15s or 1m`);
     const client = createHttpClient(options, httpClientDeps(deps), {}, (t) => secrets.scrub(t));
+    const instanceLabel = options.instanceLabel;
+    if (instanceLabel !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(instanceLabel)) {
+        throw new errors_ConfigError(`prometheus: \`instanceLabel\` "${instanceLabel}" is not a Prometheus label name; expected e.g. instance or pod`);
+    }
     return seriesProvider({
         type: 'prometheus',
         secrets,
         queryNoun: 'PromQL query',
+        ...(instanceLabel !== undefined ? { instances: { label: instanceLabel, group: (query) => groupByLabel(query, instanceLabel) } } : {}),
         extraVars: (window) => ({ step: formatDuration(stepMs ?? window.end.getTime() - window.start.getTime()) }),
         async fetchSeries(query, context) {
             const url = buildUrl(base, api, query, context, stepMs);
@@ -89055,6 +89210,53 @@ function createPrometheusProvider(options, deps) {
             return parsePrometheusResponse(body.value, context, api);
         },
     });
+}
+/**
+ * A query whose whole expression is one `sum` (`sum(...)`, `sum by (a) (...)`, `sum(...) by (a)`)
+ * grouped by `label` as well, so its answer has one series per instance whose sum is the original's:
+ * `sum(increase(x[1m]))` → `sum by (pod) (increase(x[1m]))`. Any other shape (`sum without`, a
+ * binary expression, `... or vector(0)`) is returned as written: such a query splits only if its
+ * answer already carries the label (write `sum by (pod)` yourself).
+ */
+function groupByLabel(query, label) {
+    const text = query.trim();
+    const head = /^sum\s*(?:by\s*\(([^()]*)\)\s*)?\(/.exec(text);
+    if (!head)
+        return query;
+    const open = head[0].length - 1;
+    const close = matchingParen(text, open);
+    if (close === undefined)
+        return query;
+    let labels = head[1];
+    const rest = text.slice(close + 1).trim();
+    if (rest !== '') {
+        const tail = labels === undefined ? /^by\s*\(([^()]*)\)$/.exec(rest) : null;
+        if (!tail)
+            return query;
+        labels = tail[1];
+    }
+    const names = (labels ?? '').split(',').map((l) => l.trim()).filter(Boolean);
+    if (names.includes(label))
+        return query;
+    return `sum by (${[...names, label].join(', ')}) (${text.slice(open + 1, close)})`;
+}
+/** The index of the `)` closing the `(` at `open`, skipping string literals; undefined if unbalanced. */
+function matchingParen(text, open) {
+    let depth = 0;
+    for (let i = open; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"' || c === "'" || c === '`') {
+            for (i++; i < text.length && text[i] !== c; i++)
+                if (text[i] === '\\' && c !== '`')
+                    i++;
+            continue;
+        }
+        if (c === '(')
+            depth++;
+        else if (c === ')' && --depth === 0)
+            return i;
+    }
+    return undefined;
 }
 function parseAddress(address) {
     try {
@@ -89182,6 +89384,7 @@ const prometheusMetrics = {
         auth: schema_parts_ref('prometheusAuth', 'Authentication, chosen by `type`.'),
         queryRange: schema_parts_bool('Query `/api/v1/query_range` over each interval (one point per `step`) instead of an instant query at its end.', false),
         step: schema_parts_ref('duration', 'Resolution of range queries; one point per interval when unset.'),
+        instanceLabel: schema_parts_str('Label naming an instance (`instance`, `pod`): ratio queries written as one `sum(...)` are grouped by it as well, and the answer is split per instance besides the arm total, so a verdict can name one bad pod (docs/replay.md). Unset: no per-instance breakdown.', { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
         ...schema_parts_request,
     }, ['address']),
     definitions: {
@@ -89201,6 +89404,7 @@ const prometheusMetrics = {
             ...(config.auth?.type === 'basic' ? { basicAuth: { username: config.auth.username, password: config.auth.password } } : {}),
             api: config.queryRange ? 'query_range' : 'query',
             ...(config.step !== undefined ? { step: formatDuration(config.step) } : {}),
+            ...(config.instanceLabel !== undefined ? { instanceLabel: config.instanceLabel } : {}),
         }, deps);
     },
 };
@@ -89556,6 +89760,7 @@ function createScrapeProvider(options, deps) {
     const headers = { Accept: ACCEPT, ...options.headers };
     const client = createHttpClient(options, httpClientDeps(deps), {}, (t) => secrets.scrub(t));
     const readings = { canary: new Map(), baseline: new Map() };
+    const names = { canary: targetNames(urls.canary), baseline: targetNames(urls.baseline) };
     const take = (arm, at, signal) => {
         const key = at.getTime();
         const existing = readings[arm].get(key);
@@ -89636,7 +89841,11 @@ function createScrapeProvider(options, deps) {
                     const [events, total] = counts;
                     if (events > total)
                         return nodata(`${prefix('events', first.selector)}: ${events} events, more than the total ${total}`);
-                    return { ok: true, observation: { events, total } };
+                    // One target is the arm itself: a breakdown says something only with two or more.
+                    const instances = urls[arm].length > 1 ? targetCounts(selectors, usable, names[arm]) : undefined;
+                    return instances
+                        ? { ok: true, observation: { events, total }, instances: instances }
+                        : { ok: true, observation: { events, total } };
                 }
                 case 'samples': {
                     const buckets = bucketDeltas(first.selector, usable);
@@ -89653,6 +89862,31 @@ function createScrapeProvider(options, deps) {
             }
         },
     };
+}
+/** Each target's instance name: its `host:port`, or its whole URL (credentials redacted) where two share a host. */
+function targetNames(urls) {
+    const hosts = urls.map((u) => safeUrl(u)?.host ?? redactUrl(u));
+    return new Map(urls.map((u, i) => [u, hosts.indexOf(hosts[i]) === hosts.lastIndexOf(hosts[i]) ? hosts[i] : redactUrl(u)]));
+}
+/**
+ * The per-target breakdown of a ratio check (issue 14): each target read at both ends of the
+ * interval, its own events and total deltas. A target whose counts cannot be told (the metric not
+ * exposed there) is left out; undefined with no target left.
+ */
+function targetCounts(selectors, pairs, names) {
+    const out = {};
+    const [events, total] = selectors;
+    for (const pair of pairs) {
+        const t = counterDelta(total.selector, [pair]);
+        if (!t.ok)
+            continue;
+        // The total is exposed here: an events family this target never exposed (no 5xx yet) is zero.
+        const e = counterDelta(events.selector, [pair]);
+        const n = e.ok ? e.value : 0;
+        if (n <= t.value)
+            out[names.get(pair.url) ?? redactUrl(pair.url)] = { events: n, total: t.value };
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
 }
 function checkUrls(list, arm) {
     if (!Array.isArray(list) || list.length === 0) {
@@ -89942,6 +90176,7 @@ function graphQLError(name, error) {
  * would otherwise run `on: push` workflows for them. The token needs `contents: write` and
  * `deployments: write`.
  */
+
 
 
 
@@ -90370,7 +90605,8 @@ function visibleStatus(record) {
         case 'canary':
             return {
                 state: 'in_progress',
-                description: github_store_truncate(`${record.paused ? 'paused' : 'canary'} at ${record.weight}% (step ${record.step + 1}): ${version}`, MAX_STATUS_DESCRIPTION),
+                // A mirror step's canary serves none: `mirroring 20% of requests to the canary (serves none) (step 1): v2`.
+                description: github_store_truncate(`${record.mirror === undefined ? `${record.paused ? 'paused' : 'canary'} at ${record.weight}%` : `${record.paused ? 'paused, ' : ''}${mirror_mirroringPhrase(record.mirror)}`} (step ${record.step + 1}): ${version}`, MAX_STATUS_DESCRIPTION),
             };
         case 'promoted':
             return { state: 'success', description: github_store_truncate(`promoted ${version} to 100%`, MAX_STATUS_DESCRIPTION) };
@@ -92777,6 +93013,12 @@ function grammar_resolveEnvironment(written, environments) {
 }
 
 ;// CONCATENATED MODULE: ./shared/commands/reply.ts
+/**
+ * What Rollgate says back on a pull request: one reply comment per command (edited in place when the
+ * dispatched job finishes) and reactions on the command's comment. Every piece of user text is
+ * neutralized here: shown in a code span or escaped, mentions and issue references defused, capped.
+ */
+
 
 
 
@@ -92889,7 +93131,7 @@ function replyStatus(environment, record, now, links) {
     const rows = [
         ['phase', record.paused ? `${record.phase} (paused by ${prose(record.paused.actor)} at ${record.paused.at}${record.paused.reason ? `: ${prose(record.paused.reason)}` : ''})` : record.phase],
         ['step', String(record.step + 1)],
-        ['weight', `${record.weight}%`],
+        ['weight', record.mirror !== undefined && record.phase === 'canary' ? mirroringPhrase(record.mirror) : `${record.weight}%`],
         ['canary', record.canary ? `${echo(record.canary.version)} (${codeSpan(record.canary.sha.slice(0, 12))})` : '–'],
         ['stable', record.stable ? echo(record.stable.version) : '–'],
     ];

@@ -181,6 +181,21 @@ function describeOutlier(o) {
     const without = o.armRateWithout === null ? '' : `; the rest of the ${o.arm}: ${percent(o.armRateWithout)}`;
     return `instance "${o.instance}" (${o.arm}) stands out on ${o.metric}: ${percent(o.rate)} (${(0,evidence/* formatCount */.B4)(o.events)}/${(0,evidence/* formatCount */.B4)(o.total)}) against ${percent(o.othersRate)} on the other ${o.others} instances (${p})${without}`;
 }
+/**
+ * The instance that stands out on each ratio metric, counted over intervals 0 … `at` (the replay's
+ * and the live analysis's rule: up to the decision, or the last interval).
+ */
+function instanceOutliers(metrics, instances, at) {
+    const out = [];
+    for (const metric of metrics) {
+        if (metric.type !== 'ratio')
+            continue;
+        const found = findOutlierInstance(metric.name, instanceCounts(instances, metric.name, at), { direction: metric.direction ?? 'increase' });
+        if (found)
+            out.push(found);
+    }
+    return out;
+}
 
 // EXTERNAL MODULE: ./shared/analysis/judge.ts + 8 modules
 var judge = __nccwpck_require__(144);

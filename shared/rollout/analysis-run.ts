@@ -128,11 +128,14 @@ export async function watchAnalysis(plan: RunPlan, arms: Arms, deps: AnalysisRun
     intervals.push(data)
     windows.push(window)
     problems.push(...found)
+    // The pod that stands out so far, named in the log and the progress report as it appears, not only at the verdict.
+    const outliers = split ? instanceOutliers(plan.judge.metrics, instances, i).map(describeOutlier) : []
     await deps.logger.group(`look ${i + 1}/${plan.maxIntervals}: ${look.decision}`, async () => {
       for (const metric of look.metrics) deps.logger.info(lookLine(metric))
       for (const problem of found) deps.logger.info(`no data: ${problem.metric} (${problem.arm}): ${problem.reason}`)
+      for (const outlier of outliers) deps.logger.info(outlier)
     })
-    await deps.onLook?.(look, { looks, intervals, windows, problems })
+    await deps.onLook?.(outliers.length === 0 ? look : { ...look, reason: `${look.reason}; ${outliers.join('; ')}` }, { looks, intervals, windows, problems })
     // A pass waits for the minimum duration; a fail or inconclusive ends the analysis at once.
     if (look.decision === 'fail' || look.decision === 'inconclusive' || (look.decision === 'pass' && i + 1 >= plan.minIntervals)) {
       final = look
@@ -150,8 +153,41 @@ function withOutliers(plan: AnalysisPlan, outcome: AnalysisOutcome, instances: (
   return { ...outcome, reason, instances }
 }
 
-/** Judges recorded intervals (a `mode: once` analysis keeps them in the rollout record between runs). */
-export function judgeRecorded(plan: RunPlan, intervals: IntervalData[], windows: TimeWindow[], problems: DataProblem[], startedAt: Date, now: Date): AnalysisOutcome {
+/**
+ * Adds one interval's per-instance counts of the ratio metrics to a running total (a `mode: once`
+ * analysis keeps the total in the rollout record: a few numbers per pod, not a breakdown per interval).
+ */
+export function addInstanceCounts(total: InstanceInterval | undefined, split: InstanceInterval | undefined, metrics: readonly { name: string; type: string }[]): InstanceInterval | undefined {
+  if (!split) return total
+  const out: InstanceInterval = structuredClone(total ?? {})
+  for (const arm of ['canary', 'baseline'] as const) {
+    for (const [instance, observed] of Object.entries(split[arm] ?? {})) {
+      for (const metric of metrics) {
+        const o = observed[metric.name]
+        if (metric.type !== 'ratio' || !o || !('events' in o)) continue
+        const kept = (((out[arm] ??= {})[instance] ??= {})[metric.name] ?? { events: 0, total: 0 }) as { events: number; total: number }
+        out[arm][instance][metric.name] = { events: kept.events + o.events, total: kept.total + o.total }
+      }
+    }
+  }
+  for (const arm of ['canary', 'baseline'] as const) {
+    const pods = Object.entries(out[arm] ?? {})
+    if (pods.length <= ONCE_INSTANCES_KEPT) continue
+    // Pods come and go over a long analysis: the busiest are kept, so the record stays small.
+    const busy = (metrics: Record<string, Observation | undefined>) => Object.values(metrics).reduce((sum, o) => sum + (o && 'total' in o ? o.total : 0), 0)
+    out[arm] = Object.fromEntries(pods.sort((a, b) => busy(b[1]) - busy(a[1])).slice(0, ONCE_INSTANCES_KEPT))
+  }
+  return out.canary || out.baseline ? out : total
+}
+
+/** The most instances per arm a `mode: once` analysis keeps counts of between runs. */
+export const ONCE_INSTANCES_KEPT = 64
+
+/**
+ * Judges recorded intervals (a `mode: once` analysis keeps them in the rollout record between runs);
+ * `instances`, the per-instance counts summed over those intervals, names a pod that stands out.
+ */
+export function judgeRecorded(plan: RunPlan, intervals: IntervalData[], windows: TimeWindow[], problems: DataProblem[], startedAt: Date, now: Date, instances?: InstanceInterval): AnalysisOutcome {
   const judge = judgeFor(plan)
   const looks: LookResult[] = []
   let final: LookResult | undefined
@@ -163,7 +199,11 @@ export function judgeRecorded(plan: RunPlan, intervals: IntervalData[], windows:
       break
     }
   }
-  return conclude(plan, looks, intervals, windows, problems, startedAt, now, final)
+  const outcome = conclude(plan, looks, intervals, windows, problems, startedAt, now, final)
+  if (!instances) return outcome
+  // One summed interval: the counts are the once runs' so far, the rule the same as a watch.
+  const outliers = instanceOutliers(plan.judge.metrics, [instances], 0)
+  return outliers.length === 0 ? outcome : { ...outcome, reason: `${outcome.reason}; ${outliers.map(describeOutlier).join('; ')}` }
 }
 
 function conclude(

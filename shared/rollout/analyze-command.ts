@@ -6,6 +6,7 @@
 import type { Clock } from '../clock.js'
 import { ConfigError } from '../errors.js'
 import type { IntervalData, Observation } from '../analysis/observations.js'
+import type { InstanceInterval } from '../analysis/instances.js'
 import type { Policy } from '../config/policy.generated.js'
 import { mirrorOf, mirroringPhrase } from '../config/mirror.js'
 import type { MetricsProvider, TimeWindow } from '../metrics/types.js'
@@ -14,7 +15,7 @@ import { describeState } from '../state/machine.js'
 import type { JsonValue, RolloutRecord } from '../state/record.js'
 import { environmentOf, planAnalysis, templateFor, type AnalysisPlan } from './analysis-plan.js'
 import { toAnalysisReport } from '../report/analysis.js'
-import { collectInterval, judgeRecorded, watchAnalysis, type AnalysisOutcome, type AnalysisRunDeps, type DataProblem } from './analysis-run.js'
+import { addInstanceCounts, collectInterval, judgeRecorded, watchAnalysis, type AnalysisOutcome, type AnalysisRunDeps, type DataProblem } from './analysis-run.js'
 import { recordVerdict, stableVersionOf, type LifecycleDeps } from './lifecycle.js'
 import { toRolloutReport } from './reporter.js'
 
@@ -52,6 +53,8 @@ interface OnceEvidence {
   windows: { start: string; end: string }[]
   intervals: IntervalData[]
   problems: DataProblem[]
+  /** Per-instance counts of the ratio metrics, summed over the intervals (when the provider splits them). */
+  instances?: InstanceInterval
 }
 
 export async function analyzeRollout(request: AnalyzeRequest, deps: AnalyzeDeps): Promise<AnalyzeResult> {
@@ -124,18 +127,20 @@ export async function analyzeRollout(request: AnalyzeRequest, deps: AnalyzeDeps)
     const window: TimeWindow = { start: lastEnd ? new Date(lastEnd) : new Date(now.getTime() - plan.intervalMs), end: now }
     const index = previous?.intervals.length ?? 0
     await metrics.begin?.(window.start)
-    const { data, problems } = await collectInterval(plan, arms, metrics, window, index)
+    const { data, problems, instances: split } = await collectInterval(plan, arms, metrics, window, index)
+    const instances = addInstanceCounts(previous?.instances, split, plan.judge.metrics)
     const intervals = [...(previous?.intervals ?? []), thin(data)]
     const windows = [...(previous?.windows.map((w) => ({ start: new Date(w.start), end: new Date(w.end) })) ?? []), window]
     const allProblems = [...(previous?.problems ?? []), ...problems].slice(-50)
     const startedAt = previous ? new Date(previous.startedAt) : window.start
-    outcome = judgeRecorded(plan, intervals, windows, allProblems, startedAt, now)
+    outcome = judgeRecorded(plan, intervals, windows, allProblems, startedAt, now, instances)
     decision = outcome.action === 'continue' ? 'continue' : outcome.decision
     const kept: OnceEvidence = {
       startedAt: startedAt.toISOString(),
       windows: windows.map((w) => ({ start: w.start.toISOString(), end: w.end.toISOString() })),
       intervals,
       problems: allProblems,
+      ...(instances ? { instances } : {}),
     }
     evidence = kept as unknown as JsonValue
   }
@@ -162,7 +167,8 @@ function readOnceEvidence(record: RolloutRecord, plan: AnalysisPlan): OnceEviden
   if (!evidence || evidence.step !== record.step || evidence.template !== plan.templateName) return undefined
   const data = evidence.data as unknown as Partial<OnceEvidence> | null
   if (!data || !Array.isArray(data.intervals) || !Array.isArray(data.windows) || typeof data.startedAt !== 'string') return undefined
-  return { startedAt: data.startedAt, windows: data.windows, intervals: data.intervals, problems: Array.isArray(data.problems) ? data.problems : [] }
+  const instances = data.instances && typeof data.instances === 'object' ? { instances: data.instances } : {}
+  return { startedAt: data.startedAt, windows: data.windows, intervals: data.intervals, problems: Array.isArray(data.problems) ? data.problems : [], ...instances }
 }
 
 /** Keeps the record small: raw values are thinned to evenly spaced order statistics. */

@@ -1,0 +1,112 @@
+/**
+ * How far issue 14's targets can be met together: a bound from the simulator itself, with no judge.
+ *
+ * Take a detection target ("errors ×2 under the shared noise at 100 req/s, median time to detect ≤ 10
+ * minutes") and a validity target under a noise the judge cannot tell apart from that one in the
+ * time ("≤ 5% false fails under per-arm AR(1) drift, sd 0.3, ρ 0.9, at 100 req/s"). A judge that
+ * decides on the canary's cumulative error rate against the baseline's, S_t = log(canary rate so far
+ * / baseline rate so far), and fails by minute t in at least a share q of the regressions, must fail
+ * whenever S_t exceeds the q-quantile from the top of S_t under the regression (or a lower threshold).
+ * On a healthy canary under the drift, that one look alone fails P(S_t ≥ that threshold) of the
+ * runs, before any other look adds to it. This is a lower bound for that family of tests (the
+ * cumulative rate ratio is what the conditional count test, Kayenta and the fixed-horizon tests all
+ * judge by), not for every conceivable test: one that can tell the two noises apart by minute t does
+ * better, and at 100 req/s counting noise (variance ≈ 0.67 per interval on the canary's log rate)
+ * drowns the drift's innovations (≈ 0.03), so none can in ten minutes.
+ *
+ *   npx tsx bench/judge/frontier.ts [--runs N] [--seed N]
+ *
+ * Prints one row per pair: the regression's threshold at minute t and the healthy runs above it, with
+ * a Wilson 95% interval. Seeded; a few seconds.
+ */
+import { allScenarios } from './scenarios.js'
+import { Rng, hashSeed } from './sim/rng.js'
+import { Simulation } from './sim/simulate.js'
+import type { Scenario } from './sim/model.js'
+import { wilson } from './stats.js'
+
+interface Pair {
+  /** What the target asks for. */
+  target: string
+  regression: string
+  healthy: string
+  /** Minute of the look. */
+  minute: number
+  /** Share of regressions that must have failed by then (0.5: a median time to detect ≤ minute). */
+  power: number
+}
+
+const PAIRS: Pair[] = [
+  { target: '×2 median ≤ 10 min (shared noise, 100 req/s) vs per-arm AR(1) ρ 0.9 at 100 req/s', regression: 'v2-noisy-errors-x2', healthy: 'v2-arm-ar1-09-100', minute: 10, power: 0.5 },
+  ...[15, 20, 30].map((minute) => ({ target: `×2 median ≤ ${minute} min (shared noise, 100 req/s) vs per-arm AR(1) ρ 0.9 at 100 req/s`, regression: 'v2-noisy-errors-x2', healthy: 'v2-arm-ar1-09-100', minute, power: 0.5 })),
+  { target: '×2 median ≤ 10 min (shared noise, 100 req/s) vs canary-only AR(1) ρ 0.9 at 100 req/s', regression: 'v2-noisy-errors-x2', healthy: 'v2-canary-ar1-09-100', minute: 10, power: 0.5 },
+  { target: '×2 median ≤ 10 min (shared noise, 100 req/s) vs per-arm AR(1) ρ 0.8 at 100 req/s', regression: 'v2-noisy-errors-x2', healthy: 'v2-arm-ar1-08-100', minute: 10, power: 0.5 },
+  { target: '×2 median ≤ 10 min (shared noise, 100 req/s) vs its own healthy noise', regression: 'v2-noisy-errors-x2', healthy: 'v2-shared-arm-100', minute: 10, power: 0.5 },
+  { target: '×5 median ≤ 3 min (shared noise, 100 req/s) vs per-arm AR(1) ρ 0.9 at 100 req/s', regression: 'v2-noisy-errors-x5', healthy: 'v2-arm-ar1-09-100', minute: 3, power: 0.5 },
+  { target: '×2 detected ≥ 40% by 60 min vs the same bursts, healthy (1000 req/s)', regression: 'v2-bursts-errors-x2', healthy: 'v2-bursts-200-1000', minute: 60, power: 0.4 },
+]
+
+function scenarioById(id: string): Scenario {
+  const found = allScenarios().find((s) => s.id === id)
+  if (!found) throw new Error(`no bench scenario ${id} (bench/judge/scenarios.ts)`)
+  return found
+}
+
+function args(): { runs: number; seed: number } {
+  const out = { runs: 4000, seed: 20240601 }
+  const argv = process.argv.slice(2)
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--runs') out.runs = Number(argv[++i])
+    else if (argv[i] === '--seed') out.seed = Number(argv[++i])
+  }
+  return out
+}
+
+/** S_t of the scenario's first ratio metric at `minute`, one value per run. */
+function statistic(scenario: Scenario, minute: number, runs: number, seed: number): number[] {
+  const metric = scenario.metrics.find((m) => m.process.type === 'ratio')
+  if (!metric) throw new Error(`${scenario.id} has no ratio metric`)
+  const name = metric.policy.name
+  const out: number[] = []
+  for (let run = 0; run < runs; run++) {
+    const sim = new Simulation(scenario, new Rng(hashSeed(seed, 'frontier', scenario.id, run)))
+    let x = 0
+    let n = 0
+    let y = 0
+    let m = 0
+    for (let t = 1; t <= minute; t++) {
+      const data = sim.next()
+      const c = data.canary[name]
+      const b = data.baseline[name]
+      if (c && 'events' in c && b && 'events' in b) {
+        x += c.events
+        n += c.total
+        y += b.events
+        m += b.total
+      }
+    }
+    out.push(Math.log((x + 0.5) / (n + 1)) - Math.log((y + 0.5) / (m + 1)))
+  }
+  return out
+}
+
+function main(): void {
+  const { runs, seed } = args()
+  console.log(`bench/judge/frontier: ${runs} runs per scenario, seed ${seed}\n`)
+  console.log('| target | minute | threshold on log(canary/baseline rate) | healthy runs above it [95% CI] |')
+  console.log('|---|---:|---:|---|')
+  for (const pair of PAIRS) {
+    const regression = statistic(scenarioById(pair.regression), pair.minute, runs, seed).sort((a, b) => a - b)
+    // The smallest threshold that still leaves a share `power` of the regressions at or above it.
+    const threshold = regression[Math.floor((1 - pair.power) * regression.length)] as number
+    const healthy = statistic(scenarioById(pair.healthy), pair.minute, runs, seed)
+    const above = healthy.filter((s) => s >= threshold).length
+    const w = wilson(above, healthy.length)
+    const pct = (v: number) => `${(v * 100).toFixed(1)}%`
+    console.log(`| ${pair.target} | ${pair.minute} | ${threshold.toFixed(3)} (×${Math.exp(threshold).toFixed(2)}) | ${pct(w.rate)} [${pct(w.lower)}, ${pct(w.upper)}] |`)
+  }
+  console.log('\nA judge of the cumulative rate ratio that meets the row\'s detection target fails at least that share of the healthy')
+  console.log('canaries at that one look (every other look only adds). Rows above 5% are targets that such a judge cannot meet together.')
+}
+
+main()

@@ -79,7 +79,7 @@ export function planAnalysis(policy: Policy, environment: string, templateName: 
             marginal: template.test.marginalScore,
           },
         }
-      : { test: 'sequential' as const }),
+      : { test: 'sequential' as const, ...(template.test.engine === 'v3' ? { engine: 'v3' as const } : {}) }),
   }
   return {
     environment,

@@ -3,6 +3,11 @@ import { DriftFilter } from '../../shared/analysis/drift.js'
 import { failMixture, passMixture } from '../../shared/analysis/evidence.js'
 import { RateRatioSequence } from '../../shared/analysis/sequential.js'
 import { Rng } from '../../bench/judge/sim/rng.js'
+import { Simulation } from '../../bench/judge/sim/simulate.js'
+import { allScenarios } from '../../bench/judge/scenarios.js'
+import { createJudge } from '../../shared/analysis/judge.js'
+import { parsePolicy } from '../../shared/config/load.js'
+import { planAnalysis } from '../../shared/rollout/analysis-plan.js'
 
 // Judge v3 (shared/analysis/drift.ts): the noise model it learns, the predictability of its weights,
 // and the supermartingale property of its e-process under the exact null, by Monte Carlo with fixed
@@ -153,3 +158,50 @@ describe('judge v3 e-process under the exact null (Monte Carlo, fixed seeds)', (
 
 
 
+
+describe('choosing the engine in the policy (analysis.<name>.test.engine)', () => {
+  const policyWith = (test: string) => `version: 1
+environments:
+  production:
+    traffic: { provider: command, setWeight: [set, "{{weight}}"] }
+    steps: [ { weight: 10, analysis: smoke }, { weight: 100 } ]
+analysis:
+  smoke:
+    provider: { type: http, url: "http://127.0.0.1:1/{{query}}", jsonPath: { value: "$.v" } }
+    interval: 1m
+    maxDuration: 30m
+${test}
+    checks:
+      - { name: errors, type: ratio, events: e, total: t, critical: true }
+`
+
+  it('reaches the judge: v3 tempers a bursty canary that v1 takes at face value', () => {
+    const v1 = planAnalysis(parsePolicy(policyWith(''), 'policy.yml', {}), 'production', 'smoke', 0)
+    const v3 = planAnalysis(parsePolicy(policyWith('    test: { type: sequential, engine: v3 }'), 'policy.yml', {}), 'production', 'smoke', 0)
+    expect(v1.judge.engine).toBeUndefined()
+    expect(v3.judge.engine).toBe('v3')
+    // A healthy canary under the bench's gamma bursts per arm (CV 200%, 1000 req/s; seed 5): v1 fails it
+    // on its second look, v3 never does.
+    const scenario = allScenarios().find((sc) => sc.id === 'v2-bursts-200-1000')
+    if (!scenario) throw new Error('bench scenario v2-bursts-200-1000 is gone')
+    const sim = new Simulation(scenario, new Rng(5))
+    const intervals = Array.from({ length: 30 }, () => {
+      const d = sim.next()
+      return { canary: { errors: d.canary['errors'] }, baseline: { errors: d.baseline['errors'] } }
+    })
+    const verdict = (plan: typeof v1) => {
+      const judge = createJudge(plan.judge)
+      for (const data of intervals) {
+        const look = judge.look(data)
+        if (look.decision !== 'continue') return `${look.decision} at look ${look.interval + 1}`
+      }
+      return 'continue'
+    }
+    expect(verdict(v1)).toBe('fail at look 2')
+    expect(verdict(v3)).not.toMatch(/^fail/)
+  })
+
+  it('names the field and the engines there are when the value is wrong', () => {
+    expect(() => parsePolicy(policyWith('    test: { type: sequential, engine: v4 }'), 'policy.yml', {})).toThrow(/policy\.yml:\d+:\d+.*engine.*(v1.*v3|one of)/s)
+  })
+})

@@ -17,6 +17,7 @@ import { toAnalysisReport } from '../report/analysis.js'
 import { collectInterval, judgeRecorded, watchAnalysis, type AnalysisOutcome, type AnalysisRunDeps, type DataProblem } from './analysis-run.js'
 import { recordVerdict, stableVersionOf, type LifecycleDeps } from './lifecycle.js'
 import { toRolloutReport } from './reporter.js'
+import { intervalFromJson, intervalJson } from './replay-record.js'
 
 export interface AnalyzeRequest {
   policy: Policy
@@ -134,7 +135,8 @@ export async function analyzeRollout(request: AnalyzeRequest, deps: AnalyzeDeps)
     const kept: OnceEvidence = {
       startedAt: startedAt.toISOString(),
       windows: windows.map((w) => ({ start: w.start.toISOString(), end: w.end.toISOString() })),
-      intervals,
+      // JSON has no Infinity: a histogram's +Inf bound is kept as "+Inf" (read back by readOnceEvidence).
+      intervals: intervals.map(intervalJson) as unknown as IntervalData[],
       problems: allProblems,
     }
     evidence = kept as unknown as JsonValue
@@ -162,7 +164,7 @@ function readOnceEvidence(record: RolloutRecord, plan: AnalysisPlan): OnceEviden
   if (!evidence || evidence.step !== record.step || evidence.template !== plan.templateName) return undefined
   const data = evidence.data as unknown as Partial<OnceEvidence> | null
   if (!data || !Array.isArray(data.intervals) || !Array.isArray(data.windows) || typeof data.startedAt !== 'string') return undefined
-  return { startedAt: data.startedAt, windows: data.windows, intervals: data.intervals, problems: Array.isArray(data.problems) ? data.problems : [] }
+  return { startedAt: data.startedAt, windows: data.windows, intervals: data.intervals.map(intervalFromJson), problems: Array.isArray(data.problems) ? data.problems : [] }
 }
 
 /** Keeps the record small: raw values are thinned to evenly spaced order statistics. */

@@ -236,4 +236,30 @@ describe('analyze writes a replay file (replay-file)', () => {
     expect(live.failed).toBeUndefined()
     expect(live.io.outputs['replay-file']).toBe('')
   })
+
+  it('a path that cannot be written fails naming the input, after the decision outputs are set', async () => {
+    const ws = workspace(policy({ steps: '[ { weight: 10, analysis: web }, { weight: 100 } ]', maxDuration: '2m' }))
+    spaces.push(ws)
+    const metrics = new FakeMetrics({ canary: 300, baseline: 2700, canaryPods: [0.01, 0.01, 0.01], baseRate: 0.01 })
+    const traffic = new MemoryTraffic()
+    const deps = (io: Parameters<typeof testDeps>[0]) => ({ ...testDeps(io, { github, traffic, clock: new FakeClock() }), metrics: () => metrics as unknown as MetricsProvider })
+    const sha = github.state.seedPull({ head: 'replay-unwritable' }).head.sha
+    await runMain('deploy-canary', ws, deps, { sha, inputs: { environment: 'production', version: 'v2', 'stable-version': 'v1' } })
+    // The policy file is a file: nothing can be created below it.
+    const live = await runMain('analyze', ws, deps, { sha, inputs: { environment: 'production', 'replay-file': 'rollgate.yml/replay.json' } })
+    expect(live.failed).toMatch(/^Input 'replay-file': cannot write .*rollgate\.yml\/replay\.json: /)
+    // The analysis ran and was recorded: its result stands, the step fails on the input.
+    expect(live.result.reasonCode).toBe('inconclusive')
+    expect(live.io.outputs['decision']).toBe('inconclusive')
+    expect(live.io.outputs['replay-file']).toBeUndefined()
+  })
+
+  it('is refused with experiment:, which has its own replay format', async () => {
+    const ws = workspace(policy({ steps: '[ { weight: 10, analysis: web }, { weight: 100 } ]' }))
+    spaces.push(ws)
+    const deps = (io: Parameters<typeof testDeps>[0]) => testDeps(io, { github })
+    const live = await runMain('analyze', ws, deps, { inputs: { environment: 'production', experiment: 'checkout', 'replay-file': 'x.json' } })
+    expect(live.failed).toMatch(/Inputs 'experiment' and 'replay-file' cannot be combined/)
+    expect(live.result.reasonCode).toBe('invalid-input')
+  })
 })

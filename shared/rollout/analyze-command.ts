@@ -17,7 +17,7 @@ import { toAnalysisReport } from '../report/analysis.js'
 import { collectInterval, judgeRecorded, watchAnalysis, type AnalysisOutcome, type AnalysisRunDeps, type DataProblem } from './analysis-run.js'
 import { recordVerdict, stableVersionOf, type LifecycleDeps } from './lifecycle.js'
 import { toRolloutReport } from './reporter.js'
-import { intervalFromJson, intervalJson } from './replay-record.js'
+import { intervalJson, withInfiniteBounds } from './replay-record.js'
 
 export interface AnalyzeRequest {
   policy: Policy
@@ -135,11 +135,10 @@ export async function analyzeRollout(request: AnalyzeRequest, deps: AnalyzeDeps)
     const kept: OnceEvidence = {
       startedAt: startedAt.toISOString(),
       windows: windows.map((w) => ({ start: w.start.toISOString(), end: w.end.toISOString() })),
-      // JSON has no Infinity: a histogram's +Inf bound is kept as "+Inf" (read back by readOnceEvidence).
-      intervals: intervals.map(intervalJson) as unknown as IntervalData[],
+      intervals,
       problems: allProblems,
     }
-    evidence = kept as unknown as JsonValue
+    evidence = { ...kept, intervals: intervals.map(intervalJson) } as unknown as JsonValue // JSON has no Infinity: +Inf bounds as "+Inf"
   }
 
   const report = reportOf(outcome, decision === 'continue' ? 'in-progress' : decision)
@@ -162,9 +161,9 @@ export async function analyzeRollout(request: AnalyzeRequest, deps: AnalyzeDeps)
 function readOnceEvidence(record: RolloutRecord, plan: AnalysisPlan): OnceEvidence | undefined {
   const evidence = record.evidence
   if (!evidence || evidence.step !== record.step || evidence.template !== plan.templateName) return undefined
-  const data = evidence.data as unknown as Partial<OnceEvidence> | null
+  const data = withInfiniteBounds(evidence.data) as Partial<OnceEvidence> | null
   if (!data || !Array.isArray(data.intervals) || !Array.isArray(data.windows) || typeof data.startedAt !== 'string') return undefined
-  return { startedAt: data.startedAt, windows: data.windows, intervals: data.intervals.map(intervalFromJson), problems: Array.isArray(data.problems) ? data.problems : [] }
+  return { startedAt: data.startedAt, windows: data.windows, intervals: data.intervals, problems: Array.isArray(data.problems) ? data.problems : [] }
 }
 
 /** Keeps the record small: raw values are thinned to evenly spaced order statistics. */

@@ -42,10 +42,18 @@ export function intervalFromJson(value: IntervalData): IntervalData {
     Object.fromEntries(
       Object.entries(observations ?? {}).map(([name, o]) => [
         name,
-        o && 'buckets' in o ? { buckets: o.buckets.map((b) => ({ le: (b.le as unknown) === '+Inf' ? Number.POSITIVE_INFINITY : b.le, count: b.count })) } : o,
+        o && typeof o === 'object' && Array.isArray((o as { buckets?: unknown }).buckets)
+          ? { buckets: (o as { buckets: { le: unknown; count: number }[] }).buckets.map((b) => ({ le: b?.le === '+Inf' ? Number.POSITIVE_INFINITY : (b?.le as number), count: b?.count })) }
+          : o,
       ]),
     )
-  return { canary: arm(value.canary), baseline: arm(value.baseline) }
+  return { canary: arm(value?.canary), baseline: arm(value?.baseline) }
+}
+
+/** Record evidence (`{intervals, ...}`) with its intervals' "+Inf" bounds read back as +Inf; anything else as it is. */
+export function withInfiniteBounds(data: unknown): unknown {
+  if (!data || typeof data !== 'object' || !Array.isArray((data as { intervals?: unknown }).intervals)) return data
+  return { ...data, intervals: ((data as { intervals: IntervalData[] }).intervals).map(intervalFromJson) }
 }
 
 function instancesJson(interval: InstanceInterval): Json {

@@ -50,6 +50,8 @@ interface Traffic {
   baseRate: number
   /** Latency multiplier of the canary. */
   slower?: number
+  /** false: no per-instance breakdown (as Datadog, New Relic, CloudWatch). */
+  split?: boolean
 }
 
 /** Buckets of a log-normal latency (median 50 ms × factor) for n requests, cumulative, with +Inf. */
@@ -83,7 +85,7 @@ class FakeMetrics {
     const pods = Object.fromEntries(rates.map((rate, i) => [`web-${canary ? 'v2' : 'v1'}-${i}`, { events: Math.min(perPod, poisson(r, perPod * rate)), total: perPod }]))
     const all = Object.values(pods)
     const observation = { events: all.reduce((s, o) => s + o.events, 0), total: all.reduce((s, o) => s + o.total, 0) }
-    return { ok: true, observation, instances: pods } as ObservationResult
+    return (this.t.split === false ? { ok: true, observation } : { ok: true, observation, instances: pods }) as ObservationResult
   }
 }
 
@@ -205,7 +207,8 @@ describe('analyze writes a replay file (replay-file)', () => {
   it('mode once: each run writes the intervals so far, and the deciding run\'s file replays to its verdict', async () => {
     const ws = workspace(policy({ steps: '[ { weight: 10, analysis: web }, { weight: 100 } ]' }))
     spaces.push(ws)
-    const metrics = new FakeMetrics({ canary: 3000, baseline: 27_000, canaryPods: [0.03, 0.03, 0.03], baseRate: 0.01 })
+    // No breakdown: a once analysis keeps per-pod sums in the record, not a breakdown per interval, so its file has none.
+    const metrics = new FakeMetrics({ canary: 3000, baseline: 27_000, canaryPods: [0.03, 0.03, 0.03], baseRate: 0.01, split: false })
     const traffic = new MemoryTraffic()
     const clock = new FakeClock(new Date('2026-06-01T12:00:00Z'))
     const deps = (io: Parameters<typeof testDeps>[0]) => ({ ...testDeps(io, { github, traffic, clock }), metrics: () => metrics as unknown as MetricsProvider })

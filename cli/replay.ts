@@ -12,7 +12,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import { formatE, formatInterval, formatRelative } from '../shared/analysis/evidence.js'
-import { describeOutlier, findOutlierInstance, instanceCounts, type InstanceOutlier } from '../shared/analysis/instances.js'
+import { describeOutlier, instanceOutliers, type InstanceOutlier } from '../shared/analysis/instances.js'
 import { replay } from '../shared/analysis/judge.js'
 import { ReplayFormatError, parseReplay, type ReplayInput } from '../shared/analysis/replay-file.js'
 import type { LookResult, MetricLook, ReplayResult } from '../shared/analysis/types.js'
@@ -85,13 +85,7 @@ export function replayJson(result: ReplayResult, file?: string, outliers?: reado
 export function withInstanceOutliers(result: ReplayResult, input: ReplayInput): { result: ReplayResult; outliers?: InstanceOutlier[] } {
   const { instances } = input
   if (instances === undefined) return { result }
-  const at = result.decidedAt ?? input.intervals.length - 1
-  const outliers: InstanceOutlier[] = []
-  for (const metric of input.config.metrics) {
-    if (metric.type !== 'ratio') continue
-    const found = findOutlierInstance(metric.name, instanceCounts(instances, metric.name, at), { direction: metric.direction ?? 'increase' })
-    if (found) outliers.push(found)
-  }
+  const outliers = instanceOutliers(input.config.metrics, instances, result.decidedAt ?? input.intervals.length - 1)
   if (outliers.length === 0) return { result, outliers }
   return { result: { ...result, reason: `${result.reason}; ${outliers.map(describeOutlier).join('; ')}` }, outliers }
 }
@@ -163,7 +157,35 @@ async function replayFile(file: string, cwd: string): Promise<FileOutcome> {
     if (error instanceof ReplayFormatError) return { file, error: `${file}: ${error.message}` }
     throw error
   }
-  return { file, ...withInstanceOutliers(replay(input.config, input.intervals), input) }
+  return { file, ...withInstanceOutliers(waitForMinimum(await judged(input), input), input) }
+}
+
+/**
+ * The split judge, or for a paired file (`mode: paired`, a mirror step) the paired judge, loaded
+ * only when a file needs it so that split replays keep their start-up.
+ */
+async function judged(input: ReplayInput): Promise<ReplayResult> {
+  if (input.mode !== 'paired') return replay(input.config, input.intervals)
+  const { replayPaired } = await import('../shared/analysis/paired.js')
+  return replayPaired(input.config, input.intervals)
+}
+
+/**
+ * `minIntervals`: a live analysis holds a pass until the minimum duration (the judge's decision is
+ * sticky meanwhile), so the pass stands at look minIntervals; a recording that ends before then is
+ * inconclusive, as the live analysis would still have been looking.
+ */
+export function waitForMinimum(result: ReplayResult, input: Pick<ReplayInput, 'minIntervals' | 'config'>): ReplayResult {
+  const min = input.minIntervals
+  if (min === undefined || result.decision !== 'pass' || result.decidedAt === null || result.decidedAt + 1 >= min) return result
+  if (result.looks.length >= min) return { ...result, decidedAt: min - 1 }
+  return {
+    ...result,
+    decision: 'inconclusive',
+    decidedAt: null,
+    action: input.config.onInconclusive ?? 'hold',
+    reason: `the recording ended before the minimum duration (${min} intervals); the judge had passed at interval ${result.decidedAt}: ${result.reason}`,
+  }
 }
 
 /** FILE arguments as given; a directory expands to its *.json files, recursively, sorted. */

@@ -3,7 +3,7 @@ import type { ActionIO } from '../../shared/action/io.js'
 import { InputError } from '../../shared/errors.js'
 import { readEnum, readEnvironment, readGitHubToken, readList, readOptional, readPolicyPath } from '../../shared/action/inputs.js'
 
-export const INPUT_NAMES = ['policy', 'environment', 'template', 'mode', 'fail-on', 'github-token', 'reply-comment-id', 'experiment'] as const
+export const INPUT_NAMES = ['policy', 'environment', 'template', 'mode', 'fail-on', 'github-token', 'reply-comment-id', 'experiment', 'replay-file'] as const
 
 export type AnalyzeMode = 'watch' | 'once'
 export type FailOn = 'fail' | 'inconclusive'
@@ -18,6 +18,8 @@ export interface AnalyzeInputs {
   replyCommentId: number | undefined
   /** An experiment of the policy's `experiments:` to judge instead of the canary (docs/experiments.md). */
   experiment: string | undefined
+  /** Where to write the analysis as a replay file (docs/replay.md); undefined: not written. */
+  replayFile: string | undefined
 }
 
 export function readAnalyzeInputs(io: ActionIO): AnalyzeInputs {
@@ -41,5 +43,6 @@ export function readAnalyzeInputs(io: ActionIO): AnalyzeInputs {
     failOn: failOn.length === 0 ? ['fail'] : (failOn as FailOn[]),
     token: readGitHubToken(io),
     replyCommentId: readReplyCommentId(io),
+    replayFile: readOptional(io, 'replay-file'),
   }
 }

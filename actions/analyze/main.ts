@@ -6,7 +6,9 @@ import { analysisResult } from '../../shared/rollout/analysis-result.js'
 import { resolveEnvironment } from '../../shared/rollout/policy.js'
 import { loadActionPolicy, publishPolicyProblems } from '../../shared/rollout/policy-report.js'
 import { checkExperimentFlags, flagSplitExperiments } from '../../shared/rollout/experiment-flags.js'
-import { readFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname, isAbsolute, join } from 'node:path'
+import { replayRecord } from '../../shared/rollout/replay-record.js'
 import { readPolicyText } from '../../shared/config/load.js'
 import { PolicyError, formatProblem } from '../../shared/config/problems.js'
 import type { Policy } from '../../shared/config/policy.generated.js'
@@ -44,6 +46,8 @@ export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)):
   io.setOutput('decided-at', result.outcome.decidedAt === null ? '' : String(result.outcome.decidedAt))
   io.setOutput('result', analysisResult(result))
   io.setOutput('report-url', runtime.reporter.checkRunUrl ?? '')
+  // Written whatever the decision (pass, fail, time-out), before a failing decision fails the step.
+  io.setOutput('replay-file', inputs.replayFile === undefined ? '' : await writeReplayFile(io, inputs.replayFile, result))
   const failOn: string[] = inputs.failOn
   const gate =
     (result.decision === 'fail' || result.decision === 'inconclusive') && failOn.includes(result.decision)
@@ -53,10 +57,30 @@ export async function main(io: ActionIO, deps: ActionDeps = productionDeps(io)):
   if (gate !== undefined) throw gate
 }
 
+/**
+ * The input `replay-file`: what the judge consumed, as a replay file (`rollgate replay` of it gives
+ * the verdict and reason of this run); a mirror step's is paired. Relative paths are from the
+ * workspace; missing directories are created. Returns the path written.
+ */
+async function writeReplayFile(io: ActionIO, file: string, result: Awaited<ReturnType<typeof analyzeRollout>>): Promise<string> {
+  const path = isAbsolute(file) ? file : join(io.env['GITHUB_WORKSPACE'] || process.cwd(), file)
+  const traffic = { weight: result.report.weight ?? 0, ...(result.report.mirror !== undefined ? { mirror: result.report.mirror } : {}) }
+  try {
+    await mkdir(dirname(path), { recursive: true })
+    await writeFile(path, `${JSON.stringify(replayRecord(result.plan, result.outcome, traffic))}\n`)
+  } catch (error) {
+    throw new InputError(`Input 'replay-file': cannot write ${path}: ${(error as Error).message}`)
+  }
+  return path
+}
+
 /** analyze with `experiment:`: the experiment judge instead of the canary's (docs/experiments.md). */
 async function experimentMain(io: ActionIO, deps: ActionDeps, inputs: AnalyzeInputs, name: string): Promise<void> {
   if (inputs.template !== undefined) {
     throw new InputError(`Inputs 'experiment' and 'template' cannot be combined: an experiment names its own analysis template (experiments.${name}.analysis).`)
+  }
+  if (inputs.replayFile !== undefined) {
+    throw new InputError(`Inputs 'experiment' and 'replay-file' cannot be combined: 'replay-file' records a canary's analysis; an experiment's replay file is described in docs/experiments.md.`)
   }
   // The experiment names its analysis template: read the policy once to learn which, then load it
   // so that only what this experiment reads must have its ${NAME}s set.

@@ -28,7 +28,7 @@
  * Pure, and independent of the main judge's internals: it imports only the shared types.
  */
 import type { HistogramBucket, IntervalData, Observation } from './observations.js'
-import type { Action, Decision, JudgeConfig, LookResult, MetricConfig, MetricLook, MetricState } from './types.js'
+import type { Action, Decision, JudgeConfig, LookResult, MetricConfig, MetricLook, MetricState, ReplayResult } from './types.js'
 
 /** Differences are clipped at this many scales before betting. */
 export const PAIRED_CLIP = 3
@@ -250,6 +250,31 @@ export class PairedJudge {
 
 export function createPairedJudge(config: JudgeConfig): PairedJudge {
   return new PairedJudge(config)
+}
+
+/**
+ * `rollgate replay` of a paired file (`mode: paired`, docs/replay.md): every interval through a fresh
+ * paired judge, the first decisive look deciding, with the split replay's conventions (the maximum
+ * duration defaults to the recording's length; a recording that ends undecided is inconclusive).
+ */
+export function replayPaired(config: JudgeConfig, intervals: readonly IntervalData[]): ReplayResult {
+  const maxIntervals = config.maxIntervals ?? intervals.length
+  const judge = new PairedJudge({ ...config, maxIntervals })
+  const looks = intervals.map((interval) => judge.look(interval))
+  const decided = looks.find((l) => l.decision !== 'continue')
+  if (decided === undefined) {
+    const last = looks.at(-1)
+    return {
+      decision: 'inconclusive',
+      decidedAt: null,
+      action: config.onInconclusive ?? 'hold',
+      decidingMetric: last?.decidingMetric ?? null,
+      reason: last ? `the recording ended before the maximum duration (${maxIntervals} intervals) without a decision: ${last.reason}` : 'no intervals recorded',
+      looks,
+    }
+  }
+  const decision = decided.decision as ReplayResult['decision']
+  return { decision, decidedAt: decision === 'inconclusive' ? null : decided.interval, action: decided.action, decidingMetric: decided.decidingMetric, reason: decided.reason, looks }
 }
 
 interface Figures {

@@ -2,6 +2,13 @@
  * The replay format (DESIGN.md, "Replay format"): parse and validate a recorded analysis into the
  * judge's configuration and intervals. Every error names the field at fault, e.g.
  * `intervals[3].canary.errors.total: expected a non-negative number, found "abc"`.
+ *
+ * `mode: paired` (optional; default `split`) marks a recorded mirror step: the canary is a shadow
+ * answering copies of a share (`mirror`, in percent) of the very requests stable answers, and the
+ * paired judge (shared/analysis/paired.ts) judges it. It reads, per interval, both arms' counts of a
+ * ratio metric (their totals may differ: the shadow sees the mirrored share), one quantile of each
+ * arm's samples, and the shadow's gauge readings; it has no Mann-Whitney mode, no Kayenta scoring, no
+ * split-traffic tuning and no distribution test, so a paired file that asks for one is refused.
  */
 import type { InstanceInterval } from './instances.js'
 import type { HistogramBucket, IntervalData, Observation } from './observations.js'
@@ -18,9 +25,22 @@ export class ReplayFormatError extends Error {
   }
 }
 
+export type ReplayMode = 'split' | 'paired'
+
 export interface ReplayInput {
+  /** `split` (the default: canary and baseline split the traffic) or `paired` (a mirror step). */
+  mode: ReplayMode
   config: JudgeConfig
   intervals: IntervalData[]
+  /** A paired file's mirror: the percent of stable's requests copied to the shadow. */
+  mirror?: number
+  /**
+   * A pass counts from this many looks on (the policy's minimum duration), as a live analysis
+   * waits for it; absent: from the first look.
+   */
+  minIntervals?: number
+  /** Each interval's recorded traffic weight in percent (a paired file: the mirror percent), where given. */
+  weights?: (number | undefined)[]
   /**
    * The optional per-instance breakdown, aligned with `intervals` (undefined where an interval has
    * none); absent when no interval has one. The judge reads the arms' totals only; the breakdown
@@ -234,7 +254,8 @@ function parseInstances(value: unknown, metrics: ReadonlyMap<string, MetricConfi
           const obs = observations[name]
           if (obs && 'events' in obs) sum += obs[field]
         }
-        if (sum > own[field]) {
+        // A provider sums the arm from the same per-instance figures: allow for floating-point rounding.
+        if (sum > own[field] * (1 + 1e-9) + 1e-9) {
           throw new ReplayFormatError(armPath, `instances whose ${name}.${field} add up to at most the arm's own (${own[field]})`, sum)
         }
       }
@@ -262,11 +283,36 @@ function parseKayenta(value: unknown, path: string): KayentaOptions {
   return k
 }
 
+const percent = (v: unknown, path: string): number => num(v, path, 'a percent from 0 to 100', (n) => n >= 0 && n <= 100)
+
+/**
+ * What a paired file may not ask for: the paired judge has no Mann-Whitney mode, no Kayenta
+ * scoring, no split-traffic tuning and compares one quantile per interval, not distributions.
+ */
+function checkPaired(root: Obj, metrics: readonly MetricConfig[]): void {
+  const why = 'the paired judge of a mirror step'
+  if (root.test !== undefined && root.test !== 'sequential') throw new ReplayFormatError('test', `"sequential" or nothing in a paired file (${why} has no Mann-Whitney mode)`, root.test)
+  if (root.kayenta !== undefined) throw new ReplayFormatError('kayenta', `nothing in a paired file (${why} does no Kayenta scoring)`, root.kayenta)
+  metrics.forEach((m, i) => {
+    if (m.type !== 'value' && m.tuning !== undefined) throw new ReplayFormatError(`metrics[${i}].tuning`, `nothing in a paired file (${why} has no split-traffic tuning)`, m.tuning)
+    if (m.type === 'samples' && m.quantile === 'distribution') {
+      throw new ReplayFormatError(`metrics[${i}].quantile`, `a quantile between 0 and 1 in a paired file (${why} compares one quantile of each arm per interval)`, m.quantile)
+    }
+  })
+}
+
 /** Validate a parsed replay file (version 1). Throws ReplayFormatError naming the field at fault. */
 export function parseReplay(value: unknown): ReplayInput {
   const root = object(value, '(root)')
-  only(root, '(root)', ['version', 'alpha', 'beta', 'maxIntervals', 'onInconclusive', 'test', 'kayenta', 'metrics', 'intervals'])
+  only(root, '(root)', ['version', 'mode', 'mirror', 'alpha', 'beta', 'maxIntervals', 'minIntervals', 'onInconclusive', 'test', 'kayenta', 'metrics', 'intervals'])
   if (root.version !== 1) throw new ReplayFormatError('version', '1', root.version)
+  const mode = optional(root, 'mode', oneOf(['split', 'paired'] as const), '(root)') ?? 'split'
+  let mirror: number | undefined
+  if (mode === 'paired') {
+    mirror = num(root.mirror, 'mirror', 'the percent of requests copied to the shadow (a number above 0, at most 100) in a paired file', (n) => n > 0 && n <= 100)
+  } else if (root.mirror !== undefined) {
+    throw new ReplayFormatError('mirror', 'nothing in a split file (a mirror percent goes with mode: paired)', root.mirror)
+  }
   const alpha = num(root.alpha, 'alpha', 'a number between 0 and 1 (e.g. 0.05)', (n) => n > 0 && n < 1)
   if (!Array.isArray(root.metrics) || root.metrics.length === 0) throw new ReplayFormatError('metrics', 'a non-empty array of metrics', root.metrics)
   const metrics = (root.metrics as unknown[]).map((m, i) => parseMetric(m, `metrics[${i}]`))
@@ -276,12 +322,19 @@ export function parseReplay(value: unknown): ReplayInput {
     byName.set(m.name, m)
   })
   if (!Array.isArray(root.intervals)) throw new ReplayFormatError('intervals', 'an array of intervals', root.intervals)
+  if (mode === 'paired') checkPaired(root, metrics)
   const instances: (InstanceInterval | undefined)[] = []
   let anyInstances = false
+  const weights: (number | undefined)[] = []
   const intervals = (root.intervals as unknown[]).map((iv, i) => {
     const path = `intervals[${i}]`
     const o = object(iv, path)
-    only(o, path, ['canary', 'baseline', 'instances'])
+    only(o, path, ['weight', 'canary', 'baseline', 'instances'])
+    const weight = optional(o, 'weight', percent, path)
+    if (mirror !== undefined && weight !== undefined && weight !== mirror) {
+      throw new ReplayFormatError(`${path}.weight`, `the mirror percent (${mirror}) in a paired file: the shadow answers copies of that share of stable's requests, whatever the weight`, weight)
+    }
+    weights[i] = weight
     const interval: IntervalData = { canary: parseArm(o.canary, byName, `${path}.canary`), baseline: parseArm(o.baseline, byName, `${path}.baseline`) }
     if (o.instances !== undefined) {
       instances[i] = parseInstances(o.instances, byName, interval, `${path}.instances`)
@@ -295,5 +348,10 @@ export function parseReplay(value: unknown): ReplayInput {
   set(config, 'onInconclusive', optional(root, 'onInconclusive', oneOf(['hold', 'promote', 'rollback'] as const), '(root)'))
   set(config, 'test', optional(root, 'test', oneOf(['sequential', 'mann-whitney'] as const), '(root)'))
   set(config, 'kayenta', optional(root, 'kayenta', parseKayenta, '(root)'))
-  return anyInstances ? { config, intervals, instances } : { config, intervals }
+  const input: ReplayInput = { mode, config, intervals }
+  set(input, 'mirror', mirror)
+  set(input, 'minIntervals', optional(root, 'minIntervals', (v, p) => num(v, p, 'a positive integer', (n) => n >= 1 && Number.isInteger(n)), '(root)'))
+  if (weights.some((w) => w !== undefined)) input.weights = weights
+  if (anyInstances) input.instances = instances
+  return input
 }

@@ -18,6 +18,7 @@ import { toAnalysisReport } from '../report/analysis.js'
 import { addInstanceCounts, collectInterval, judgeRecorded, watchAnalysis, type AnalysisOutcome, type AnalysisRunDeps, type DataProblem } from './analysis-run.js'
 import { recordVerdict, stableVersionOf, type LifecycleDeps } from './lifecycle.js'
 import { toRolloutReport } from './reporter.js'
+import { intervalJson, withInfiniteBounds } from './replay-record.js'
 
 export interface AnalyzeRequest {
   policy: Policy
@@ -142,7 +143,7 @@ export async function analyzeRollout(request: AnalyzeRequest, deps: AnalyzeDeps)
       problems: allProblems,
       ...(instances ? { instances } : {}),
     }
-    evidence = kept as unknown as JsonValue
+    evidence = { ...kept, intervals: intervals.map(intervalJson) } as unknown as JsonValue // JSON has no Infinity: +Inf bounds as "+Inf"
   }
 
   const report = reportOf(outcome, decision === 'continue' ? 'in-progress' : decision)
@@ -165,7 +166,7 @@ export async function analyzeRollout(request: AnalyzeRequest, deps: AnalyzeDeps)
 function readOnceEvidence(record: RolloutRecord, plan: AnalysisPlan): OnceEvidence | undefined {
   const evidence = record.evidence
   if (!evidence || evidence.step !== record.step || evidence.template !== plan.templateName) return undefined
-  const data = evidence.data as unknown as Partial<OnceEvidence> | null
+  const data = withInfiniteBounds(evidence.data) as Partial<OnceEvidence> | null
   if (!data || !Array.isArray(data.intervals) || !Array.isArray(data.windows) || typeof data.startedAt !== 'string') return undefined
   const instances = data.instances && typeof data.instances === 'object' ? { instances: data.instances } : {}
   return { startedAt: data.startedAt, windows: data.windows, intervals: data.intervals, problems: Array.isArray(data.problems) ? data.problems : [], ...instances }

@@ -43,6 +43,8 @@ describe('replay start-up', () => {
     // The experiment judge is loaded only when a file is an experiment (a dynamic import).
     expect(modules).not.toContain('cli/replay-experiment.ts')
     expect(modules.filter((m) => m.startsWith('shared/analysis/experiment/'))).toEqual(['shared/analysis/experiment/replay-file.ts'])
+    // So is the paired judge, when a file is a recorded mirror step (`mode: paired`).
+    expect(modules).not.toContain('shared/analysis/paired.ts')
   })
 
   it('ar1ResidualLagRow gives ar1ResidualLag(ρ, n) bit for bit for n ≤ 201', () => {

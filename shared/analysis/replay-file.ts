@@ -293,6 +293,7 @@ function checkPaired(root: Obj, metrics: readonly MetricConfig[]): void {
   const why = 'the paired judge of a mirror step'
   if (root.test !== undefined && root.test !== 'sequential') throw new ReplayFormatError('test', `"sequential" or nothing in a paired file (${why} has no Mann-Whitney mode)`, root.test)
   if (root.kayenta !== undefined) throw new ReplayFormatError('kayenta', `nothing in a paired file (${why} does no Kayenta scoring)`, root.kayenta)
+  if (root.engine !== undefined) throw new ReplayFormatError('engine', `nothing in a paired file (${why} is one engine, not the split-traffic judge's)`, root.engine)
   metrics.forEach((m, i) => {
     if (m.type !== 'value' && m.tuning !== undefined) throw new ReplayFormatError(`metrics[${i}].tuning`, `nothing in a paired file (${why} has no split-traffic tuning)`, m.tuning)
     if (m.type === 'samples' && m.quantile === 'distribution') {
@@ -304,7 +305,7 @@ function checkPaired(root: Obj, metrics: readonly MetricConfig[]): void {
 /** Validate a parsed replay file (version 1). Throws ReplayFormatError naming the field at fault. */
 export function parseReplay(value: unknown): ReplayInput {
   const root = object(value, '(root)')
-  only(root, '(root)', ['version', 'mode', 'mirror', 'alpha', 'beta', 'maxIntervals', 'minIntervals', 'onInconclusive', 'test', 'kayenta', 'metrics', 'intervals'])
+  only(root, '(root)', ['version', 'mode', 'mirror', 'alpha', 'beta', 'maxIntervals', 'minIntervals', 'onInconclusive', 'test', 'engine', 'kayenta', 'metrics', 'intervals'])
   if (root.version !== 1) throw new ReplayFormatError('version', '1', root.version)
   const mode = optional(root, 'mode', oneOf(['split', 'paired'] as const), '(root)') ?? 'split'
   let mirror: number | undefined
@@ -347,6 +348,8 @@ export function parseReplay(value: unknown): ReplayInput {
   set(config, 'maxIntervals', optional(root, 'maxIntervals', (v, p) => num(v, p, 'a positive integer', (n) => n >= 1 && Number.isInteger(n)), '(root)'))
   set(config, 'onInconclusive', optional(root, 'onInconclusive', oneOf(['hold', 'promote', 'rollback'] as const), '(root)'))
   set(config, 'test', optional(root, 'test', oneOf(['sequential', 'mann-whitney'] as const), '(root)'))
+  // The sequential engine the live analysis ran (the policy's test.engine; docs/judge.md, "Judge engines v2 and v3").
+  set(config, 'engine', optional(root, 'engine', oneOf(['v1', 'v2', 'v3'] as const), '(root)'))
   set(config, 'kayenta', optional(root, 'kayenta', parseKayenta, '(root)'))
   const input: ReplayInput = { mode, config, intervals }
   set(input, 'mirror', mirror)

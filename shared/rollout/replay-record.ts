@@ -93,6 +93,7 @@ export function replayRecord(plan: RunPlan, outcome: Pick<AnalysisOutcome, 'inte
   if (judge.onInconclusive !== undefined) file.onInconclusive = judge.onInconclusive
   // The paired judge has no Mann-Whitney mode and no Kayenta scoring: a mirror step ignores them live.
   if (!paired && judge.test !== undefined) file.test = judge.test
+  if (!paired && judge.engine !== undefined) file.engine = judge.engine
   if (!paired && judge.kayenta !== undefined) file.kayenta = JSON.parse(JSON.stringify(judge.kayenta)) as Json
   file.metrics = judge.metrics.map((m) => metricJson(m, paired))
   const weight = paired ? traffic.mirror : traffic.weight

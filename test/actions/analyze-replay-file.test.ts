@@ -5,7 +5,7 @@
  * breakdown), a pass held to the minimum duration, a time-out, and a mirror step (paired), with
  * histogram buckets whose +Inf bound must survive JSON.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { useFakeGitHub } from '../fakes/github/use-fake-github.js'
@@ -161,6 +161,20 @@ describe('analyze writes a replay file (replay-file)', () => {
     // The +Inf bucket bound is the string "+Inf" (JSON has no Infinity), read back as +Inf.
     expect((first.canary.latency as { buckets: { le: unknown }[] }).buckets.at(-1)?.le).toBe('+Inf')
     expect(text).not.toContain('null')
+  })
+
+  it('records the engine the policy chose (test.engine: v3), and the replay judges with it', async () => {
+    const metrics = new FakeMetrics({ canary: 3000, baseline: 27_000, canaryPods: [0.01, 0.08, 0.01], baseRate: 0.01 })
+    const text = policy({ steps: '[ { weight: 10, analysis: web }, { weight: 100 } ]' }).replace('    interval: 1m\n', '    interval: 1m\n    test: { type: sequential, engine: v3 }\n')
+    const { live, file, replayed } = await analyzeAndReplay(text, metrics)
+    expect(file.engine).toBe('v3')
+    expectSameVerdict(live, replayed)
+    // The same intervals judged by the default engine give another record of looks: the field is read.
+    const { engine: _dropped, ...withoutEngine } = file
+    const path = join(spaces.at(-1)?.dir ?? '', 'out/analysis/replay-v1.json')
+    writeFileSync(path, JSON.stringify(withoutEngine))
+    const v1 = await replayOf(path)
+    expect(JSON.stringify([v1.decidedAt, v1.reason])).not.toBe(JSON.stringify([replayed.decidedAt, replayed.reason]))
   })
 
   it('a pass held to the minimum duration: the replay passes at the same look, not at the judge\'s first pass', async () => {

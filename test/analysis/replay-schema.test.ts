@@ -28,6 +28,8 @@ const variants: Array<[string, (f: Record<string, unknown>) => unknown]> = [
   ['a paired file with split-traffic tuning', (f) => ({ ...paired(f), metrics: [{ name: 'e', type: 'ratio', tuning: { dispersion: 2 } }], intervals: [] })],
   ['a weight above 100', (f) => ({ ...f, intervals: [{ weight: 101, canary: {}, baseline: {} }] })],
   ['a minIntervals of 0', (f) => ({ ...f, minIntervals: 0 })],
+  ['an unknown engine', (f) => ({ ...f, engine: 'v4' })],
+  ['a paired file with an engine', (f) => ({ ...paired(f), engine: 'v3' })],
 ]
 
 /** The example as a recorded mirror step. */

@@ -36,7 +36,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Pi: () => (/* binding */ replayCommand)
 });
 
-// UNUSED EXPORTS: replayJson, replayTable, withInstanceOutliers
+// UNUSED EXPORTS: replayJson, replayTable, waitForMinimum, withInstanceOutliers
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
@@ -290,15 +290,7 @@ function withInstanceOutliers(result, input) {
     const { instances } = input;
     if (instances === undefined)
         return { result };
-    const at = result.decidedAt ?? input.intervals.length - 1;
-    const outliers = [];
-    for (const metric of input.config.metrics) {
-        if (metric.type !== 'ratio')
-            continue;
-        const found = findOutlierInstance(metric.name, instanceCounts(instances, metric.name, at), { direction: metric.direction ?? 'increase' });
-        if (found)
-            outliers.push(found);
-    }
+    const outliers = instanceOutliers(input.config.metrics, instances, result.decidedAt ?? input.intervals.length - 1);
     if (outliers.length === 0)
         return { result, outliers };
     return { result: { ...result, reason: `${result.reason}; ${outliers.map(describeOutlier).join('; ')}` }, outliers };
@@ -371,7 +363,36 @@ async function replayFile(file, cwd) {
             return { file, error: `${file}: ${error.message}` };
         throw error;
     }
-    return { file, ...withInstanceOutliers((0,judge/* replay */.e)(input.config, input.intervals), input) };
+    return { file, ...withInstanceOutliers(waitForMinimum(await judged(input), input), input) };
+}
+/**
+ * The split judge, or for a paired file (`mode: paired`, a mirror step) the paired judge, loaded
+ * only when a file needs it so that split replays keep their start-up.
+ */
+async function judged(input) {
+    if (input.mode !== 'paired')
+        return (0,judge/* replay */.e)(input.config, input.intervals);
+    const { replayPaired } = await __nccwpck_require__.e(/* import() */ 988).then(__nccwpck_require__.bind(__nccwpck_require__, 988));
+    return replayPaired(input.config, input.intervals);
+}
+/**
+ * `minIntervals`: a live analysis holds a pass until the minimum duration (the judge's decision is
+ * sticky meanwhile), so the pass stands at look minIntervals; a recording that ends before then is
+ * inconclusive, as the live analysis would still have been looking.
+ */
+function waitForMinimum(result, input) {
+    const min = input.minIntervals;
+    if (min === undefined || result.decision !== 'pass' || result.decidedAt === null || result.decidedAt + 1 >= min)
+        return result;
+    if (result.looks.length >= min)
+        return { ...result, decidedAt: min - 1 };
+    return {
+        ...result,
+        decision: 'inconclusive',
+        decidedAt: null,
+        action: input.config.onInconclusive ?? 'hold',
+        reason: `the recording ended before the minimum duration (${min} intervals); the judge had passed at interval ${result.decidedAt}: ${result.reason}`,
+    };
 }
 /** FILE arguments as given; a directory expands to its *.json files, recursively, sorted. */
 async function expand(args, cwd) {
@@ -3423,7 +3444,8 @@ function parseInstances(value, metrics, interval, path) {
                     if (obs && 'events' in obs)
                         sum += obs[field];
                 }
-                if (sum > own[field]) {
+                // A provider sums the arm from the same per-instance figures: allow for floating-point rounding.
+                if (sum > own[field] * (1 + 1e-9) + 1e-9) {
                     throw new ReplayFormatError(armPath, `instances whose ${name}.${field} add up to at most the arm's own (${own[field]})`, sum);
                 }
             }
@@ -3450,12 +3472,41 @@ function parseKayenta(value, path) {
     }
     return k;
 }
+const percent = (v, path) => num(v, path, 'a percent from 0 to 100', (n) => n >= 0 && n <= 100);
+/**
+ * What a paired file may not ask for: the paired judge has no Mann-Whitney mode, no Kayenta
+ * scoring, no split-traffic tuning and compares one quantile per interval, not distributions.
+ */
+function checkPaired(root, metrics) {
+    const why = 'the paired judge of a mirror step';
+    if (root.test !== undefined && root.test !== 'sequential')
+        throw new ReplayFormatError('test', `"sequential" or nothing in a paired file (${why} has no Mann-Whitney mode)`, root.test);
+    if (root.kayenta !== undefined)
+        throw new ReplayFormatError('kayenta', `nothing in a paired file (${why} does no Kayenta scoring)`, root.kayenta);
+    if (root.engine !== undefined)
+        throw new ReplayFormatError('engine', `nothing in a paired file (${why} is one engine, not the split-traffic judge's)`, root.engine);
+    metrics.forEach((m, i) => {
+        if (m.type !== 'value' && m.tuning !== undefined)
+            throw new ReplayFormatError(`metrics[${i}].tuning`, `nothing in a paired file (${why} has no split-traffic tuning)`, m.tuning);
+        if (m.type === 'samples' && m.quantile === 'distribution') {
+            throw new ReplayFormatError(`metrics[${i}].quantile`, `a quantile between 0 and 1 in a paired file (${why} compares one quantile of each arm per interval)`, m.quantile);
+        }
+    });
+}
 /** Validate a parsed replay file (version 1). Throws ReplayFormatError naming the field at fault. */
 function parseReplay(value) {
     const root = object(value, '(root)');
-    only(root, '(root)', ['version', 'alpha', 'beta', 'maxIntervals', 'onInconclusive', 'test', 'kayenta', 'metrics', 'intervals']);
+    only(root, '(root)', ['version', 'mode', 'mirror', 'alpha', 'beta', 'maxIntervals', 'minIntervals', 'onInconclusive', 'test', 'engine', 'kayenta', 'metrics', 'intervals']);
     if (root.version !== 1)
         throw new ReplayFormatError('version', '1', root.version);
+    const mode = optional(root, 'mode', oneOf(['split', 'paired']), '(root)') ?? 'split';
+    let mirror;
+    if (mode === 'paired') {
+        mirror = num(root.mirror, 'mirror', 'the percent of requests copied to the shadow (a number above 0, at most 100) in a paired file', (n) => n > 0 && n <= 100);
+    }
+    else if (root.mirror !== undefined) {
+        throw new ReplayFormatError('mirror', 'nothing in a split file (a mirror percent goes with mode: paired)', root.mirror);
+    }
     const alpha = num(root.alpha, 'alpha', 'a number between 0 and 1 (e.g. 0.05)', (n) => n > 0 && n < 1);
     if (!Array.isArray(root.metrics) || root.metrics.length === 0)
         throw new ReplayFormatError('metrics', 'a non-empty array of metrics', root.metrics);
@@ -3468,12 +3519,20 @@ function parseReplay(value) {
     });
     if (!Array.isArray(root.intervals))
         throw new ReplayFormatError('intervals', 'an array of intervals', root.intervals);
+    if (mode === 'paired')
+        checkPaired(root, metrics);
     const instances = [];
     let anyInstances = false;
+    const weights = [];
     const intervals = root.intervals.map((iv, i) => {
         const path = `intervals[${i}]`;
         const o = object(iv, path);
-        only(o, path, ['canary', 'baseline', 'instances']);
+        only(o, path, ['weight', 'canary', 'baseline', 'instances']);
+        const weight = optional(o, 'weight', percent, path);
+        if (mirror !== undefined && weight !== undefined && weight !== mirror) {
+            throw new ReplayFormatError(`${path}.weight`, `the mirror percent (${mirror}) in a paired file: the shadow answers copies of that share of stable's requests, whatever the weight`, weight);
+        }
+        weights[i] = weight;
         const interval = { canary: parseArm(o.canary, byName, `${path}.canary`), baseline: parseArm(o.baseline, byName, `${path}.baseline`) };
         if (o.instances !== undefined) {
             instances[i] = parseInstances(o.instances, byName, interval, `${path}.instances`);
@@ -3488,8 +3547,17 @@ function parseReplay(value) {
     set(config, 'maxIntervals', optional(root, 'maxIntervals', (v, p) => num(v, p, 'a positive integer', (n) => n >= 1 && Number.isInteger(n)), '(root)'));
     set(config, 'onInconclusive', optional(root, 'onInconclusive', oneOf(['hold', 'promote', 'rollback']), '(root)'));
     set(config, 'test', optional(root, 'test', oneOf(['sequential', 'mann-whitney']), '(root)'));
+    // The sequential engine the live analysis ran (the policy's test.engine; docs/judge.md, "Judge engines v2 and v3").
+    set(config, 'engine', optional(root, 'engine', oneOf(['v1', 'v2', 'v3']), '(root)'));
     set(config, 'kayenta', optional(root, 'kayenta', parseKayenta, '(root)'));
-    return anyInstances ? { config, intervals, instances } : { config, intervals };
+    const input = { mode, config, intervals };
+    set(input, 'mirror', mirror);
+    set(input, 'minIntervals', optional(root, 'minIntervals', (v, p) => num(v, p, 'a positive integer', (n) => n >= 1 && Number.isInteger(n)), '(root)'));
+    if (weights.some((w) => w !== undefined))
+        input.weights = weights;
+    if (anyInstances)
+        input.instances = instances;
+    return input;
 }
 
 

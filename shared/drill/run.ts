@@ -193,7 +193,13 @@ export async function runDrill(request: DrillRequest, deps: DrillDeps): Promise<
   } catch (error) {
     check({ name: 'rollback', ok: false, detail: `rollback failed (${reasonCodeOf(error)}): ${errorMessage(error)}` })
     const weight = await deps.traffic.readWeight(context(name, canaryVersion, stableVersion)).catch(() => undefined)
-    check({ name: 'traffic', ok: false, detail: `after the failed rollback ${deps.traffic.describe()} reads ${weight === undefined ? 'nothing' : `${weight}%`} on the canary` })
+    // A mirror step serves no user traffic, so 0% read back says nothing about the mirror still on.
+    const mirror = (await deps.store.load(name).catch(() => undefined))?.record?.mirror
+    check({
+      name: 'traffic',
+      ok: false,
+      detail: `after the failed rollback ${deps.traffic.describe()} reads ${weight === undefined ? 'nothing' : `${weight}%`} on the canary${mirror === undefined ? '' : `, and the record says it is still ${mirroringPhrase(mirror)}`}`,
+    })
   }
 
   // 4. What the record, the deployment statuses and the alert say.
@@ -201,7 +207,7 @@ export async function runDrill(request: DrillRequest, deps: DrillDeps): Promise<
   check(
     final.phase === 'rolled-back' && final.weight === 0
       ? { name: 'record', ok: true, detail: `the record says rolled-back at 0% (${final.reason ?? 'no reason'})` }
-      : { name: 'record', ok: false, detail: `the record says ${final.phase} at ${final.weight}%, not rolled-back at 0%` },
+      : { name: 'record', ok: false, detail: `the record says ${final.phase} ${whereCanary(final.weight, final.mirror)}, not rolled-back at 0%` },
   )
   await checkDeployment(final, deps, check)
   await checkAlert(drills, name, final, deps, check, outcome(final, null))
@@ -305,10 +311,11 @@ function injectedReport(environment: string, template: string, canary: string, s
   return {
     environment,
     decision: 'fail',
-    reason: `${reason}; no metrics were read`,
+    reason,
     analysis: template,
     versions: { canary, stable },
     weight: record.weight,
+    ...(record.mirror !== undefined ? { mirror: record.mirror } : {}),
     step: { index: record.step + 1, count: steps },
     decidedAtLook: null,
     looks: [],

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -7,26 +6,13 @@ import { ConfigError } from '../../shared/errors.js'
 import { parseAddress } from '../../shared/traffic/haproxy.js'
 import { createTrafficProvider } from '../../shared/traffic/registry.js'
 import { TrafficChangeError } from '../../shared/traffic/transaction.js'
-import { startHaproxy, type HaproxyUnderTest } from '../fakes/haproxy/haproxy-process.js'
+import { fetchVersion, startHaproxy, type HaproxyUnderTest } from '../fakes/haproxy/haproxy-process.js'
 import { FakeRuntimeApi } from '../fakes/haproxy/runtime-api.js'
 import { requireExecutable, testDeps } from './support.js'
 
 const hasHaproxy = requireExecutable('haproxy', '.ci/run must `apt-get install -y haproxy`')
 const ctx = { environment: 'production', canaryVersion: 'canary', stableVersion: 'stable' }
 const REQUESTS_PER_STEP = 2_000
-
-/** One request on a new connection (no keep-alive): resolves to the version that answered. */
-function fetchVersion(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false, headers: { connection: 'close' } }, (res) => {
-      let body = ''
-      res.on('data', (c: Buffer) => (body += c.toString()))
-      res.on('end', () => resolve(body))
-    })
-    req.on('error', reject)
-    req.end()
-  })
-}
 
 async function split(url: string, total: number, concurrency = 16): Promise<Record<string, number>> {
   const counts: Record<string, number> = {}

@@ -78,6 +78,7 @@ beforeEach(async () => {
   if (hasHaproxy) {
     await haproxyCommand('set server app/canary weight 0')
     await haproxyCommand('set server app/stable weight 100')
+    await haproxyCommand('set server app/stable state ready')
   }
 })
 
@@ -199,6 +200,7 @@ describe.skipIf(!hasHaproxy)('a drill on the real HAProxy', () => {
     expect(await haproxyCommand('get weight app/stable')).toBe('100 (initial 100)')
     const answers = await Promise.all(Array.from({ length: 40 }, () => fetchVersion(haproxy.frontend)))
     expect(new Set(answers)).toEqual(new Set(['stable']))
+    expect(run.summary).toMatch(/\| ✅ \| traffic \| HAProxy backend app \(servers stable \/ canary\) via \S+ reads back 0% on the canary and app\/stable is up: v1 serves all traffic \|/)
     // The canary really got its step-1 weight before the failure: the record's history says so.
     const history = (record('staging')?.['history'] ?? []) as { action: string; weight: number; note?: string }[]
     expect(history.map((h) => [h.action, h.weight])).toEqual(expect.arrayContaining([['deploy-canary', 10], ['rollback', 0]]))
@@ -210,6 +212,28 @@ describe.skipIf(!hasHaproxy)('a drill on the real HAProxy', () => {
     expect(github.state.comments.filter((c) => c.issueNumber === pull.number)).toEqual([])
     // (escapeInline puts a zero-width joiner after `#` so GitHub does not link it.)
     expect(run.summary).toMatch(new RegExp(`\\| ✅ \\| alert \\| issue #\u200d?${issue} says rolled back`))
+  }, 150_000)
+
+  it('a stable server in maintenance: the weights come back to it, nothing serves, and the drill fails on traffic instead of passing', async () => {
+    const sha = github.state.commitFiles({ branch: 'main', files: { 'app.txt': 'drill stable gone\n' } })
+    await haproxyCommand('set server app/stable state maint')
+
+    const run = await drill('staging', haproxyPolicy(`{ schedule: "${CRON}", inject: verdict }`), { sha })
+
+    // What users would get after this rollback: HAProxy has no server to send them to.
+    const answers = await Promise.all(Array.from({ length: 10 }, () => fetchVersion(haproxy.frontend)))
+    expect(answers.every((a) => /503 Service Unavailable/.test(a))).toBe(true)
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['passed']).toBe('false')
+    expect(run.errors[0]).toMatch(/^rollgate\/drill\/staging: Drill failed: traffic broke, restored in [\d.]+ (ms|s): traffic: HAProxy backend app .* reads back 0% on the canary, but app\/stable is down \(srv_op_state 0\) and in maintenance \(srv_admin_state 1\): nothing serves the traffic returned to v1$/)
+    const [check] = drillChecks('staging')
+    expect(check).toMatchObject({ status: 'completed', conclusion: 'failure', head_sha: sha })
+    expect(check?.output.title).toMatch(/^Drill failed: traffic broke/)
+    expect(check?.output.summary).toMatch(/\| ❌ \| traffic \| .*app\/stable is down/)
+    expect(run.summary).toContain(check?.output.summary?.trim() as string)
+    // The rollback itself happened and is recorded as such: the weights and the record agree.
+    expect(await haproxyCommand('get weight app/canary')).toBe('0 (initial 0)')
+    expectRolledBack('staging', 'v1', 'v1', /^Rollgate drill: injected failing verdict/)
   }, 150_000)
 
   it('a production environment is refused with a clear error, moving no traffic and writing nothing; drills.allowProduction: true lets it run', async () => {

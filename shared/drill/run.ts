@@ -184,14 +184,22 @@ export async function runDrill(request: DrillRequest, deps: DrillDeps): Promise<
     check(await trafficCheck(deps.traffic, weight, context(name, canaryVersion, stableVersion)))
   } catch (error) {
     check({ name: 'rollback', ok: false, detail: `rollback failed (${reasonCodeOf(error)}): ${errorMessage(error)}` })
-    const weight = await deps.traffic.readWeight(context(name, canaryVersion, stableVersion)).catch(() => undefined)
-    // A mirror step serves no user traffic, so 0% read back says nothing about the mirror still on.
-    const mirror = (await deps.store.load(name).catch(() => undefined))?.record?.mirror
-    check({
-      name: 'traffic',
-      ok: false,
-      detail: `after the failed rollback ${deps.traffic.describe()} reads ${weight === undefined ? 'nothing' : `${weight}%`} on the canary${mirror === undefined ? '' : `, and the record says it is still ${mirroringPhrase(mirror)}`}`,
-    })
+    // The provider moved (and verified) the traffic; only the record write after it failed.
+    if (reasonCodeOf(error) === 'record-write-failed') {
+      const weight = await deps.traffic.readWeight(context(name, canaryVersion, stableVersion)).catch(() => undefined)
+      const traffic = await trafficCheck(deps.traffic, weight, context(name, canaryVersion, stableVersion))
+      if (traffic.ok) restoredAt = deps.now()
+      check({ ...traffic, detail: `after the failed rollback ${traffic.detail}` })
+    } else {
+      const weight = await deps.traffic.readWeight(context(name, canaryVersion, stableVersion)).catch(() => undefined)
+      // A mirror step serves no user traffic, so 0% read back says nothing about the mirror still on.
+      const mirror = (await deps.store.load(name).catch(() => undefined))?.record?.mirror
+      check({
+        name: 'traffic',
+        ok: false,
+        detail: `after the failed rollback ${deps.traffic.describe()} reads ${weight === undefined ? 'nothing' : `${weight}%`} on the canary${mirror === undefined ? '' : `, and the record says it is still ${mirroringPhrase(mirror)}`}`,
+      })
+    }
   }
 
   // 4. What the record, the deployment statuses and the alert say.
@@ -199,7 +207,11 @@ export async function runDrill(request: DrillRequest, deps: DrillDeps): Promise<
   check(
     final.phase === 'rolled-back' && final.weight === 0
       ? { name: 'record', ok: true, detail: `the record says rolled-back at 0% (${final.reason ?? 'no reason'})` }
-      : { name: 'record', ok: false, detail: `the record says ${final.phase} ${whereCanary(final.weight, final.mirror)}, not rolled-back at 0%` },
+      : {
+          name: 'record',
+          ok: false,
+          detail: `the record says ${final.phase} ${whereCanary(final.weight, final.mirror)}${final.pendingMove ? ` with a pending ${final.pendingMove.command} to ${final.pendingMove.to}%` : ''}, not rolled-back at 0%`,
+        },
   )
   await checkDeployment(final, deps, check)
   await checkAlert(drills, name, final, deps, check, outcome(final, null))

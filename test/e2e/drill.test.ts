@@ -236,6 +236,40 @@ describe.skipIf(!hasHaproxy)('a drill on the real HAProxy', () => {
     expectRolledBack('staging', 'v1', 'v1', /^Rollgate drill: injected failing verdict/)
   }, 150_000)
 
+  it('the state branch refuses the rollback\'s last record write: traffic is back, the record keeps the pending rollback, the drill fails on the record', async () => {
+    const sha = github.state.commitFiles({ branch: 'main', files: { 'app.txt': 'drill record write\n' } })
+    // Every write of the finished rollback (phase rolled-back, no pending move) fails with a 500.
+    const finishedRollback = (body: unknown): boolean => {
+      const content = (body as { content?: unknown } | undefined)?.content
+      if (typeof content !== 'string') return false
+      const written = JSON.parse(Buffer.from(content, 'base64').toString('utf8')) as Record<string, unknown>
+      return written['phase'] === 'rolled-back' && !('pendingMove' in written)
+    }
+    github.faults.push({ match: { operationId: 'repos/create-or-update-file-contents', body: finishedRollback }, status: 500, times: 100 })
+
+    const run = await drill('staging', haproxyPolicy(`{ schedule: "${CRON}", inject: verdict }`), { sha })
+
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['passed']).toBe('false')
+    // The traffic did come back, at HAProxy and through it.
+    expect(await haproxyCommand('get weight app/canary')).toBe('0 (initial 0)')
+    expect(await haproxyCommand('get weight app/stable')).toBe('100 (initial 100)')
+    expect(new Set(await Promise.all(Array.from({ length: 10 }, () => fetchVersion(haproxy.frontend))))).toEqual(new Set(['stable']))
+    // The record is not half-moved without a trace: it still holds the rollback as a pending move.
+    const rec = record('staging')
+    expect(rec).toMatchObject({ phase: 'canary', weight: 10, pendingMove: { command: 'rollback', from: 10, to: 0 } })
+    const [check] = drillChecks('staging')
+    expect(check).toMatchObject({ status: 'completed', conclusion: 'failure', head_sha: sha })
+    expect(check?.output.summary).toMatch(/\| ❌ \| rollback \| rollback failed \(/)
+    expect(check?.output.summary).toMatch(/\| ✅ \| traffic \| after the failed rollback HAProxy backend app .* reads back 0% on the canary and app\/stable is up: v1 serves all traffic \|/)
+    expect(check?.output.summary).toMatch(/\| ❌ \| record \| the record says canary at 10% with a pending rollback to 0%, not rolled-back at 0% \|/)
+    expect(run.summary).toContain(check?.output.summary?.trim() as string)
+    // Users got stable back, so the time to restore is measured; what broke is the record and what follows from it.
+    expect(run.outputs['time-to-restore-ms']).toMatch(/^\d+$/)
+    expect(check?.output.title).toBe(`Drill failed: rollback, record, deployment broke, restored in ${spoken(Number(run.outputs['time-to-restore-ms']))}`)
+    expect(check?.output.summary).toMatch(/\| ❌ \| rollback \| rollback failed \(record-write-failed\): staging: traffic moved to 0% but the record could not be written .*HTTP 500/)
+  }, 150_000)
+
   it('a production environment is refused with a clear error, moving no traffic and writing nothing; drills.allowProduction: true lets it run', async () => {
     const sha = github.state.commitFiles({ branch: 'main', files: { 'app.txt': 'drill production\n' } })
     const before = github.requests.length

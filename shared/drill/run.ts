@@ -181,19 +181,25 @@ export async function runDrill(request: DrillRequest, deps: DrillDeps): Promise<
     const weight = await deps.traffic.readWeight(context(name, canaryVersion, stableVersion))
     restoredAt = deps.now()
     check({ name: 'rollback', ok: true, detail: back.message })
-    check(
-      weight === 0
-        ? { name: 'traffic', ok: true, detail: `${deps.traffic.describe()} reads back 0% on the canary: ${stableVersion} serves all traffic` }
-        : {
-            name: 'traffic',
-            ok: false,
-            detail: weight === undefined ? `${deps.traffic.describe()} cannot read its weights back, so the drill cannot prove traffic returned (give the provider a way to read, e.g. getWeight)` : `${deps.traffic.describe()} reads back ${weight}% on the canary after the rollback`,
-          },
-    )
+    check(await trafficCheck(deps.traffic, weight, context(name, canaryVersion, stableVersion)))
   } catch (error) {
     check({ name: 'rollback', ok: false, detail: `rollback failed (${reasonCodeOf(error)}): ${errorMessage(error)}` })
-    const weight = await deps.traffic.readWeight(context(name, canaryVersion, stableVersion)).catch(() => undefined)
-    check({ name: 'traffic', ok: false, detail: `after the failed rollback ${deps.traffic.describe()} reads ${weight === undefined ? 'nothing' : `${weight}%`} on the canary` })
+    // The provider moved (and verified) the traffic; only the record write after it failed.
+    if (reasonCodeOf(error) === 'record-write-failed') {
+      const weight = await deps.traffic.readWeight(context(name, canaryVersion, stableVersion)).catch(() => undefined)
+      const traffic = await trafficCheck(deps.traffic, weight, context(name, canaryVersion, stableVersion))
+      if (traffic.ok) restoredAt = deps.now()
+      check({ ...traffic, detail: `after the failed rollback ${traffic.detail}` })
+    } else {
+      const weight = await deps.traffic.readWeight(context(name, canaryVersion, stableVersion)).catch(() => undefined)
+      // A mirror step serves no user traffic, so 0% read back says nothing about the mirror still on.
+      const mirror = (await deps.store.load(name).catch(() => undefined))?.record?.mirror
+      check({
+        name: 'traffic',
+        ok: false,
+        detail: `after the failed rollback ${deps.traffic.describe()} reads ${weight === undefined ? 'nothing' : `${weight}%`} on the canary${mirror === undefined ? '' : `, and the record says it is still ${mirroringPhrase(mirror)}`}`,
+      })
+    }
   }
 
   // 4. What the record, the deployment statuses and the alert say.
@@ -201,7 +207,11 @@ export async function runDrill(request: DrillRequest, deps: DrillDeps): Promise<
   check(
     final.phase === 'rolled-back' && final.weight === 0
       ? { name: 'record', ok: true, detail: `the record says rolled-back at 0% (${final.reason ?? 'no reason'})` }
-      : { name: 'record', ok: false, detail: `the record says ${final.phase} at ${final.weight}%, not rolled-back at 0%` },
+      : {
+          name: 'record',
+          ok: false,
+          detail: `the record says ${final.phase} ${whereCanary(final.weight, final.mirror)}${final.pendingMove ? ` with a pending ${final.pendingMove.command} to ${final.pendingMove.to}%` : ''}, not rolled-back at 0%`,
+        },
   )
   await checkDeployment(final, deps, check)
   await checkAlert(drills, name, final, deps, check, outcome(final, null))
@@ -267,6 +277,21 @@ async function checkAlert(drills: Drill, environment: string, record: RolloutRec
   check(problems.length === 0 ? { name: 'alert', ok: true, detail: seen.join('; ') } : { name: 'alert', ok: false, detail: [...problems, ...seen].join('; ') })
 }
 
+/** After a rollback: 0% read back, and the stable side able to serve where the provider can tell. */
+async function trafficCheck(traffic: TrafficProvider, weight: number | undefined, ctx: WeightContext): Promise<DrillCheck> {
+  const where = traffic.describe()
+  if (weight === undefined) {
+    return { name: 'traffic', ok: false, detail: `${where} cannot read its weights back, so the drill cannot prove traffic returned (give the provider a way to read, e.g. getWeight)` }
+  }
+  if (weight !== 0) return { name: 'traffic', ok: false, detail: `${where} reads back ${weight}% on the canary after the rollback` }
+  // 0% on the canary restores nothing when stable cannot serve (a server down, in maintenance).
+  const stable = traffic.readStable
+    ? await traffic.readStable(ctx).catch((error: unknown) => ({ serving: false, detail: `its stable side could not be read (${errorMessage(error)})` }))
+    : undefined
+  if (stable && !stable.serving) return { name: 'traffic', ok: false, detail: `${where} reads back 0% on the canary, but ${stable.detail}: nothing serves the traffic returned to ${ctx.stableVersion}` }
+  return { name: 'traffic', ok: true, detail: `${where} reads back 0% on the canary${stable ? ` and ${stable.detail}` : ''}: ${ctx.stableVersion} serves all traffic` }
+}
+
 /** The provider as it is, except that its first setWeight fails as a broken backend would (nothing moved). */
 export function failingOnce(traffic: TrafficProvider): TrafficProvider {
   let failed = false
@@ -275,6 +300,7 @@ export function failingOnce(traffic: TrafficProvider): TrafficProvider {
     ...(traffic.mirrors ? { mirrors: true } : {}),
     describe: () => traffic.describe(),
     readWeight: (ctx) => traffic.readWeight(ctx),
+    ...(traffic.readStable ? { readStable: (ctx?: WeightContext) => (traffic.readStable as NonNullable<TrafficProvider['readStable']>)(ctx) } : {}),
     async setWeight(weight, ctx) {
       if (!failed) {
         failed = true
@@ -305,10 +331,11 @@ function injectedReport(environment: string, template: string, canary: string, s
   return {
     environment,
     decision: 'fail',
-    reason: `${reason}; no metrics were read`,
+    reason,
     analysis: template,
     versions: { canary, stable },
     weight: record.weight,
+    ...(record.mirror !== undefined ? { mirror: record.mirror } : {}),
     step: { index: record.step + 1, count: steps },
     decidedAtLook: null,
     looks: [],

@@ -119,7 +119,8 @@ function bannerDetail(report: AnalysisReport): string {
   const evidence = evidencePhrase(report, deciding, at)
   switch (report.decision) {
     case 'fail': {
-      if (!deciding) return `regression proven at look ${at}.`
+      // A verdict recorded without any look (a rollback drill's injected failure) proves nothing.
+      if (!deciding) return looks === 0 ? 'recorded without a look at any metric.' : `regression proven at look ${at}.`
       return `${codeSpan(clip(deciding.name, NAME_BYTES))} ${formatEstimate(deciding)}, ${evidence}.`
     }
     case 'pass': {

@@ -1,6 +1,6 @@
 import { createConnection } from 'node:net'
 import { ConfigError, ProviderError } from '../errors.js'
-import type { TrafficBackend, TrafficDeps, TrafficProvider } from './types.js'
+import type { StableState, TrafficBackend, TrafficDeps, TrafficProvider } from './types.js'
 import { assertWeight, canaryPercent, moveWeight, requireString } from './transaction.js'
 import type { HaproxyTraffic } from '../config/policy.generated.js'
 import { str, variant } from '../config/schema-parts.js'
@@ -54,6 +54,9 @@ export function createHaproxyProvider(options: HaproxyOptions, deps: TrafficDeps
       const weights = await read()
       return canaryPercent(weights.stable, weights.canary)
     },
+    async readStable() {
+      return serverState(await runtimeCommand(address, `show servers state ${backend}`), backend, stable)
+    },
     async setWeight(weight) {
       assertWeight(weight, 'haproxy')
       const before = await read()
@@ -82,6 +85,30 @@ export function createHaproxyProvider(options: HaproxyOptions, deps: TrafficDeps
       })
     },
   }
+}
+
+// srv_admin_state flags (HAProxy's SRV_ADMF_*): forced, inherited, configured, resolution and
+// hostname maintenance; forced, inherited and configured drain. srv_op_state: 0 stopped, 1
+// starting, 2 running, 3 stopping.
+const MAINT_FLAGS = 0x01 | 0x02 | 0x04 | 0x40 | 0x80
+const DRAIN_FLAGS = 0x08 | 0x10 | 0x20
+const OP_STATES = ['down', 'starting', 'up', 'stopping']
+
+/** Reads one server's row of `show servers state <backend>` (columns named by its `#` header). */
+export function serverState(reply: string, backend: string, server: string): StableState {
+  const command = `show servers state ${backend}`
+  const lines = reply.split('\n').map((l) => l.trim()).filter((l) => l !== '')
+  const header = lines.find((l) => l.startsWith('# '))?.slice(2).split(/\s+/)
+  if (!header) throw new ProviderError('haproxy', command, explainReply(reply))
+  const row = lines.filter((l) => !l.startsWith('#')).map((l) => l.split(/\s+/)).find((r) => r[header.indexOf('srv_name')] === server)
+  if (!row) throw new ProviderError('haproxy', command, `backend ${backend} has no server ${server}`)
+  const op = Number(row[header.indexOf('srv_op_state')])
+  const admin = Number(row[header.indexOf('srv_admin_state')])
+  const problems = [
+    ...(op === 2 ? [] : [`${OP_STATES[op] ?? `in op state ${op}`} (srv_op_state ${op})`]),
+    ...(admin & MAINT_FLAGS ? [`in maintenance (srv_admin_state ${admin})`] : admin & DRAIN_FLAGS ? [`draining, taking no new traffic (srv_admin_state ${admin})`] : []),
+  ]
+  return problems.length === 0 ? { serving: true, detail: `${backend}/${server} is up` } : { serving: false, detail: `${backend}/${server} is ${problems.join(' and ')}` }
 }
 
 function explainReply(reply: string): string {

@@ -44,6 +44,12 @@ export interface WeightChange {
   changes: string[]
 }
 
+/** What readStable saw: `detail` says which object, in which state (`app/stable is up`). */
+export interface StableState {
+  serving: boolean
+  detail: string
+}
+
 export interface TrafficProvider {
   readonly name: TrafficProviderName
   /**
@@ -63,6 +69,12 @@ export interface TrafficProvider {
    * whose state names versions rather than sides (aws-lambda); it defaults to the last setWeight's.
    */
   readWeight(ctx?: WeightContext): Promise<number | undefined>
+  /**
+   * Whether the stable side can take the traffic it is given (a server up and neither in
+   * maintenance nor draining): 0% on the canary restores nothing when stable is down. Rollback
+   * drills (shared/drill/run.ts) check it after the rollback; providers that cannot tell leave it out.
+   */
+  readStable?(ctx?: WeightContext): Promise<StableState>
   /** One line naming the backend object, e.g. `HTTPRoute shop/web (web-stable / web-canary)`. */
   describe(): string
   /** Providers that drive a controller (argo-rollouts) let it finish the rollout itself. */

@@ -174,6 +174,28 @@ describe('the drill action', () => {
   })
 
   it.each([
+    ['is down', async () => ({ serving: false, detail: 'app/stable is down (srv_op_state 0)' }), /traffic: memory reads back 0% on the canary, but app\/stable is down \(srv_op_state 0\): nothing serves the traffic returned to v1/],
+    ['cannot be read', async () => Promise.reject(new ProviderError('haproxy', 'show servers state app', 'permission denied')), /traffic: memory reads back 0% on the canary, but its stable side could not be read \(haproxy: show servers state app failed: permission denied\)/],
+  ])('a stable side that %s fails the drill on traffic alone, the weights being back at zero', async (_what, readStable, message) => {
+    const traffic = Object.assign(new MemoryTraffic(), { readStable })
+    const { run } = setup(() => memoryPolicy('{}', 5), traffic)
+    const drill = await run()
+    expect(drill.result.reasonCode).toBe('drill-failed')
+    expect(drill.failed).toMatch(message)
+    const checks = (drill.result['drill'] as { checks: { name: string; ok: boolean }[] }).checks
+    expect(checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['traffic'])
+    expect(traffic.weight).toBe(0)
+  })
+
+  it('a stable side the provider reads as up is named in the traffic check', async () => {
+    const traffic = Object.assign(new MemoryTraffic(), { readStable: async () => ({ serving: true, detail: 'app/stable is up' }) })
+    const { run } = setup(() => memoryPolicy('{}', 5), traffic)
+    const drill = await run()
+    expect(drill.result.reasonCode).toBe('drill-passed')
+    expect((drill.result['drill'] as { checks: { name: string; detail: string }[] }).checks.find((c) => c.name === 'traffic')?.detail).toBe('memory reads back 0% on the canary and app/stable is up: v1 serves all traffic')
+  })
+
+  it.each([
     ['production: true\n    ', '{}', 'drill-production-refused', /staging is marked production: true.*set drills.allowProduction: true/],
     ['', undefined, 'drill-not-configured', /staging has no drills: section/],
   ])('refuses before deploying anything (%s drills: %s)', async (extra, drills, code, message) => {
@@ -223,6 +245,3 @@ describe('the drill action', () => {
     expect(traffic.weight).toBe(5)
   })
 })
-
-// Keeps the import honest: the drill's fault is a ProviderError like a real backend's.
-void ProviderError

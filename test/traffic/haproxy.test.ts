@@ -1,32 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../shared/errors.js'
-import { parseAddress } from '../../shared/traffic/haproxy.js'
+import { parseAddress, runtimeCommand } from '../../shared/traffic/haproxy.js'
 import { createTrafficProvider } from '../../shared/traffic/registry.js'
 import { TrafficChangeError } from '../../shared/traffic/transaction.js'
-import { startHaproxy, type HaproxyUnderTest } from '../fakes/haproxy/haproxy-process.js'
+import { fetchVersion, startHaproxy, type HaproxyUnderTest } from '../fakes/haproxy/haproxy-process.js'
 import { FakeRuntimeApi } from '../fakes/haproxy/runtime-api.js'
 import { requireExecutable, testDeps } from './support.js'
 
 const hasHaproxy = requireExecutable('haproxy', '.ci/run must `apt-get install -y haproxy`')
 const ctx = { environment: 'production', canaryVersion: 'canary', stableVersion: 'stable' }
 const REQUESTS_PER_STEP = 2_000
-
-/** One request on a new connection (no keep-alive): resolves to the version that answered. */
-function fetchVersion(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false, headers: { connection: 'close' } }, (res) => {
-      let body = ''
-      res.on('data', (c: Buffer) => (body += c.toString()))
-      res.on('end', () => resolve(body))
-    })
-    req.on('error', reject)
-    req.end()
-  })
-}
 
 async function split(url: string, total: number, concurrency = 16): Promise<Record<string, number>> {
   const counts: Record<string, number> = {}
@@ -74,6 +60,27 @@ describe.skipIf(!hasHaproxy)('haproxy provider against the real HAProxy', () => 
     await expect(provider.readWeight()).resolves.toBe(0)
     const counts = await split(haproxy.frontend, 200)
     expect(counts).toEqual({ stable: 200 })
+  })
+
+  it('reads whether the stable server can serve: up, draining, in maintenance', async () => {
+    const { deps } = testDeps()
+    const provider = createTrafficProvider({ provider: 'haproxy', socket: haproxy.socket, backend: 'app', stable: 'stable', canary: 'canary' }, deps)
+    const states: unknown[] = []
+    try {
+      for (const state of ['ready', 'drain', 'maint']) {
+        await runtimeCommand({ path: haproxy.socket }, `set server app/stable state ${state}`)
+        states.push(await provider.readStable?.())
+      }
+    } finally {
+      await runtimeCommand({ path: haproxy.socket }, 'set server app/stable state ready')
+    }
+    expect(states).toEqual([
+      { serving: true, detail: 'app/stable is up' },
+      { serving: false, detail: 'app/stable is draining, taking no new traffic (srv_admin_state 8)' },
+      { serving: false, detail: 'app/stable is down (srv_op_state 0) and in maintenance (srv_admin_state 1)' },
+    ])
+    const unknown = createTrafficProvider({ provider: 'haproxy', socket: haproxy.socket, backend: 'web', stable: 'stable', canary: 'canary' }, deps)
+    await expect(unknown.readStable?.()).rejects.toThrow(/^haproxy: show servers state web failed: Can't find backend/)
   })
 
   it('names the server HAProxy does not know, changing nothing', async () => {

@@ -109,12 +109,23 @@ export class FakeKubernetes {
       .map((r) => ({ path: r.path, contentType: r.contentType, body: JSON.parse(r.body) as unknown }))
   }
 
-  /** Forgets recorded requests, patch hooks and holds (objects stay). */
+  /** Forgets recorded requests, patch hooks, holds and denials (objects stay). */
   reset(): void {
     this.requests.length = 0
     this.hooks = []
     this.holds = []
+    this.denials = []
   }
+
+  /**
+   * Refuses requests before they are applied, as RBAC or a validating admission webhook does: when
+   * `fn` returns a denial, the request is answered with that Status and changes nothing.
+   */
+  deny(fn: (request: RecordedRequest) => { code: number; reason: string; message: string } | undefined): void {
+    this.denials.push(fn)
+  }
+
+  private denials: ((request: RecordedRequest) => { code: number; reason: string; message: string } | undefined)[] = []
 
   /**
    * Holds a request before it is applied or after (the change stored, no answer yet) while the
@@ -156,7 +167,8 @@ export class FakeKubernetes {
     }
     this.requests.push(record)
     if (await this.held(record, 'before', req)) return
-    const { status, body } = this.route(record)
+    const denial = this.denials.map((fn) => fn(record)).find((d) => d !== undefined)
+    const { status, body } = denial ? failure(denial.code, denial.reason, denial.message) : this.route(record)
     record.status = status
     if (await this.held(record, 'after', req)) return
     const text = JSON.stringify(body)

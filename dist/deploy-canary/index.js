@@ -63641,7 +63641,8 @@ function failedMove(begun, transition, context, problem) {
     const { pendingMove: _pending, ...rest } = begun;
     const record = { ...rest, updatedAt: context.now.toISOString(), history: [...begun.history] };
     const action = begun.pendingMove?.command ?? 'promote';
-    const note = truncate(`${action} failed, traffic left at ${move.from}%: ${problem}`, 300);
+    // A failed move away from a mirror step leaves the mirror on: "at 0%" alone would hide it.
+    const note = truncate(`${action} failed, traffic left ${whereCanary(move.from, begun.phase === 'pending' ? undefined : begun.mirror)}: ${problem}`, 300);
     if (begun.phase === 'pending') {
         record.phase = 'aborted';
         record.reason = note;
@@ -70490,8 +70491,9 @@ function bannerDetail(report) {
     const evidence = evidencePhrase(report, deciding, at);
     switch (report.decision) {
         case 'fail': {
+            // A verdict recorded without any look (a rollback drill's injected failure) proves nothing.
             if (!deciding)
-                return `regression proven at look ${at}.`;
+                return looks === 0 ? 'recorded without a look at any metric.' : `regression proven at look ${at}.`;
             return `${text_codeSpan(clip(deciding.name, NAME_BYTES))} ${formatEstimate(deciding)}, ${evidence}.`;
         }
         case 'pass': {
@@ -91712,6 +91714,9 @@ function createHaproxyProvider(options, deps) {
             const weights = await read();
             return canaryPercent(weights.stable, weights.canary);
         },
+        async readStable() {
+            return serverState(await runtimeCommand(address, `show servers state ${backend}`), backend, stable);
+        },
         async setWeight(weight) {
             assertWeight(weight, 'haproxy');
             const before = await read();
@@ -91740,6 +91745,30 @@ function createHaproxyProvider(options, deps) {
             });
         },
     };
+}
+// srv_admin_state flags (HAProxy's SRV_ADMF_*): forced, inherited, configured, resolution and
+// hostname maintenance; forced, inherited and configured drain. srv_op_state: 0 stopped, 1
+// starting, 2 running, 3 stopping.
+const MAINT_FLAGS = 0x01 | 0x02 | 0x04 | 0x40 | 0x80;
+const DRAIN_FLAGS = 0x08 | 0x10 | 0x20;
+const OP_STATES = ['down', 'starting', 'up', 'stopping'];
+/** Reads one server's row of `show servers state <backend>` (columns named by its `#` header). */
+function serverState(reply, backend, server) {
+    const command = `show servers state ${backend}`;
+    const lines = reply.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const header = lines.find((l) => l.startsWith('# '))?.slice(2).split(/\s+/);
+    if (!header)
+        throw new ProviderError('haproxy', command, explainReply(reply));
+    const row = lines.filter((l) => !l.startsWith('#')).map((l) => l.split(/\s+/)).find((r) => r[header.indexOf('srv_name')] === server);
+    if (!row)
+        throw new ProviderError('haproxy', command, `backend ${backend} has no server ${server}`);
+    const op = Number(row[header.indexOf('srv_op_state')]);
+    const admin = Number(row[header.indexOf('srv_admin_state')]);
+    const problems = [
+        ...(op === 2 ? [] : [`${OP_STATES[op] ?? `in op state ${op}`} (srv_op_state ${op})`]),
+        ...(admin & MAINT_FLAGS ? [`in maintenance (srv_admin_state ${admin})`] : admin & DRAIN_FLAGS ? [`draining, taking no new traffic (srv_admin_state ${admin})`] : []),
+    ];
+    return problems.length === 0 ? { serving: true, detail: `${backend}/${server} is up` } : { serving: false, detail: `${backend}/${server} is ${problems.join(' and ')}` };
 }
 function explainReply(reply) {
     const text = reply.trim() || '(empty reply)';

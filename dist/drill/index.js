@@ -69851,8 +69851,9 @@ function bannerDetail(report) {
     const evidence = evidencePhrase(report, deciding, at);
     switch (report.decision) {
         case 'fail': {
+            // A verdict recorded without any look (a rollback drill's injected failure) proves nothing.
             if (!deciding)
-                return `regression proven at look ${at}.`;
+                return looks === 0 ? 'recorded without a look at any metric.' : `regression proven at look ${at}.`;
             return `${text_codeSpan(clip(deciding.name, NAME_BYTES))} ${formatEstimate(deciding)}, ${evidence}.`;
         }
         case 'pass': {
@@ -71607,7 +71608,8 @@ function failedMove(begun, transition, context, problem) {
     const { pendingMove: _pending, ...rest } = begun;
     const record = { ...rest, updatedAt: context.now.toISOString(), history: [...begun.history] };
     const action = begun.pendingMove?.command ?? 'promote';
-    const note = truncate(`${action} failed, traffic left at ${move.from}%: ${problem}`, 300);
+    // A failed move away from a mirror step leaves the mirror on: "at 0%" alone would hide it.
+    const note = truncate(`${action} failed, traffic left ${machine_whereCanary(move.from, begun.phase === 'pending' ? undefined : begun.mirror)}: ${problem}`, 300);
     if (begun.phase === 'pending') {
         record.phase = 'aborted';
         record.reason = note;
@@ -72994,24 +72996,38 @@ async function runDrill(request, deps) {
         const weight = await deps.traffic.readWeight(run_context(name, canaryVersion, stableVersion));
         restoredAt = deps.now();
         check({ name: 'rollback', ok: true, detail: back.message });
-        check(weight === 0
-            ? { name: 'traffic', ok: true, detail: `${deps.traffic.describe()} reads back 0% on the canary: ${stableVersion} serves all traffic` }
-            : {
-                name: 'traffic',
-                ok: false,
-                detail: weight === undefined ? `${deps.traffic.describe()} cannot read its weights back, so the drill cannot prove traffic returned (give the provider a way to read, e.g. getWeight)` : `${deps.traffic.describe()} reads back ${weight}% on the canary after the rollback`,
-            });
+        check(await trafficCheck(deps.traffic, weight, run_context(name, canaryVersion, stableVersion)));
     }
     catch (error) {
         check({ name: 'rollback', ok: false, detail: `rollback failed (${errors_reasonCodeOf(error)}): ${errors_errorMessage(error)}` });
-        const weight = await deps.traffic.readWeight(run_context(name, canaryVersion, stableVersion)).catch(() => undefined);
-        check({ name: 'traffic', ok: false, detail: `after the failed rollback ${deps.traffic.describe()} reads ${weight === undefined ? 'nothing' : `${weight}%`} on the canary` });
+        // The provider moved (and verified) the traffic; only the record write after it failed.
+        if (errors_reasonCodeOf(error) === 'record-write-failed') {
+            const weight = await deps.traffic.readWeight(run_context(name, canaryVersion, stableVersion)).catch(() => undefined);
+            const traffic = await trafficCheck(deps.traffic, weight, run_context(name, canaryVersion, stableVersion));
+            if (traffic.ok)
+                restoredAt = deps.now();
+            check({ ...traffic, detail: `after the failed rollback ${traffic.detail}` });
+        }
+        else {
+            const weight = await deps.traffic.readWeight(run_context(name, canaryVersion, stableVersion)).catch(() => undefined);
+            // A mirror step serves no user traffic, so 0% read back says nothing about the mirror still on.
+            const mirror = (await deps.store.load(name).catch(() => undefined))?.record?.mirror;
+            check({
+                name: 'traffic',
+                ok: false,
+                detail: `after the failed rollback ${deps.traffic.describe()} reads ${weight === undefined ? 'nothing' : `${weight}%`} on the canary${mirror === undefined ? '' : `, and the record says it is still ${mirror_mirroringPhrase(mirror)}`}`,
+            });
+        }
     }
     // 4. What the record, the deployment statuses and the alert say.
     const final = (await deps.store.load(name))?.record ?? record;
     check(final.phase === 'rolled-back' && final.weight === 0
         ? { name: 'record', ok: true, detail: `the record says rolled-back at 0% (${final.reason ?? 'no reason'})` }
-        : { name: 'record', ok: false, detail: `the record says ${final.phase} at ${final.weight}%, not rolled-back at 0%` });
+        : {
+            name: 'record',
+            ok: false,
+            detail: `the record says ${final.phase} ${machine_whereCanary(final.weight, final.mirror)}${final.pendingMove ? ` with a pending ${final.pendingMove.command} to ${final.pendingMove.to}%` : ''}, not rolled-back at 0%`,
+        });
     await checkDeployment(final, deps, check);
     await checkAlert(drills, name, final, deps, check, outcome(final, null));
     const ttr = restoredAt ? restoredAt.getTime() - injectedAt.getTime() : null;
@@ -73078,6 +73094,22 @@ async function checkAlert(drills, environment, record, deps, check, summary) {
     }
     check(problems.length === 0 ? { name: 'alert', ok: true, detail: seen.join('; ') } : { name: 'alert', ok: false, detail: [...problems, ...seen].join('; ') });
 }
+/** After a rollback: 0% read back, and the stable side able to serve where the provider can tell. */
+async function trafficCheck(traffic, weight, ctx) {
+    const where = traffic.describe();
+    if (weight === undefined) {
+        return { name: 'traffic', ok: false, detail: `${where} cannot read its weights back, so the drill cannot prove traffic returned (give the provider a way to read, e.g. getWeight)` };
+    }
+    if (weight !== 0)
+        return { name: 'traffic', ok: false, detail: `${where} reads back ${weight}% on the canary after the rollback` };
+    // 0% on the canary restores nothing when stable cannot serve (a server down, in maintenance).
+    const stable = traffic.readStable
+        ? await traffic.readStable(ctx).catch((error) => ({ serving: false, detail: `its stable side could not be read (${errors_errorMessage(error)})` }))
+        : undefined;
+    if (stable && !stable.serving)
+        return { name: 'traffic', ok: false, detail: `${where} reads back 0% on the canary, but ${stable.detail}: nothing serves the traffic returned to ${ctx.stableVersion}` };
+    return { name: 'traffic', ok: true, detail: `${where} reads back 0% on the canary${stable ? ` and ${stable.detail}` : ''}: ${ctx.stableVersion} serves all traffic` };
+}
 /** The provider as it is, except that its first setWeight fails as a broken backend would (nothing moved). */
 function failingOnce(traffic) {
     let failed = false;
@@ -73086,6 +73118,7 @@ function failingOnce(traffic) {
         ...(traffic.mirrors ? { mirrors: true } : {}),
         describe: () => traffic.describe(),
         readWeight: (ctx) => traffic.readWeight(ctx),
+        ...(traffic.readStable ? { readStable: (ctx) => traffic.readStable(ctx) } : {}),
         async setWeight(weight, ctx) {
             if (!failed) {
                 failed = true;
@@ -73114,10 +73147,11 @@ function injectedReport(environment, template, canary, stable, record, steps, re
     return {
         environment,
         decision: 'fail',
-        reason: `${reason}; no metrics were read`,
+        reason,
         analysis: template,
         versions: { canary, stable },
         weight: record.weight,
+        ...(record.mirror !== undefined ? { mirror: record.mirror } : {}),
         step: { index: record.step + 1, count: steps },
         decidedAtLook: null,
         looks: [],
@@ -92929,6 +92963,9 @@ function createHaproxyProvider(options, deps) {
             const weights = await read();
             return canaryPercent(weights.stable, weights.canary);
         },
+        async readStable() {
+            return serverState(await runtimeCommand(address, `show servers state ${backend}`), backend, stable);
+        },
         async setWeight(weight) {
             assertWeight(weight, 'haproxy');
             const before = await read();
@@ -92957,6 +92994,30 @@ function createHaproxyProvider(options, deps) {
             });
         },
     };
+}
+// srv_admin_state flags (HAProxy's SRV_ADMF_*): forced, inherited, configured, resolution and
+// hostname maintenance; forced, inherited and configured drain. srv_op_state: 0 stopped, 1
+// starting, 2 running, 3 stopping.
+const MAINT_FLAGS = 0x01 | 0x02 | 0x04 | 0x40 | 0x80;
+const DRAIN_FLAGS = 0x08 | 0x10 | 0x20;
+const OP_STATES = ['down', 'starting', 'up', 'stopping'];
+/** Reads one server's row of `show servers state <backend>` (columns named by its `#` header). */
+function serverState(reply, backend, server) {
+    const command = `show servers state ${backend}`;
+    const lines = reply.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const header = lines.find((l) => l.startsWith('# '))?.slice(2).split(/\s+/);
+    if (!header)
+        throw new ProviderError('haproxy', command, explainReply(reply));
+    const row = lines.filter((l) => !l.startsWith('#')).map((l) => l.split(/\s+/)).find((r) => r[header.indexOf('srv_name')] === server);
+    if (!row)
+        throw new ProviderError('haproxy', command, `backend ${backend} has no server ${server}`);
+    const op = Number(row[header.indexOf('srv_op_state')]);
+    const admin = Number(row[header.indexOf('srv_admin_state')]);
+    const problems = [
+        ...(op === 2 ? [] : [`${OP_STATES[op] ?? `in op state ${op}`} (srv_op_state ${op})`]),
+        ...(admin & MAINT_FLAGS ? [`in maintenance (srv_admin_state ${admin})`] : admin & DRAIN_FLAGS ? [`draining, taking no new traffic (srv_admin_state ${admin})`] : []),
+    ];
+    return problems.length === 0 ? { serving: true, detail: `${backend}/${server} is up` } : { serving: false, detail: `${backend}/${server} is ${problems.join(' and ')}` };
 }
 function explainReply(reply) {
     const text = reply.trim() || '(empty reply)';

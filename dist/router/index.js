@@ -51570,7 +51570,8 @@ function failedMove(begun, transition, context, problem) {
     const { pendingMove: _pending, ...rest } = begun;
     const record = { ...rest, updatedAt: context.now.toISOString(), history: [...begun.history] };
     const action = begun.pendingMove?.command ?? 'promote';
-    const note = truncate(`${action} failed, traffic left at ${move.from}%: ${problem}`, 300);
+    // A failed move away from a mirror step leaves the mirror on: "at 0%" alone would hide it.
+    const note = truncate(`${action} failed, traffic left ${whereCanary(move.from, begun.phase === 'pending' ? undefined : begun.mirror)}: ${problem}`, 300);
     if (begun.phase === 'pending') {
         record.phase = 'aborted';
         record.reason = note;

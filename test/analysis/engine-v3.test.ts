@@ -8,6 +8,7 @@ import { allScenarios } from '../../bench/judge/scenarios.js'
 import { createJudge } from '../../shared/analysis/judge.js'
 import { parsePolicy } from '../../shared/config/load.js'
 import { planAnalysis } from '../../shared/rollout/analysis-plan.js'
+import { smokePolicy } from '../rollout/support.js'
 
 // Judge v3 (shared/analysis/drift.ts): the noise model it learns, the predictability of its weights,
 // and the supermartingale property of its e-process under the exact null, by Monte Carlo with fixed
@@ -160,24 +161,11 @@ describe('judge v3 e-process under the exact null (Monte Carlo, fixed seeds)', (
 
 
 describe('choosing the engine in the policy (analysis.<name>.test.engine)', () => {
-  const policyWith = (test: string) => `version: 1
-environments:
-  production:
-    traffic: { provider: command, setWeight: [set, "{{weight}}"] }
-    steps: [ { weight: 10, analysis: smoke }, { weight: 100 } ]
-analysis:
-  smoke:
-    provider: { type: http, url: "http://127.0.0.1:1/{{query}}", jsonPath: { value: "$.v" } }
-    interval: 1m
-    maxDuration: 30m
-${test}
-    checks:
-      - { name: errors, type: ratio, events: e, total: t, critical: true }
-`
+  const policyWith = (test: string) => smokePolicy({ test })
 
   it('reaches the judge: v3 tempers a bursty canary that v1 takes at face value', () => {
     const v1 = planAnalysis(parsePolicy(policyWith(''), 'policy.yml', {}), 'production', 'smoke', 0)
-    const v3 = planAnalysis(parsePolicy(policyWith('    test: { type: sequential, engine: v3 }'), 'policy.yml', {}), 'production', 'smoke', 0)
+    const v3 = planAnalysis(parsePolicy(policyWith('test: { type: sequential, engine: v3 }'), 'policy.yml', {}), 'production', 'smoke', 0)
     expect(v1.judge.engine).toBeUndefined()
     expect(v3.judge.engine).toBe('v3')
     // A healthy canary under the bench's gamma bursts per arm (CV 200%, 1000 req/s; seed 5): v1 fails it
@@ -202,6 +190,6 @@ ${test}
   })
 
   it('names the field and the engines there are when the value is wrong', () => {
-    expect(() => parsePolicy(policyWith('    test: { type: sequential, engine: v4 }'), 'policy.yml', {})).toThrow(/policy\.yml:\d+:\d+.*engine.*(v1.*v3|one of)/s)
+    expect(() => parsePolicy(policyWith('test: { type: sequential, engine: v4 }'), 'policy.yml', {})).toThrow(/policy\.yml:\d+:\d+.*engine.*(v1.*v3|one of)/s)
   })
 })

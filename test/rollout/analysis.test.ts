@@ -3,46 +3,17 @@
  * a provider failure is nodata with its reason (never a pass), zero traffic never fails, and a
  * `mode: once` analysis carries its evidence between runs in the rollout record.
  */
-import { afterEach, describe, expect, it } from 'vitest'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
 import { parsePolicy } from '../../shared/config/load.js'
 import { planAnalysis } from '../../shared/rollout/analysis-plan.js'
-import type { Clock } from '../../shared/clock.js'
 import { watchAnalysis } from '../../shared/rollout/analysis-run.js'
 import { analyzeRollout } from '../../shared/rollout/analyze-command.js'
-import { deployCanary, type LifecycleDeps } from '../../shared/rollout/lifecycle.js'
-import { createLocalReporter } from '../../shared/rollout/reporter.js'
-import { FileStateStore } from '../../shared/state/file-store.js'
+import { deployCanary } from '../../shared/rollout/lifecycle.js'
+import { cleanTemporaryStores, fakeClock, fileLifecycle, smokePolicy } from './support.js'
 import { streamLogger } from '../../shared/action/logger.js'
 import type { MetricQuery, MetricsProvider, ObservationResult } from '../../shared/metrics/types.js'
-import type { TrafficProvider } from '../../shared/traffic/types.js'
 
-const POLICY = `version: 1
-environments:
-  production:
-    traffic: { provider: command, setWeight: [set, "{{weight}}"] }
-    steps: [ { weight: 10, analysis: smoke }, { weight: 100 } ]
-analysis:
-  smoke:
-    provider: { type: http, url: "http://127.0.0.1:1/{{query}}", jsonPath: { value: "$.v" } }
-    interval: 1m
-    maxDuration: 30m
-    checks:
-      - { name: errors, type: ratio, events: e, total: t, critical: true }
-`
 
-function fakeClock(start = Date.parse('2026-11-22T00:00:00Z')): Clock & { t: number } {
-  const clock = {
-    t: start,
-    now: () => new Date(clock.t),
-    sleep: async (ms: number) => {
-      clock.t += Math.max(0, ms)
-    },
-  }
-  return clock
-}
 
 /** Errors per minute: canary at `canaryRate`, baseline at 1%; 600 requests a minute each (or none). */
 function fakeMetrics(canaryRate: number, requests = 600, failing = false): MetricsProvider & { calls: number } {
@@ -60,7 +31,7 @@ function fakeMetrics(canaryRate: number, requests = 600, failing = false): Metri
   return provider as MetricsProvider & { calls: number }
 }
 
-const policy = parsePolicy(POLICY, 'policy.yml', {})
+const policy = parsePolicy(smokePolicy(), 'policy.yml', {})
 const plan = planAnalysis(policy, 'production', 'smoke', 0)
 const arms = { canaryVersion: 'v2', stableVersion: 'v1' }
 const logger = streamLogger(() => undefined)
@@ -95,31 +66,11 @@ describe('the analysis loop', () => {
 })
 
 describe('analyze in once mode', () => {
-  const dirs: string[] = []
-  afterEach(() => {
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-  })
+  cleanTemporaryStores()
 
   it('takes one look per run and keeps the evidence in the record until the judge decides', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rollgate-once-'))
-    dirs.push(dir)
-    const store = new FileStateStore({ directory: dir })
-    const traffic: TrafficProvider = {
-      name: 'command',
-      setWeight: async (weight) => ({ provider: 'command', target: 'memory', previous: 0, weight, readBack: weight, changes: [] }),
-      readWeight: async () => 10,
-      describe: () => 'memory',
-    }
     const clock = fakeClock()
-    let run = 0
-    const deps = (): LifecycleDeps => ({
-      store,
-      traffic,
-      hooks: { run: async () => undefined },
-      reporter: createLocalReporter(() => undefined),
-      logger,
-      context: { runId: ++run, runAttempt: 1, job: 'analyze', actor: 'octocat', now: clock.now() },
-    })
+    const { store, deps } = fileLifecycle(clock)
     await deployCanary({ policy, environment: 'production', version: 'v2', ref: 'main', sha: 'e'.repeat(40), stableVersion: 'v1' }, deps())
     const decisions: string[] = []
     for (let i = 0; i < 10 && decisions.at(-1) !== 'fail'; i++) {

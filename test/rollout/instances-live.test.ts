@@ -1,34 +1,16 @@
 /** The live analysis names a bad pod from the provider's per-instance breakdown (issue 14). */
-import { afterEach, describe, expect, it } from 'vitest'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
 import { parsePolicy } from '../../shared/config/load.js'
 import { planAnalysis } from '../../shared/rollout/analysis-plan.js'
 import { addInstanceCounts, ONCE_INSTANCES_KEPT, watchAnalysis } from '../../shared/rollout/analysis-run.js'
 import { analyzeRollout } from '../../shared/rollout/analyze-command.js'
-import { deployCanary, type LifecycleDeps } from '../../shared/rollout/lifecycle.js'
-import { createLocalReporter } from '../../shared/rollout/reporter.js'
-import { FileStateStore } from '../../shared/state/file-store.js'
-import type { TrafficProvider } from '../../shared/traffic/types.js'
+import { deployCanary } from '../../shared/rollout/lifecycle.js'
+import { cleanTemporaryStores, fakeClock, fileLifecycle, smokePolicy } from './support.js'
 import type { LookResult } from '../../shared/analysis/types.js'
 import { streamLogger } from '../../shared/action/logger.js'
 import type { MetricQuery, MetricsProvider, ObservationResult } from '../../shared/metrics/types.js'
 
-const POLICY = `version: 1
-environments:
-  production:
-    traffic: { provider: command, setWeight: [set, "{{weight}}"] }
-    steps: [ { weight: 10, analysis: smoke }, { weight: 100 } ]
-analysis:
-  smoke:
-    provider: { type: http, url: "http://127.0.0.1:1/{{query}}", jsonPath: { value: "$.v" } }
-    interval: 1m
-    maxDuration: 5m
-    checks:
-      - { name: errors, type: ratio, events: e, total: t, critical: true }
-`
-const policy = parsePolicy(POLICY, 'policy.yml', {})
+const policy = parsePolicy(smokePolicy({ maxDuration: '5m' }), 'policy.yml', {})
 const plan = planAnalysis(policy, 'production', 'smoke', 0)
 
 function metrics(split: boolean): MetricsProvider {
@@ -45,20 +27,16 @@ function metrics(split: boolean): MetricsProvider {
   return provider as MetricsProvider
 }
 
-function clock() {
-  const c = { t: Date.parse('2026-11-22T00:00:00Z'), now: () => new Date(c.t), sleep: async (ms: number) => void (c.t += Math.max(0, ms)) }
-  return c
-}
 
 describe('live per-instance breakdown', () => {
   it('names the bad canary pod in the verdict reason and keeps the breakdown per interval', async () => {
-    const outcome = await watchAnalysis(plan, { canaryVersion: 'v2', stableVersion: 'v1' }, { metrics: metrics(true), clock: clock(), logger: streamLogger(() => undefined) })
+    const outcome = await watchAnalysis(plan, { canaryVersion: 'v2', stableVersion: 'v1' }, { metrics: metrics(true), clock: fakeClock(), logger: streamLogger(() => undefined) })
     expect(outcome.reason).toMatch(/instance "web-v2-b" \(canary\) stands out on errors/)
     expect(outcome.instances?.[0]?.canary?.['web-v2-b']?.['errors']).toEqual({ events: 30, total: 300 })
   })
 
   it('changes nothing without a breakdown', async () => {
-    const outcome = await watchAnalysis(plan, { canaryVersion: 'v2', stableVersion: 'v1' }, { metrics: metrics(false), clock: clock(), logger: streamLogger(() => undefined) })
+    const outcome = await watchAnalysis(plan, { canaryVersion: 'v2', stableVersion: 'v1' }, { metrics: metrics(false), clock: fakeClock(), logger: streamLogger(() => undefined) })
     expect(outcome.reason).not.toMatch(/stands out/)
     expect(outcome.instances).toBeUndefined()
   })
@@ -68,7 +46,7 @@ describe('live per-instance breakdown', () => {
     const lines: string[] = []
     await watchAnalysis(plan, { canaryVersion: 'v2', stableVersion: 'v1' }, {
       metrics: metrics(true),
-      clock: clock(),
+      clock: fakeClock(),
       logger: streamLogger((line) => void lines.push(line)),
       onLook: async (look: LookResult) => void reasons.push(look.reason),
     })
@@ -78,10 +56,7 @@ describe('live per-instance breakdown', () => {
 })
 
 describe('per-instance counts in once mode', () => {
-  const dirs: string[] = []
-  afterEach(() => {
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-  })
+  cleanTemporaryStores()
 
   /** A baseline pod at 0.8% errors against 0.2% on its peers: too few events to name in one interval, plain in three. */
   const mild: MetricsProvider = {
@@ -95,25 +70,8 @@ describe('per-instance counts in once mode', () => {
   } as MetricsProvider
 
   it('sums each pod over the runs in the record and names it once the sum shows it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rollgate-once-pods-'))
-    dirs.push(dir)
-    const store = new FileStateStore({ directory: dir })
-    const traffic: TrafficProvider = {
-      name: 'command',
-      setWeight: async (weight) => ({ provider: 'command', target: 'memory', previous: 0, weight, readBack: weight, changes: [] }),
-      readWeight: async () => 10,
-      describe: () => 'memory',
-    }
-    const c = clock()
-    let run = 0
-    const deps = (): LifecycleDeps => ({
-      store,
-      traffic,
-      hooks: { run: async () => undefined },
-      reporter: createLocalReporter(() => undefined),
-      logger: streamLogger(() => undefined),
-      context: { runId: ++run, runAttempt: 1, job: 'analyze', actor: 'octocat', now: c.now() },
-    })
+    const c = fakeClock()
+    const { store, deps } = fileLifecycle(c)
     await deployCanary({ policy, environment: 'production', version: 'v2', ref: 'main', sha: 'e'.repeat(40), stableVersion: 'v1' }, deps())
     const named: boolean[] = []
     for (let i = 0; i < 4; i++) {

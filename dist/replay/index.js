@@ -1236,8 +1236,16 @@ const DRIFT_PRIOR = {
     excessDecay: 0.8,
     /** Variance of the level's diffuse prior (log ratio). */
     levelVariance: 100,
-    /** With a baseline arm: prior mass of noise the baseline cannot show (on the canary alone). */
-    canaryOnly: 0.05,
+    /**
+     * With a baseline arm: prior mass of noise the baseline cannot show (on the canary alone). Large,
+     * because the baseline's own series cannot tell the noise both arms share (which cancels in the
+     * ratio) from its own (which the ratio carries), nor show noise on the canary alone: at 5%,
+     * canary-only AR(1) drift (sd 0.3, ρ 0.9, 1000 req/s) failed 10% of healthy canaries, and shared
+     * swings seen on the baseline over-tempered the ratio (latency +50% proven in 18 minutes, 14 at 60%;
+     * bench/judge, issue 14). Smaller masses fail the first, larger ones per-arm drift the baseline does
+     * show (at 100%, ρ 0.9 at 1000 req/s: 8.5%).
+     */
+    canaryOnly: 0.6,
 };
 /** The smallest weight an interval gets. */
 const V3_MIN_WEIGHT = 1e-3;
@@ -1508,6 +1516,14 @@ const MIN_WEIGHT = 0.02;
 const INTERVAL_CAP = 3;
 /** Judge v3: the smallest per-interval cap (nats), for the hardest-tempered intervals. */
 const V3_MIN_CAP = 0.25;
+/**
+ * Judge v3: the cap rises linearly over the first V3_CAP_RAMP intervals (cap × (n + 1)/V3_CAP_RAMP
+ * for the (n + 1)-th), while the noise model has too few intervals to have seen a burst: one burst
+ * on the canary in minute 2 then cannot decide together with the next. Under gamma bursts per arm
+ * (CV 200%, 100 req/s) this took false fails from 8.3% to 3.5% (most were in minutes 2–5), at one
+ * minute more for a ×5 regression (issue 14, cause 3).
+ */
+const V3_CAP_RAMP = 5;
 function mixtureWeights(spec, step, maxOffset) {
     const inf = Math.min(Math.max(spec.infinityWeight, 0), 1);
     const raw = new Float64Array(maxOffset + 1);
@@ -1850,9 +1866,10 @@ class RateRatioSequence {
         // v1's cap is in tempered units, set from φ̂ before this interval.
         let cap = v2 ? this.cap : this.cap * this.dispersion();
         // v3: the cap shrinks with the weight (C·√w, at least V3_MIN_CAP): an interval tempered hard is
-        // one whose noise is mostly not counting noise, so it may move the evidence by less.
+        // one whose noise is mostly not counting noise, so it may move the evidence by less; and it rises
+        // over the first V3_CAP_RAMP intervals, before the noise model has seen enough to find bursts.
         if (drift)
-            cap = Math.max(V3_MIN_CAP, this.cap * Math.sqrt(weight));
+            cap = Math.max(V3_MIN_CAP, this.cap * Math.sqrt(weight) * Math.min(1, (this.intervals + 1) / V3_CAP_RAMP));
         if (drift) {
             drift.commit(weight, vExpected);
             // The counting variance of z at the pooled ratio before this interval (not at this interval's

@@ -97,6 +97,15 @@ export const INTERVAL_CAP = 3
 /** Judge v3: the smallest per-interval cap (nats), for the hardest-tempered intervals. */
 export const V3_MIN_CAP = 0.25
 
+/**
+ * Judge v3: the cap rises linearly over the first V3_CAP_RAMP intervals (cap × (n + 1)/V3_CAP_RAMP
+ * for the (n + 1)-th), while the noise model has too few intervals to have seen a burst: one burst
+ * on the canary in minute 2 then cannot decide together with the next. Under gamma bursts per arm
+ * (CV 200%, 100 req/s) this took false fails from 8.3% to 3.5% (most were in minutes 2–5), at one
+ * minute more for a ×5 regression (issue 14, cause 3).
+ */
+export const V3_CAP_RAMP = 5
+
 export interface RateRatioOptions {
   /** Decision null u₀ = log r₀; a lattice point. */
   anchor: number
@@ -477,8 +486,9 @@ export class RateRatioSequence {
     // v1's cap is in tempered units, set from φ̂ before this interval.
     let cap = v2 ? this.cap : this.cap * this.dispersion()
     // v3: the cap shrinks with the weight (C·√w, at least V3_MIN_CAP): an interval tempered hard is
-    // one whose noise is mostly not counting noise, so it may move the evidence by less.
-    if (drift) cap = Math.max(V3_MIN_CAP, this.cap * Math.sqrt(weight))
+    // one whose noise is mostly not counting noise, so it may move the evidence by less; and it rises
+    // over the first V3_CAP_RAMP intervals, before the noise model has seen enough to find bursts.
+    if (drift) cap = Math.max(V3_MIN_CAP, this.cap * Math.sqrt(weight) * Math.min(1, (this.intervals + 1) / V3_CAP_RAMP))
     if (drift) {
       drift.commit(weight, vExpected)
       // The counting variance of z at the pooled ratio before this interval (not at this interval's

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DriftFilter } from '../../shared/analysis/drift.js'
 import { failMixture, passMixture } from '../../shared/analysis/evidence.js'
-import { RateRatioSequence } from '../../shared/analysis/sequential.js'
+import { INTERVAL_CAP, RateRatioSequence, V3_CAP_RAMP } from '../../shared/analysis/sequential.js'
 import { Rng } from '../../bench/judge/sim/rng.js'
 import { Simulation } from '../../bench/judge/sim/simulate.js'
 import { allScenarios } from '../../bench/judge/scenarios.js'
@@ -99,6 +99,29 @@ describe('judge v3 weights are predictable', () => {
     feed(e, 150, 300, 300, 6000)
     feed(e, 0, 300, 300, 6000)
     expect(e.lastWeight).toBeLessThan(calm)
+  })
+})
+
+describe('judge v3 cap over the first intervals', () => {
+  it('two bursts in the first two minutes cannot fail a metric; after the ramp one interval counts fully', () => {
+    const e = engine()
+    // Every event of the interval on the canary, twice: as extreme as a burst can be.
+    feed(e, 300, 300, 300, 6000)
+    const first = e.logEUpAnchor()
+    feed(e, 300, 300, 300, 6000)
+    const second = e.logEUpAnchor()
+    // Without the ramp each would count up to INTERVAL_CAP (3 nats), and two would cross log 20.
+    expect(V3_CAP_RAMP).toBeGreaterThan(1)
+    expect(first, `first ${first}`).toBeLessThanOrEqual(INTERVAL_CAP / V3_CAP_RAMP + 1e-9)
+    expect(second, `second ${second}`).toBeLessThanOrEqual((INTERVAL_CAP * 3) / V3_CAP_RAMP + 1e-9)
+    expect(second).toBeLessThan(Math.log(20) / 1.5)
+
+    const late = engine()
+    const r = new Rng(9)
+    for (let s = 0; s < V3_CAP_RAMP; s++) feed(late, r.binomial(300, PI), 300, r.binomial(6000, PI), 6000)
+    const before = late.logEUpAnchor()
+    feed(late, 300, 300, 300, 6000)
+    expect(late.logEUpAnchor() - before, `after the ramp ${late.logEUpAnchor() - before}`).toBeGreaterThan(INTERVAL_CAP / V3_CAP_RAMP + 0.5)
   })
 })
 

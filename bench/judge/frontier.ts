@@ -43,6 +43,8 @@ const PAIRS: Pair[] = [
   { target: '×2 median ≤ 10 min (shared noise, 100 req/s) vs per-arm AR(1) ρ 0.8 at 100 req/s', regression: 'v2-noisy-errors-x2', healthy: 'v2-arm-ar1-08-100', minute: 10, power: 0.5 },
   { target: '×2 median ≤ 10 min (shared noise, 100 req/s) vs its own healthy noise', regression: 'v2-noisy-errors-x2', healthy: 'v2-shared-arm-100', minute: 10, power: 0.5 },
   { target: '×5 median ≤ 3 min (shared noise, 100 req/s) vs per-arm AR(1) ρ 0.9 at 100 req/s', regression: 'v2-noisy-errors-x5', healthy: 'v2-arm-ar1-09-100', minute: 3, power: 0.5 },
+  { target: '×5 median ≤ 3 min (shared noise, 100 req/s) vs gamma bursts per arm CV 200% at 100 req/s', regression: 'v2-noisy-errors-x5', healthy: 'v2-bursts-200-100', minute: 3, power: 0.5 },
+  { target: '×5 median ≤ 3 min (shared noise, 100 req/s) vs canary-only AR(1) ρ 0.9 at 100 req/s', regression: 'v2-noisy-errors-x5', healthy: 'v2-canary-ar1-09-100', minute: 3, power: 0.5 },
   { target: '×2 detected ≥ 40% by 60 min vs the same bursts, healthy (1000 req/s)', regression: 'v2-bursts-errors-x2', healthy: 'v2-bursts-200-1000', minute: 60, power: 0.4 },
 ]
 

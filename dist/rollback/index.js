@@ -71802,7 +71802,7 @@ const REPORTED_FAILURES = new Set(['traffic-failed', 'hook-failed', 'migration-f
 function failureReason(command, message, record) {
     const pending = record.pendingMove;
     const where = pending
-        ? ` Traffic is at ${pending.from}% or ${pending.to}% (the move did not finish); the next promote or rollback reads it back first.`
+        ? ` Traffic is at ${pending.from}% or ${pending.to}% (the move did not finish); the next promote or rollback reads it back first (a provider that cannot read weights asks for \`repair-weight\`).`
         : ` Traffic stays at ${record.weight}%.`;
     return `${command} failed: ${message.replace(/\s+$/, '')}${/[.!?]$/.test(message.trim()) ? '' : '.'}${where}`;
 }

@@ -291,7 +291,7 @@ const REPORTED_FAILURES: ReadonlySet<ReasonCode> = new Set(['traffic-failed', 'h
 export function failureReason(command: Command['type'], message: string, record: RolloutRecord): string {
   const pending = record.pendingMove
   const where = pending
-    ? ` Traffic is at ${pending.from}% or ${pending.to}% (the move did not finish); the next promote or rollback reads it back first.`
+    ? ` Traffic is at ${pending.from}% or ${pending.to}% (the move did not finish); the next promote or rollback reads it back first (a provider that cannot read weights asks for \`repair-weight\`).`
     : ` Traffic stays at ${record.weight}%.`
   return `${command} failed: ${message.replace(/\s+$/, '')}${/[.!?]$/.test(message.trim()) ? '' : '.'}${where}`
 }

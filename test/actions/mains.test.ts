@@ -111,7 +111,7 @@ describe('action mains in-process', () => {
   it('a failure mid-move says both weights traffic may be at', () => {
     const record = { weight: 5, pendingMove: { from: 5, to: 0 } } as unknown as Parameters<typeof failureReason>[2]
     expect(failureReason('rollback', 'helm: timed out', record)).toBe(
-      'rollback failed: helm: timed out. Traffic is at 5% or 0% (the move did not finish); the next promote or rollback reads it back first.',
+      'rollback failed: helm: timed out. Traffic is at 5% or 0% (the move did not finish); the next promote or rollback reads it back first (a provider that cannot read weights asks for `repair-weight`).',
     )
     expect(failureReason('promote', 'hook smoke exited 2.', { weight: 50 } as unknown as Parameters<typeof failureReason>[2])).toBe('promote failed: hook smoke exited 2. Traffic stays at 50%.')
   })

@@ -48,10 +48,41 @@ const PAIRS: Pair[] = [
   { target: '×2 detected ≥ 40% by 60 min vs the same bursts, healthy (1000 req/s)', regression: 'v2-bursts-errors-x2', healthy: 'v2-bursts-200-1000', minute: 60, power: 0.4 },
 ]
 
+/**
+ * The pass side: an early pass by `minute` in a share `power` of healthy canaries without noise
+ * (tolerance 25%) means passing whenever S_t is at or below the healthy runs' `power`-quantile; a
+ * canary exactly at the tolerance (×1.25) under the noise must then not fall below it in more than α.
+ */
+interface PassPair {
+  target: string
+  /** Healthy canaries that must pass early. */
+  healthy: string
+  /** The noise under which a canary at the tolerance is simulated (its error metric set to ×factor). */
+  inferior: string
+  factor: number
+  minute: number
+  power: number
+}
+
+const PASS_PAIRS: PassPair[] = [
+  ...[15, 30, 45].map((minute) => ({ target: `early pass median ≤ ${minute} min (1000 req/s, no noise) vs a ×1.25 canary under per-arm AR(1) sd 0.3 ρ 0.9`, healthy: 'v2-early-pass-1000', inferior: 'v2-arm-ar1-09-1000', factor: 1.25, minute, power: 0.5 })),
+  { target: 'early pass median ≤ 15 min (1000 req/s, no noise) vs a ×1.25 canary under canary-only AR(1) sd 0.3 ρ 0.9', healthy: 'v2-early-pass-1000', inferior: 'v2-canary-ar1-09-1000', factor: 1.25, minute: 15, power: 0.5 },
+  { target: 'early pass median ≤ 15 min (1000 req/s, no noise) vs a ×1.25 canary under per-arm AR(1) sd 0.3 ρ 0.8', healthy: 'v2-early-pass-1000', inferior: 'v2-arm-ar1-08-1000', factor: 1.25, minute: 15, power: 0.5 },
+]
+
 function scenarioById(id: string): Scenario {
   const found = allScenarios().find((s) => s.id === id)
   if (!found) throw new Error(`no bench scenario ${id} (bench/judge/scenarios.ts)`)
   return found
+}
+
+/** The scenario with its ratio metrics' canary factor set (a canary exactly at a tolerance). */
+function withFactor(scenario: Scenario, factor: number): Scenario {
+  return {
+    ...scenario,
+    id: `${scenario.id}-x${factor}`,
+    metrics: scenario.metrics.map((m) => (m.process.type === 'ratio' ? { ...m, process: { ...m.process, canaryFactor: factor } } : m)),
+  }
 }
 
 function args(): { runs: number; seed: number } {
@@ -107,8 +138,21 @@ function main(): void {
     const pct = (v: number) => `${(v * 100).toFixed(1)}%`
     console.log(`| ${pair.target} | ${pair.minute} | ${threshold.toFixed(3)} (×${Math.exp(threshold).toFixed(2)}) | ${pct(w.rate)} [${pct(w.lower)}, ${pct(w.upper)}] |`)
   }
+  console.log('\n| pass target | minute | threshold on log(canary/baseline rate) | canaries at the tolerance below it [95% CI] |')
+  console.log('|---|---:|---:|---|')
+  for (const pair of PASS_PAIRS) {
+    const healthy = statistic(scenarioById(pair.healthy), pair.minute, runs, seed).sort((a, b) => a - b)
+    // The largest threshold that still leaves a share `power` of the healthy runs at or below it.
+    const threshold = healthy[Math.ceil(pair.power * healthy.length) - 1] as number
+    const inferior = statistic(withFactor(scenarioById(pair.inferior), pair.factor), pair.minute, runs, seed)
+    const below = inferior.filter((s) => s <= threshold).length
+    const w = wilson(below, inferior.length)
+    const pct = (v: number) => `${(v * 100).toFixed(1)}%`
+    console.log(`| ${pair.target} | ${pair.minute} | ${threshold.toFixed(3)} (×${Math.exp(threshold).toFixed(2)}) | ${pct(w.rate)} [${pct(w.lower)}, ${pct(w.upper)}] |`)
+  }
   console.log('\nA judge of the cumulative rate ratio that meets the row\'s detection target fails at least that share of the healthy')
-  console.log('canaries at that one look (every other look only adds). Rows above 5% are targets that such a judge cannot meet together.')
+  console.log('canaries at that one look (every other look only adds); one that meets a pass target passes at least that share of the')
+  console.log('canaries at the tolerance. Rows above 5% are targets that such a judge cannot meet together.')
 }
 
 main()

@@ -311,6 +311,22 @@ export function v2Scenarios(): Scenario[] {
       metrics: [errors('errors', 0.25, noisy.errors, 1.5), latency('latency', 0.05, noisy.latency)],
     }),
   )
+  // Non-inferiority under each regime of one arm's own noise: a canary exactly at the tolerance
+  // (errors ×1.25 at tolerance 25%, the hardest case of "worse than the tolerance") must pass in at
+  // most α of runs. Latency is healthy and noiseless so that the errors metric decides.
+  for (const regime of ['arm-ar1-08', 'arm-ar1-09', 'canary-ar1-09', 'bursts-200'] as const) {
+    const r = V2_REGIMES[regime]
+    out.push(
+      scenario({
+        id: `v2-at-tolerance-${regime}-1000`,
+        title: `errors ×1.25 at tolerance 25% (must not pass), ${r.label}, 1000 req/s`,
+        kind: 'inferior',
+        regime,
+        traffic: traffic(1000, r.load),
+        metrics: [errors('errors', 0.25, r.errors, 1.25), latency('latency', 0.05, NO_NOISE)],
+      }),
+    )
+  }
   const newClassRate = 0.3 / (100 * 60 * WEIGHT)
   for (const factor of [2, 5]) {
     out.push(

@@ -72637,7 +72637,7 @@ async function execute(policy, environmentName, command, deps, report) {
     const now = deps.now ?? (() => new Date());
     // Whether this deploy-canary runs the migration's expand (decided on the record it claims).
     let expanding = false;
-    const outcome = await reportingFailure(() => withRollout(deps.store, environmentName, () => runTransition({
+    const outcome = await withRollout(deps.store, environmentName, () => runTransition({
         store: deps.store,
         environment: environmentName,
         command,
@@ -72740,7 +72740,7 @@ async function execute(policy, environmentName, command, deps, report) {
             });
             return links && Object.keys(links).length > 0 ? { ...record, report: links } : record;
         },
-    })));
+    }));
     if (outcome.repair)
         logger.info(`repaired an interrupted move first: ${outcome.repair.message}`);
     logger.info(outcome.message);
@@ -72752,33 +72752,6 @@ async function execute(policy, environmentName, command, deps, report) {
         ...(outcome.move ? { move: outcome.move } : {}),
         ...(outcome.snapshot ? { version: outcome.snapshot.version } : {}),
     };
-    /**
-     * Runs the command; when it fails in a stage that may have left the rollout mid-move (traffic, a
-     * hook, the migration), the reports show it before the error goes on: a developer who looks at the
-     * pull request sees "rollback failed: …" and where traffic may be, not the last state that worked.
-     * Reporting here never replaces the error; a failed report is a warning.
-     */
-    async function reportingFailure(fn) {
-        try {
-            return await fn();
-        }
-        catch (error) {
-            const record = deps.store.lastSeen?.(environmentName);
-            if (record?.canary && errors_isUserError(error) && REPORTED_FAILURES.has(error.reasonCode)) {
-                try {
-                    await deps.reporter.publish({
-                        record,
-                        rollout: { ...toRolloutReport(record, environment), reason: failureReason(command.type, errors_errorMessage(error), record) },
-                        status: report(record).status,
-                    });
-                }
-                catch (reportError) {
-                    logger.warn(`could not report the failure: ${errors_errorMessage(reportError)}`);
-                }
-            }
-            throw error;
-        }
-    }
     /** The migration as the command leaves it, written with its final record. */
     async function migrationAfter(record) {
         if (!migration)
@@ -72835,16 +72808,6 @@ async function settleMigration(policy, environmentName, outcome, deps) {
         return outcome;
     deps.logger.info(settled.message);
     return { ...outcome, record: settled.record, reasonCode: settled.reasonCode, message: `${outcome.message}; ${settled.message}` };
-}
-/** Failures after which the rollout may be mid-move: the reports say so (see reportingFailure). */
-const REPORTED_FAILURES = new Set(['traffic-failed', 'hook-failed', 'migration-failed']);
-/** The reason the reports show after a failed command: what failed, and where traffic may be. */
-function failureReason(command, message, record) {
-    const pending = record.pendingMove;
-    const where = pending
-        ? ` Traffic is at ${pending.from}% or ${pending.to}% (the move did not finish); the next promote or rollback reads it back first (a provider that cannot read weights asks for \`repair-weight\`).`
-        : ` Traffic stays at ${record.weight}%.`;
-    return `${command} failed: ${message.replace(/\s+$/, '')}${/[.!?]$/.test(message.trim()) ? '' : '.'}${where}`;
 }
 /** Runs `fn`; an error it throws carries the rollout as the store last saw it, for the `result` output. */
 async function withRollout(store, environment, fn) {

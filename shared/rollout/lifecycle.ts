@@ -4,7 +4,7 @@
  * (lease, pending move, traffic, final write), runs the step hooks around the traffic move, and
  * publishes the reports. Everything outside is injected.
  */
-import { ConfigError, ProviderError, errorMessage, isUserError, tagged } from '../errors.js'
+import { ConfigError, ProviderError, tagged } from '../errors.js'
 import type { Logger } from '../action/logger.js'
 import type { ReasonCode } from '../reason-codes.js'
 import type { Environment, Policy } from '../config/policy.generated.js'
@@ -90,7 +90,7 @@ async function execute(
   const now = deps.now ?? (() => new Date())
   // Whether this deploy-canary runs the migration's expand (decided on the record it claims).
   let expanding = false
-  const outcome = await reportingFailure(() => withRollout(deps.store, environmentName, () => runTransition({
+  const outcome = await withRollout(deps.store, environmentName, () => runTransition({
     store: deps.store,
     environment: environmentName,
     command,
@@ -185,7 +185,7 @@ async function execute(
       })
       return links && Object.keys(links).length > 0 ? { ...record, report: links } : record
     },
-  })))
+  }))
   if (outcome.repair) logger.info(`repaired an interrupted move first: ${outcome.repair.message}`)
   logger.info(outcome.message)
   const record = outcome.snapshot?.record ?? outcome.record
@@ -195,32 +195,6 @@ async function execute(
     record,
     ...(outcome.move ? { move: outcome.move } : {}),
     ...(outcome.snapshot ? { version: outcome.snapshot.version } : {}),
-  }
-
-  /**
-   * Runs the command; when it fails in a stage that may have left the rollout mid-move (traffic, a
-   * hook, the migration), the reports show it before the error goes on: a developer who looks at the
-   * pull request sees "rollback failed: …" and where traffic may be, not the last state that worked.
-   * Reporting here never replaces the error; a failed report is a warning.
-   */
-  async function reportingFailure<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn()
-    } catch (error) {
-      const record = deps.store.lastSeen?.(environmentName)
-      if (record?.canary && isUserError(error) && REPORTED_FAILURES.has(error.reasonCode)) {
-        try {
-          await deps.reporter.publish({
-            record,
-            rollout: { ...toRolloutReport(record, environment), reason: failureReason(command.type, errorMessage(error), record) },
-            status: report(record).status,
-          })
-        } catch (reportError) {
-          logger.warn(`could not report the failure: ${errorMessage(reportError)}`)
-        }
-      }
-      throw error
-    }
   }
 
   /** The migration as the command leaves it, written with its final record. */
@@ -282,18 +256,6 @@ async function settleMigration(policy: Policy, environmentName: string, outcome:
   if (!settled) return outcome
   deps.logger.info(settled.message)
   return { ...outcome, record: settled.record, reasonCode: settled.reasonCode, message: `${outcome.message}; ${settled.message}` }
-}
-
-/** Failures after which the rollout may be mid-move: the reports say so (see reportingFailure). */
-const REPORTED_FAILURES: ReadonlySet<ReasonCode> = new Set(['traffic-failed', 'hook-failed', 'migration-failed'])
-
-/** The reason the reports show after a failed command: what failed, and where traffic may be. */
-export function failureReason(command: Command['type'], message: string, record: RolloutRecord): string {
-  const pending = record.pendingMove
-  const where = pending
-    ? ` Traffic is at ${pending.from}% or ${pending.to}% (the move did not finish); the next promote or rollback reads it back first (a provider that cannot read weights asks for \`repair-weight\`).`
-    : ` Traffic stays at ${record.weight}%.`
-  return `${command} failed: ${message.replace(/\s+$/, '')}${/[.!?]$/.test(message.trim()) ? '' : '.'}${where}`
 }
 
 /** Runs `fn`; an error it throws carries the rollout as the store last saw it, for the `result` output. */

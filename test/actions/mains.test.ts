@@ -6,8 +6,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { useFakeGitHub } from '../fakes/github/use-fake-github.js'
 import { MemoryTraffic, runMain, testDeps, workspace, type Workspace } from './support.js'
-import { stickyMarker } from '../../shared/report/targets.js'
-import { failureReason } from '../../shared/rollout/lifecycle.js'
 
 const POLICY = `version: 1
 environments:
@@ -78,53 +76,6 @@ describe('action mains in-process', () => {
     const second = await runIt('deploy-canary', { inputs: { environment: 'production', version: 'v3' } })
     expect(second.failed).toMatch(/deploy-canary refused: v2 is still rolling out/)
     expect(second.result).toMatchObject({ reasonCode: 'illegal-move', rollout: { environment: 'production', phase: 'canary', canary: 'v2', weight: 5 } })
-  })
-
-  it('a failed rollback shows on the pull request, with where traffic may be, until the next command', async () => {
-    const { ws, traffic, deps } = setup()
-    const pull = github.state.seedPull({ head: 'feature-failed-rollback' })
-    const sha = pull.head.sha
-    const sticky = () => github.state.comments.filter((c) => c.issueNumber === pull.number && (c.comment.body ?? '').startsWith(stickyMarker('production')))
-    await runMain('deploy-canary', ws, deps, { inputs: { environment: 'production', version: 'v2', 'stable-version': 'v1' }, sha, pullRequest: pull.number })
-    expect(sticky()[0]?.comment.body).toMatch(/v2/)
-    expect(sticky()[0]?.comment.body).not.toMatch(/failed/)
-
-    traffic.failNext = 'backend refused the change'
-    const failed = await runMain('rollback', ws, deps, { inputs: { environment: 'production', reason: 'pager' }, sha, pullRequest: pull.number })
-    expect(failed.result).toMatchObject({ reasonCode: 'traffic-failed' })
-    expect(traffic.weight).toBe(5)
-    expect(sticky()).toHaveLength(1)
-    const body = sticky()[0]?.comment.body ?? ''
-    expect(body).toMatch(/^> rollback failed: .*backend refused the change/m)
-    // The provider kept its weights and the read-back says so: the record knows where traffic is.
-    expect(body).toMatch(/Traffic stays at 5%\./)
-
-    const again = await runMain('rollback', ws, deps, { inputs: { environment: 'production', reason: 'pager' }, sha, pullRequest: pull.number })
-    expect(again.result).toMatchObject({ reasonCode: 'applied', rollout: { phase: 'rolled-back' } })
-    expect(sticky()).toHaveLength(1)
-    // The banner moves on; the timeline keeps the failed attempt.
-    expect(sticky()[0]?.comment.body).not.toMatch(/^> rollback failed/m)
-    expect(sticky()[0]?.comment.body).toMatch(/Rolled back/)
-    expect(sticky()[0]?.comment.body).toMatch(/\| rollback failed, traffic left at 5%/)
-  })
-
-  it('a failure mid-move says both weights traffic may be at', () => {
-    const record = { weight: 5, pendingMove: { from: 5, to: 0 } } as unknown as Parameters<typeof failureReason>[2]
-    expect(failureReason('rollback', 'helm: timed out', record)).toBe(
-      'rollback failed: helm: timed out. Traffic is at 5% or 0% (the move did not finish); the next promote or rollback reads it back first (a provider that cannot read weights asks for `repair-weight`).',
-    )
-    expect(failureReason('promote', 'hook smoke exited 2.', { weight: 50 } as unknown as Parameters<typeof failureReason>[2])).toBe('promote failed: hook smoke exited 2. Traffic stays at 50%.')
-  })
-
-  it('a refused command leaves the pull request as it was', async () => {
-    const { ws, deps } = setup()
-    const pull = github.state.seedPull({ head: 'feature-refused' })
-    const sha = pull.head.sha
-    await runMain('deploy-canary', ws, deps, { inputs: { environment: 'production', version: 'v2', 'stable-version': 'v1' }, sha, pullRequest: pull.number })
-    const before = github.state.comments.filter((c) => c.issueNumber === pull.number).map((c) => c.comment.body)
-    const refused = await runMain('deploy-canary', ws, deps, { inputs: { environment: 'production', version: 'v3' }, sha, pullRequest: pull.number })
-    expect(refused.result.reasonCode).toBe('illegal-move')
-    expect(github.state.comments.filter((c) => c.issueNumber === pull.number).map((c) => c.comment.body)).toEqual(before)
   })
 
   it('a bad policy file is invalid-policy, a traffic failure is traffic-failed, a bug is internal-error', async () => {

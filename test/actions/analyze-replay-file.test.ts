@@ -141,6 +141,19 @@ function expectSameVerdict(live: Awaited<ReturnType<typeof analyzeAndReplay>>['l
   expect(replayed.action).toBe(live.result.recommended)
 }
 
+
+/** A workspace with a two-step policy, healthy metrics and v2 deployed at 10% on a fresh pull request. */
+async function deployedHealthy(head: string) {
+  const ws = workspace(policy({ steps: '[ { weight: 10, analysis: web }, { weight: 100 } ]', maxDuration: '2m' }))
+  spaces.push(ws)
+  const metrics = new FakeMetrics({ canary: 300, baseline: 2700, canaryPods: [0.01, 0.01, 0.01], baseRate: 0.01 })
+  const traffic = new MemoryTraffic()
+  const deps = (io: Parameters<typeof testDeps>[0]) => ({ ...testDeps(io, { github, traffic, clock: new FakeClock() }), metrics: () => metrics as unknown as MetricsProvider })
+  const sha = github.state.seedPull({ head }).head.sha
+  await runMain('deploy-canary', ws, deps, { sha, inputs: { environment: 'production', version: 'v2', 'stable-version': 'v1' } })
+  return { ws, deps, sha }
+}
+
 describe('analyze writes a replay file (replay-file)', () => {
   it('a fail on one bad pod: the file holds every interval with its breakdown, and its replay names the pod with the same reason', async () => {
     const metrics = new FakeMetrics({ canary: 3000, baseline: 27_000, canaryPods: [0.01, 0.08, 0.01], baseRate: 0.01 })
@@ -242,26 +255,14 @@ describe('analyze writes a replay file (replay-file)', () => {
   })
 
   it('without the input no file is written and the output is empty', async () => {
-    const ws = workspace(policy({ steps: '[ { weight: 10, analysis: web }, { weight: 100 } ]', maxDuration: '2m' }))
-    spaces.push(ws)
-    const metrics = new FakeMetrics({ canary: 300, baseline: 2700, canaryPods: [0.01, 0.01, 0.01], baseRate: 0.01 })
-    const traffic = new MemoryTraffic()
-    const deps = (io: Parameters<typeof testDeps>[0]) => ({ ...testDeps(io, { github, traffic, clock: new FakeClock() }), metrics: () => metrics as unknown as MetricsProvider })
-    const sha = github.state.seedPull({ head: 'replay-off' }).head.sha
-    await runMain('deploy-canary', ws, deps, { sha, inputs: { environment: 'production', version: 'v2', 'stable-version': 'v1' } })
+    const { ws, deps, sha } = await deployedHealthy('replay-off')
     const live = await runMain('analyze', ws, deps, { sha, inputs: { environment: 'production' } })
     expect(live.failed).toBeUndefined()
     expect(live.io.outputs['replay-file']).toBe('')
   })
 
   it('a path that cannot be written fails naming the input, after the decision outputs are set', async () => {
-    const ws = workspace(policy({ steps: '[ { weight: 10, analysis: web }, { weight: 100 } ]', maxDuration: '2m' }))
-    spaces.push(ws)
-    const metrics = new FakeMetrics({ canary: 300, baseline: 2700, canaryPods: [0.01, 0.01, 0.01], baseRate: 0.01 })
-    const traffic = new MemoryTraffic()
-    const deps = (io: Parameters<typeof testDeps>[0]) => ({ ...testDeps(io, { github, traffic, clock: new FakeClock() }), metrics: () => metrics as unknown as MetricsProvider })
-    const sha = github.state.seedPull({ head: 'replay-unwritable' }).head.sha
-    await runMain('deploy-canary', ws, deps, { sha, inputs: { environment: 'production', version: 'v2', 'stable-version': 'v1' } })
+    const { ws, deps, sha } = await deployedHealthy('replay-unwritable')
     // The policy file is a file: nothing can be created below it.
     const live = await runMain('analyze', ws, deps, { sha, inputs: { environment: 'production', 'replay-file': 'rollgate.yml/replay.json' } })
     expect(live.failed).toMatch(/^Input 'replay-file': cannot write .*rollgate\.yml\/replay\.json: /)

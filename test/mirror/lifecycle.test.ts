@@ -4,17 +4,11 @@
  * next step's move carries no mirror, so the provider takes it out. A provider that cannot mirror
  * is refused before anything moves.
  */
-import { afterEach, describe, expect, it } from 'vitest'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
 import { parsePolicy } from '../../shared/config/load.js'
-import type { Clock } from '../../shared/clock.js'
 import { analyzeRollout } from '../../shared/rollout/analyze-command.js'
-import { deployCanary, promote, type LifecycleDeps } from '../../shared/rollout/lifecycle.js'
-import { createLocalReporter } from '../../shared/rollout/reporter.js'
-import { FileStateStore } from '../../shared/state/file-store.js'
-import { streamLogger } from '../../shared/action/logger.js'
+import { deployCanary, promote } from '../../shared/rollout/lifecycle.js'
+import { cleanTemporaryStores, fakeClock, fileLifecycle } from '../rollout/support.js'
 import type { MetricQuery, MetricsProvider, ObservationResult } from '../../shared/metrics/types.js'
 import type { TrafficProvider, WeightContext } from '../../shared/traffic/types.js'
 
@@ -35,11 +29,6 @@ analysis:
       - { name: errors, type: ratio, events: e, total: t, critical: true, tolerance: 20% }
 `
 const policy = parsePolicy(POLICY, 'policy.yml', {})
-
-function clockAt(start = Date.parse('2026-12-06T00:00:00Z')): Clock & { t: number } {
-  const clock = { t: start, now: () => new Date(clock.t), sleep: async (ms: number) => void (clock.t += Math.max(0, ms)) }
-  return clock
-}
 
 /** The mirror copies 20% of stable's 25,000 requests a minute; the shadow's error rate is `factor` times stable's 1%, around a shared drift. */
 function mirroredMetrics(factor: number): MetricsProvider {
@@ -75,26 +64,11 @@ class MirrorTraffic implements TrafficProvider {
   }
 }
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
+cleanTemporaryStores()
 
 function lifecycle(traffic: TrafficProvider, lines: string[] = []) {
-  const dir = mkdtempSync(join(tmpdir(), 'rollgate-mirror-life-'))
-  dirs.push(dir)
-  const store = new FileStateStore({ directory: dir })
-  const clock = clockAt()
-  let run = 0
-  const deps = (): LifecycleDeps => ({
-    store,
-    traffic,
-    hooks: { run: async () => undefined },
-    reporter: createLocalReporter(() => undefined),
-    logger: streamLogger((line) => lines.push(line)),
-    context: { runId: ++run, runAttempt: 1, job: 'rollout', actor: 'octocat', now: clock.now() },
-  })
-  return { deps, clock, store }
+  const clock = fakeClock(Date.parse('2026-12-06T00:00:00Z'))
+  return { ...fileLifecycle(clock, traffic, { lines, job: 'rollout' }), clock }
 }
 
 describe('mirror steps through the lifecycle and the analysis', () => {

@@ -61,7 +61,11 @@ export function cleanTemporaryStores(): void {
 const dirs: string[] = []
 
 /** A file store in a fresh temporary directory and the lifecycle deps of one run per call. */
-export function fileLifecycle(clock: Clock, traffic: TrafficProvider = memoryTraffic()): { store: FileStateStore; deps: () => LifecycleDeps } {
+export function fileLifecycle(
+  clock: Clock,
+  traffic: TrafficProvider = memoryTraffic(),
+  options: { lines?: string[]; job?: string } = {},
+): { store: FileStateStore; deps: () => LifecycleDeps } {
   const dir = mkdtempSync(join(tmpdir(), 'rollgate-analysis-'))
   dirs.push(dir)
   const store = new FileStateStore({ directory: dir })
@@ -71,8 +75,8 @@ export function fileLifecycle(clock: Clock, traffic: TrafficProvider = memoryTra
     traffic,
     hooks: { run: async () => undefined },
     reporter: createLocalReporter(() => undefined),
-    logger: streamLogger(() => undefined),
-    context: { runId: ++run, runAttempt: 1, job: 'analyze', actor: 'octocat', now: clock.now() },
+    logger: streamLogger((line) => options.lines?.push(line)),
+    context: { runId: ++run, runAttempt: 1, job: options.job ?? 'analyze', actor: 'octocat', now: clock.now() },
   })
   return { store, deps }
 }

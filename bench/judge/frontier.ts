@@ -222,6 +222,10 @@ function main(): void {
       }
       const pct = (v: number) => `${(v * 100).toFixed(1)}%`
       console.log(`| ${pair.target} | ${threshold} | ${pct(w.rate)} [${pct(w.lower)}, ${pct(w.upper)}] | ${q(0.5)} | ${q(0.9)} |`)
+      // The same SPRT on the same canary without the regression: valid only if it fails ≤ 1/threshold.
+      const healthy = oracleTimes(withFactor(scenarioById(pair.regression), 1), pair.factor, threshold, runs, seed)
+      const h = wilson(healthy.filter((t) => Number.isFinite(t)).length, healthy.length)
+      console.log(`| (the same SPRT on the healthy canary: false fails, at most ${pct(1 / threshold)}) | ${threshold} | ${pct(h.rate)} [${pct(h.lower)}, ${pct(h.upper)}] | | |`)
     }
   }
   console.log('\nA judge of the cumulative rate ratio that meets the row\'s detection target fails at least that share of the healthy')

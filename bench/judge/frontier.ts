@@ -124,7 +124,7 @@ function statistic(scenario: Scenario, minute: number, runs: number, seed: numbe
 }
 
 /**
- * The best any valid sequential test can do against a regression of known size: the SPRT told the
+ * How soon a valid sequential test can catch a regression whose size it is told: the SPRT told the
  * true ratio r (Wald 1945), on the conditional count of each interval, the canary's share of the
  * events, Binomial(k, θ) with logit θ = logit π + log r against θ = π. Under the exact null its
  * likelihood ratio is a martingale, so failing at the threshold is valid by Ville's inequality. Among

@@ -14,6 +14,11 @@
  * better, and at 100 req/s counting noise (variance ≈ 0.67 per interval on the canary's log rate)
  * drowns the drift's innovations (≈ 0.03), so none can in ten minutes.
  *
+ * The latency rows are of the other kind: a drift of each arm's latency with sd 0.3 moves the
+ * exceedance ratio from minute to minute by much more than counting does at 100 req/s, so a judge
+ * that reads the series (v3) can tell it from a regression and beat these rows; they bound v1, which
+ * judges the cumulative ratio, and show what its fast latency verdicts cost under such drift.
+ *
  *   npx tsx bench/judge/frontier.ts [--runs N] [--seed N]
  *
  * Prints one row per pair: the regression's threshold at minute t and the healthy runs above it, with
@@ -34,6 +39,8 @@ interface Pair {
   minute: number
   /** Share of regressions that must have failed by then (0.5: a median time to detect ≤ minute). */
   power: number
+  /** The metric judged: the errors ratio (default) or the latency samples. */
+  metric?: 'ratio' | 'samples'
 }
 
 const PAIRS: Pair[] = [
@@ -46,6 +53,15 @@ const PAIRS: Pair[] = [
   { target: '×5 median ≤ 3 min (shared noise, 100 req/s) vs gamma bursts per arm CV 200% at 100 req/s', regression: 'v2-noisy-errors-x5', healthy: 'v2-bursts-200-100', minute: 3, power: 0.5 },
   { target: '×5 median ≤ 3 min (shared noise, 100 req/s) vs canary-only AR(1) ρ 0.9 at 100 req/s', regression: 'v2-noisy-errors-x5', healthy: 'v2-canary-ar1-09-100', minute: 3, power: 0.5 },
   { target: '×2 detected ≥ 40% by 60 min vs the same bursts, healthy (1000 req/s)', regression: 'v2-bursts-errors-x2', healthy: 'v2-bursts-200-1000', minute: 60, power: 0.4 },
+  ...(
+    [
+      ['its own healthy noise (shared AR(1) sd 0.1 + per-arm sd 0.05)', 'v2-shared-arm-100'],
+      ['per-arm latency AR(1) sd 0.05 ρ 0.9 (the bench\'s drift regimes)', 'v2-arm-ar1-09-100'],
+      ['per-arm latency AR(1) sd 0.1 ρ 0.9', 'v2-latency-drift-01-100'],
+      ['per-arm latency AR(1) sd 0.3 ρ 0.9 (the issue\'s drift, on latency)', 'v2-latency-drift-03-100'],
+    ] as const
+  ).map(([noise, healthy]) => ({ target: `latency p50 +50% median ≤ 5 min (shared noise, 100 req/s) vs ${noise}, 100 req/s`, regression: 'v2-noisy-latency-p50+50', healthy, minute: 5, power: 0.5, metric: 'samples' as const })),
+  ...[10, 15].map((minute) => ({ target: `latency p50 +50% median ≤ ${minute} min (shared noise, 100 req/s) vs per-arm latency AR(1) sd 0.3 ρ 0.9, 100 req/s`, regression: 'v2-noisy-latency-p50+50', healthy: 'v2-latency-drift-03-100', minute, power: 0.5, metric: 'samples' as const })),
 ]
 
 /**
@@ -95,10 +111,14 @@ function args(): { runs: number; seed: number } {
   return out
 }
 
-/** S_t of the scenario's first ratio metric at `minute`, one value per run. */
-function statistic(scenario: Scenario, minute: number, runs: number, seed: number): number[] {
-  const metric = scenario.metrics.find((m) => m.process.type === 'ratio')
-  if (!metric) throw new Error(`${scenario.id} has no ratio metric`)
+/**
+ * S_t of the scenario's first metric of `kind` at `minute`, one value per run. For a `samples` metric
+ * (latency) the events are the judge's own: each interval's values above the pooled median of both
+ * arms (./shared/analysis/samples.ts tests p50 through exactly these exceedances).
+ */
+function statistic(scenario: Scenario, minute: number, runs: number, seed: number, kind: 'ratio' | 'samples' = 'ratio'): number[] {
+  const metric = scenario.metrics.find((m) => m.process.type === kind)
+  if (!metric) throw new Error(`${scenario.id} has no ${kind} metric`)
   const name = metric.policy.name
   const out: number[] = []
   for (let run = 0; run < runs; run++) {
@@ -116,6 +136,13 @@ function statistic(scenario: Scenario, minute: number, runs: number, seed: numbe
         n += c.total
         y += b.events
         m += b.total
+      } else if (c && 'values' in c && b && 'values' in b && c.values.length > 0 && b.values.length > 0) {
+        const pooled = [...c.values, ...b.values].sort((p, q) => p - q)
+        const median = pooled[Math.floor(pooled.length / 2)] as number
+        x += c.values.filter((v) => v > median).length
+        n += c.values.length
+        y += b.values.filter((v) => v > median).length
+        m += b.values.length
       }
     }
     out.push(Math.log((x + 0.5) / (n + 1)) - Math.log((y + 0.5) / (m + 1)))
@@ -189,10 +216,10 @@ function main(): void {
   console.log('| target | minute | threshold on log(canary/baseline rate) | healthy runs above it [95% CI] |')
   console.log('|---|---:|---:|---|')
   for (const pair of PAIRS) {
-    const regression = statistic(scenarioById(pair.regression), pair.minute, runs, seed).sort((a, b) => a - b)
+    const regression = statistic(scenarioById(pair.regression), pair.minute, runs, seed, pair.metric).sort((a, b) => a - b)
     // The smallest threshold that still leaves a share `power` of the regressions at or above it.
     const threshold = regression[Math.floor((1 - pair.power) * regression.length)] as number
-    const healthy = statistic(scenarioById(pair.healthy), pair.minute, runs, seed)
+    const healthy = statistic(scenarioById(pair.healthy), pair.minute, runs, seed, pair.metric)
     const above = healthy.filter((s) => s >= threshold).length
     const w = wilson(above, healthy.length)
     const pct = (v: number) => `${(v * 100).toFixed(1)}%`

@@ -184,7 +184,10 @@ export function regressions(): Scenario[] {
  * on the canary arm only, gamma bursts per arm and interval with CV 200%), each at 1, 100 and 1000
  * req/s, plus ten metrics, a weight ramp and traffic that stops under the "shared AR(1)" noise
  * (shared sd 0.2 and per-arm sd 0.2, ρ 0.8), non-inferiority and detection under that noise.
- * Latency carries a milder version of each regime (per-arm sd 0.05) so the errors decide.
+ * Latency carries a milder version of each regime (per-arm sd 0.05) so the errors decide, except in
+ * the last two: the same drift on the latency of each arm (log latency, AR(1) ρ 0.9, sd 0.1 and 0.3:
+ * the latency of each arm wanders by about ±10% and ±35%), with the errors under the shared noise,
+ * so that the latency decides.
  */
 export const V2_REGIMES = {
   'arm-ar1-08': {
@@ -217,6 +220,18 @@ export const V2_REGIMES = {
     load: { loadRho: 0.5, loadSd: 0.5 },
     errors: { rho: 0, sharedSd: 0, armSd: 0, armShape: 0.25 },
     latency: { rho: 0, sharedSd: 0.15, armSd: 0.05 },
+  },
+  'latency-drift-01': {
+    label: 'latency per-arm AR(1) sd 0.1 ρ=0.9',
+    load: { loadRho: 0.8, loadSd: 0.3 },
+    errors: { rho: 0.8, sharedSd: 0.2, armSd: 0.2, armRho: 0 },
+    latency: { rho: 0.9, sharedSd: 0.1, armSd: 0.1 },
+  },
+  'latency-drift-03': {
+    label: 'latency per-arm AR(1) sd 0.3 ρ=0.9',
+    load: { loadRho: 0.8, loadSd: 0.3 },
+    errors: { rho: 0.8, sharedSd: 0.2, armSd: 0.2, armRho: 0 },
+    latency: { rho: 0.9, sharedSd: 0.1, armSd: 0.3 },
   },
 } as const satisfies Record<string, { label: string; load: Pick<TrafficSpec, 'loadRho' | 'loadSd'>; errors: NoiseSpec; latency: NoiseSpec }>
 
@@ -324,6 +339,20 @@ export function v2Scenarios(): Scenario[] {
         regime,
         traffic: traffic(1000, r.load),
         metrics: [errors('errors', 0.25, r.errors, 1.25), latency('latency', 0.05, NO_NOISE)],
+      }),
+    )
+  }
+  // The same for latency under its own drift: p50 exactly 5% slower at tolerance 5%.
+  for (const regime of ['latency-drift-01', 'latency-drift-03'] as const) {
+    const r = V2_REGIMES[regime]
+    out.push(
+      scenario({
+        id: `v2-at-tolerance-${regime}-1000`,
+        title: `latency p50 +5% at tolerance 5% (must not pass), ${r.label}, 1000 req/s`,
+        kind: 'inferior',
+        regime,
+        traffic: traffic(1000, r.load),
+        metrics: [errors('errors', 0.25, NO_NOISE), latency('latency', 0.05, r.latency, 1.05)],
       }),
     )
   }

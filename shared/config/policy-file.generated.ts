@@ -532,7 +532,7 @@ export interface RawSequentialTest {
   /** Selects this type: `sequential`. */
   type: 'sequential'
   /**
-   * The sequential engine. `v1`: fastest to detect and to pass early; its false-fail rate can exceed `alpha` when the canary's own error rate drifts or bursts on its own (one noisy node, a slow leak), and under such drift it can pass a canary that is at its tolerance. `v3` (experimental): learns that noise from both arms' own series and keeps the false-fail rate under `alpha` under it in the bench (per-arm and canary-only drift, bursts), at the cost of slower verdicts. See docs/judge.md, "Judge engines v2 and v3".
+   * The sequential engine. `v1`: fastest to detect and to pass early; its false-fail rate can exceed `alpha` when the canary's own error rate or latency drifts or bursts on its own (one noisy node, a slow leak), and under such drift it can pass a canary that is at its tolerance. `v3` (experimental): learns that noise from both arms' own series and keeps the false-fail rate under `alpha` under it in the bench (per-arm and canary-only drift, bursts, drifting latency), at the cost of slower verdicts. See docs/judge.md, "Judge engines v2 and v3".
    * @default "v1"
    */
   engine?: 'v1' | 'v3'

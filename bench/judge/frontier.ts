@@ -180,16 +180,19 @@ const ORACLE_PAIRS: OraclePair[] = [
   { target: '×5 at 10 req/s, no noise: median ≤ 5 min', regression: 'v2-low-errors-x5', factor: 5, thresholds: [20, 30] },
 ]
 
-function oracleTimes(scenario: Scenario, factor: number, threshold: number, runs: number, seed: number): number[] {
+/**
+ * Runs the scenario's first ratio metric through a sequential test: `start()` gives one run's test,
+ * called with each interval's canary and baseline events and the logit of the canary's share of the
+ * traffic, true once it fails. Returns the minute of the first fail per run (Infinity: not within 60).
+ */
+function firstFails(scenario: Scenario, runs: number, seed: number, start: () => (x: number, y: number, a: number) => boolean): number[] {
   const metric = scenario.metrics.find((m) => m.process.type === 'ratio')
   if (!metric) throw new Error(`${scenario.id} has no ratio metric`)
   const name = metric.policy.name
-  const logR = Math.log(factor)
-  const limit = Math.log(threshold)
   const out: number[] = []
   for (let run = 0; run < runs; run++) {
     const sim = new Simulation(scenario, new Rng(hashSeed(seed, 'frontier-oracle', scenario.id, run)))
-    let ll = 0
+    const test = start()
     let at = Number.POSITIVE_INFINITY
     for (let t = 1; t <= 60; t++) {
       const data = sim.next()
@@ -197,14 +200,7 @@ function oracleTimes(scenario: Scenario, factor: number, threshold: number, runs
       const b = data.baseline[name]
       if (!(c && 'events' in c && b && 'events' in b) || !(c.total > 0 && b.total > 0)) continue
       const pi = c.total / (c.total + b.total)
-      const a = Math.log(pi / (1 - pi))
-      // log θ₁/θ₀ and log (1−θ₁)/(1−θ₀), with logit θ₁ = a + log r.
-      const l1 = -Math.log1p(Math.exp(-(a + logR)))
-      const l0 = -Math.log1p(Math.exp(-a))
-      const m1 = -Math.log1p(Math.exp(a + logR))
-      const m0 = -Math.log1p(Math.exp(a))
-      ll += c.events * (l1 - l0) + b.events * (m1 - m0)
-      if (ll >= limit) {
+      if (test(c.events, b.events, Math.log(pi / (1 - pi)))) {
         at = t
         break
       }
@@ -212,6 +208,23 @@ function oracleTimes(scenario: Scenario, factor: number, threshold: number, runs
     out.push(at)
   }
   return out
+}
+
+function oracleTimes(scenario: Scenario, factor: number, threshold: number, runs: number, seed: number): number[] {
+  const logR = Math.log(factor)
+  const limit = Math.log(threshold)
+  return firstFails(scenario, runs, seed, () => {
+    let ll = 0
+    return (x, y, a) => {
+      // log θ₁/θ₀ and log (1−θ₁)/(1−θ₀), with logit θ₁ = a + log r.
+      const l1 = -Math.log1p(Math.exp(-(a + logR)))
+      const l0 = -Math.log1p(Math.exp(-a))
+      const m1 = -Math.log1p(Math.exp(a + logR))
+      const m0 = -Math.log1p(Math.exp(a))
+      ll += x * (l1 - l0) + y * (m1 - m0)
+      return ll >= limit
+    }
+  })
 }
 
 /**
@@ -222,9 +235,6 @@ function oracleTimes(scenario: Scenario, factor: number, threshold: number, runs
  * run, as oracleTimes.
  */
 function mixtureTimes(scenario: Scenario, spec: MixtureSpec, threshold: number, runs: number, seed: number): number[] {
-  const metric = scenario.metrics.find((m) => m.process.type === 'ratio')
-  if (!metric) throw new Error(`${scenario.id} has no ratio metric`)
-  const name = metric.policy.name
   const step = 0.02
   const size = Math.round(4 / step)
   const logW = new Float64Array(size + 1)
@@ -238,38 +248,23 @@ function mixtureTimes(scenario: Scenario, spec: MixtureSpec, threshold: number, 
     logW[j] = Math.log(d * step * (1 - spec.infinityWeight))
   }
   const limit = Math.log(threshold)
-  const ll = new Float64Array(size + 1)
-  const out: number[] = []
-  for (let run = 0; run < runs; run++) {
-    const sim = new Simulation(scenario, new Rng(hashSeed(seed, 'frontier-oracle', scenario.id, run)))
-    ll.fill(0)
-    let at = Number.POSITIVE_INFINITY
-    for (let t = 1; t <= 60; t++) {
-      const data = sim.next()
-      const c = data.canary[name]
-      const b = data.baseline[name]
-      if (!(c && 'events' in c && b && 'events' in b) || !(c.total > 0 && b.total > 0)) continue
-      const pi = c.total / (c.total + b.total)
-      const a = Math.log(pi / (1 - pi))
+  return firstFails(scenario, runs, seed, () => {
+    const ll = new Float64Array(size + 1)
+    return (x, y, a) => {
       const l0 = -Math.log1p(Math.exp(-a))
       const m0 = -Math.log1p(Math.exp(a))
       let max = Number.NEGATIVE_INFINITY
       for (let j = 1; j <= size; j++) {
         const u = j * step
-        const v = (ll[j] as number) + c.events * (-Math.log1p(Math.exp(-(a + u))) - l0) + b.events * (-Math.log1p(Math.exp(a + u)) - m0)
+        const v = (ll[j] as number) + x * (-Math.log1p(Math.exp(-(a + u))) - l0) + y * (-Math.log1p(Math.exp(a + u)) - m0)
         ll[j] = v
         if (v + (logW[j] as number) > max) max = v + (logW[j] as number)
       }
       let sum = 0
       for (let j = 1; j <= size; j++) sum += Math.exp((ll[j] as number) + (logW[j] as number) - max)
-      if (max + Math.log(sum) >= limit) {
-        at = t
-        break
-      }
+      return max + Math.log(sum) >= limit
     }
-    out.push(at)
-  }
-  return out
+  })
 }
 
 /** The judge's default fail mixture, and one half-normal of scale log 2: the best single scale for ×2. */

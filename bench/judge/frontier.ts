@@ -229,8 +229,9 @@ function oracleTimes(scenario: Scenario, factor: number, threshold: number, runs
 
 /**
  * What not knowing the ratio costs: the same conditional count test with the likelihood ratio mixed
- * over r (half-normals on log r, as the judge's fail side; the point at r = ∞ carries nothing here,
- * the baseline always has events), on a lattice of log r up to 4, untempered and uncapped: the judge
+ * over r (half-normals on log r, as the judge's fail side; the point at r = ∞ is left out, its mass
+ * lost: it could count only while the baseline has had no events, at 10 req/s rarely past the first
+ * minute), on a lattice of log r up to 4, untempered and uncapped: the judge
  * on noiseless counts with nothing to learn about the noise. Returns the minute of the first fail per
  * run, as oracleTimes.
  */

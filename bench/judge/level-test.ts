@@ -50,9 +50,15 @@ function options(): Options {
     else if (a === '--rho') out.rho = list(argv[++i])
     else if (a === '--tau2') out.tau2 = list(argv[++i])
     else if (a === '--beta2') out.beta2 = list(argv[++i])
-    else if (a === '--metric') out.metric = argv[++i] === 'samples' ? 'samples' : 'ratio'
+    else if (a === '--metric') {
+      const metric = argv[++i]
+      if (metric !== 'ratio' && metric !== 'samples') throw new Error(`level-test: --metric takes ratio or samples, not ${metric ?? 'nothing'}`)
+      out.metric = metric
+    }
     else throw new Error(`level-test: unknown argument ${a}`)
   }
+  if (!(Number.isInteger(out.runs) && out.runs > 0)) throw new Error('level-test: --runs takes a positive whole number')
+  if (!(out.threshold > 1)) throw new Error('level-test: --threshold takes a number above 1 (the e-value at which the test fails)')
   for (const [name, values] of [['--rho', out.rho], ['--tau2', out.tau2], ['--beta2', out.beta2]] as const)
     if (values.some((v) => !Number.isFinite(v) || v < 0)) throw new Error(`level-test: ${name} takes non-negative numbers separated by commas`)
   return out
@@ -180,4 +186,9 @@ function main(): void {
   }
 }
 
-main()
+try {
+  main()
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error))
+  process.exit(2)
+}
